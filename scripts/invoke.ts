@@ -1,0 +1,140 @@
+/**
+ * `npm run invoke -- <file> [--handler <bundle>] [--json]`: runs the built handler the way Lambda's
+ * Node.js runtime does, without Docker: imports the ES module (its top level is the function's
+ * init), calls the exported `handler` with the event and a Lambda context, and prints the response
+ * with every record's data decoded.
+ *
+ * `<file>` is a Firehose event (events/*.json) or a file of log lines (optionally .gz), which is
+ * first wrapped into an event with one record per line, as API Gateway writes them.
+ * Settings come from the environment, as on Lambda: `LOG_FORMAT=… npm run invoke -- my.log`.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import type {
+  Context,
+  FirehoseTransformationEvent,
+  FirehoseTransformationResult,
+} from 'aws-lambda';
+import { firehoseEvent } from './firehose-event';
+
+type Handler = (
+  event: FirehoseTransformationEvent,
+  context: Context,
+) => Promise<FirehoseTransformationResult>;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    handler: { type: 'string', default: 'dist/handler.mjs' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const file = positionals[0];
+if (!file) {
+  console.error(
+    'usage: npm run invoke -- <event.json | lines.log> [--handler dist/handler.mjs] [--json]',
+  );
+  process.exit(2);
+}
+
+function readEvent(path: string): FirehoseTransformationEvent {
+  let bytes = readFileSync(path);
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+  const text = bytes.toString('utf8');
+  if (path.endsWith('.json')) {
+    const parsed = JSON.parse(text) as FirehoseTransformationEvent;
+    if (Array.isArray(parsed.records)) return parsed;
+  }
+  const lines = text.split(/\r?\n/).filter((line) => line.length > 0);
+  return firehoseEvent(lines.map((line) => ({ text: line, arrivalMs: Date.now() })));
+}
+
+function lambdaContext(functionName: string, timeoutMs: number): Context {
+  const deadline = Date.now() + timeoutMs;
+  const region = process.env.AWS_REGION as string;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${region}:123456789012:function:${functionName}`,
+    memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE as string,
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: `local/[$LATEST]${randomUUID().replaceAll('-', '')}`,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** What Firehose checks before it accepts a response (CONTRACTS.md §3). */
+function contractProblems(
+  event: FirehoseTransformationEvent,
+  response: FirehoseTransformationResult,
+): string[] {
+  const problems: string[] = [];
+  const ids = response.records.map((record) => record.recordId);
+  const expected = event.records.map((record) => record.recordId);
+  if (ids.join('\n') !== expected.join('\n')) problems.push('recordIds differ from the input');
+  for (const record of response.records) {
+    if (!['Ok', 'Dropped', 'ProcessingFailed'].includes(record.result)) {
+      problems.push(`${record.recordId}: result ${record.result}`);
+    }
+    if (typeof record.data !== 'string') problems.push(`${record.recordId}: no data`);
+  }
+  const size = Buffer.byteLength(JSON.stringify(response));
+  if (size > 6 * 1024 * 1024) problems.push(`response is ${size} bytes, over 6 MB`);
+  return problems;
+}
+
+function decodeResult(record: FirehoseTransformationResult['records'][number]) {
+  const data = record.data ?? '';
+  if (record.result !== 'Ok') {
+    return {
+      recordId: record.recordId,
+      result: record.result,
+      dataBytes: Buffer.from(data, 'base64').length,
+    };
+  }
+  const text = Buffer.from(data, 'base64').toString('utf8');
+  const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
+  return {
+    recordId: record.recordId,
+    result: record.result,
+    events: lines.map((line) => JSON.parse(line) as unknown),
+  };
+}
+
+// The environment Lambda gives a function, where the caller did not set it.
+const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'AccessLogProcessor';
+process.env.AWS_LAMBDA_FUNCTION_NAME = functionName;
+process.env.AWS_REGION ??= 'us-east-1';
+process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ??= '256';
+process.env.AWS_LAMBDA_FUNCTION_VERSION ??= '$LATEST';
+
+const event = readEvent(file);
+let handler: Handler;
+try {
+  const module = (await import(pathToFileURL(resolve(values.handler)).href)) as {
+    handler?: Handler;
+  };
+  if (typeof module.handler !== 'function') throw new Error(`${values.handler} exports no handler`);
+  handler = module.handler;
+} catch (error) {
+  console.error(`init failed: ${(error as Error).message}`);
+  process.exit(1);
+}
+
+const response = await handler(event, lambdaContext(functionName, 300_000));
+const problems = contractProblems(event, response);
+const decoded = { records: response.records.map(decodeResult) };
+console.log(values.json ? JSON.stringify(decoded) : JSON.stringify(decoded, null, 2));
+if (problems.length > 0) {
+  console.error(`response breaks the Firehose contract:\n  ${problems.join('\n  ')}`);
+  process.exit(1);
+}

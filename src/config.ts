@@ -1,0 +1,87 @@
+import { type LatencyBuckets, latencyBuckets, type SourceIpPolicy } from './enrich';
+import { DEFAULT_FORMAT } from './formats/known';
+
+export type OnParseError = 'keep' | 'fail' | 'drop';
+
+export interface Config {
+  /** The stage's `AccessLogSetting.Format`. */
+  readonly logFormat: string;
+  readonly onParseError: OnParseError;
+  readonly latencyBuckets: LatencyBuckets;
+  readonly sourceIp: SourceIpPolicy;
+}
+
+export const DEFAULT_LATENCY_BUCKETS_MS = '50,100,250,500,1000,2500,5000,10000';
+
+/** A setting the function cannot start with. The message names the variable and what it allows. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** An unset or empty variable takes the default: SAM passes empty parameters as "". */
+function setting(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = setting(env, name) ?? fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}; got "${value}"`);
+  }
+  return value as T;
+}
+
+function readLogFormat(env: Env): string {
+  // Not trimmed: trailing text is part of the format API Gateway writes.
+  const format = env.LOG_FORMAT ? env.LOG_FORMAT : DEFAULT_FORMAT;
+  // API Gateway refuses a format without the request id or on more than one line (§2).
+  if (!format.includes('$context.requestId')) {
+    throw new ConfigError('LOG_FORMAT must contain $context.requestId, as API Gateway requires');
+  }
+  if (/[\r\n]/.test(format)) {
+    throw new ConfigError('LOG_FORMAT must be a single line, as API Gateway requires');
+  }
+  return format;
+}
+
+function readLatencyBuckets(env: Env): LatencyBuckets {
+  const text = setting(env, 'LATENCY_BUCKETS_MS') ?? DEFAULT_LATENCY_BUCKETS_MS;
+  const parts = text.split(',').map((part) => part.trim());
+  const bounds = parts.map(Number);
+  const valid =
+    parts.length >= 1 &&
+    parts.length <= 20 &&
+    parts.every((part) => /^\d+$/.test(part)) &&
+    bounds.every((bound, i) => bound > 0 && (i === 0 || bound > (bounds[i - 1] as number)));
+  if (!valid) {
+    throw new ConfigError(
+      `LATENCY_BUCKETS_MS must be 1 to 20 ascending positive integers separated by commas, like "${DEFAULT_LATENCY_BUCKETS_MS}"; got "${text}"`,
+    );
+  }
+  return latencyBuckets(bounds);
+}
+
+function readSourceIp(env: Env): SourceIpPolicy {
+  const mode = oneOf(env, 'SOURCE_IP', ['keep', 'truncate', 'hash'] as const, 'keep');
+  if (mode !== 'hash') return { mode };
+  const key = setting(env, 'SOURCE_IP_HASH_KEY');
+  if (!key || key.length < 16) {
+    throw new ConfigError(
+      'SOURCE_IP_HASH_KEY must be set to a secret of at least 16 characters when SOURCE_IP is hash',
+    );
+  }
+  return { mode, key };
+}
+
+/** Reads and checks every setting. Throws ConfigError, naming the variable, on the first bad one. */
+export function readConfig(env: Env): Config {
+  return {
+    logFormat: readLogFormat(env),
+    onParseError: oneOf(env, 'ON_PARSE_ERROR', ['keep', 'fail', 'drop'] as const, 'keep'),
+    latencyBuckets: readLatencyBuckets(env),
+    sourceIp: readSourceIp(env),
+  };
+}

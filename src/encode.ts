@@ -1,0 +1,20 @@
+/**
+ * Events to the bytes of one transformed Firehose record, as OpenObserve's `_kinesis_firehose`
+ * endpoint reads them (CONTRACTS.md §5): one JSON object per line, lines joined by `\n`, one
+ * trailing `\n`, never a blank line.
+ */
+
+/**
+ * One event as one line that starts `{\t`. OpenObserve first tries every record as protobuf OTLP
+ * metrics and silently drops the ones that decode (§5.1); a tab as the second byte makes that
+ * decode fail, so the JSON path is always taken. JSON.stringify escapes every newline inside
+ * values, so the event never spans two lines.
+ */
+export function encodeEvent(event: object): string {
+  return `{\t${JSON.stringify(event).slice(1)}`;
+}
+
+/** Encoded event lines to a record's text. */
+export function joinEventLines(lines: readonly string[]): string {
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,143 @@
+/**
+ * The vocabulary of an event: canonical field names, their types, and the aliases under which
+ * other log formats name them.
+ *
+ * OpenObserve lowercases keys and turns every character outside [a-z0-9_] into `_`
+ * (CONTRACTS.md §5), so canonical names are already in that form: what we emit is what users query.
+ */
+
+/** A parsed access-log line: canonical field name → value. Never holds null (§5 drops nulls). */
+export type Fields = Record<string, string | number>;
+
+/**
+ * Fields that are integers in every event. A column changes type, or drops records, when one value
+ * does not fit (§5), so membership here is decided by name only, never by the value seen.
+ */
+const INTEGER_FIELDS = new Set([
+  'status',
+  'response_length',
+  'request_time_epoch',
+  'response_latency',
+  'integration_latency',
+  'integration_status',
+  'authorizer_status',
+  'authorize_status',
+  'authenticate_status',
+]);
+
+export function isIntegerField(field: string): boolean {
+  return INTEGER_FIELDS.has(field) || field.endsWith('_latency');
+}
+
+/**
+ * snake_case in OpenObserve's normal form: `sourceIp` → `source_ip`, `subjectDN` → `subject_dn`,
+ * `x-amzn-trace` → `x_amzn_trace`.
+ */
+export function snakeCase(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_');
+}
+
+/**
+ * Canonical name of a `$context.*` variable: the path without `$context.` and `identity.`, in
+ * snake_case. `identity.sourceIp` → `source_ip`; `integration.latency` → `integration_latency`.
+ */
+export function canonicalName(variablePath: string): string {
+  const path = variablePath.replace(/^\$context\./, '').replace(/^identity\./, '');
+  return snakeCase(path.replace(/\./g, '_'));
+}
+
+/**
+ * Names that JSON formats and `Label: value` formats use for the same facts. Keyed by the name
+ * lowercased with everything but letters and digits removed, so `SourceIP`, `sourceIp` and
+ * `source_ip` meet in one entry.
+ */
+const ALIASES: Record<string, string> = {
+  ip: 'source_ip',
+  sourceip: 'source_ip',
+  clientip: 'source_ip',
+  identitysourceip: 'source_ip',
+  status: 'status',
+  statuscode: 'status',
+  httpstatus: 'status',
+  method: 'http_method',
+  httpmethod: 'http_method',
+  requestid: 'request_id',
+  extendedrequestid: 'extended_request_id',
+  resourcepath: 'resource_path',
+  path: 'path',
+  protocol: 'protocol',
+  responselength: 'response_length',
+  requesttime: 'request_time',
+  requesttimeepoch: 'request_time_epoch',
+  responselatency: 'response_latency',
+  latency: 'response_latency',
+  integrationlatency: 'integration_latency',
+  integrationstatus: 'integration_status',
+  useragent: 'user_agent',
+  identityuseragent: 'user_agent',
+  errormessage: 'error_message',
+  error: 'error_message',
+  apiid: 'api_id',
+  stage: 'stage',
+  domainname: 'domain_name',
+  caller: 'caller',
+  user: 'user',
+};
+
+/** Canonical name for a key found in a JSON line or a `Label: value` line. */
+export function aliasName(key: string): string {
+  const squashed = key.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return ALIASES[squashed] ?? snakeCase(key.replace(/\./g, '_'));
+}
+
+/**
+ * Names the processor itself writes. A log line may not set them: a reading that meets one keeps
+ * it in `message` instead.
+ */
+export const RESERVED_FIELDS = new Set([
+  '_timestamp',
+  'status_class',
+  'latency_bucket',
+  'integration_overhead_ms',
+  'log_format',
+  'log_group',
+  'log_stream',
+  'owner',
+  'parse_error',
+]);
+
+/** At most this many fields per event, whatever a line holds (§5: field count per batch is capped). */
+export const MAX_EVENT_FIELDS = 64;
+
+/** Parsed fields a fallback reading may create: what is left once the processor's own are counted. */
+export const MAX_READ_FIELDS = MAX_EVENT_FIELDS - RESERVED_FIELDS.size - 1; // -1: `message`
+
+/**
+ * A label text from a line may become a field name only if it looks like one: letters, digits,
+ * `_ . -`, at most 64 characters (§5: attacker-controlled text must not create unbounded names).
+ */
+export function isLabel(key: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/.test(key);
+}
+
+/**
+ * Integer value of an access-log string, or undefined. Hand-written: it runs for every integer
+ * field of every line, and rejects what `Number()` would accept (`1e3`, ` 12`, `0x1f`).
+ */
+export function toInteger(value: string): number | undefined {
+  const length = value.length;
+  if (length === 0 || length > 15) return undefined;
+  let index = value.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  if (index === length) return undefined;
+  let result = 0;
+  for (; index < length; index++) {
+    const digit = value.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    result = result * 10 + digit;
+  }
+  return value.charCodeAt(0) === 45 ? -result : result;
+}

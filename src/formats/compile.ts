@@ -1,0 +1,205 @@
+import { canonicalName, type Fields, isIntegerField, toInteger } from '../fields';
+import { isRequestTime } from '../time';
+
+/**
+ * How a value of a field may look. The matcher uses it to choose between two places where the
+ * separator after a value occurs: a user agent may hold `, ` but a status is digits.
+ */
+type ValueKind = 'integer' | 'time' | 'token' | 'text';
+
+interface Variable {
+  /** `$context.identity.sourceIp` without `$context.` */
+  readonly path: string;
+  readonly field: string;
+  readonly kind: ValueKind;
+  /** Inside `"…"` of a JSON format: JSON escapes in the value are undone. */
+  readonly quoted: boolean;
+}
+
+export interface CompiledFormat {
+  readonly name: string;
+  /** The format string as API Gateway's `AccessLogSetting.Format` holds it. */
+  readonly source: string;
+  /** Canonical fields of the line, or undefined when the line was not written by this format. */
+  parse(line: string): Fields | undefined;
+}
+
+/** Values that never hold spaces, commas or quotes: identifiers, addresses, methods. */
+const TOKEN_FIELDS = new Set([
+  'request_id',
+  'extended_request_id',
+  'source_ip',
+  'http_method',
+  'protocol',
+  'api_id',
+  'stage',
+  'domain_name',
+  'domain_prefix',
+  'caller',
+  'user',
+  'account_id',
+  'api_key_id',
+  'xray_trace_id',
+  'waf_response_code',
+]);
+
+function kindOf(field: string): ValueKind {
+  if (isIntegerField(field)) return 'integer';
+  if (field === 'request_time') return 'time';
+  if (TOKEN_FIELDS.has(field)) return 'token';
+  return 'text';
+}
+
+/**
+ * A `$context` variable as API Gateway substitutes it: `$context.` then dot-separated names
+ * (`$context.identity.sourceIp`, `$context.authorizer.claims.sub`). A dot not followed by a name
+ * character is literal text (`… $context.status.` ends with a full stop).
+ */
+const VARIABLE = /\$context\.([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)/g;
+
+/** API Gateway writes `-` for a value it does not have (CONTRACTS.md §2). */
+function isAbsent(value: string): boolean {
+  return value.length === 0 || value === '-';
+}
+
+const TOKEN_BREAK = /[\s,"]/;
+
+function accepts(kind: ValueKind, value: string): boolean {
+  if (isAbsent(value)) return true;
+  switch (kind) {
+    case 'integer':
+      return toInteger(value) !== undefined;
+    case 'time':
+      return isRequestTime(value);
+    case 'token':
+      return !TOKEN_BREAK.test(value);
+    default:
+      return true;
+  }
+}
+
+function unescapeJson(value: string): string {
+  try {
+    return JSON.parse(`"${value}"`) as string;
+  } catch {
+    // API Gateway's escaping is unreliable (§2): a lone backslash stays as written.
+    return value;
+  }
+}
+
+/**
+ * Steps the backtracking matcher may take for one line. Typical lines need one step per variable;
+ * the cap keeps a hostile line from costing more than a few microseconds.
+ */
+const MAX_MATCH_STEPS = 2_000;
+
+/**
+ * Compiles an API Gateway access-log `Format` string into a parser. The literal text between two
+ * variables is the separator that ends the first one's value. Where a separator also occurs inside
+ * a value (a comma in a user agent, a quote API Gateway did not escape), the matcher tries the next
+ * occurrence until every value has its field's shape and the line ends where the format ends.
+ */
+export function compileFormat(name: string, source: string): CompiledFormat {
+  const variables: Variable[] = [];
+  /** literals[i] is the text before variables[i]; literals[n] the text after the last one. */
+  const literals: string[] = [];
+  const isJson = source.trimStart().startsWith('{');
+  let last = 0;
+  for (const match of source.matchAll(VARIABLE)) {
+    literals.push(source.slice(last, match.index));
+    const path = match[1] as string;
+    const field = canonicalName(path);
+    const after = source.slice(match.index + match[0].length);
+    const quoted = isJson && source[match.index - 1] === '"' && after.startsWith('"');
+    variables.push({ path, field, kind: kindOf(field), quoted });
+    last = match.index + match[0].length;
+  }
+  literals.push(source.slice(last));
+  const count = variables.length;
+  const prefix = literals[0] as string;
+  // Value i ends where separators[i] starts: the literal after it.
+  const separators = literals.slice(1);
+  const ends = new Array<number>(count);
+
+  const toFields = (line: string, start: number): Fields => {
+    const fields: Fields = {};
+    let from = start;
+    for (let i = 0; i < count; i++) {
+      const end = ends[i] as number;
+      const value = line.slice(from, end);
+      from = end + (separators[i] as string).length;
+      if (isAbsent(value)) continue;
+      const variable = variables[i] as Variable;
+      if (variable.kind === 'integer') {
+        fields[variable.field] = toInteger(value) as number;
+      } else {
+        fields[variable.field] =
+          variable.quoted && value.includes('\\') ? unescapeJson(value) : value;
+      }
+    }
+    return fields;
+  };
+
+  /** First try: each value ends at the first occurrence of its separator. Most lines end here. */
+  const matchFirst = (line: string): boolean => {
+    let from = prefix.length;
+    for (let i = 0; i < count; i++) {
+      const separator = separators[i] as string;
+      let end: number;
+      if (i === count - 1) {
+        end = line.length - separator.length;
+        if (end < from || !line.endsWith(separator)) return false;
+      } else {
+        if (separator.length === 0) return false;
+        end = line.indexOf(separator, from);
+        if (end === -1) return false;
+      }
+      if (!accepts((variables[i] as Variable).kind, line.slice(from, end))) return false;
+      ends[i] = end;
+      from = end + separator.length;
+    }
+    return true;
+  };
+
+  /** Then every other placement of the separators, within MAX_MATCH_STEPS. */
+  const matchFrom = (line: string, i: number, from: number, budget: { steps: number }): boolean => {
+    const variable = variables[i] as Variable;
+    const separator = separators[i] as string;
+    if (i === count - 1) {
+      const end = line.length - separator.length;
+      if (end < from || !line.endsWith(separator)) return false;
+      if (!accepts(variable.kind, line.slice(from, end))) return false;
+      ends[i] = end;
+      return true;
+    }
+    let end = separator.length === 0 ? from : line.indexOf(separator, from);
+    while (end !== -1 && end <= line.length) {
+      if (--budget.steps < 0) return false;
+      if (
+        accepts(variable.kind, line.slice(from, end)) &&
+        matchFrom(line, i + 1, end + separator.length, budget)
+      ) {
+        ends[i] = end;
+        return true;
+      }
+      end = separator.length === 0 ? end + 1 : line.indexOf(separator, end + 1);
+    }
+    return false;
+  };
+
+  const parse = (line: string): Fields | undefined => {
+    if (!line.startsWith(prefix)) return undefined;
+    if (count === 0) return line === source ? {} : undefined;
+    if (!matchFirst(line) && !matchFrom(line, 0, prefix.length, { steps: MAX_MATCH_STEPS })) {
+      return undefined;
+    }
+    return toFields(line, prefix.length);
+  };
+
+  return { name, source, parse };
+}
+
+/** The canonical field names a format writes, in order (for documentation and tests). */
+export function formatFields(source: string): string[] {
+  return [...source.matchAll(VARIABLE)].map((match) => canonicalName(match[1] as string));
+}

@@ -1,0 +1,164 @@
+import {
+  aliasName,
+  type Fields,
+  isIntegerField,
+  isLabel,
+  MAX_READ_FIELDS,
+  RESERVED_FIELDS,
+  toInteger,
+} from './fields';
+import { type CompiledFormat, compileFormat } from './formats/compile';
+import { KNOWN_FORMATS } from './formats/known';
+
+/** `format` names the reading that produced the fields; it becomes the event's `log_format`. */
+export type ReadResult =
+  | { readonly ok: true; readonly fields: Fields; readonly format: string }
+  | { readonly ok: false; readonly reason: string };
+
+export type LineReader = (line: string) => ReadResult;
+
+/** The configured format's name: a known format's own name, else `custom`. */
+export function formatName(source: string): string {
+  for (const [name, known] of Object.entries(KNOWN_FORMATS)) {
+    if (known === source) return name;
+  }
+  return 'custom';
+}
+
+const KNOWN_COMPILED: readonly CompiledFormat[] = Object.entries(KNOWN_FORMATS).map(
+  ([name, source]) => compileFormat(name, source),
+);
+const JSON_TEMPLATE = KNOWN_COMPILED.find((format) => format.name === 'json') as CompiledFormat;
+
+/**
+ * Gathers fields from a reading whose names come from the line itself (JSON keys, labels). What
+ * cannot become a field — a name that is not a label, a reserved or repeated name, a value of the
+ * wrong type, anything past the field cap — is kept, as written, for `message`.
+ */
+class FieldCollector {
+  readonly fields: Fields = {};
+  readonly leftover: [string, unknown][] = [];
+  /** The line's own `message`, if it has one. */
+  message: unknown;
+  private count = 0;
+
+  add(key: string, value: unknown): void {
+    if (value === null || value === undefined || value === '' || value === '-') return;
+    const field = isLabel(key) ? aliasName(key) : undefined;
+    if (field === 'message' && this.message === undefined) {
+      this.message = value;
+      return;
+    }
+    const typed = field === undefined ? undefined : typedValue(field, value);
+    if (
+      field === undefined ||
+      typed === undefined ||
+      RESERVED_FIELDS.has(field) ||
+      Object.hasOwn(this.fields, field) ||
+      this.count >= MAX_READ_FIELDS
+    ) {
+      this.leftover.push([key, value]);
+      return;
+    }
+    this.fields[field] = typed;
+    this.count++;
+  }
+}
+
+/** A value in its field's one type (§5), or undefined when it has no such form. */
+function typedValue(field: string, value: unknown): string | number | undefined {
+  if (isIntegerField(field)) {
+    if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;
+    return typeof value === 'string' ? toInteger(value) : undefined;
+  }
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  // Nested objects stay one string: OpenObserve would flatten them into names the line chose.
+  return JSON.stringify(value);
+}
+
+function withMessage(fields: Fields, own: unknown, extra: string | undefined): Fields {
+  const parts: string[] = [];
+  if (own !== undefined && own !== null && own !== '') {
+    parts.push(typeof own === 'string' ? own : JSON.stringify(own));
+  }
+  if (extra) parts.push(extra);
+  if (parts.length > 0) fields.message = parts.join(' ');
+  return fields;
+}
+
+/** Any JSON object: keys through the alias table, values in their field's type. */
+function readJsonObject(value: Record<string, unknown>): Fields {
+  const collector = new FieldCollector();
+  for (const key of Object.keys(value)) collector.add(key, value[key]);
+  const rest = collector.leftover;
+  return withMessage(
+    collector.fields,
+    collector.message,
+    rest.length > 0 ? JSON.stringify(Object.fromEntries(rest)) : undefined,
+  );
+}
+
+/**
+ * Generic `Label: value, Label: value` lines (the OpenObserve guide's style with other labels).
+ *   line = label ": " value *( ", " label ": " value )
+ *   label = ALPHA *63( ALPHA / DIGIT / "_" / "." / "-" )
+ * A value runs to the next `, label: `, so it may hold commas and colons of its own.
+ */
+const LABEL = /(?:^|, )([A-Za-z][A-Za-z0-9_.-]{0,63}): /g;
+
+function readLabels(line: string): Fields | undefined {
+  const marks = [...line.matchAll(LABEL)];
+  if (marks.length < 2 || marks[0]?.index !== 0) return undefined;
+  const collector = new FieldCollector();
+  for (let i = 0; i < marks.length; i++) {
+    const mark = marks[i] as RegExpExecArray;
+    const next = marks[i + 1];
+    const value = line.slice(mark.index + mark[0].length, next ? next.index : line.length);
+    collector.add(mark[1] as string, value);
+  }
+  const rest = collector.leftover.map(([key, value]) => `${key}: ${value as string}`);
+  return withMessage(
+    collector.fields,
+    collector.message,
+    rest.length > 0 ? rest.join(', ') : undefined,
+  );
+}
+
+function readJsonLine(line: string): Fields | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    // API Gateway sometimes leaves a quote inside a value unescaped (§2): AWS's JSON sample format
+    // still reads such a line, by its separators.
+    return JSON_TEMPLATE.parse(line);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  return readJsonObject(value as Record<string, unknown>);
+}
+
+/**
+ * A reader for lines written by `logFormat`. A line it does not match (the stage's format changed,
+ * or the stream carries other stages' logs) is read by the first of: any JSON object, each known
+ * format, generic labels. Never throws: a line nothing reads comes back with the reason.
+ */
+export function createLineReader(logFormat: string): LineReader {
+  const configured = compileFormat(formatName(logFormat), logFormat);
+  const fallbacks = KNOWN_COMPILED.filter((format) => format.source !== logFormat);
+  return (line) => {
+    const fields = configured.parse(line);
+    if (fields) return { ok: true, fields, format: configured.name };
+    if (line.trimStart().startsWith('{')) {
+      const json = readJsonLine(line.trim());
+      if (json) return { ok: true, fields: json, format: 'json' };
+    }
+    for (const format of fallbacks) {
+      const known = format.parse(line);
+      if (known) return { ok: true, fields: known, format: format.name };
+    }
+    const labelled = readLabels(line);
+    if (labelled) return { ok: true, fields: labelled, format: 'labels' };
+    return { ok: false, reason: 'line matches neither LOG_FORMAT nor a known access-log format' };
+  };
+}

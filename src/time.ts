@@ -1,0 +1,66 @@
+/**
+ * `$context.requestTime`: `dd/MMM/yyyy:HH:mm:ss ±hhmm`, e.g. `24/Nov/2026:18:47:25 +0000`
+ * (CONTRACTS.md §2). OpenObserve cannot parse it (§5), so the processor turns it into epoch time
+ * and ISO 8601.
+ *
+ *   request-time = day "/" month "/" year ":" hour ":" minute ":" second SP sign offset
+ *   day = 2DIGIT; month = "Jan" / … / "Dec"; year = 4DIGIT; offset = 4DIGIT (hhmm)
+ */
+const REQUEST_TIME =
+  /^(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/;
+
+const MONTHS: Record<string, number> = {
+  Jan: 0,
+  Feb: 1,
+  Mar: 2,
+  Apr: 3,
+  May: 4,
+  Jun: 5,
+  Jul: 6,
+  Aug: 7,
+  Sep: 8,
+  Oct: 9,
+  Nov: 10,
+  Dec: 11,
+};
+
+export function isRequestTime(value: string): boolean {
+  return parseRequestTime(value) !== undefined;
+}
+
+// Lines of one batch mostly share a handful of seconds: remember the last answer.
+let lastText = '';
+let lastMs: number | undefined;
+
+/** Epoch milliseconds of a `requestTime`, offset honoured, or undefined if it is not one. */
+export function parseRequestTime(value: string): number | undefined {
+  if (value === lastText) return lastMs;
+  lastText = value;
+  lastMs = undefined;
+  const match = REQUEST_TIME.exec(value);
+  if (!match) return undefined;
+  const [, day, monthName, year, hour, minute, second, sign, offsetHours, offsetMinutes] =
+    match as unknown as string[];
+  const month = MONTHS[monthName as string];
+  if (month === undefined || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) {
+    return undefined;
+  }
+  const local = Date.UTC(
+    Number(year),
+    month,
+    Number(day),
+    Number(hour),
+    Number(minute),
+    Number(second),
+  );
+  // Date.UTC rolls 31/Feb over into March: a day that moved is not a real date.
+  if (new Date(local).getUTCDate() !== Number(day) || Number(offsetMinutes) > 59) return undefined;
+  const offset = (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000;
+  lastMs = sign === '-' ? local + offset : local - offset;
+  return lastMs;
+}
+
+/** ISO 8601 UTC with milliseconds, a form OpenObserve and every SQL engine read. */
+export function isoTime(epochMs: number): string {
+  return new Date(epochMs).toISOString();
+}
