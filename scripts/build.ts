@@ -2,9 +2,9 @@
  * `npm run build`: bundles the handler to dist/handler.mjs with the esbuild settings that
  * template.yaml's `Metadata.BuildProperties` gives `sam build`.
  */
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 
-export const BUILD_OPTIONS = {
+export const BUILD_OPTIONS: BuildOptions = {
   entryPoints: ['src/handler.ts'],
   bundle: true,
   platform: 'node',
@@ -14,6 +14,6 @@ export const BUILD_OPTIONS = {
   sourcemap: true,
   outfile: 'dist/handler.mjs',
   logLevel: 'warning',
-} as const;
+};
 
 await build(BUILD_OPTIONS);

@@ -55,43 +55,45 @@ export function canonicalName(variablePath: string): string {
  * lowercased with everything but letters and digits removed, so `SourceIP`, `sourceIp` and
  * `source_ip` meet in one entry.
  */
-const ALIASES: Record<string, string> = {
-  ip: 'source_ip',
-  sourceip: 'source_ip',
-  clientip: 'source_ip',
-  identitysourceip: 'source_ip',
-  status: 'status',
-  statuscode: 'status',
-  httpstatus: 'status',
-  method: 'http_method',
-  httpmethod: 'http_method',
-  requestid: 'request_id',
-  extendedrequestid: 'extended_request_id',
-  resourcepath: 'resource_path',
-  path: 'path',
-  protocol: 'protocol',
-  responselength: 'response_length',
-  requesttime: 'request_time',
-  requesttimeepoch: 'request_time_epoch',
-  responselatency: 'response_latency',
-  latency: 'response_latency',
-  integrationlatency: 'integration_latency',
-  integrationstatus: 'integration_status',
-  useragent: 'user_agent',
-  identityuseragent: 'user_agent',
-  errormessage: 'error_message',
-  error: 'error_message',
-  apiid: 'api_id',
-  stage: 'stage',
-  domainname: 'domain_name',
-  caller: 'caller',
-  user: 'user',
-};
+const ALIASES = new Map<string, string>(
+  Object.entries({
+    ip: 'source_ip',
+    sourceip: 'source_ip',
+    clientip: 'source_ip',
+    identitysourceip: 'source_ip',
+    status: 'status',
+    statuscode: 'status',
+    httpstatus: 'status',
+    method: 'http_method',
+    httpmethod: 'http_method',
+    requestid: 'request_id',
+    extendedrequestid: 'extended_request_id',
+    resourcepath: 'resource_path',
+    path: 'path',
+    protocol: 'protocol',
+    responselength: 'response_length',
+    requesttime: 'request_time',
+    requesttimeepoch: 'request_time_epoch',
+    responselatency: 'response_latency',
+    latency: 'response_latency',
+    integrationlatency: 'integration_latency',
+    integrationstatus: 'integration_status',
+    useragent: 'user_agent',
+    identityuseragent: 'user_agent',
+    errormessage: 'error_message',
+    error: 'error_message',
+    apiid: 'api_id',
+    stage: 'stage',
+    domainname: 'domain_name',
+    caller: 'caller',
+    user: 'user',
+  }),
+); // a Map: a key such as `constructor` must not find Object.prototype's
 
 /** Canonical name for a key found in a JSON line or a `Label: value` line. */
 export function aliasName(key: string): string {
   const squashed = key.toLowerCase().replace(/[^a-z0-9]/g, '');
-  return ALIASES[squashed] ?? snakeCase(key.replace(/\./g, '_'));
+  return ALIASES.get(squashed) ?? snakeCase(key.replace(/\./g, '_'));
 }
 
 /**

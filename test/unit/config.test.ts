@@ -1,0 +1,48 @@
+import { ConfigError, readConfig } from '../../src/config';
+import { DEFAULT_FORMAT } from '../../src/formats/known';
+
+describe('readConfig', () => {
+  it('starts with defaults when nothing is set, or set empty as SAM passes it', () => {
+    for (const env of [
+      {},
+      { LOG_FORMAT: '', ON_PARSE_ERROR: '', SOURCE_IP: '', LATENCY_BUCKETS_MS: '' },
+    ]) {
+      const config = readConfig(env);
+      expect(config.logFormat).toBe(DEFAULT_FORMAT);
+      expect(config.onParseError).toBe('keep');
+      expect(config.sourceIp).toEqual({ mode: 'keep' });
+      expect(config.latencyBuckets.bounds).toEqual([50, 100, 250, 500, 1000, 2500, 5000, 10000]);
+    }
+  });
+
+  it('reads every setting', () => {
+    const config = readConfig({
+      LOG_FORMAT: '$context.requestId $context.status',
+      ON_PARSE_ERROR: 'fail',
+      LATENCY_BUCKETS_MS: '10, 20,30',
+      SOURCE_IP: 'hash',
+      SOURCE_IP_HASH_KEY: 'a-secret-of-16-chars',
+    });
+    expect(config).toMatchObject({
+      logFormat: '$context.requestId $context.status',
+      onParseError: 'fail',
+      latencyBuckets: { bounds: [10, 20, 30] },
+      sourceIp: { mode: 'hash', key: 'a-secret-of-16-chars' },
+    });
+  });
+
+  it.each([
+    [{ ON_PARSE_ERROR: 'ignore' }, 'ON_PARSE_ERROR must be one of keep, fail, drop; got "ignore"'],
+    [{ SOURCE_IP: 'mask' }, 'SOURCE_IP must be one of keep, truncate, hash; got "mask"'],
+    [{ SOURCE_IP: 'hash' }, 'SOURCE_IP_HASH_KEY must be set'],
+    [{ SOURCE_IP: 'hash', SOURCE_IP_HASH_KEY: 'short' }, 'SOURCE_IP_HASH_KEY must be set'],
+    [{ LATENCY_BUCKETS_MS: '100,50' }, 'LATENCY_BUCKETS_MS must be 1 to 20 ascending'],
+    [{ LATENCY_BUCKETS_MS: '10,abc' }, 'LATENCY_BUCKETS_MS must be 1 to 20 ascending'],
+    [{ LATENCY_BUCKETS_MS: '0,10' }, 'LATENCY_BUCKETS_MS must be 1 to 20 ascending'],
+    [{ LOG_FORMAT: '$context.status' }, 'LOG_FORMAT must contain $context.requestId'],
+    [{ LOG_FORMAT: '$context.requestId\n$context.status' }, 'LOG_FORMAT must be a single line'],
+  ])('stops at start-up on %j, naming the variable', (env, message) => {
+    expect(() => readConfig(env)).toThrow(ConfigError);
+    expect(() => readConfig(env)).toThrow(message);
+  });
+});

@@ -1,0 +1,131 @@
+import {
+  enrichEvent,
+  hashIp,
+  latencyBucket,
+  latencyBuckets,
+  statusClass,
+  truncateIp,
+} from '../../src/enrich';
+
+const buckets = latencyBuckets([50, 100, 250, 500, 1000, 2500, 5000, 10000]);
+const settings = { latencyBuckets: buckets, sourceIp: { mode: 'keep' } as const };
+const arrival = { fallbackTimeMs: Date.UTC(2026, 10, 24, 18, 47, 30) };
+
+describe('latencyBucket', () => {
+  it('puts a latency in the bucket whose bounds hold it', () => {
+    expect(latencyBucket(0, buckets)).toBe('01: <50ms');
+    expect(latencyBucket(49, buckets)).toBe('01: <50ms');
+    expect(latencyBucket(50, buckets)).toBe('02: 50-99ms');
+    expect(latencyBucket(9999, buckets)).toBe('08: 5000-9999ms');
+    expect(latencyBucket(10000, buckets)).toBe('09: >=10000ms');
+  });
+  it('has labels that sort in bucket order as strings', () => {
+    const labels = [...buckets.labels];
+    expect([...labels].sort()).toEqual(labels);
+    const many = latencyBuckets(Array.from({ length: 20 }, (_, i) => (i + 1) * 10)).labels;
+    expect([...many].sort()).toEqual(many);
+  });
+});
+
+describe('statusClass', () => {
+  it('names the class of an HTTP status', () => {
+    expect(statusClass(101)).toBe('1xx');
+    expect(statusClass(200)).toBe('2xx');
+    expect(statusClass(599)).toBe('5xx');
+  });
+  it('gives no class to what is not an HTTP status', () => {
+    expect(statusClass(0)).toBeUndefined();
+    expect(statusClass(600)).toBeUndefined();
+  });
+});
+
+describe('truncateIp', () => {
+  it('keeps the /24 of an IPv4 address', () => {
+    expect(truncateIp('203.0.113.17')).toBe('203.0.113.0');
+  });
+  it('keeps the /48 of an IPv6 address, compressed or not', () => {
+    expect(truncateIp('2001:db8:85a3::8a2e:370:7334')).toBe('2001:db8:85a3::');
+    expect(truncateIp('2001:0db8:0001:0002:0003:0004:0005:0006')).toBe('2001:db8:1::');
+    expect(truncateIp('::1')).toBe('0:0:0::');
+  });
+  it('truncates the IPv4 part of a mapped address', () => {
+    expect(truncateIp('::ffff:198.51.100.4')).toBe('::ffff:198.51.100.0');
+  });
+  it('gives nothing for text that is not an address', () => {
+    expect(truncateIp('not-an-ip')).toBeUndefined();
+  });
+});
+
+describe('hashIp', () => {
+  it('is stable for one key and differs between keys', () => {
+    const a = hashIp('203.0.113.17', 'k'.repeat(16));
+    expect(a).toMatch(/^[0-9a-f]{32}$/);
+    expect(hashIp('203.0.113.17', 'k'.repeat(16))).toBe(a);
+    expect(hashIp('203.0.113.17', 'j'.repeat(16))).not.toBe(a);
+    expect(hashIp('203.0.113.18', 'k'.repeat(16))).not.toBe(a);
+  });
+});
+
+describe('enrichEvent', () => {
+  it('takes _timestamp in microseconds from request_time_epoch first', () => {
+    const event = enrichEvent(
+      { request_time_epoch: 1795546045123, request_time: '24/Nov/2026:18:47:20 +0000' },
+      'default',
+      arrival,
+      settings,
+    );
+    expect(event._timestamp).toBe(1795546045123000);
+    expect(event.request_time).toBe('2026-11-24T18:47:20.000Z');
+  });
+  it('falls back to request_time, then to the record arrival time', () => {
+    expect(
+      enrichEvent({ request_time: '24/Nov/2026:18:47:20 +0000' }, 'x', arrival, settings)
+        ._timestamp,
+    ).toBe(Date.UTC(2026, 10, 24, 18, 47, 20) * 1000);
+    expect(enrichEvent({ status: 200 }, 'x', arrival, settings)._timestamp).toBe(
+      arrival.fallbackTimeMs * 1000,
+    );
+  });
+  it('leaves a request_time it cannot read as it was', () => {
+    const event = enrichEvent({ request_time: 'yesterday' }, 'x', arrival, settings);
+    expect(event.request_time).toBe('yesterday');
+    expect(event._timestamp).toBe(arrival.fallbackTimeMs * 1000);
+  });
+  it('adds status class, latency bucket and the overhead API Gateway added', () => {
+    expect(
+      enrichEvent(
+        { status: 502, response_latency: 300, integration_latency: 280 },
+        'default',
+        arrival,
+        settings,
+      ),
+    ).toMatchObject({
+      status_class: '5xx',
+      latency_bucket: '04: 250-499ms',
+      integration_overhead_ms: 20,
+      log_format: 'default',
+    });
+  });
+  it('adds no latency fields when the format carries no latency', () => {
+    const event = enrichEvent({ status: 200 }, 'openobserve_guide', arrival, settings);
+    expect(event).not.toHaveProperty('latency_bucket');
+    expect(event).not.toHaveProperty('integration_overhead_ms');
+  });
+  it('carries the CloudWatch Logs envelope', () => {
+    const envelope = { log_group: '/aws/x', log_stream: 's', owner: '123456789012' };
+    expect(enrichEvent({}, 'json', { ...arrival, envelope }, settings)).toMatchObject(envelope);
+  });
+  it('truncates or hashes source_ip by policy, and removes what it cannot truncate', () => {
+    const truncate = { ...settings, sourceIp: { mode: 'truncate' } as const };
+    expect(enrichEvent({ source_ip: '203.0.113.17' }, 'x', arrival, truncate).source_ip).toBe(
+      '203.0.113.0',
+    );
+    expect(enrichEvent({ source_ip: 'garbage' }, 'x', arrival, truncate)).not.toHaveProperty(
+      'source_ip',
+    );
+    const hash = { ...settings, sourceIp: { mode: 'hash', key: 'k'.repeat(16) } as const };
+    expect(enrichEvent({ source_ip: '203.0.113.17' }, 'x', arrival, hash).source_ip).toBe(
+      hashIp('203.0.113.17', 'k'.repeat(16)),
+    );
+  });
+});

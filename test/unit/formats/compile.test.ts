@@ -1,0 +1,102 @@
+import { compileFormat, formatFields } from '../../../src/formats/compile';
+import { KNOWN_FORMATS } from '../../../src/formats/known';
+
+describe('compileFormat', () => {
+  const keyValue = compileFormat(
+    'kv',
+    'RequestId: $context.requestId, Status: $context.status, Agent: $context.identity.userAgent, Error: $context.error.message',
+  );
+
+  it('maps each variable to its canonical field, integers typed', () => {
+    expect(keyValue.parse('RequestId: r1, Status: 200, Agent: curl/8, Error: none')).toEqual({
+      request_id: 'r1',
+      status: 200,
+      user_agent: 'curl/8',
+      error_message: 'none',
+    });
+  });
+
+  it('keeps commas, colons and brackets inside a user agent', () => {
+    const agent = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko): [x]';
+    expect(keyValue.parse(`RequestId: r1, Status: 200, Agent: ${agent}, Error: -`)).toMatchObject({
+      user_agent: agent,
+    });
+  });
+
+  it('leaves out values API Gateway wrote as - or empty', () => {
+    expect(keyValue.parse('RequestId: r1, Status: -, Agent: , Error: -')).toEqual({
+      request_id: 'r1',
+    });
+  });
+
+  it('tries the next separator when a value would not fit its field', () => {
+    const csv = compileFormat(
+      'csv',
+      '$context.requestId,$context.identity.userAgent,$context.status',
+    );
+    expect(csv.parse('r1,agent, with, commas,404')).toEqual({
+      request_id: 'r1',
+      user_agent: 'agent, with, commas',
+      status: 404,
+    });
+  });
+
+  it('refuses a line another format wrote', () => {
+    expect(
+      keyValue.parse('203.0.113.1 - - [24/Nov/2026:18:47:25 +0000] "GET / HTTP/1.1" 200'),
+    ).toBe(undefined);
+    expect(keyValue.parse('RequestId: r1, Status: OK, Agent: a, Error: -')).toBeUndefined();
+  });
+
+  it('requires the line to end where the format ends', () => {
+    const xml = compileFormat('xml', '<r id="$context.requestId"><s>$context.status</s></r>');
+    expect(xml.parse('<r id="a"><s>200</s></r>')).toEqual({ request_id: 'a', status: 200 });
+    expect(xml.parse('<r id="a"><s>200</s></r> trailing')).toBeUndefined();
+  });
+
+  it('undoes JSON escapes in quoted values of a JSON format', () => {
+    const json = compileFormat(
+      'j',
+      '{"requestId":"$context.requestId","ua":"$context.identity.userAgent"}',
+    );
+    expect(json.parse('{"requestId":"r","ua":"a \\"b\\" \\\\ c"}')).toEqual({
+      request_id: 'r',
+      user_agent: 'a "b" \\ c',
+    });
+  });
+
+  it('reads a JSON line whose value holds a quote API Gateway did not escape', () => {
+    const json = compileFormat(
+      'j',
+      '{"requestId":"$context.requestId","ua":"$context.identity.userAgent"}',
+    );
+    expect(json.parse('{"requestId":"r","ua":"say "hi", ok"}')).toEqual({
+      request_id: 'r',
+      user_agent: 'say "hi", ok',
+    });
+  });
+
+  it('stops a hostile line quickly instead of backtracking without end', () => {
+    const many = compileFormat(
+      'many',
+      '$context.a,$context.b,$context.c,$context.d,$context.e,$context.f,$context.status',
+    );
+    const line = `${','.repeat(5_000)}x`;
+    const started = process.hrtime.bigint();
+    expect(many.parse(line)).toBeUndefined();
+    // Generous: an unbounded search over 5,000 commas and 7 variables would take hours.
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(2_000);
+  });
+
+  it('reads every known format, each the way AWS documents it', () => {
+    for (const [name, source] of Object.entries(KNOWN_FORMATS)) {
+      expect(formatFields(source)).toContain('request_id');
+      expect(compileFormat(name, source).name).toBe(name);
+    }
+  });
+
+  it('treats a dot after a variable as text', () => {
+    const dotted = compileFormat('d', 'id $context.requestId. status $context.status.');
+    expect(dotted.parse('id r1. status 200.')).toEqual({ request_id: 'r1', status: 200 });
+  });
+});

@@ -1,0 +1,114 @@
+import { MAX_EVENT_FIELDS } from '../../src/fields';
+import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../../src/formats/known';
+import { createLineReader, formatName } from '../../src/parse';
+
+const read = createLineReader(DEFAULT_FORMAT);
+
+describe('formatName', () => {
+  it('names a known format by its table name and anything else custom', () => {
+    expect(formatName(KNOWN_FORMATS.clf as string)).toBe('clf');
+    expect(formatName('$context.requestId $context.status')).toBe('custom');
+  });
+});
+
+describe('createLineReader', () => {
+  it('reads the configured format first', () => {
+    const clfReader = createLineReader(KNOWN_FORMATS.clf as string);
+    const result = clfReader(
+      '203.0.113.17 - - [24/Nov/2026:18:47:25 +0000]"GET /pets HTTP/1.1" 200 348 r1 e1',
+    );
+    expect(result).toMatchObject({ ok: true, format: 'clf', fields: { status: 200 } });
+  });
+
+  it('falls back to the known formats when the stage format changed', () => {
+    const result = read(
+      '203.0.113.17,-,-,24/Nov/2026:18:47:25 +0000,GET,/pets,HTTP/1.1,200,348,r1,e1',
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      format: 'csv',
+      fields: { status: 200, request_id: 'r1' },
+    });
+  });
+
+  it('reads any JSON object through the alias table', () => {
+    expect(
+      read('{"ip":"192.0.2.1","StatusCode":"201","latency":"35","routeKey":"GET /a"}'),
+    ).toEqual({
+      ok: true,
+      format: 'json',
+      fields: { source_ip: '192.0.2.1', status: 201, response_latency: 35, route_key: 'GET /a' },
+    });
+  });
+
+  it('keeps numbers, booleans and nested values of a JSON line in one type per field', () => {
+    const result = read(
+      '{"requestId":1234,"status":200,"cached":true,"tags":["a","b"],"note":null}',
+    );
+    expect(result).toEqual({
+      ok: true,
+      format: 'json',
+      fields: { request_id: '1234', status: 200, cached: 'true', tags: '["a","b"]' },
+    });
+  });
+
+  it('never lets a key touch an object prototype', () => {
+    const result = read('{"__proto__":{"polluted":1},"constructor":"c","status":"200"}');
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(Object.getPrototypeOf(result.fields)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(result.fields.message).toBe('{"__proto__":{"polluted":1}}');
+    expect(result.fields.constructor).toBe('c');
+  });
+
+  it('keeps reserved names and repeated fields in message instead of overwriting', () => {
+    const result = read(
+      '{"_timestamp":"yesterday","status":"200","StatusCode":"500","message":"hi"}',
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      fields: { status: 200, message: 'hi {"_timestamp":"yesterday","StatusCode":"500"}' },
+    });
+  });
+
+  it('caps the fields a line can create and keeps the rest in message', () => {
+    const entries = Array.from({ length: 200 }, (_, i) => [`field${i}`, `v${i}`]);
+    const result = read(JSON.stringify(Object.fromEntries(entries)));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const keys = Object.keys(result.fields);
+    expect(keys.length).toBeLessThan(MAX_EVENT_FIELDS);
+    const kept = JSON.parse(result.fields.message as string) as Record<string, string>;
+    expect(Object.keys(kept).length + keys.length - 1).toBe(200);
+    expect(kept.field199).toBe('v199');
+  });
+
+  it('reads generic Label: value lines, labels through the alias table', () => {
+    expect(read('Method: GET, StatusCode: 302, Where: a, b: c')).toEqual({
+      ok: true,
+      format: 'labels',
+      fields: { http_method: 'GET', status: 302, where: 'a', b: 'c' },
+    });
+  });
+
+  it('keeps a label value of the wrong type in message', () => {
+    expect(read('RequestId: r9, StatusCode: unknown')).toEqual({
+      ok: true,
+      format: 'labels',
+      fields: { request_id: 'r9', message: 'StatusCode: unknown' },
+    });
+  });
+
+  it('does not take a single colon in prose for a labelled line', () => {
+    expect(read('Error: connection reset by peer')).toEqual({
+      ok: false,
+      reason: 'line matches neither LOG_FORMAT nor a known access-log format',
+    });
+  });
+
+  it('does not read a JSON array or scalar as an event', () => {
+    expect(read('[1,2,3]').ok).toBe(false);
+    expect(read('{not json at all').ok).toBe(false);
+  });
+});
