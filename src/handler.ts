@@ -69,7 +69,7 @@ function base64Bytes(data: string): number {
 /** Bytes one result record adds to the response JSON. */
 function entryBytes(recordId: string, result: string, data: string): number {
   // {"recordId":…,"result":"…","data":"…"}, plus a comma
-  return JSON.stringify(recordId).length + result.length + data.length + 35;
+  return JSON.stringify(recordId).length + result.length + data.length + 36;
 }
 
 /** Firehose makes `data` optional in its types, but every result record needs it, Dropped too (§3). */

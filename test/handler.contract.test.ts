@@ -1,0 +1,246 @@
+import { readFileSync } from 'node:fs';
+import type { FirehoseTransformationEvent } from 'aws-lambda';
+import { firehoseEvent } from '../scripts/firehose-event';
+import { readCorpus } from '../scripts/sample-events';
+import { MAX_OUTPUT_RECORD_BYTES, RESPONSE_LIMIT_BYTES } from '../src/handler';
+import { eventsOf, process } from './support';
+
+const corpus = readCorpus();
+const lineOf = (event: string, index = 0) =>
+  corpus.filter((entry) => entry.event === event)[index]?.line as string;
+const sampleEvent = (name: string) =>
+  JSON.parse(readFileSync(`events/${name}.json`, 'utf8')) as FirehoseTransformationEvent;
+
+describe('handler contract (CONTRACTS.md §3)', () => {
+  it('returns exactly the input recordIds, in order, each with a result and data', () => {
+    for (const name of ['default-format', 'bad-records', 'cloudwatch-logs', 'fallback']) {
+      const event = sampleEvent(name);
+      const { response } = process(event);
+      expect(response.records.map((record) => record.recordId)).toEqual(
+        event.records.map((record) => record.recordId),
+      );
+      for (const record of response.records) {
+        expect(['Ok', 'Dropped', 'ProcessingFailed']).toContain(record.result);
+        expect(typeof record.data).toBe('string');
+      }
+    }
+  });
+
+  it('reads a record with several lines into one event per line', () => {
+    const { response } = process(
+      firehoseEvent([{ text: `${lineOf('default-format', 0)}\r\n${lineOf('clf', 0)}\n` }]),
+    );
+    const events = eventsOf(response.records[0]?.data as string);
+    expect(events.map((event) => event.log_format)).toEqual(['default', 'clf']);
+  });
+
+  it('keeps every bad record with a reason, and drops only records with nothing in them', () => {
+    const { response } = process(sampleEvent('bad-records'));
+    const results = response.records.map((record) => record.result);
+    expect(results).toEqual(['Ok', 'Ok', 'Ok', 'Ok', 'Dropped', 'Dropped', 'Ok']);
+    const kept = response.records.slice(0, 3).map((record) => eventsOf(record.data as string)[0]);
+    expect(kept.map((event) => event?.parse_error)).toEqual([
+      'record data is not valid base64',
+      'record is not UTF-8 text; message holds its bytes in base64',
+      'gzip data is corrupt or truncated',
+    ]);
+    for (const event of kept) expect(event?.log_format).toBe('raw');
+    for (const record of response.records.filter((r) => r.result === 'Dropped')) {
+      expect(record.data).toBe('');
+    }
+  });
+
+  it('turns a CloudWatch Logs batch into one record of events and drops the control message', () => {
+    const { response } = process(sampleEvent('cloudwatch-logs'));
+    expect(response.records.map((record) => record.result)).toEqual(['Ok', 'Dropped']);
+    const events = eventsOf(response.records[0]?.data as string);
+    expect(events).toHaveLength(3);
+    for (const event of events) {
+      expect(event).toMatchObject({
+        log_group: '/aws/apigateway/http-api-access',
+        log_stream: 'prod-stream',
+        owner: '123456789012',
+      });
+    }
+  });
+
+  it('throws a clear error only for an event that is not a Firehose batch', () => {
+    expect(() => process({} as FirehoseTransformationEvent)).toThrow(
+      'Not a Firehose data-transformation event: "records" must be an array',
+    );
+    expect(() => process(null as unknown as FirehoseTransformationEvent)).toThrow(TypeError);
+  });
+
+  it('fails a record without data instead of the batch', () => {
+    const event = firehoseEvent([{ text: lineOf('clf') }]);
+    const broken = {
+      ...event,
+      records: [{ recordId: 'no-data', approximateArrivalTimestamp: 1 }, ...event.records],
+    } as unknown as FirehoseTransformationEvent;
+    const { response } = process(broken);
+    expect(response.records.map((record) => [record.recordId, record.result, record.data])).toEqual(
+      [
+        ['no-data', 'ProcessingFailed', ''],
+        [event.records[0]?.recordId, 'Ok', expect.any(String)],
+      ],
+    );
+  });
+
+  describe('ON_PARSE_ERROR', () => {
+    const mixed = () =>
+      firehoseEvent([
+        { text: 'plain text nobody can read' },
+        { text: `${lineOf('clf')}\nplain text in a good record` },
+        { text: lineOf('clf') },
+      ]);
+
+    it('keep: an unparsed line becomes an event with the line and the reason', () => {
+      const { response, summary } = process(mixed(), { ON_PARSE_ERROR: 'keep' });
+      expect(response.records.map((record) => record.result)).toEqual(['Ok', 'Ok', 'Ok']);
+      expect(eventsOf(response.records[0]?.data as string)[0]).toEqual({
+        message: 'plain text nobody can read',
+        parse_error: 'line matches neither LOG_FORMAT nor a known access-log format',
+        log_format: 'raw',
+        _timestamp: response.records[0] && expect.any(Number),
+      });
+      expect(summary.unparsedLines).toBe(2);
+    });
+
+    it('fail: a record with an unparsed line goes to S3 whole, with its original data', () => {
+      const event = mixed();
+      const { response } = process(event, { ON_PARSE_ERROR: 'fail' });
+      expect(response.records.map((record) => record.result)).toEqual([
+        'ProcessingFailed',
+        'ProcessingFailed',
+        'Ok',
+      ]);
+      expect(response.records[0]?.data).toBe(event.records[0]?.data);
+      expect(response.records[1]?.data).toBe(event.records[1]?.data);
+    });
+
+    it('drop: unparsed lines are left out and a record with nothing left is Dropped', () => {
+      const { response, summary } = process(mixed(), { ON_PARSE_ERROR: 'drop' });
+      expect(response.records.map((record) => record.result)).toEqual(['Dropped', 'Ok', 'Ok']);
+      expect(eventsOf(response.records[1]?.data as string)).toHaveLength(1);
+      expect(summary.reasons).toEqual({ 'unparsed line (ON_PARSE_ERROR=drop)': 1 });
+    });
+  });
+
+  it('fails a record whose transformed data would pass the HTTP endpoint record limit (§4)', () => {
+    // Two 600 kB lines fit one Firehose record but not one transformed record.
+    const big = lineOf('default-format').replace(
+      'UserAgent: ',
+      `UserAgent: ${'u'.repeat(600_000)}`,
+    );
+    const event = firehoseEvent([{ text: `${big}\n${big}` }, { text: big }]);
+    const { response } = process(event);
+    expect(response.records[0]).toEqual({
+      recordId: event.records[0]?.recordId,
+      result: 'ProcessingFailed',
+      data: event.records[0]?.data,
+    });
+    expect(response.records[1]?.result).toBe('Ok');
+    expect(Buffer.from(response.records[1]?.data as string, 'base64').length).toBeLessThanOrEqual(
+      MAX_OUTPUT_RECORD_BYTES,
+    );
+  });
+
+  it('keeps the response under 6 MB by failing, with original data, the records past the bound', () => {
+    // 2 MB of short CLF lines (an invocation of about 4 MB, under Lambda's 6 MB request limit)
+    // more than doubles once enriched: past 6 MB if nothing stopped it.
+    const line = lineOf('clf');
+    const count = Math.ceil(2_000_000 / line.length);
+    const event = firehoseEvent(Array.from({ length: count }, () => ({ text: line })));
+    const { response, summary } = process(event);
+    const size = Buffer.byteLength(JSON.stringify(response));
+    expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThan(6_000_000);
+    expect(size).toBeLessThanOrEqual(RESPONSE_LIMIT_BYTES);
+    expect(response.records).toHaveLength(count);
+    expect(summary.failedOverResponseLimit).toBeGreaterThan(0);
+    const firstFailed = response.records.findIndex((r) => r.result === 'ProcessingFailed');
+    expect(firstFailed).toBeGreaterThan(0);
+    // Everything from the bound on is failed, with its original data for S3.
+    response.records.slice(firstFailed).forEach((record, i) => {
+      expect(record.result).toBe('ProcessingFailed');
+      expect(record.data).toBe(event.records[firstFailed + i]?.data);
+    });
+    expect(summary.ok + summary.processingFailed).toBe(count);
+    expect(summary.eventsOut).toBe(summary.ok);
+  });
+
+  it('counts what it did in the batch summary', () => {
+    const { summary } = process(sampleEvent('bad-records'));
+    expect(summary).toMatchObject({
+      recordsIn: 7,
+      ok: 5,
+      dropped: 2,
+      processingFailed: 0,
+      eventsOut: 5,
+      unparsedLines: 3,
+      eventsByFormat: { raw: 3, labels: 1, default: 1 },
+    });
+    expect(summary.bytesIn).toBeGreaterThan(1_000_000);
+    expect(summary.bytesOut).toBeGreaterThan(summary.bytesIn);
+  });
+});
+
+describe('handler', () => {
+  const captureStdout = async (run: () => Promise<unknown>) => {
+    const chunks: string[] = [];
+    const spy = jest.spyOn(globalThis.process.stdout, 'write').mockImplementation((chunk) => {
+      chunks.push(String(chunk));
+      return true;
+    });
+    try {
+      await run();
+    } finally {
+      spy.mockRestore();
+    }
+    return chunks.join('');
+  };
+
+  it('logs one summary line without record contents and publishes the counts as EMF metrics', async () => {
+    const env = globalThis.process.env;
+    const saved = { ...env };
+    Object.assign(env, { POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false' });
+    try {
+      const output = await captureStdout(() =>
+        jest.isolateModulesAsync(async () => {
+          const { handler } = await import('../src/handler');
+          const response = await handler(sampleEvent('default-format'));
+          expect(response.records).toHaveLength(5);
+        }),
+      );
+      const lines = output
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      const summary = lines.find((line) => line.message === 'batch transformed');
+      expect(summary).toMatchObject({ recordsIn: 5, ok: 5, eventsOut: 6, level: 'INFO' });
+      expect(output).not.toContain('7c3a8a4e-2f6b-4c4e-9a1f-0d3c6e1b2a01');
+      const metrics = lines.find((line) => line._aws && 'RecordsIn' in line);
+      expect(metrics).toMatchObject({ RecordsIn: 5, RecordsOk: 5, EventsOut: 6 });
+      expect(lines.find((line) => line.EventsByFormat)).toMatchObject({
+        log_format: 'default',
+        EventsByFormat: 6,
+      });
+    } finally {
+      globalThis.process.env = saved;
+    }
+  });
+
+  it('refuses to start with an invalid setting, naming it', async () => {
+    const env = globalThis.process.env;
+    const saved = { ...env };
+    env.ON_PARSE_ERROR = 'sometimes';
+    try {
+      await expect(
+        jest.isolateModulesAsync(async () => {
+          await import('../src/handler');
+        }),
+      ).rejects.toThrow('ON_PARSE_ERROR must be one of keep, fail, drop; got "sometimes"');
+    } finally {
+      globalThis.process.env = saved;
+    }
+  });
+});
