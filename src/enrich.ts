@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Fields } from './fields';
-import { isoTime, parseRequestTime } from './time';
+import { parseRequestTime, requestTimeIso } from './time';
 
 export type SourceIpPolicy =
   | { readonly mode: 'keep' }
@@ -119,7 +119,7 @@ export function enrichEvent(
   if (typeof requestTime === 'string') {
     const parsed = parseRequestTime(requestTime);
     if (parsed !== undefined) {
-      fields.request_time = isoTime(parsed);
+      fields.request_time = requestTimeIso(requestTime) as string;
       timeMs ??= parsed;
     }
   }

@@ -66,10 +66,10 @@ function base64Bytes(data: string): number {
   return Math.max(0, Math.floor((data.length * 3) / 4) - padding);
 }
 
-/** Bytes one result record adds to the response JSON. */
-function entryBytes(recordId: string, result: string, data: string): number {
+/** Bytes a result record adds to the response JSON besides its result and data. */
+function entryOverhead(recordId: string): number {
   // {"recordId":…,"result":"…","data":"…"}, plus a comma
-  return JSON.stringify(recordId).length + result.length + data.length + 36;
+  return JSON.stringify(recordId).length + 36;
 }
 
 /** Firehose makes `data` optional in its types, but every result record needs it, Dropped too (§3). */
@@ -99,9 +99,8 @@ function commit(summary: BatchSummary, outcome: RecordOutcome): void {
   summary.eventsOut += outcome.events;
   summary.unparsedLines += outcome.unparsedLines;
   summary.bytesOut += outcome.bytesOut;
-  for (const [format, events] of Object.entries(outcome.formats ?? {})) {
-    count(summary.eventsByFormat, format, events);
-  }
+  const formats = outcome.formats;
+  for (const format in formats) count(summary.eventsByFormat, format, formats[format]);
 }
 
 /**
@@ -228,21 +227,28 @@ export function createProcessor(
 
     // Room kept for the records not yet transformed, at their original size: once the response is
     // full, each of them is still returned ProcessingFailed with its data.
-    const originalBytes = records.map((record) =>
-      entryBytes(String(record.recordId), 'ProcessingFailed', String(record.data ?? '')),
-    );
-    let reserved = originalBytes.reduce((sum, bytes) => sum + bytes, 0);
+    const overheads = records.map((record) => entryOverhead(String(record.recordId)));
+    const dataOf = (record: FirehoseTransformationEventRecord) =>
+      typeof record.data === 'string' ? record.data : '';
+    let reserved = 0;
+    records.forEach((record, i) => {
+      reserved += (overheads[i] as number) + 'ProcessingFailed'.length + dataOf(record).length;
+    });
     let used = 16; // {"records":[]}
     let full = false;
 
     const results = records.map((record, i) => {
-      const original = originalBytes[i] as number;
-      reserved -= original;
-      summary.bytesIn += base64Bytes(String(record.data ?? ''));
+      const overhead = overheads[i] as number;
+      const data = dataOf(record);
+      reserved -= overhead + 'ProcessingFailed'.length + data.length;
+      summary.bytesIn += base64Bytes(data);
       let outcome = full ? undefined : outcomeOf(record);
       if (outcome) {
-        const { recordId, result, data } = outcome.result;
-        if (used + entryBytes(String(recordId), result, data) + reserved > RESPONSE_LIMIT_BYTES) {
+        const { result } = outcome.result;
+        if (
+          used + overhead + result.length + outcome.result.data.length + reserved >
+          RESPONSE_LIMIT_BYTES
+        ) {
           full = true;
           outcome = undefined;
         }
@@ -252,7 +258,7 @@ export function createProcessor(
         outcome = failed(record, 'response would pass the 6 MB limit');
       }
       commit(summary, outcome);
-      used += entryBytes(String(record.recordId), outcome.result.result, outcome.result.data);
+      used += overhead + outcome.result.result.length + outcome.result.data.length;
       return outcome.result;
     });
     return { response: { records: results }, summary };

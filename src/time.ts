@@ -31,6 +31,7 @@ export function isRequestTime(value: string): boolean {
 // Lines of one batch mostly share a handful of seconds: remember the last answer.
 let lastText = '';
 let lastMs: number | undefined;
+let lastIso = '';
 
 /** Epoch milliseconds of a `requestTime`, offset honoured, or undefined if it is not one. */
 export function parseRequestTime(value: string): number | undefined {
@@ -57,7 +58,13 @@ export function parseRequestTime(value: string): number | undefined {
   if (new Date(local).getUTCDate() !== Number(day) || Number(offsetMinutes) > 59) return undefined;
   const offset = (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000;
   lastMs = sign === '-' ? local + offset : local - offset;
+  lastIso = isoTime(lastMs);
   return lastMs;
+}
+
+/** `requestTime` as ISO 8601 UTC, or undefined if it is not one. Cached like parseRequestTime. */
+export function requestTimeIso(value: string): string | undefined {
+  return parseRequestTime(value) === undefined ? undefined : lastIso;
 }
 
 /** ISO 8601 UTC with milliseconds, a form OpenObserve and every SQL engine read. */

@@ -64,17 +64,23 @@ function isAbsent(value: string): boolean {
 
 const TOKEN_BREAK = /[\s,"]/;
 
-function accepts(kind: ValueKind, value: string): boolean {
-  if (isAbsent(value)) return true;
-  switch (kind) {
+/** Marks a value that does not fit its field. */
+const REJECT = Symbol('reject');
+/** An absent value: the field is left out. */
+const ABSENT = Symbol('absent');
+
+/** The value in its field's type, ABSENT, or REJECT when it does not fit the field. */
+function typed(variable: Variable, value: string): string | number | typeof ABSENT | typeof REJECT {
+  if (isAbsent(value)) return ABSENT;
+  switch (variable.kind) {
     case 'integer':
-      return toInteger(value) !== undefined;
+      return toInteger(value) ?? REJECT;
     case 'time':
-      return isRequestTime(value);
+      return isRequestTime(value) ? value : REJECT;
     case 'token':
-      return !TOKEN_BREAK.test(value);
+      return TOKEN_BREAK.test(value) ? REJECT : value;
     default:
-      return true;
+      return variable.quoted && value.includes('\\') ? unescapeJson(value) : value;
   }
 }
 
@@ -119,23 +125,14 @@ export function compileFormat(name: string, source: string): CompiledFormat {
   const prefix = literals[0] as string;
   // Value i ends where separators[i] starts: the literal after it.
   const separators = literals.slice(1);
-  const ends = new Array<number>(count);
+  /** The typed values of the line being matched, kept as the matcher checks them. */
+  const values = new Array<string | number | typeof ABSENT>(count);
 
-  const toFields = (line: string, start: number): Fields => {
+  const toFields = (): Fields => {
     const fields: Fields = {};
-    let from = start;
     for (let i = 0; i < count; i++) {
-      const end = ends[i] as number;
-      const value = line.slice(from, end);
-      from = end + (separators[i] as string).length;
-      if (isAbsent(value)) continue;
-      const variable = variables[i] as Variable;
-      if (variable.kind === 'integer') {
-        fields[variable.field] = toInteger(value) as number;
-      } else {
-        fields[variable.field] =
-          variable.quoted && value.includes('\\') ? unescapeJson(value) : value;
-      }
+      const value = values[i];
+      if (value !== ABSENT) fields[(variables[i] as Variable).field] = value as string | number;
     }
     return fields;
   };
@@ -154,8 +151,9 @@ export function compileFormat(name: string, source: string): CompiledFormat {
         end = line.indexOf(separator, from);
         if (end === -1) return false;
       }
-      if (!accepts((variables[i] as Variable).kind, line.slice(from, end))) return false;
-      ends[i] = end;
+      const value = typed(variables[i] as Variable, line.slice(from, end));
+      if (value === REJECT) return false;
+      values[i] = value;
       from = end + separator.length;
     }
     return true;
@@ -168,18 +166,17 @@ export function compileFormat(name: string, source: string): CompiledFormat {
     if (i === count - 1) {
       const end = line.length - separator.length;
       if (end < from || !line.endsWith(separator)) return false;
-      if (!accepts(variable.kind, line.slice(from, end))) return false;
-      ends[i] = end;
+      const value = typed(variable, line.slice(from, end));
+      if (value === REJECT) return false;
+      values[i] = value;
       return true;
     }
     let end = separator.length === 0 ? from : line.indexOf(separator, from);
     while (end !== -1 && end <= line.length) {
       if (--budget.steps < 0) return false;
-      if (
-        accepts(variable.kind, line.slice(from, end)) &&
-        matchFrom(line, i + 1, end + separator.length, budget)
-      ) {
-        ends[i] = end;
+      const value = typed(variable, line.slice(from, end));
+      if (value !== REJECT && matchFrom(line, i + 1, end + separator.length, budget)) {
+        values[i] = value;
         return true;
       }
       end = separator.length === 0 ? end + 1 : line.indexOf(separator, end + 1);
@@ -193,7 +190,7 @@ export function compileFormat(name: string, source: string): CompiledFormat {
     if (!matchFirst(line) && !matchFrom(line, 0, prefix.length, { steps: MAX_MATCH_STEPS })) {
       return undefined;
     }
-    return toFields(line, prefix.length);
+    return toFields();
   };
 
   return { name, source, parse };

@@ -1,0 +1,319 @@
+/**
+ * `npm run bench [-- --json]`: the built handler (dist/handler.mjs, as Lambda runs it) against
+ *  - the floor: base64-decoding every record (and gunzipping CloudWatch records), JSON.stringify of
+ *    the same output objects prebuilt, base64-encoding them and serialising the response: the work
+ *    no implementation can skip;
+ *  - a naive baseline in the style of the classic Firehose blueprints: split on `, ` and `: `,
+ *    a Date parse per line. It only reads key-value lines correctly; on other formats it is timed
+ *    for the same bytes.
+ * All three in one process, interleaved, after warm-up; median and p10–p90 spread.
+ * Also: bundle size, module init time, peak RSS for a 6 MB batch, and the cost per GB of logs.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
+import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../src/formats/known';
+import { cloudWatchBatch, linesBatch } from './batches';
+
+type Handler = (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>;
+
+const { values: options } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    runs: { type: 'string', default: '40' },
+  },
+});
+const RUNS = Number(options.runs);
+const WARMUP = 15;
+const BATCH_BYTES = 1024 * 1024;
+const BUNDLE = resolve('dist/handler.mjs');
+
+/**
+ * Prices for us-east-1 as AWS lists them (checked 2026-11-24): Lambda arm64 duration per GB-second
+ * and requests; Firehose Direct PUT ingestion per GB, first 500 TB/month, where every record is
+ * billed as at least 5 KB.
+ */
+const PRICE = {
+  lambdaArmPerGbSecond: 0.0000133334,
+  lambdaPerRequest: 0.2 / 1_000_000,
+  firehosePerGb: 0.029,
+  firehoseRecordMinimumBytes: 5 * 1024,
+};
+/** Lambda gives a function one full vCPU at 1,769 MB and a share in proportion below that. */
+const LAMBDA_FULL_VCPU_MB = 1769;
+const TEMPLATE_MEMORY_MB = 256;
+
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+
+async function loadHandler(logFormat: string, instance: string): Promise<Handler> {
+  process.env.LOG_FORMAT = logFormat;
+  // A distinct query string gives a fresh module instance: its init reads this LOG_FORMAT.
+  const module = (await import(`${pathToFileURL(BUNDLE).href}?${instance}`)) as {
+    handler: Handler;
+  };
+  return module.handler;
+}
+
+function decodeData(data: string): string {
+  const bytes = Buffer.from(data, 'base64');
+  return (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
+}
+
+/** The output objects the handler produced, per record, for the floor to serialise again. */
+function prebuiltOutputs(response: FirehoseTransformationResult): (object[] | undefined)[] {
+  return response.records.map((record) =>
+    record.result === 'Ok'
+      ? Buffer.from(record.data ?? '', 'base64')
+          .toString('utf8')
+          .trimEnd()
+          .split('\n')
+          .map((line) => JSON.parse(line) as object)
+      : undefined,
+  );
+}
+
+function floor(event: FirehoseTransformationEvent, outputs: (object[] | undefined)[]): string {
+  const records = event.records.map((record, i) => {
+    decodeData(record.data);
+    const objects = outputs[i];
+    if (!objects) return { recordId: record.recordId, result: 'Dropped', data: '' };
+    let text = '';
+    for (const object of objects) text += `${JSON.stringify(object)}\n`;
+    return { recordId: record.recordId, result: 'Ok', data: Buffer.from(text).toString('base64') };
+  });
+  return JSON.stringify({ records });
+}
+
+/** Split-on-`, ` key-value parsing with a Date parse per line, like the classic blueprints. */
+function naiveLine(line: string): string {
+  const fields: Record<string, string> = {};
+  for (const part of line.split(', ')) {
+    const colon = part.indexOf(': ');
+    if (colon > 0) fields[part.slice(0, colon)] = part.slice(colon + 2);
+  }
+  const time = fields.RequestTime ?? '';
+  fields.timestamp = String(Date.parse(time.replace(/\//g, ' ').replace(':', ' ')));
+  return JSON.stringify(fields);
+}
+
+function naive(event: FirehoseTransformationEvent): string {
+  const records = event.records.map((record) => {
+    const text = decodeData(record.data);
+    let lines: string[];
+    if (text.startsWith('{"messageType"')) {
+      const envelope = JSON.parse(text) as { logEvents: { message: string }[] };
+      lines = envelope.logEvents.map((logEvent) => logEvent.message);
+    } else {
+      lines = [text.trim()];
+    }
+    const out = `${lines.map(naiveLine).join('\n')}\n`;
+    return { recordId: record.recordId, result: 'Ok', data: Buffer.from(out).toString('base64') };
+  });
+  return JSON.stringify({ records });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
+}
+
+interface Timing {
+  median: number;
+  p10: number;
+  p90: number;
+}
+
+function summarise(samples: number[]): Timing {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    median: percentile(sorted, 0.5),
+    p10: percentile(sorted, 0.1),
+    p90: percentile(sorted, 0.9),
+  };
+}
+
+interface CaseResult {
+  name: string;
+  lines: number;
+  inputMB: number;
+  handler: Timing;
+  floor: Timing;
+  naive: Timing;
+  linesPerSecond: number;
+  mbPerSecond: number;
+  handlerOverFloor: number;
+  handlerOverNaive: number;
+}
+
+async function measureCase(
+  name: string,
+  format: string,
+  event: FirehoseTransformationEvent,
+): Promise<CaseResult> {
+  const handler = await loadHandler(format, name);
+  const first = await handler(event);
+  const outputs = prebuiltOutputs(first);
+  const lines = outputs.reduce((sum, objects) => sum + (objects?.length ?? 0), 0);
+  const inputBytes = event.records.reduce((sum, record) => sum + decodeData(record.data).length, 0);
+  const samples = { handler: [] as number[], floor: [] as number[], naive: [] as number[] };
+  for (let run = 0; run < WARMUP + RUNS; run++) {
+    let start = performance.now();
+    JSON.stringify(await handler(event)); // Lambda serialises the response too
+    const handlerMs = performance.now() - start;
+    start = performance.now();
+    floor(event, outputs);
+    const floorMs = performance.now() - start;
+    start = performance.now();
+    naive(event);
+    const naiveMs = performance.now() - start;
+    if (run >= WARMUP) {
+      samples.handler.push(handlerMs);
+      samples.floor.push(floorMs);
+      samples.naive.push(naiveMs);
+    }
+  }
+  const handlerTiming = summarise(samples.handler);
+  const floorTiming = summarise(samples.floor);
+  const naiveTiming = summarise(samples.naive);
+  return {
+    name,
+    lines,
+    inputMB: inputBytes / 1024 / 1024,
+    handler: handlerTiming,
+    floor: floorTiming,
+    naive: naiveTiming,
+    linesPerSecond: lines / (handlerTiming.median / 1000),
+    mbPerSecond: inputBytes / 1024 / 1024 / (handlerTiming.median / 1000),
+    handlerOverFloor: handlerTiming.median / floorTiming.median,
+    handlerOverNaive: handlerTiming.median / naiveTiming.median,
+  };
+}
+
+function median(values: number[]): number {
+  return summarise(values).median;
+}
+
+/** Import of the bundle in a fresh Node process: the function's init, median of several. */
+function initTimeMs(): number {
+  const script = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(BUNDLE).href)});console.log(performance.now()-t)`;
+  const times: number[] = [];
+  for (let i = 0; i < 9; i++) {
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    times.push(Number(run.stdout.trim()));
+  }
+  return median(times);
+}
+
+/** Peak RSS of a fresh Node process that loads the bundle and answers one 6 MB batch. */
+function peakRssMB(): { eventMB: number; peakMB: number } {
+  const directory = mkdtempSync(join(tmpdir(), 'bench-'));
+  const path = join(directory, 'event.json');
+  // Lambda's invocation payload limit is 6 MB: a batch just under it.
+  let event = linesBatch(DEFAULT_FORMAT, 4 * 1024 * 1024, 7);
+  let text = JSON.stringify(event);
+  const scale = 5.9e6 / text.length;
+  event = linesBatch(DEFAULT_FORMAT, Math.floor(4 * 1024 * 1024 * scale), 7);
+  text = JSON.stringify(event);
+  writeFileSync(path, text);
+  const script = `import{readFileSync}from'node:fs';const {handler}=await import(${JSON.stringify(pathToFileURL(BUNDLE).href)});const e=JSON.parse(readFileSync(${JSON.stringify(path)},'utf8'));JSON.stringify(await handler(e));console.log(process.resourceUsage().maxRSS)`;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, LOG_FORMAT: '' },
+  });
+  return { eventMB: text.length / 1e6, peakMB: Number(run.stdout.trim()) / 1024 };
+}
+
+function costPerGb(result: CaseResult) {
+  // CPU time per GB of log lines measured here, stretched to the CPU share of the template's memory.
+  const cpuSecondsPerGb = (result.handler.median / 1000) * (1024 / result.inputMB);
+  const durationSecondsPerGb =
+    cpuSecondsPerGb * Math.max(1, LAMBDA_FULL_VCPU_MB / TEMPLATE_MEMORY_MB);
+  const invocationsPerGb = 1024 / result.inputMB;
+  const lambda =
+    durationSecondsPerGb * (TEMPLATE_MEMORY_MB / 1024) * PRICE.lambdaArmPerGbSecond +
+    invocationsPerGb * PRICE.lambdaPerRequest;
+  const averageLine = (result.inputMB * 1024 * 1024) / result.lines;
+  const firehose =
+    PRICE.firehosePerGb * Math.max(1, PRICE.firehoseRecordMinimumBytes / averageLine);
+  // The floor's share at the same rates: what no implementation can go below.
+  const floorLambda = lambda * (result.floor.median / result.handler.median);
+  return {
+    lambda,
+    floorLambda,
+    firehoseBilled: firehose,
+    firehoseList: PRICE.firehosePerGb,
+    averageLine,
+  };
+}
+
+const cases: [string, string, FirehoseTransformationEvent][] = [
+  ['default', DEFAULT_FORMAT, linesBatch(DEFAULT_FORMAT, BATCH_BYTES)],
+  ...Object.entries(KNOWN_FORMATS)
+    .filter(([name]) => name !== 'default')
+    .map(
+      ([name, format]) =>
+        [name, format, linesBatch(format, BATCH_BYTES)] as [
+          string,
+          string,
+          FirehoseTransformationEvent,
+        ],
+    ),
+  ['cloudwatch_gzip', DEFAULT_FORMAT, cloudWatchBatch(DEFAULT_FORMAT, BATCH_BYTES)],
+];
+
+const results: CaseResult[] = [];
+for (const [name, format, event] of cases) results.push(await measureCase(name, format, event));
+const bundleBytes = statSync(BUNDLE).size;
+const initMs = initTimeMs();
+const rss = peakRssMB();
+const cost = costPerGb(results[0] as CaseResult);
+
+const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`;
+const report = { machine, runs: RUNS, results, bundleBytes, initMs, rss, cost, prices: PRICE };
+
+if (options.json) {
+  console.log(JSON.stringify(report, null, 2));
+} else {
+  const f = (n: number, digits = 1) => n.toFixed(digits);
+  console.log(
+    `Machine: ${machine}; ${RUNS} timed runs per case after ${WARMUP} warm-up runs; ~1 MB batches.\n`,
+  );
+  console.log(
+    '| batch | lines | handler ms (p10–p90) | floor ms | naive ms | lines/s | MB/s | handler ÷ floor | handler ÷ naive |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of results) {
+    console.log(
+      `| ${r.name} | ${r.lines} | ${f(r.handler.median)} (${f(r.handler.p10)}–${f(r.handler.p90)}) | ${f(r.floor.median)} | ${f(r.naive.median)} | ${Math.round(r.linesPerSecond).toLocaleString('en-US')} | ${f(r.mbPerSecond)} | ${f(r.handlerOverFloor, 2)} | ${f(r.handlerOverNaive, 2)} |`,
+    );
+  }
+  console.log('');
+  console.log(`| measure | value |`);
+  console.log('|---|---:|');
+  console.log(`| bundle dist/handler.mjs (minified) | ${f(bundleBytes / 1024)} KB |`);
+  console.log(`| module init (import in a fresh process, median of 9) | ${f(initMs)} ms |`);
+  console.log(`| peak RSS, one ${f(rss.eventMB, 2)} MB batch | ${f(rss.peakMB)} MB |`);
+  console.log(
+    `| processor cost per GB of logs (${TEMPLATE_MEMORY_MB} MB arm64, default format) | $${cost.lambda.toFixed(5)} |`,
+  );
+  console.log(`| Firehose ingestion, list price per GB | $${cost.firehoseList.toFixed(3)} |`);
+  console.log(
+    `| Firehose ingestion per GB of ${Math.round(cost.averageLine)}-byte lines (5 KB minimum per record) | $${cost.firehoseBilled.toFixed(3)} |`,
+  );
+  console.log(
+    `| processor cost ÷ Firehose list price | ${f((cost.lambda / cost.firehoseList) * 100, 2)}% |`,
+  );
+  console.log(
+    `| floor cost ÷ Firehose list price (the least any processor costs) | ${f((cost.floorLambda / cost.firehoseList) * 100, 2)}% |`,
+  );
+  console.log(
+    `| processor cost ÷ Firehose as billed for these lines | ${f((cost.lambda / cost.firehoseBilled) * 100, 2)}% |`,
+  );
+}
