@@ -1,19 +1,5 @@
-/**
- * `npm run build`: bundles the handler to dist/handler.mjs with the esbuild settings that
- * template.yaml's `Metadata.BuildProperties` gives `sam build`.
- */
-import { type BuildOptions, build } from 'esbuild';
-
-export const BUILD_OPTIONS: BuildOptions = {
-  entryPoints: ['src/handler.ts'],
-  bundle: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'esm',
-  minify: true,
-  sourcemap: true,
-  outfile: 'dist/handler.mjs',
-  logLevel: 'warning',
-};
+/** `npm run build`: bundles the handler to dist/handler.mjs. */
+import { build } from 'esbuild';
+import { BUILD_OPTIONS } from './build-options';
 
 await build(BUILD_OPTIONS);

@@ -1,0 +1,81 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { FirehoseTransformationEvent } from 'aws-lambda';
+import { eventsOf, process as processBatch } from './support';
+
+/** SAM's own checks, with the pinned tools scripts/python-tools.sh installs; no credentials, no Docker. */
+const bin = resolve('node_modules/.venv/bin');
+const env = {
+  ...process.env,
+  PATH: `${resolve('node_modules/.bin')}:${bin}:${process.env.PATH}`,
+  SAM_CLI_TELEMETRY: '0',
+  AWS_DEFAULT_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: '',
+  AWS_SECRET_ACCESS_KEY: '',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+};
+const run = (command: string, args: string[]) =>
+  spawnSync(command, args, { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
+
+describe('SAM checks', () => {
+  it('cfn-lint finds no error and no warning', () => {
+    const lint = run(`${bin}/cfn-lint`, ['template.yaml']);
+    expect(lint.stdout + lint.stderr).toBe('');
+    expect(lint.status).toBe(0);
+  });
+
+  it('sam validate --lint accepts the template', () => {
+    const validate = run(`${bin}/sam`, ['validate', '--lint']);
+    expect(validate.stdout).toContain('is a valid SAM Template');
+    expect(validate.status).toBe(0);
+  }, 60_000);
+
+  describe('the function sam build produced', () => {
+    const buildDir = join(mkdtempSync(join(tmpdir(), 'sam-build-')), 'build');
+    const bundle = join(buildDir, 'ProcessorFunction', 'handler.mjs');
+
+    beforeAll(() => {
+      execFileSync(
+        `${bin}/sam`,
+        ['build', '--build-dir', buildDir, '--cached', '--cache-dir', `${buildDir}-cache`],
+        {
+          env,
+          stdio: 'pipe',
+        },
+      );
+    }, 300_000);
+
+    it.each(readdirSync('events').filter((name) => name.endsWith('.json')))(
+      'answers events/%s as the processor does, loaded without Docker',
+      (name) => {
+        const invoke = run(resolve('node_modules/.bin/tsx'), [
+          'scripts/invoke.ts',
+          `events/${name}`,
+          '--handler',
+          bundle,
+          '--json',
+        ]);
+        expect(invoke.stderr).toBe('');
+        expect(invoke.status).toBe(0);
+        const built = JSON.parse(invoke.stdout.trim().split('\n').pop() as string);
+        const event = JSON.parse(
+          readFileSync(`events/${name}`, 'utf8'),
+        ) as FirehoseTransformationEvent;
+        const expected = processBatch(event).response.records.map((record) =>
+          record.result === 'Ok'
+            ? { recordId: record.recordId, result: 'Ok', events: eventsOf(record.data ?? '') }
+            : {
+                recordId: record.recordId,
+                result: record.result,
+                dataBytes: Buffer.from(record.data ?? '', 'base64').length,
+              },
+        );
+        expect(built.records).toEqual(expected);
+      },
+      30_000,
+    );
+  });
+});

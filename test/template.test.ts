@@ -1,0 +1,243 @@
+import { readFileSync } from 'node:fs';
+import { BUILD_OPTIONS } from '../scripts/build-options';
+import { parseTemplate } from '../scripts/cloudformation-yaml';
+import { DEFAULT_FORMAT } from '../src/formats/known';
+
+// biome-ignore lint/suspicious/noExplicitAny: a CloudFormation template is untyped JSON
+type Json = any;
+const template: Json = parseTemplate(readFileSync('template.yaml', 'utf8'));
+const resources: Record<string, Json> = template.Resources;
+const parameters: Record<string, Json> = template.Parameters;
+const ref = (name: string) => ({ Ref: name });
+const getAtt = (resource: string, attribute: string) => ({ 'Fn::GetAtt': [resource, attribute] });
+
+/** Evaluates the condition functions CloudFormation allows in Rules, for given parameter values. */
+function evaluate(expression: Json, values: Record<string, string>): unknown {
+  if (typeof expression !== 'object' || expression === null) return expression;
+  if ('Ref' in expression) return values[expression.Ref] ?? parameters[expression.Ref]?.Default;
+  if ('Fn::Equals' in expression) {
+    const [a, b] = expression['Fn::Equals'].map((e: Json) => evaluate(e, values));
+    return a === b;
+  }
+  if ('Fn::Not' in expression) return !evaluate(expression['Fn::Not'][0], values);
+  if ('Fn::And' in expression) return expression['Fn::And'].every((e: Json) => evaluate(e, values));
+  if ('Fn::Or' in expression) return expression['Fn::Or'].some((e: Json) => evaluate(e, values));
+  throw new Error(`cannot evaluate ${JSON.stringify(expression)}`);
+}
+
+/** The assertion descriptions that fail for these parameter values: what CloudFormation refuses. */
+function refusals(values: Record<string, string>): string[] {
+  const failed: string[] = [];
+  for (const rule of Object.values(template.Rules as Record<string, Json>)) {
+    if (rule.RuleCondition && !evaluate(rule.RuleCondition, values)) continue;
+    for (const assertion of rule.Assertions) {
+      if (!evaluate(assertion.Assert, values)) failed.push(assertion.AssertDescription);
+    }
+  }
+  return failed;
+}
+
+function statements(): { resource: string; statement: Json }[] {
+  const found: { resource: string; statement: Json }[] = [];
+  for (const [name, resource] of Object.entries(resources)) {
+    const documents: Json[] = [];
+    if (resource.Type === 'AWS::IAM::Role') {
+      for (const policy of resource.Properties.Policies ?? [])
+        documents.push(policy.PolicyDocument);
+    }
+    if (resource.Type === 'AWS::S3::BucketPolicy')
+      documents.push(resource.Properties.PolicyDocument);
+    for (const document of documents) {
+      for (const statement of document.Statement) {
+        // An `!If [cond, statement, NoValue]` holds the statement in its second element.
+        const real = statement['Fn::If'] ? statement['Fn::If'][1] : statement;
+        found.push({ resource: name, statement: real });
+      }
+    }
+  }
+  return found;
+}
+
+describe('template.yaml', () => {
+  const stream = resources.DeliveryStream.Properties;
+  const destination = stream.HttpEndpointDestinationConfiguration;
+
+  it('runs the processor on nodejs22.x or newer, arm64, built by esbuild like npm run build', () => {
+    const fn = resources.ProcessorFunction;
+    expect(template.Globals.Function.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
+    expect(template.Globals.Function.Architectures).toEqual(['arm64']);
+    expect(fn.Metadata.BuildMethod).toBe('esbuild');
+    const build = fn.Metadata.BuildProperties;
+    expect(build.EntryPoints).toEqual(BUILD_OPTIONS.entryPoints);
+    expect(build.Format).toBe(BUILD_OPTIONS.format);
+    expect(build.Minify).toBe(BUILD_OPTIONS.minify);
+    expect(build.Sourcemap).toBe(BUILD_OPTIONS.sourcemap);
+    expect(build.Target).toBe(BUILD_OPTIONS.target);
+    expect(fn.Properties.Handler).toBe('handler.handler');
+    expect(fn.Properties.LoggingConfig.LogGroup).toEqual(ref('ProcessorLogGroup'));
+    expect(resources.ProcessorLogGroup.Properties.RetentionInDays).toEqual(ref('LogRetentionDays'));
+  });
+
+  it('passes every processor setting from a parameter', () => {
+    expect(resources.ProcessorFunction.Properties.Environment.Variables).toMatchObject({
+      LOG_FORMAT: ref('LogFormat'),
+      ON_PARSE_ERROR: ref('OnParseError'),
+      LATENCY_BUCKETS_MS: ref('LatencyBucketsMs'),
+      SOURCE_IP: ref('SourceIp'),
+      SOURCE_IP_HASH_KEY: ref('SourceIpHashKey'),
+    });
+  });
+
+  it('logs the demo stage to the stream with the format the processor reads', () => {
+    const logs = resources.DemoApi.Properties.AccessLogSetting;
+    expect(logs.DestinationArn).toEqual(getAtt('DeliveryStream', 'Arn'));
+    expect(logs.Format).toEqual(ref('LogFormat'));
+    expect(parameters.LogFormat.Default).toBe(DEFAULT_FORMAT);
+  });
+
+  it('uses a mock integration for the demo API: no backend, nothing to pay at rest', () => {
+    const paths = resources.DemoApi.Properties.DefinitionBody.paths;
+    for (const path of Object.values(paths as Record<string, Json>)) {
+      expect(path.get['x-amazon-apigateway-integration'].type).toBe('mock');
+    }
+  });
+
+  it('makes this function the stream’s processor and delivers to OpenObserve’s Firehose endpoint', () => {
+    const processor = destination.ProcessingConfiguration.Processors[0];
+    expect(processor.Type).toBe('Lambda');
+    const params = Object.fromEntries(
+      processor.Parameters.map((p: Json) => [p.ParameterName, p.ParameterValue]),
+    );
+    expect(params.LambdaArn).toEqual(getAtt('ProcessorFunction', 'Arn'));
+    expect(params.BufferSizeInMBs).toEqual(ref('ProcessorBufferSizeMB'));
+    expect(destination.EndpointConfiguration.Url).toEqual({
+      'Fn::Sub':
+        '${OpenObserveEndpoint}/aws/${OpenObserveOrganization}/${OpenObserveStream}/_kinesis_firehose',
+    });
+    expect(destination.RequestConfiguration.ContentEncoding).toBe('GZIP');
+    expect(destination.CloudWatchLoggingOptions.Enabled).toBe(true);
+    expect(destination.S3BackupMode).toEqual(ref('S3BackupMode'));
+    expect(parameters.S3BackupMode.AllowedValues).toEqual(['FailedDataOnly', 'AllData']);
+  });
+
+  it('keeps the processor buffer small enough that enlarged output stays far under 6 MB', () => {
+    expect(parameters.ProcessorBufferSizeMB.MaxValue).toBeLessThanOrEqual(1);
+    expect(parameters.ProcessorBufferSizeMB.Default).toBeLessThanOrEqual(1);
+  });
+
+  it('enforces the amazon-apigateway- prefix on the stream name', () => {
+    const pattern = new RegExp(parameters.DeliveryStreamName.AllowedPattern);
+    expect(pattern.test(parameters.DeliveryStreamName.Default)).toBe(true);
+    expect(pattern.test('amazon-apigateway-prod_logs.v2')).toBe(true);
+    expect(pattern.test('access-logs')).toBe(false);
+    expect(pattern.test('my-amazon-apigateway-logs')).toBe(false);
+    expect(stream.DeliveryStreamName).toEqual(ref('DeliveryStreamName'));
+  });
+
+  it('never echoes the access key or the hash key', () => {
+    expect(parameters.OpenObserveAccessKey.NoEcho).toBe(true);
+    expect(parameters.SourceIpHashKey.NoEcho).toBe(true);
+  });
+
+  it('refuses a full deploy with neither or both access-key sources, and accepts exactly one', () => {
+    expect(refusals({})).toEqual([
+      'Give OpenObserveAccessKey or OpenObserveAccessKeySecretArn; neither was given.',
+    ]);
+    const secret = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:oo-AbCdEf';
+    expect(
+      refusals({ OpenObserveAccessKey: 'a2V5', OpenObserveAccessKeySecretArn: secret }),
+    ).toEqual(['Give OpenObserveAccessKey or OpenObserveAccessKeySecretArn, not both.']);
+    expect(refusals({ OpenObserveAccessKey: 'a2V5' })).toEqual([]);
+    expect(refusals({ OpenObserveAccessKeySecretArn: secret })).toEqual([]);
+    expect(refusals({ DeployMode: 'function-only' })).toEqual([]);
+    expect(refusals({ OpenObserveAccessKey: 'a2V5', SourceIp: 'hash' })).toEqual([
+      'SourceIpHashKey is required when SourceIp is hash.',
+    ]);
+  });
+
+  it('reads the key from Secrets Manager when a secret is given', () => {
+    expect(destination.SecretsManagerConfiguration['Fn::If'][0]).toBe('UseSecret');
+    expect(destination.SecretsManagerConfiguration['Fn::If'][1]).toMatchObject({
+      Enabled: true,
+      SecretARN: ref('OpenObserveAccessKeySecretArn'),
+    });
+    expect(destination.EndpointConfiguration.AccessKey['Fn::If'][2]).toEqual(
+      ref('OpenObserveAccessKey'),
+    );
+  });
+
+  it('scopes every IAM statement: no * resource on any action', () => {
+    const found = statements();
+    expect(found.length).toBeGreaterThan(5);
+    for (const { resource, statement } of found) {
+      if (statement.Effect !== 'Allow') continue;
+      const targets = [statement.Resource].flat();
+      for (const target of targets) {
+        expect({ resource, target }).not.toEqual({ resource, target: '*' });
+      }
+    }
+  });
+
+  it('lets Firehose invoke only this function and write only to this bucket and its log stream', () => {
+    const delivery = statements().filter(({ resource }) => resource === 'DeliveryRole');
+    const bySid = Object.fromEntries(delivery.map(({ statement }) => [statement.Sid, statement]));
+    expect(bySid.InvokeProcessor.Resource).toEqual([
+      getAtt('ProcessorFunction', 'Arn'),
+      { 'Fn::Sub': '${ProcessorFunction.Arn}:*' },
+    ]);
+    expect(bySid.BackupObjects.Resource).toEqual({ 'Fn::Sub': '${BackupBucket.Arn}/*' });
+    expect(bySid.DeliveryErrorLogs.Action).toBe('logs:PutLogEvents');
+    expect(bySid.DeliveryErrorLogs.Resource['Fn::Sub']).toContain(
+      'log-group:${DeliveryLogGroup}:log-stream:${DeliveryLogStream}',
+    );
+    expect(bySid.ReadAccessKey.Resource).toEqual(ref('OpenObserveAccessKeySecretArn'));
+  });
+
+  it('locks the backup bucket down: encrypted, not public, TLS only, expiring', () => {
+    const bucket = resources.BackupBucket.Properties;
+    expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0]).toBeDefined();
+    expect(Object.values(bucket.PublicAccessBlockConfiguration)).toEqual([true, true, true, true]);
+    expect(bucket.LifecycleConfiguration.Rules[0].ExpirationInDays).toEqual(
+      ref('BackupRetentionDays'),
+    );
+    const [tlsOnly] = resources.BackupBucketPolicy.Properties.PolicyDocument.Statement;
+    expect(tlsOnly).toMatchObject({
+      Effect: 'Deny',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
+  });
+
+  it('creates only the function in function-only mode', () => {
+    const always = Object.entries(resources)
+      .filter(([, resource]) => !resource.Condition)
+      .map(([name]) => name);
+    expect(always.sort()).toEqual(['ProcessorFunction', 'ProcessorLogGroup']);
+    expect(template.Conditions.CreateStream).toEqual({ 'Fn::Equals': [ref('DeployMode'), 'full'] });
+  });
+
+  it('subscribes a CloudWatch Logs group when one is given, with the role CloudWatch Logs needs', () => {
+    expect(resources.LogGroupSubscription).toMatchObject({
+      Condition: 'Subscribe',
+      Properties: {
+        LogGroupName: ref('SubscribeLogGroupName'),
+        DestinationArn: getAtt('DeliveryStream', 'Arn'),
+        RoleArn: getAtt('SubscriptionRole', 'Arn'),
+      },
+    });
+  });
+
+  it('alarms only when a topic is given', () => {
+    const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+    expect(alarms).toHaveLength(4);
+    for (const alarm of alarms) {
+      expect(['Alarms', 'StreamAlarms']).toContain(alarm.Condition);
+      expect(alarm.Properties.AlarmActions).toEqual([ref('AlarmTopicArn')]);
+    }
+  });
+
+  it('describes every output', () => {
+    for (const output of Object.values(template.Outputs as Record<string, Json>)) {
+      expect(output.Description).toEqual(expect.any(String));
+    }
+  });
+});
