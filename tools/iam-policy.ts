@@ -1,0 +1,103 @@
+/**
+ * Whether an IAM role's own policies allow an action on a resource: the check `npm run attach`
+ * makes before it relies on a delivery stream's role to invoke the processor. It reads the role's
+ * inline and attached policies; a statement with a Condition is not counted as allowing (it may
+ * not hold), and an explicit Deny wins. Permission boundaries and SCPs are not seen.
+ */
+import {
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRolePolicyCommand,
+  type IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+} from '@aws-sdk/client-iam';
+
+interface Statement {
+  Effect?: string;
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: string | string[];
+  NotResource?: string | string[];
+  Condition?: unknown;
+}
+export interface PolicyDocument {
+  Statement?: Statement | Statement[];
+}
+
+/** IAM wildcards: `*` any run of characters, `?` one character. */
+function matches(pattern: string, value: string, ignoreCase: boolean): boolean {
+  const source = pattern
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(value);
+}
+
+const list = (value: string | string[] | undefined) =>
+  value === undefined ? undefined : Array.isArray(value) ? value : [value];
+
+function covers(statement: Statement, action: string, resource: string): boolean {
+  const actions = list(statement.Action);
+  const notActions = list(statement.NotAction);
+  const actionMatch = actions
+    ? actions.some((a) => matches(a, action, true))
+    : notActions
+      ? !notActions.some((a) => matches(a, action, true))
+      : false;
+  const resources = list(statement.Resource);
+  const notResources = list(statement.NotResource);
+  const resourceMatch = resources
+    ? resources.some((r) => matches(r, resource, false))
+    : notResources
+      ? !notResources.some((r) => matches(r, resource, false))
+      : false;
+  return actionMatch && resourceMatch;
+}
+
+export function policiesAllow(
+  documents: readonly PolicyDocument[],
+  action: string,
+  resource: string,
+): boolean {
+  const statements = documents.flatMap(
+    (document) => list(document.Statement as never) ?? [],
+  ) as Statement[];
+  if (statements.some((s) => s.Effect === 'Deny' && covers(s, action, resource))) return false;
+  return statements.some(
+    (s) => s.Effect === 'Allow' && !s.Condition && covers(s, action, resource),
+  );
+}
+
+/** AWS returns policy documents URL-encoded; some emulators return them plain. */
+function parseDocument(text: string | undefined): PolicyDocument {
+  if (!text) return {};
+  try {
+    return JSON.parse(text) as PolicyDocument;
+  } catch {
+    return JSON.parse(decodeURIComponent(text)) as PolicyDocument;
+  }
+}
+
+export function roleNameOf(roleArn: string): string {
+  return roleArn.slice(roleArn.lastIndexOf('/') + 1);
+}
+
+export async function rolePolicies(iam: IAMClient, roleArn: string): Promise<PolicyDocument[]> {
+  const RoleName = roleNameOf(roleArn);
+  const documents: PolicyDocument[] = [];
+  const inline = await iam.send(new ListRolePoliciesCommand({ RoleName }));
+  for (const PolicyName of inline.PolicyNames ?? []) {
+    const policy = await iam.send(new GetRolePolicyCommand({ RoleName, PolicyName }));
+    documents.push(parseDocument(policy.PolicyDocument));
+  }
+  const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName }));
+  for (const { PolicyArn } of attached.AttachedPolicies ?? []) {
+    const policy = await iam.send(new GetPolicyCommand({ PolicyArn }));
+    const version = await iam.send(
+      new GetPolicyVersionCommand({ PolicyArn, VersionId: policy.Policy?.DefaultVersionId }),
+    );
+    documents.push(parseDocument(version.PolicyVersion?.Document));
+  }
+  return documents;
+}
