@@ -26,6 +26,7 @@ const { values: options } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
     runs: { type: 'string', default: '40' },
+    only: { type: 'string' },
   },
 });
 const RUNS = Number(options.runs);
@@ -269,7 +270,9 @@ const cases: [string, string, FirehoseTransformationEvent][] = [
 ];
 
 const results: CaseResult[] = [];
-for (const [name, format, event] of cases) results.push(await measureCase(name, format, event));
+for (const [name, format, event] of cases) {
+  if (!options.only || options.only === name) results.push(await measureCase(name, format, event));
+}
 const bundleBytes = statSync(BUNDLE).size;
 const initMs = initTimeMs();
 const rss = peakRssMB();

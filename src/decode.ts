@@ -51,6 +51,8 @@ function toText(bytes: Buffer): string | undefined {
   return text.includes('\u0000') ? undefined : text;
 }
 
+const NOT_BLANK = /\S/;
+
 /** Lines of a text: `\n` or `\r\n`; empty and blank lines are not lines. */
 export function splitLines(text: string): string[] {
   const start = text.charCodeAt(0) === 0xfeff ? 1 : 0; // a BOM is not content
@@ -61,7 +63,7 @@ export function splitLines(text: string): string[] {
     if (end === -1) end = text.length;
     const lineEnd = end > from && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
     const line = text.slice(from, lineEnd);
-    if (line.trim().length > 0) lines.push(line);
+    if (NOT_BLANK.test(line)) lines.push(line);
     from = end + 1;
   }
   return lines;

@@ -169,13 +169,15 @@ export function createProcessor(
         break;
       case 'lines': {
         const { lines, timesMs, envelope } = decoded;
+        // Plain records share one context; CloudWatch lines each carry their own time.
+        const recordContext: LineContext = { fallbackTimeMs: arrivalMs, envelope };
         for (let i = 0; i < lines.length; i++) {
           const line = lines[i] as string;
           const time = timesMs?.[i];
-          const context: LineContext = {
-            fallbackTimeMs: time !== undefined && Number.isFinite(time) ? time : arrivalMs,
-            envelope,
-          };
+          const context: LineContext =
+            time !== undefined && Number.isFinite(time)
+              ? { fallbackTimeMs: time, envelope }
+              : recordContext;
           const read = readLine(line);
           if (read.ok) {
             events.push(encodeEvent(enrichEvent(read.fields, read.format, context, config)));

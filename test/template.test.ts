@@ -85,6 +85,7 @@ describe('template.yaml', () => {
       LATENCY_BUCKETS_MS: ref('LatencyBucketsMs'),
       SOURCE_IP: ref('SourceIp'),
       SOURCE_IP_HASH_KEY: ref('SourceIpHashKey'),
+      POWERTOOLS_METRICS_DISABLED: { 'Fn::If': ['Metrics', 'false', 'true'] },
     });
   });
 
@@ -230,7 +231,7 @@ describe('template.yaml', () => {
     const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
     expect(alarms).toHaveLength(4);
     for (const alarm of alarms) {
-      expect(['Alarms', 'StreamAlarms']).toContain(alarm.Condition);
+      expect(['Alarms', 'StreamAlarms', 'MetricAlarms']).toContain(alarm.Condition);
       expect(alarm.Properties.AlarmActions).toEqual([ref('AlarmTopicArn')]);
     }
   });
