@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the ${…} strings are CloudFormation !Sub expressions
 import { readFileSync } from 'node:fs';
 import { BUILD_OPTIONS } from '../scripts/build-options';
 import { parseTemplate } from '../scripts/cloudformation-yaml';

@@ -1,0 +1,113 @@
+/**
+ * A stand-in for OpenObserve's `_kinesis_firehose` endpoint on 127.0.0.1: checks each request
+ * against Firehose's HTTP endpoint protocol (CONTRACTS.md §4) and answers as the test scripts it.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+
+export type Answer = 200 | 400 | 401 | 503 | 'slow' | 'drop';
+
+export interface Request {
+  requestId: string;
+  lines: string[];
+  answer: Answer;
+}
+
+export interface Receiver {
+  readonly url: string;
+  /** Answers for the next requests, in order; 200 once they run out. */
+  script(...answers: Answer[]): void;
+  readonly requests: Request[];
+  /** Event lines of the requests answered 200 at once (a slow answer may come after the client gave up). */
+  accepted(): string[];
+  readonly problems: string[];
+  close(): Promise<void>;
+}
+
+export const ACCESS_KEY = Buffer.from('root@example.com:token').toString('base64');
+
+function body(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((done, fail) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => done(Buffer.concat(chunks)));
+    request.on('error', fail);
+  });
+}
+
+export async function startReceiver(slowMs = 2_000): Promise<Receiver> {
+  const answers: Answer[] = [];
+  const requests: Request[] = [];
+  const problems: string[] = [];
+  const check = (ok: boolean, problem: string) => {
+    if (!ok) problems.push(problem);
+  };
+  const server: Server = createServer(async (request, response) => {
+    const raw = await body(request);
+    const answer = answers.shift() ?? 200;
+    check(request.method === 'POST', `method ${request.method}`);
+    check(request.headers['content-type'] === 'application/json', 'content-type');
+    check(request.headers['x-amz-firehose-protocol-version'] === '1.0', 'protocol version');
+    check(request.headers['content-encoding'] === 'gzip', 'not gzip');
+    const parsed = JSON.parse(gunzipSync(raw).toString('utf8')) as {
+      requestId: string;
+      timestamp: number;
+      records: { data: string }[];
+    };
+    check(
+      parsed.requestId === request.headers['x-amz-firehose-request-id'],
+      'request id header and body differ',
+    );
+    check(typeof parsed.timestamp === 'number', 'timestamp');
+    check(
+      parsed.records.length >= 1 && parsed.records.length <= 10_000,
+      `${parsed.records.length} records`,
+    );
+    const lines = parsed.records.flatMap(({ data }) => {
+      const bytes = Buffer.from(data, 'base64');
+      check(bytes.length <= 1_024_000, 'record over 1,024,000 bytes');
+      const text = bytes.toString('utf8');
+      check(text.endsWith('\n') && !text.includes('\n\n'), 'record framing');
+      return text.slice(0, -1).split('\n');
+    });
+    for (const line of lines)
+      check(
+        line.startsWith('{\t') && typeof JSON.parse(line) === 'object',
+        `not an event: ${line}`,
+      );
+    requests.push({ requestId: parsed.requestId, lines, answer });
+
+    if (request.headers['x-amz-firehose-access-key'] !== ACCESS_KEY || answer === 401) {
+      response.writeHead(401, { 'Content-Type': 'text/plain' }).end('Unauthorized Access');
+      return;
+    }
+    if (answer === 'drop') {
+      request.socket.destroy();
+      return;
+    }
+    if (answer === 'slow') await new Promise((wait) => setTimeout(wait, slowMs));
+    if (answer === 400 || answer === 503) {
+      response
+        .writeHead(answer, { 'Content-Type': 'text/plain' })
+        .end(answer === 400 ? 'bad line' : 'busy');
+      return;
+    }
+    response
+      .writeHead(200, { 'Content-Type': 'application/json' })
+      .end(JSON.stringify({ requestId: parsed.requestId, timestamp: Date.now() }));
+  });
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}/aws/default/api_gateway/_kinesis_firehose`,
+    script: (...next) => answers.push(...next),
+    requests,
+    accepted: () => requests.filter((r) => r.answer === 200).flatMap((r) => r.lines),
+    problems,
+    close: () =>
+      new Promise((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}

@@ -1,0 +1,316 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { cloudWatchRecord } from '../../scripts/firehose-event';
+import { readCorpus } from '../../scripts/sample-events';
+import { readConfig } from '../../src/config';
+import { createProcessor } from '../../src/handler';
+import { backoffMs, DEFAULT_DELIVERY, DeliveryStopped } from '../../tools/replay/deliver';
+import { type ReplayOptions, replay } from '../../tools/replay/replay';
+import { listSources } from '../../tools/replay/sources';
+import { type Moto, startMoto } from '../moto';
+import { ACCESS_KEY, type Receiver, startReceiver } from './receiver';
+
+const corpus = readCorpus();
+const defaultLines = corpus.filter((e) => e.event === 'default-format').map((e) => e.line);
+const clfLines = corpus.filter((e) => e.event === 'clf').map((e) => e.line);
+const processBatch = createProcessor(readConfig({}));
+const NOW = Date.UTC(2026, 10, 24, 19, 0, 0);
+
+let receiver: Receiver;
+let directory: string;
+
+beforeEach(async () => {
+  receiver = await startReceiver(1_000);
+  directory = mkdtempSync(join(tmpdir(), 'replay-'));
+});
+afterEach(() => receiver.close());
+
+function options(overrides: Partial<ReplayOptions> = {}): ReplayOptions {
+  return {
+    batchRecords: 500,
+    batchBytes: 4 * 1024 * 1024,
+    statePath: join(directory, 'state.json'),
+    failedPath: join(directory, 'failed.ndjson'),
+    delivery: {
+      ...DEFAULT_DELIVERY,
+      endpoint: receiver.url,
+      accessKey: ACCESS_KEY,
+      baseDelayMs: 1,
+      maxDelayMs: 5,
+      timeoutMs: 300,
+    },
+    ...overrides,
+  };
+}
+
+function deps(now = NOW) {
+  const warnings: string[] = [];
+  const written: string[] = [];
+  const notes: string[] = [];
+  return {
+    warnings,
+    written,
+    notes,
+    processBatch,
+    write: (line: string) => written.push(line),
+    warn: (line: string) => warnings.push(line),
+    progress: {
+      update: () => undefined,
+      note: (line: string) => notes.push(line),
+      done: () => undefined,
+    },
+    now: () => now,
+  };
+}
+
+function file(name: string, contents: string | Buffer): string {
+  const path = join(directory, name);
+  writeFileSync(path, contents);
+  return path;
+}
+
+const requestIds = (events: string[]) =>
+  events.map((line) => JSON.parse(line).request_id as string);
+const noS3 = () => {
+  throw new Error('no S3 in this test');
+};
+
+describe('replay', () => {
+  it('sends plain and gzip log files through the processor with Firehose’s protocol', async () => {
+    const plain = file('a.log', `${defaultLines.join('\n')}\n`);
+    const gz = file('b.log.gz', gzipSync(`${clfLines.join('\r\n')}\r\n`));
+    const summary = await replay(await listSources([plain, gz], noS3), options(), deps());
+    expect(receiver.problems).toEqual([]);
+    expect(requestIds(receiver.accepted())).toEqual([
+      ...requestIds(receiver.accepted()).slice(0, defaultLines.length),
+      '7c3a8a4e-2f6b-4c4e-9a1f-0d3c6e1b2a07',
+      '0b9f1d52-5a0e-4c55-8d7e-3f1a2b4c5d08',
+    ]);
+    expect(receiver.accepted()).toHaveLength(defaultLines.length + clfLines.length);
+    expect(summary).toMatchObject({
+      sent: defaultLines.length + clfLines.length,
+      batches: 1,
+      failed: 0,
+      byFormat: { default: defaultLines.length, clf: clfLines.length },
+    });
+  });
+
+  it('retries 503, a dropped connection and a slow answer with the same request id, and delivers once', async () => {
+    receiver.script(503, 'drop', 'slow', 200);
+    const notes = deps();
+    await replay(
+      await listSources([file('a.log', defaultLines.join('\n'))], noS3),
+      options(),
+      notes,
+    );
+    expect(receiver.requests.map((r) => r.answer)).toEqual([503, 'drop', 'slow', 200]);
+    expect(new Set(receiver.requests.map((r) => r.requestId)).size).toBe(1);
+    expect(receiver.accepted()).toHaveLength(defaultLines.length);
+    expect(notes.notes.map((note) => note.replace(/in [\d.]+ s/, 'in … s'))).toEqual([
+      'retry 1 in … s: HTTP 503',
+      expect.stringMatching(/^retry 2 in … s: network error/),
+      'retry 3 in … s: timed out',
+    ]);
+  });
+
+  it('stops at once on 401 with a clear message, and saves no progress', async () => {
+    receiver.script(401);
+    const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
+    await expect(replay(sources, options(), deps())).rejects.toThrow(
+      new DeliveryStopped(
+        'OpenObserve refused the access key (HTTP 401: Unauthorized Access); check OPENOBSERVE_ACCESS_KEY',
+      ),
+    );
+    expect(receiver.requests).toHaveLength(1);
+    expect(existsSync(join(directory, 'state.json'))).toBe(false);
+  });
+
+  it('keeps a batch OpenObserve refused with 400 in the failed file and goes on', async () => {
+    receiver.script(400);
+    const sources = await listSources(
+      [file('a.log', [...defaultLines, ...clfLines].join('\n'))],
+      noS3,
+    );
+    const summary = await replay(sources, options({ batchRecords: defaultLines.length }), deps());
+    expect(summary).toMatchObject({
+      sent: clfLines.length,
+      failed: defaultLines.length,
+      batches: 2,
+    });
+    const kept = readFileSync(join(directory, 'failed.ndjson'), 'utf8').trim().split('\n');
+    expect(requestIds(kept)).toEqual(requestIds(receiver.requests[0]?.lines ?? []));
+  });
+
+  it('resumes after a stop without sending an acknowledged batch again', async () => {
+    const lines = [...defaultLines, ...clfLines];
+    const sources = await listSources([file('a.log', lines.join('\n'))], noS3);
+    receiver.script(200, 200, 'drop', 'drop');
+    await expect(
+      replay(
+        sources,
+        options({ batchRecords: 2, delivery: { ...options().delivery!, maxAttempts: 2 } }),
+        deps(),
+      ),
+    ).rejects.toThrow('gave up after 2 attempts (network error');
+    expect(JSON.parse(readFileSync(join(directory, 'state.json'), 'utf8'))).toEqual({
+      sources: { [join(directory, 'a.log')]: { done: 4 } },
+    });
+
+    const second = await replay(sources, options({ batchRecords: 2 }), deps());
+    expect(second).toMatchObject({ skipped: 4, sent: lines.length - 4 });
+    const delivered = requestIds(receiver.accepted());
+    expect(delivered).toHaveLength(lines.length);
+    expect(new Set(delivered).size).toBe(lines.length);
+
+    const third = await replay(sources, options({ batchRecords: 2 }), deps());
+    expect(third).toMatchObject({ sent: 0, skipped: lines.length });
+  });
+
+  it('redrives Firehose error output: failed records through the processor, failed deliveries as they are', async () => {
+    const arrival = Date.UTC(2026, 10, 24, 18, 30);
+    const errorRecord = (rawData: string, errorCode: string) =>
+      JSON.stringify({
+        attemptsMade: 4,
+        arrivalTimestamp: arrival,
+        errorCode,
+        errorMessage: 'failed',
+        attemptEndingTimestamp: arrival + 60_000,
+        rawData,
+        lambdaArn: 'arn:aws:lambda:us-east-1:123456789012:function:processor',
+      });
+    const plain = 'upstream reset before headers';
+    const envelope = cloudWatchRecord([
+      { message: defaultLines[0] as string, timestampMs: arrival - 1 },
+    ]);
+    const delivered = `{\t"request_id":"already-transformed","status":200,"log_format":"default","_timestamp":${arrival * 1000}}\n`;
+    const processingFailed = file(
+      'processing-failed.gz',
+      gzipSync(
+        [
+          errorRecord(Buffer.from(plain).toString('base64'), 'Lambda.FunctionError'),
+          errorRecord(
+            Buffer.from((envelope as { bytes: Uint8Array }).bytes).toString('base64'),
+            'Lambda.FunctionError',
+          ),
+          errorRecord(Buffer.from(delivered).toString('base64'), 'HttpEndpoint.ResponseFailed'),
+        ].join('\n'),
+      ),
+    );
+    await replay(await listSources([processingFailed], noS3), options(), deps());
+    const events = receiver.accepted().map((line) => JSON.parse(line));
+    expect(events[0]).toMatchObject({
+      message: plain,
+      log_format: 'raw',
+      _timestamp: arrival * 1000,
+    });
+    expect(events[1]).toMatchObject({
+      log_format: 'default',
+      log_group: '/aws/apigateway/http-api-access',
+    });
+    expect(receiver.accepted()[2]).toBe(delivered.trimEnd());
+  });
+
+  it('reads s3:// prefixes (moto) mixed with local files', async () => {
+    const moto: Moto = await startMoto();
+    try {
+      const s3 = new S3Client(moto.clientConfig);
+      await s3.send(new CreateBucketCommand({ Bucket: 'backup' }));
+      const key = 'processing-failed/2026/11/24/18/stream-1-2026-11-24-18-00-00-abc.gz';
+      const record = {
+        attemptsMade: 1,
+        arrivalTimestamp: NOW,
+        errorCode: 'Lambda.X',
+        rawData: Buffer.from(clfLines[0] as string).toString('base64'),
+      };
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: 'backup',
+          Key: key,
+          Body: gzipSync(`${JSON.stringify(record)}\n`),
+        }),
+      );
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: 'backup',
+          Key: 'other/ignored.log',
+          Body: 'not under the prefix',
+        }),
+      );
+      const sources = await listSources(
+        ['s3://backup/processing-failed/', file('a.log', defaultLines[0] as string)],
+        () => s3,
+      );
+      expect(sources.map((source) => source.key.replace(/#.*/, ''))).toEqual([
+        `s3://backup/${key}`,
+        join(directory, 'a.log'),
+      ]);
+      const summary = await replay(sources, options(), deps());
+      expect(summary.byFormat).toEqual({ clf: 1, default: 1 });
+      expect(receiver.problems).toEqual([]);
+    } finally {
+      await moto.stop();
+    }
+  }, 60_000);
+
+  it('writes NDJSON and sends nothing in a dry run', async () => {
+    const recorder = deps();
+    const sources = await listSources([file('a.log', clfLines.join('\n'))], noS3);
+    await replay(sources, options({ delivery: undefined, statePath: undefined }), recorder);
+    expect(recorder.written.map((line) => JSON.parse(line).log_format)).toEqual(['clf', 'clf']);
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it('warns once before sending events older than OpenObserve’s ingest window, and keeps their time', async () => {
+    const recorder = deps(Date.UTC(2026, 10, 25, 12));
+    const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
+    const summary = await replay(sources, options({ batchRecords: 2 }), recorder);
+    expect(recorder.warnings).toHaveLength(1);
+    expect(recorder.warnings[0]).toContain('ZO_INGEST_ALLOWED_UPTO');
+    expect(summary.olderThanWindow).toBe(defaultLines.length);
+    expect(JSON.parse(receiver.accepted()[0] as string)._timestamp).toBe(1795546045123000);
+  });
+});
+
+describe('backoffMs', () => {
+  it('doubles per attempt up to the cap, with jitter between half and all of it', () => {
+    const settings = { baseDelayMs: 500, maxDelayMs: 30_000 };
+    expect(backoffMs(0, settings, () => 0)).toBe(250);
+    expect(backoffMs(3, settings, () => 0.5)).toBe(3_000);
+    expect(backoffMs(20, settings, () => 0)).toBe(15_000);
+  });
+});
+
+describe('npm run replay', () => {
+  // Asynchronous: the receiver runs in this process and must answer while the command runs.
+  const run = (args: string[], env: Record<string, string>) =>
+    new Promise<{ status: number; stderr: string }>((done) => {
+      execFile(
+        resolve('node_modules/.bin/tsx'),
+        ['scripts/replay.ts', ...args],
+        { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 25_000 },
+        (error, _stdout, stderr) => done({ status: error ? Number(error.code ?? 1) : 0, stderr }),
+      );
+    });
+
+  it('takes the access key from the environment only, and prints a summary', async () => {
+    const log = file('a.log', clfLines.join('\n'));
+    const state = join(directory, 'cli-state.json');
+    const withoutKey = await run([log, '--endpoint', receiver.url, '--state', state], {
+      OPENOBSERVE_ACCESS_KEY: '',
+    });
+    expect(withoutKey.status).toBe(1);
+    expect(withoutKey.stderr).toContain('stopped: set OPENOBSERVE_ACCESS_KEY');
+
+    const sent = await run([log, '--endpoint', receiver.url, '--state', state], {
+      OPENOBSERVE_ACCESS_KEY: ACCESS_KEY,
+    });
+    expect(sent.stderr).toContain(
+      'sent 2 events in 1 batches, failed 0, skipped 0 (done earlier), dropped 0; by log format: clf 2',
+    );
+    expect(sent.status).toBe(0);
+  }, 30_000);
+});

@@ -1,0 +1,222 @@
+/**
+ * Replay and redrive: every line of every source through the processor's own code (the same
+ * createProcessor the Lambda runs), then to an OpenObserve Firehose endpoint, in batches within
+ * Firehose's limits (CONTRACTS.md §4). Progress is saved after each acknowledged batch, so a rerun
+ * continues where a crash or Ctrl-C stopped it and sends no acknowledged batch again.
+ */
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { FirehoseTransformationEvent } from 'aws-lambda';
+import type { BatchOutcome } from '../../src/handler';
+import { type DeliveryOptions, deliverBatch, Rejected } from './deliver';
+import type { Progress } from './progress';
+import { type Source, type Unit, unitOf } from './sources';
+
+/** Firehose sends at most 10,000 records per request (§4). */
+export const MAX_BATCH_RECORDS = 10_000;
+/** OpenObserve drops events older than this by default (ZO_INGEST_ALLOWED_UPTO, §5). */
+export const INGEST_WINDOW_MS = 5 * 60 * 60 * 1000;
+/** A transformed record over this cannot be delivered (§4). */
+const MAX_EVENT_BYTES = 1_024_000;
+
+export interface ReplayOptions {
+  readonly batchRecords: number;
+  readonly batchBytes: number;
+  /** Where progress is kept; undefined for a dry run. */
+  readonly statePath?: string;
+  /** Where events OpenObserve refused, and records the processor failed, are kept. */
+  readonly failedPath: string;
+  /** Undefined: dry run, events go to `write`. */
+  readonly delivery?: DeliveryOptions;
+}
+
+export interface ReplayDeps {
+  readonly processBatch: (event: FirehoseTransformationEvent) => BatchOutcome;
+  /** Dry-run output. */
+  readonly write: (line: string) => void;
+  readonly warn: (line: string) => void;
+  readonly progress: Progress;
+  readonly now: () => number;
+}
+
+export interface ReplaySummary {
+  sent: number;
+  batches: number;
+  /** Events OpenObserve refused and records the processor failed: kept in failedPath. */
+  failed: number;
+  /** Units already acknowledged in an earlier run. */
+  skipped: number;
+  /** Records the processor dropped (empty, CloudWatch control messages). */
+  dropped: number;
+  olderThanWindow: number;
+  byFormat: Record<string, number>;
+}
+
+interface State {
+  /** Per source key: units acknowledged, and whether the whole source is. */
+  sources: Record<string, { done: number; complete?: boolean }>;
+}
+
+function loadState(path: string | undefined): State {
+  if (!path || !existsSync(path)) return { sources: {} };
+  return JSON.parse(readFileSync(path, 'utf8')) as State;
+}
+
+function saveState(path: string | undefined, state: State): void {
+  if (!path) return;
+  // Written whole then renamed: a crash never leaves half a state file.
+  writeFileSync(`${path}.tmp`, JSON.stringify(state, null, 2));
+  renameSync(`${path}.tmp`, path);
+}
+
+interface Pending {
+  lines: string[];
+  bytes: number;
+  /** Last unit index per source in this batch. */
+  last: Map<string, number>;
+  /** Sources whose every unit is in this batch or an earlier one. */
+  ended: string[];
+  old: number;
+}
+
+const emptyBatch = (): Pending => ({ lines: [], bytes: 0, last: new Map(), ended: [], old: 0 });
+
+export async function replay(
+  sources: readonly Source[],
+  options: ReplayOptions,
+  deps: ReplayDeps,
+): Promise<ReplaySummary> {
+  const state = loadState(options.statePath);
+  const summary: ReplaySummary = {
+    sent: 0,
+    batches: 0,
+    failed: 0,
+    skipped: 0,
+    dropped: 0,
+    olderThanWindow: 0,
+    byFormat: {},
+  };
+  let warnedOld = false;
+  let batch = emptyBatch();
+
+  const keepFailed = (lines: readonly string[]) => {
+    appendFileSync(options.failedPath, lines.map((line) => `${line}\n`).join(''));
+    summary.failed += lines.length;
+  };
+
+  const flush = async () => {
+    if (batch.lines.length === 0 && batch.ended.length === 0) return;
+    if (batch.lines.length > 0) {
+      if (!options.delivery) {
+        for (const line of batch.lines) deps.write(line);
+        summary.sent += batch.lines.length;
+      } else {
+        if (batch.old > 0 && !warnedOld) {
+          warnedOld = true;
+          deps.warn(
+            'warning: some events are older than 5 hours. OpenObserve drops such events silently (HTTP 200) ' +
+              'unless its ZO_INGEST_ALLOWED_UPTO setting (hours) is raised on the server; timestamps are sent as they are.',
+          );
+        }
+        try {
+          await deliverBatch(batch.lines, options.delivery, (attempt, reason, delay) =>
+            deps.progress.note(`retry ${attempt} in ${(delay / 1000).toFixed(1)} s: ${reason}`),
+          );
+          summary.sent += batch.lines.length;
+        } catch (error) {
+          if (!(error instanceof Rejected)) throw error;
+          deps.progress.note(
+            `batch refused (${error.message}); its events are kept in ${options.failedPath}`,
+          );
+          keepFailed(batch.lines);
+        }
+        summary.batches++;
+      }
+    }
+    for (const [key, last] of batch.last) {
+      state.sources[key] = { done: last + 1 };
+    }
+    for (const key of batch.ended)
+      state.sources[key] = {
+        ...state.sources[key],
+        done: state.sources[key]?.done ?? 0,
+        complete: true,
+      };
+    saveState(options.statePath, state);
+    deps.progress.update({ events: summary.sent });
+    batch = emptyBatch();
+  };
+
+  const eventsOf = (unit: Unit): string[] | undefined => {
+    if (unit.kind === 'events') return unit.lines;
+    const { response } = deps.processBatch({
+      invocationId: 'replay',
+      deliveryStreamArn: 'replay',
+      region: '',
+      records: [{ recordId: '0', approximateArrivalTimestamp: unit.arrivalMs, data: unit.data }],
+    });
+    const result = response.records[0];
+    if (result?.result === 'Dropped') {
+      summary.dropped++;
+      return [];
+    }
+    if (result?.result !== 'Ok') {
+      keepFailed([JSON.stringify({ errorCode: 'Replay.ProcessingFailed', rawData: unit.data })]);
+      return undefined;
+    }
+    const text = Buffer.from(result.data ?? '', 'base64').toString('utf8');
+    return text.slice(0, -1).split('\n');
+  };
+
+  for (const source of sources) {
+    const saved = state.sources[source.key];
+    if (saved?.complete) {
+      summary.skipped += saved.done;
+      deps.progress.update({ bytes: source.size });
+      continue;
+    }
+    const done = saved?.done ?? 0;
+    let index = -1;
+    for await (const line of source.lines()) {
+      index++;
+      deps.progress.update({ bytes: Buffer.byteLength(line) + 1 });
+      if (index < done) {
+        summary.skipped++;
+        continue;
+      }
+      const unit = unitOf(line, deps.now());
+      const events = unit ? eventsOf(unit) : [];
+      if (events === undefined) continue;
+      const bytes = events.reduce((sum, event) => sum + Buffer.byteLength(event) + 1, 0);
+      if (
+        batch.lines.length > 0 &&
+        (batch.lines.length + events.length > options.batchRecords ||
+          batch.bytes + bytes > options.batchBytes)
+      ) {
+        await flush();
+      }
+      for (const event of events) {
+        if (event.length > MAX_EVENT_BYTES) {
+          keepFailed([event]);
+          continue;
+        }
+        const parsed = JSON.parse(event) as { _timestamp?: number; log_format?: string };
+        const format = parsed.log_format ?? 'unknown';
+        summary.byFormat[format] = (summary.byFormat[format] ?? 0) + 1;
+        if (
+          typeof parsed._timestamp === 'number' &&
+          parsed._timestamp / 1000 < deps.now() - INGEST_WINDOW_MS
+        ) {
+          summary.olderThanWindow++;
+          batch.old++;
+        }
+        batch.lines.push(event);
+      }
+      batch.bytes += bytes;
+      batch.last.set(source.key, index);
+    }
+    batch.ended.push(source.key);
+  }
+  await flush();
+  deps.progress.done();
+  return summary;
+}
