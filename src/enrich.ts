@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
+import type { Envelope } from './decode';
 import type { Fields } from './fields';
 import { parseRequestTime, requestTimeIso } from './time';
 
@@ -25,11 +26,7 @@ export interface LineContext {
   /** Event time to use when the line has none: the CloudWatch event's, else Firehose's arrival. */
   readonly fallbackTimeMs: number;
   /** CloudWatch Logs subscription envelope of the line (CONTRACTS.md §3), if any. */
-  readonly envelope?: {
-    readonly log_group: string;
-    readonly log_stream: string;
-    readonly owner: string;
-  };
+  readonly envelope?: Envelope;
 }
 
 /**

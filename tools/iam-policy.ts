@@ -37,22 +37,24 @@ function matches(pattern: string, value: string, ignoreCase: boolean): boolean {
 const list = (value: string | string[] | undefined) =>
   value === undefined ? undefined : Array.isArray(value) ? value : [value];
 
+/** `Action`/`Resource` match the value; or, given as `NotAction`/`NotResource`, do not. */
+function inScope(
+  listed: string | string[] | undefined,
+  excluded: string | string[] | undefined,
+  value: string,
+  ignoreCase: boolean,
+): boolean {
+  const included = list(listed);
+  if (included) return included.some((pattern) => matches(pattern, value, ignoreCase));
+  const notIncluded = list(excluded);
+  return notIncluded ? !notIncluded.some((pattern) => matches(pattern, value, ignoreCase)) : false;
+}
+
 function covers(statement: Statement, action: string, resource: string): boolean {
-  const actions = list(statement.Action);
-  const notActions = list(statement.NotAction);
-  const actionMatch = actions
-    ? actions.some((a) => matches(a, action, true))
-    : notActions
-      ? !notActions.some((a) => matches(a, action, true))
-      : false;
-  const resources = list(statement.Resource);
-  const notResources = list(statement.NotResource);
-  const resourceMatch = resources
-    ? resources.some((r) => matches(r, resource, false))
-    : notResources
-      ? !notResources.some((r) => matches(r, resource, false))
-      : false;
-  return actionMatch && resourceMatch;
+  return (
+    inScope(statement.Action, statement.NotAction, action, true) &&
+    inScope(statement.Resource, statement.NotResource, resource, false)
+  );
 }
 
 export function policiesAllow(

@@ -195,8 +195,3 @@ export function compileFormat(name: string, source: string): CompiledFormat {
 
   return { name, source, parse };
 }
-
-/** The canonical field names a format writes, in order (for documentation and tests). */
-export function formatFields(source: string): string[] {
-  return [...source.matchAll(VARIABLE)].map((match) => canonicalName(match[1] as string));
-}

@@ -8,7 +8,12 @@ import { cloudWatchRecord } from '../../scripts/firehose-event';
 import { readCorpus } from '../../scripts/sample-events';
 import { readConfig } from '../../src/config';
 import { createProcessor } from '../../src/handler';
-import { backoffMs, DEFAULT_DELIVERY, DeliveryStopped } from '../../tools/replay/deliver';
+import {
+  backoffMs,
+  DEFAULT_DELIVERY,
+  type DeliveryOptions,
+  DeliveryStopped,
+} from '../../tools/replay/deliver';
 import { type ReplayOptions, replay } from '../../tools/replay/replay';
 import { listSources } from '../../tools/replay/sources';
 import { type Moto, startMoto } from '../moto';
@@ -152,7 +157,10 @@ describe('replay', () => {
     await expect(
       replay(
         sources,
-        options({ batchRecords: 2, delivery: { ...options().delivery!, maxAttempts: 2 } }),
+        options({
+          batchRecords: 2,
+          delivery: { ...(options().delivery as DeliveryOptions), maxAttempts: 2 },
+        }),
         deps(),
       ),
     ).rejects.toThrow('gave up after 2 attempts (network error');
