@@ -222,6 +222,17 @@ describe('replay', () => {
     expect(receiver.accepted()[2]).toBe(delivered.trimEnd());
   });
 
+  it('sends the events of an AllData backup object as they are', async () => {
+    const events = [
+      `{\t"request_id":"all-data-1","status":200,"log_format":"default","_timestamp":${NOW * 1000}}`,
+      `{\t"request_id":"all-data-2","status":502,"log_format":"clf","_timestamp":${NOW * 1000}}`,
+    ];
+    const backup = file('all-data-object.gz', gzipSync(`${events.join('\n')}\n`));
+    const summary = await replay(await listSources([backup], noS3), options(), deps());
+    expect(receiver.accepted()).toEqual(events);
+    expect(summary.byFormat).toEqual({ default: 1, clf: 1 });
+  });
+
   it('reads s3:// prefixes (moto) mixed with local files', async () => {
     const moto: Moto = await startMoto();
     try {

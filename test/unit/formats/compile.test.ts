@@ -76,16 +76,15 @@ describe('compileFormat', () => {
     });
   });
 
-  it('stops a hostile line quickly instead of backtracking without end', () => {
+  it('gives up on a hostile line instead of backtracking without end', () => {
     const many = compileFormat(
       'many',
       '$context.a,$context.b,$context.c,$context.d,$context.e,$context.f,$context.status',
     );
-    const line = `${','.repeat(5_000)}x`;
-    const started = process.hrtime.bigint();
-    expect(many.parse(line)).toBeUndefined();
-    // Generous: an unbounded search over 5,000 commas and 7 variables would take hours.
-    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(2_000);
+    // Without the step budget this is ~5,000^6 placements: the test would never finish.
+    expect(many.parse(`${','.repeat(5_000)}x`)).toBeUndefined();
+    // Within the budget the same format still reads a real line.
+    expect(many.parse('a,b,c,d,e,f,200')).toMatchObject({ status: 200 });
   });
 
   it('compiles every known format, each carrying the request id API Gateway requires', () => {
