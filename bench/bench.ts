@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
+import { splitEventLines } from '../src/encode';
 import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../src/formats/known';
 import { cloudWatchBatch, linesBatch } from './batches';
 
@@ -70,11 +71,9 @@ function decodeData(data: string): string {
 function prebuiltOutputs(response: FirehoseTransformationResult): (object[] | undefined)[] {
   return response.records.map((record) =>
     record.result === 'Ok'
-      ? Buffer.from(record.data ?? '', 'base64')
-          .toString('utf8')
-          .trimEnd()
-          .split('\n')
-          .map((line) => JSON.parse(line) as object)
+      ? splitEventLines(Buffer.from(record.data ?? '', 'base64').toString('utf8')).map(
+          (line) => JSON.parse(line) as object,
+        )
       : undefined,
   );
 }

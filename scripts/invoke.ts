@@ -19,6 +19,7 @@ import type {
   FirehoseTransformationEvent,
   FirehoseTransformationResult,
 } from 'aws-lambda';
+import { splitEventLines } from '../src/encode';
 import { firehoseEvent } from './firehose-event';
 
 type Handler = (
@@ -102,11 +103,10 @@ function decodeResult(record: FirehoseTransformationResult['records'][number]) {
     };
   }
   const text = Buffer.from(data, 'base64').toString('utf8');
-  const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
   return {
     recordId: record.recordId,
     result: record.result,
-    events: lines.map((line) => JSON.parse(line) as unknown),
+    events: splitEventLines(text).map((line) => JSON.parse(line) as unknown),
   };
 }
 

@@ -24,7 +24,7 @@ export interface CorpusEntry {
   readonly absent: readonly string[];
 }
 
-export const CORPUS_PATH = new URL('../test/corpus/lines.json', import.meta.url);
+const CORPUS_PATH = new URL('../test/corpus/lines.json', import.meta.url);
 
 export function readCorpus(): CorpusEntry[] {
   return JSON.parse(readFileSync(CORPUS_PATH, 'utf8')) as CorpusEntry[];
@@ -35,7 +35,7 @@ function linesOf(corpus: readonly CorpusEntry[], event: string): string[] {
 }
 
 /** A default-format line whose user agent makes the line 1,000,000 bytes long. */
-export function megabyteLine(corpus: readonly CorpusEntry[]): string {
+function megabyteLine(corpus: readonly CorpusEntry[]): string {
   const line = linesOf(corpus, 'default-format')[0] as string;
   const padding = 1_000_000 - Buffer.byteLength(line);
   return line.replace('UserAgent: ', `UserAgent: ${'x'.repeat(padding)}`);

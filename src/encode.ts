@@ -18,3 +18,8 @@ export function encodeEvent(event: object): string {
 export function joinEventLines(lines: readonly string[]): string {
   return `${lines.join('\n')}\n`;
 }
+
+/** A record's text back to its event lines: the inverse of joinEventLines. */
+export function splitEventLines(text: string): string[] {
+  return text.split('\n').filter((line) => line.length > 0);
+}

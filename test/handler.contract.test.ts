@@ -3,7 +3,7 @@ import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { firehoseEvent } from '../scripts/firehose-event';
 import { readCorpus } from '../scripts/sample-events';
 import { MAX_OUTPUT_RECORD_BYTES, RESPONSE_LIMIT_BYTES } from '../src/handler';
-import { eventsOf, process } from './support';
+import { eventsOf, runBatch } from './support';
 
 const corpus = readCorpus();
 const lineOf = (event: string, index = 0) =>
@@ -15,7 +15,7 @@ describe('handler contract (CONTRACTS.md §3)', () => {
   it('returns exactly the input recordIds, in order, each with a result and data', () => {
     for (const name of ['default-format', 'bad-records', 'cloudwatch-logs', 'fallback']) {
       const event = sampleEvent(name);
-      const { response } = process(event);
+      const { response } = runBatch(event);
       expect(response.records.map((record) => record.recordId)).toEqual(
         event.records.map((record) => record.recordId),
       );
@@ -27,7 +27,7 @@ describe('handler contract (CONTRACTS.md §3)', () => {
   });
 
   it('reads a record with several lines into one event per line', () => {
-    const { response } = process(
+    const { response } = runBatch(
       firehoseEvent([{ text: `${lineOf('default-format', 0)}\r\n${lineOf('clf', 0)}\n` }]),
     );
     const events = eventsOf(response.records[0]?.data as string);
@@ -35,7 +35,7 @@ describe('handler contract (CONTRACTS.md §3)', () => {
   });
 
   it('keeps every bad record with a reason, and drops only records with nothing in them', () => {
-    const { response } = process(sampleEvent('bad-records'));
+    const { response } = runBatch(sampleEvent('bad-records'));
     const results = response.records.map((record) => record.result);
     expect(results).toEqual(['Ok', 'Ok', 'Ok', 'Ok', 'Dropped', 'Dropped', 'Ok']);
     const kept = response.records.slice(0, 3).map((record) => eventsOf(record.data as string)[0]);
@@ -51,7 +51,7 @@ describe('handler contract (CONTRACTS.md §3)', () => {
   });
 
   it('turns a CloudWatch Logs batch into one record of events and drops the control message', () => {
-    const { response } = process(sampleEvent('cloudwatch-logs'));
+    const { response } = runBatch(sampleEvent('cloudwatch-logs'));
     expect(response.records.map((record) => record.result)).toEqual(['Ok', 'Dropped']);
     const events = eventsOf(response.records[0]?.data as string);
     expect(events).toHaveLength(3);
@@ -65,10 +65,10 @@ describe('handler contract (CONTRACTS.md §3)', () => {
   });
 
   it('throws a clear error only for an event that is not a Firehose batch', () => {
-    expect(() => process({} as FirehoseTransformationEvent)).toThrow(
+    expect(() => runBatch({} as FirehoseTransformationEvent)).toThrow(
       'Not a Firehose data-transformation event: "records" must be an array',
     );
-    expect(() => process(null as unknown as FirehoseTransformationEvent)).toThrow(TypeError);
+    expect(() => runBatch(null as unknown as FirehoseTransformationEvent)).toThrow(TypeError);
   });
 
   it('fails a record without data instead of the batch', () => {
@@ -77,7 +77,7 @@ describe('handler contract (CONTRACTS.md §3)', () => {
       ...event,
       records: [{ recordId: 'no-data', approximateArrivalTimestamp: 1 }, ...event.records],
     } as unknown as FirehoseTransformationEvent;
-    const { response } = process(broken);
+    const { response } = runBatch(broken);
     expect(response.records.map((record) => [record.recordId, record.result, record.data])).toEqual(
       [
         ['no-data', 'ProcessingFailed', ''],
@@ -95,7 +95,7 @@ describe('handler contract (CONTRACTS.md §3)', () => {
       ]);
 
     it('keep: an unparsed line becomes an event with the line and the reason', () => {
-      const { response, summary } = process(mixed(), { ON_PARSE_ERROR: 'keep' });
+      const { response, summary } = runBatch(mixed(), { ON_PARSE_ERROR: 'keep' });
       expect(response.records.map((record) => record.result)).toEqual(['Ok', 'Ok', 'Ok']);
       expect(eventsOf(response.records[0]?.data as string)[0]).toEqual({
         message: 'plain text nobody can read',
@@ -108,7 +108,7 @@ describe('handler contract (CONTRACTS.md §3)', () => {
 
     it('fail: a record with an unparsed line goes to S3 whole, with its original data', () => {
       const event = mixed();
-      const { response } = process(event, { ON_PARSE_ERROR: 'fail' });
+      const { response } = runBatch(event, { ON_PARSE_ERROR: 'fail' });
       expect(response.records.map((record) => record.result)).toEqual([
         'ProcessingFailed',
         'ProcessingFailed',
@@ -119,7 +119,7 @@ describe('handler contract (CONTRACTS.md §3)', () => {
     });
 
     it('drop: unparsed lines are left out and a record with nothing left is Dropped', () => {
-      const { response, summary } = process(mixed(), { ON_PARSE_ERROR: 'drop' });
+      const { response, summary } = runBatch(mixed(), { ON_PARSE_ERROR: 'drop' });
       expect(response.records.map((record) => record.result)).toEqual(['Dropped', 'Ok', 'Ok']);
       expect(eventsOf(response.records[1]?.data as string)).toHaveLength(1);
       expect(summary.reasons).toEqual({ 'unparsed line (ON_PARSE_ERROR=drop)': 1 });
@@ -133,7 +133,7 @@ describe('handler contract (CONTRACTS.md §3)', () => {
       `UserAgent: ${'u'.repeat(600_000)}`,
     );
     const event = firehoseEvent([{ text: `${big}\n${big}` }, { text: big }]);
-    const { response } = process(event);
+    const { response } = runBatch(event);
     expect(response.records[0]).toEqual({
       recordId: event.records[0]?.recordId,
       result: 'ProcessingFailed',
@@ -151,7 +151,7 @@ describe('handler contract (CONTRACTS.md §3)', () => {
     const line = lineOf('clf');
     const count = Math.ceil(2_000_000 / line.length);
     const event = firehoseEvent(Array.from({ length: count }, () => ({ text: line })));
-    const { response, summary } = process(event);
+    const { response, summary } = runBatch(event);
     const size = Buffer.byteLength(JSON.stringify(response));
     expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThan(6_000_000);
     expect(size).toBeLessThanOrEqual(RESPONSE_LIMIT_BYTES);
@@ -169,7 +169,7 @@ describe('handler contract (CONTRACTS.md §3)', () => {
   });
 
   it('counts what it did in the batch summary', () => {
-    const { summary } = process(sampleEvent('bad-records'));
+    const { summary } = runBatch(sampleEvent('bad-records'));
     expect(summary).toMatchObject({
       recordsIn: 7,
       ok: 5,
@@ -187,7 +187,7 @@ describe('handler contract (CONTRACTS.md §3)', () => {
 describe('handler', () => {
   const captureStdout = async (run: () => Promise<unknown>) => {
     const chunks: string[] = [];
-    const spy = jest.spyOn(globalThis.process.stdout, 'write').mockImplementation((chunk) => {
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
       chunks.push(String(chunk));
       return true;
     });
@@ -200,7 +200,7 @@ describe('handler', () => {
   };
 
   it('logs one summary line without record contents and publishes the counts as EMF metrics', async () => {
-    const env = globalThis.process.env;
+    const env = process.env;
     const saved = { ...env };
     Object.assign(env, { POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false' });
     try {
@@ -225,12 +225,12 @@ describe('handler', () => {
         EventsByFormat: 6,
       });
     } finally {
-      globalThis.process.env = saved;
+      process.env = saved;
     }
   });
 
   it('refuses to start with an invalid setting, naming it', async () => {
-    const env = globalThis.process.env;
+    const env = process.env;
     const saved = { ...env };
     env.ON_PARSE_ERROR = 'sometimes';
     try {
@@ -240,7 +240,7 @@ describe('handler', () => {
         }),
       ).rejects.toThrow('ON_PARSE_ERROR must be one of keep, fail, drop; got "sometimes"');
     } finally {
-      globalThis.process.env = saved;
+      process.env = saved;
     }
   });
 });

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { firehoseEvent, type RecordInput } from '../scripts/firehose-event';
 import { readCorpus } from '../scripts/sample-events';
 import { RESPONSE_LIMIT_BYTES } from '../src/handler';
-import { process } from './support';
+import { runBatch } from './support';
 
 const lines = readCorpus().map((entry) => entry.line);
 
@@ -52,7 +52,7 @@ describe('handler on arbitrary batches', () => {
         fc.constantFrom('keep', 'fail', 'drop'),
         (inputs, onParseError) => {
           const event = firehoseEvent(inputs);
-          const { response } = process(event, { ON_PARSE_ERROR: onParseError });
+          const { response } = runBatch(event, { ON_PARSE_ERROR: onParseError });
           expect(response.records.map((record) => record.recordId)).toEqual(
             event.records.map((record) => record.recordId),
           );
@@ -95,7 +95,7 @@ describe('handler on arbitrary batches', () => {
         }),
         (texts) => {
           const inputs = texts.map((text) => ({ text }));
-          const { response, summary } = process(firehoseEvent(inputs));
+          const { response, summary } = runBatch(firehoseEvent(inputs));
           const expected = texts.filter(
             (text) => text.trim().length > 0 && !text.includes('\u0000'),
           );

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
-import { eventsOf, process as processBatch } from './support';
+import { eventsOf, runBatch } from './support';
 
 /** SAM's own checks, with the pinned tools scripts/python-tools.sh installs; no credentials, no Docker. */
 const bin = resolve('node_modules/.venv/bin');
@@ -64,7 +64,7 @@ describe('SAM checks', () => {
         const event = JSON.parse(
           readFileSync(`events/${name}`, 'utf8'),
         ) as FirehoseTransformationEvent;
-        const expected = processBatch(event).response.records.map((record) =>
+        const expected = runBatch(event).response.records.map((record) =>
           record.result === 'Ok'
             ? { recordId: record.recordId, result: 'Ok', events: eventsOf(record.data ?? '') }
             : {

@@ -5,7 +5,7 @@ import { type BatchOutcome, createProcessor } from '../src/handler';
 
 export type Env = Record<string, string>;
 
-export function process(event: FirehoseTransformationEvent, env: Env = {}): BatchOutcome {
+export function runBatch(event: FirehoseTransformationEvent, env: Env = {}): BatchOutcome {
   return createProcessor(readConfig(env))(event);
 }
 
@@ -26,7 +26,7 @@ export function eventsOf(data: string): Record<string, unknown>[] {
 
 /** Runs records through a processor with `env` and returns every event of every Ok record. */
 export function transform(inputs: RecordInput[], env: Env = {}): Record<string, unknown>[] {
-  const { response } = process(firehoseEvent(inputs), env);
+  const { response } = runBatch(firehoseEvent(inputs), env);
   return response.records.flatMap((record) =>
     record.result === 'Ok' ? eventsOf(record.data ?? '') : [],
   );

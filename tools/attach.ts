@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-firehose';
 import { type IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { type Io, Refused } from './confirm';
+import { errorName, type Io, Refused } from './confirm';
 import { policiesAllow, roleNameOf, rolePolicies } from './iam-policy';
 
 export interface AttachOptions {
@@ -44,10 +44,6 @@ const INVOKE_ACTIONS = ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguratio
 /** Events are 2–3 times the size of the lines; above 1 MB the 6 MB response may fill (§3). */
 const DEFAULT_BUFFER_MB = '1';
 const DEFAULT_INTERVAL_SECONDS = '60';
-
-function errorName(error: unknown): string {
-  return (error as { name?: string }).name ?? '';
-}
 
 async function describe(
   firehose: FirehoseClient,

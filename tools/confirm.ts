@@ -6,6 +6,11 @@ export interface Io {
   confirm(question: string): Promise<boolean>;
 }
 
+/** The name of an AWS SDK error (`ResourceNotFoundException`, …), or '' for anything else. */
+export function errorName(error: unknown): string {
+  return (error as { name?: string }).name ?? '';
+}
+
 /** A change the tool will not make, with the reason for the user. */
 export class Refused extends Error {
   override name = 'Refused';

@@ -11,7 +11,7 @@ import {
 import { DescribeDeliveryStreamCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
 import { ConfigError, readConfig } from '../src/config';
 import { DEFAULT_FORMAT } from '../src/formats/known';
-import { type Io, Refused } from './confirm';
+import { errorName, type Io, Refused } from './confirm';
 
 export interface StageLogsOptions {
   readonly restApiId: string;
@@ -56,7 +56,7 @@ export async function pointStageLogs(
     );
     streamArn = described.DeliveryStreamDescription?.DeliveryStreamARN;
   } catch (error) {
-    if ((error as { name?: string }).name === 'ResourceNotFoundException') {
+    if (errorName(error) === 'ResourceNotFoundException') {
       throw new Refused(`no delivery stream named ${streamName} in this account and region`);
     }
     throw error;
@@ -69,7 +69,7 @@ export async function pointStageLogs(
     );
     current = stage.accessLogSettings;
   } catch (error) {
-    if ((error as { name?: string }).name === 'NotFoundException') {
+    if (errorName(error) === 'NotFoundException') {
       throw new Refused(
         `no stage ${options.stage} on REST API ${options.restApiId}; only REST APIs log to Firehose (an HTTP API's logs can reach the stream through a CloudWatch Logs subscription: template parameter SubscribeLogGroupName)`,
       );

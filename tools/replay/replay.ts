@@ -6,6 +6,7 @@
  */
 import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
+import { splitEventLines } from '../../src/encode';
 import type { BatchOutcome } from '../../src/handler';
 import { type DeliveryOptions, deliverBatch, Rejected } from './deliver';
 import type { Progress } from './progress';
@@ -163,8 +164,7 @@ export async function replay(
       keepFailed([JSON.stringify({ errorCode: 'Replay.ProcessingFailed', rawData: unit.data })]);
       return undefined;
     }
-    const text = Buffer.from(result.data ?? '', 'base64').toString('utf8');
-    return text.slice(0, -1).split('\n');
+    return splitEventLines(Buffer.from(result.data ?? '', 'base64').toString('utf8'));
   };
 
   for (const source of sources) {

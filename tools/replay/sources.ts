@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { splitEventLines } from '../../src/encode';
 
 export interface Source {
   /** Stable name for resuming: the path, or the s3:// URI with the object's ETag. */
@@ -133,7 +134,7 @@ export function unitOf(line: string, nowMs: number): Unit | undefined {
     ) {
       const decoded = Buffer.from(record.rawData, 'base64').toString('utf8');
       if (decoded.startsWith('{\t')) {
-        return { kind: 'events', lines: decoded.split('\n').filter((event) => event.length > 0) };
+        return { kind: 'events', lines: splitEventLines(decoded) };
       }
       const arrival = Number(record.arrivalTimestamp);
       return {
