@@ -1,0 +1,527 @@
+/**
+ * What `npm run openobserve -- setup` installs: the API health dashboard (schema version 8), the
+ * alert pack and the stream settings (CONTRACTS.md §6). `npm run openobserve:files` writes the
+ * dashboard and alerts into `openobserve/` for importing by hand; a test keeps them up to date.
+ *
+ * Every query reads only fields the processor writes (README, "Output fields").
+ */
+
+export const DEFAULT_STREAM = 'api_gateway_access';
+export const DASHBOARD_TITLE = 'API Gateway health';
+
+/** The dashboard's variables, as the panels' SQL names them. */
+export const FILTER_VARIABLES = ['api_id', 'stage', 'resource_path', 'http_method'] as const;
+
+/**
+ * The API panels' filter. A multi-select variable inside `IN (…)` is written `${name:singlequote}`
+ * ('a','b'); "All" becomes `'_o2_all_'`, which OpenObserve turns into `true` (§6). Unparsed lines
+ * (`log_format = 'raw'`) are not requests: they are counted on the Pipeline tab.
+ */
+const API_FILTER = [
+  "log_format <> 'raw'",
+  ...FILTER_VARIABLES.map((name) => `${name} IN (\${${name}:singlequote})`),
+].join(' AND ');
+const FROM = `FROM "\${stream}"`;
+/** One-minute buckets: "per minute" panels mean it at any time range. */
+const MINUTE = "histogram(_timestamp, '1 minute') AS minute";
+const RESOURCE = "concat(http_method, ' ', resource_path) AS resource";
+const share = (statusClass: string, alias: string) =>
+  `100.0 * SUM(CASE WHEN status_class = '${statusClass}' THEN 1 ELSE 0 END) / NULLIF(COUNT(*), 0) AS ${alias}`;
+
+export interface PanelSpec {
+  readonly type: 'area-stacked' | 'line' | 'bar' | 'h-bar' | 'pie' | 'table' | 'metric';
+  readonly title: string;
+  /** What it shows, and what to do when it looks wrong. */
+  readonly description: string;
+  readonly sql: string;
+  /** Result columns on each axis (§6: every axis item names a result column). */
+  readonly x: readonly string[];
+  readonly y: readonly string[];
+  readonly breakdown?: readonly string[];
+  /** Grid columns of 192, and height in rows. */
+  readonly w: number;
+  readonly h: number;
+  readonly unit?: 'milliseconds' | 'percent';
+}
+
+export interface TabSpec {
+  readonly name: string;
+  readonly panels: readonly PanelSpec[];
+}
+
+const metric = (title: string, description: string, sql: string, column: string): PanelSpec => ({
+  type: 'metric',
+  title,
+  description,
+  sql,
+  x: [],
+  y: [column],
+  w: 48,
+  h: 8,
+});
+
+export const TABS: readonly TabSpec[] = [
+  {
+    name: 'API health',
+    panels: [
+      metric(
+        'Requests',
+        'All requests of the selected APIs, stages, resources and methods in the time range.',
+        `SELECT COUNT(*) AS requests ${FROM} WHERE ${API_FILTER}`,
+        'requests',
+      ),
+      metric(
+        '4xx responses',
+        'Client errors. A jump after a deployment often means a changed contract or a broken client; see "Latest failed requests" and "Top error messages".',
+        `SELECT COUNT(*) AS responses_4xx ${FROM} WHERE ${API_FILTER} AND status_class = '4xx'`,
+        'responses_4xx',
+      ),
+      metric(
+        '5xx responses',
+        'Server errors: the integration failed, timed out (504) or API Gateway itself failed. Any here is worth a look; see "Top resources by 5xx".',
+        `SELECT COUNT(*) AS responses_5xx ${FROM} WHERE ${API_FILTER} AND status_class = '5xx'`,
+        'responses_5xx',
+      ),
+      metric(
+        '5xx rate (%)',
+        'Server errors as a percentage of all requests. The 5xx-rate alert fires on this per API and stage over 5 minutes.',
+        `SELECT ${share('5xx', 'rate_5xx_pct')} ${FROM} WHERE ${API_FILTER}`,
+        'rate_5xx_pct',
+      ),
+      {
+        type: 'area-stacked',
+        title: 'Requests per minute by status class',
+        description:
+          'Traffic, stacked by status class. A drop to zero means the API or the log pipeline stopped (see the Pipeline tab and `npm run doctor`); a growing 4xx or 5xx band is a failure pattern.',
+        sql: `SELECT ${MINUTE}, status_class, COUNT(*) AS requests ${FROM} WHERE ${API_FILTER} GROUP BY minute, status_class ORDER BY minute`,
+        x: ['minute'],
+        y: ['requests'],
+        breakdown: ['status_class'],
+        w: 96,
+        h: 16,
+      },
+      {
+        type: 'line',
+        title: 'Error rate per minute (%)',
+        description:
+          '4xx and 5xx responses as percentages of all requests in each minute. 5xx above a few percent needs the integration owner; 4xx spikes usually come from one client or one resource.',
+        sql: `SELECT ${MINUTE}, ${share('4xx', 'rate_4xx_pct')}, ${share('5xx', 'rate_5xx_pct')} ${FROM} WHERE ${API_FILTER} GROUP BY minute ORDER BY minute`,
+        x: ['minute'],
+        y: ['rate_4xx_pct', 'rate_5xx_pct'],
+        w: 96,
+        h: 16,
+        unit: 'percent',
+      },
+      {
+        type: 'line',
+        title: 'Latency per minute: p50, p95, p99 (ms)',
+        description:
+          'Response latency as the client sees it. A p99 far above p95 is a few slow requests (see "Slowest requests"); p50 rising is the whole API slowing down.',
+        sql: `SELECT ${MINUTE}, approx_percentile_cont(response_latency, 0.5) AS p50_ms, approx_percentile_cont(response_latency, 0.95) AS p95_ms, approx_percentile_cont(response_latency, 0.99) AS p99_ms ${FROM} WHERE ${API_FILTER} AND response_latency IS NOT NULL GROUP BY minute ORDER BY minute`,
+        x: ['minute'],
+        y: ['p50_ms', 'p95_ms', 'p99_ms'],
+        w: 96,
+        h: 16,
+        unit: 'milliseconds',
+      },
+      {
+        type: 'bar',
+        title: 'Latency buckets',
+        description:
+          'How many requests fell in each latency bucket (LATENCY_BUCKETS_MS). Mass moving to the right is a slowdown; a bar at the top bucket is timeouts.',
+        sql: `SELECT latency_bucket, COUNT(*) AS requests ${FROM} WHERE ${API_FILTER} AND latency_bucket IS NOT NULL GROUP BY latency_bucket ORDER BY latency_bucket`,
+        x: ['latency_bucket'],
+        y: ['requests'],
+        w: 96,
+        h: 16,
+      },
+      {
+        type: 'line',
+        title: "API Gateway's own share: p95 overhead per minute (ms)",
+        description:
+          'Response latency minus integration latency: time spent in API Gateway (authorizers, mapping templates, WAF). If this rises while the integration stays flat, look at authorizers and caching, not at the backend.',
+        sql: `SELECT ${MINUTE}, approx_percentile_cont(integration_overhead_ms, 0.95) AS overhead_p95_ms ${FROM} WHERE ${API_FILTER} AND integration_overhead_ms IS NOT NULL GROUP BY minute ORDER BY minute`,
+        x: ['minute'],
+        y: ['overhead_p95_ms'],
+        w: 96,
+        h: 16,
+        unit: 'milliseconds',
+      },
+      {
+        type: 'bar',
+        title: 'Throttled requests (429) per minute',
+        description:
+          'Requests API Gateway refused with 429: stage or usage-plan throttling, or the account limit. Raise the limit, or find the client in "Top source addresses".',
+        sql: `SELECT ${MINUTE}, COUNT(*) AS throttled ${FROM} WHERE ${API_FILTER} AND status = 429 GROUP BY minute ORDER BY minute`,
+        x: ['minute'],
+        y: ['throttled'],
+        w: 96,
+        h: 16,
+      },
+      {
+        type: 'h-bar',
+        title: 'Top resources by requests',
+        description: 'Method and resource path with the most requests.',
+        sql: `SELECT ${RESOURCE}, COUNT(*) AS requests ${FROM} WHERE ${API_FILTER} AND resource_path IS NOT NULL GROUP BY resource ORDER BY requests DESC LIMIT 10`,
+        x: ['resource'],
+        y: ['requests'],
+        w: 64,
+        h: 16,
+      },
+      {
+        type: 'h-bar',
+        title: 'Top resources by p95 latency (ms)',
+        description:
+          'The slowest method and resource paths. Fix these first: a slow resource slows every client that calls it.',
+        sql: `SELECT ${RESOURCE}, approx_percentile_cont(response_latency, 0.95) AS p95_ms ${FROM} WHERE ${API_FILTER} AND resource_path IS NOT NULL AND response_latency IS NOT NULL GROUP BY resource ORDER BY p95_ms DESC LIMIT 10`,
+        x: ['resource'],
+        y: ['p95_ms'],
+        w: 64,
+        h: 16,
+        unit: 'milliseconds',
+      },
+      {
+        type: 'h-bar',
+        title: 'Top resources by 5xx',
+        description:
+          'Where server errors come from. One resource here points at one integration; all of them at API Gateway or a shared dependency.',
+        sql: `SELECT ${RESOURCE}, COUNT(*) AS responses_5xx ${FROM} WHERE ${API_FILTER} AND resource_path IS NOT NULL AND status_class = '5xx' GROUP BY resource ORDER BY responses_5xx DESC LIMIT 10`,
+        x: ['resource'],
+        y: ['responses_5xx'],
+        w: 64,
+        h: 16,
+      },
+      {
+        type: 'table',
+        title: 'Slowest requests',
+        description:
+          "The slowest requests with their request id: search the stream for `request_id` to see the whole event, and the integration's own logs for the same id.",
+        sql: `SELECT _timestamp, request_id, http_method, resource_path, status, response_latency, integration_latency, error_message ${FROM} WHERE ${API_FILTER} AND response_latency IS NOT NULL ORDER BY response_latency DESC LIMIT 20`,
+        x: ['_timestamp', 'request_id', 'http_method', 'resource_path', 'error_message'],
+        y: ['status', 'response_latency', 'integration_latency'],
+        w: 96,
+        h: 16,
+      },
+      {
+        type: 'table',
+        title: 'Latest failed requests',
+        description:
+          'The newest 4xx and 5xx responses with request id, status, latency and error message.',
+        sql: `SELECT _timestamp, request_id, http_method, resource_path, status, response_latency, error_message ${FROM} WHERE ${API_FILTER} AND status >= 400 ORDER BY _timestamp DESC LIMIT 20`,
+        x: ['_timestamp', 'request_id', 'http_method', 'resource_path', 'error_message'],
+        y: ['status', 'response_latency'],
+        w: 96,
+        h: 16,
+      },
+      {
+        type: 'table',
+        title: 'Top error messages',
+        description:
+          "API Gateway's `$context.error.message`: authorizer denials, missing keys, integration timeouts. Needs ErrorMessage in the stage's format.",
+        sql: `SELECT error_message, COUNT(*) AS requests ${FROM} WHERE ${API_FILTER} AND error_message IS NOT NULL GROUP BY error_message ORDER BY requests DESC LIMIT 10`,
+        x: ['error_message'],
+        y: ['requests'],
+        w: 64,
+        h: 16,
+      },
+      {
+        type: 'table',
+        title: 'Top user agents',
+        description:
+          'Which clients call the API. A new agent at the top is a new integration, or a scraper.',
+        sql: `SELECT user_agent, COUNT(*) AS requests ${FROM} WHERE ${API_FILTER} AND user_agent IS NOT NULL GROUP BY user_agent ORDER BY requests DESC LIMIT 10`,
+        x: ['user_agent'],
+        y: ['requests'],
+        w: 64,
+        h: 16,
+      },
+      {
+        type: 'table',
+        title: 'Top source addresses',
+        description:
+          'Client addresses as SOURCE_IP keeps them (kept, truncated to /24 and /48, or hashed). One address with most of the 429s is the client to talk to.',
+        sql: `SELECT source_ip, COUNT(*) AS requests ${FROM} WHERE ${API_FILTER} AND source_ip IS NOT NULL GROUP BY source_ip ORDER BY requests DESC LIMIT 10`,
+        x: ['source_ip'],
+        y: ['requests'],
+        w: 64,
+        h: 16,
+      },
+    ],
+  },
+  {
+    name: 'Pipeline',
+    panels: [
+      {
+        type: 'area-stacked',
+        title: 'Events per minute by log format',
+        description:
+          'Every event of the stream by how the processor read it (all APIs; the variables do not apply). `raw` means lines no format read: the stage format and LOG_FORMAT differ. Nothing at all: run `npm run doctor`.',
+        sql: `SELECT ${MINUTE}, log_format, COUNT(*) AS events ${FROM} GROUP BY minute, log_format ORDER BY minute`,
+        x: ['minute'],
+        y: ['events'],
+        breakdown: ['log_format'],
+        w: 96,
+        h: 16,
+      },
+      {
+        type: 'pie',
+        title: 'Events by log format',
+        description:
+          'Share of each reading. Expect one format per stage; `labels`, `json` or `raw` next to it means some stage writes another format than LOG_FORMAT.',
+        sql: `SELECT log_format, COUNT(*) AS events ${FROM} GROUP BY log_format ORDER BY events DESC`,
+        x: ['log_format'],
+        y: ['events'],
+        w: 96,
+        h: 16,
+      },
+      {
+        type: 'table',
+        title: 'Unparsed lines by reason',
+        description:
+          "Events with `log_format = raw` (ON_PARSE_ERROR=keep), by `parse_error`. Set LOG_FORMAT to the stage's exact format string (`npm run stage-logs` shows it).",
+        sql: `SELECT parse_error, COUNT(*) AS events ${FROM} WHERE log_format = 'raw' GROUP BY parse_error ORDER BY events DESC`,
+        x: ['parse_error'],
+        y: ['events'],
+        w: 96,
+        h: 16,
+      },
+      {
+        type: 'table',
+        title: 'Latest unparsed lines',
+        description: 'The newest lines no format read, as they arrived (`message`).',
+        sql: `SELECT _timestamp, parse_error, message ${FROM} WHERE log_format = 'raw' ORDER BY _timestamp DESC LIMIT 20`,
+        x: ['_timestamp', 'parse_error', 'message'],
+        y: [],
+        w: 96,
+        h: 16,
+      },
+    ],
+  },
+];
+
+const GRID_COLUMNS = 192;
+
+const axis = (column: string) => ({ label: column, alias: column, column, color: null });
+
+/** Places panels left to right, wrapping at the grid's width; a row is as tall as its tallest. */
+function layOut(panels: readonly PanelSpec[]) {
+  let x = 0;
+  let y = 0;
+  let rowHeight = 0;
+  return panels.map((panel, index) => {
+    if (x + panel.w > GRID_COLUMNS) {
+      x = 0;
+      y += rowHeight;
+      rowHeight = 0;
+    }
+    const layout = { x, y, w: panel.w, h: panel.h, i: index + 1 };
+    x += panel.w;
+    rowHeight = Math.max(rowHeight, panel.h);
+    return layout;
+  });
+}
+
+const queryValues = (stream: string, name: string, label: string) => ({
+  type: 'query_values',
+  name,
+  label,
+  query_data: { stream_type: 'logs', stream, field: name, max_record_size: null, filter: [] },
+  value: '',
+  options: [],
+  // Field names from web/src/components/dashboards/settings/AddSettingVariable.vue: the variable
+  // list is camelCase except `query_data` (src/config/src/meta/dashboards/v8/mod.rs).
+  multiSelect: true,
+  hideOnDashboard: false,
+  selectAllValueForMultiSelect: 'all',
+  customMultiSelectValue: [],
+  escapeSingleQuotes: true,
+});
+
+/** The dashboard as OpenObserve's schema version 8 takes it (§6). */
+export function buildDashboard(stream: string = DEFAULT_STREAM) {
+  return {
+    version: 8,
+    title: DASHBOARD_TITLE,
+    description:
+      'API Gateway REST access logs, read by the apigw-firehose-openobserve processor: traffic, errors, latency, throttling, and the health of the log pipeline itself.',
+    tabs: TABS.map((tab, tabIndex) => {
+      const layouts = layOut(tab.panels);
+      return {
+        tabId: tabIndex === 0 ? 'default' : tab.name.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
+        name: tab.name,
+        panels: tab.panels.map((panel, index) => ({
+          id: `Panel_${tabIndex + 1}_${index + 1}`,
+          type: panel.type,
+          title: panel.title,
+          description: panel.description,
+          config: {
+            show_legends: panel.type !== 'metric',
+            legends_position: null,
+            decimals: 2,
+            ...(panel.unit ? { unit: panel.unit } : {}),
+          },
+          queryType: 'sql',
+          queries: [
+            {
+              query: panel.sql,
+              vrlFunctionQuery: '',
+              customQuery: true,
+              fields: {
+                stream,
+                stream_type: 'logs',
+                x: panel.x.map(axis),
+                y: panel.y.map(axis),
+                z: [],
+                breakdown: (panel.breakdown ?? []).map(axis),
+                filter: { filterType: 'group', logicalOperator: 'AND', conditions: [] },
+              },
+              config: {
+                promql_legend: '',
+                layer_type: 'scatter',
+                weight_fixed: 1,
+                limit: 0,
+                min: 0,
+                max: 100,
+              },
+            },
+          ],
+          layout: layouts[index],
+        })),
+      };
+    }),
+    variables: {
+      list: [
+        { type: 'textbox', name: 'stream', label: 'Stream', value: stream, options: [] },
+        queryValues(stream, 'api_id', 'API id'),
+        queryValues(stream, 'stage', 'Stage'),
+        queryValues(stream, 'resource_path', 'Resource'),
+        queryValues(stream, 'http_method', 'Method'),
+      ],
+      showDynamicFilters: false,
+    },
+    defaultDatetimeDuration: { type: 'relative', relativeTimePeriod: '1h' },
+  };
+}
+
+export type Dashboard = ReturnType<typeof buildDashboard>;
+
+export interface Thresholds {
+  /** 5xx responses as a fraction of requests, per API and stage over 5 minutes. */
+  readonly rate5xx: number;
+  /** p95 response latency in ms, per API and stage over 5 minutes. */
+  readonly p95Ms: number;
+  /** 429 responses per API and stage over 5 minutes. */
+  readonly throttled: number;
+  /** Fewer requests than this in 5 minutes are too few to judge a rate or a percentile. */
+  readonly minRequests: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  rate5xx: 0.05,
+  p95Ms: 1000,
+  throttled: 10,
+  minRequests: 20,
+};
+
+export interface AlertSpec {
+  /** snake_case: OpenObserve refuses other characters in alert names. */
+  readonly name: string;
+  readonly file: string;
+  readonly description: string;
+  readonly sql: string;
+  /** Minutes looked back. */
+  readonly period: number;
+  readonly operator: '>=' | '<';
+  readonly threshold: number;
+}
+
+/**
+ * The alert pack. OpenObserve counts the rows an alert's SQL returns and compares that count with
+ * `operator threshold` (src/core/src/alerts/mod.rs), so each condition is in the SQL and most
+ * alerts fire on one row or more; "no events" fires on fewer than one.
+ */
+export function alertSpecs(stream: string, t: Thresholds): AlertSpec[] {
+  const from = `FROM "${stream}"`;
+  const errors5xx = "SUM(CASE WHEN status_class = '5xx' THEN 1 ELSE 0 END)";
+  const p95 = 'approx_percentile_cont(response_latency, 0.95)';
+  return [
+    {
+      name: 'api_gateway_5xx_rate',
+      file: '5xx-rate.json',
+      description: `5xx responses above ${t.rate5xx * 100}% of requests for an API and stage over 5 minutes (at least ${t.minRequests} requests).`,
+      sql: `SELECT api_id, stage, COUNT(*) AS requests, ${errors5xx} AS responses_5xx, CAST(${errors5xx} AS DOUBLE) / COUNT(*) AS rate_5xx ${from} WHERE log_format <> 'raw' GROUP BY api_id, stage HAVING COUNT(*) >= ${t.minRequests} AND CAST(${errors5xx} AS DOUBLE) / COUNT(*) > ${t.rate5xx}`,
+      period: 5,
+      operator: '>=',
+      threshold: 1,
+    },
+    {
+      name: 'api_gateway_p95_latency',
+      file: 'p95-latency.json',
+      description: `p95 response latency above ${t.p95Ms} ms for an API and stage over 5 minutes (at least ${t.minRequests} requests).`,
+      sql: `SELECT api_id, stage, COUNT(*) AS requests, ${p95} AS p95_ms ${from} WHERE response_latency IS NOT NULL GROUP BY api_id, stage HAVING COUNT(*) >= ${t.minRequests} AND ${p95} > ${t.p95Ms}`,
+      period: 5,
+      operator: '>=',
+      threshold: 1,
+    },
+    {
+      name: 'api_gateway_throttled',
+      file: 'throttled.json',
+      description: `More than ${t.throttled} throttled (429) responses for an API and stage over 5 minutes.`,
+      sql: `SELECT api_id, stage, COUNT(*) AS throttled ${from} WHERE status = 429 GROUP BY api_id, stage HAVING COUNT(*) > ${t.throttled}`,
+      period: 5,
+      operator: '>=',
+      threshold: 1,
+    },
+    {
+      name: 'api_gateway_no_events',
+      file: 'no-events.json',
+      description:
+        'No events at all in the stream for 15 minutes: the API has no traffic, or the log pipeline stopped (run `npm run doctor`).',
+      sql: `SELECT log_format, COUNT(*) AS events ${from} GROUP BY log_format`,
+      period: 15,
+      operator: '<',
+      threshold: 1,
+    },
+  ];
+}
+
+/** An alert as `POST /api/v2/{org}/alerts` takes it (§6). */
+export function buildAlert(spec: AlertSpec, stream: string, destinations: readonly string[]) {
+  return {
+    name: spec.name,
+    stream_type: 'logs',
+    stream_name: stream,
+    is_real_time: false,
+    query_condition: { type: 'sql', sql: spec.sql },
+    trigger_condition: {
+      period: spec.period,
+      operator: spec.operator,
+      threshold: spec.threshold,
+      // Minutes in the v2 API, which converts them to seconds for storage
+      // (src/api/management/src/models/alerts/mod.rs, `frequency_minutes`).
+      frequency: 5,
+      frequency_type: 'minutes',
+      silence: 30,
+    },
+    destinations: [...destinations],
+    enabled: destinations.length > 0,
+    description: spec.description,
+  };
+}
+
+export type Alert = ReturnType<typeof buildAlert>;
+
+/**
+ * Stream settings (§6), chosen for these queries:
+ * - `api_id` and `stage` as secondary index fields, not partition keys: every API panel filters
+ *   on them, an index serves any number of APIs and stages, and partitions multiply small files
+ *   per value and apply only to data that arrives after the change;
+ * - a bloom filter on `request_id`: looking one request up is the most common search;
+ * - full-text search only on the free-text fields, so a word search never scans ids and numbers.
+ */
+export const STREAM_SETTINGS = {
+  index_fields: ['api_id', 'stage'],
+  bloom_filter_fields: ['request_id'],
+  full_text_search_keys: ['path', 'resource_path', 'error_message', 'user_agent', 'message'],
+};
+export const DEFAULT_RETENTION_DAYS = 30;
