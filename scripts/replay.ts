@@ -5,11 +5,10 @@
  * The access key comes from OPENOBSERVE_ACCESS_KEY or a prompt, never from the command line.
  * Processor settings (LOG_FORMAT, SOURCE_IP, …) come from the environment, as on Lambda.
  */
-import { createInterface } from 'node:readline/promises';
-import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { readConfig } from '../src/config';
 import { createProcessor } from '../src/handler';
+import { askHidden, Refused } from '../tools/confirm';
 import { DEFAULT_DELIVERY, DeliveryStopped } from '../tools/replay/deliver';
 import { createProgress } from '../tools/replay/progress';
 import { MAX_BATCH_RECORDS, replay } from '../tools/replay/replay';
@@ -43,28 +42,13 @@ if (!(batchRecords >= 1 && batchRecords <= MAX_BATCH_RECORDS)) {
 }
 
 async function accessKey(): Promise<string> {
-  const fromEnv = process.env.OPENOBSERVE_ACCESS_KEY;
-  if (fromEnv) return fromEnv;
-  if (!process.stdin.isTTY) {
-    throw new DeliveryStopped(
+  return (
+    process.env.OPENOBSERVE_ACCESS_KEY ||
+    askHidden(
+      'OpenObserve Access Key: ',
       'set OPENOBSERVE_ACCESS_KEY (OpenObserve → Data Sources → AWS → Access Key)',
-    );
-  }
-  // Typed without echo: the key never shows on screen or in shell history.
-  let muted = false;
-  const output = new Writable({
-    write(chunk, _encoding, next) {
-      if (!muted) process.stderr.write(chunk);
-      next();
-    },
-  });
-  const readline = createInterface({ input: process.stdin, output, terminal: true });
-  const question = readline.question('OpenObserve Access Key: ');
-  muted = true;
-  const key = (await question).trim();
-  readline.close();
-  process.stderr.write('\n');
-  return key;
+    )
+  );
 }
 
 try {
@@ -116,7 +100,9 @@ try {
   }
 } catch (error) {
   console.error(
-    error instanceof DeliveryStopped ? `stopped: ${error.message}` : (error as Error).message,
+    error instanceof DeliveryStopped || error instanceof Refused
+      ? `stopped: ${error.message}`
+      : (error as Error).message,
   );
   process.exit(1);
 }

@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises';
+import { Writable } from 'node:stream';
 
 /** What the command-line tools print and ask through; tests give their own. */
 export interface Io {
@@ -33,4 +34,26 @@ export function terminalIo(yes: boolean): Io {
       }
     },
   };
+}
+
+/**
+ * Asks on the terminal without echo, so a secret never shows on screen or lands in shell
+ * history. Without a terminal, refuses with `hint` (how to pass the secret instead).
+ */
+export async function askHidden(question: string, hint: string): Promise<string> {
+  if (!process.stdin.isTTY) throw new Refused(hint);
+  let muted = false;
+  const output = new Writable({
+    write(chunk, _encoding, next) {
+      if (!muted) process.stderr.write(chunk);
+      next();
+    },
+  });
+  const readline = createInterface({ input: process.stdin, output, terminal: true });
+  const answer = readline.question(question);
+  muted = true;
+  const secret = (await answer).trim();
+  readline.close();
+  process.stderr.write('\n');
+  return secret;
 }
