@@ -189,3 +189,11 @@ describe('the alert pack (§6)', () => {
     },
   );
 });
+
+describe('README', () => {
+  const readme = readFileSync('README.md', 'utf8');
+  it('names every alert and the setup command', () => {
+    for (const { alert } of alerts) expect(readme).toContain(`\`${alert.name}\``);
+    expect(readme).toContain('npm run openobserve -- setup --url');
+  });
+});
