@@ -1,38 +1,35 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the ${…} strings are CloudFormation !Sub expressions
-import { readFileSync } from 'node:fs';
 import { BUILD_OPTIONS } from '../scripts/build-options';
-import { parseTemplate } from '../scripts/cloudformation-yaml';
 import { DEFAULT_FORMAT } from '../src/formats/known';
+import {
+  conditionHolds,
+  createdResources,
+  createdStages,
+  evaluate,
+  expandTemplate,
+  type Json,
+  referencedNames,
+  type Values,
+} from './cloudformation';
 
-// biome-ignore lint/suspicious/noExplicitAny: a CloudFormation template is untyped JSON
-type Json = any;
-const template: Json = parseTemplate(readFileSync('template.yaml', 'utf8'));
+/**
+ * The template as `sam deploy` sends it to CloudFormation (SAM-expanded, CONTRACTS.md §7), for a
+ * full deploy with an access key; the combinations below are expanded one by one.
+ */
+const DEPLOY: Values = { OpenObserveAccessKey: 'a2V5' };
+const [template] = expandTemplate([DEPLOY]) as [Json];
 const resources: Record<string, Json> = template.Resources;
 const parameters: Record<string, Json> = template.Parameters;
 const ref = (name: string) => ({ Ref: name });
 const getAtt = (resource: string, attribute: string) => ({ 'Fn::GetAtt': [resource, attribute] });
 
-/** Evaluates the condition functions CloudFormation allows in Rules, for given parameter values. */
-function evaluate(expression: Json, values: Record<string, string>): unknown {
-  if (typeof expression !== 'object' || expression === null) return expression;
-  if ('Ref' in expression) return values[expression.Ref] ?? parameters[expression.Ref]?.Default;
-  if ('Fn::Equals' in expression) {
-    const [a, b] = expression['Fn::Equals'].map((e: Json) => evaluate(e, values));
-    return a === b;
-  }
-  if ('Fn::Not' in expression) return !evaluate(expression['Fn::Not'][0], values);
-  if ('Fn::And' in expression) return expression['Fn::And'].every((e: Json) => evaluate(e, values));
-  if ('Fn::Or' in expression) return expression['Fn::Or'].some((e: Json) => evaluate(e, values));
-  throw new Error(`cannot evaluate ${JSON.stringify(expression)}`);
-}
-
 /** The assertion descriptions that fail for these parameter values: what CloudFormation refuses. */
-function refusals(values: Record<string, string>): string[] {
+function refusals(values: Values): string[] {
   const failed: string[] = [];
   for (const rule of Object.values(template.Rules as Record<string, Json>)) {
-    if (rule.RuleCondition && !evaluate(rule.RuleCondition, values)) continue;
+    if (rule.RuleCondition && !evaluate(template, rule.RuleCondition, values)) continue;
     for (const assertion of rule.Assertions) {
-      if (!evaluate(assertion.Assert, values)) failed.push(assertion.AssertDescription);
+      if (!evaluate(template, assertion.Assert, values)) failed.push(assertion.AssertDescription);
     }
   }
   return failed;
@@ -59,14 +56,15 @@ function statements(): { resource: string; statement: Json }[] {
   return found;
 }
 
-describe('template.yaml', () => {
+describe('template.yaml as deployed (SAM-expanded)', () => {
   const stream = resources.DeliveryStream.Properties;
   const destination = stream.HttpEndpointDestinationConfiguration;
 
   it('runs the processor on nodejs22.x or newer, arm64, built by esbuild like npm run build', () => {
     const fn = resources.ProcessorFunction;
-    expect(template.Globals.Function.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
-    expect(template.Globals.Function.Architectures).toEqual(['arm64']);
+    expect(fn.Type).toBe('AWS::Lambda::Function');
+    expect(fn.Properties.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
+    expect(fn.Properties.Architectures).toEqual(['arm64']);
     expect(fn.Metadata.BuildMethod).toBe('esbuild');
     const build = fn.Metadata.BuildProperties;
     expect(build.EntryPoints).toEqual(BUILD_OPTIONS.entryPoints);
@@ -91,14 +89,16 @@ describe('template.yaml', () => {
   });
 
   it('logs the demo stage to the stream with the format the processor reads', () => {
-    const logs = resources.DemoApi.Properties.AccessLogSetting;
+    const [stage, ...others] = createdStages(template, DEPLOY);
+    expect(others).toEqual([]);
+    const logs = stage?.properties.AccessLogSetting;
     expect(logs.DestinationArn).toEqual(getAtt('DeliveryStream', 'Arn'));
     expect(logs.Format).toEqual(ref('LogFormat'));
     expect(parameters.LogFormat.Default).toBe(DEFAULT_FORMAT);
   });
 
   it('uses a mock integration for the demo API: no backend, nothing to pay at rest', () => {
-    const paths = resources.DemoApi.Properties.DefinitionBody.paths;
+    const paths = resources.DemoApi.Properties.Body.paths;
     for (const path of Object.values(paths as Record<string, Json>)) {
       expect(path.get['x-amazon-apigateway-integration'].type).toBe('mock');
     }
@@ -195,6 +195,16 @@ describe('template.yaml', () => {
     expect(bySid.ReadAccessKey.Resource).toEqual(ref('OpenObserveAccessKeySecretArn'));
   });
 
+  it('keeps the backup bucket and its TLS-only policy when the stack is deleted', () => {
+    for (const name of ['BackupBucket', 'BackupBucketPolicy']) {
+      expect({ name, retained: resources[name].DeletionPolicy }).toEqual({
+        name,
+        retained: 'Retain',
+      });
+      expect(resources[name].UpdateReplacePolicy).toBe('Retain');
+    }
+  });
+
   it('locks the backup bucket down: encrypted, not public, TLS only, expiring', () => {
     const bucket = resources.BackupBucket.Properties;
     expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0]).toBeDefined();
@@ -209,12 +219,13 @@ describe('template.yaml', () => {
     });
   });
 
-  it('creates only the function in function-only mode', () => {
-    const always = Object.entries(resources)
-      .filter(([, resource]) => !resource.Condition)
-      .map(([name]) => name);
-    expect(always.sort()).toEqual(['ProcessorFunction', 'ProcessorLogGroup']);
-    expect(template.Conditions.CreateStream).toEqual({ 'Fn::Equals': [ref('DeployMode'), 'full'] });
+  it('creates only the function, its role and its log group in function-only mode', () => {
+    const created = Object.keys(createdResources(template, { DeployMode: 'function-only' }));
+    expect(created.sort()).toEqual([
+      'ProcessorFunction',
+      'ProcessorFunctionRole',
+      'ProcessorLogGroup',
+    ]);
   });
 
   it('subscribes a CloudWatch Logs group when one is given, with the role CloudWatch Logs needs', () => {
@@ -242,4 +253,99 @@ describe('template.yaml', () => {
       expect(output.Description).toEqual(expect.any(String));
     }
   });
+});
+
+describe('every combination of the parameters that change resources (SAM-expanded)', () => {
+  const secret = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:oo-AbCdEf';
+  const combinations: Values[] = [];
+  for (const DeployMode of ['full', 'function-only'])
+    for (const CreateDemoApi of ['true', 'false'])
+      for (const SubscribeLogGroupName of ['', '/aws/vendedlogs/http-api-access'])
+        for (const AlarmTopicArn of ['', 'arn:aws:sns:us-east-1:123456789012:alarms'])
+          for (const PublishMetrics of ['true', 'false'])
+            for (const key of [
+              { OpenObserveAccessKey: 'a2V5' },
+              { OpenObserveAccessKeySecretArn: secret },
+            ] as Values[])
+              combinations.push({
+                DeployMode,
+                CreateDemoApi,
+                SubscribeLogGroupName,
+                AlarmTopicArn,
+                PublishMetrics,
+                ...key,
+              });
+  const expanded = expandTemplate(combinations);
+  const cases = combinations.map(
+    (values, index) => [JSON.stringify(values), values, expanded[index]] as const,
+  );
+
+  it.each(cases)(
+    '%s: every stage logs to the stream, and it is the one stage the README names',
+    (_name, values, expandedTemplate) => {
+      const stages = createdStages(expandedTemplate, values);
+      const demo = values.DeployMode === 'full' && values.CreateDemoApi === 'true';
+      // README and the DemoApiUrl output name one stage, /demo.
+      expect(stages.map((stage) => stage.name)).toEqual(demo ? ['demo'] : []);
+      for (const stage of stages) {
+        expect({ stage: stage.name, logs: stage.properties.AccessLogSetting }).toEqual({
+          stage: stage.name,
+          logs: { DestinationArn: getAtt('DeliveryStream', 'Arn'), Format: ref('LogFormat') },
+        });
+      }
+      const url = expandedTemplate.Outputs.DemoApiUrl;
+      expect(conditionHolds(expandedTemplate, url.Condition, values)).toBe(demo);
+      expect(url.Value['Fn::Sub']).toMatch(/\/demo$/);
+    },
+  );
+
+  it.each(cases)(
+    '%s: every reference names something that exists under the same conditions',
+    (_name, values, expandedTemplate) => {
+      const created = createdResources(expandedTemplate, values);
+      const known = new Set([
+        ...Object.keys(created),
+        ...Object.keys(expandedTemplate.Parameters),
+        'AWS::AccountId',
+        'AWS::NoValue',
+        'AWS::Partition',
+        'AWS::Region',
+        'AWS::StackName',
+        'AWS::URLSuffix',
+      ]);
+      const dangling: string[] = [];
+      for (const [id, resource] of Object.entries(created)) {
+        const names = referencedNames(
+          expandedTemplate,
+          [resource.Properties ?? {}, resource.DependsOn ?? []],
+          values,
+        );
+        for (const name of names) if (!known.has(name)) dangling.push(`${id} → ${name}`);
+      }
+      for (const [id, output] of Object.entries(expandedTemplate.Outputs as Record<string, Json>)) {
+        if (!conditionHolds(expandedTemplate, output.Condition, values)) continue;
+        for (const name of referencedNames(expandedTemplate, output.Value, values)) {
+          if (!known.has(name)) dangling.push(`output ${id} → ${name}`);
+        }
+      }
+      expect(dangling).toEqual([]);
+    },
+  );
+
+  it.each(cases)(
+    '%s: the outputs name what a user needs of the resources created',
+    (_name, values, expandedTemplate) => {
+      const created = createdResources(expandedTemplate, values);
+      const outputs = Object.entries(expandedTemplate.Outputs as Record<string, Json>)
+        .filter(([, output]) => conditionHolds(expandedTemplate, output.Condition, values))
+        .map(([id]) => id);
+      const expected = ['ProcessorFunctionArn'];
+      if (created.DeliveryStream)
+        expected.push('DeliveryStreamName', 'DeliveryStreamArn', 'NextStepStage');
+      else expected.push('NextStepAttach');
+      if (created.BackupBucket) expected.push('BackupBucketName');
+      if (created.DemoApi) expected.push('DemoApiUrl', 'NextStepDemo');
+      expect(outputs.sort()).toEqual(expected.sort());
+    },
+  );
 });
