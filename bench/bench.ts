@@ -10,13 +10,14 @@
  * Also: bundle size, module init time, peak RSS for a 6 MB batch, and the cost per GB of logs.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
+import { installRuntime, missingTools, startRuntime } from '../scripts/lambda-runtime';
 import { splitEventLines } from '../src/encode';
 import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../src/formats/known';
 import { cloudWatchBatch, linesBatch } from './batches';
@@ -211,6 +212,33 @@ function initTimeMs(): number {
   return median(times);
 }
 
+/**
+ * The cold start as Lambda's runtime interface reports it: the RIE's `INIT REPORT` for a fresh
+ * runtime (Node 22 and the RIC, scripts/lambda-runtime.ts), median of 5; or why it was not measured.
+ */
+async function rieInitMs(): Promise<number | string> {
+  const missing = missingTools();
+  if (missing.length) return `not measured (needs ${missing.join(', ')})`;
+  installRuntime((line) => console.error(line));
+  const event = JSON.parse(readFileSync('events/default-format.json', 'utf8'));
+  const env = {
+    ...process.env,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  };
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const runtime = await startRuntime(BUNDLE, env);
+    try {
+      await runtime.invoke(event);
+      times.push(runtime.initDurationMs() ?? Number.NaN);
+    } finally {
+      await runtime.stop();
+    }
+  }
+  return median(times);
+}
+
 /** Peak RSS of a fresh Node process that loads the bundle and answers one 6 MB batch. */
 function peakRssMB(): { eventMB: number; peakMB: number } {
   const directory = mkdtempSync(join(tmpdir(), 'bench-'));
@@ -227,6 +255,7 @@ function peakRssMB(): { eventMB: number; peakMB: number } {
     encoding: 'utf8',
     env: { ...process.env, LOG_FORMAT: '' },
   });
+  rmSync(directory, { recursive: true, force: true });
   return { eventMB: text.length / 1e6, peakMB: Number(run.stdout.trim()) / 1024 };
 }
 
@@ -274,11 +303,22 @@ for (const [name, format, event] of cases) {
 }
 const bundleBytes = statSync(BUNDLE).size;
 const initMs = initTimeMs();
+const rieInit = await rieInitMs();
 const rss = peakRssMB();
 const cost = costPerGb(results[0] as CaseResult);
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`;
-const report = { machine, runs: RUNS, results, bundleBytes, initMs, rss, cost, prices: PRICE };
+const report = {
+  machine,
+  runs: RUNS,
+  results,
+  bundleBytes,
+  initMs,
+  rieInitMs: rieInit,
+  rss,
+  cost,
+  prices: PRICE,
+};
 
 if (options.json) {
   console.log(JSON.stringify(report, null, 2));
@@ -301,6 +341,9 @@ if (options.json) {
   console.log('|---|---:|');
   console.log(`| bundle dist/handler.mjs (minified) | ${f(bundleBytes / 1024)} KB |`);
   console.log(`| module init (import in a fresh process, median of 9) | ${f(initMs)} ms |`);
+  console.log(
+    `| cold start under Lambda's runtime interface (RIE INIT REPORT, Node 22, median of 5) | ${typeof rieInit === 'number' ? `${f(rieInit)} ms` : rieInit} |`,
+  );
   console.log(`| peak RSS, one ${f(rss.eventMB, 2)} MB batch | ${f(rss.peakMB)} MB |`);
   console.log(
     `| processor cost per GB of logs (${TEMPLATE_MEMORY_MB} MB arm64, default format) | $${cost.lambda.toFixed(5)} |`,

@@ -1,4 +1,7 @@
-/** Reads a CloudFormation / SAM template with its short-form tags (`!Ref`, `!Sub`, …) as JSON. */
+/**
+ * Reads a CloudFormation / SAM template with its short-form tags (`!Ref`, `!Sub`, …) as JSON, and
+ * evaluates its conditions for given parameter values.
+ */
 import { type CollectionTag, parse, type ScalarTag } from 'yaml';
 
 const FUNCTIONS = [
@@ -44,4 +47,38 @@ function tags(): (ScalarTag | CollectionTag)[] {
 
 export function parseTemplate(text: string): Record<string, unknown> {
   return parse(text, { customTags: tags() }) as Record<string, unknown>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a CloudFormation template is untyped JSON
+export type Json = any;
+/** Parameter values, as given to a deploy. */
+export type Values = Record<string, string>;
+
+/** A parameter's value as CloudFormation resolves it: given, else the default. */
+export function parameterValue(template: Json, values: Values, name: string): unknown {
+  return values[name] ?? template.Parameters?.[name]?.Default;
+}
+
+/** Evaluates the condition functions CloudFormation allows in Conditions and Rules. */
+export function evaluate(template: Json, expression: Json, values: Values): unknown {
+  if (typeof expression !== 'object' || expression === null) return expression;
+  if ('Ref' in expression) return parameterValue(template, values, expression.Ref);
+  if ('Condition' in expression) return conditionHolds(template, expression.Condition, values);
+  const args = (key: string) =>
+    (expression[key] as Json[]).map((e) => evaluate(template, e, values));
+  if ('Fn::Equals' in expression) {
+    const [a, b] = args('Fn::Equals');
+    return String(a) === String(b);
+  }
+  if ('Fn::Not' in expression) return !args('Fn::Not')[0];
+  if ('Fn::And' in expression) return args('Fn::And').every(Boolean);
+  if ('Fn::Or' in expression) return args('Fn::Or').some(Boolean);
+  throw new Error(`cannot evaluate ${JSON.stringify(expression)}`);
+}
+
+export function conditionHolds(template: Json, name: string | undefined, values: Values): boolean {
+  if (name === undefined) return true;
+  const condition = template.Conditions?.[name];
+  if (condition === undefined) throw new Error(`no condition ${name}`);
+  return Boolean(evaluate(template, condition, values));
 }

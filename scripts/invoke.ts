@@ -1,8 +1,12 @@
 /**
- * `npm run invoke -- <file> [--handler <bundle>] [--json]`: runs the built handler the way Lambda's
- * Node.js runtime does, without Docker: imports the ES module (its top level is the function's
- * init), calls the exported `handler` with the event and a Lambda context, and prints the response
- * with every record's data decoded.
+ * `npm run invoke -- <file> [--handler <bundle>] [--runtime node|lambda] [--json]`: runs the built
+ * handler the way Lambda's Node.js runtime does, without Docker: imports the ES module (its top
+ * level is the function's init), calls the exported `handler` with the event and a Lambda context,
+ * and prints the response with every record's data decoded.
+ *
+ * `--runtime lambda` runs the bundle under Lambda's own runtime interface instead (AWS's Runtime
+ * Interface Emulator and the Node.js Runtime Interface Client on Node 22, as `sam local invoke`
+ * does in its container: scripts/lambda-runtime.ts), with the template's settings.
  *
  * `<file>` is a Firehose event (events/*.json) or a file of log lines (optionally .gz), which is
  * first wrapped into an event with one record per line, as API Gateway writes them.
@@ -21,6 +25,7 @@ import type {
 } from 'aws-lambda';
 import { splitEventLines } from '../src/encode';
 import { firehoseEvent } from './firehose-event';
+import { installRuntime, RuntimeUnavailable, startRuntime } from './lambda-runtime';
 
 type Handler = (
   event: FirehoseTransformationEvent,
@@ -31,13 +36,14 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     handler: { type: 'string', default: 'dist/handler.mjs' },
+    runtime: { type: 'string', default: 'node' },
     json: { type: 'boolean', default: false },
   },
 });
 const file = positionals[0];
-if (!file) {
+if (!file || !['node', 'lambda'].includes(values.runtime)) {
   console.error(
-    'usage: npm run invoke -- <event.json | lines.log> [--handler dist/handler.mjs] [--json]',
+    'usage: npm run invoke -- <event.json | lines.log> [--handler dist/handler.mjs] [--runtime node|lambda] [--json]',
   );
   process.exit(2);
 }
@@ -118,19 +124,56 @@ process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ??= '256';
 process.env.AWS_LAMBDA_FUNCTION_VERSION ??= '$LATEST';
 
 const event = readEvent(file);
-let handler: Handler;
-try {
-  const module = (await import(pathToFileURL(resolve(values.handler)).href)) as {
-    handler?: Handler;
-  };
-  if (typeof module.handler !== 'function') throw new Error(`${values.handler} exports no handler`);
-  handler = module.handler;
-} catch (error) {
-  console.error(`init failed: ${(error as Error).message}`);
-  process.exit(1);
+
+/** The in-process invoke: the bundle imported into this process, as Lambda's runtime imports it. */
+async function invokeInProcess(): Promise<FirehoseTransformationResult> {
+  let handler: Handler;
+  try {
+    const module = (await import(pathToFileURL(resolve(values.handler)).href)) as {
+      handler?: Handler;
+    };
+    if (typeof module.handler !== 'function') {
+      throw new Error(`${values.handler} exports no handler`);
+    }
+    handler = module.handler;
+  } catch (error) {
+    console.error(`init failed: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  return handler(event, lambdaContext(functionName, 300_000));
 }
 
-const response = await handler(event, lambdaContext(functionName, 300_000));
+/** Through the RIE, as `sam local invoke` runs it; the runtime's own log goes to stderr. */
+async function invokeUnderLambdaRuntime(): Promise<FirehoseTransformationResult> {
+  try {
+    installRuntime((line) => console.error(line));
+  } catch (error) {
+    if (!(error instanceof RuntimeUnavailable)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+  const runtime = await startRuntime(values.handler);
+  try {
+    const { status, body } = await runtime.invoke(event);
+    process.stderr.write(runtime.output());
+    const failure = body as { errorType?: string; errorMessage?: string };
+    if (status !== 200 || failure.errorType) {
+      console.error(
+        status === 200
+          ? `handler error: ${failure.errorType}: ${failure.errorMessage}`
+          : `the runtime failed (HTTP ${status}): ${JSON.stringify(body)}`,
+      );
+      process.exit(1);
+    }
+    console.error(`init ${runtime.initDurationMs()} ms (the RIE's INIT REPORT)`);
+    return body as FirehoseTransformationResult;
+  } finally {
+    await runtime.stop();
+  }
+}
+
+const response =
+  values.runtime === 'lambda' ? await invokeUnderLambdaRuntime() : await invokeInProcess();
 const problems = contractProblems(event, response);
 const decoded = { records: response.records.map(decodeResult) };
 console.log(values.json ? JSON.stringify(decoded) : JSON.stringify(decoded, null, 2));

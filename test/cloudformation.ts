@@ -4,10 +4,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { conditionHolds, type Json, type Values } from '../scripts/cloudformation-yaml';
 
-// biome-ignore lint/suspicious/noExplicitAny: a CloudFormation template is untyped JSON
-export type Json = any;
-export type Values = Record<string, string>;
+export { conditionHolds, evaluate, type Json, type Values } from '../scripts/cloudformation-yaml';
 
 /** One expanded template per set of parameter values, from the pinned SAM translator. */
 export function expandTemplate(valueSets: readonly Values[], path = 'template.yaml'): Json[] {
@@ -22,35 +21,6 @@ export function expandTemplate(valueSets: readonly Values[], path = 'template.ya
       throw new Error(`the SAM translator refused the template: ${template.error}`);
   }
   return templates;
-}
-
-/** A parameter's value as CloudFormation resolves it: given, else the default. */
-export function parameterValue(template: Json, values: Values, name: string): unknown {
-  return values[name] ?? template.Parameters?.[name]?.Default;
-}
-
-/** Evaluates the condition functions CloudFormation allows in Conditions and Rules. */
-export function evaluate(template: Json, expression: Json, values: Values): unknown {
-  if (typeof expression !== 'object' || expression === null) return expression;
-  if ('Ref' in expression) return parameterValue(template, values, expression.Ref);
-  if ('Condition' in expression) return conditionHolds(template, expression.Condition, values);
-  const args = (key: string) =>
-    (expression[key] as Json[]).map((e) => evaluate(template, e, values));
-  if ('Fn::Equals' in expression) {
-    const [a, b] = args('Fn::Equals');
-    return String(a) === String(b);
-  }
-  if ('Fn::Not' in expression) return !args('Fn::Not')[0];
-  if ('Fn::And' in expression) return args('Fn::And').every(Boolean);
-  if ('Fn::Or' in expression) return args('Fn::Or').some(Boolean);
-  throw new Error(`cannot evaluate ${JSON.stringify(expression)}`);
-}
-
-export function conditionHolds(template: Json, name: string | undefined, values: Values): boolean {
-  if (name === undefined) return true;
-  const condition = template.Conditions?.[name];
-  if (condition === undefined) throw new Error(`no condition ${name}`);
-  return Boolean(evaluate(template, condition, values));
 }
 
 /** The resources CloudFormation creates for these values: logical id → resource. */

