@@ -47,6 +47,21 @@ export function missingTools(): string[] {
   return missing;
 }
 
+/** Runs a build step quietly; on failure, the error carries the end of its output. */
+function build(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+) {
+  try {
+    execFileSync(command, args, { ...options, stdio: 'pipe', maxBuffer: 256 * 1024 * 1024 });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
+    const tail = `${stdout ?? ''}${stderr ?? ''}`.split('\n').slice(-30).join('\n');
+    throw new Error(`${command} ${args.join(' ')} failed:\n${tail}`);
+  }
+}
+
 /** Installs Node 22, the RIE and the RIC once; later calls find them in the cache. */
 export function installRuntime(log: (line: string) => void = () => undefined): void {
   const missing = missingTools();
@@ -55,34 +70,29 @@ export function installRuntime(log: (line: string) => void = () => undefined): v
       `the Lambda runtime interface needs ${missing.join(', ')} to build once (AWS's RIE is a Go program, the Node.js RIC a native addon); without them use the in-process invoke: npm run invoke -- <file>`,
     );
   }
-  execFileSync('bash', ['scripts/node22.sh', '--install'], { stdio: 'inherit' });
+  build('bash', ['scripts/node22.sh', '--install']);
   if (!existsSync(RIE)) {
     log(`building ${RIE_MODULE}@${RIE_VERSION} ...`);
-    execFileSync('go', ['install', `${RIE_MODULE}@${RIE_VERSION}`], {
+    build('go', ['install', `${RIE_MODULE}@${RIE_VERSION}`], {
       env: { ...process.env, GOBIN: dirname(RIE), GOFLAGS: '-mod=mod' },
-      stdio: ['ignore', 'ignore', 'inherit'],
     });
   }
   if (!existsSync(join(RIC, 'rapid-client.node'))) {
     log(
-      `building aws-lambda-ric@${RIC_VERSION} for Node ${execFileSync(NODE22, ['--version'])} ...`,
+      `building aws-lambda-ric@${RIC_VERSION} for Node ${String(execFileSync(NODE22, ['--version'])).trim()} ...`,
     );
     rmSync(join(CACHE, 'ric'), { recursive: true, force: true });
-    execFileSync(
-      'npm',
-      [
-        'install',
-        '--silent',
-        '--no-save',
-        '--no-audit',
-        '--no-fund',
-        '--ignore-scripts',
-        '--prefix',
-        join(CACHE, 'ric'),
-        `aws-lambda-ric@${RIC_VERSION}`,
-      ],
-      { stdio: ['ignore', 'ignore', 'inherit'] },
-    );
+    build('npm', [
+      'install',
+      '--silent',
+      '--no-save',
+      '--no-audit',
+      '--no-fund',
+      '--ignore-scripts',
+      '--prefix',
+      join(CACHE, 'ric'),
+      `aws-lambda-ric@${RIC_VERSION}`,
+    ]);
     // Its install scripts build curl, aws-lambda-cpp and the addon; npm does not run them here.
     const env = {
       ...process.env,
@@ -90,11 +100,7 @@ export function installRuntime(log: (line: string) => void = () => undefined): v
       npm_config_nodedir: NODE22_DIR,
     };
     for (const script of ['preinstall.sh', 'postinstall.sh']) {
-      execFileSync('sh', [join('scripts', script)], {
-        cwd: RIC,
-        env,
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
+      build('sh', [join('scripts', script)], { cwd: RIC, env });
     }
   }
   mkdirSync(CACHE, { recursive: true });

@@ -3,6 +3,7 @@
  * every other setting (UpdateDestination merges what it is given into the current destination),
  * and makes sure the stream's role may invoke the function (CONTRACTS.md §3). `detach` removes it.
  */
+import { parseArgs } from 'node:util';
 import {
   type DeliveryStreamDescription,
   DescribeDeliveryStreamCommand,
@@ -14,8 +15,10 @@ import {
 } from '@aws-sdk/client-firehose';
 import { type IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { errorName, type Io, Refused } from './confirm';
-import { policiesAllow, roleNameOf, rolePolicies } from './iam-policy';
+import { type AwsClients, awsClients, errorName } from './shared/aws';
+import { type Command, numberOption, UsageError } from './shared/command';
+import { policiesAllow, roleNameOf, rolePolicies } from './shared/iam-policy';
+import { type Io, Refused, terminalIo } from './shared/prompt';
 
 export interface AttachOptions {
   readonly stream: string;
@@ -271,3 +274,39 @@ export async function attachProcessor(
   }
   return { changed: true };
 }
+
+export const command: Command = {
+  usage:
+    'usage: npm run attach -- --stream <delivery-stream> --function <name|arn> [--buffer-size 1] [--buffer-interval 60] [--region r] [--yes] [--detach]',
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        stream: { type: 'string' },
+        function: { type: 'string' },
+        'buffer-size': { type: 'string' },
+        'buffer-interval': { type: 'string' },
+        region: { type: 'string' },
+        yes: { type: 'boolean', default: false },
+        detach: { type: 'boolean', default: false },
+      },
+    });
+    if (!values.stream || !values.function)
+      throw new UsageError('--stream and --function are required');
+    const optional = (name: string, text: string | undefined, max: number) =>
+      text === undefined ? undefined : numberOption(name, text, 0, max);
+    const clients: AwsClients = awsClients(values.region);
+    await attachProcessor(
+      {
+        stream: values.stream,
+        functionName: values.function,
+        bufferSizeMB: optional('buffer-size', values['buffer-size'], 3),
+        bufferIntervalSeconds: optional('buffer-interval', values['buffer-interval'], 900),
+        detach: values.detach,
+      },
+      clients,
+      terminalIo(values.yes),
+    );
+    return 0;
+  },
+};

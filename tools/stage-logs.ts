@@ -3,6 +3,7 @@
  * (UpdateStage patch operations). API Gateway logs only to streams named `amazon-apigateway-…`,
  * and only REST APIs log to Firehose (CONTRACTS.md §2).
  */
+import { parseArgs } from 'node:util';
 import {
   type APIGatewayClient,
   GetStageCommand,
@@ -11,7 +12,9 @@ import {
 import { DescribeDeliveryStreamCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
 import { ConfigError, readConfig } from '../src/config';
 import { DEFAULT_FORMAT } from '../src/formats/known';
-import { errorName, type Io, Refused } from './confirm';
+import { awsClients, errorName } from './shared/aws';
+import { type Command, UsageError } from './shared/command';
+import { type Io, Refused, terminalIo } from './shared/prompt';
 
 export interface StageLogsOptions {
   readonly restApiId: string;
@@ -113,3 +116,35 @@ export async function pointStageLogs(
   }
   return { changed: true };
 }
+
+export const command: Command = {
+  usage:
+    'usage: npm run stage-logs -- --rest-api-id <id> --stage <name> --stream <name|arn> [--format <string>] [--region r] [--yes]',
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        'rest-api-id': { type: 'string' },
+        stage: { type: 'string' },
+        stream: { type: 'string' },
+        format: { type: 'string' },
+        region: { type: 'string' },
+        yes: { type: 'boolean', default: false },
+      },
+    });
+    if (!values['rest-api-id'] || !values.stage || !values.stream) {
+      throw new UsageError('--rest-api-id, --stage and --stream are required');
+    }
+    await pointStageLogs(
+      {
+        restApiId: values['rest-api-id'],
+        stage: values.stage,
+        stream: values.stream,
+        format: values.format,
+      },
+      awsClients(values.region),
+      terminalIo(values.yes),
+    );
+    return 0;
+  },
+};

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { attachProcessor } from '../../tools/attach';
-import { type Io, Refused } from '../../tools/confirm';
+import { type Io, Refused } from '../../tools/shared/prompt';
 import { type Moto, startMoto } from '../moto';
 
 let moto: Moto;
@@ -298,7 +298,7 @@ describe('attachProcessor (against moto)', () => {
     await stream('amazon-apigateway-logs', roleArn);
     const run = spawnSync(
       resolve('node_modules/.bin/tsx'),
-      ['scripts/attach.ts', '--stream', 'amazon-apigateway-logs', '--function', 'processor'],
+      ['tools/run.ts', 'attach', '--stream', 'amazon-apigateway-logs', '--function', 'processor'],
       { encoding: 'utf8', env: { ...process.env, ...moto.env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     expect(run.status).toBe(1);

@@ -1,4 +1,4 @@
-import { policiesAllow } from '../../tools/iam-policy';
+import { policiesAllow } from '../../tools/shared/iam-policy';
 
 const FUNCTION = 'arn:aws:lambda:us-east-1:123456789012:function:processor';
 const allow = (Action: string | string[], Resource: string | string[], extra = {}) => ({

@@ -1,7 +1,5 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { type Io, Refused } from '../../tools/confirm';
-import { secureUrl } from '../../tools/endpoint';
 import { openObserveApi, UnexpectedAnswer } from '../../tools/openobserve/api';
 import {
   alertSpecs,
@@ -10,6 +8,8 @@ import {
   STREAM_SETTINGS,
 } from '../../tools/openobserve/health';
 import { type SetupOptions, setupHealth } from '../../tools/openobserve/setup';
+import { secureUrl } from '../../tools/shared/endpoint';
+import { type Io, Refused } from '../../tools/shared/prompt';
 import { type OpenObserveServer, PASSWORD, startOpenObserve, USER } from './openobserve-server';
 
 const run = promisify(execFile);
@@ -226,7 +226,7 @@ describe('openobserve setup', () => {
 
 describe('npm run openobserve', () => {
   const cli = (args: string[], env: Record<string, string>) =>
-    run(process.execPath, ['--import', 'tsx', 'scripts/openobserve.ts', ...args], {
+    run(process.execPath, ['--import', 'tsx', 'tools/run.ts', 'openobserve', ...args], {
       env: { PATH: process.env.PATH ?? '', ...env },
     }).then(
       (done) => ({ code: 0, ...done }),

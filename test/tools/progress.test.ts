@@ -1,4 +1,4 @@
-import { createProgress } from '../../tools/replay/progress';
+import { createProgress } from '../../tools/shared/progress';
 
 function stream(isTTY: boolean) {
   const written: string[] = [];

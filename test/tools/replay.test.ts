@@ -309,7 +309,7 @@ describe('npm run replay', () => {
     new Promise<{ status: number; stderr: string }>((done) => {
       execFile(
         resolve('node_modules/.bin/tsx'),
-        ['scripts/replay.ts', ...args],
+        ['tools/run.ts', 'replay', ...args],
         { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 25_000 },
         (error, _stdout, stderr) => done({ status: error ? Number(error.code ?? 1) : 0, stderr }),
       );
@@ -322,7 +322,7 @@ describe('npm run replay', () => {
       OPENOBSERVE_ACCESS_KEY: '',
     });
     expect(withoutKey.status).toBe(1);
-    expect(withoutKey.stderr).toContain('stopped: set OPENOBSERVE_ACCESS_KEY');
+    expect(withoutKey.stderr).toContain('refused: set OPENOBSERVE_ACCESS_KEY');
 
     const sent = await run([log, '--endpoint', receiver.url, '--state', state], {
       OPENOBSERVE_ACCESS_KEY: ACCESS_KEY,

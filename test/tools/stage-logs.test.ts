@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { CreateDeliveryStreamCommand, FirehoseClient } from '@aws-sdk/client-firehose';
 import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../../src/formats/known';
-import { type Io, Refused } from '../../tools/confirm';
+import { type Io, Refused } from '../../tools/shared/prompt';
 import { pointStageLogs } from '../../tools/stage-logs';
 import { type Moto, startMoto } from '../moto';
 

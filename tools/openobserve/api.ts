@@ -2,7 +2,7 @@
  * OpenObserve's management API (CONTRACTS.md §6): HTTP Basic with a user's email and password or
  * API token, JSON in and out. Each failure becomes an error that says what to do.
  */
-import { Refused } from '../confirm';
+import { Refused } from '../shared/prompt';
 
 export interface Credentials {
   readonly user: string;

@@ -3,8 +3,11 @@
  * the alert pack (by name) and the stream settings, then reads each back and reports what it
  * changed (CONTRACTS.md §6). A second run finds nothing to change.
  */
-import type { Io } from '../confirm';
-import { Refused } from '../confirm';
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { type Command, numberOption, UsageError } from '../shared/command';
+import { secureUrl } from '../shared/endpoint';
+import { askHidden, type Io, Refused, terminalIo } from '../shared/prompt';
 import {
   ApiError,
   field,
@@ -13,12 +16,17 @@ import {
   isString,
   type Json,
   type OpenObserveApi,
+  openObserveApi,
+  UnexpectedAnswer,
 } from './api';
 import {
   alertSpecs,
   buildAlert,
   buildDashboard,
   DASHBOARD_TITLE,
+  DEFAULT_RETENTION_DAYS,
+  DEFAULT_STREAM,
+  DEFAULT_THRESHOLDS,
   STREAM_SETTINGS,
   type Thresholds,
 } from './health';
@@ -370,3 +378,81 @@ export async function setupHealth(
   if (report.mismatches.length === 0) io.log('Read back: everything is as sent.');
   return report;
 }
+
+/** An OpenObserve user and password (or API token): from the environment, else asked for. */
+async function credentials() {
+  let user = process.env.OPENOBSERVE_USER;
+  if (!user) {
+    if (!process.stdin.isTTY) {
+      throw new Refused(
+        'set OPENOBSERVE_USER and OPENOBSERVE_PASSWORD (an API token works as the password)',
+      );
+    }
+    const readline = createInterface({ input: process.stdin, output: process.stderr });
+    user = (await readline.question('OpenObserve user (email): ')).trim();
+    readline.close();
+  }
+  const password =
+    process.env.OPENOBSERVE_PASSWORD ||
+    (await askHidden(
+      'OpenObserve password or API token: ',
+      'set OPENOBSERVE_PASSWORD (an API token works as the password)',
+    ));
+  return { user, password };
+}
+
+/**
+ * Credentials come from OPENOBSERVE_USER / OPENOBSERVE_PASSWORD (an API token works as the
+ * password) or a prompt, never from the command line. Exits 1 when a setting reads back otherwise.
+ */
+export const command: Command = {
+  usage:
+    'usage: npm run openobserve -- setup --url https://… [--org default] [--stream api_gateway_access] [--folder NAME] [--alert-destination NAME] [--retention-days 30] [--5xx-rate 0.05] [--p95-ms 1000] [--429-count 10] [--min-requests 20] [--dry-run] [--yes]',
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        url: { type: 'string' },
+        org: { type: 'string', default: 'default' },
+        stream: { type: 'string', default: DEFAULT_STREAM },
+        folder: { type: 'string' },
+        'alert-destination': { type: 'string' },
+        'retention-days': { type: 'string', default: String(DEFAULT_RETENTION_DAYS) },
+        '5xx-rate': { type: 'string', default: String(DEFAULT_THRESHOLDS.rate5xx) },
+        'p95-ms': { type: 'string', default: String(DEFAULT_THRESHOLDS.p95Ms) },
+        '429-count': { type: 'string', default: String(DEFAULT_THRESHOLDS.throttled) },
+        'min-requests': { type: 'string', default: String(DEFAULT_THRESHOLDS.minRequests) },
+        'dry-run': { type: 'boolean', default: false },
+        yes: { type: 'boolean', default: false },
+      },
+    });
+    if (positionals.length !== 1 || positionals[0] !== 'setup') {
+      throw new UsageError('the one action is setup');
+    }
+    if (!values.url) throw new UsageError('--url is required');
+    const options: SetupOptions = {
+      org: values.org,
+      stream: values.stream,
+      folder: values.folder,
+      alertDestination: values['alert-destination'],
+      retentionDays: numberOption('retention-days', values['retention-days'], 1, 36_500, true),
+      thresholds: {
+        rate5xx: numberOption('5xx-rate', values['5xx-rate'], 0, 1),
+        p95Ms: numberOption('p95-ms', values['p95-ms'], 1, 3_600_000, true),
+        throttled: numberOption('429-count', values['429-count'], 0, 1e9, true),
+        minRequests: numberOption('min-requests', values['min-requests'], 1, 1e9, true),
+      },
+      dryRun: values['dry-run'],
+    };
+    const url = secureUrl(values.url, '--url');
+    const api = openObserveApi(url, await credentials());
+    try {
+      const report = await setupHealth(options, api, terminalIo(values.yes));
+      return report.mismatches.length ? 1 : 0;
+    } catch (error) {
+      if (error instanceof UnexpectedAnswer) throw new Refused(error.message);
+      throw error;
+    }
+  },
+};

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { Stopped } from '../shared/command';
 
 export interface DeliveryOptions {
   readonly endpoint: string;
@@ -33,7 +34,7 @@ export class Rejected extends Error {
 }
 
 /** The run must stop: credentials refused, or retries exhausted. */
-export class DeliveryStopped extends Error {
+export class DeliveryStopped extends Stopped {
   override name = 'DeliveryStopped';
 }
 

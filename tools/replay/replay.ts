@@ -5,12 +5,20 @@
  * continues where a crash or Ctrl-C stopped it and sends no acknowledged batch again.
  */
 import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
+import { readConfig } from '../../src/config';
 import { splitEventLines } from '../../src/encode';
 import type { BatchOutcome } from '../../src/handler';
-import { type DeliveryOptions, deliverBatch, Rejected } from './deliver';
-import type { Progress } from './progress';
-import { type Source, type Unit, unitOf } from './sources';
+import { createProcessor } from '../../src/handler';
+import { awsClients } from '../shared/aws';
+import { type Command, numberOption, UsageError } from '../shared/command';
+import { secureUrl } from '../shared/endpoint';
+import type { Progress } from '../shared/progress';
+import { createProgress } from '../shared/progress';
+import { askHidden } from '../shared/prompt';
+import { DEFAULT_DELIVERY, type DeliveryOptions, deliverBatch, Rejected } from './deliver';
+import { listSources, type Source, type Unit, unitOf } from './sources';
 
 /** Firehose sends at most 10,000 records per request (§4). */
 export const MAX_BATCH_RECORDS = 10_000;
@@ -220,3 +228,104 @@ export async function replay(
   deps.progress.done();
   return summary;
 }
+
+function accessKey(): Promise<string> | string {
+  return (
+    process.env.OPENOBSERVE_ACCESS_KEY ||
+    askHidden(
+      'OpenObserve Access Key: ',
+      'set OPENOBSERVE_ACCESS_KEY (OpenObserve → Data Sources → AWS → Access Key)',
+    )
+  );
+}
+
+/**
+ * The access key comes from OPENOBSERVE_ACCESS_KEY or a prompt, never from the command line.
+ * Processor settings (LOG_FORMAT, SOURCE_IP, …) come from the environment, as on Lambda.
+ */
+export const command: Command = {
+  usage:
+    'usage: npm run replay -- <file | dir | s3://bucket/prefix>… --endpoint https://…/aws/<org>/<stream>/_kinesis_firehose [--dry-run] [--state .replay-state.json] [--failed replay-failed.ndjson] [--batch-records 500] [--batch-mb 4] [--max-attempts 8] [--timeout-seconds 60] [--region r]',
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        endpoint: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        state: { type: 'string', default: '.replay-state.json' },
+        failed: { type: 'string', default: 'replay-failed.ndjson' },
+        'batch-records': { type: 'string', default: '500' },
+        'batch-mb': { type: 'string', default: '4' },
+        'max-attempts': { type: 'string', default: String(DEFAULT_DELIVERY.maxAttempts) },
+        'timeout-seconds': { type: 'string', default: String(DEFAULT_DELIVERY.timeoutMs / 1000) },
+        region: { type: 'string' },
+      },
+    });
+    const dryRun = values['dry-run'];
+    if (positionals.length === 0)
+      throw new UsageError('name at least one file, directory or s3:// prefix');
+    if (!values.endpoint && !dryRun)
+      throw new UsageError('--endpoint is required unless --dry-run');
+    // Firehose sends at most 10,000 records per request (§4).
+    const batchRecords = numberOption(
+      'batch-records',
+      values['batch-records'],
+      1,
+      MAX_BATCH_RECORDS,
+      true,
+    );
+    const batchMB = numberOption('batch-mb', values['batch-mb'], 0.001, 64);
+    const maxAttempts = numberOption('max-attempts', values['max-attempts'], 1, 100, true);
+    const timeoutSeconds = numberOption('timeout-seconds', values['timeout-seconds'], 1, 3600);
+    // The access key travels in a header: never over clear-text http to another machine.
+    const endpoint = values.endpoint ? secureUrl(values.endpoint, '--endpoint').href : '';
+
+    const sources = await listSources(positionals, () => awsClients(values.region).s3);
+    const totalBytes = sources.reduce((sum, source) => sum + source.size, 0);
+    const delivery = dryRun
+      ? undefined
+      : {
+          ...DEFAULT_DELIVERY,
+          endpoint,
+          accessKey: await accessKey(),
+          maxAttempts,
+          timeoutMs: timeoutSeconds * 1000,
+        };
+    const summary = await replay(
+      sources,
+      {
+        batchRecords,
+        batchBytes: batchMB * 1024 * 1024,
+        statePath: dryRun ? undefined : values.state,
+        failedPath: values.failed,
+        delivery,
+      },
+      {
+        processBatch: createProcessor(readConfig(process.env)),
+        write: (line) => process.stdout.write(`${line}\n`),
+        warn: (line) => process.stderr.write(`${line}\n`),
+        progress: dryRun
+          ? {
+              update: () => undefined,
+              note: (line) => process.stderr.write(`${line}\n`),
+              done: () => undefined,
+            }
+          : createProgress(totalBytes),
+        now: Date.now,
+      },
+    );
+    const formats = Object.entries(summary.byFormat)
+      .map(([format, count]) => `${format} ${count}`)
+      .join(', ');
+    process.stderr.write(
+      `${dryRun ? 'written' : 'sent'} ${summary.sent} events${dryRun ? '' : ` in ${summary.batches} batches`}, failed ${summary.failed}${summary.failed ? ` (kept in ${values.failed})` : ''}, skipped ${summary.skipped} (done earlier), dropped ${summary.dropped}; by log format: ${formats || 'none'}\n`,
+    );
+    if (summary.olderThanWindow > 0) {
+      process.stderr.write(
+        `${summary.olderThanWindow} events were older than OpenObserve's default 5-hour ingest window: raise ZO_INGEST_ALLOWED_UPTO on the server to keep them\n`,
+      );
+    }
+    return 0;
+  },
+};

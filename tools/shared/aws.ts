@@ -1,5 +1,6 @@
-/** AWS SDK v3 clients for the command-line tools: default credential chain, `--region` or env. */
+/** AWS SDK v3 clients for the commands: default credential chain, `--region` or the environment. */
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -13,5 +14,13 @@ export function awsClients(region?: string) {
     iam: new IAMClient(config),
     apiGateway: new APIGatewayClient(config),
     s3: new S3Client(config),
+    cloudWatch: new CloudWatchClient(config),
   };
+}
+
+export type AwsClients = ReturnType<typeof awsClients>;
+
+/** The name of an AWS SDK error (`ResourceNotFoundException`, …), or '' for anything else. */
+export function errorName(error: unknown): string {
+  return (error as { name?: string }).name ?? '';
 }

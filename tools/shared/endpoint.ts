@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { Refused } from './confirm';
+import { Refused } from './prompt';
 
 /** 127.0.0.0/8, ::1 and localhost: the only places a credential may travel unencrypted. */
 function isLoopback(hostname: string): boolean {

@@ -1,15 +1,12 @@
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 
+/** The commands' prompts: what they print and ask through (tests give their own), and secrets. */
+
 /** What the command-line tools print and ask through; tests give their own. */
 export interface Io {
   log(line: string): void;
   confirm(question: string): Promise<boolean>;
-}
-
-/** The name of an AWS SDK error (`ResourceNotFoundException`, …), or '' for anything else. */
-export function errorName(error: unknown): string {
-  return (error as { name?: string }).name ?? '';
 }
 
 /** A change the tool will not make, with the reason for the user. */
