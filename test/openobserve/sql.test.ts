@@ -43,7 +43,7 @@ const ONE: Variables = {
   ...Object.fromEntries(Object.entries(ONE_VALUE).map(([name, value]) => [name, [value]])),
 };
 
-const requests = events.filter((event) => event.log_format !== 'raw');
+const requests = events.filter((event) => event.status !== undefined);
 const selected = requests.filter((event) =>
   Object.entries(ONE_VALUE).every(([name, value]) => event[name] === value),
 );

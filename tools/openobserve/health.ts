@@ -14,11 +14,11 @@ export const FILTER_VARIABLES = ['api_id', 'stage', 'resource_path', 'http_metho
 
 /**
  * The API panels' filter. A multi-select variable inside `IN (…)` is written `${name:singlequote}`
- * ('a','b'); "All" becomes `'_o2_all_'`, which OpenObserve turns into `true` (§6). Unparsed lines
- * (`log_format = 'raw'`) are not requests: they are counted on the Pipeline tab.
+ * ('a','b'); "All" becomes `'_o2_all_'`, which OpenObserve turns into `true` (§6). A request has a
+ * status: unparsed lines and `npm run doctor`'s probe events are counted on the Pipeline tab only.
  */
 const API_FILTER = [
-  "log_format <> 'raw'",
+  'status IS NOT NULL',
   ...FILTER_VARIABLES.map((name) => `${name} IN (\${${name}:singlequote})`),
 ].join(' AND ');
 const FROM = `FROM "\${stream}"`;
@@ -449,7 +449,7 @@ export function alertSpecs(stream: string, t: Thresholds): AlertSpec[] {
       name: 'api_gateway_5xx_rate',
       file: '5xx-rate.json',
       description: `5xx responses above ${t.rate5xx * 100}% of requests for an API and stage over 5 minutes (at least ${t.minRequests} requests).`,
-      sql: `SELECT api_id, stage, COUNT(*) AS requests, ${errors5xx} AS responses_5xx, CAST(${errors5xx} AS DOUBLE) / COUNT(*) AS rate_5xx ${from} WHERE log_format <> 'raw' GROUP BY api_id, stage HAVING COUNT(*) >= ${t.minRequests} AND CAST(${errors5xx} AS DOUBLE) / COUNT(*) > ${t.rate5xx}`,
+      sql: `SELECT api_id, stage, COUNT(*) AS requests, ${errors5xx} AS responses_5xx, CAST(${errors5xx} AS DOUBLE) / COUNT(*) AS rate_5xx ${from} WHERE status IS NOT NULL GROUP BY api_id, stage HAVING COUNT(*) >= ${t.minRequests} AND CAST(${errors5xx} AS DOUBLE) / COUNT(*) > ${t.rate5xx}`,
       period: 5,
       operator: '>=',
       threshold: 1,
