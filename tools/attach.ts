@@ -42,7 +42,7 @@ const DESTINATIONS = [
 ] as const;
 
 /** The actions Firehose needs on a processor (§3). */
-const INVOKE_ACTIONS = ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'];
+export const INVOKE_ACTIONS = ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'];
 
 /** Events are 2–3 times the size of the lines; above 1 MB the 6 MB response may fill (§3). */
 const DEFAULT_BUFFER_MB = '1';
@@ -67,8 +67,19 @@ async function describe(
   }
 }
 
-const parameter = (processor: Processor | undefined, name: string) =>
+/** A processor parameter's value (`LambdaArn`, `BufferSizeInMBs`, `RoleArn`, …). */
+export const parameter = (processor: Processor | undefined, name: string) =>
   processor?.Parameters?.find((p) => p.ParameterName === name)?.ParameterValue;
+
+/** Whether a role's own policies let Firehose call the function as a processor (§3). */
+export async function roleMayInvoke(
+  iam: IAMClient,
+  roleArn: string,
+  functionArn: string,
+): Promise<boolean> {
+  const documents = await rolePolicies(iam, roleArn);
+  return INVOKE_ACTIONS.every((action) => policiesAllow(documents, action, functionArn));
+}
 
 /** LambdaArn without a version or alias qualifier. */
 const unqualified = (arn: string | undefined) => arn?.split(':').slice(0, 7).join(':');
@@ -185,8 +196,7 @@ export async function attachProcessor(
       throw new Refused(
         `delivery stream ${options.stream} has no role to invoke the function with`,
       );
-    const documents = await rolePolicies(clients.iam, roleArn);
-    grant = !INVOKE_ACTIONS.every((action) => policiesAllow(documents, action, functionArn));
+    grant = !(await roleMayInvoke(clients.iam, roleArn, functionArn));
   }
 
   io.log(

@@ -7,20 +7,20 @@ import {
   type ProcessingConfiguration,
 } from '@aws-sdk/client-firehose';
 import {
-  CreateRoleCommand,
   GetRolePolicyCommand,
   IAMClient,
   ListRolePoliciesCommand,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { attachProcessor } from '../../tools/attach';
-import { type Io, Refused } from '../../tools/shared/prompt';
+import { Refused } from '../../tools/shared/prompt';
 import { type Moto, startMoto } from '../moto';
+import { createFunction, createHttpStream, createRole, ENDPOINT as URL } from './aws-fixtures';
+import { scriptedIo } from './io';
 
 let moto: Moto;
 let clients: { firehose: FirehoseClient; lambda: LambdaClient; iam: IAMClient };
-const URL = 'https://openobserve.example.com/aws/default/api_gateway/_kinesis_firehose';
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -32,64 +32,10 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => moto.stop());
 
-/** An Io that records what was printed and answers the question as told. */
-function scriptedIo(answer: boolean): Io & { lines: string[]; asked: number } {
-  const io = {
-    lines: [] as string[],
-    asked: 0,
-    log: (line: string) => io.lines.push(line),
-    confirm: async () => {
-      io.asked++;
-      return answer;
-    },
-  };
-  return io;
-}
-
-async function role(name: string, service = 'firehose.amazonaws.com'): Promise<string> {
-  const created = await clients.iam.send(
-    new CreateRoleCommand({
-      RoleName: name,
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
-      }),
-    }),
-  );
-  return created.Role?.Arn as string;
-}
-
-async function lambdaFunction(name: string): Promise<string> {
-  const execution = await role(`${name}-execution`, 'lambda.amazonaws.com');
-  const created = await clients.lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: name,
-      Runtime: 'nodejs22.x',
-      Role: execution,
-      Handler: 'handler.handler',
-      Code: { ZipFile: Buffer.from('UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==', 'base64') },
-    }),
-  );
-  return created.FunctionArn as string;
-}
-
-async function stream(name: string, roleArn: string, processing?: ProcessingConfiguration) {
-  await clients.firehose.send(
-    new CreateDeliveryStreamCommand({
-      DeliveryStreamName: name,
-      DeliveryStreamType: 'DirectPut',
-      HttpEndpointDestinationConfiguration: {
-        EndpointConfiguration: { Url: URL, Name: 'OpenObserve' },
-        BufferingHints: { SizeInMBs: 5, IntervalInSeconds: 60 },
-        RetryOptions: { DurationInSeconds: 600 },
-        RoleARN: roleArn,
-        S3BackupMode: 'FailedDataOnly',
-        S3Configuration: { BucketARN: 'arn:aws:s3:::backup-bucket', RoleARN: roleArn },
-        ProcessingConfiguration: processing,
-      },
-    }),
-  );
-}
+const role = (name: string, service?: string) => createRole(clients.iam, name, service);
+const lambdaFunction = (name: string) => createFunction(clients, name);
+const stream = (name: string, roleArn: string, processing?: ProcessingConfiguration) =>
+  createHttpStream(clients.firehose, name, roleArn, { processing });
 
 async function destinationOf(name: string) {
   const { DeliveryStreamDescription } = await clients.firehose.send(

@@ -9,7 +9,8 @@ import {
 } from '../../tools/openobserve/health';
 import { type SetupOptions, setupHealth } from '../../tools/openobserve/setup';
 import { secureUrl } from '../../tools/shared/endpoint';
-import { type Io, Refused } from '../../tools/shared/prompt';
+import { Refused } from '../../tools/shared/prompt';
+import { scriptedIo } from './io';
 import { type OpenObserveServer, PASSWORD, startOpenObserve, USER } from './openobserve-server';
 
 const run = promisify(execFile);
@@ -19,15 +20,6 @@ beforeEach(async () => {
   server = await startOpenObserve();
 });
 afterEach(() => server.close());
-
-function scriptedIo(answer = true): Io & { lines: string[] } {
-  const io = {
-    lines: [] as string[],
-    log: (line: string) => io.lines.push(line),
-    confirm: async () => answer,
-  };
-  return io;
-}
 
 const OPTIONS: SetupOptions = {
   org: 'default',

@@ -1,18 +1,11 @@
-import {
-  APIGatewayClient,
-  CreateDeploymentCommand,
-  CreateRestApiCommand,
-  CreateStageCommand,
-  GetResourcesCommand,
-  GetStageCommand,
-  PutIntegrationCommand,
-  PutMethodCommand,
-} from '@aws-sdk/client-api-gateway';
+import { APIGatewayClient, GetStageCommand } from '@aws-sdk/client-api-gateway';
 import { CreateDeliveryStreamCommand, FirehoseClient } from '@aws-sdk/client-firehose';
 import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../../src/formats/known';
-import { type Io, Refused } from '../../tools/shared/prompt';
-import { pointStageLogs } from '../../tools/stage-logs';
+import { Refused } from '../../tools/shared/prompt';
+import { enrollRegion, pointStageLogs } from '../../tools/stage-logs';
 import { type Moto, startMoto } from '../moto';
+import { createRestApi, setStageLogs } from './aws-fixtures';
+import { scriptedIo } from './io';
 
 let moto: Moto;
 let clients: { apiGateway: APIGatewayClient; firehose: FirehoseClient };
@@ -25,15 +18,6 @@ beforeAll(async () => {
   };
 }, 60_000);
 afterAll(() => moto.stop());
-
-function scriptedIo(answer: boolean): Io & { lines: string[] } {
-  const io = {
-    lines: [] as string[],
-    log: (line: string) => io.lines.push(line),
-    confirm: async () => answer,
-  };
-  return io;
-}
 
 async function streamNamed(name: string): Promise<string> {
   await clients.firehose.send(
@@ -48,28 +32,7 @@ async function streamNamed(name: string): Promise<string> {
   return `arn:aws:firehose:us-east-1:123456789012:deliverystream/${name}`;
 }
 
-async function restApiWithStage(): Promise<string> {
-  const api = await clients.apiGateway.send(new CreateRestApiCommand({ name: 'pets' }));
-  const restApiId = api.id as string;
-  const resources = await clients.apiGateway.send(new GetResourcesCommand({ restApiId }));
-  const root = resources.items?.[0]?.id as string;
-  await clients.apiGateway.send(
-    new PutMethodCommand({
-      restApiId,
-      resourceId: root,
-      httpMethod: 'GET',
-      authorizationType: 'NONE',
-    }),
-  );
-  await clients.apiGateway.send(
-    new PutIntegrationCommand({ restApiId, resourceId: root, httpMethod: 'GET', type: 'MOCK' }),
-  );
-  const deployment = await clients.apiGateway.send(new CreateDeploymentCommand({ restApiId }));
-  await clients.apiGateway.send(
-    new CreateStageCommand({ restApiId, stageName: 'prod', deploymentId: deployment.id }),
-  );
-  return restApiId;
-}
+const restApiWithStage = () => createRestApi(clients.apiGateway, 'pets');
 
 describe('pointStageLogs (against moto)', () => {
   beforeEach(() => moto.reset());
@@ -137,5 +100,85 @@ describe('pointStageLogs (against moto)', () => {
     await expect(
       pointStageLogs({ restApiId, stage: 'beta', stream: 'amazon-apigateway-logs' }, clients, io),
     ).rejects.toThrow('no stage beta on REST API');
+  });
+});
+
+describe('enrollRegion: --all-stages (against moto)', () => {
+  beforeEach(() => moto.reset());
+  const cloudWatch = 'arn:aws:logs:us-east-1:123456789012:log-group:API-Gateway-Access-Logs';
+
+  /** One API whose stages log nowhere, to CloudWatch Logs, to this stream and to another. */
+  async function mixedRegion() {
+    const here = await streamNamed('amazon-apigateway-logs');
+    const other = await streamNamed('amazon-apigateway-other');
+    const restApiId = await createRestApi(clients.apiGateway, 'shop', [
+      'none',
+      'cloudwatch',
+      'here',
+      'other',
+    ]);
+    await setStageLogs(
+      clients.apiGateway,
+      restApiId,
+      'cloudwatch',
+      cloudWatch,
+      KNOWN_FORMATS.json as string,
+    );
+    await setStageLogs(clients.apiGateway, restApiId, 'here', here, DEFAULT_FORMAT);
+    await setStageLogs(clients.apiGateway, restApiId, 'other', other, DEFAULT_FORMAT);
+    const logsOf = async (stageName: string) =>
+      (await clients.apiGateway.send(new GetStageCommand({ restApiId, stageName })))
+        .accessLogSettings;
+    return { here, other, logsOf };
+  }
+
+  it('shows every stage and where it logs, enrolls the one that logs nowhere, leaves the others', async () => {
+    const { here, other, logsOf } = await mixedRegion();
+    const io = scriptedIo(true);
+    await expect(
+      enrollRegion({ stream: 'amazon-apigateway-logs', takeOver: false }, clients, io),
+    ).resolves.toEqual({ changed: 1, failed: 0 });
+    const rows = io.lines.join('\n');
+    expect(rows).toMatch(/none\s+nowhere\s+none\s+this stream, default/);
+    expect(rows).toMatch(
+      /cloudwatch\s+CloudWatch Logs\s+json\s+left alone \(--take-over moves it\)/,
+    );
+    expect(rows).toMatch(/here\s+this stream\s+default\s+unchanged/);
+    expect(rows).toMatch(/other\s+amazon-apigateway-other\s+default\s+left alone/);
+    expect(await logsOf('none')).toEqual({ destinationArn: here, format: DEFAULT_FORMAT });
+    expect((await logsOf('cloudwatch'))?.destinationArn).toBe(cloudWatch);
+    expect((await logsOf('other'))?.destinationArn).toBe(other);
+    expect(io.lines.filter((line) => line.startsWith('✓'))).toEqual([
+      expect.stringMatching(/^✓ shop \(\w+\) none$/),
+    ]);
+  });
+
+  it('moves every stage with --take-over, and asks once', async () => {
+    const { here, logsOf } = await mixedRegion();
+    const io = scriptedIo(true);
+    await expect(
+      enrollRegion({ stream: 'amazon-apigateway-logs', takeOver: true }, clients, io),
+    ).resolves.toEqual({ changed: 3, failed: 0 });
+    for (const stage of ['none', 'cloudwatch', 'here', 'other']) {
+      expect(await logsOf(stage)).toEqual({ destinationArn: here, format: DEFAULT_FORMAT });
+    }
+    expect(io.asked).toBe(1);
+  });
+
+  it('changes nothing when the answer is no, and says so when all is in place', async () => {
+    const { logsOf } = await mixedRegion();
+    const no = scriptedIo(false);
+    await enrollRegion({ stream: 'amazon-apigateway-logs', takeOver: true }, clients, no);
+    expect(await logsOf('none')).toBeUndefined();
+    expect(no.lines.at(-1)).toBe('Nothing changed.');
+    await enrollRegion(
+      { stream: 'amazon-apigateway-logs', takeOver: true },
+      clients,
+      scriptedIo(true),
+    );
+    const again = scriptedIo(true);
+    await enrollRegion({ stream: 'amazon-apigateway-logs', takeOver: true }, clients, again);
+    expect(again.lines.at(-1)).toBe('Nothing to change.');
+    expect(again.asked).toBe(0);
   });
 });
