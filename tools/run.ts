@@ -3,7 +3,7 @@
  * `replay`, `openobserve`, `doctor`). Each command module holds its usage, its entry and its logic.
  */
 import { command as attach } from './attach';
-// import { command as doctor } from './doctor';
+import { command as doctor } from './doctor';
 import { command as openobserve } from './openobserve/setup';
 import { command as replay } from './replay/replay';
 import type { Command } from './shared/command';
@@ -12,7 +12,7 @@ import { command as stageLogs } from './stage-logs';
 
 const commands: Record<string, Command> = {
   attach,
-  // doctor,
+  doctor,
   openobserve,
   replay,
   'stage-logs': stageLogs,

@@ -101,7 +101,12 @@ export async function createHttpStream(
   firehose: FirehoseClient,
   name: string,
   roleArn: string,
-  options: { url?: string; processing?: ProcessingConfiguration; bucket?: string } = {},
+  options: {
+    url?: string;
+    processing?: ProcessingConfiguration;
+    /** The backup bucket's name; `null` for a stream without S3 backup (Firehose requires one, moto does not). */
+    bucket?: string | null;
+  } = {},
 ): Promise<string> {
   const created = await firehose.send(
     new CreateDeliveryStreamCommand({
@@ -113,10 +118,10 @@ export async function createHttpStream(
         RetryOptions: { DurationInSeconds: 600 },
         RoleARN: roleArn,
         S3BackupMode: 'FailedDataOnly',
-        S3Configuration: {
-          BucketARN: `arn:aws:s3:::${options.bucket ?? 'backup-bucket'}`,
-          RoleARN: roleArn,
-        },
+        S3Configuration:
+          options.bucket === null
+            ? undefined
+            : { BucketARN: `arn:aws:s3:::${options.bucket ?? 'backup-bucket'}`, RoleARN: roleArn },
         ProcessingConfiguration: options.processing,
       },
     }),

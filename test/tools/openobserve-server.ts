@@ -10,12 +10,17 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import { DEFAULT_STREAM } from '../../tools/openobserve/health';
+import { runSql } from '../openobserve/engine';
 
 // biome-ignore lint/suspicious/noExplicitAny: request and stored bodies are free-form JSON.
 type Json = Record<string, any>;
 
 export const USER = 'root@example.com';
 export const PASSWORD = 'token-123';
+/** The Firehose Access Key: base64 of user:password (§5). */
+export const ACCESS_KEY = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
 
 export interface OpenObserveServer {
   readonly url: string;
@@ -31,17 +36,18 @@ export interface OpenObserveServer {
   changeDashboardBeforeNextUpdate(): void;
   /** Answers every list in a shape §6 does not describe. */
   misfit: boolean;
+  /** Events received on the Firehose endpoint, by stream: what the search endpoint searches. */
+  readonly ingested: Map<string, Json[]>;
+  /** The Firehose endpoint of a stream on this server. */
+  firehoseUrl(stream?: string): string;
   close(): Promise<void>;
 }
 
-function body(request: IncomingMessage): Promise<Json | undefined> {
+function body(request: IncomingMessage): Promise<Buffer> {
   return new Promise((done, fail) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      done(text ? JSON.parse(text) : undefined);
-    });
+    request.on('end', () => done(Buffer.concat(chunks)));
     request.on('error', fail);
   });
 }
@@ -60,6 +66,7 @@ export async function startOpenObserve(): Promise<OpenObserveServer> {
   const streams = new Map<string, { fields: string[]; settings: Json }>();
   const destinations = new Set<string>();
   const ignoredSettings = new Set<string>();
+  const ingested = new Map<string, Json[]>();
   let staleNextUpdate = false;
 
   const send = (response: ServerResponse, status: number, value: unknown) =>
@@ -79,6 +86,9 @@ export async function startOpenObserve(): Promise<OpenObserveServer> {
       staleNextUpdate = true;
     },
     misfit: false,
+    ingested,
+    firehoseUrl: (stream = DEFAULT_STREAM) =>
+      `${state.url}/aws/default/${stream}/_kinesis_firehose`,
     close: () => Promise.resolve(),
   };
 
@@ -86,7 +96,33 @@ export async function startOpenObserve(): Promise<OpenObserveServer> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const path = url.pathname;
     requests.push(`${request.method} ${path}`);
-    const payload = await body(request);
+    const raw = await body(request);
+
+    // The Firehose endpoint (§5): its own access key, gzip JSON with base64 records of event lines.
+    const firehose = /^\/aws\/([^/]+)\/([^/]+)\/_kinesis_firehose$/.exec(path);
+    if (firehose && request.method === 'POST') {
+      if (request.headers['x-amz-firehose-access-key'] !== ACCESS_KEY) {
+        response.writeHead(401, { 'Content-Type': 'text/plain' }).end('Unauthorized Access');
+        return;
+      }
+      if (firehose[1] !== 'default') return message(response, 404, 'organization not found');
+      const gzip = request.headers['content-encoding'] === 'gzip';
+      const text = (gzip ? gunzipSync(raw) : raw).toString('utf8');
+      const { requestId, records } = JSON.parse(text) as {
+        requestId: string;
+        records: { data: string }[];
+      };
+      const events = ingested.get(firehose[2] as string) ?? [];
+      for (const { data } of records) {
+        for (const line of Buffer.from(data, 'base64').toString('utf8').split('\n')) {
+          if (line.trim()) events.push(JSON.parse(line));
+        }
+      }
+      ingested.set(firehose[2] as string, events);
+      return send(response, 200, { requestId, timestamp: Date.now() });
+    }
+
+    const payload: Json | undefined = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
     const expected = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
     if (request.headers.authorization !== expected) {
       response.writeHead(401, { 'Content-Type': 'text/plain' }).end('Unauthorized Access');
@@ -281,6 +317,24 @@ export async function startOpenObserve(): Promise<OpenObserveServer> {
         },
       ],
       // Alert destinations and alerts (src/core/src/alerts/alert.rs, src/core/src/http.rs)
+      // Search (§6): the SQL on DataFusion, OpenObserve's engine, over the events received,
+      // within the query's time range (epoch microseconds).
+      [
+        'POST',
+        '/api/{org}/_search',
+        (m) => {
+          if (!orgOk(m[0])) return;
+          const { sql, start_time: start, end_time: end } = payload?.query ?? {};
+          const stream = /FROM\s+"([^"]+)"/i.exec(String(sql))?.[1] ?? '';
+          const received = ingested.get(stream) ?? [];
+          const events = received.filter((e) => e._timestamp >= start && e._timestamp < end);
+          const schema = [{ _timestamp: 0, request_id: '', log_format: '' }, ...received];
+          const [answer] = runSql(stream, events, [sql], schema);
+          if (answer?.error) return message(response, 400, answer.error);
+          const hits = answer?.rows ?? [];
+          return send(response, 200, { hits, total: hits.length, took: 1 });
+        },
+      ],
       [
         'GET',
         '/api/{org}/alerts/destinations/{name}',
