@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
@@ -34,7 +34,8 @@ describe('SAM checks', () => {
   }, 60_000);
 
   describe('the function sam build produced', () => {
-    const buildDir = join(mkdtempSync(join(tmpdir(), 'sam-build-')), 'build');
+    const buildRoot = mkdtempSync(join(tmpdir(), 'sam-build-'));
+    const buildDir = join(buildRoot, 'build');
     const bundle = join(buildDir, 'ProcessorFunction', 'handler.mjs');
 
     beforeAll(() => {
@@ -47,6 +48,7 @@ describe('SAM checks', () => {
         },
       );
     }, 300_000);
+    afterAll(() => rmSync(buildRoot, { recursive: true, force: true }));
 
     it.each(readdirSync('events').filter((name) => name.endsWith('.json')))(
       'answers events/%s as the processor does, loaded without Docker',

@@ -1,4 +1,4 @@
-import { policiesAllow } from '../../tools/shared/iam-policy';
+import { policiesAllow, wildcardMatches } from '../../tools/shared/iam-policy';
 
 const FUNCTION = 'arn:aws:lambda:us-east-1:123456789012:function:processor';
 const allow = (Action: string | string[], Resource: string | string[], extra = {}) => ({
@@ -62,5 +62,31 @@ describe('policiesAllow', () => {
       Statement: [{ Effect: 'Allow', Action: 'lambda:*', NotResource: FUNCTION }],
     };
     expect(policiesAllow([notResource], 'lambda:InvokeFunction', FUNCTION)).toBe(false);
+  });
+});
+
+describe('wildcardMatches', () => {
+  it.each([
+    ['arn:aws:lambda:*:*:function:proc*', FUNCTION, true],
+    ['arn:aws:lambda:us-east-?:*:function:processor', FUNCTION, true],
+    ['*', '', true],
+    ['a*b*c', 'abc', true],
+    ['a*b*c', 'aXbYc', true],
+    ['a*b*c', 'aXbY', false],
+    ['*:function:processor', FUNCTION, true],
+    ['*:function:processo', FUNCTION, false],
+    ['arn:aws:lambda:*:*:function:other', FUNCTION, false],
+    ['???', 'ab', false],
+  ])('%s against %s: %s', (pattern, value, expected) => {
+    expect(wildcardMatches(pattern, value)).toBe(expected);
+  });
+
+  it('answers a pattern with ten * against a long ARN at once, not after minutes', () => {
+    const pattern = `arn:${'*a'.repeat(10)}*:b`;
+    const arn = `arn:${'a'.repeat(5_000)}`;
+    const started = process.hrtime.bigint();
+    expect(wildcardMatches(pattern, arn)).toBe(false);
+    // A backtracking regex engine took 115 s on this; the bound is generous for a slow machine.
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(1_000);
   });
 });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -32,7 +32,10 @@ beforeEach(async () => {
   receiver = await startReceiver(1_000);
   directory = mkdtempSync(join(tmpdir(), 'replay-'));
 });
-afterEach(() => receiver.close());
+afterEach(async () => {
+  await receiver.close();
+  rmSync(directory, { recursive: true, force: true });
+});
 
 function options(overrides: Partial<ReplayOptions> = {}): ReplayOptions {
   return {

@@ -25,13 +25,34 @@ export interface PolicyDocument {
   Statement?: Statement | Statement[];
 }
 
-/** IAM wildcards: `*` any run of characters, `?` one character. */
-function matches(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const source = pattern
-    .split('')
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(value);
+/**
+ * IAM wildcards: `*` any run of characters, `?` one character. Matched by hand, not by a regular
+ * expression: a pattern with many `*` makes a backtracking regex engine exponential on a long ARN.
+ * On a mismatch this resumes after the last `*` only, so it takes at most |pattern| × |value| steps.
+ */
+export function wildcardMatches(pattern: string, value: string, ignoreCase = false): boolean {
+  const p = ignoreCase ? pattern.toLowerCase() : pattern;
+  const v = ignoreCase ? value.toLowerCase() : value;
+  let i = 0; // in p
+  let j = 0; // in v
+  let star = -1; // p index of the last `*` seen
+  let resume = 0; // v index where that `*` takes one more character
+  while (j < v.length) {
+    if (i < p.length && (p[i] === '?' || (p[i] !== '*' && p[i] === v[j]))) {
+      i++;
+      j++;
+    } else if (i < p.length && p[i] === '*') {
+      star = i++;
+      resume = j;
+    } else if (star >= 0) {
+      i = star + 1;
+      j = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p[i] === '*') i++;
+  return i === p.length;
 }
 
 const list = (value: string | string[] | undefined) =>
@@ -45,9 +66,11 @@ function inScope(
   ignoreCase: boolean,
 ): boolean {
   const included = list(listed);
-  if (included) return included.some((pattern) => matches(pattern, value, ignoreCase));
+  if (included) return included.some((pattern) => wildcardMatches(pattern, value, ignoreCase));
   const notIncluded = list(excluded);
-  return notIncluded ? !notIncluded.some((pattern) => matches(pattern, value, ignoreCase)) : false;
+  return notIncluded
+    ? !notIncluded.some((pattern) => wildcardMatches(pattern, value, ignoreCase))
+    : false;
 }
 
 function covers(statement: Statement, action: string, resource: string): boolean {

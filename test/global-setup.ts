@@ -1,0 +1,3 @@
+import { recordTemporaryEntries } from './temp-folders';
+
+export default recordTemporaryEntries;

@@ -1,0 +1,3 @@
+import { checkTemporaryEntries } from './temp-folders';
+
+export default checkTemporaryEntries;
