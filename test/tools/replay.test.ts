@@ -51,6 +51,9 @@ function options(overrides: Partial<ReplayOptions> = {}): ReplayOptions {
       maxDelayMs: 5,
       timeoutMs: 300,
     },
+    // The corpus's requests span more than 5 hours; the window tests set OpenObserve's default.
+    ingestWindowHours: 24,
+    oldEvents: 'skip',
     ...overrides,
   };
 }
@@ -286,14 +289,81 @@ describe('replay', () => {
     expect(receiver.requests).toHaveLength(0);
   });
 
-  it('warns once before sending events older than OpenObserve’s ingest window, and keeps their time', async () => {
-    const recorder = deps(Date.UTC(2026, 10, 25, 12));
+  /** A day after the corpus's requests: every event is outside the 5-hour window. */
+  const dayLater = Date.UTC(2026, 10, 25, 19);
+
+  it('keeps events outside the ingest window out of OpenObserve by default, with the reason', async () => {
+    const recorder = deps(dayLater);
     const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
-    const summary = await replay(sources, options({ batchRecords: 2 }), recorder);
+    const summary = await replay(sources, options({ ingestWindowHours: 5 }), recorder);
+    expect(receiver.requests).toHaveLength(0);
+    expect(summary).toMatchObject({
+      olderThanWindow: defaultLines.length,
+      oldSkipped: defaultLines.length,
+      sent: 0,
+    });
+    const kept = readFileSync(join(directory, 'failed.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(kept[0]).toMatchObject({
+      errorCode: 'Replay.OutsideIngestWindow',
+      errorMessage: expect.stringContaining('is older than the 5-hour ingest window'),
+    });
+    expect(Buffer.from(kept[0].rawData, 'base64').toString('utf8')).toMatch(/^\{\t/);
+  });
+
+  it('sends them as they are with --old-events send, warning once', async () => {
+    const recorder = deps(dayLater);
+    const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
+    const summary = await replay(
+      sources,
+      options({ batchRecords: 2, oldEvents: 'send', ingestWindowHours: 5 }),
+      recorder,
+    );
     expect(recorder.warnings).toHaveLength(1);
     expect(recorder.warnings[0]).toContain('ZO_INGEST_ALLOWED_UPTO');
-    expect(summary.olderThanWindow).toBe(defaultLines.length);
+    expect(summary).toMatchObject({ oldSent: defaultLines.length, oldSkipped: 0 });
     expect(JSON.parse(receiver.accepted()[0] as string)._timestamp).toBe(1795546045123000);
+  });
+
+  it('restamps them with --old-events restamp, keeping the original time', async () => {
+    const recorder = deps(dayLater);
+    const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
+    const summary = await replay(
+      sources,
+      options({ oldEvents: 'restamp', ingestWindowHours: 5 }),
+      recorder,
+    );
+    expect(summary.oldRestamped).toBe(defaultLines.length);
+    const [first] = receiver.accepted().map((line) => JSON.parse(line));
+    expect(first).toMatchObject({
+      _timestamp: dayLater * 1000,
+      original_timestamp: 1795546045123000,
+    });
+    expect(receiver.problems).toEqual([]);
+  });
+
+  it('sends skipped events later from the failed file, once told how', async () => {
+    const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
+    await replay(sources, options({ ingestWindowHours: 5 }), deps(dayLater));
+    const failed = await listSources([join(directory, 'failed.ndjson')], noS3);
+    const again = await replay(
+      failed,
+      options({
+        oldEvents: 'restamp',
+        statePath: join(directory, 'again.json'),
+        failedPath: join(directory, 'again.ndjson'),
+      }),
+      deps(dayLater),
+    );
+    expect(again).toMatchObject({ sent: defaultLines.length, oldRestamped: defaultLines.length });
+  });
+
+  it('lets the window be set to what the server allows', async () => {
+    const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
+    const summary = await replay(sources, options({ ingestWindowHours: 48 }), deps(dayLater));
+    expect(summary).toMatchObject({ olderThanWindow: 0, sent: defaultLines.length });
   });
 });
 
@@ -321,18 +391,60 @@ describe('npm run replay', () => {
   it('takes the access key from the environment only, and prints a summary', async () => {
     const log = file('a.log', clfLines.join('\n'));
     const state = join(directory, 'cli-state.json');
-    const withoutKey = await run([log, '--endpoint', receiver.url, '--state', state], {
+    // The sample lines are of November 2026: a window wide enough for them whenever this runs.
+    const window = ['--ingest-window-hours', '87600'];
+    const withoutKey = await run([log, '--endpoint', receiver.url, '--state', state, ...window], {
       OPENOBSERVE_ACCESS_KEY: '',
     });
     expect(withoutKey.status).toBe(1);
     expect(withoutKey.stderr).toContain('refused: set OPENOBSERVE_ACCESS_KEY');
 
-    const sent = await run([log, '--endpoint', receiver.url, '--state', state], {
+    const sent = await run([log, '--endpoint', receiver.url, '--state', state, ...window], {
       OPENOBSERVE_ACCESS_KEY: ACCESS_KEY,
     });
     expect(sent.stderr).toContain(
       'sent 2 events in 1 batches, failed 0, skipped 0 (done earlier), dropped 0; by log format: clf 2',
     );
     expect(sent.status).toBe(0);
+  }, 30_000);
+
+  it('refuses a clear-text endpoint that is not on this machine, before reading the key', async () => {
+    const log = file('a.log', clfLines.join('\n'));
+    const plain = await run(
+      [log, '--endpoint', 'http://openobserve.example.com/aws/default/s/_kinesis_firehose'],
+      {
+        OPENOBSERVE_ACCESS_KEY: ACCESS_KEY,
+      },
+    );
+    expect(plain.status).toBe(1);
+    expect(plain.stderr).toContain('refused: --endpoint must use https');
+    expect(receiver.requests).toHaveLength(0);
+  }, 30_000);
+
+  it('ends with status 1 when it skipped events outside the window, and says how many', async () => {
+    const old = file(
+      'old.log',
+      defaultLines
+        .join('\n')
+        .replaceAll(/RequestTimeEpoch: \d+/g, 'RequestTimeEpoch: 1000000000000'),
+    );
+    const result = await run(
+      [
+        old,
+        '--endpoint',
+        receiver.url,
+        '--state',
+        join(directory, 's.json'),
+        '--failed',
+        join(directory, 'f.ndjson'),
+      ],
+      {
+        OPENOBSERVE_ACCESS_KEY: ACCESS_KEY,
+      },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      `${defaultLines.length} events were outside OpenObserve's 5-hour ingest window: ${defaultLines.length} skipped`,
+    );
   }, 30_000);
 });

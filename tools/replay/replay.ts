@@ -22,8 +22,19 @@ import { listSources, type Source, type Unit, unitOf } from './sources';
 
 /** Firehose sends at most 10,000 records per request (§4). */
 export const MAX_BATCH_RECORDS = 10_000;
-/** OpenObserve drops events older than this by default (ZO_INGEST_ALLOWED_UPTO, §5). */
-export const INGEST_WINDOW_MS = 5 * 60 * 60 * 1000;
+/** OpenObserve drops events older than this by default (ZO_INGEST_ALLOWED_UPTO, in hours, §5). */
+export const DEFAULT_INGEST_WINDOW_HOURS = 5;
+/** …and events more than this far in the future (§5). */
+const FUTURE_LIMIT_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * What to do with events outside OpenObserve's ingest window, which it drops with a 200 answer:
+ * `skip` keeps them in the failed file and ends with a non-zero status; `send` is for a server
+ * whose window was raised; `restamp` sends them with `_timestamp` set to the time of sending and
+ * the original in `original_timestamp`.
+ */
+export type OldEvents = 'skip' | 'send' | 'restamp';
+export const OLD_EVENTS: readonly OldEvents[] = ['skip', 'send', 'restamp'];
 /** A transformed record over this cannot be delivered (§4). */
 const MAX_EVENT_BYTES = 1_024_000;
 
@@ -36,6 +47,9 @@ export interface ReplayOptions {
   readonly failedPath: string;
   /** Undefined: dry run, events go to `write`. */
   readonly delivery?: DeliveryOptions;
+  /** OpenObserve's ingest window (ZO_INGEST_ALLOWED_UPTO). */
+  readonly ingestWindowHours: number;
+  readonly oldEvents: OldEvents;
 }
 
 export interface ReplayDeps {
@@ -56,7 +70,11 @@ export interface ReplaySummary {
   skipped: number;
   /** Records the processor dropped (empty, CloudWatch control messages). */
   dropped: number;
+  /** Events outside OpenObserve's ingest window, and what was done with them. */
   olderThanWindow: number;
+  oldSkipped: number;
+  oldSent: number;
+  oldRestamped: number;
   byFormat: Record<string, number>;
 }
 
@@ -102,10 +120,26 @@ export async function replay(
     skipped: 0,
     dropped: 0,
     olderThanWindow: 0,
+    oldSkipped: 0,
+    oldSent: 0,
+    oldRestamped: 0,
     byFormat: {},
   };
   let warnedOld = false;
   let batch = emptyBatch();
+
+  const windowMs = options.ingestWindowHours * 60 * 60 * 1000;
+  /** Why OpenObserve would drop an event with this `_timestamp` (µs), or '' when it keeps it (§5). */
+  const outsideWindow = (timestamp: unknown, nowMs: number): string => {
+    if (typeof timestamp !== 'number') return '';
+    const ms = timestamp / 1000;
+    const when = new Date(ms).toISOString();
+    if (ms < nowMs - windowMs) {
+      return `event time ${when} is older than the ${options.ingestWindowHours}-hour ingest window`;
+    }
+    if (ms > nowMs + FUTURE_LIMIT_MS) return `event time ${when} is more than 24 hours ahead`;
+    return '';
+  };
 
   const keepFailed = (lines: readonly string[]) => {
     appendFileSync(options.failedPath, lines.map((line) => `${line}\n`).join(''));
@@ -122,8 +156,8 @@ export async function replay(
         if (batch.old > 0 && !warnedOld) {
           warnedOld = true;
           deps.warn(
-            'warning: some events are older than 5 hours. OpenObserve drops such events silently (HTTP 200) ' +
-              'unless its ZO_INGEST_ALLOWED_UPTO setting (hours) is raised on the server; timestamps are sent as they are.',
+            `warning: sending events outside OpenObserve's ${options.ingestWindowHours}-hour ingest window as they are (--old-events send): ` +
+              'OpenObserve drops them silently (HTTP 200) unless its ZO_INGEST_ALLOWED_UPTO setting (hours) covers them.',
           );
         }
         try {
@@ -207,17 +241,37 @@ export async function replay(
           keepFailed([event]);
           continue;
         }
-        const parsed = JSON.parse(event) as { _timestamp?: number; log_format?: string };
-        const format = parsed.log_format ?? 'unknown';
+        const parsed = JSON.parse(event) as Record<string, unknown>;
+        const format = String(parsed.log_format ?? 'unknown');
         summary.byFormat[format] = (summary.byFormat[format] ?? 0) + 1;
-        if (
-          typeof parsed._timestamp === 'number' &&
-          parsed._timestamp / 1000 < deps.now() - INGEST_WINDOW_MS
-        ) {
-          summary.olderThanWindow++;
-          batch.old++;
+        const outside = outsideWindow(parsed._timestamp, deps.now());
+        if (!outside) {
+          batch.lines.push(event);
+          continue;
         }
-        batch.lines.push(event);
+        summary.olderThanWindow++;
+        if (options.oldEvents === 'skip') {
+          keepFailed([
+            JSON.stringify({
+              errorCode: 'Replay.OutsideIngestWindow',
+              errorMessage: `${outside}; OpenObserve would drop it with a 200 answer. Rerun with --old-events restamp, or --old-events send once ZO_INGEST_ALLOWED_UPTO covers it`,
+              rawData: Buffer.from(event).toString('base64'),
+            }),
+          ]);
+          summary.oldSkipped++;
+        } else if (options.oldEvents === 'restamp') {
+          const restamped = {
+            ...parsed,
+            _timestamp: deps.now() * 1000,
+            original_timestamp: parsed._timestamp,
+          };
+          batch.lines.push(`{\t${JSON.stringify(restamped).slice(1)}`);
+          summary.oldRestamped++;
+        } else {
+          batch.lines.push(event);
+          batch.old++;
+          summary.oldSent++;
+        }
       }
       batch.bytes += bytes;
       batch.last.set(source.key, index);
@@ -245,7 +299,7 @@ function accessKey(): Promise<string> | string {
  */
 export const command: Command = {
   usage:
-    'usage: npm run replay -- <file | dir | s3://bucket/prefix>… --endpoint https://…/aws/<org>/<stream>/_kinesis_firehose [--dry-run] [--state .replay-state.json] [--failed replay-failed.ndjson] [--batch-records 500] [--batch-mb 4] [--max-attempts 8] [--timeout-seconds 60] [--region r]',
+    'usage: npm run replay -- <file | dir | s3://bucket/prefix>… --endpoint https://…/aws/<org>/<stream>/_kinesis_firehose [--dry-run] [--old-events skip|send|restamp] [--ingest-window-hours 5] [--state .replay-state.json] [--failed replay-failed.ndjson] [--batch-records 500] [--batch-mb 4] [--max-attempts 8] [--timeout-seconds 60] [--region r]',
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -259,6 +313,8 @@ export const command: Command = {
         'batch-mb': { type: 'string', default: '4' },
         'max-attempts': { type: 'string', default: String(DEFAULT_DELIVERY.maxAttempts) },
         'timeout-seconds': { type: 'string', default: String(DEFAULT_DELIVERY.timeoutMs / 1000) },
+        'ingest-window-hours': { type: 'string', default: String(DEFAULT_INGEST_WINDOW_HOURS) },
+        'old-events': { type: 'string', default: 'skip' },
         region: { type: 'string' },
       },
     });
@@ -278,6 +334,16 @@ export const command: Command = {
     const batchMB = numberOption('batch-mb', values['batch-mb'], 0.001, 64);
     const maxAttempts = numberOption('max-attempts', values['max-attempts'], 1, 100, true);
     const timeoutSeconds = numberOption('timeout-seconds', values['timeout-seconds'], 1, 3600);
+    const ingestWindowHours = numberOption(
+      'ingest-window-hours',
+      values['ingest-window-hours'],
+      1,
+      24 * 3650,
+    );
+    const oldEvents = values['old-events'] as OldEvents;
+    if (!OLD_EVENTS.includes(oldEvents)) {
+      throw new UsageError(`--old-events must be one of ${OLD_EVENTS.join(', ')}`);
+    }
     // The access key travels in a header: never over clear-text http to another machine.
     const endpoint = values.endpoint ? secureUrl(values.endpoint, '--endpoint').href : '';
 
@@ -300,6 +366,8 @@ export const command: Command = {
         statePath: dryRun ? undefined : values.state,
         failedPath: values.failed,
         delivery,
+        ingestWindowHours,
+        oldEvents,
       },
       {
         processBatch: createProcessor(readConfig(process.env)),
@@ -323,9 +391,9 @@ export const command: Command = {
     );
     if (summary.olderThanWindow > 0) {
       process.stderr.write(
-        `${summary.olderThanWindow} events were older than OpenObserve's default 5-hour ingest window: raise ZO_INGEST_ALLOWED_UPTO on the server to keep them\n`,
+        `${summary.olderThanWindow} events were outside OpenObserve's ${ingestWindowHours}-hour ingest window: ${summary.oldSkipped} skipped (kept in ${values.failed}), ${summary.oldRestamped} restamped (time of sending in _timestamp, the original in original_timestamp), ${summary.oldSent} sent as they are\n`,
       );
     }
-    return 0;
+    return summary.oldSkipped > 0 ? 1 : 0;
   },
 };
