@@ -10,5 +10,7 @@ export const BUILD_OPTIONS: BuildOptions = {
   minify: true,
   sourcemap: true,
   outfile: 'dist/handler.mjs',
+  // The Lambda Node.js runtime ships AWS SDK v3; only the secret reader loads a client, on demand.
+  external: ['@aws-sdk/*'],
   logLevel: 'warning',
 };

@@ -112,9 +112,13 @@ export function installRuntime(log: (line: string) => void = () => undefined): v
 export function templateFunction(env: NodeJS.ProcessEnv = process.env) {
   const template: Json = parseTemplate(readFileSync('template.yaml', 'utf8'));
   const fn = template.Resources.ProcessorFunction.Properties;
-  const value = (expression: Json): string => {
+  /** A variable's value for the default parameters; undefined when the template leaves it out. */
+  const value = (expression: Json): string | undefined => {
     if (typeof expression !== 'object' || expression === null) return String(expression);
-    if ('Ref' in expression) return String(parameterValue(template, {}, expression.Ref));
+    if ('Ref' in expression) {
+      const resolved = parameterValue(template, {}, expression.Ref);
+      return resolved === undefined ? undefined : String(resolved);
+    }
     if ('Fn::If' in expression) {
       const [condition, yes, no] = expression['Fn::If'];
       return value(conditionHolds(template, condition, {}) ? yes : no);
@@ -125,7 +129,8 @@ export function templateFunction(env: NodeJS.ProcessEnv = process.env) {
   for (const [name, expression] of Object.entries(
     fn.Environment.Variables as Record<string, Json>,
   )) {
-    variables[name] = env[name] ?? value(expression);
+    const resolved = env[name] ?? value(expression);
+    if (resolved !== undefined) variables[name] = resolved;
   }
   return {
     runtime: String(fn.Runtime ?? template.Globals.Function.Runtime),

@@ -9,9 +9,16 @@ export interface Config {
   readonly onParseError: OnParseError;
   readonly latencyBuckets: LatencyBuckets;
   readonly sourceIp: SourceIpPolicy;
+  /**
+   * SOURCE_IP_HASH_KEY_SECRET_ARN: the hash key is in this Secrets Manager secret, read at init
+   * (src/secrets.ts); until then `sourceIp` holds no key and no processor may be made from it.
+   */
+  readonly sourceIpHashKeySecretArn?: string;
 }
 
 export const DEFAULT_LATENCY_BUCKETS_MS = '50,100,250,500,1000,2500,5000,10000';
+/** A shorter key could be guessed; the hash would then reveal the addresses. */
+export const MIN_HASH_KEY_LENGTH = 16;
 
 /** A setting the function cannot start with. The message names the variable and what it allows. */
 export class ConfigError extends Error {
@@ -64,16 +71,35 @@ function readLatencyBuckets(env: Env): LatencyBuckets {
   return latencyBuckets(bounds);
 }
 
-function readSourceIp(env: Env): SourceIpPolicy {
+/**
+ * The SOURCE_IP policy. For `hash`, the key is SOURCE_IP_HASH_KEY (local runs) or, as the template
+ * deploys it, the secret SOURCE_IP_HASH_KEY_SECRET_ARN names, so the key is never in the
+ * function's configuration.
+ */
+function readSourceIp(env: Env): Pick<Config, 'sourceIp' | 'sourceIpHashKeySecretArn'> {
   const mode = oneOf(env, 'SOURCE_IP', ['keep', 'truncate', 'hash'] as const, 'keep');
-  if (mode !== 'hash') return { mode };
+  if (mode !== 'hash') return { sourceIp: { mode } };
   const key = setting(env, 'SOURCE_IP_HASH_KEY');
-  if (!key || key.length < 16) {
-    throw new ConfigError(
-      'SOURCE_IP_HASH_KEY must be set to a secret of at least 16 characters when SOURCE_IP is hash',
-    );
+  const arn = setting(env, 'SOURCE_IP_HASH_KEY_SECRET_ARN');
+  if (key) {
+    if (key.length < MIN_HASH_KEY_LENGTH) {
+      throw new ConfigError(
+        `SOURCE_IP_HASH_KEY must be a secret of at least ${MIN_HASH_KEY_LENGTH} characters`,
+      );
+    }
+    return { sourceIp: { mode, key } };
   }
-  return { mode, key };
+  if (arn) {
+    if (!/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/.test(arn)) {
+      throw new ConfigError(
+        `SOURCE_IP_HASH_KEY_SECRET_ARN must be the ARN of a Secrets Manager secret; got "${arn}"`,
+      );
+    }
+    return { sourceIp: { mode, key: '' }, sourceIpHashKeySecretArn: arn };
+  }
+  throw new ConfigError(
+    'SOURCE_IP_HASH_KEY_SECRET_ARN (or SOURCE_IP_HASH_KEY) must be set when SOURCE_IP is hash',
+  );
 }
 
 /** Reads and checks every setting. Throws ConfigError, naming the variable, on the first bad one. */
@@ -82,6 +108,6 @@ export function readConfig(env: Env): Config {
     logFormat: readLogFormat(env),
     onParseError: oneOf(env, 'ON_PARSE_ERROR', ['keep', 'fail', 'drop'] as const, 'keep'),
     latencyBuckets: readLatencyBuckets(env),
-    sourceIp: readSourceIp(env),
+    ...readSourceIp(env),
   };
 }

@@ -2,10 +2,19 @@ import { readFileSync } from 'node:fs';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { firehoseEvent } from '../scripts/firehose-event';
 import { readCorpus } from '../scripts/sample-events';
-import { MAX_OUTPUT_RECORD_BYTES, RESPONSE_LIMIT_BYTES } from '../src/handler';
-import { eventsOf, runBatch } from './support';
+import { readConfig } from '../src/config';
+import {
+  createHandler,
+  createProcessor,
+  MAX_OUTPUT_RECORD_BYTES,
+  RESPONSE_LIMIT_BYTES,
+} from '../src/firehose';
+import { eventOf, eventsOf, runBatch } from './support';
 
 const corpus = readCorpus();
+const defaultLines = corpus
+  .filter((entry) => entry.event === 'default-format')
+  .map((entry) => entry.line);
 const lineOf = (event: string, index = 0) =>
   corpus.filter((entry) => entry.event === event)[index]?.line as string;
 const sampleEvent = (name: string) =>
@@ -207,13 +216,11 @@ describe('handler', () => {
     // One line per record, and two in the last (scripts/sample-events.ts).
     const events = records + 1;
     try {
-      const output = await captureStdout(() =>
-        jest.isolateModulesAsync(async () => {
-          const { handler } = await import('../src/handler');
-          const response = await handler(sampleEvent('default-format'));
-          expect(response.records).toHaveLength(records);
-        }),
-      );
+      const output = await captureStdout(async () => {
+        const handler = await createHandler(process.env);
+        const response = await handler(sampleEvent('default-format'));
+        expect(response.records).toHaveLength(records);
+      });
       const lines = output
         .trim()
         .split('\n')
@@ -238,17 +245,56 @@ describe('handler', () => {
   });
 
   it('refuses to start with an invalid setting, naming it', async () => {
-    const env = process.env;
-    const saved = { ...env };
-    env.ON_PARSE_ERROR = 'sometimes';
-    try {
-      await expect(
-        jest.isolateModulesAsync(async () => {
-          await import('../src/handler');
-        }),
-      ).rejects.toThrow('ON_PARSE_ERROR must be one of keep, fail, drop; got "sometimes"');
-    } finally {
-      process.env = saved;
-    }
+    await expect(createHandler({ ON_PARSE_ERROR: 'sometimes' })).rejects.toThrow(
+      'ON_PARSE_ERROR must be one of keep, fail, drop; got "sometimes"',
+    );
+  });
+
+  const HASH_SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ip-hash-key-AbCdEf';
+
+  it('hashes addresses with the key read from the secret the environment names', async () => {
+    const read = jest.fn(async () => 'a-generated-key-of-forty-eight-characters-000000');
+    const handler = await createHandler(
+      {
+        SOURCE_IP: 'hash',
+        SOURCE_IP_HASH_KEY_SECRET_ARN: HASH_SECRET,
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+      },
+      read,
+    );
+    expect(read).toHaveBeenCalledWith(HASH_SECRET);
+    const { records } = await handler(firehoseEvent([{ text: defaultLines[0] as string }]));
+    const [event] = eventsOf(records[0]?.data ?? '');
+    expect(event?.source_ip).toMatch(/^[0-9a-f]{32}$/);
+    expect(event?.source_ip).toBe(
+      eventOf(defaultLines[0] as string, {
+        SOURCE_IP: 'hash',
+        SOURCE_IP_HASH_KEY: 'a-generated-key-of-forty-eight-characters-000000',
+      }).source_ip,
+    );
+  });
+
+  it('stops at start-up when the secret cannot be read, or holds too short a key, naming it', async () => {
+    const env = { SOURCE_IP: 'hash', SOURCE_IP_HASH_KEY_SECRET_ARN: HASH_SECRET };
+    const denied = Object.assign(
+      new Error('User is not authorized to perform secretsmanager:GetSecretValue'),
+      {
+        name: 'AccessDeniedException',
+      },
+    );
+    await expect(createHandler(env, async () => Promise.reject(denied))).rejects.toThrow(
+      `SOURCE_IP_HASH_KEY_SECRET_ARN: cannot read secret ${HASH_SECRET}: AccessDeniedException: User is not authorized`,
+    );
+    await expect(createHandler(env, async () => 'short')).rejects.toThrow(
+      `SOURCE_IP_HASH_KEY_SECRET_ARN: secret ${HASH_SECRET} must hold a key of at least 16 characters`,
+    );
+  });
+
+  it('never hashes with a key it has not read', () => {
+    expect(() =>
+      createProcessor(
+        readConfig({ SOURCE_IP: 'hash', SOURCE_IP_HASH_KEY_SECRET_ARN: HASH_SECRET }),
+      ),
+    ).toThrow('has not been read');
   });
 });

@@ -1,7 +1,7 @@
 import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { firehoseEvent, type RecordInput } from '../scripts/firehose-event';
 import { readConfig } from '../src/config';
-import { type BatchOutcome, createProcessor } from '../src/handler';
+import { type BatchOutcome, createProcessor } from '../src/firehose';
 
 export type Env = Record<string, string>;
 

@@ -72,6 +72,7 @@ describe('template.yaml as deployed (SAM-expanded)', () => {
     expect(build.Minify).toBe(BUILD_OPTIONS.minify);
     expect(build.Sourcemap).toBe(BUILD_OPTIONS.sourcemap);
     expect(build.Target).toBe(BUILD_OPTIONS.target);
+    expect(build.External).toEqual(BUILD_OPTIONS.external);
     expect(fn.Properties.Handler).toBe('handler.handler');
     expect(fn.Properties.LoggingConfig.LogGroup).toEqual(ref('ProcessorLogGroup'));
     expect(resources.ProcessorLogGroup.Properties.RetentionInDays).toEqual(ref('LogRetentionDays'));
@@ -83,7 +84,6 @@ describe('template.yaml as deployed (SAM-expanded)', () => {
       ON_PARSE_ERROR: ref('OnParseError'),
       LATENCY_BUCKETS_MS: ref('LatencyBucketsMs'),
       SOURCE_IP: ref('SourceIp'),
-      SOURCE_IP_HASH_KEY: ref('SourceIpHashKey'),
       POWERTOOLS_METRICS_DISABLED: { 'Fn::If': ['Metrics', 'false', 'true'] },
     });
   });
@@ -136,9 +136,9 @@ describe('template.yaml as deployed (SAM-expanded)', () => {
     expect(stream.DeliveryStreamName).toEqual(ref('DeliveryStreamName'));
   });
 
-  it('never echoes the access key or the hash key', () => {
+  it('never echoes the access key, and takes no hash key as a parameter', () => {
     expect(parameters.OpenObserveAccessKey.NoEcho).toBe(true);
-    expect(parameters.SourceIpHashKey.NoEcho).toBe(true);
+    expect(Object.keys(parameters).filter((name) => /HashKey(?!SecretArn)/.test(name))).toEqual([]);
   });
 
   it('refuses a full deploy with neither or both access-key sources, and accepts exactly one', () => {
@@ -152,9 +152,7 @@ describe('template.yaml as deployed (SAM-expanded)', () => {
     expect(refusals({ OpenObserveAccessKey: 'a2V5' })).toEqual([]);
     expect(refusals({ OpenObserveAccessKeySecretArn: secret })).toEqual([]);
     expect(refusals({ DeployMode: 'function-only' })).toEqual([]);
-    expect(refusals({ OpenObserveAccessKey: 'a2V5', SourceIp: 'hash' })).toEqual([
-      'SourceIpHashKey is required when SourceIp is hash.',
-    ]);
+    expect(refusals({ OpenObserveAccessKey: 'a2V5', SourceIp: 'hash' })).toEqual([]);
   });
 
   it('reads the key from Secrets Manager when a secret is given', () => {
@@ -292,6 +290,15 @@ describe('every combination of the parameters that change resources (SAM-expande
           stage: stage.name,
           logs: { DestinationArn: getAtt('DeliveryStream', 'Arn'), Format: ref('LogFormat') },
         });
+        // The demo is public: every method of it is throttled to a small rate.
+        expect(stage.properties.MethodSettings).toContainEqual(
+          expect.objectContaining({
+            ResourcePath: '/*',
+            HttpMethod: '*',
+            ThrottlingRateLimit: 5,
+            ThrottlingBurstLimit: 10,
+          }),
+        );
       }
       const url = expandedTemplate.Outputs.DemoApiUrl;
       expect(conditionHolds(expandedTemplate, url.Condition, values)).toBe(demo);
@@ -348,4 +355,73 @@ describe('every combination of the parameters that change resources (SAM-expande
       expect(outputs.sort()).toEqual(expected.sort());
     },
   );
+});
+
+describe('the SOURCE_IP=hash key, as deployed (SAM-expanded)', () => {
+  const given = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ip-hash-key-AbCdEf';
+  const cases: [string, Values][] = [
+    ['keep', { SourceIp: 'keep' }],
+    ['hash, generated key', { SourceIp: 'hash' }],
+    ['hash, given secret', { SourceIp: 'hash', SourceIpHashKeySecretArn: given }],
+  ];
+  const expanded = expandTemplate(cases.map(([, values]) => ({ ...DEPLOY, ...values })));
+
+  /** What the function's environment holds for the key, resolved for these values. */
+  function keySetting(values: Values, index: number) {
+    const expandedTemplate = expanded[index];
+    const created = createdResources(expandedTemplate, { ...DEPLOY, ...values });
+    const variables = created.ProcessorFunction.Properties.Environment.Variables;
+    const resolve = (value: Json): Json => {
+      if (value?.['Fn::If']) {
+        const [condition, yes, no] = value['Fn::If'];
+        return resolve(
+          conditionHolds(expandedTemplate, condition, { ...DEPLOY, ...values }) ? yes : no,
+        );
+      }
+      return value;
+    };
+    const readers = Object.entries(created)
+      .filter(([, resource]) => resource.Type === 'AWS::IAM::Policy')
+      .flatMap(([, resource]) =>
+        resource.Properties.PolicyDocument.Statement.map(resolve)
+          .filter((statement: Json) => statement?.Ref !== 'AWS::NoValue')
+          .map((statement: Json) => ({ roles: resource.Properties.Roles, statement })),
+      );
+    return { created, variables, arn: resolve(variables.SOURCE_IP_HASH_KEY_SECRET_ARN), readers };
+  }
+
+  it('creates a secret with a generated key when none is given, and names only its ARN', () => {
+    const { created, variables, arn, readers } = keySetting(cases[1]?.[1] as Values, 1);
+    expect(
+      created.SourceIpHashKeySecret.Properties.GenerateSecretString.PasswordLength,
+    ).toBeGreaterThanOrEqual(16);
+    expect(arn).toEqual(ref('SourceIpHashKeySecret'));
+    expect(variables.SOURCE_IP_HASH_KEY).toBeUndefined();
+    expect(readers).toEqual([
+      {
+        roles: [ref('ProcessorFunctionRole')],
+        statement: expect.objectContaining({
+          Effect: 'Allow',
+          Action: 'secretsmanager:GetSecretValue',
+          Resource: ref('SourceIpHashKeySecret'),
+        }),
+      },
+    ]);
+  });
+
+  it('uses the secret given, lets the function read exactly that one, and creates none', () => {
+    const { created, arn, readers } = keySetting(cases[2]?.[1] as Values, 2);
+    expect(created.SourceIpHashKeySecret).toBeUndefined();
+    expect(arn).toEqual(ref('SourceIpHashKeySecretArn'));
+    expect(readers.map(({ statement }) => statement.Resource)).toEqual([
+      ref('SourceIpHashKeySecretArn'),
+    ]);
+  });
+
+  it('names no secret and grants no read when addresses are not hashed', () => {
+    const { created, arn, readers } = keySetting(cases[0]?.[1] as Values, 0);
+    expect(created.SourceIpHashKeySecret).toBeUndefined();
+    expect(arn).toEqual(ref('AWS::NoValue'));
+    expect(readers).toEqual([]);
+  });
 });

@@ -7,7 +7,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { cloudWatchRecord } from '../../scripts/firehose-event';
 import { readCorpus } from '../../scripts/sample-events';
 import { readConfig } from '../../src/config';
-import { createProcessor } from '../../src/handler';
+import { createProcessor } from '../../src/firehose';
 import {
   backoffMs,
   DEFAULT_DELIVERY,

@@ -34,8 +34,15 @@ describe('readConfig', () => {
   it.each([
     [{ ON_PARSE_ERROR: 'ignore' }, 'ON_PARSE_ERROR must be one of keep, fail, drop; got "ignore"'],
     [{ SOURCE_IP: 'mask' }, 'SOURCE_IP must be one of keep, truncate, hash; got "mask"'],
-    [{ SOURCE_IP: 'hash' }, 'SOURCE_IP_HASH_KEY must be set'],
-    [{ SOURCE_IP: 'hash', SOURCE_IP_HASH_KEY: 'short' }, 'SOURCE_IP_HASH_KEY must be set'],
+    [{ SOURCE_IP: 'hash' }, 'SOURCE_IP_HASH_KEY_SECRET_ARN (or SOURCE_IP_HASH_KEY) must be set'],
+    [
+      { SOURCE_IP: 'hash', SOURCE_IP_HASH_KEY: 'short' },
+      'SOURCE_IP_HASH_KEY must be a secret of at least 16',
+    ],
+    [
+      { SOURCE_IP: 'hash', SOURCE_IP_HASH_KEY_SECRET_ARN: 'my-key' },
+      'SOURCE_IP_HASH_KEY_SECRET_ARN must be the ARN',
+    ],
     [{ LATENCY_BUCKETS_MS: '100,50' }, 'LATENCY_BUCKETS_MS must be 1 to 20 ascending'],
     [{ LATENCY_BUCKETS_MS: '10,abc' }, 'LATENCY_BUCKETS_MS must be 1 to 20 ascending'],
     [{ LATENCY_BUCKETS_MS: '0,10' }, 'LATENCY_BUCKETS_MS must be 1 to 20 ascending'],

@@ -1,0 +1,321 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type {
+  Context,
+  FirehoseTransformationEvent,
+  FirehoseTransformationEventRecord,
+  FirehoseTransformationResult,
+  FirehoseTransformationResultRecord,
+} from 'aws-lambda';
+import { type Config, readConfig } from './config';
+import { decodeRecord } from './decode';
+import { encodeEvent, joinEventLines } from './encode';
+import { enrichEvent, type LineContext } from './enrich';
+import { createLineReader, type LineReader } from './parse';
+import { type SecretReader, withSecrets } from './secrets';
+
+/**
+ * Lambda's synchronous response limit is 6 MB (CONTRACTS.md §3). The response is kept under this
+ * bound, which leaves room for the JSON around the records whatever "MB" means there.
+ */
+export const RESPONSE_LIMIT_BYTES = 6_000_000 - 64 * 1024;
+
+/** A transformed record must stay under this many bytes to reach the HTTP endpoint (§4). */
+export const MAX_OUTPUT_RECORD_BYTES = 1_024_000;
+
+/** What one invocation did: logged as one line and published as metrics. */
+export interface BatchSummary {
+  recordsIn: number;
+  ok: number;
+  dropped: number;
+  processingFailed: number;
+  eventsOut: number;
+  unparsedLines: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** Records failed because the response would have passed RESPONSE_LIMIT_BYTES. */
+  failedOverResponseLimit: number;
+  eventsByFormat: Record<string, number>;
+  /** Why records were Dropped or ProcessingFailed, by reason. */
+  reasons: Record<string, number>;
+}
+
+export interface BatchOutcome {
+  readonly response: FirehoseTransformationResult;
+  readonly summary: BatchSummary;
+}
+
+function emptySummary(): BatchSummary {
+  return {
+    recordsIn: 0,
+    ok: 0,
+    dropped: 0,
+    processingFailed: 0,
+    eventsOut: 0,
+    unparsedLines: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    failedOverResponseLimit: 0,
+    eventsByFormat: {},
+    reasons: {},
+  };
+}
+
+/** Bytes a base64 text decodes to, without decoding it. */
+function base64Bytes(data: string): number {
+  const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
+  return Math.max(0, Math.floor((data.length * 3) / 4) - padding);
+}
+
+/** Bytes a result record adds to the response JSON besides its result and data. */
+function entryOverhead(recordId: string): number {
+  // {"recordId":…,"result":"…","data":"…"}, plus a comma
+  return JSON.stringify(recordId).length + 36;
+}
+
+/** Firehose makes `data` optional in its types, but every result record needs it, Dropped too (§3). */
+type ResultRecord = FirehoseTransformationResultRecord & { data: string };
+
+/** One record's result and what it counts for, committed only if the result is returned. */
+interface RecordOutcome {
+  result: ResultRecord;
+  /** Why the record was Dropped or ProcessingFailed. */
+  reason?: string;
+  events: number;
+  unparsedLines: number;
+  bytesOut: number;
+  formats?: Record<string, number>;
+}
+
+function count(counts: Record<string, number>, key: string, by = 1): void {
+  counts[key] = (counts[key] ?? 0) + by;
+}
+
+function commit(summary: BatchSummary, outcome: RecordOutcome): void {
+  const { result, reason } = outcome;
+  if (result.result === 'Ok') summary.ok++;
+  else if (result.result === 'Dropped') summary.dropped++;
+  else summary.processingFailed++;
+  if (reason) count(summary.reasons, reason);
+  summary.eventsOut += outcome.events;
+  summary.unparsedLines += outcome.unparsedLines;
+  summary.bytesOut += outcome.bytesOut;
+  const formats = outcome.formats;
+  for (const format in formats) count(summary.eventsByFormat, format, formats[format]);
+}
+
+/**
+ * The Firehose processor for one configuration: maps each record through decode → read → enrich →
+ * encode and builds the response. Returns exactly the input recordIds, in input order, each with a
+ * result and base64 data (§3). Never throws for record content.
+ */
+export function createProcessor(
+  config: Config,
+): (event: FirehoseTransformationEvent) => BatchOutcome {
+  if (config.sourceIpHashKeySecretArn) {
+    // Hashing with an empty key would let anyone re-identify addresses (src/secrets.ts reads it).
+    throw new Error(`the hash key in ${config.sourceIpHashKeySecretArn} has not been read`);
+  }
+  const readLine: LineReader = createLineReader(config.logFormat);
+
+  // ProcessingFailed keeps the original data: Firehose writes it to S3 for a later replay (§3).
+  const failed = (
+    record: FirehoseTransformationEventRecord,
+    reason: string,
+    unparsedLines = 0,
+  ): RecordOutcome => ({
+    result: {
+      recordId: record.recordId,
+      result: 'ProcessingFailed',
+      data: typeof record.data === 'string' ? record.data : '',
+    },
+    reason,
+    events: 0,
+    unparsedLines,
+    bytesOut: 0,
+  });
+  // Dropped records need data too (§3); an empty one keeps the response small.
+  const dropped = (
+    record: FirehoseTransformationEventRecord,
+    reason: string,
+    unparsedLines = 0,
+  ): RecordOutcome => ({
+    result: { recordId: record.recordId, result: 'Dropped', data: '' },
+    reason,
+    events: 0,
+    unparsedLines,
+    bytesOut: 0,
+  });
+
+  const transformRecord = (record: FirehoseTransformationEventRecord): RecordOutcome => {
+    const arrivalMs = Number.isFinite(record.approximateArrivalTimestamp)
+      ? record.approximateArrivalTimestamp
+      : Date.now();
+    const decoded = decodeRecord(record.data);
+    const events: string[] = [];
+    const formats: Record<string, number> = {};
+    let unparsed = 0;
+
+    const unparsedLine = (message: string, parseError: string, context: LineContext) => {
+      unparsed++;
+      if (config.onParseError !== 'keep') return;
+      const event = enrichEvent({ message, parse_error: parseError }, 'raw', context, config);
+      events.push(encodeEvent(event));
+      count(formats, 'raw');
+    };
+
+    switch (decoded.kind) {
+      case 'nothing':
+        return dropped(record, decoded.reason);
+      case 'too_large':
+        return failed(record, decoded.reason);
+      case 'unreadable':
+        unparsedLine(decoded.message, decoded.reason, { fallbackTimeMs: arrivalMs });
+        break;
+      case 'lines': {
+        const { lines, timesMs, envelope } = decoded;
+        // Plain records share one context; CloudWatch lines each carry their own time.
+        const recordContext: LineContext = { fallbackTimeMs: arrivalMs, envelope };
+        for (let i = 0; i < lines.length; i++) {
+          const line = lines[i] as string;
+          const time = timesMs?.[i];
+          const context: LineContext =
+            time !== undefined && Number.isFinite(time)
+              ? { fallbackTimeMs: time, envelope }
+              : recordContext;
+          const read = readLine(line);
+          if (read.ok) {
+            events.push(encodeEvent(enrichEvent(read.fields, read.format, context, config)));
+            count(formats, read.format);
+          } else {
+            unparsedLine(line, read.reason, context);
+          }
+        }
+      }
+    }
+
+    if (unparsed > 0 && config.onParseError === 'fail') {
+      return failed(record, 'unparsed line (ON_PARSE_ERROR=fail)', unparsed);
+    }
+    if (events.length === 0)
+      return dropped(record, 'unparsed line (ON_PARSE_ERROR=drop)', unparsed);
+    const bytes = Buffer.from(joinEventLines(events));
+    if (bytes.length > MAX_OUTPUT_RECORD_BYTES) {
+      return failed(record, `transformed record over ${MAX_OUTPUT_RECORD_BYTES} bytes`, unparsed);
+    }
+    return {
+      result: { recordId: record.recordId, result: 'Ok', data: bytes.toString('base64') },
+      events: events.length,
+      unparsedLines: unparsed,
+      bytesOut: bytes.length,
+      formats,
+    };
+  };
+
+  const outcomeOf = (record: FirehoseTransformationEventRecord): RecordOutcome => {
+    if (typeof record.data !== 'string') return failed(record, 'record without data');
+    try {
+      return transformRecord(record);
+    } catch (error) {
+      // A defect must not fail the batch: the record is kept for S3 and the reason is logged.
+      return failed(record, `unexpected error: ${(error as Error).message}`);
+    }
+  };
+
+  return (event) => {
+    if (!event || !Array.isArray(event.records)) {
+      throw new TypeError(
+        'Not a Firehose data-transformation event: "records" must be an array of {recordId, data}',
+      );
+    }
+    const summary = emptySummary();
+    const records = event.records;
+    summary.recordsIn = records.length;
+
+    // Room kept for the records not yet transformed, at their original size: once the response is
+    // full, each of them is still returned ProcessingFailed with its data.
+    const overheads = records.map((record) => entryOverhead(String(record.recordId)));
+    const dataOf = (record: FirehoseTransformationEventRecord) =>
+      typeof record.data === 'string' ? record.data : '';
+    let reserved = 0;
+    records.forEach((record, i) => {
+      reserved += (overheads[i] as number) + 'ProcessingFailed'.length + dataOf(record).length;
+    });
+    let used = 16; // {"records":[]}
+    let full = false;
+
+    const results = records.map((record, i) => {
+      const overhead = overheads[i] as number;
+      const data = dataOf(record);
+      reserved -= overhead + 'ProcessingFailed'.length + data.length;
+      summary.bytesIn += base64Bytes(data);
+      let outcome = full ? undefined : outcomeOf(record);
+      if (outcome) {
+        const { result } = outcome.result;
+        if (
+          used + overhead + result.length + outcome.result.data.length + reserved >
+          RESPONSE_LIMIT_BYTES
+        ) {
+          full = true;
+          outcome = undefined;
+        }
+      }
+      if (!outcome) {
+        summary.failedOverResponseLimit++;
+        outcome = failed(record, 'response would pass the 6 MB limit');
+      }
+      commit(summary, outcome);
+      used += overhead + outcome.result.result.length + outcome.result.data.length;
+      return outcome.result;
+    });
+    return { response: { records: results }, summary };
+  };
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+export type FirehoseHandler = (
+  event: FirehoseTransformationEvent,
+  context?: Context,
+) => Promise<FirehoseTransformationResult>;
+
+/**
+ * The function's init: reads and checks every setting, and the secrets they name (src/secrets.ts),
+ * then returns the Lambda handler. A bad setting or an unreadable secret rejects, naming it.
+ */
+export async function createHandler(env: Env, readSecret?: SecretReader): Promise<FirehoseHandler> {
+  const processBatch = createProcessor(await withSecrets(readConfig(env), readSecret));
+  const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'apigw-access-logs' });
+  const metrics = new Metrics({
+    namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? 'ApiGatewayAccessLogs',
+    serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'apigw-access-logs',
+  });
+
+  /**
+   * Firehose invokes it synchronously with a batch of records (§3). Logs one summary line (never
+   * record contents) and publishes the same counts as EMF metrics.
+   */
+  return async (event, context) => {
+    if (context) logger.addContext(context);
+    const { response, summary } = processBatch(event);
+    logger.info('batch transformed', { deliveryStreamArn: event.deliveryStreamArn, ...summary });
+    const counts: [string, number][] = [
+      ['RecordsIn', summary.recordsIn],
+      ['RecordsOk', summary.ok],
+      ['RecordsDropped', summary.dropped],
+      ['RecordsProcessingFailed', summary.processingFailed],
+      ['RecordsOverResponseLimit', summary.failedOverResponseLimit],
+      ['EventsOut', summary.eventsOut],
+      ['UnparsedLines', summary.unparsedLines],
+    ];
+    for (const [name, value] of counts) metrics.addMetric(name, MetricUnit.Count, value);
+    metrics.addMetric('BytesIn', MetricUnit.Bytes, summary.bytesIn);
+    metrics.addMetric('BytesOut', MetricUnit.Bytes, summary.bytesOut);
+    metrics.publishStoredMetrics();
+    for (const [format, events] of Object.entries(summary.eventsByFormat)) {
+      const byFormat = metrics.singleMetric();
+      byFormat.addDimension('log_format', format);
+      byFormat.addMetric('EventsByFormat', MetricUnit.Count, events);
+    }
+    return response;
+  };
+}
