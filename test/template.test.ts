@@ -73,6 +73,7 @@ describe('template.yaml as deployed (SAM-expanded)', () => {
     expect(build.Sourcemap).toBe(BUILD_OPTIONS.sourcemap);
     expect(build.Target).toBe(BUILD_OPTIONS.target);
     expect(build.External).toEqual(BUILD_OPTIONS.external);
+    expect(build.Splitting).toBe(BUILD_OPTIONS.splitting);
     expect(fn.Properties.Handler).toBe('handler.handler');
     expect(fn.Properties.LoggingConfig.LogGroup).toEqual(ref('ProcessorLogGroup'));
     expect(resources.ProcessorLogGroup.Properties.RetentionInDays).toEqual(ref('LogRetentionDays'));
