@@ -8,6 +8,7 @@
  *    for the same bytes.
  * All three in one process, interleaved, after warm-up; median and p10–p90 spread.
  * Also: bundle size, module init time, peak RSS for a 6 MB batch, and the cost per GB of logs.
+ * `-- --soak [--batches 3000]`: the soak run of bench/soak.ts instead.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { installRuntime, missingTools, startRuntime } from '../scripts/lambda-ru
 import { splitEventLines } from '../src/encode';
 import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../src/formats/known';
 import { cloudWatchBatch, linesBatch } from './batches';
+import { soak, soakBatches } from './soak';
 
 type Handler = (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>;
 
@@ -29,6 +31,8 @@ const { values: options } = parseArgs({
     json: { type: 'boolean', default: false },
     runs: { type: 'string', default: '40' },
     only: { type: 'string' },
+    soak: { type: 'boolean', default: false },
+    batches: { type: 'string', default: '3000' },
   },
 });
 const RUNS = Number(options.runs);
@@ -296,6 +300,41 @@ const cases: [string, string, FirehoseTransformationEvent][] = [
     ),
   ['cloudwatch_gzip', DEFAULT_FORMAT, cloudWatchBatch(DEFAULT_FORMAT, BATCH_BYTES)],
 ];
+
+if (options.soak) {
+  const report = await soak(
+    await loadHandler(DEFAULT_FORMAT, 'soak'),
+    soakBatches(BATCH_BYTES),
+    Number(options.batches),
+  );
+  const f = (n: number) => n.toFixed(1);
+  if (options.json) console.log(JSON.stringify(report, null, 2));
+  else {
+    console.log(
+      `Soak: ${report.batches} batches of ~1 MB (every format, CloudWatch gzip, hostile records) through one handler.`,
+    );
+    console.log(`| measure | warm (a tenth in) | half way | end |`);
+    console.log('|---|---:|---:|---:|');
+    for (const [name, values] of [
+      ['heap after full GC', report.heapMB],
+      ['RSS', report.rssMB],
+    ] as const) {
+      console.log(
+        `| ${name} | ${f(values.start)} MB | ${f(values.middle)} MB | ${f(values.end)} MB |`,
+      );
+    }
+    console.log(
+      `Throughput: ${f(report.mbPerSecond)} MB/s (${f(report.inputMB)} MB in ${f(report.seconds)} s).`,
+    );
+  }
+  if (report.grew) {
+    console.error(
+      `memory grew: heap ${f(report.heapMB.start)} → ${f(report.heapMB.end)} MB after full GC`,
+    );
+    process.exit(1);
+  }
+  process.exit(0);
+}
 
 const results: CaseResult[] = [];
 for (const [name, format, event] of cases) {

@@ -8,7 +8,7 @@ import type {
   FirehoseTransformationResultRecord,
 } from 'aws-lambda';
 import { type Config, readConfig } from './config';
-import { decodeRecord } from './decode';
+import { decodeRecord, type Inflated, inflateRecord } from './decode';
 import { encodeEvent, joinEventLines } from './encode';
 import { enrichEvent, type LineContext } from './enrich';
 import { createLineReader, type LineReader } from './parse';
@@ -105,13 +105,40 @@ function commit(summary: BatchSummary, outcome: RecordOutcome): void {
 }
 
 /**
+ * A batch through the pipeline, synchronously. `inflated[i]` is what inflateRecords made of record
+ * i, when it ran; without it gzip records are inflated on the spot.
+ */
+export type Processor = (
+  event: FirehoseTransformationEvent,
+  inflated?: readonly (Inflated | undefined)[],
+) => BatchOutcome;
+
+/** The gzip records of a batch, inflated off the main thread (see inflateRecord). */
+export function inflateRecords(
+  event: FirehoseTransformationEvent,
+): Promise<(Inflated | undefined)[]> {
+  const records = Array.isArray(event?.records) ? event.records : [];
+  return Promise.all(
+    records.map((record) =>
+      typeof record?.data === 'string' ? inflateRecord(record.data) : undefined,
+    ),
+  );
+}
+
+/** The processor as the function runs it: gzip inflated asynchronously first. */
+export function createAsyncProcessor(
+  config: Config,
+): (event: FirehoseTransformationEvent) => Promise<BatchOutcome> {
+  const processBatch = createProcessor(config);
+  return async (event) => processBatch(event, await inflateRecords(event));
+}
+
+/**
  * The Firehose processor for one configuration: maps each record through decode → read → enrich →
  * encode and builds the response. Returns exactly the input recordIds, in input order, each with a
  * result and base64 data (§3). Never throws for record content.
  */
-export function createProcessor(
-  config: Config,
-): (event: FirehoseTransformationEvent) => BatchOutcome {
+export function createProcessor(config: Config): Processor {
   if (config.sourceIpHashKeySecretArn) {
     // Hashing with an empty key would let anyone re-identify addresses (src/secrets.ts reads it).
     throw new Error(`the hash key in ${config.sourceIpHashKeySecretArn} has not been read`);
@@ -147,11 +174,14 @@ export function createProcessor(
     bytesOut: 0,
   });
 
-  const transformRecord = (record: FirehoseTransformationEventRecord): RecordOutcome => {
+  const transformRecord = (
+    record: FirehoseTransformationEventRecord,
+    inflated: Inflated | undefined,
+  ): RecordOutcome => {
     const arrivalMs = Number.isFinite(record.approximateArrivalTimestamp)
       ? record.approximateArrivalTimestamp
       : Date.now();
-    const decoded = decodeRecord(record.data);
+    const decoded = decodeRecord(record.data, inflated);
     const events: string[] = [];
     const formats: Record<string, number> = {};
     let unparsed = 0;
@@ -212,17 +242,20 @@ export function createProcessor(
     };
   };
 
-  const outcomeOf = (record: FirehoseTransformationEventRecord): RecordOutcome => {
+  const outcomeOf = (
+    record: FirehoseTransformationEventRecord,
+    inflated: Inflated | undefined,
+  ): RecordOutcome => {
     if (typeof record.data !== 'string') return failed(record, 'record without data');
     try {
-      return transformRecord(record);
+      return transformRecord(record, inflated);
     } catch (error) {
       // A defect must not fail the batch: the record is kept for S3 and the reason is logged.
       return failed(record, `unexpected error: ${(error as Error).message}`);
     }
   };
 
-  return (event) => {
+  return (event, inflated) => {
     if (!event || !Array.isArray(event.records)) {
       throw new TypeError(
         'Not a Firehose data-transformation event: "records" must be an array of {recordId, data}',
@@ -249,7 +282,7 @@ export function createProcessor(
       const data = dataOf(record);
       reserved -= overhead + 'ProcessingFailed'.length + data.length;
       summary.bytesIn += base64Bytes(data);
-      let outcome = full ? undefined : outcomeOf(record);
+      let outcome = full ? undefined : outcomeOf(record, inflated?.[i]);
       if (outcome) {
         const { result } = outcome.result;
         if (
@@ -283,7 +316,7 @@ export type FirehoseHandler = (
  * then returns the Lambda handler. A bad setting or an unreadable secret rejects, naming it.
  */
 export async function createHandler(env: Env, readSecret?: SecretReader): Promise<FirehoseHandler> {
-  const processBatch = createProcessor(await withSecrets(readConfig(env), readSecret));
+  const processBatch = createAsyncProcessor(await withSecrets(readConfig(env), readSecret));
   const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'apigw-access-logs' });
   const metrics = new Metrics({
     namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? 'ApiGatewayAccessLogs',
@@ -296,7 +329,7 @@ export async function createHandler(env: Env, readSecret?: SecretReader): Promis
    */
   return async (event, context) => {
     if (context) logger.addContext(context);
-    const { response, summary } = processBatch(event);
+    const { response, summary } = await processBatch(event);
     logger.info('batch transformed', { deliveryStreamArn: event.deliveryStreamArn, ...summary });
     const counts: [string, number][] = [
       ['RecordsIn', summary.recordsIn],

@@ -7,7 +7,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { cloudWatchRecord } from '../../scripts/firehose-event';
 import { readCorpus } from '../../scripts/sample-events';
 import { readConfig } from '../../src/config';
-import { createProcessor } from '../../src/firehose';
+import { createAsyncProcessor } from '../../src/firehose';
 import {
   backoffMs,
   DEFAULT_DELIVERY,
@@ -22,7 +22,7 @@ import { ACCESS_KEY, type Receiver, startReceiver } from './receiver';
 const corpus = readCorpus();
 const defaultLines = corpus.filter((e) => e.event === 'default-format').map((e) => e.line);
 const clfLines = corpus.filter((e) => e.event === 'clf').map((e) => e.line);
-const processBatch = createProcessor(readConfig({}));
+const processBatch = createAsyncProcessor(readConfig({}));
 const NOW = Date.UTC(2026, 10, 24, 19, 0, 0);
 
 let receiver: Receiver;

@@ -1,6 +1,6 @@
 /**
  * Replay and redrive: every line of every source through the processor's own code (the same
- * createProcessor the Lambda runs), then to an OpenObserve Firehose endpoint, in batches within
+ * processor the Lambda runs), then to an OpenObserve Firehose endpoint, in batches within
  * Firehose's limits (CONTRACTS.md §4). Progress is saved after each acknowledged batch, so a rerun
  * continues where a crash or Ctrl-C stopped it and sends no acknowledged batch again.
  */
@@ -10,7 +10,7 @@ import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { readConfig } from '../../src/config';
 import { splitEventLines } from '../../src/encode';
 import type { BatchOutcome } from '../../src/firehose';
-import { createProcessor } from '../../src/firehose';
+import { createAsyncProcessor } from '../../src/firehose';
 import { awsClients } from '../shared/aws';
 import { type Command, numberOption, UsageError } from '../shared/command';
 import { secureUrl } from '../shared/endpoint';
@@ -53,7 +53,8 @@ export interface ReplayOptions {
 }
 
 export interface ReplayDeps {
-  readonly processBatch: (event: FirehoseTransformationEvent) => BatchOutcome;
+  /** The processor as the function runs it (createAsyncProcessor). */
+  readonly processBatch: (event: FirehoseTransformationEvent) => Promise<BatchOutcome>;
   /** Dry-run output. */
   readonly write: (line: string) => void;
   readonly warn: (line: string) => void;
@@ -189,9 +190,9 @@ export async function replay(
     batch = emptyBatch();
   };
 
-  const eventsOf = (unit: Unit): string[] | undefined => {
+  const eventsOf = async (unit: Unit): Promise<string[] | undefined> => {
     if (unit.kind === 'events') return unit.lines;
-    const { response } = deps.processBatch({
+    const { response } = await deps.processBatch({
       invocationId: 'replay',
       deliveryStreamArn: 'replay',
       region: '',
@@ -226,7 +227,7 @@ export async function replay(
         continue;
       }
       const unit = unitOf(line, deps.now());
-      const events = unit ? eventsOf(unit) : [];
+      const events = unit ? await eventsOf(unit) : [];
       if (events === undefined) continue;
       const bytes = events.reduce((sum, event) => sum + Buffer.byteLength(event) + 1, 0);
       if (
@@ -370,7 +371,7 @@ export const command: Command = {
         oldEvents,
       },
       {
-        processBatch: createProcessor(readConfig(process.env)),
+        processBatch: createAsyncProcessor(readConfig(process.env)),
         write: (line) => process.stdout.write(`${line}\n`),
         warn: (line) => process.stderr.write(`${line}\n`),
         progress: dryRun
