@@ -113,16 +113,28 @@ export type Processor = (
   inflated?: readonly (Inflated | undefined)[],
 ) => BatchOutcome;
 
-/** The gzip records of a batch, inflated off the main thread (see inflateRecord). */
+/**
+ * The gzip records of a batch, inflated off the main thread (see inflateRecord); undefined, with
+ * no promise made, when the batch has none.
+ */
 export function inflateRecords(
   event: FirehoseTransformationEvent,
-): Promise<(Inflated | undefined)[]> {
+): Promise<(Inflated | undefined)[]> | undefined {
   const records = Array.isArray(event?.records) ? event.records : [];
-  return Promise.all(
-    records.map((record) =>
-      typeof record?.data === 'string' ? inflateRecord(record.data) : undefined,
-    ),
-  );
+  const inflated: (Inflated | undefined)[] = [];
+  let pending: Promise<void>[] | undefined;
+  records.forEach((record, i) => {
+    // base64 of the gzip magic bytes starts with "H4": no other record can be gzip.
+    if (typeof record?.data === 'string' && record.data.startsWith('H4')) {
+      pending ??= [];
+      pending.push(
+        inflateRecord(record.data).then((result) => {
+          inflated[i] = result;
+        }),
+      );
+    }
+  });
+  return pending && Promise.all(pending).then(() => inflated);
 }
 
 /** The processor as the function runs it: gzip inflated asynchronously first. */
@@ -130,7 +142,10 @@ export function createAsyncProcessor(
   config: Config,
 ): (event: FirehoseTransformationEvent) => Promise<BatchOutcome> {
   const processBatch = createProcessor(config);
-  return async (event) => processBatch(event, await inflateRecords(event));
+  return async (event) => {
+    const inflating = inflateRecords(event);
+    return processBatch(event, inflating && (await inflating));
+  };
 }
 
 /**
