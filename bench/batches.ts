@@ -32,6 +32,7 @@ const METHODS = ['GET', 'GET', 'GET', 'POST', 'PUT', 'DELETE'];
 const STATUSES = [200, 200, 200, 200, 201, 204, 301, 400, 403, 404, 429, 500, 502, 504];
 const ERRORS = [
   'Missing Authentication Token',
+  'User jane.doe@example.com is not authorized to access this resource',
   'Endpoint request timed out',
   'Forbidden: invalid key, or key disabled',
 ];

@@ -199,6 +199,53 @@ async function measureCase(
   };
 }
 
+/** DROP_EVENTS, SAMPLE and REDACT as a user would set them (README, "Keep what matters"). */
+export const TYPICAL_RULES = {
+  DROP_EVENTS: 'http_method=OPTIONS; resource_path=/health|/ping; user_agent~^ELB-HealthChecker',
+  SAMPLE: 'status_class=2xx:0.1',
+  REDACT: 'email',
+};
+
+interface RulesResult {
+  without: Timing;
+  with: Timing;
+  ratio: number;
+  eventsWithout: number;
+  eventsWith: number;
+}
+
+/** The handler with the typical rules against the same handler without them, interleaved. */
+async function measureRules(event: FirehoseTransformationEvent): Promise<RulesResult> {
+  const plain = await loadHandler(DEFAULT_FORMAT, 'no-rules');
+  Object.assign(process.env, TYPICAL_RULES);
+  const ruled = await loadHandler(DEFAULT_FORMAT, 'rules');
+  for (const name of Object.keys(TYPICAL_RULES)) delete process.env[name];
+  const events = async (handler: Handler) =>
+    prebuiltOutputs(await handler(event)).reduce((sum, objects) => sum + (objects?.length ?? 0), 0);
+  const samples = { without: [] as number[], with: [] as number[] };
+  for (let run = 0; run < WARMUP + RUNS; run++) {
+    let start = performance.now();
+    JSON.stringify(await plain(event));
+    const withoutMs = performance.now() - start;
+    start = performance.now();
+    JSON.stringify(await ruled(event));
+    const withMs = performance.now() - start;
+    if (run >= WARMUP) {
+      samples.without.push(withoutMs);
+      samples.with.push(withMs);
+    }
+  }
+  const without = summarise(samples.without);
+  const withRules = summarise(samples.with);
+  return {
+    without,
+    with: withRules,
+    ratio: withRules.median / without.median,
+    eventsWithout: await events(plain),
+    eventsWith: await events(ruled),
+  };
+}
+
 function median(values: number[]): number {
   return summarise(values).median;
 }
@@ -340,6 +387,10 @@ const results: CaseResult[] = [];
 for (const [name, format, event] of cases) {
   if (!options.only || options.only === name) results.push(await measureCase(name, format, event));
 }
+const rules =
+  !options.only || options.only === 'default'
+    ? await measureRules(cases[0]?.[2] as FirehoseTransformationEvent)
+    : undefined;
 const bundleBytes = statSync(BUNDLE).size;
 const initMs = initTimeMs();
 const rieInit = await rieInitMs();
@@ -351,6 +402,7 @@ const report = {
   machine,
   runs: RUNS,
   results,
+  rules,
   bundleBytes,
   initMs,
   rieInitMs: rieInit,
@@ -373,6 +425,23 @@ if (options.json) {
   for (const r of results) {
     console.log(
       `| ${r.name} | ${r.lines} | ${f(r.handler.median)} (${f(r.handler.p10)}–${f(r.handler.p90)}) | ${f(r.floor.median)} | ${f(r.naive.median)} | ${Math.round(r.linesPerSecond).toLocaleString('en-US')} | ${f(r.mbPerSecond)} | ${f(r.handlerOverFloor, 2)} | ${f(r.handlerOverNaive, 2)} |`,
+    );
+  }
+  if (rules) {
+    console.log('');
+    console.log(
+      `Default batch with typical rules (${Object.entries(TYPICAL_RULES)
+        .map(([name, value]) => `${name}=${value}`)
+        .join(', ')}):`,
+    );
+    console.log('');
+    console.log('| batch | events out | handler ms (p10–p90) | with rules ÷ without |');
+    console.log('|---|---:|---:|---:|');
+    console.log(
+      `| default, no rules | ${rules.eventsWithout} | ${f(rules.without.median)} (${f(rules.without.p10)}–${f(rules.without.p90)}) | 1.00 |`,
+    );
+    console.log(
+      `| default, typical rules | ${rules.eventsWith} | ${f(rules.with.median)} (${f(rules.with.p10)}–${f(rules.with.p90)}) | ${f(rules.ratio, 2)} |`,
     );
   }
   console.log('');

@@ -1,5 +1,13 @@
 import { type LatencyBuckets, latencyBuckets, type SourceIpPolicy } from './enrich';
 import { DEFAULT_FORMAT } from './formats/known';
+import {
+  type KeepSettings,
+  parseDropEvents,
+  parseDropFields,
+  parseRedact,
+  parseSample,
+  RuleError,
+} from './keep';
 
 export type OnParseError = 'keep' | 'fail' | 'drop';
 
@@ -14,6 +22,8 @@ export interface Config {
    * (src/secrets.ts); until then `sourceIp` holds no key and no processor may be made from it.
    */
   readonly sourceIpHashKeySecretArn?: string;
+  /** DROP_EVENTS, SAMPLE, REDACT, DROP_FIELDS (keep.ts). */
+  readonly keep: KeepSettings;
 }
 
 export const DEFAULT_LATENCY_BUCKETS_MS = '50,100,250,500,1000,2500,5000,10000';
@@ -102,6 +112,21 @@ function readSourceIp(env: Env): Pick<Config, 'sourceIp' | 'sourceIpHashKeySecre
   );
 }
 
+function readKeep(env: Env): KeepSettings {
+  try {
+    return {
+      drop: parseDropEvents(env.DROP_EVENTS),
+      sample: parseSample(env.SAMPLE),
+      redact: parseRedact(env.REDACT),
+      dropFields: parseDropFields(env.DROP_FIELDS),
+    };
+  } catch (error) {
+    // Each message starts with the variable's name.
+    if (error instanceof RuleError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
 /** Reads and checks every setting. Throws ConfigError, naming the variable, on the first bad one. */
 export function readConfig(env: Env): Config {
   return {
@@ -109,5 +134,6 @@ export function readConfig(env: Env): Config {
     onParseError: oneOf(env, 'ON_PARSE_ERROR', ['keep', 'fail', 'drop'] as const, 'keep'),
     latencyBuckets: readLatencyBuckets(env),
     ...readSourceIp(env),
+    keep: readKeep(env),
   };
 }

@@ -7,10 +7,12 @@ import type {
   FirehoseTransformationResult,
   FirehoseTransformationResultRecord,
 } from 'aws-lambda';
-import { type Config, readConfig } from './config';
+import { type Config, ConfigError, readConfig } from './config';
 import { decodeRecord, type Inflated, inflateRecord } from './decode';
 import { encodeEvent, joinEventLines } from './encode';
 import { enrichEvent, type LineContext } from './enrich';
+import type { Fields } from './fields';
+import { applyKeepRules, checkUserRegexes } from './keep';
 import { createLineReader, type LineReader } from './parse';
 import { type SecretReader, withSecrets } from './secrets';
 
@@ -38,6 +40,16 @@ export interface BatchSummary {
   eventsByFormat: Record<string, number>;
   /** Why records were Dropped or ProcessingFailed, by reason. */
   reasons: Record<string, number>;
+  /** Events read (parsed, or kept raw) before DROP_EVENTS and SAMPLE: out + dropped + sampled out. */
+  eventsIn: number;
+  eventsDropped: number;
+  eventsSampledOut: number;
+  /** Events REDACT changed. */
+  eventsRedacted: number;
+  /** The same three, by rule (DROP_EVENTS, SAMPLE) or class (REDACT). */
+  droppedBy: Record<string, number>;
+  sampledOutBy: Record<string, number>;
+  redactedBy: Record<string, number>;
 }
 
 export interface BatchOutcome {
@@ -58,8 +70,36 @@ function emptySummary(): BatchSummary {
     failedOverResponseLimit: 0,
     eventsByFormat: {},
     reasons: {},
+    eventsIn: 0,
+    eventsDropped: 0,
+    eventsSampledOut: 0,
+    eventsRedacted: 0,
+    droppedBy: {},
+    sampledOutBy: {},
+    redactedBy: {},
   };
 }
+
+/** What the keep rules did to one record's events. */
+interface RuleTally {
+  in: number;
+  dropped: number;
+  sampledOut: number;
+  redacted: number;
+  droppedBy: Record<string, number>;
+  sampledOutBy: Record<string, number>;
+  redactedBy: Record<string, number>;
+}
+
+const emptyTally = (): RuleTally => ({
+  in: 0,
+  dropped: 0,
+  sampledOut: 0,
+  redacted: 0,
+  droppedBy: {},
+  sampledOutBy: {},
+  redactedBy: {},
+});
 
 /** Bytes a base64 text decodes to, without decoding it. */
 function base64Bytes(data: string): number {
@@ -85,6 +125,7 @@ interface RecordOutcome {
   unparsedLines: number;
   bytesOut: number;
   formats?: Record<string, number>;
+  rules?: RuleTally;
 }
 
 function count(counts: Record<string, number>, key: string, by = 1): void {
@@ -102,6 +143,18 @@ function commit(summary: BatchSummary, outcome: RecordOutcome): void {
   summary.bytesOut += outcome.bytesOut;
   const formats = outcome.formats;
   for (const format in formats) count(summary.eventsByFormat, format, formats[format]);
+  const rules = outcome.rules;
+  if (rules) {
+    summary.eventsIn += rules.in;
+    summary.eventsDropped += rules.dropped;
+    summary.eventsSampledOut += rules.sampledOut;
+    summary.eventsRedacted += rules.redacted;
+    for (const rule in rules.droppedBy) count(summary.droppedBy, rule, rules.droppedBy[rule]);
+    for (const rule in rules.sampledOutBy) {
+      count(summary.sampledOutBy, rule, rules.sampledOutBy[rule]);
+    }
+    for (const name in rules.redactedBy) count(summary.redactedBy, name, rules.redactedBy[name]);
+  }
 }
 
 /**
@@ -199,14 +252,35 @@ export function createProcessor(config: Config): Processor {
     const decoded = decodeRecord(record.data, inflated);
     const events: string[] = [];
     const formats: Record<string, number> = {};
+    const rules = emptyTally();
     let unparsed = 0;
+
+    /** An enriched event through DROP_EVENTS, SAMPLE, REDACT and DROP_FIELDS, then encoded. */
+    const keepEvent = (fields: Fields, format: string) => {
+      rules.in++;
+      const verdict = applyKeepRules(fields, config.keep);
+      if (!verdict.kept) {
+        if (verdict.droppedBy !== undefined) {
+          rules.dropped++;
+          count(rules.droppedBy, verdict.droppedBy);
+        } else {
+          rules.sampledOut++;
+          count(rules.sampledOutBy, verdict.sampledOutBy ?? '');
+        }
+        return;
+      }
+      if (verdict.redactedBy.length > 0) {
+        rules.redacted++;
+        for (const name of verdict.redactedBy) count(rules.redactedBy, name);
+      }
+      events.push(encodeEvent(fields));
+      count(formats, format);
+    };
 
     const unparsedLine = (message: string, parseError: string, context: LineContext) => {
       unparsed++;
       if (config.onParseError !== 'keep') return;
-      const event = enrichEvent({ message, parse_error: parseError }, 'raw', context, config);
-      events.push(encodeEvent(event));
-      count(formats, 'raw');
+      keepEvent(enrichEvent({ message, parse_error: parseError }, 'raw', context, config), 'raw');
     };
 
     switch (decoded.kind) {
@@ -230,8 +304,7 @@ export function createProcessor(config: Config): Processor {
               : recordContext;
           const read = readLine(line);
           if (read.ok) {
-            events.push(encodeEvent(enrichEvent(read.fields, read.format, context, config)));
-            count(formats, read.format);
+            keepEvent(enrichEvent(read.fields, read.format, context, config), read.format);
           } else {
             unparsedLine(line, read.reason, context);
           }
@@ -242,8 +315,17 @@ export function createProcessor(config: Config): Processor {
     if (unparsed > 0 && config.onParseError === 'fail') {
       return failed(record, 'unparsed line (ON_PARSE_ERROR=fail)', unparsed);
     }
-    if (events.length === 0)
-      return dropped(record, 'unparsed line (ON_PARSE_ERROR=drop)', unparsed);
+    if (events.length === 0) {
+      const removed = rules.dropped + rules.sampledOut;
+      const outcome = dropped(
+        record,
+        removed > 0
+          ? 'every event dropped or sampled out by rules'
+          : 'unparsed line (ON_PARSE_ERROR=drop)',
+        unparsed,
+      );
+      return { ...outcome, rules };
+    }
     const bytes = Buffer.from(joinEventLines(events));
     if (bytes.length > MAX_OUTPUT_RECORD_BYTES) {
       return failed(record, `transformed record over ${MAX_OUTPUT_RECORD_BYTES} bytes`, unparsed);
@@ -254,6 +336,7 @@ export function createProcessor(config: Config): Processor {
       unparsedLines: unparsed,
       bytesOut: bytes.length,
       formats,
+      rules,
     };
   };
 
@@ -331,7 +414,11 @@ export type FirehoseHandler = (
  * then returns the Lambda handler. A bad setting or an unreadable secret rejects, naming it.
  */
 export async function createHandler(env: Env, readSecret?: SecretReader): Promise<FirehoseHandler> {
-  const processBatch = createAsyncProcessor(await withSecrets(readConfig(env), readSecret));
+  const config = await withSecrets(readConfig(env), readSecret);
+  await checkUserRegexes(config.keep).catch((error: Error) => {
+    throw new ConfigError(error.message);
+  });
+  const processBatch = createAsyncProcessor(config);
   const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'apigw-access-logs' });
   const metrics = new Metrics({
     namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? 'ApiGatewayAccessLogs',
@@ -354,6 +441,10 @@ export async function createHandler(env: Env, readSecret?: SecretReader): Promis
       ['RecordsOverResponseLimit', summary.failedOverResponseLimit],
       ['EventsOut', summary.eventsOut],
       ['UnparsedLines', summary.unparsedLines],
+      // Totals only: a dimension per rule would be a custom metric per rule (the log line has them).
+      ['EventsDropped', summary.eventsDropped],
+      ['EventsSampledOut', summary.eventsSampledOut],
+      ['EventsRedacted', summary.eventsRedacted],
     ];
     for (const [name, value] of counts) metrics.addMetric(name, MetricUnit.Count, value);
     metrics.addMetric('BytesIn', MetricUnit.Bytes, summary.bytesIn);

@@ -9,7 +9,7 @@ import {
   MAX_OUTPUT_RECORD_BYTES,
   RESPONSE_LIMIT_BYTES,
 } from '../src/firehose';
-import { eventOf, eventsOf, runBatch } from './support';
+import { eventOf, eventsOf, runBatch, transform } from './support';
 
 const corpus = readCorpus();
 const defaultLines = corpus
@@ -111,6 +111,7 @@ describe('handler contract (CONTRACTS.md §3)', () => {
         parse_error: 'line matches neither LOG_FORMAT nor a known access-log format',
         log_format: 'raw',
         _timestamp: response.records[0] && expect.any(Number),
+        sample_rate: 1,
       });
       expect(summary.unparsedLines).toBe(2);
     });
@@ -193,6 +194,78 @@ describe('handler contract (CONTRACTS.md §3)', () => {
   });
 });
 
+describe('DROP_EVENTS, SAMPLE, REDACT and DROP_FIELDS in a batch', () => {
+  const rules = {
+    DROP_EVENTS: 'http_method=DELETE|PATCH; user_agent~^curl/',
+    SAMPLE: 'status_class=2xx:0.5',
+    REDACT: 'uuid',
+    DROP_FIELDS: 'extended_request_id',
+  };
+  const batches = [
+    'default-format',
+    'clf',
+    'json',
+    'csv',
+    'fallback',
+    'cloudwatch-logs',
+    'bad-records',
+  ];
+
+  it('accounts for every event: in = out + dropped + sampled out, by rule', () => {
+    const totals = { dropped: 0, sampledOut: 0 };
+    const droppedBy = new Set<string>();
+    const byRule = (counts: Record<string, number>) =>
+      Object.values(counts).reduce((a, b) => a + b, 0);
+    for (const name of batches) {
+      const { summary } = runBatch(sampleEvent(name), rules);
+      expect({ name, in: summary.eventsIn }).toEqual({
+        name,
+        in: summary.eventsOut + summary.eventsDropped + summary.eventsSampledOut,
+      });
+      expect(byRule(summary.droppedBy)).toBe(summary.eventsDropped);
+      expect(byRule(summary.sampledOutBy)).toBe(summary.eventsSampledOut);
+      totals.dropped += summary.eventsDropped;
+      totals.sampledOut += summary.eventsSampledOut;
+      for (const rule of Object.keys(summary.droppedBy)) droppedBy.add(rule);
+    }
+    expect(totals.dropped).toBeGreaterThan(0);
+    expect(totals.sampledOut).toBeGreaterThan(0);
+    expect([...droppedBy].sort()).toEqual(['http_method=DELETE|PATCH', 'user_agent~^curl/']);
+  });
+
+  it('writes what it keeps with sample_rate, without the dropped fields', () => {
+    const { response } = runBatch(sampleEvent('default-format'), rules);
+    const events = response.records.flatMap((record) =>
+      record.result === 'Ok' ? eventsOf(record.data ?? '') : [],
+    );
+    expect(events.length).toBeGreaterThan(0);
+    for (const event of events) {
+      expect(event.sample_rate).toBe(event.status_class === '2xx' ? 2 : 1);
+      expect(event).not.toHaveProperty('extended_request_id');
+      expect(event.http_method).not.toMatch(/^(DELETE|PATCH)$/);
+    }
+  });
+
+  it('returns a record whose events were all dropped as Dropped, with the reason', () => {
+    const { response, summary } = runBatch(firehoseEvent([{ text: defaultLines[1] as string }]), {
+      DROP_EVENTS: 'user_agent~^curl/',
+    });
+    expect(response.records[0]).toMatchObject({ result: 'Dropped', data: '' });
+    expect(summary.reasons).toEqual({ 'every event dropped or sampled out by rules': 1 });
+  });
+
+  it('redacts an unparsed line kept as message', () => {
+    const [event] = transform(
+      [{ text: 'plain text about a@b.io and 7c3a8a4e-2f6b-4c4e-9a1f-0d3c6e1b2a01' }],
+      { REDACT: 'email;uuid' },
+    );
+    expect(event).toMatchObject({
+      log_format: 'raw',
+      message: 'plain text about [email] and [uuid]',
+    });
+  });
+});
+
 describe('handler', () => {
   const captureStdout = async (run: () => Promise<unknown>) => {
     const chunks: string[] = [];
@@ -247,6 +320,9 @@ describe('handler', () => {
   it('refuses to start with an invalid setting, naming it', async () => {
     await expect(createHandler({ ON_PARSE_ERROR: 'sometimes' })).rejects.toThrow(
       'ON_PARSE_ERROR must be one of keep, fail, drop; got "sometimes"',
+    );
+    await expect(createHandler({ DROP_EVENTS: 'user_agent~(a+)+$' })).rejects.toThrow(
+      'DROP_EVENTS: /(a+)+$/ nests repetitions',
     );
   });
 

@@ -85,6 +85,10 @@ describe('template.yaml as deployed (SAM-expanded)', () => {
       ON_PARSE_ERROR: ref('OnParseError'),
       LATENCY_BUCKETS_MS: ref('LatencyBucketsMs'),
       SOURCE_IP: ref('SourceIp'),
+      DROP_EVENTS: ref('DropEvents'),
+      SAMPLE: ref('Sample'),
+      REDACT: ref('Redact'),
+      DROP_FIELDS: ref('DropFields'),
       POWERTOOLS_METRICS_DISABLED: { 'Fn::If': ['Metrics', 'false', 'true'] },
     });
   });

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { readCorpus } from '../../scripts/sample-events';
-import { eventOf, eventsOf, runBatch } from '../support';
+import { eventsOf, runBatch, transform } from '../support';
 
 export type Event = Record<string, unknown>;
 export type Row = Record<string, unknown>;
@@ -18,18 +18,22 @@ export interface Answer {
 }
 
 /** Every event the processor writes for events/*.json, then for each corpus line with its format. */
-export function processorEvents(): Event[] {
+export function processorEvents(env: Record<string, string> = {}): Event[] {
   const events: Event[] = [];
   for (const name of readdirSync('events')
     .filter((file) => file.endsWith('.json'))
     .sort()) {
     const event = JSON.parse(readFileSync(`events/${name}`, 'utf8')) as FirehoseTransformationEvent;
-    for (const record of runBatch(event).response.records) {
+    for (const record of runBatch(event, env).response.records) {
       if (record.result === 'Ok') events.push(...eventsOf(record.data ?? ''));
     }
   }
   for (const entry of readCorpus()) {
-    events.push(eventOf(entry.line, entry.logFormat ? { LOG_FORMAT: entry.logFormat } : {}));
+    const events1 = transform([{ text: entry.line }], {
+      ...env,
+      ...(entry.logFormat ? { LOG_FORMAT: entry.logFormat } : {}),
+    });
+    events.push(...events1);
   }
   return events;
 }

@@ -275,6 +275,37 @@ describe('API health panels', () => {
   });
 });
 
+describe('with SAMPLE, the panels count the requests the events stand for', () => {
+  const sampled = processorEvents({ SAMPLE: 'status_class=2xx:0.5' });
+  const sampledRequests = sampled.filter((event) => event.status !== undefined);
+  const weight = (event: Event) => Number(event.sample_rate ?? 1);
+  const sum = (list: readonly Event[]) => list.reduce((total, event) => total + weight(event), 0);
+  const panel = (title: string) =>
+    panels.find((candidate) => candidate.title === title)?.queries[0]?.query ?? '';
+
+  it('drops some 2xx events and marks the kept ones', () => {
+    expect(sampledRequests.length).toBeLessThan(requests.length);
+    expect(
+      sampledRequests.filter((e) => e.status_class === '2xx').every((e) => e.sample_rate === 2),
+    ).toBe(true);
+    expect(
+      sampledRequests.filter((e) => e.status_class === '5xx').every((e) => e.sample_rate === 1),
+    ).toBe(true);
+  });
+
+  it('weighs counts and rates by sample_rate', () => {
+    const [total, rate] = runSql(DEFAULT_STREAM, sampled, [
+      asServerRuns(panel('Requests'), ALL_VALUES),
+      asServerRuns(panel('5xx rate (%)'), ALL_VALUES),
+    ]);
+    expect(total?.rows).toEqual([{ requests: sum(sampledRequests) }]);
+    expect(rate?.rows?.[0]?.rate_5xx_pct).toBeCloseTo(
+      (100 * sum(sampledRequests.filter((e) => e.status_class === '5xx'))) / sum(sampledRequests),
+      10,
+    );
+  });
+});
+
 describe('pipeline panels', () => {
   it('count every event by log format, whatever the variables say', () => {
     const expected = countBy(events, 'log_format');

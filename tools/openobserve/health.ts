@@ -25,8 +25,17 @@ const FROM = `FROM "\${stream}"`;
 /** One-minute buckets: "per minute" panels mean it at any time range. */
 const MINUTE = "histogram(_timestamp, '1 minute') AS minute";
 const RESOURCE = "concat(http_method, ' ', resource_path) AS resource";
+/**
+ * How many requests the events stand for: an event SAMPLE kept 1 in n of carries `sample_rate: n`
+ * (events written before sampling existed have none, hence COALESCE), so counts stay true.
+ */
+const WEIGHT = 'COALESCE(sample_rate, 1)';
+const COUNT = `SUM(${WEIGHT})`;
+/** A percentile that weighs each event by the requests it stands for. */
+const percentile = (field: string, q: number) =>
+  `approx_percentile_cont_with_weight(${field}, ${WEIGHT}, ${q})`;
 const share = (statusClass: string, alias: string) =>
-  `100.0 * SUM(CASE WHEN status_class = '${statusClass}' THEN 1 ELSE 0 END) / NULLIF(COUNT(*), 0) AS ${alias}`;
+  `100.0 * SUM(CASE WHEN status_class = '${statusClass}' THEN ${WEIGHT} ELSE 0 END) / NULLIF(${COUNT}, 0) AS ${alias}`;
 
 export interface PanelSpec {
   readonly type: 'area-stacked' | 'line' | 'bar' | 'h-bar' | 'pie' | 'table' | 'metric';
@@ -67,19 +76,19 @@ export const TABS: readonly TabSpec[] = [
       metric(
         'Requests',
         'All requests of the selected APIs, stages, resources and methods in the time range.',
-        `SELECT COUNT(*) AS requests ${FROM} WHERE ${API_FILTER}`,
+        `SELECT ${COUNT} AS requests ${FROM} WHERE ${API_FILTER}`,
         'requests',
       ),
       metric(
         '4xx responses',
         'Client errors. A jump after a deployment often means a changed contract or a broken client; see "Latest failed requests" and "Top error messages".',
-        `SELECT COUNT(*) AS responses_4xx ${FROM} WHERE ${API_FILTER} AND status_class = '4xx'`,
+        `SELECT ${COUNT} AS responses_4xx ${FROM} WHERE ${API_FILTER} AND status_class = '4xx'`,
         'responses_4xx',
       ),
       metric(
         '5xx responses',
         'Server errors: the integration failed, timed out (504) or API Gateway itself failed. Any here is worth a look; see "Top resources by 5xx".',
-        `SELECT COUNT(*) AS responses_5xx ${FROM} WHERE ${API_FILTER} AND status_class = '5xx'`,
+        `SELECT ${COUNT} AS responses_5xx ${FROM} WHERE ${API_FILTER} AND status_class = '5xx'`,
         'responses_5xx',
       ),
       metric(
@@ -93,7 +102,7 @@ export const TABS: readonly TabSpec[] = [
         title: 'Requests per minute by status class',
         description:
           'Traffic, stacked by status class. A drop to zero means the API or the log pipeline stopped (see the Pipeline tab and `npm run doctor`); a growing 4xx or 5xx band is a failure pattern.',
-        sql: `SELECT ${MINUTE}, status_class, COUNT(*) AS requests ${FROM} WHERE ${API_FILTER} GROUP BY minute, status_class ORDER BY minute`,
+        sql: `SELECT ${MINUTE}, status_class, ${COUNT} AS requests ${FROM} WHERE ${API_FILTER} GROUP BY minute, status_class ORDER BY minute`,
         x: ['minute'],
         y: ['requests'],
         breakdown: ['status_class'],
@@ -117,7 +126,7 @@ export const TABS: readonly TabSpec[] = [
         title: 'Latency per minute: p50, p95, p99 (ms)',
         description:
           'Response latency as the client sees it. A p99 far above p95 is a few slow requests (see "Slowest requests"); p50 rising is the whole API slowing down.',
-        sql: `SELECT ${MINUTE}, approx_percentile_cont(response_latency, 0.5) AS p50_ms, approx_percentile_cont(response_latency, 0.95) AS p95_ms, approx_percentile_cont(response_latency, 0.99) AS p99_ms ${FROM} WHERE ${API_FILTER} AND response_latency IS NOT NULL GROUP BY minute ORDER BY minute`,
+        sql: `SELECT ${MINUTE}, ${percentile('response_latency', 0.5)} AS p50_ms, ${percentile('response_latency', 0.95)} AS p95_ms, ${percentile('response_latency', 0.99)} AS p99_ms ${FROM} WHERE ${API_FILTER} AND response_latency IS NOT NULL GROUP BY minute ORDER BY minute`,
         x: ['minute'],
         y: ['p50_ms', 'p95_ms', 'p99_ms'],
         w: 96,
@@ -129,7 +138,7 @@ export const TABS: readonly TabSpec[] = [
         title: 'Latency buckets',
         description:
           'How many requests fell in each latency bucket (LATENCY_BUCKETS_MS). Mass moving to the right is a slowdown; a bar at the top bucket is timeouts.',
-        sql: `SELECT latency_bucket, COUNT(*) AS requests ${FROM} WHERE ${API_FILTER} AND latency_bucket IS NOT NULL GROUP BY latency_bucket ORDER BY latency_bucket`,
+        sql: `SELECT latency_bucket, ${COUNT} AS requests ${FROM} WHERE ${API_FILTER} AND latency_bucket IS NOT NULL GROUP BY latency_bucket ORDER BY latency_bucket`,
         x: ['latency_bucket'],
         y: ['requests'],
         w: 96,
@@ -140,7 +149,7 @@ export const TABS: readonly TabSpec[] = [
         title: "API Gateway's own share: p95 overhead per minute (ms)",
         description:
           'Response latency minus integration latency: time spent in API Gateway (authorizers, mapping templates, WAF). If this rises while the integration stays flat, look at authorizers and caching, not at the backend.',
-        sql: `SELECT ${MINUTE}, approx_percentile_cont(integration_overhead_ms, 0.95) AS overhead_p95_ms ${FROM} WHERE ${API_FILTER} AND integration_overhead_ms IS NOT NULL GROUP BY minute ORDER BY minute`,
+        sql: `SELECT ${MINUTE}, ${percentile('integration_overhead_ms', 0.95)} AS overhead_p95_ms ${FROM} WHERE ${API_FILTER} AND integration_overhead_ms IS NOT NULL GROUP BY minute ORDER BY minute`,
         x: ['minute'],
         y: ['overhead_p95_ms'],
         w: 96,
@@ -152,7 +161,7 @@ export const TABS: readonly TabSpec[] = [
         title: 'Throttled requests (429) per minute',
         description:
           'Requests API Gateway refused with 429: stage or usage-plan throttling, or the account limit. Raise the limit, or find the client in "Top source addresses".',
-        sql: `SELECT ${MINUTE}, COUNT(*) AS throttled ${FROM} WHERE ${API_FILTER} AND status = 429 GROUP BY minute ORDER BY minute`,
+        sql: `SELECT ${MINUTE}, ${COUNT} AS throttled ${FROM} WHERE ${API_FILTER} AND status = 429 GROUP BY minute ORDER BY minute`,
         x: ['minute'],
         y: ['throttled'],
         w: 96,
@@ -162,7 +171,7 @@ export const TABS: readonly TabSpec[] = [
         type: 'h-bar',
         title: 'Top resources by requests',
         description: 'Method and resource path with the most requests.',
-        sql: `SELECT ${RESOURCE}, COUNT(*) AS requests ${FROM} WHERE ${API_FILTER} AND resource_path IS NOT NULL GROUP BY resource ORDER BY requests DESC LIMIT 10`,
+        sql: `SELECT ${RESOURCE}, ${COUNT} AS requests ${FROM} WHERE ${API_FILTER} AND resource_path IS NOT NULL GROUP BY resource ORDER BY requests DESC LIMIT 10`,
         x: ['resource'],
         y: ['requests'],
         w: 64,
@@ -173,7 +182,7 @@ export const TABS: readonly TabSpec[] = [
         title: 'Top resources by p95 latency (ms)',
         description:
           'The slowest method and resource paths. Fix these first: a slow resource slows every client that calls it.',
-        sql: `SELECT ${RESOURCE}, approx_percentile_cont(response_latency, 0.95) AS p95_ms ${FROM} WHERE ${API_FILTER} AND resource_path IS NOT NULL AND response_latency IS NOT NULL GROUP BY resource ORDER BY p95_ms DESC LIMIT 10`,
+        sql: `SELECT ${RESOURCE}, ${percentile('response_latency', 0.95)} AS p95_ms ${FROM} WHERE ${API_FILTER} AND resource_path IS NOT NULL AND response_latency IS NOT NULL GROUP BY resource ORDER BY p95_ms DESC LIMIT 10`,
         x: ['resource'],
         y: ['p95_ms'],
         w: 64,
@@ -185,7 +194,7 @@ export const TABS: readonly TabSpec[] = [
         title: 'Top resources by 5xx',
         description:
           'Where server errors come from. One resource here points at one integration; all of them at API Gateway or a shared dependency.',
-        sql: `SELECT ${RESOURCE}, COUNT(*) AS responses_5xx ${FROM} WHERE ${API_FILTER} AND resource_path IS NOT NULL AND status_class = '5xx' GROUP BY resource ORDER BY responses_5xx DESC LIMIT 10`,
+        sql: `SELECT ${RESOURCE}, ${COUNT} AS responses_5xx ${FROM} WHERE ${API_FILTER} AND resource_path IS NOT NULL AND status_class = '5xx' GROUP BY resource ORDER BY responses_5xx DESC LIMIT 10`,
         x: ['resource'],
         y: ['responses_5xx'],
         w: 64,
@@ -218,7 +227,7 @@ export const TABS: readonly TabSpec[] = [
         title: 'Top error messages',
         description:
           "API Gateway's `$context.error.message`: authorizer denials, missing keys, integration timeouts. Needs ErrorMessage in the stage's format.",
-        sql: `SELECT error_message, COUNT(*) AS requests ${FROM} WHERE ${API_FILTER} AND error_message IS NOT NULL GROUP BY error_message ORDER BY requests DESC LIMIT 10`,
+        sql: `SELECT error_message, ${COUNT} AS requests ${FROM} WHERE ${API_FILTER} AND error_message IS NOT NULL GROUP BY error_message ORDER BY requests DESC LIMIT 10`,
         x: ['error_message'],
         y: ['requests'],
         w: 64,
@@ -229,7 +238,7 @@ export const TABS: readonly TabSpec[] = [
         title: 'Top user agents',
         description:
           'Which clients call the API. A new agent at the top is a new integration, or a scraper.',
-        sql: `SELECT user_agent, COUNT(*) AS requests ${FROM} WHERE ${API_FILTER} AND user_agent IS NOT NULL GROUP BY user_agent ORDER BY requests DESC LIMIT 10`,
+        sql: `SELECT user_agent, ${COUNT} AS requests ${FROM} WHERE ${API_FILTER} AND user_agent IS NOT NULL GROUP BY user_agent ORDER BY requests DESC LIMIT 10`,
         x: ['user_agent'],
         y: ['requests'],
         w: 64,
@@ -240,7 +249,7 @@ export const TABS: readonly TabSpec[] = [
         title: 'Top source addresses',
         description:
           'Client addresses as SOURCE_IP keeps them (kept, truncated to /24 and /48, or hashed). One address with most of the 429s is the client to talk to.',
-        sql: `SELECT source_ip, COUNT(*) AS requests ${FROM} WHERE ${API_FILTER} AND source_ip IS NOT NULL GROUP BY source_ip ORDER BY requests DESC LIMIT 10`,
+        sql: `SELECT source_ip, ${COUNT} AS requests ${FROM} WHERE ${API_FILTER} AND source_ip IS NOT NULL GROUP BY source_ip ORDER BY requests DESC LIMIT 10`,
         x: ['source_ip'],
         y: ['requests'],
         w: 64,
@@ -256,7 +265,7 @@ export const TABS: readonly TabSpec[] = [
         title: 'Events per minute by log format',
         description:
           'Every event of the stream by how the processor read it (all APIs; the variables do not apply). `raw` means lines no format read: the stage format and LOG_FORMAT differ. Nothing at all: run `npm run doctor`.',
-        sql: `SELECT ${MINUTE}, log_format, COUNT(*) AS events ${FROM} GROUP BY minute, log_format ORDER BY minute`,
+        sql: `SELECT ${MINUTE}, log_format, ${COUNT} AS events ${FROM} GROUP BY minute, log_format ORDER BY minute`,
         x: ['minute'],
         y: ['events'],
         breakdown: ['log_format'],
@@ -268,7 +277,7 @@ export const TABS: readonly TabSpec[] = [
         title: 'Events by log format',
         description:
           'Share of each reading. Expect one format per stage; `labels`, `json` or `raw` next to it means some stage writes another format than LOG_FORMAT.',
-        sql: `SELECT log_format, COUNT(*) AS events ${FROM} GROUP BY log_format ORDER BY events DESC`,
+        sql: `SELECT log_format, ${COUNT} AS events ${FROM} GROUP BY log_format ORDER BY events DESC`,
         x: ['log_format'],
         y: ['events'],
         w: 96,
@@ -279,7 +288,7 @@ export const TABS: readonly TabSpec[] = [
         title: 'Unparsed lines by reason',
         description:
           "Events with `log_format = raw` (ON_PARSE_ERROR=keep), by `parse_error`. Set LOG_FORMAT to the stage's exact format string (`npm run stage-logs` shows it).",
-        sql: `SELECT parse_error, COUNT(*) AS events ${FROM} WHERE log_format = 'raw' GROUP BY parse_error ORDER BY events DESC`,
+        sql: `SELECT parse_error, ${COUNT} AS events ${FROM} WHERE log_format = 'raw' GROUP BY parse_error ORDER BY events DESC`,
         x: ['parse_error'],
         y: ['events'],
         w: 96,
@@ -442,14 +451,14 @@ export interface AlertSpec {
  */
 export function alertSpecs(stream: string, t: Thresholds): AlertSpec[] {
   const from = `FROM "${stream}"`;
-  const errors5xx = "SUM(CASE WHEN status_class = '5xx' THEN 1 ELSE 0 END)";
-  const p95 = 'approx_percentile_cont(response_latency, 0.95)';
+  const errors5xx = `SUM(CASE WHEN status_class = '5xx' THEN ${WEIGHT} ELSE 0 END)`;
+  const p95 = percentile('response_latency', 0.95);
   return [
     {
       name: 'api_gateway_5xx_rate',
       file: '5xx-rate.json',
       description: `5xx responses above ${t.rate5xx * 100}% of requests for an API and stage over 5 minutes (at least ${t.minRequests} requests).`,
-      sql: `SELECT api_id, stage, COUNT(*) AS requests, ${errors5xx} AS responses_5xx, CAST(${errors5xx} AS DOUBLE) / COUNT(*) AS rate_5xx ${from} WHERE status IS NOT NULL GROUP BY api_id, stage HAVING COUNT(*) >= ${t.minRequests} AND CAST(${errors5xx} AS DOUBLE) / COUNT(*) > ${t.rate5xx}`,
+      sql: `SELECT api_id, stage, ${COUNT} AS requests, ${errors5xx} AS responses_5xx, CAST(${errors5xx} AS DOUBLE) / ${COUNT} AS rate_5xx ${from} WHERE status IS NOT NULL GROUP BY api_id, stage HAVING ${COUNT} >= ${t.minRequests} AND CAST(${errors5xx} AS DOUBLE) / ${COUNT} > ${t.rate5xx}`,
       period: 5,
       operator: '>=',
       threshold: 1,
@@ -458,7 +467,7 @@ export function alertSpecs(stream: string, t: Thresholds): AlertSpec[] {
       name: 'api_gateway_p95_latency',
       file: 'p95-latency.json',
       description: `p95 response latency above ${t.p95Ms} ms for an API and stage over 5 minutes (at least ${t.minRequests} requests).`,
-      sql: `SELECT api_id, stage, COUNT(*) AS requests, ${p95} AS p95_ms ${from} WHERE response_latency IS NOT NULL GROUP BY api_id, stage HAVING COUNT(*) >= ${t.minRequests} AND ${p95} > ${t.p95Ms}`,
+      sql: `SELECT api_id, stage, ${COUNT} AS requests, ${p95} AS p95_ms ${from} WHERE response_latency IS NOT NULL GROUP BY api_id, stage HAVING ${COUNT} >= ${t.minRequests} AND ${p95} > ${t.p95Ms}`,
       period: 5,
       operator: '>=',
       threshold: 1,
@@ -467,7 +476,7 @@ export function alertSpecs(stream: string, t: Thresholds): AlertSpec[] {
       name: 'api_gateway_throttled',
       file: 'throttled.json',
       description: `More than ${t.throttled} throttled (429) responses for an API and stage over 5 minutes.`,
-      sql: `SELECT api_id, stage, COUNT(*) AS throttled ${from} WHERE status = 429 GROUP BY api_id, stage HAVING COUNT(*) > ${t.throttled}`,
+      sql: `SELECT api_id, stage, ${COUNT} AS throttled ${from} WHERE status = 429 GROUP BY api_id, stage HAVING ${COUNT} > ${t.throttled}`,
       period: 5,
       operator: '>=',
       threshold: 1,
@@ -477,7 +486,7 @@ export function alertSpecs(stream: string, t: Thresholds): AlertSpec[] {
       file: 'no-events.json',
       description:
         'No events at all in the stream for 15 minutes: the API has no traffic, or the log pipeline stopped (run `npm run doctor`).',
-      sql: `SELECT log_format, COUNT(*) AS events ${from} GROUP BY log_format`,
+      sql: `SELECT log_format, ${COUNT} AS events ${from} GROUP BY log_format`,
       period: 15,
       operator: '<',
       threshold: 1,

@@ -11,6 +11,7 @@ import { readConfig } from '../../src/config';
 import { splitEventLines } from '../../src/encode';
 import type { BatchOutcome } from '../../src/firehose';
 import { createAsyncProcessor } from '../../src/firehose';
+import { checkUserRegexes } from '../../src/keep';
 import { awsClients } from '../shared/aws';
 import { type Command, numberOption, UsageError } from '../shared/command';
 import { secureUrl } from '../shared/endpoint';
@@ -348,6 +349,9 @@ export const command: Command = {
     // The access key travels in a header: never over clear-text http to another machine.
     const endpoint = values.endpoint ? secureUrl(values.endpoint, '--endpoint').href : '';
 
+    // The processor's settings, checked as the function checks them at init.
+    const config = readConfig(process.env);
+    await checkUserRegexes(config.keep);
     const sources = await listSources(positionals, () => awsClients(values.region).s3);
     const totalBytes = sources.reduce((sum, source) => sum + source.size, 0);
     const delivery = dryRun
@@ -371,7 +375,7 @@ export const command: Command = {
         oldEvents,
       },
       {
-        processBatch: createAsyncProcessor(readConfig(process.env)),
+        processBatch: createAsyncProcessor(config),
         write: (line) => process.stdout.write(`${line}\n`),
         warn: (line) => process.stderr.write(`${line}\n`),
         progress: dryRun

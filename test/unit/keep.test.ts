@@ -1,0 +1,270 @@
+import { isIPv6 } from 'node:net';
+import fc from 'fast-check';
+import { ConfigError, readConfig } from '../../src/config';
+import type { Fields } from '../../src/fields';
+import {
+  applyKeepRules,
+  checkUserRegexes,
+  FREE_TEXT_FIELDS,
+  type KeepSettings,
+  keptBySample,
+  parseDropEvents,
+  parseDropFields,
+  parseRedact,
+  parseSample,
+  REDACTIONS,
+} from '../../src/keep';
+
+const NONE: KeepSettings = { drop: [], sample: [], redact: [], dropFields: [] };
+const event = (fields: Fields): Fields => ({ request_id: 'r-1', _timestamp: 1, ...fields });
+
+describe('parseDropEvents', () => {
+  const rules = parseDropEvents(
+    'http_method=OPTIONS; resource_path=/health|/ping; user_agent~^ELB-HealthChecker',
+  );
+
+  it('drops on an exact value, one of several values, or a regular expression', () => {
+    expect(rules.map((rule) => rule.field)).toEqual(['http_method', 'resource_path', 'user_agent']);
+    const dropped = (fields: Fields) => rules.some((rule) => rule.matches(fields));
+    expect(dropped({ http_method: 'OPTIONS' })).toBe(true);
+    expect(dropped({ resource_path: '/ping' })).toBe(true);
+    expect(dropped({ user_agent: 'ELB-HealthChecker/2.0' })).toBe(true);
+    expect(dropped({ http_method: 'GET', resource_path: '/healthz', user_agent: 'curl' })).toBe(
+      false,
+    );
+    expect(dropped({})).toBe(false);
+  });
+
+  it('compares numbers as they are written', () => {
+    const [rule] = parseDropEvents('status=404');
+    expect(rule?.matches({ status: 404 })).toBe(true);
+    expect(rule?.matches({ status: 4040 })).toBe(false);
+  });
+
+  it.each([
+    ['status', 'is not field=value or field~regex'],
+    ['Status=200', 'is not a field name'],
+    ['path~(', 'not a regular expression'],
+  ])('refuses %s at start-up, saying why', (text, message) => {
+    expect(() => readConfig({ DROP_EVENTS: text })).toThrow(ConfigError);
+    expect(() => readConfig({ DROP_EVENTS: text })).toThrow(`DROP_EVENTS: `);
+    expect(() => readConfig({ DROP_EVENTS: text })).toThrow(message);
+  });
+
+  it.each([
+    ['DROP_EVENTS', 'user_agent~(a+)+$'],
+    ['SAMPLE', 'path~(x*)*y:0.5'],
+    ['REDACT', 'token~([a-z]+)*='],
+  ])(
+    'refuses at start-up a %s expression that can take exponential time: %s',
+    async (name, text) => {
+      await expect(checkUserRegexes(readConfig({ [name]: text }).keep)).rejects.toThrow(
+        `${name}: /`,
+      );
+      await expect(checkUserRegexes(readConfig({ [name]: text }).keep)).rejects.toThrow(
+        'nests repetitions',
+      );
+    },
+  );
+
+  it('accepts expressions without nested repetition', async () => {
+    await expect(
+      checkUserRegexes(readConfig({ DROP_EVENTS: 'user_agent~^ELB-HealthChecker/\\d+' }).keep),
+    ).resolves.toBeUndefined();
+  });
+});
+
+describe('parseSample', () => {
+  it('keeps 1 in n of the matching events, the same ones every time', () => {
+    const [rule] = parseSample('status_class=2xx:0.1');
+    expect(rule?.every).toBe(10);
+    const ids = Array.from({ length: 20_000 }, (_, i) => `${i.toString(16)}-4c4e-9a1f`);
+    const kept = ids.filter((id) => keptBySample({ request_id: id }, 10));
+    expect(kept.length / ids.length).toBeGreaterThan(0.09);
+    expect(kept.length / ids.length).toBeLessThan(0.11);
+    expect(ids.filter((id) => keptBySample({ request_id: id }, 10))).toEqual(kept);
+  });
+
+  it('takes the first rule that matches, and marks what it keeps with sample_rate', () => {
+    const settings = {
+      ...NONE,
+      sample: parseSample('resource_path=/health:0.01; status_class=2xx:0.5'),
+    };
+    const verdicts = Array.from({ length: 200 }, (_, i) => {
+      const fields = event({ request_id: `id-${i}`, status_class: '2xx', resource_path: '/pets' });
+      return { verdict: applyKeepRules(fields, settings), fields };
+    });
+    const kept = verdicts.filter(({ verdict }) => verdict.kept);
+    expect(kept.length).toBeGreaterThan(60);
+    expect(kept.every(({ fields }) => fields.sample_rate === 2)).toBe(true);
+    expect(verdicts.find(({ verdict }) => !verdict.kept)?.verdict).toEqual({
+      kept: false,
+      sampledOutBy: 'status_class=2xx:0.5',
+    });
+    const unsampled = event({ status_class: '5xx' });
+    applyKeepRules(unsampled, settings);
+    expect(unsampled.sample_rate).toBe(1);
+  });
+
+  it.each(['status_class=2xx', 'status_class=2xx:0.3', 'status_class=2xx:0', 'status_class=2xx:2'])(
+    'refuses %s at start-up: the rate must be 1/n',
+    (text) => {
+      expect(() => readConfig({ SAMPLE: text })).toThrow(
+        `SAMPLE: "${text}" needs a rate after its last ":" that is 1/n for a whole n`,
+      );
+    },
+  );
+});
+
+describe('parseRedact', () => {
+  const redact = (classes: string, value: string) => {
+    const fields = event({ error_message: value });
+    applyKeepRules(fields, { ...NONE, redact: parseRedact(classes) });
+    return fields.error_message;
+  };
+
+  it.each([
+    ['email', 'denied for jane.doe+api@example.co.uk, retry', 'denied for [email], retry'],
+    [
+      'jwt',
+      'token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl expired',
+      'token [jwt] expired',
+    ],
+    [
+      'bearer',
+      'Authorization: Bearer abc.DEF-123_~+/= rejected',
+      'Authorization: [bearer] rejected',
+    ],
+    ['ipv4', 'from 203.0.113.17 and 10.0.0.1.', 'from [ipv4] and [ipv4].'],
+    ['ipv6', 'from 2001:db8:85a3::8a2e:370:7334, at 12:30', 'from [ipv6], at 12:30'],
+    ['uuid', 'order 7c3a8a4e-2f6b-4c4e-9a1f-0d3c6e1b2a01 missing', 'order [uuid] missing'],
+    ['card~\\b\\d{16}\\b', 'card 4111111111111111 declined', 'card [card] declined'],
+  ])('%s: replaces every match with its class', (classes, value, expected) => {
+    expect(redact(classes, value)).toBe(expected);
+  });
+
+  it('rewrites only the free-text fields, and the unparsed line kept as message', () => {
+    const fields = event({
+      path: '/users/a@b.io',
+      user_agent: 'bot a@b.io',
+      message: 'raw a@b.io',
+      request_id: 'a@b.io',
+      caller: 'a@b.io',
+    });
+    const verdict = applyKeepRules(fields, { ...NONE, redact: parseRedact('email') });
+    expect(verdict).toEqual({ kept: true, redactedBy: ['email'] });
+    expect(fields).toMatchObject({
+      path: '/users/[email]',
+      user_agent: 'bot [email]',
+      message: 'raw [email]',
+      request_id: 'a@b.io',
+      caller: 'a@b.io',
+    });
+  });
+
+  it('refuses an unknown class', () => {
+    expect(() => readConfig({ REDACT: 'phone' })).toThrow(
+      'REDACT: "phone" is neither a class (email, jwt, bearer, ipv4, uuid, ipv6) nor name~regex',
+    );
+  });
+});
+
+describe('parseDropFields', () => {
+  it('removes the fields named', () => {
+    const fields = event({ caller: 'AIDA…', user: 'me', status: 200 });
+    applyKeepRules(fields, { ...NONE, dropFields: parseDropFields('caller, user') });
+    expect(fields).toEqual({ request_id: 'r-1', _timestamp: 1, status: 200, sample_rate: 1 });
+  });
+
+  it('keeps the event time and the sample rate', () => {
+    expect(() => readConfig({ DROP_FIELDS: 'user,_timestamp' })).toThrow(
+      'DROP_FIELDS: _timestamp must stay',
+    );
+  });
+});
+
+describe('applyKeepRules', () => {
+  it('drops before it samples, so a dropped event never counts as sampled out', () => {
+    const settings = {
+      ...NONE,
+      drop: parseDropEvents('resource_path=/health'),
+      sample: parseSample('resource_path=/health:0.5'),
+    };
+    expect(applyKeepRules(event({ resource_path: '/health' }), settings)).toEqual({
+      kept: false,
+      droppedBy: 'resource_path=/health',
+    });
+  });
+});
+
+describe('redaction (property)', () => {
+  // An address is any run of hex digits, colons and dots Node's parser accepts, with or without
+  // the punctuation after it.
+  const detectors: Record<string, (value: string) => boolean> = {
+    ipv6: (value) =>
+      (value.match(/[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*/g) ?? []).some(
+        (run) => isIPv6(run) || isIPv6(run.replace(/[.:]+$/, '')),
+      ),
+  };
+  const samples = fc.constantFrom(
+    'jane@example.com',
+    'a.b-c@mail.example.org',
+    'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig',
+    'Bearer abc.def',
+    'bearer x',
+    '203.0.113.17',
+    '255.255.255.255',
+    '2001:db8::1',
+    '::ffff:192.0.2.1',
+    'fe80::1%',
+    '7c3a8a4e-2f6b-4c4e-9a1f-0d3c6e1b2a01',
+  );
+  const piece = fc.oneof(
+    samples,
+    fc.string({ maxLength: 8 }),
+    fc.constantFrom('@', '.', ':', '-', ' ', '1', 'a'),
+  );
+  const text = fc.array(piece, { maxLength: 12 }).map((parts) => parts.join(''));
+  const classes = Object.keys(REDACTIONS);
+  const patterns: Record<string, RegExp> = {
+    email: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/,
+    jwt: /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/,
+    bearer: /\b[Bb]earer\s+[A-Za-z0-9._~+/=-]+/,
+    ipv4: /(?<![\d.])(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}(?![\d])/,
+    uuid: /[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}/,
+  };
+  const found = (name: string, value: string) =>
+    name in detectors
+      ? (detectors[name] as (v: string) => boolean)(value)
+      : (patterns[name] as RegExp).test(value);
+
+  it('leaves no match of a class in any field, and never changes the fields or their types', () => {
+    fc.assert(
+      fc.property(
+        fc.record(Object.fromEntries(FREE_TEXT_FIELDS.map((field) => [field, text]))),
+        fc.subarray(classes, { minLength: 1 }),
+        fc.integer(),
+        (free, chosen, status) => {
+          const fields: Fields = { ...free, status, request_id: 'r', _timestamp: 1 };
+          const before = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v]));
+          applyKeepRules(fields, { ...NONE, redact: parseRedact(chosen.join(';')) });
+          const { sample_rate: _rate, ...after } = fields;
+          expect(Object.fromEntries(Object.entries(after).map(([k, v]) => [k, typeof v]))).toEqual(
+            before,
+          );
+          for (const name of chosen) {
+            for (const field of FREE_TEXT_FIELDS) {
+              expect({
+                name,
+                field,
+                value: fields[field],
+                found: found(name, String(fields[field])),
+              }).toMatchObject({ found: false });
+            }
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+});
