@@ -8,7 +8,9 @@ import {
   alertSpecs,
   buildDashboard,
   DEFAULT_STREAM,
+  DEFAULT_THRESHOLDS,
   FILTER_VARIABLES,
+  STREAM_FIELDS,
   type Thresholds,
 } from '../../tools/openobserve/health';
 import {
@@ -303,6 +305,42 @@ describe('with SAMPLE, the panels count the requests the events stand for', () =
       (100 * sum(sampledRequests.filter((e) => e.status_class === '5xx'))) / sum(sampledRequests),
       10,
     );
+  });
+});
+
+describe('a new stream that setup created', () => {
+  /** One event with every field setup declares, typed as declared: the schema of the new stream. */
+  const declared: Event = {
+    _timestamp: 0,
+    ...Object.fromEntries(STREAM_FIELDS.map(({ name, type }) => [name, type === 'Int64' ? 0 : ''])),
+  };
+
+  it('declares each field with the type the processor writes', () => {
+    for (const event of events) {
+      for (const [name, value] of Object.entries(event)) {
+        const field = STREAM_FIELDS.find((candidate) => candidate.name === name);
+        if (field) {
+          expect({ name, type: field.type }).toEqual({
+            name,
+            type: typeof value === 'number' ? 'Int64' : 'Utf8',
+          });
+        }
+      }
+    }
+  });
+
+  it('answers every panel and alert before the first event arrives', () => {
+    const queries = [
+      ...panels.map((panel) => asServerRuns(panel.queries[0]?.query ?? '', ALL_VALUES)),
+      ...alertSpecs(DEFAULT_STREAM, DEFAULT_THRESHOLDS).map((spec) => spec.sql),
+    ];
+    const answers = runSql(DEFAULT_STREAM, [], queries, [declared]);
+    answers.forEach((answer, index) => {
+      expect({ query: queries[index], error: answer.error }).toEqual({
+        query: queries[index],
+        error: undefined,
+      });
+    });
   });
 });
 

@@ -291,7 +291,8 @@ export async function startOpenObserve(): Promise<OpenObserveServer> {
           if (!Array.isArray(payload?.fields) || typeof payload?.settings !== 'object') {
             return message(response, 400, 'invalid stream');
           }
-          streams.set(m[1] as string, { fields: [], settings: {} });
+          const fields = (payload?.fields as { name: string }[]).map((field) => field.name);
+          streams.set(m[1] as string, { fields, settings: {} });
           return message(response, 200, 'stream created');
         },
       ],

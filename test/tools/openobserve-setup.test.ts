@@ -166,16 +166,27 @@ describe('openobserve setup', () => {
     expect(io.lines.join('\n')).toContain('alerts: not installed');
   });
 
-  it('creates a stream that has no data yet, and leaves the alerts for a rerun', async () => {
+  it('creates a new stream with the fields the processor writes, so alerts work at once', async () => {
     server.destinations.add('oncall');
     const report = await setup();
-    expect(server.streams.get('api_gateway_access')?.settings.bloom_filter_fields).toEqual([
-      'request_id',
-    ]);
+    const stream = server.streams.get('api_gateway_access');
+    expect(stream?.fields).toEqual(
+      expect.arrayContaining(['request_id', 'sample_rate', 'error_message']),
+    );
+    expect(stream?.settings.bloom_filter_fields).toEqual(['request_id']);
+    expect(report.skipped).toEqual([]);
+    expect(server.alerts.size).toBe(4);
+    expect(report.mismatches).toEqual([]);
+  });
+
+  it('leaves the alerts for a rerun on a stream that exists without fields', async () => {
+    server.destinations.add('oncall');
+    server.streams.set('api_gateway_access', { fields: [], settings: {} });
+    const report = await setup();
     expect(report.skipped).toEqual([
       expect.stringMatching(/^alerts: not installed yet\. .*received data/),
     ]);
-    expect(report.mismatches).toEqual([]);
+    expect(server.alerts.size).toBe(0);
   });
 
   it('puts dashboard and alerts into a named folder, creating it once', async () => {

@@ -534,3 +534,49 @@ export const STREAM_SETTINGS = {
   full_text_search_keys: ['path', 'resource_path', 'error_message', 'user_agent', 'message'],
 };
 export const DEFAULT_RETENTION_DAYS = 30;
+
+/**
+ * The fields the processor writes, with their Arrow types (README, "Output fields"). `setup`
+ * creates a new stream with them, so every panel and alert can name them before the first event
+ * arrives (OpenObserve answers a query on an unknown field with an error, and refuses an alert on a
+ * stream without fields).
+ */
+const INTEGER_COLUMNS = [
+  'status',
+  'response_length',
+  'request_time_epoch',
+  'response_latency',
+  'integration_latency',
+  'integration_overhead_ms',
+  'integration_status',
+  'sample_rate',
+];
+const TEXT_COLUMNS = [
+  'request_id',
+  'extended_request_id',
+  'source_ip',
+  'caller',
+  'user',
+  'user_agent',
+  'http_method',
+  'resource_path',
+  'path',
+  'protocol',
+  'status_class',
+  'request_time',
+  'latency_bucket',
+  'error_message',
+  'api_id',
+  'stage',
+  'domain_name',
+  'log_format',
+  'log_group',
+  'log_stream',
+  'owner',
+  'message',
+  'parse_error',
+];
+export const STREAM_FIELDS = [
+  ...TEXT_COLUMNS.map((name) => ({ name, type: 'Utf8' })),
+  ...INTEGER_COLUMNS.map((name) => ({ name, type: 'Int64' })),
+];

@@ -27,6 +27,7 @@ import {
   DEFAULT_RETENTION_DAYS,
   DEFAULT_STREAM,
   DEFAULT_THRESHOLDS,
+  STREAM_FIELDS,
   STREAM_SETTINGS,
   type Thresholds,
 } from './health';
@@ -224,10 +225,10 @@ export async function setupHealth(
   }
   if (!schema) {
     steps.push({
-      describe: `stream "${options.stream}": create (it receives data later)`,
+      describe: `stream "${options.stream}": create, with the ${STREAM_FIELDS.length} fields the processor writes`,
       async apply() {
         await api.request('POST', `/api/${org}/streams/${stream}?type=logs`, {
-          fields: [],
+          fields: STREAM_FIELDS,
           settings: {},
         });
       },
@@ -264,8 +265,9 @@ export async function setupHealth(
     }
     return found;
   };
+  // A stream created above has the fields; an existing one has them once data arrived.
   const hasFields =
-    schema !== undefined && Array.isArray(schema.schema) && schema.schema.length > 0;
+    schema === undefined || (Array.isArray(schema.schema) && schema.schema.length > 0);
   if (!destination) {
     report.skipped.push(
       'alerts: not installed. OpenObserve keeps no alert without a destination, not even a disabled one; create one (Management → Alert Destinations) and rerun with --alert-destination NAME, or import openobserve/alerts/*.json by hand',
