@@ -140,7 +140,8 @@ export function templateFunction(env: NodeJS.ProcessEnv = process.env) {
   };
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now. */
+export function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const server = createServer();
     server.once('error', fail);

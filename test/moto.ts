@@ -3,8 +3,8 @@
  * needs it, stopped after. Nothing reaches real AWS: clients get this endpoint and fake keys.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { freePort } from '../scripts/lambda-runtime';
 
 export interface Moto {
   readonly endpoint: string;
@@ -19,17 +19,6 @@ export interface Moto {
   readonly env: Record<string, string>;
   reset(): Promise<void>;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
 }
 
 export async function startMoto(): Promise<Moto> {

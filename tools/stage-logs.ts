@@ -70,7 +70,8 @@ async function streamArnOf(firehose: FirehoseClient, stream: string, io: Io): Pr
   }
 }
 
-function setAccessLogs(
+/** A stage's access logs to a destination with a format (UpdateStage). */
+export function setAccessLogs(
   apiGateway: APIGatewayClient,
   restApiId: string,
   stageName: string,

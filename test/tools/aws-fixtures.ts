@@ -10,7 +10,6 @@ import {
   GetResourcesCommand,
   PutIntegrationCommand,
   PutMethodCommand,
-  UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
 import {
   CreateDeliveryStreamCommand,
@@ -159,21 +158,4 @@ export async function createRestApi(
   return restApiId;
 }
 
-export async function setStageLogs(
-  apiGateway: APIGatewayClient,
-  restApiId: string,
-  stageName: string,
-  destinationArn: string,
-  format: string,
-) {
-  await apiGateway.send(
-    new UpdateStageCommand({
-      restApiId,
-      stageName,
-      patchOperations: [
-        { op: 'replace', path: '/accessLogSettings/destinationArn', value: destinationArn },
-        { op: 'replace', path: '/accessLogSettings/format', value: format },
-      ],
-    }),
-  );
-}
+export { setAccessLogs as setStageLogs } from '../../tools/stage-logs';

@@ -13,6 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { gunzipSync } from 'node:zlib';
 import { DEFAULT_STREAM } from '../../tools/openobserve/health';
 import { runSql } from '../openobserve/engine';
+import { readBody } from './receiver';
 
 // biome-ignore lint/suspicious/noExplicitAny: request and stored bodies are free-form JSON.
 type Json = Record<string, any>;
@@ -41,15 +42,6 @@ export interface OpenObserveServer {
   /** The Firehose endpoint of a stream on this server. */
   firehoseUrl(stream?: string): string;
   close(): Promise<void>;
-}
-
-function body(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((done, fail) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => done(Buffer.concat(chunks)));
-    request.on('error', fail);
-  });
 }
 
 const hashOf = (value: unknown) =>
@@ -96,7 +88,7 @@ export async function startOpenObserve(): Promise<OpenObserveServer> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const path = url.pathname;
     requests.push(`${request.method} ${path}`);
-    const raw = await body(request);
+    const raw = await readBody(request);
 
     // The Firehose endpoint (§5): its own access key, gzip JSON with base64 records of event lines.
     const firehose = /^\/aws\/([^/]+)\/([^/]+)\/_kinesis_firehose$/.exec(path);
@@ -291,7 +283,7 @@ export async function startOpenObserve(): Promise<OpenObserveServer> {
           if (!Array.isArray(payload?.fields) || typeof payload?.settings !== 'object') {
             return message(response, 400, 'invalid stream');
           }
-          const fields = (payload?.fields as { name: string }[]).map((field) => field.name);
+          const fields = (payload.fields as { name: string }[]).map((field) => field.name);
           streams.set(m[1] as string, { fields, settings: {} });
           return message(response, 200, 'stream created');
         },

@@ -26,7 +26,8 @@ export interface Receiver {
 
 export const ACCESS_KEY = Buffer.from('root@example.com:token').toString('base64');
 
-function body(request: IncomingMessage): Promise<Buffer> {
+/** A request's whole body. */
+export function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((done, fail) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -43,7 +44,7 @@ export async function startReceiver(slowMs = 2_000): Promise<Receiver> {
     if (!ok) problems.push(problem);
   };
   const server: Server = createServer(async (request, response) => {
-    const raw = await body(request);
+    const raw = await readBody(request);
     const answer = answers.shift() ?? 200;
     check(request.method === 'POST', `method ${request.method}`);
     check(request.headers['content-type'] === 'application/json', 'content-type');
