@@ -10,8 +10,13 @@
  * decode fail, so the JSON path is always taken. JSON.stringify escapes every newline inside
  * values, so the event never spans two lines.
  */
-export function encodeEvent(event: object): string {
-  return `{\t${JSON.stringify(event).slice(1)}`;
+export function encodeEvent(event: object, sampleRate?: number): string {
+  const json = JSON.stringify(event);
+  if (sampleRate === undefined) return `{\t${json.slice(1)}`;
+  // Appended as text: adding the property to every event object would cost more than writing it.
+  return json === '{}'
+    ? `{\t"sample_rate":${sampleRate}}`
+    : `{\t${json.slice(1, -1)},"sample_rate":${sampleRate}}`;
 }
 
 /** Encoded event lines to a record's text. */

@@ -12,7 +12,7 @@ import { decodeRecord, type Inflated, inflateRecord } from './decode';
 import { encodeEvent, joinEventLines } from './encode';
 import { enrichEvent, type LineContext } from './enrich';
 import type { Fields } from './fields';
-import { applyKeepRules, checkUserRegexes } from './keep';
+import { applyKeepRules, checkUserRegexes, hasKeepRules } from './keep';
 import { createLineReader, type LineReader } from './parse';
 import { type SecretReader, withSecrets } from './secrets';
 
@@ -144,7 +144,10 @@ function commit(summary: BatchSummary, outcome: RecordOutcome): void {
   const formats = outcome.formats;
   for (const format in formats) count(summary.eventsByFormat, format, formats[format]);
   const rules = outcome.rules;
-  if (rules) {
+  if (!rules) {
+    // No keep rules: every event read went out.
+    summary.eventsIn += outcome.events;
+  } else {
     summary.eventsIn += rules.in;
     summary.eventsDropped += rules.dropped;
     summary.eventsSampledOut += rules.sampledOut;
@@ -212,6 +215,7 @@ export function createProcessor(config: Config): Processor {
     throw new Error(`the hash key in ${config.sourceIpHashKeySecretArn} has not been read`);
   }
   const readLine: LineReader = createLineReader(config.logFormat);
+  const withRules = hasKeepRules(config.keep);
 
   // ProcessingFailed keeps the original data: Firehose writes it to S3 for a later replay (§3).
   const failed = (
@@ -252,11 +256,17 @@ export function createProcessor(config: Config): Processor {
     const decoded = decodeRecord(record.data, inflated);
     const events: string[] = [];
     const formats: Record<string, number> = {};
-    const rules = emptyTally();
+    // Allocated only when rules are set: this runs for every record.
+    const rules = withRules ? emptyTally() : undefined;
     let unparsed = 0;
 
     /** An enriched event through DROP_EVENTS, SAMPLE, REDACT and DROP_FIELDS, then encoded. */
     const keepEvent = (fields: Fields, format: string) => {
+      if (!rules) {
+        events.push(encodeEvent(fields, 1));
+        count(formats, format);
+        return;
+      }
       rules.in++;
       const verdict = applyKeepRules(fields, config.keep);
       if (!verdict.kept) {
@@ -273,7 +283,7 @@ export function createProcessor(config: Config): Processor {
         rules.redacted++;
         for (const name of verdict.redactedBy) count(rules.redactedBy, name);
       }
-      events.push(encodeEvent(fields));
+      events.push(encodeEvent(fields, verdict.sampleRate));
       count(formats, format);
     };
 
@@ -316,7 +326,7 @@ export function createProcessor(config: Config): Processor {
       return failed(record, 'unparsed line (ON_PARSE_ERROR=fail)', unparsed);
     }
     if (events.length === 0) {
-      const removed = rules.dropped + rules.sampledOut;
+      const removed = rules ? rules.dropped + rules.sampledOut : 0;
       const outcome = dropped(
         record,
         removed > 0

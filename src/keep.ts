@@ -276,14 +276,22 @@ export function keptBySample(fields: Fields, every: number): boolean {
   return fnv1a(String(key)) % every === 0;
 }
 
-/** What the rules did to one event. */
+/** What the rules did to one event. A kept event is written with `sample_rate: sampleRate`. */
 export type Verdict =
-  | { readonly kept: true; readonly redactedBy: readonly string[] }
+  | { readonly kept: true; readonly sampleRate: number; readonly redactedBy: readonly string[] }
   | { readonly kept: false; readonly droppedBy?: string; readonly sampledOutBy?: string };
 
-const KEPT: Verdict = { kept: true, redactedBy: [] };
+const NOTHING_REDACTED: readonly string[] = [];
 
-/** Applies the rules to an enriched event, changing it in place when it is kept. */
+/** Whether any rule is set: without one, every event is kept as it is (the common case). */
+export const hasKeepRules = (settings: KeepSettings) =>
+  settings.drop.length +
+    settings.sample.length +
+    settings.redact.length +
+    settings.dropFields.length >
+  0;
+
+/** Applies the rules to an enriched event, changing it in place (redaction, fields) when it is kept. */
 export function applyKeepRules(fields: Fields, settings: KeepSettings): Verdict {
   for (const rule of settings.drop) {
     if (rule.matches(fields)) return { kept: false, droppedBy: rule.text };
@@ -296,7 +304,6 @@ export function applyKeepRules(fields: Fields, settings: KeepSettings): Verdict 
       break;
     }
   }
-  fields.sample_rate = sampleRate;
   // Allocated only when something is redacted: this runs for every event.
   let redactedBy: string[] | undefined;
   if (settings.redact.length > 0) {
@@ -322,5 +329,5 @@ export function applyKeepRules(fields: Fields, settings: KeepSettings): Verdict 
     }
   }
   for (const field of settings.dropFields) delete fields[field];
-  return redactedBy ? { kept: true, redactedBy } : KEPT;
+  return { kept: true, sampleRate, redactedBy: redactedBy ?? NOTHING_REDACTED };
 }
