@@ -11,9 +11,9 @@ import { connect, createServer } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
 import { conditionHolds, type Json, parameterValue, parseTemplate } from './cloudformation-yaml';
 
-export const RIE_MODULE = 'github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie';
-export const RIE_VERSION = 'v0.0.0-20261030222936-bef5c4ba774d';
-export const RIC_VERSION = '4.0.2';
+const RIE_MODULE = 'github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie';
+const RIE_VERSION = 'v0.0.0-20261030222936-bef5c4ba774d';
+const RIC_VERSION = '4.0.2';
 
 const CACHE = resolve('node_modules/.lambda-runtime');
 const RIE = join(CACHE, 'bin', 'aws-lambda-rie');

@@ -412,7 +412,6 @@ export function buildDashboard(stream: string = DEFAULT_STREAM) {
   };
 }
 
-export type Dashboard = ReturnType<typeof buildDashboard>;
 
 export interface Thresholds {
   /** 5xx responses as a fraction of requests, per API and stage over 5 minutes. */
@@ -518,7 +517,6 @@ export function buildAlert(spec: AlertSpec, stream: string, destinations: readon
   };
 }
 
-export type Alert = ReturnType<typeof buildAlert>;
 
 /**
  * Stream settings (§6), chosen for these queries:
