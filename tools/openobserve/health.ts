@@ -412,7 +412,6 @@ export function buildDashboard(stream: string = DEFAULT_STREAM) {
   };
 }
 
-
 export interface Thresholds {
   /** 5xx responses as a fraction of requests, per API and stage over 5 minutes. */
   readonly rate5xx: number;
@@ -516,7 +515,6 @@ export function buildAlert(spec: AlertSpec, stream: string, destinations: readon
     description: spec.description,
   };
 }
-
 
 /**
  * Stream settings (§6), chosen for these queries:
