@@ -1,5 +1,6 @@
 import { type LatencyBuckets, latencyBuckets, type SourceIpPolicy } from './enrich';
 import { DEFAULT_FORMAT } from './formats/known';
+import { isAccessLogVariable, nearestVariable } from './formats/variables';
 import {
   type KeepSettings,
   parseDropEvents,
@@ -8,6 +9,7 @@ import {
   parseSample,
   RuleError,
 } from './keep';
+import { eventFields } from './parse';
 
 export type OnParseError = 'keep' | 'fail' | 'drop';
 
@@ -51,15 +53,27 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return value as T;
 }
 
+/** A `$context` variable as the format compiler reads it (formats/compile.ts). */
+const VARIABLE = /\$context\.([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)/g;
+
 function readLogFormat(env: Env): string {
   // Not trimmed: trailing text is part of the format API Gateway writes.
   const format = env.LOG_FORMAT ? env.LOG_FORMAT : DEFAULT_FORMAT;
-  // API Gateway refuses a format without the request id or on more than one line (§2).
-  if (!format.includes('$context.requestId')) {
-    throw new ConfigError('LOG_FORMAT must contain $context.requestId, as API Gateway requires');
-  }
   if (/[\r\n]/.test(format)) {
     throw new ConfigError('LOG_FORMAT must be a single line, as API Gateway requires');
+  }
+  const variables = [...format.matchAll(VARIABLE)].map((match) => match[1] as string);
+  for (const variable of variables) {
+    if (!isAccessLogVariable(variable)) {
+      const near = nearestVariable(variable);
+      throw new ConfigError(
+        `LOG_FORMAT: $context.${variable} is not an access-log variable API Gateway fills in${near ? ` (did you mean $context.${near}?)` : ''}; the list is in docs/contracts.md §2`,
+      );
+    }
+  }
+  // API Gateway refuses a format without the request id (§2).
+  if (!variables.includes('requestId')) {
+    throw new ConfigError('LOG_FORMAT must contain $context.requestId, as API Gateway requires');
   }
   return format;
 }
@@ -112,13 +126,14 @@ function readSourceIp(env: Env): Pick<Config, 'sourceIp' | 'sourceIpHashKeySecre
   );
 }
 
-function readKeep(env: Env): KeepSettings {
+function readKeep(env: Env, logFormat: string): KeepSettings {
+  const known = eventFields(logFormat);
   try {
     return {
-      drop: parseDropEvents(env.DROP_EVENTS),
-      sample: parseSample(env.SAMPLE),
+      drop: parseDropEvents(env.DROP_EVENTS, known),
+      sample: parseSample(env.SAMPLE, known),
       redact: parseRedact(env.REDACT),
-      dropFields: parseDropFields(env.DROP_FIELDS),
+      dropFields: parseDropFields(env.DROP_FIELDS, known),
     };
   } catch (error) {
     // Each message starts with the variable's name.
@@ -127,13 +142,27 @@ function readKeep(env: Env): KeepSettings {
   }
 }
 
+/** Powertools' log levels (any case); anything else would be taken silently as INFO. */
+const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
+
+function checkLogLevel(env: Env): void {
+  const level = setting(env, 'POWERTOOLS_LOG_LEVEL');
+  if (level && !(LOG_LEVELS as readonly string[]).includes(level.toUpperCase())) {
+    throw new ConfigError(
+      `POWERTOOLS_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${level}"`,
+    );
+  }
+}
+
 /** Reads and checks every setting. Throws ConfigError, naming the variable, on the first bad one. */
 export function readConfig(env: Env): Config {
+  checkLogLevel(env);
+  const logFormat = readLogFormat(env);
   return {
-    logFormat: readLogFormat(env),
+    logFormat,
     onParseError: oneOf(env, 'ON_PARSE_ERROR', ['keep', 'fail', 'drop'] as const, 'keep'),
     latencyBuckets: readLatencyBuckets(env),
     ...readSourceIp(env),
-    keep: readKeep(env),
+    keep: readKeep(env, logFormat),
   };
 }

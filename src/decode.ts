@@ -37,6 +37,12 @@ function isBase64(data: string, bytes: Buffer): boolean {
   return bytes.length === (data.length / 4) * 3 - padding;
 }
 
+/** A record's data as response data must be: itself when it is base64, else its text in base64. */
+export function asBase64(data: unknown): string {
+  if (typeof data !== 'string') return '';
+  return isBase64(data, Buffer.from(data, 'base64')) ? data : Buffer.from(data).toString('base64');
+}
+
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 function toText(bytes: Buffer): string | undefined {
@@ -119,6 +125,10 @@ export type Inflated = Buffer | 'too_large' | 'corrupt';
 const isGzip = (bytes: Buffer) => bytes[0] === 0x1f && bytes[1] === 0x8b;
 const gunzipAsync = promisify(gunzip);
 
+/** base64 of the gzip magic bytes 1f 8b starts with "H4": no other record can be gzip. */
+export const mayBeGzip = (data: unknown): boolean =>
+  typeof data === 'string' && data.startsWith('H4');
+
 /**
  * Inflates a record's data if it is gzip (undefined otherwise), off the main thread. The
  * synchronous gunzip of Node.js (20 and 22) leaks about 16 KB of native memory on every corrupt
@@ -126,8 +136,7 @@ const gunzipAsync = promisify(gunzip);
  * asynchronous one does not.
  */
 export async function inflateRecord(data: string): Promise<Inflated | undefined> {
-  // base64 of the gzip magic bytes 1f 8b starts with "H4": only those records are decoded here.
-  if (!data.startsWith('H4')) return undefined;
+  if (!mayBeGzip(data)) return undefined;
   const bytes = Buffer.from(data, 'base64');
   if (!isGzip(bytes) || !isBase64(data, bytes)) return undefined;
   try {

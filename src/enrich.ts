@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Envelope } from './decode';
 import type { Fields } from './fields';
-import { parseRequestTime, requestTimeIso } from './time';
+import { MAX_EVENT_TIME_MS, parseRequestTime, requestTimeIso } from './time';
 
 export type SourceIpPolicy =
   | { readonly mode: 'keep' }
@@ -111,7 +111,7 @@ export function enrichEvent(
 ): Fields {
   let timeMs: number | undefined;
   const epoch = fields.request_time_epoch;
-  if (typeof epoch === 'number' && epoch > 0) timeMs = epoch;
+  if (typeof epoch === 'number' && epoch > 0 && epoch <= MAX_EVENT_TIME_MS) timeMs = epoch;
   const requestTime = fields.request_time;
   if (typeof requestTime === 'string') {
     const parsed = parseRequestTime(requestTime);

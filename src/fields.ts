@@ -90,6 +90,9 @@ const ALIASES = new Map<string, string>(
   }),
 ); // a Map: a key such as `constructor` must not find Object.prototype's
 
+/** The canonical names the alias table gives. */
+export const ALIAS_FIELDS: readonly string[] = [...new Set(ALIASES.values())];
+
 /** Canonical name for a key found in a JSON line or a `Label: value` line. */
 export function aliasName(key: string): string {
   const squashed = key.toLowerCase().replace(/[^a-z0-9]/g, '');

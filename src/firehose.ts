@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type {
@@ -8,13 +9,14 @@ import type {
   FirehoseTransformationResultRecord,
 } from 'aws-lambda';
 import { type Config, ConfigError, readConfig } from './config';
-import { decodeRecord, type Inflated, inflateRecord } from './decode';
+import { asBase64, decodeRecord, type Inflated, inflateRecord, mayBeGzip } from './decode';
 import { encodeEvent, joinEventLines } from './encode';
 import { enrichEvent, type LineContext } from './enrich';
 import type { Fields } from './fields';
-import { applyKeepRules, checkUserRegexes, hasKeepRules } from './keep';
+import { applyKeepRules, compileUserPatterns, hasKeepRules } from './keep';
 import { createLineReader, type LineReader } from './parse';
 import { type SecretReader, withSecrets } from './secrets';
+import { MAX_EVENT_TIME_MS } from './time';
 
 /**
  * Lambda's synchronous response limit is 6 MB (CONTRACTS.md §3). The response is kept under this
@@ -37,6 +39,8 @@ export interface BatchSummary {
   bytesOut: number;
   /** Records failed because the response would have passed RESPONSE_LIMIT_BYTES. */
   failedOverResponseLimit: number;
+  /** Ok records whose events were sent gzip-compressed, to fit a record or the response. */
+  compressed: number;
   eventsByFormat: Record<string, number>;
   /** Why records were Dropped or ProcessingFailed, by reason. */
   reasons: Record<string, number>;
@@ -68,6 +72,7 @@ function emptySummary(): BatchSummary {
     bytesIn: 0,
     bytesOut: 0,
     failedOverResponseLimit: 0,
+    compressed: 0,
     eventsByFormat: {},
     reasons: {},
     eventsIn: 0,
@@ -126,6 +131,9 @@ interface RecordOutcome {
   bytesOut: number;
   formats?: Record<string, number>;
   rules?: RuleTally;
+  /** An Ok record's event lines, uncompressed, while they may still need compressing. */
+  lines?: Buffer;
+  compressed?: boolean;
 }
 
 function count(counts: Record<string, number>, key: string, by = 1): void {
@@ -141,6 +149,7 @@ function commit(summary: BatchSummary, outcome: RecordOutcome): void {
   summary.eventsOut += outcome.events;
   summary.unparsedLines += outcome.unparsedLines;
   summary.bytesOut += outcome.bytesOut;
+  if (outcome.compressed) summary.compressed++;
   const formats = outcome.formats;
   for (const format in formats) count(summary.eventsByFormat, format, formats[format]);
   const rules = outcome.rules;
@@ -161,7 +170,7 @@ function commit(summary: BatchSummary, outcome: RecordOutcome): void {
 }
 
 /**
- * A batch through the pipeline, synchronously. `inflated[i]` is what inflateRecords made of record
+ * A batch through the pipeline, synchronously. `inflated[i]` is what inflateRecord made of record
  * i, when it ran; without it gzip records are inflated on the spot.
  */
 export type Processor = (
@@ -169,82 +178,138 @@ export type Processor = (
   inflated?: readonly (Inflated | undefined)[],
 ) => BatchOutcome;
 
-/**
- * The gzip records of a batch, inflated off the main thread (see inflateRecord); undefined, with
- * no promise made, when the batch has none.
- */
-export function inflateRecords(
-  event: FirehoseTransformationEvent,
-): Promise<(Inflated | undefined)[]> | undefined {
-  const records = Array.isArray(event?.records) ? event.records : [];
-  const inflated: (Inflated | undefined)[] = [];
-  let pending: Promise<void>[] | undefined;
-  records.forEach((record, i) => {
-    // base64 of the gzip magic bytes starts with "H4": no other record can be gzip.
-    if (typeof record?.data === 'string' && record.data.startsWith('H4')) {
-      pending ??= [];
-      pending.push(
-        inflateRecord(record.data).then((result) => {
-          inflated[i] = result;
-        }),
-      );
-    }
-  });
-  return pending && Promise.all(pending).then(() => inflated);
+/** ProcessingFailed keeps the original data: Firehose writes it to S3 for a later replay (§3). */
+function failed(
+  record: FirehoseTransformationEventRecord,
+  reason: string,
+  unparsedLines = 0,
+): RecordOutcome {
+  return {
+    // Response data must be base64 even when the record's was not (§3).
+    result: { recordId: record.recordId, result: 'ProcessingFailed', data: asBase64(record.data) },
+    reason,
+    events: 0,
+    unparsedLines,
+    bytesOut: 0,
+  };
 }
 
-/** The processor as the function runs it: gzip inflated asynchronously first. */
-export function createAsyncProcessor(
-  config: Config,
-): (event: FirehoseTransformationEvent) => Promise<BatchOutcome> {
-  const processBatch = createProcessor(config);
-  return async (event) => {
-    const inflating = inflateRecords(event);
-    return processBatch(event, inflating && (await inflating));
+/** Dropped records need data too (§3); an empty one keeps the response small. */
+function dropped(
+  record: FirehoseTransformationEventRecord,
+  reason: string,
+  unparsedLines = 0,
+): RecordOutcome {
+  return {
+    result: { recordId: record.recordId, result: 'Dropped', data: '' },
+    reason,
+    events: 0,
+    unparsedLines,
+    bytesOut: 0,
   };
 }
 
 /**
- * The Firehose processor for one configuration: maps each record through decode → read → enrich →
- * encode and builds the response. Returns exactly the input recordIds, in input order, each with a
- * result and base64 data (§3). Never throws for record content.
+ * Event lines gzip-compressed. OpenObserve gunzips a Firehose record whose bytes are gzip before
+ * it reads its lines (§5), so a CloudWatch Logs record whose thousands of events would pass the
+ * 1,024,000-byte record limit, or the 6 MB response, still arrives whole. The fastest level
+ * first; the smallest only when that is still too large.
  */
-export function createProcessor(config: Config): Processor {
+function compress(lines: Buffer): Buffer {
+  const fast = gzipSync(lines, { level: 1 });
+  return fast.length <= MAX_OUTPUT_RECORD_BYTES ? fast : gzipSync(lines, { level: 9 });
+}
+
+function withData(outcome: RecordOutcome, data: Buffer, compressed: boolean): RecordOutcome {
+  return {
+    ...outcome,
+    result: { ...outcome.result, data: data.toString('base64') },
+    bytesOut: data.length,
+    lines: undefined,
+    compressed,
+  };
+}
+
+/**
+ * The response of one batch as it is built: each record's result once, in input order, kept under
+ * RESPONSE_LIMIT_BYTES. Room is kept for the records not yet added at their original size: once
+ * the response is full, each of them is still returned ProcessingFailed with its data.
+ */
+function createResponse(records: readonly FirehoseTransformationEventRecord[]) {
+  const summary = emptySummary();
+  summary.recordsIn = records.length;
+  const results: ResultRecord[] = [];
+  const overheads = records.map((record) => entryOverhead(String(record.recordId)));
+  const dataOf = (record: FirehoseTransformationEventRecord) =>
+    typeof record.data === 'string' ? record.data : '';
+  let reserved = 0;
+  records.forEach((record, i) => {
+    reserved += (overheads[i] as number) + 'ProcessingFailed'.length + dataOf(record).length;
+  });
+  let used = 16; // {"records":[]}
+  let full = false;
+
+  const fits = (overhead: number, outcome: RecordOutcome) =>
+    used + overhead + outcome.result.result.length + outcome.result.data.length + reserved <=
+    RESPONSE_LIMIT_BYTES;
+
+  return {
+    get full() {
+      return full;
+    },
+    /** Adds record i; `transform` runs only while the response has room. */
+    add(i: number, transform: () => RecordOutcome): void {
+      const record = records[i] as FirehoseTransformationEventRecord;
+      const overhead = overheads[i] as number;
+      const data = dataOf(record);
+      reserved -= overhead + 'ProcessingFailed'.length + data.length;
+      summary.bytesIn += base64Bytes(data);
+      let outcome = full ? undefined : transform();
+      if (outcome && !fits(overhead, outcome)) {
+        // Compressed, the events of a CloudWatch record take about the room of the record itself.
+        const lines = outcome.lines;
+        const smaller = lines && withData(outcome, compress(lines), true);
+        outcome = smaller && fits(overhead, smaller) ? smaller : undefined;
+        full = outcome === undefined;
+      }
+      if (!outcome) {
+        summary.failedOverResponseLimit++;
+        outcome = failed(record, 'response would pass the 6 MB limit');
+      }
+      commit(summary, outcome);
+      used += overhead + outcome.result.result.length + outcome.result.data.length;
+      results.push(outcome.result);
+    },
+    done(): BatchOutcome {
+      return { response: { records: results }, summary };
+    },
+  };
+}
+
+function recordsOf(event: FirehoseTransformationEvent): FirehoseTransformationEventRecord[] {
+  if (!event || !Array.isArray(event.records)) {
+    throw new TypeError(
+      'Not a Firehose data-transformation event: "records" must be an array of {recordId, data}',
+    );
+  }
+  return event.records;
+}
+
+/** A CloudWatch event time that `_timestamp` (µs) can hold exactly; else Firehose's arrival. */
+function lineTime(time: number | undefined, fallback: number): number | undefined {
+  return time !== undefined && time >= 0 && time <= MAX_EVENT_TIME_MS ? time : fallback;
+}
+
+/** One record through decode → read → enrich → keep rules → encode. Never throws for content. */
+function createRecordTransform(
+  config: Config,
+): (record: FirehoseTransformationEventRecord, inflated: Inflated | undefined) => RecordOutcome {
   if (config.sourceIpHashKeySecretArn) {
     // Hashing with an empty key would let anyone re-identify addresses (src/secrets.ts reads it).
     throw new Error(`the hash key in ${config.sourceIpHashKeySecretArn} has not been read`);
   }
   const readLine: LineReader = createLineReader(config.logFormat);
   const withRules = hasKeepRules(config.keep);
-
-  // ProcessingFailed keeps the original data: Firehose writes it to S3 for a later replay (§3).
-  const failed = (
-    record: FirehoseTransformationEventRecord,
-    reason: string,
-    unparsedLines = 0,
-  ): RecordOutcome => ({
-    result: {
-      recordId: record.recordId,
-      result: 'ProcessingFailed',
-      data: typeof record.data === 'string' ? record.data : '',
-    },
-    reason,
-    events: 0,
-    unparsedLines,
-    bytesOut: 0,
-  });
-  // Dropped records need data too (§3); an empty one keeps the response small.
-  const dropped = (
-    record: FirehoseTransformationEventRecord,
-    reason: string,
-    unparsedLines = 0,
-  ): RecordOutcome => ({
-    result: { recordId: record.recordId, result: 'Dropped', data: '' },
-    reason,
-    events: 0,
-    unparsedLines,
-    bytesOut: 0,
-  });
 
   const transformRecord = (
     record: FirehoseTransformationEventRecord,
@@ -287,10 +352,19 @@ export function createProcessor(config: Config): Processor {
       count(formats, format);
     };
 
-    const unparsedLine = (message: string, parseError: string, context: LineContext) => {
+    /** A line not read, or read more than one way: kept whole as `message`, with what is sure. */
+    const unparsedLine = (
+      message: string,
+      parseError: string,
+      context: LineContext,
+      agreed?: Fields,
+    ) => {
       unparsed++;
       if (config.onParseError !== 'keep') return;
-      keepEvent(enrichEvent({ message, parse_error: parseError }, 'raw', context, config), 'raw');
+      const fields = agreed
+        ? { ...agreed, message, parse_error: parseError }
+        : { message, parse_error: parseError };
+      keepEvent(enrichEvent(fields, 'raw', context, config), 'raw');
     };
 
     switch (decoded.kind) {
@@ -307,16 +381,14 @@ export function createProcessor(config: Config): Processor {
         const recordContext: LineContext = { fallbackTimeMs: arrivalMs, envelope };
         for (let i = 0; i < lines.length; i++) {
           const line = lines[i] as string;
-          const time = timesMs?.[i];
-          const context: LineContext =
-            time !== undefined && Number.isFinite(time)
-              ? { fallbackTimeMs: time, envelope }
-              : recordContext;
+          const context: LineContext = timesMs
+            ? { fallbackTimeMs: lineTime(timesMs[i], arrivalMs) as number, envelope }
+            : recordContext;
           const read = readLine(line);
           if (read.ok) {
             keepEvent(enrichEvent(read.fields, read.format, context, config), read.format);
           } else {
-            unparsedLine(line, read.reason, context);
+            unparsedLine(line, read.reason, context, read.agreed);
           }
         }
       }
@@ -337,23 +409,31 @@ export function createProcessor(config: Config): Processor {
       return { ...outcome, rules };
     }
     const bytes = Buffer.from(joinEventLines(events));
-    if (bytes.length > MAX_OUTPUT_RECORD_BYTES) {
-      return failed(record, `transformed record over ${MAX_OUTPUT_RECORD_BYTES} bytes`, unparsed);
-    }
-    return {
-      result: { recordId: record.recordId, result: 'Ok', data: bytes.toString('base64') },
+    const outcome: RecordOutcome = {
+      result: { recordId: record.recordId, result: 'Ok', data: '' },
       events: events.length,
       unparsedLines: unparsed,
       bytesOut: bytes.length,
       formats,
       rules,
     };
+    if (bytes.length <= MAX_OUTPUT_RECORD_BYTES) {
+      outcome.result.data = bytes.toString('base64');
+      outcome.lines = bytes;
+      return outcome;
+    }
+    const smaller = compress(bytes);
+    if (smaller.length > MAX_OUTPUT_RECORD_BYTES) {
+      return failed(
+        record,
+        `transformed record over ${MAX_OUTPUT_RECORD_BYTES} bytes, even gzip-compressed`,
+        unparsed,
+      );
+    }
+    return withData(outcome, smaller, true);
   };
 
-  const outcomeOf = (
-    record: FirehoseTransformationEventRecord,
-    inflated: Inflated | undefined,
-  ): RecordOutcome => {
+  return (record, inflated) => {
     if (typeof record.data !== 'string') return failed(record, 'record without data');
     try {
       return transformRecord(record, inflated);
@@ -362,54 +442,58 @@ export function createProcessor(config: Config): Processor {
       return failed(record, `unexpected error: ${(error as Error).message}`);
     }
   };
+}
 
+/**
+ * The Firehose processor for one configuration: maps each record through decode → read → enrich →
+ * encode and builds the response. Returns exactly the input recordIds, in input order, each with a
+ * result and base64 data (§3). Never throws for record content.
+ */
+export function createProcessor(config: Config): Processor {
+  const transform = createRecordTransform(config);
   return (event, inflated) => {
-    if (!event || !Array.isArray(event.records)) {
-      throw new TypeError(
-        'Not a Firehose data-transformation event: "records" must be an array of {recordId, data}',
-      );
-    }
-    const summary = emptySummary();
-    const records = event.records;
-    summary.recordsIn = records.length;
-
-    // Room kept for the records not yet transformed, at their original size: once the response is
-    // full, each of them is still returned ProcessingFailed with its data.
-    const overheads = records.map((record) => entryOverhead(String(record.recordId)));
-    const dataOf = (record: FirehoseTransformationEventRecord) =>
-      typeof record.data === 'string' ? record.data : '';
-    let reserved = 0;
+    const records = recordsOf(event);
+    const response = createResponse(records);
     records.forEach((record, i) => {
-      reserved += (overheads[i] as number) + 'ProcessingFailed'.length + dataOf(record).length;
+      response.add(i, () => transform(record, inflated?.[i]));
     });
-    let used = 16; // {"records":[]}
-    let full = false;
+    return response.done();
+  };
+}
 
-    const results = records.map((record, i) => {
-      const overhead = overheads[i] as number;
-      const data = dataOf(record);
-      reserved -= overhead + 'ProcessingFailed'.length + data.length;
-      summary.bytesIn += base64Bytes(data);
-      let outcome = full ? undefined : outcomeOf(record, inflated?.[i]);
-      if (outcome) {
-        const { result } = outcome.result;
-        if (
-          used + overhead + result.length + outcome.result.data.length + reserved >
-          RESPONSE_LIMIT_BYTES
-        ) {
-          full = true;
-          outcome = undefined;
-        }
+/**
+ * The processor as the function runs it. Gzip records are inflated off the main thread (Node's
+ * synchronous gunzip leaks on corrupt input, decode.ts), one record ahead of the one being
+ * transformed: whatever the batch, memory holds at most two inflated records at once (200 records
+ * inflated together once took 1.8 GB in a 256 MB function).
+ */
+export function createAsyncProcessor(
+  config: Config,
+): (event: FirehoseTransformationEvent) => Promise<BatchOutcome> {
+  const transform = createRecordTransform(config);
+  return async (event) => {
+    const records = recordsOf(event);
+    const response = createResponse(records);
+    let ahead: Promise<Inflated | undefined> | undefined;
+    let aheadAt = -1;
+    const inflateNext = (from: number) => {
+      aheadAt = from;
+      while (aheadAt < records.length && !mayBeGzip(records[aheadAt]?.data)) aheadAt++;
+      ahead =
+        aheadAt === records.length || response.full
+          ? undefined
+          : inflateRecord(records[aheadAt]?.data as string);
+    };
+    inflateNext(0);
+    for (let i = 0; i < records.length; i++) {
+      let inflated: Inflated | undefined;
+      if (i === aheadAt && ahead) {
+        inflated = await ahead;
+        inflateNext(i + 1);
       }
-      if (!outcome) {
-        summary.failedOverResponseLimit++;
-        outcome = failed(record, 'response would pass the 6 MB limit');
-      }
-      commit(summary, outcome);
-      used += overhead + outcome.result.result.length + outcome.result.data.length;
-      return outcome.result;
-    });
-    return { response: { records: results }, summary };
+      response.add(i, () => transform(records[i] as FirehoseTransformationEventRecord, inflated));
+    }
+    return response.done();
   };
 }
 
@@ -425,8 +509,8 @@ export type FirehoseHandler = (
  */
 export async function createHandler(env: Env, readSecret?: SecretReader): Promise<FirehoseHandler> {
   const config = await withSecrets(readConfig(env), readSecret);
-  await checkUserRegexes(config.keep).catch((error: Error) => {
-    throw new ConfigError(error.message);
+  await compileUserPatterns(config.keep).catch((error: Error) => {
+    throw new ConfigError(error.message, { cause: error });
   });
   const processBatch = createAsyncProcessor(config);
   const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'apigw-access-logs' });
@@ -449,6 +533,7 @@ export async function createHandler(env: Env, readSecret?: SecretReader): Promis
       ['RecordsDropped', summary.dropped],
       ['RecordsProcessingFailed', summary.processingFailed],
       ['RecordsOverResponseLimit', summary.failedOverResponseLimit],
+      ['RecordsCompressed', summary.compressed],
       ['EventsOut', summary.eventsOut],
       ['UnparsedLines', summary.unparsedLines],
       // Totals only: a dimension per rule would be a custom metric per rule (the log line has them).

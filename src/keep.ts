@@ -3,12 +3,80 @@
  * SAMPLE), text redacted in the free-text fields (REDACT) and fields removed (DROP_FIELDS).
  * Compiled once at init (config.ts), applied to each enriched event before it is encoded.
  */
-import { isIPv6 } from 'node:net';
 import type { Fields } from './fields';
+import { REDACTIONS, type Redaction } from './redact';
+
+export { REDACTIONS, type Redaction } from './redact';
 
 /** A rule the function cannot start with; config.ts names the variable. */
 export class RuleError extends Error {
   override name = 'RuleError';
+}
+
+/**
+ * A user's regular expression, run on text a client wrote. It runs on RE2JS, a linear-time engine
+ * with RE2's syntax (no backreferences, no lookaround), so no expression can make a line cost more
+ * than its length: JavaScript's own engine backtracks, and `^(a|a)+$` takes seconds on 26
+ * characters there. RE2JS is plain JavaScript (the `re2` binding would need a native build for
+ * each architecture, arm64 included) and is loaded, as a chunk of its own, only when a setting
+ * holds an expression (compileUserPatterns), so a function without one starts as fast as before.
+ */
+type Engine = typeof import('re2js').RE2JS;
+let loadedEngine: Engine | undefined;
+
+/**
+ * Lets a caller that has RE2JS loaded already (tests, which run batches synchronously) compile
+ * expressions on first use instead of through compileUserPatterns.
+ */
+export function usePatternEngine(engine: Engine): void {
+  loadedEngine = engine;
+}
+
+export class UserPattern {
+  private engine?: { test(value: string): boolean; replace(value: string, by: string): string };
+
+  constructor(
+    readonly source: string,
+    /** The variable it comes from, for messages. */
+    readonly where: string,
+  ) {}
+
+  get compiled(): boolean {
+    return this.engine !== undefined;
+  }
+
+  compile(RE2JS: Engine): void {
+    let compiled: import('re2js').RE2JS;
+    try {
+      compiled = RE2JS.compile(this.source);
+    } catch (error) {
+      throw new RuleError(
+        `${this.where}: /${this.source}/ is not an expression this function can run: ${(error as Error).message} (RE2 syntax: no backreferences or lookaround)`,
+      );
+    }
+    this.engine = {
+      test: (value) => compiled.test(value),
+      // An empty match replaces nothing: `x*` must not put the replacement between every character.
+      replace: (value, by) =>
+        compiled.matcher(value).replaceAll((match: string) => (match === '' ? '' : by)),
+    };
+  }
+
+  private ready() {
+    if (!this.engine && loadedEngine) this.compile(loadedEngine);
+    if (!this.engine) {
+      throw new Error(`${this.where}: /${this.source}/ is used before compileUserPatterns ran`);
+    }
+    return this.engine;
+  }
+
+  test(value: string): boolean {
+    return this.ready().test(value);
+  }
+
+  replace(value: string, by: string): string {
+    return this.ready().replace(value, by);
+  }
 }
 
 /** One condition on a field: `field=a|b` (exact values) or `field~regex`. */
@@ -16,8 +84,8 @@ export interface FieldRule {
   /** The rule as written, for the counts by rule. */
   readonly text: string;
   readonly field: string;
-  /** A `field~regex` rule's expression, checked by checkUserRegexes. */
-  readonly regex?: RegExp;
+  /** A `field~regex` rule's expression. */
+  readonly pattern?: UserPattern;
   matches(fields: Fields): boolean;
 }
 
@@ -26,21 +94,13 @@ export interface SampleRule extends FieldRule {
   readonly every: number;
 }
 
-export interface Redaction {
-  readonly name: string;
-  readonly replacement: string;
-  /** A `name~regex` rule's expression, checked by checkUserRegexes. */
-  readonly regex?: RegExp;
-  /** Cheap test that a value may hold a match, before the regular expression runs. */
-  readonly mayMatch: (value: string) => boolean;
-  /** The value with every match replaced. */
-  redact(value: string): string;
-}
+/** A REDACT class; `pattern` for a `name~regex` class of the user's. */
+export type RedactRule = Redaction & { readonly pattern?: UserPattern };
 
 export interface KeepSettings {
   readonly drop: readonly FieldRule[];
   readonly sample: readonly SampleRule[];
-  readonly redact: readonly Redaction[];
+  readonly redact: readonly RedactRule[];
   readonly dropFields: readonly string[];
 }
 
@@ -49,36 +109,25 @@ export const FREE_TEXT_FIELDS = ['path', 'resource_path', 'error_message', 'user
 
 const FIELD_NAME = /^[a-z0-9_]+$/;
 
-/** A user's regular expression; its safety is checked at init by checkUserRegexes. */
-function userRegex(source: string, where: string): RegExp {
-  try {
-    return new RegExp(source);
-  } catch (error) {
-    throw new RuleError(`${where}: not a regular expression: ${(error as Error).message}`);
-  }
-}
-
 /**
- * Refuses a user's regular expression that nests repetitions (star height above 1, as safe-regex2
- * measures it): the shape that makes a backtracking engine take exponential time. JavaScript has
- * no linear-time engine built in, and RE2 would need a native build per architecture; so the
- * check runs at init, and values are matched as they are. safe-regex2 is loaded only when there
- * is an expression to check: a function without one does not pay for it at cold start.
+ * Compiles every expression of the rules on RE2JS, loading it first; nothing is loaded when no rule
+ * has one. A REDACT expression that matches the text a class puts in (`dot~.` matches `[dot]`)
+ * would grow values on every pass, so it is refused. Rejects with a RuleError naming the variable.
  */
-export async function checkUserRegexes(settings: KeepSettings): Promise<void> {
-  const found: { where: string; regex: RegExp }[] = [];
-  const add = (where: string, regex: RegExp | undefined) => {
-    if (regex) found.push({ where, regex });
-  };
-  for (const rule of settings.drop) add('DROP_EVENTS', rule.regex);
-  for (const rule of settings.sample) add('SAMPLE', rule.regex);
-  for (const rule of settings.redact) add('REDACT', rule.regex);
-  if (found.length === 0) return;
-  const { default: safeRegex } = await import('safe-regex2');
-  for (const { where, regex } of found) {
-    if (!safeRegex(regex)) {
+export async function compileUserPatterns(settings: KeepSettings): Promise<void> {
+  const patterns = [...settings.drop, ...settings.sample, ...settings.redact]
+    .map((rule) => rule.pattern)
+    .filter((pattern): pattern is UserPattern => pattern !== undefined && !pattern.compiled);
+  if (patterns.length === 0) return;
+  const { RE2JS } = await import('re2js');
+  for (const pattern of patterns) pattern.compile(RE2JS);
+  for (const rule of settings.redact) {
+    const grows = settings.redact.find(
+      (other) => rule.pattern && rule.pattern.replace(other.replacement, '') !== other.replacement,
+    );
+    if (grows) {
       throw new RuleError(
-        `${where}: /${regex.source}/ nests repetitions (like (a+)+), which can take exponential time; write it without a repeated group that itself repeats`,
+        `REDACT: /${rule.pattern?.source}/ matches "${grows.replacement}", the text REDACT puts in, so values would grow on every pass; write an expression that cannot match it`,
       );
     }
   }
@@ -91,22 +140,46 @@ const splitRules = (text: string | undefined) =>
     .map((part) => part.trim())
     .filter(Boolean);
 
+/** The fields an event can have, to check rules against; no check without it. */
+export type KnownFields = ReadonlySet<string> | undefined;
+
+function checkField(field: string, where: string, known: KnownFields): void {
+  if (!FIELD_NAME.test(field)) {
+    throw new RuleError(`${where}: "${field}" is not a field name (lowercase, digits, _)`);
+  }
+  if (known && !known.has(field)) {
+    const near = [...known].filter((name) => name.includes(field) || field.includes(name));
+    throw new RuleError(
+      `${where}: no event has a field "${field}"${near.length ? ` (did you mean ${near.join(' or ')}?)` : ''}; the fields are those of the output table and of LOG_FORMAT's variables`,
+    );
+  }
+}
+
+/** A rule written where `;` belongs: `a=1,b=2` reads as one rule whose value is `1,b=2`. */
+const COMMA_BEFORE_RULE = /,\s*[a-z0-9_]+\s*[=~]/;
+
 /**
  * field-rule = field "=" value *( "|" value )   ; the field's value is one of these, exactly
  *            / field "~" regex                  ; the field's value matches the expression
  * field      = 1*( %x61-7A / DIGIT / "_" )      ; a canonical field name, as events have it
  */
-function fieldRule(text: string, where: string): FieldRule {
+function fieldRule(text: string, where: string, known: KnownFields): FieldRule {
   const match = /^([^=~\s]+)\s*([=~])\s*(.*)$/.exec(text);
   if (!match) throw new RuleError(`${where}: "${text}" is not field=value or field~regex`);
   const [, field = '', operator, rest = ''] = match;
-  if (!FIELD_NAME.test(field)) {
-    throw new RuleError(`${where}: "${field}" is not a field name (lowercase, digits, _)`);
+  checkField(field, where, known);
+  if (rest === '') {
+    throw new RuleError(`${where}: "${text}" has no ${operator === '=' ? 'value' : 'expression'}`);
   }
-  const fieldValue = (fields: Fields) => {
-    const value = fields[field];
-    return value === undefined ? undefined : String(value);
-  };
+  if (rest.startsWith('=') || rest.startsWith('~')) {
+    throw new RuleError(`${where}: "${text}" has two operators; write ${field}${rest}`);
+  }
+  if (COMMA_BEFORE_RULE.test(rest)) {
+    throw new RuleError(`${where}: "${text}" holds two rules; separate rules with ";", not ","`);
+  }
+  // Own properties only: `constructor` or `__proto__` must not find Object.prototype's.
+  const fieldValue = (fields: Fields) =>
+    Object.hasOwn(fields, field) ? String(fields[field]) : undefined;
   if (operator === '=') {
     const values = new Set(rest.split('|').map((value) => value.trim()));
     return {
@@ -118,28 +191,28 @@ function fieldRule(text: string, where: string): FieldRule {
       },
     };
   }
-  const regex = userRegex(rest, where);
+  const pattern = new UserPattern(rest, where);
   return {
     text,
     field,
-    regex,
+    pattern,
     matches: (fields) => {
       const value = fieldValue(fields);
-      return value !== undefined && regex.test(value);
+      return value !== undefined && pattern.test(value);
     },
   };
 }
 
 /** DROP_EVENTS: any rule that matches drops the event. */
-export function parseDropEvents(text: string | undefined): FieldRule[] {
-  return splitRules(text).map((rule) => fieldRule(rule, 'DROP_EVENTS'));
+export function parseDropEvents(text: string | undefined, known?: KnownFields): FieldRule[] {
+  return splitRules(text).map((rule) => fieldRule(rule, 'DROP_EVENTS', known));
 }
 
 /**
  * sample-rule = field-rule ":" rate   ; rate is 1/n for a whole n: 0.5, 0.1, 0.01, …
  * The first rule that matches decides; an event no rule matches is kept whole.
  */
-export function parseSample(text: string | undefined): SampleRule[] {
+export function parseSample(text: string | undefined, known?: KnownFields): SampleRule[] {
   return splitRules(text).map((rule) => {
     const colon = rule.lastIndexOf(':');
     const rate = Number(rule.slice(colon + 1));
@@ -149,99 +222,45 @@ export function parseSample(text: string | undefined): SampleRule[] {
         `SAMPLE: "${rule}" needs a rate after its last ":" that is 1/n for a whole n (0.5, 0.1, 0.01…), so that counts stay whole`,
       );
     }
-    return { ...fieldRule(rule.slice(0, colon).trim(), 'SAMPLE'), text: rule, every };
+    return { ...fieldRule(rule.slice(0, colon).trim(), 'SAMPLE', known), text: rule, every };
   });
-}
-
-/** A class of text, replaced by `[name]` wherever the pattern matches. */
-function redaction(name: string, pattern: RegExp, mayMatch: (value: string) => boolean): Redaction {
-  const global = new RegExp(
-    pattern.source,
-    pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`,
-  );
-  const replacement = `[${name}]`;
-  return {
-    name,
-    replacement,
-    mayMatch,
-    // One pass; applyKeepRules repeats the classes until nothing changes.
-    redact: (value) => value.replace(global, replacement),
-  };
-}
-
-const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
-
-/** The built-in classes of REDACT, each with its fixed replacement. */
-export const REDACTIONS: Readonly<Record<string, Redaction>> = {
-  email: redaction(
-    'email',
-    /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/,
-    (value) => value.includes('@'),
-  ),
-  // Three base64url parts, the first a JSON header ("eyJ" is `{"` in base64).
-  jwt: redaction('jwt', /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/, (value) =>
-    value.includes('eyJ'),
-  ),
-  bearer: redaction('bearer', /\b[Bb]earer\s+[A-Za-z0-9._~+/=-]+/, (value) => /earer/.test(value)),
-  ipv4: redaction('ipv4', new RegExp(`(?<![\\d.])${OCTET}(?:\\.${OCTET}){3}(?![\\d])`), (value) =>
-    value.includes('.'),
-  ),
-  uuid: redaction(
-    'uuid',
-    /[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}/,
-    (value) => value.includes('-'),
-  ),
-  ipv6: ipv6Redaction(),
-};
-
-/**
- * IPv6 has too many written forms for a readable pattern: runs of hex digits, colons and dots are
- * taken, and each run Node's own parser accepts as an address is replaced.
- */
-function ipv6Redaction(): Redaction {
-  const candidate = /[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*/g;
-  return {
-    name: 'ipv6',
-    replacement: '[ipv6]',
-    mayMatch: (value) => value.includes(':'),
-    redact: (value) =>
-      value.replace(candidate, (run) => {
-        if (isIPv6(run)) return '[ipv6]';
-        // A run can carry a trailing "." or ":" of the sentence around it.
-        const trimmed = run.replace(/[.:]+$/, '');
-        return trimmed !== run && isIPv6(trimmed) ? `[ipv6]${run.slice(trimmed.length)}` : run;
-      }),
-  };
 }
 
 /**
  * redact-rule = class                 ; email, jwt, bearer, ipv4, ipv6, uuid
  *             / name "~" regex        ; yours, replaced by "[name]"
  */
-export function parseRedact(text: string | undefined): Redaction[] {
+export function parseRedact(text: string | undefined): RedactRule[] {
   return splitRules(text).map((rule) => {
     const builtIn = REDACTIONS[rule];
     if (builtIn) return builtIn;
     const match = /^([a-z0-9_]+)\s*~\s*(.+)$/.exec(rule);
     if (!match) {
       throw new RuleError(
-        `REDACT: "${rule}" is neither a class (${Object.keys(REDACTIONS).join(', ')}) nor name~regex`,
+        `REDACT: "${rule}" is neither a class (${Object.keys(REDACTIONS).join(', ')}) nor name~regex${rule.includes(',') ? '; separate classes with ";", not ","' : ''}`,
       );
     }
     const [, name = '', source = ''] = match;
-    const regex = userRegex(source, 'REDACT');
-    return { ...redaction(name, regex, () => true), regex };
+    const pattern = new UserPattern(source, 'REDACT');
+    const replacement = `[${name}]`;
+    return {
+      name,
+      replacement,
+      pattern,
+      mayMatch: () => true,
+      redact: (value: string) => pattern.replace(value, replacement),
+    };
   });
 }
 
 /** Fields no event may keep. `_timestamp` and `sample_rate` stay: counts and times need them. */
-export function parseDropFields(text: string | undefined): string[] {
+export function parseDropFields(text: string | undefined, known?: KnownFields): string[] {
   const names = (text ?? '')
     .split(',')
     .map((name) => name.trim())
     .filter(Boolean);
   for (const name of names) {
-    if (!FIELD_NAME.test(name)) throw new RuleError(`DROP_FIELDS: "${name}" is not a field name`);
+    checkField(name, 'DROP_FIELDS', known);
     if (name === '_timestamp' || name === 'sample_rate') {
       throw new RuleError(`DROP_FIELDS: ${name} must stay (event time and counts depend on it)`);
     }

@@ -1,4 +1,5 @@
 import {
+  ALIAS_FIELDS,
   aliasName,
   type Fields,
   isIntegerField,
@@ -7,13 +8,17 @@ import {
   RESERVED_FIELDS,
   toInteger,
 } from './fields';
-import { type CompiledFormat, compileFormat } from './formats/compile';
+import { Ambiguous, type CompiledFormat, compileFormat } from './formats/compile';
 import { KNOWN_FORMATS } from './formats/known';
 
-/** `format` names the reading that produced the fields; it becomes the event's `log_format`. */
+/**
+ * `format` names the reading that produced the fields; it becomes the event's `log_format`. A line
+ * that is not read has a reason; one read more than one way also has the fields every reading
+ * agrees on (`agreed`), and is kept whole as `message` like any line that is not read.
+ */
 export type ReadResult =
   | { readonly ok: true; readonly fields: Fields; readonly format: string }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly reason: string; readonly agreed?: Fields };
 
 export type LineReader = (line: string) => ReadResult;
 
@@ -40,6 +45,8 @@ class FieldCollector {
   readonly leftover: [string, unknown][] = [];
   /** The line's own `message`, if it has one. */
   message: unknown;
+  /** Fields the line names twice (a key, or two of its aliases): which one is true is unknown. */
+  repeated?: Set<string>;
   private count = 0;
 
   add(key: string, value: unknown): void {
@@ -49,12 +56,16 @@ class FieldCollector {
       this.message = value;
       return;
     }
+    if (field !== undefined && Object.hasOwn(this.fields, field)) {
+      this.repeated ??= new Set();
+      this.repeated.add(field);
+      return;
+    }
     const typed = field === undefined ? undefined : typedValue(field, value);
     if (
       field === undefined ||
       typed === undefined ||
       RESERVED_FIELDS.has(field) ||
-      Object.hasOwn(this.fields, field) ||
       this.count >= MAX_READ_FIELDS
     ) {
       this.leftover.push([key, value]);
@@ -62,6 +73,18 @@ class FieldCollector {
     }
     this.fields[field] = typed;
     this.count++;
+  }
+
+  /** A line that names a field twice, as a reading that is not taken: only the other fields stand. */
+  ambiguity(): Ambiguous | undefined {
+    const repeated = this.repeated;
+    if (!repeated) return undefined;
+    const agreed = { ...this.fields };
+    for (const field of repeated) delete agreed[field];
+    return new Ambiguous(
+      `ambiguous line: ${[...repeated].join(', ')} given more than once; which value is true is unknown`,
+      agreed,
+    );
   }
 }
 
@@ -87,10 +110,19 @@ function withMessage(fields: Fields, own: unknown, extra: string | undefined): F
   return fields;
 }
 
-/** Any JSON object: keys through the alias table, values in their field's type. */
-function readJsonObject(value: Record<string, unknown>): Fields {
+/**
+ * Any JSON object: keys through the alias table, values in their field's type. JSON.parse keeps
+ * the last of a repeated key, so `text` is looked at for repeated keys first.
+ */
+function readJsonObject(value: Record<string, unknown>, text: string): Fields | Ambiguous {
   const collector = new FieldCollector();
+  for (const key of repeatedKeys(text)) {
+    collector.repeated ??= new Set();
+    collector.repeated.add(aliasName(key));
+  }
   for (const key of Object.keys(value)) collector.add(key, value[key]);
+  const ambiguous = collector.ambiguity();
+  if (ambiguous) return ambiguous;
   const rest = collector.leftover;
   return withMessage(
     collector.fields,
@@ -107,7 +139,7 @@ function readJsonObject(value: Record<string, unknown>): Fields {
  */
 const LABEL = /(?:^|, )([A-Za-z][A-Za-z0-9_.-]{0,63}): /g;
 
-function readLabels(line: string): Fields | undefined {
+function readLabels(line: string): Fields | Ambiguous | undefined {
   const marks = [...line.matchAll(LABEL)];
   if (marks.length < 2 || marks[0]?.index !== 0) return undefined;
   const collector = new FieldCollector();
@@ -117,6 +149,8 @@ function readLabels(line: string): Fields | undefined {
     const value = line.slice(mark.index + mark[0].length, next ? next.index : line.length);
     collector.add(mark[1] as string, value);
   }
+  const ambiguous = collector.ambiguity();
+  if (ambiguous) return ambiguous;
   const rest = collector.leftover.map(([key, value]) => `${key}: ${value as string}`);
   return withMessage(
     collector.fields,
@@ -125,7 +159,47 @@ function readLabels(line: string): Fields | undefined {
   );
 }
 
-function readJsonLine(line: string): Fields | undefined {
+/**
+ * Keys that stand more than once in the outer object of a JSON text JSON.parse accepted. Linear:
+ * it jumps from quote to quote, and looks at the characters between strings for nesting only.
+ */
+function repeatedKeys(text: string): string[] {
+  const seen = new Set<string>();
+  const repeated: string[] = [];
+  let depth = 0;
+  let i = 0;
+  while (i < text.length) {
+    const quote = text.indexOf('"', i);
+    const stop = quote === -1 ? text.length : quote;
+    for (; i < stop; i++) {
+      const code = text.charCodeAt(i);
+      if (code === 123 || code === 91)
+        depth++; // { [
+      else if (code === 125 || code === 93) depth--; // } ]
+    }
+    if (quote === -1) break;
+    let end = quote + 1;
+    for (;;) {
+      end = text.indexOf('"', end);
+      let backslashes = 0;
+      while (text.charCodeAt(end - 1 - backslashes) === 92) backslashes++;
+      if (backslashes % 2 === 0) break;
+      end++;
+    }
+    i = end + 1;
+    if (depth !== 1) continue;
+    let after = i;
+    while (text.charCodeAt(after) <= 32) after++;
+    if (text.charCodeAt(after) !== 58) continue; // a value, not a key
+    const raw = text.slice(quote + 1, end);
+    const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+    if (seen.has(key)) repeated.push(key);
+    else seen.add(key);
+  }
+  return repeated;
+}
+
+function readJsonLine(line: string): Fields | Ambiguous | undefined {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -135,30 +209,54 @@ function readJsonLine(line: string): Fields | undefined {
     return JSON_TEMPLATE.parse(line);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  return readJsonObject(value as Record<string, unknown>);
+  return readJsonObject(value as Record<string, unknown>, line);
+}
+
+/** A reading's result as the reader returns it. */
+function result(fields: Fields | Ambiguous, format: string): ReadResult {
+  return fields instanceof Ambiguous
+    ? { ok: false, reason: fields.reason, agreed: fields.agreed }
+    : { ok: true, fields, format };
 }
 
 /**
  * A reader for lines written by `logFormat`. A line it does not match (the stage's format changed,
  * or the stream carries other stages' logs) is read by the first of: any JSON object, each known
- * format, generic labels. Never throws: a line nothing reads comes back with the reason.
+ * format, generic labels. Never throws: a line nothing reads comes back with the reason, and one
+ * that reads more than one way with the reason and what every reading agrees on.
  */
 export function createLineReader(logFormat: string): LineReader {
   const configured = compileFormat(formatName(logFormat), logFormat);
   const fallbacks = KNOWN_COMPILED.filter((format) => format.source !== logFormat);
   return (line) => {
     const fields = configured.parse(line);
-    if (fields) return { ok: true, fields, format: configured.name };
+    if (fields) return result(fields, configured.name);
     if (line.trimStart().startsWith('{')) {
       const json = readJsonLine(line.trim());
-      if (json) return { ok: true, fields: json, format: 'json' };
+      if (json) return result(json, 'json');
     }
     for (const format of fallbacks) {
       const known = format.parse(line);
-      if (known) return { ok: true, fields: known, format: format.name };
+      if (known) return result(known, format.name);
     }
     const labelled = readLabels(line);
-    if (labelled) return { ok: true, fields: labelled, format: 'labels' };
+    if (labelled) return result(labelled, 'labels');
     return { ok: false, reason: 'line matches neither LOG_FORMAT nor a known access-log format' };
   };
+}
+
+/**
+ * Every field an event can have with this LOG_FORMAT: the processor's own, the fields of LOG_FORMAT
+ * and of the known formats, and the names the fallback readings give known keys. The rules of
+ * DROP_EVENTS, SAMPLE and DROP_FIELDS are checked against it at init.
+ */
+export function eventFields(logFormat: string): Set<string> {
+  return new Set([
+    ...RESERVED_FIELDS,
+    'message',
+    'sample_rate',
+    ...ALIAS_FIELDS,
+    ...KNOWN_COMPILED.flatMap((format) => format.fields),
+    ...compileFormat('configured', logFormat).fields,
+  ]);
 }

@@ -67,6 +67,12 @@ export function requestTimeIso(value: string): string | undefined {
   return parseRequestTime(value) === undefined ? undefined : lastIso;
 }
 
+/**
+ * The latest event time, in epoch ms, whose `_timestamp` in µs is still an exact integer (2^53):
+ * a later one (a CloudWatch timestamp or a requestTimeEpoch in µs, say) would be altered.
+ */
+export const MAX_EVENT_TIME_MS = Math.floor(Number.MAX_SAFE_INTEGER / 1000);
+
 /** ISO 8601 UTC with milliseconds, a form OpenObserve and every SQL engine read. */
 export function isoTime(epochMs: number): string {
   return new Date(epochMs).toISOString();

@@ -24,7 +24,7 @@ import {
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ConfigError, readConfig } from '../src/config';
 import { DEFAULT_FORMAT } from '../src/formats/known';
-import { checkUserRegexes } from '../src/keep';
+import { compileUserPatterns } from '../src/keep';
 import { parameter, roleMayInvoke } from './attach';
 import { type Credentials, openObserveApi } from './openobserve/api';
 import { DEFAULT_DELIVERY, DeliveryStopped, deliverBatch, Rejected } from './replay/deliver';
@@ -431,7 +431,7 @@ export async function doctor(options: DoctorOptions, clients: DoctorClients): Pr
     );
     if (fn) {
       try {
-        await checkUserRegexes(readConfig(fn.Environment?.Variables ?? {}).keep).catch(
+        await compileUserPatterns(readConfig(fn.Environment?.Variables ?? {}).keep).catch(
           (error: Error) => {
             throw new ConfigError(error.message);
           },

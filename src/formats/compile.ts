@@ -16,12 +16,31 @@ interface Variable {
   readonly quoted: boolean;
 }
 
+/**
+ * A line more than one placement of the separators reads, with different values: text a client
+ * wrote (a user agent holding `","status":"200`) can then pose as another field. Only the fields
+ * every reading gives the same value are `agreed`; the line is kept whole as `message`.
+ */
+export class Ambiguous {
+  constructor(
+    readonly reason: string,
+    readonly agreed: Fields,
+  ) {}
+}
+
 export interface CompiledFormat {
   readonly name: string;
   /** The format string as API Gateway's `AccessLogSetting.Format` holds it. */
   readonly source: string;
-  /** Canonical fields of the line, or undefined when the line was not written by this format. */
-  parse(line: string): Fields | undefined;
+  /** The `$context` variables of the format, without `$context.`, in order. */
+  readonly variables: readonly string[];
+  /** Canonical names of the fields the format writes. */
+  readonly fields: readonly string[];
+  /**
+   * Canonical fields of the line; Ambiguous when the line reads more than one way; undefined when
+   * the line was not written by this format.
+   */
+  parse(line: string): Fields | Ambiguous | undefined;
 }
 
 /** Values that never hold spaces, commas or quotes: identifiers, addresses, methods. */
@@ -30,6 +49,8 @@ const TOKEN_FIELDS = new Set([
   'extended_request_id',
   'source_ip',
   'http_method',
+  // A resource is the API's own template (`/pets/{id}`), never a client's text, and has no spaces.
+  'resource_path',
   'protocol',
   'api_id',
   'stage',
@@ -159,8 +180,18 @@ export function compileFormat(name: string, source: string): CompiledFormat {
     return true;
   };
 
-  /** Then every other placement of the separators, within MAX_MATCH_STEPS. */
-  const matchFrom = (line: string, i: number, from: number, budget: { steps: number }): boolean => {
+  /**
+   * Every placement of the separators, first occurrences first, within MAX_MATCH_STEPS: `found` is
+   * told of each complete one (values[] holds it) and returns true to stop. Returns whether it
+   * stopped; false when the placements or the budget ran out.
+   */
+  const placements = (
+    line: string,
+    i: number,
+    from: number,
+    budget: { steps: number },
+    found: () => boolean,
+  ): boolean => {
     const variable = variables[i] as Variable;
     const separator = separators[i] as string;
     if (i === count - 1) {
@@ -169,29 +200,104 @@ export function compileFormat(name: string, source: string): CompiledFormat {
       const value = typed(variable, line.slice(from, end));
       if (value === REJECT) return false;
       values[i] = value;
-      return true;
+      return found();
     }
     let end = separator.length === 0 ? from : line.indexOf(separator, from);
     while (end !== -1 && end <= line.length) {
       if (--budget.steps < 0) return false;
       const value = typed(variable, line.slice(from, end));
-      if (value !== REJECT && matchFrom(line, i + 1, end + separator.length, budget)) {
+      if (value !== REJECT) {
         values[i] = value;
-        return true;
+        if (placements(line, i + 1, end + separator.length, budget, found)) return true;
       }
       end = separator.length === 0 ? end + 1 : line.indexOf(separator, end + 1);
     }
     return false;
   };
 
-  const parse = (line: string): Fields | undefined => {
-    if (!line.startsWith(prefix)) return undefined;
-    if (count === 0) return line === source ? {} : undefined;
-    if (!matchFirst(line) && !matchFrom(line, 0, prefix.length, { steps: MAX_MATCH_STEPS })) {
-      return undefined;
+  /**
+   * Variables whose value could also end at a later occurrence of its separator: free text, or a
+   * token whose separator a token may hold. Integers and request times have one shape, so another
+   * placement can never start with them.
+   */
+  const stretchable = variables.map((variable, i) => {
+    const separator = separators[i] as string;
+    if (i === count - 1 || separator.length === 0) return false;
+    if (variable.kind === 'text') return true;
+    if (variable.kind === 'token') return !TOKEN_BREAK.test(separator);
+    return variable.kind === 'integer' && /^\d+$/.test(separator);
+  });
+  const anyStretchable = stretchable.includes(true);
+
+  /**
+   * After matchFirst: whether another placement may exist. The first value that differs in another
+   * placement ends later, at a later occurrence of its own separator; without one, the reading is
+   * the only one. Cheap: formats whose free text comes last look at nothing.
+   */
+  const mayReadOtherwise = (line: string): boolean => {
+    let from = prefix.length;
+    for (let i = 0; i < count - 1; i++) {
+      const separator = separators[i] as string;
+      const end = line.indexOf(separator, from);
+      if (stretchable[i] && line.indexOf(separator, end + 1) !== -1) return true;
+      from = end + separator.length;
     }
-    return toFields();
+    return false;
   };
 
-  return { name, source, parse };
+  /** Readings of an ambiguous-looking line: at most this many are compared. */
+  const MAX_READINGS = 8;
+
+  const readingsOf = (line: string): Fields | Ambiguous => {
+    const readings: (string | number | typeof ABSENT)[][] = [];
+    const budget = { steps: MAX_MATCH_STEPS };
+    const stopped = placements(line, 0, prefix.length, budget, () => {
+      readings.push(values.slice());
+      return readings.length >= MAX_READINGS;
+    });
+    const complete = !stopped && budget.steps >= 0;
+    const first = readings[0] as (string | number | typeof ABSENT)[];
+    if (readings.length === 1 && complete) {
+      for (let i = 0; i < count; i++) values[i] = first[i] as string | number | typeof ABSENT;
+      return toFields();
+    }
+    // Fields every reading found agrees on; past the budget, none can be trusted.
+    const agreed: Fields = {};
+    const differ: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const value = first[i];
+      const field = (variables[i] as Variable).field;
+      if (complete && readings.every((reading) => reading[i] === value)) {
+        if (value !== ABSENT) agreed[field] = value as string | number;
+      } else if (!differ.includes(field)) {
+        differ.push(field);
+      }
+    }
+    return new Ambiguous(
+      complete
+        ? `ambiguous line: readings differ in ${differ.join(', ')} (a value holds the format's own separator text)`
+        : "ambiguous line: too many ways to read it (a value holds the format's own separator text)",
+      agreed,
+    );
+  };
+
+  const parse = (line: string): Fields | Ambiguous | undefined => {
+    if (!line.startsWith(prefix)) return undefined;
+    if (count === 0) return line === source ? {} : undefined;
+    if (matchFirst(line)) {
+      return anyStretchable && mayReadOtherwise(line) ? readingsOf(line) : toFields();
+    }
+    if (!placements(line, 0, prefix.length, { steps: MAX_MATCH_STEPS }, () => true)) {
+      return undefined;
+    }
+    return anyStretchable ? readingsOf(line) : toFields();
+  };
+
+  return {
+    name,
+    source,
+    variables: variables.map((variable) => variable.path),
+    fields: variables.map((variable) => variable.field),
+    parse,
+  };
 }

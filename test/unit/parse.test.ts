@@ -66,10 +66,12 @@ describe('createLineReader', () => {
     const result = read(
       '{"_timestamp":"yesterday","status":"200","StatusCode":"500","message":"hi"}',
     );
+    // Two statuses: which is true is unknown, so neither is taken and the line is kept whole.
     expect(result).toMatchObject({
-      ok: true,
-      fields: { status: 200, message: 'hi {"_timestamp":"yesterday","StatusCode":"500"}' },
+      ok: false,
+      reason: expect.stringContaining('status given more than once'),
     });
+    expect(result.ok === false && result.agreed).toEqual({});
   });
 
   it('caps the fields a line can create and keeps the rest in message', () => {

@@ -11,7 +11,7 @@ import { readConfig } from '../../src/config';
 import { splitEventLines } from '../../src/encode';
 import type { BatchOutcome } from '../../src/firehose';
 import { createAsyncProcessor } from '../../src/firehose';
-import { checkUserRegexes } from '../../src/keep';
+import { compileUserPatterns } from '../../src/keep';
 import { awsClients } from '../shared/aws';
 import { type Command, numberOption, UsageError } from '../shared/command';
 import { secureUrl } from '../shared/endpoint';
@@ -351,7 +351,7 @@ export const command: Command = {
 
     // The processor's settings, checked as the function checks them at init.
     const config = readConfig(process.env);
-    await checkUserRegexes(config.keep);
+    await compileUserPatterns(config.keep);
     const sources = await listSources(positionals, () => awsClients(values.region).s3);
     const totalBytes = sources.reduce((sum, source) => sum + source.size, 0);
     const delivery = dryRun
