@@ -1,6 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the ${…} strings are CloudFormation !Sub expressions
+import { readFileSync } from 'node:fs';
 import { BUILD_OPTIONS } from '../scripts/build-options';
 import { DEFAULT_FORMAT } from '../src/formats/known';
+import { parseDropEvents, parseDropFields, parseRedact, parseSample } from '../src/keep';
 import {
   conditionHolds,
   createdResources,
@@ -428,5 +430,110 @@ describe('the SOURCE_IP=hash key, as deployed (SAM-expanded)', () => {
     expect(created.SourceIpHashKeySecret).toBeUndefined();
     expect(arn).toEqual(ref('AWS::NoValue'));
     expect(readers).toEqual([]);
+  });
+});
+
+describe('the keep-rule parameters, as deployed (SAM-expanded)', () => {
+  const [template] = expandTemplate([{ OpenObserveAccessKey: 'a2V5' }]) as [Json];
+  const parameters: Record<string, Json> = template.Parameters;
+  const settings = [
+    { parameter: 'DropEvents', variable: 'DROP_EVENTS', parse: parseDropEvents },
+    { parameter: 'Sample', variable: 'SAMPLE', parse: parseSample },
+    { parameter: 'Redact', variable: 'REDACT', parse: parseRedact },
+    { parameter: 'DropFields', variable: 'DROP_FIELDS', parse: parseDropFields },
+  ] as const;
+  type Variable = (typeof settings)[number]['variable'];
+
+  /**
+   * Whether CloudFormation takes the value. It reads AllowedPattern as a Java regular expression
+   * matched against the whole value; the patterns use only syntax Java and JavaScript read alike
+   * (groups, classes, `\s`, `(?!…)`), and are anchored, so JavaScript's RegExp answers the same.
+   */
+  const deploys = (parameter: string, value: string) =>
+    new RegExp(parameters[parameter].AllowedPattern).test(value);
+
+  /** The examples "Keep what matters" gives, as `VARIABLE=value` in its code spans. */
+  const readmeExamples = (() => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## Keep what matters'));
+    const text = section.slice(0, section.indexOf('\n## ', 1));
+    const found: { variable: Variable; value: string }[] = [];
+    for (const [, variable, value] of text.matchAll(
+      /`(DROP_EVENTS|SAMPLE|REDACT|DROP_FIELDS)=([^`]+)`/g,
+    )) {
+      // A table cell writes `|` as `\|`.
+      found.push({
+        variable: variable as Variable,
+        value: (value as string).replaceAll('\\|', '|'),
+      });
+    }
+    return found;
+  })();
+
+  const mistakes: Record<Variable, string[]> = {
+    DROP_EVENTS: [
+      'http_method=OPTIONS, resource_path=/health',
+      'user_agent~^ELB-HealthChecker, http_method=OPTIONS',
+      'status==500',
+      'status=~^5',
+      'status~',
+      'status~   ',
+      'status=',
+      'status=500|',
+      'Method=OPTIONS',
+      'http_method OPTIONS',
+    ],
+    SAMPLE: [
+      'status_class=2xx:0.1, resource_path=/status:0.01',
+      'status_class=2xx',
+      'status_class=2xx:0',
+      'status_class=2xx:10',
+      'status_class==2xx:0.1',
+      'status~:0.5',
+    ],
+    REDACT: ['email,jwt', 'email, jwt', 'card~\\d{16}, email', 'mail', 'card~', 'Card~\\d+'],
+    DROP_FIELDS: ['caller;user', 'caller user', 'Caller', '_timestamp', 'caller,sample_rate'],
+  };
+
+  it('finds the README’s examples of every setting', () => {
+    expect(new Set(readmeExamples.map(({ variable }) => variable))).toEqual(
+      new Set(settings.map(({ variable }) => variable)),
+    );
+  });
+
+  it.each(settings)(
+    '$parameter accepts every README example of $variable, and the function starts with it',
+    ({ parameter, variable, parse }) => {
+      const examples = readmeExamples.filter((example) => example.variable === variable);
+      for (const { value } of examples) {
+        expect({ value, deploys: deploys(parameter, value) }).toEqual({ value, deploys: true });
+        expect(() => parse(value)).not.toThrow();
+      }
+    },
+  );
+
+  it.each(settings)('$parameter keeps its empty default: no rule', ({ parameter }) => {
+    expect(parameters[parameter].Default).toBe('');
+    expect(deploys(parameter, '')).toBe(true);
+  });
+
+  it.each(settings)(
+    '$parameter refuses the common mistakes at deploy ($variable)',
+    ({ parameter, variable }) => {
+      for (const value of mistakes[variable]) {
+        expect({ value, deploys: deploys(parameter, value) }).toEqual({ value, deploys: false });
+      }
+      // What CloudFormation prints when it refuses: the grammar, in words.
+      expect(parameters[parameter].ConstraintDescription).toMatch(
+        variable === 'DROP_FIELDS' ? /","/ : /";", never by ","/,
+      );
+    },
+  );
+
+  it('accepts the spacing and forms the function reads', () => {
+    expect(deploys('DropEvents', ' status = 500 | 502 ; user_agent ~ bot, crawler ')).toBe(true);
+    expect(deploys('Sample', 'resource_path~^/a:b:0.5; status_class=2xx:1')).toBe(true);
+    expect(deploys('Redact', 'email; card~\\b\\d{13,16}\\b;')).toBe(true);
+    expect(deploys('DropFields', 'caller, user')).toBe(true);
   });
 });
