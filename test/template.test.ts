@@ -58,6 +58,39 @@ function statements(): { resource: string; statement: Json }[] {
   return found;
 }
 
+/** A piece of the template with each `Fn::If` replaced by the branch these values choose. */
+function resolveIf(expanded: Json, node: Json, values: Values): Json {
+  if (Array.isArray(node)) return node.map((item) => resolveIf(expanded, item, values));
+  if (typeof node !== 'object' || node === null) return node;
+  if ('Fn::If' in node) {
+    const [condition, yes, no] = node['Fn::If'];
+    return resolveIf(expanded, conditionHolds(expanded, condition, values) ? yes : no, values);
+  }
+  return Object.fromEntries(
+    Object.entries(node).map(([key, value]) => [key, resolveIf(expanded, value, values)]),
+  );
+}
+
+/**
+ * What a role may do once deployed with these values: its managed policies, and the statements of
+ * its inline policies and of every policy resource attached to it.
+ */
+function grantsOf(expanded: Json, values: Values, roleId: string) {
+  const created = createdResources(expanded, values);
+  const role = resolveIf(expanded, created[roleId], values);
+  const documents: Json[] = (role.Properties.Policies ?? []).map((p: Json) => p.PolicyDocument);
+  for (const resource of Object.values(created)) {
+    if (!['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].includes(resource.Type)) continue;
+    const attached = resource.Properties.Roles ?? [];
+    if (attached.some((r: Json) => r.Ref === roleId))
+      documents.push(resolveIf(expanded, resource.Properties.PolicyDocument, values));
+  }
+  const statements = documents
+    .flatMap((document) => [document.Statement].flat())
+    .filter((statement: Json) => statement?.Ref !== 'AWS::NoValue');
+  return { managed: role.Properties.ManagedPolicyArns ?? [], statements };
+}
+
 describe('template.yaml as deployed (SAM-expanded)', () => {
   const stream = resources.DeliveryStream.Properties;
   const destination = stream.HttpEndpointDestinationConfiguration;
@@ -310,6 +343,35 @@ describe('every combination of the parameters that change resources (SAM-expande
       const url = expandedTemplate.Outputs.DemoApiUrl;
       expect(conditionHolds(expandedTemplate, url.Condition, values)).toBe(demo);
       expect(url.Value['Fn::Sub']).toMatch(/\/demo$/);
+    },
+  );
+
+  it.each(cases)(
+    '%s: the function runs with its own role, which may write logs only to its own log group',
+    (_name, values, expandedTemplate) => {
+      const fn = expandedTemplate.Resources.ProcessorFunction.Properties;
+      expect(fn.Role).toEqual(getAtt('ProcessorFunctionRole', 'Arn'));
+      expect(fn.LoggingConfig.LogGroup).toEqual(ref('ProcessorLogGroup'));
+      const { managed, statements } = grantsOf(expandedTemplate, values, 'ProcessorFunctionRole');
+      // AWSLambdaBasicExecutionRole, which SAM adds to a role it generates, allows logs:* on "*".
+      expect(managed).toEqual([]);
+      const logs = statements.filter((statement: Json) =>
+        [statement.Action].flat().some((action: string) => /^(logs:|\*)/.test(action)),
+      );
+      expect(logs).toEqual([
+        expect.objectContaining({
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: {
+            'Fn::Sub':
+              'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${ProcessorLogGroup}:*',
+          },
+        }),
+      ]);
+      // Nothing else but the hash key's secret, when addresses are hashed.
+      const others = statements.filter((statement: Json) => !logs.includes(statement));
+      for (const statement of others)
+        expect(statement.Action).toBe('secretsmanager:GetSecretValue');
     },
   );
 
