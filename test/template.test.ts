@@ -233,6 +233,50 @@ describe('template.yaml as deployed (SAM-expanded)', () => {
     expect(bySid.ReadAccessKey.Resource).toEqual(ref('OpenObserveAccessKeySecretArn'));
   });
 
+  it('logs errors writing to the backup bucket to a log stream of its own, with retention', () => {
+    const backup = destination.S3Configuration;
+    expect(backup.CloudWatchLoggingOptions).toEqual({
+      Enabled: true,
+      LogGroupName: ref('DeliveryLogGroup'),
+      LogStreamName: ref('BackupLogStream'),
+    });
+    expect(resources.BackupLogStream.Properties.LogGroupName).toEqual(ref('DeliveryLogGroup'));
+    expect(resources.BackupLogStream.Properties.LogStreamName).not.toBe(
+      resources.DeliveryLogStream.Properties.LogStreamName,
+    );
+    expect(resources.DeliveryLogGroup.Properties.RetentionInDays).toEqual(ref('LogRetentionDays'));
+    const delivery = statements().filter(({ resource }) => resource === 'DeliveryRole');
+    const writes = delivery
+      .map(({ statement }) => statement)
+      .filter((statement) => statement.Action === 'logs:PutLogEvents')
+      .map((statement) => statement.Resource['Fn::Sub']);
+    expect(writes).toContain(
+      'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${DeliveryLogGroup}:log-stream:${BackupLogStream}',
+    );
+  });
+
+  it('alarms when writes to the backup bucket fail, like the other stream alarms', () => {
+    const alarms = Object.values(resources).filter(
+      (r) =>
+        r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.MetricName === 'DeliveryToS3.Success',
+    );
+    expect(alarms).toEqual([
+      expect.objectContaining({
+        Condition: 'StreamAlarms',
+        Properties: expect.objectContaining({
+          Namespace: 'AWS/Firehose',
+          Dimensions: [{ Name: 'DeliveryStreamName', Value: ref('DeliveryStream') }],
+          Statistic: 'Average',
+          Threshold: 1,
+          ComparisonOperator: 'LessThanThreshold',
+          // No backup written is no failure: FailedDataOnly writes nothing while all goes well.
+          TreatMissingData: 'notBreaching',
+          AlarmActions: [ref('AlarmTopicArn')],
+        }),
+      }),
+    ]);
+  });
+
   it('keeps the backup bucket and its TLS-only policy when the stack is deleted', () => {
     for (const name of ['BackupBucket', 'BackupBucketPolicy']) {
       expect({ name, retained: resources[name].DeletionPolicy }).toEqual({
@@ -279,7 +323,7 @@ describe('template.yaml as deployed (SAM-expanded)', () => {
 
   it('alarms only when a topic is given', () => {
     const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(4);
+    expect(alarms).toHaveLength(5);
     for (const alarm of alarms) {
       expect(['Alarms', 'StreamAlarms', 'MetricAlarms']).toContain(alarm.Condition);
       expect(alarm.Properties.AlarmActions).toEqual([ref('AlarmTopicArn')]);
@@ -405,6 +449,26 @@ describe('every combination of the parameters that change resources (SAM-expande
         }
       }
       expect(dangling).toEqual([]);
+    },
+  );
+
+  it.each(cases)(
+    '%s: a stream with an alarm topic alarms on failed backups; the README counts the alarms',
+    (_name, values, expandedTemplate) => {
+      const created = createdResources(expandedTemplate, values);
+      const alarms = Object.values(created).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+      const backup = alarms.filter((r) => r.Properties.MetricName === 'DeliveryToS3.Success');
+      expect(backup).toHaveLength(created.DeliveryStream && values.AlarmTopicArn ? 1 : 0);
+      // The cost table states the most a deploy creates: full, with a topic and metrics.
+      if (
+        values.DeployMode === 'full' &&
+        values.AlarmTopicArn &&
+        values.PublishMetrics === 'true'
+      ) {
+        const readme = readFileSync('README.md', 'utf8');
+        const stated = /\| Alarms \(`AlarmTopicArn` set\) \| (\d+) standard alarms/.exec(readme);
+        expect(Number(stated?.[1])).toBe(alarms.length);
+      }
     },
   );
 
