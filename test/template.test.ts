@@ -137,6 +137,55 @@ describe('template.yaml as deployed (SAM-expanded)', () => {
     expect(parameters.LogFormat.Default).toBe(DEFAULT_FORMAT);
   });
 
+  it('states the demo’s worst case as the stage’s throttle allows it: per method', () => {
+    // A stage's throttle applies to each method on its own (API Gateway's "Throttle requests to
+    // your REST APIs"), so the ceiling is the rate times the methods the API has.
+    const [stage] = createdStages(template, DEPLOY);
+    const all = stage?.properties.MethodSettings.find(
+      (setting: Json) => setting.ResourcePath === '/*' && setting.HttpMethod === '*',
+    );
+    const verbs = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'];
+    const methods = Object.values(resources.DemoApi.Properties.Body.paths as Record<string, Json>)
+      .flatMap((path) => Object.keys(path))
+      .filter((key) => verbs.includes(key) || key === 'x-amazon-apigateway-any-method').length;
+
+    const readme = readFileSync('README.md', 'utf8');
+    const number = (pattern: RegExp, group = 1) => {
+      const match = pattern.exec(readme);
+      expect({ pattern: String(pattern), found: Boolean(match) }).toEqual({
+        pattern: String(pattern),
+        found: true,
+      });
+      return Number(match?.[group]);
+    };
+    expect(number(/throttles each method to (\d+) requests per second \(burst (\d+)\)/)).toBe(
+      all.ThrottlingRateLimit,
+    );
+    expect(number(/throttles each method to \d+ requests per second \(burst (\d+)\)/)).toBe(
+      all.ThrottlingBurstLimit,
+    );
+    const ceiling = all.ThrottlingRateLimit * methods;
+    const worst =
+      /With its (\d+) methods it serves at worst (\d+) requests per second \(bursts of (\d+)\), (\d+)\s+million requests in a 30-day month/;
+    expect(number(worst, 1)).toBe(methods);
+    expect(number(worst, 2)).toBe(ceiling);
+    expect(number(worst, 3)).toBe(all.ThrottlingBurstLimit * methods);
+    const requests = ceiling * 30 * 24 * 3600;
+    expect(number(worst, 4)).toBe(Math.round(requests / 1e6));
+    const price = number(/REST price of \$([\d.]+) per million/);
+    expect(number(/per million \(us-east-1\),\s+about \$(\d+)/)).toBe(
+      Math.round((requests / 1e6) * price),
+    );
+    const firehose = /Firehose at (\d+) KB per record, (\d+) GB at \$([\d.]+), about \$([\d.]+)/;
+    const gigabytes = (requests * number(firehose, 1)) / 1e6;
+    expect(number(firehose, 2)).toBe(Math.round(gigabytes));
+    expect(number(firehose, 4)).toBeCloseTo(gigabytes * number(firehose, 3), 2);
+    const costTable =
+      /\| Demo REST API \|[^\n]*throttled to (\d+) requests\/s per method, (\d+) in all/;
+    expect(number(costTable, 1)).toBe(all.ThrottlingRateLimit);
+    expect(number(costTable, 2)).toBe(ceiling);
+  });
+
   it('uses a mock integration for the demo API: no backend, nothing to pay at rest', () => {
     const paths = resources.DemoApi.Properties.Body.paths;
     for (const path of Object.values(paths as Record<string, Json>)) {
