@@ -1,6 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the ${…} strings are CloudFormation !Sub expressions
+import { readFileSync } from 'node:fs';
 import { BUILD_OPTIONS } from '../scripts/build-options';
 import { DEFAULT_FORMAT } from '../src/formats/known';
+import { parseDropEvents, parseDropFields, parseRedact, parseSample } from '../src/keep';
 import {
   conditionHolds,
   createdResources,
@@ -56,6 +58,39 @@ function statements(): { resource: string; statement: Json }[] {
   return found;
 }
 
+/** A piece of the template with each `Fn::If` replaced by the branch these values choose. */
+function resolveIf(expanded: Json, node: Json, values: Values): Json {
+  if (Array.isArray(node)) return node.map((item) => resolveIf(expanded, item, values));
+  if (typeof node !== 'object' || node === null) return node;
+  if ('Fn::If' in node) {
+    const [condition, yes, no] = node['Fn::If'];
+    return resolveIf(expanded, conditionHolds(expanded, condition, values) ? yes : no, values);
+  }
+  return Object.fromEntries(
+    Object.entries(node).map(([key, value]) => [key, resolveIf(expanded, value, values)]),
+  );
+}
+
+/**
+ * What a role may do once deployed with these values: its managed policies, and the statements of
+ * its inline policies and of every policy resource attached to it.
+ */
+function grantsOf(expanded: Json, values: Values, roleId: string) {
+  const created = createdResources(expanded, values);
+  const role = resolveIf(expanded, created[roleId], values);
+  const documents: Json[] = (role.Properties.Policies ?? []).map((p: Json) => p.PolicyDocument);
+  for (const resource of Object.values(created)) {
+    if (!['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].includes(resource.Type)) continue;
+    const attached = resource.Properties.Roles ?? [];
+    if (attached.some((r: Json) => r.Ref === roleId))
+      documents.push(resolveIf(expanded, resource.Properties.PolicyDocument, values));
+  }
+  const statements = documents
+    .flatMap((document) => [document.Statement].flat())
+    .filter((statement: Json) => statement?.Ref !== 'AWS::NoValue');
+  return { managed: role.Properties.ManagedPolicyArns ?? [], statements };
+}
+
 describe('template.yaml as deployed (SAM-expanded)', () => {
   const stream = resources.DeliveryStream.Properties;
   const destination = stream.HttpEndpointDestinationConfiguration;
@@ -100,6 +135,55 @@ describe('template.yaml as deployed (SAM-expanded)', () => {
     expect(logs.DestinationArn).toEqual(getAtt('DeliveryStream', 'Arn'));
     expect(logs.Format).toEqual(ref('LogFormat'));
     expect(parameters.LogFormat.Default).toBe(DEFAULT_FORMAT);
+  });
+
+  it('states the demo’s worst case as the stage’s throttle allows it: per method', () => {
+    // A stage's throttle applies to each method on its own (API Gateway's "Throttle requests to
+    // your REST APIs"), so the ceiling is the rate times the methods the API has.
+    const [stage] = createdStages(template, DEPLOY);
+    const all = stage?.properties.MethodSettings.find(
+      (setting: Json) => setting.ResourcePath === '/*' && setting.HttpMethod === '*',
+    );
+    const verbs = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'];
+    const methods = Object.values(resources.DemoApi.Properties.Body.paths as Record<string, Json>)
+      .flatMap((path) => Object.keys(path))
+      .filter((key) => verbs.includes(key) || key === 'x-amazon-apigateway-any-method').length;
+
+    const readme = readFileSync('README.md', 'utf8');
+    const number = (pattern: RegExp, group = 1) => {
+      const match = pattern.exec(readme);
+      expect({ pattern: String(pattern), found: Boolean(match) }).toEqual({
+        pattern: String(pattern),
+        found: true,
+      });
+      return Number(match?.[group]);
+    };
+    expect(number(/throttles each method to (\d+) requests per second \(burst (\d+)\)/)).toBe(
+      all.ThrottlingRateLimit,
+    );
+    expect(number(/throttles each method to \d+ requests per second \(burst (\d+)\)/)).toBe(
+      all.ThrottlingBurstLimit,
+    );
+    const ceiling = all.ThrottlingRateLimit * methods;
+    const worst =
+      /With its (\d+) methods it serves at worst (\d+) requests per second \(bursts of (\d+)\), (\d+)\s+million requests in a 30-day month/;
+    expect(number(worst, 1)).toBe(methods);
+    expect(number(worst, 2)).toBe(ceiling);
+    expect(number(worst, 3)).toBe(all.ThrottlingBurstLimit * methods);
+    const requests = ceiling * 30 * 24 * 3600;
+    expect(number(worst, 4)).toBe(Math.round(requests / 1e6));
+    const price = number(/REST price of \$([\d.]+) per million/);
+    expect(number(/per million \(us-east-1\),\s+about \$(\d+)/)).toBe(
+      Math.round((requests / 1e6) * price),
+    );
+    const firehose = /Firehose at (\d+) KB per record, (\d+) GB at \$([\d.]+), about \$([\d.]+)/;
+    const gigabytes = (requests * number(firehose, 1)) / 1e6;
+    expect(number(firehose, 2)).toBe(Math.round(gigabytes));
+    expect(number(firehose, 4)).toBeCloseTo(gigabytes * number(firehose, 3), 2);
+    const costTable =
+      /\| Demo REST API \|[^\n]*throttled to (\d+) requests\/s per method, (\d+) in all/;
+    expect(number(costTable, 1)).toBe(all.ThrottlingRateLimit);
+    expect(number(costTable, 2)).toBe(ceiling);
   });
 
   it('uses a mock integration for the demo API: no backend, nothing to pay at rest', () => {
@@ -198,6 +282,50 @@ describe('template.yaml as deployed (SAM-expanded)', () => {
     expect(bySid.ReadAccessKey.Resource).toEqual(ref('OpenObserveAccessKeySecretArn'));
   });
 
+  it('logs errors writing to the backup bucket to a log stream of its own, with retention', () => {
+    const backup = destination.S3Configuration;
+    expect(backup.CloudWatchLoggingOptions).toEqual({
+      Enabled: true,
+      LogGroupName: ref('DeliveryLogGroup'),
+      LogStreamName: ref('BackupLogStream'),
+    });
+    expect(resources.BackupLogStream.Properties.LogGroupName).toEqual(ref('DeliveryLogGroup'));
+    expect(resources.BackupLogStream.Properties.LogStreamName).not.toBe(
+      resources.DeliveryLogStream.Properties.LogStreamName,
+    );
+    expect(resources.DeliveryLogGroup.Properties.RetentionInDays).toEqual(ref('LogRetentionDays'));
+    const delivery = statements().filter(({ resource }) => resource === 'DeliveryRole');
+    const writes = delivery
+      .map(({ statement }) => statement)
+      .filter((statement) => statement.Action === 'logs:PutLogEvents')
+      .map((statement) => statement.Resource['Fn::Sub']);
+    expect(writes).toContain(
+      'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${DeliveryLogGroup}:log-stream:${BackupLogStream}',
+    );
+  });
+
+  it('alarms when writes to the backup bucket fail, like the other stream alarms', () => {
+    const alarms = Object.values(resources).filter(
+      (r) =>
+        r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.MetricName === 'DeliveryToS3.Success',
+    );
+    expect(alarms).toEqual([
+      expect.objectContaining({
+        Condition: 'StreamAlarms',
+        Properties: expect.objectContaining({
+          Namespace: 'AWS/Firehose',
+          Dimensions: [{ Name: 'DeliveryStreamName', Value: ref('DeliveryStream') }],
+          Statistic: 'Average',
+          Threshold: 1,
+          ComparisonOperator: 'LessThanThreshold',
+          // No backup written is no failure: FailedDataOnly writes nothing while all goes well.
+          TreatMissingData: 'notBreaching',
+          AlarmActions: [ref('AlarmTopicArn')],
+        }),
+      }),
+    ]);
+  });
+
   it('keeps the backup bucket and its TLS-only policy when the stack is deleted', () => {
     for (const name of ['BackupBucket', 'BackupBucketPolicy']) {
       expect({ name, retained: resources[name].DeletionPolicy }).toEqual({
@@ -244,7 +372,7 @@ describe('template.yaml as deployed (SAM-expanded)', () => {
 
   it('alarms only when a topic is given', () => {
     const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(4);
+    expect(alarms).toHaveLength(5);
     for (const alarm of alarms) {
       expect(['Alarms', 'StreamAlarms', 'MetricAlarms']).toContain(alarm.Condition);
       expect(alarm.Properties.AlarmActions).toEqual([ref('AlarmTopicArn')]);
@@ -312,6 +440,35 @@ describe('every combination of the parameters that change resources (SAM-expande
   );
 
   it.each(cases)(
+    '%s: the function runs with its own role, which may write logs only to its own log group',
+    (_name, values, expandedTemplate) => {
+      const fn = expandedTemplate.Resources.ProcessorFunction.Properties;
+      expect(fn.Role).toEqual(getAtt('ProcessorFunctionRole', 'Arn'));
+      expect(fn.LoggingConfig.LogGroup).toEqual(ref('ProcessorLogGroup'));
+      const { managed, statements } = grantsOf(expandedTemplate, values, 'ProcessorFunctionRole');
+      // AWSLambdaBasicExecutionRole, which SAM adds to a role it generates, allows logs:* on "*".
+      expect(managed).toEqual([]);
+      const logs = statements.filter((statement: Json) =>
+        [statement.Action].flat().some((action: string) => /^(logs:|\*)/.test(action)),
+      );
+      expect(logs).toEqual([
+        expect.objectContaining({
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: {
+            'Fn::Sub':
+              'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${ProcessorLogGroup}:*',
+          },
+        }),
+      ]);
+      // Nothing else but the hash key's secret, when addresses are hashed.
+      const others = statements.filter((statement: Json) => !logs.includes(statement));
+      for (const statement of others)
+        expect(statement.Action).toBe('secretsmanager:GetSecretValue');
+    },
+  );
+
+  it.each(cases)(
     '%s: every reference names something that exists under the same conditions',
     (_name, values, expandedTemplate) => {
       const created = createdResources(expandedTemplate, values);
@@ -341,6 +498,26 @@ describe('every combination of the parameters that change resources (SAM-expande
         }
       }
       expect(dangling).toEqual([]);
+    },
+  );
+
+  it.each(cases)(
+    '%s: a stream with an alarm topic alarms on failed backups; the README counts the alarms',
+    (_name, values, expandedTemplate) => {
+      const created = createdResources(expandedTemplate, values);
+      const alarms = Object.values(created).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+      const backup = alarms.filter((r) => r.Properties.MetricName === 'DeliveryToS3.Success');
+      expect(backup).toHaveLength(created.DeliveryStream && values.AlarmTopicArn ? 1 : 0);
+      // The cost table states the most a deploy creates: full, with a topic and metrics.
+      if (
+        values.DeployMode === 'full' &&
+        values.AlarmTopicArn &&
+        values.PublishMetrics === 'true'
+      ) {
+        const readme = readFileSync('README.md', 'utf8');
+        const stated = /\| Alarms \(`AlarmTopicArn` set\) \| (\d+) standard alarms/.exec(readme);
+        expect(Number(stated?.[1])).toBe(alarms.length);
+      }
     },
   );
 
@@ -428,5 +605,110 @@ describe('the SOURCE_IP=hash key, as deployed (SAM-expanded)', () => {
     expect(created.SourceIpHashKeySecret).toBeUndefined();
     expect(arn).toEqual(ref('AWS::NoValue'));
     expect(readers).toEqual([]);
+  });
+});
+
+describe('the keep-rule parameters, as deployed (SAM-expanded)', () => {
+  const [template] = expandTemplate([{ OpenObserveAccessKey: 'a2V5' }]) as [Json];
+  const parameters: Record<string, Json> = template.Parameters;
+  const settings = [
+    { parameter: 'DropEvents', variable: 'DROP_EVENTS', parse: parseDropEvents },
+    { parameter: 'Sample', variable: 'SAMPLE', parse: parseSample },
+    { parameter: 'Redact', variable: 'REDACT', parse: parseRedact },
+    { parameter: 'DropFields', variable: 'DROP_FIELDS', parse: parseDropFields },
+  ] as const;
+  type Variable = (typeof settings)[number]['variable'];
+
+  /**
+   * Whether CloudFormation takes the value. It reads AllowedPattern as a Java regular expression
+   * matched against the whole value; the patterns use only syntax Java and JavaScript read alike
+   * (groups, classes, `\s`, `(?!…)`), and are anchored, so JavaScript's RegExp answers the same.
+   */
+  const deploys = (parameter: string, value: string) =>
+    new RegExp(parameters[parameter].AllowedPattern).test(value);
+
+  /** The examples "Keep what matters" gives, as `VARIABLE=value` in its code spans. */
+  const readmeExamples = (() => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## Keep what matters'));
+    const text = section.slice(0, section.indexOf('\n## ', 1));
+    const found: { variable: Variable; value: string }[] = [];
+    for (const [, variable, value] of text.matchAll(
+      /`(DROP_EVENTS|SAMPLE|REDACT|DROP_FIELDS)=([^`]+)`/g,
+    )) {
+      // A table cell writes `|` as `\|`.
+      found.push({
+        variable: variable as Variable,
+        value: (value as string).replaceAll('\\|', '|'),
+      });
+    }
+    return found;
+  })();
+
+  const mistakes: Record<Variable, string[]> = {
+    DROP_EVENTS: [
+      'http_method=OPTIONS, resource_path=/health',
+      'user_agent~^ELB-HealthChecker, http_method=OPTIONS',
+      'status==500',
+      'status=~^5',
+      'status~',
+      'status~   ',
+      'status=',
+      'status=500|',
+      'Method=OPTIONS',
+      'http_method OPTIONS',
+    ],
+    SAMPLE: [
+      'status_class=2xx:0.1, resource_path=/status:0.01',
+      'status_class=2xx',
+      'status_class=2xx:0',
+      'status_class=2xx:10',
+      'status_class==2xx:0.1',
+      'status~:0.5',
+    ],
+    REDACT: ['email,jwt', 'email, jwt', 'card~\\d{16}, email', 'mail', 'card~', 'Card~\\d+'],
+    DROP_FIELDS: ['caller;user', 'caller user', 'Caller', '_timestamp', 'caller,sample_rate'],
+  };
+
+  it('finds the README’s examples of every setting', () => {
+    expect(new Set(readmeExamples.map(({ variable }) => variable))).toEqual(
+      new Set(settings.map(({ variable }) => variable)),
+    );
+  });
+
+  it.each(settings)(
+    '$parameter accepts every README example of $variable, and the function starts with it',
+    ({ parameter, variable, parse }) => {
+      const examples = readmeExamples.filter((example) => example.variable === variable);
+      for (const { value } of examples) {
+        expect({ value, deploys: deploys(parameter, value) }).toEqual({ value, deploys: true });
+        expect(() => parse(value)).not.toThrow();
+      }
+    },
+  );
+
+  it.each(settings)('$parameter keeps its empty default: no rule', ({ parameter }) => {
+    expect(parameters[parameter].Default).toBe('');
+    expect(deploys(parameter, '')).toBe(true);
+  });
+
+  it.each(settings)(
+    '$parameter refuses the common mistakes at deploy ($variable)',
+    ({ parameter, variable }) => {
+      for (const value of mistakes[variable]) {
+        expect({ value, deploys: deploys(parameter, value) }).toEqual({ value, deploys: false });
+      }
+      // What CloudFormation prints when it refuses: the grammar, in words.
+      expect(parameters[parameter].ConstraintDescription).toMatch(
+        variable === 'DROP_FIELDS' ? /","/ : /";", never by ","/,
+      );
+    },
+  );
+
+  it('accepts the spacing and forms the function reads', () => {
+    expect(deploys('DropEvents', ' status = 500 | 502 ; user_agent ~ bot, crawler ')).toBe(true);
+    expect(deploys('Sample', 'resource_path~^/a:b:0.5; status_class=2xx:1')).toBe(true);
+    expect(deploys('Redact', 'email; card~\\b\\d{13,16}\\b;')).toBe(true);
+    expect(deploys('DropFields', 'caller, user')).toBe(true);
   });
 });
