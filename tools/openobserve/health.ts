@@ -3,7 +3,8 @@
  * alert pack and the stream settings (CONTRACTS.md §6). `npm run openobserve:files` writes the
  * dashboard and alerts into `openobserve/` for importing by hand; a test keeps them up to date.
  *
- * Every query reads only fields the processor writes (README, "Output fields").
+ * Every query reads only fields the processor writes (README, "Output fields"). OpenObserve files
+ * cited "at v0.90.0" are from its tag v0.90.0 (commit f20d1bfb49e8), the oldest version the dashboard is built for.
  */
 
 import { KNOWN_FORMATS } from '../../src/formats/known';
@@ -264,7 +265,7 @@ export const TABS: readonly TabSpec[] = [
         h: 16,
         numbers: 'count',
         color: COLOR.teal,
-        // Level labels need more room than a bucket's share of the axis, so ECharts' automatic
+        // Bucket labels need more room than a bucket's share of the axis, so ECharts' automatic
         // interval shows every other one; slanted, each fits (axis_label_rotate,
         // web/src/utils/dashboard/sql/shared/contextBuilder.ts at v0.90.0).
         xLabelRotate: 45,
@@ -420,7 +421,7 @@ export const TABS: readonly TabSpec[] = [
       },
       {
         // Bars, not a pie: the UI prints a pie's percentages inside its slices, where small slices'
-        // labels overlap (web/src/utils/dashboard/sql/charts/convertSQLPieDonutChart.ts).
+        // labels overlap (web/src/utils/dashboard/sql/charts/convertSQLPieDonutChart.ts at v0.90.0).
         type: 'h-bar',
         title: 'Events by log format',
         description:
