@@ -1,5 +1,5 @@
 /**
- * The one place that builds Firehose data-transformation events (CONTRACTS.md §3): for
+ * The one place that builds Firehose data-transformation events (docs/contracts.md §3): for
  * `events/*.json`, for `npm run invoke` on a file of log lines, and for the tests.
  */
 import { gzipSync } from 'node:zlib';

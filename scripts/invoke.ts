@@ -79,7 +79,7 @@ function lambdaContext(functionName: string, timeoutMs: number): Context {
   };
 }
 
-/** What Firehose checks before it accepts a response (CONTRACTS.md §3). */
+/** What Firehose checks before it accepts a response (docs/contracts.md §3). */
 function contractProblems(
   event: FirehoseTransformationEvent,
   response: FirehoseTransformationResult,

@@ -1,5 +1,5 @@
 /**
- * The built function under Lambda's own runtime interface, without Docker (CONTRACTS.md §7): AWS's
+ * The built function under Lambda's own runtime interface, without Docker (docs/contracts.md §7): AWS's
  * Runtime Interface Emulator (RIE, the server `sam local invoke` runs in its container) in front of
  * the Node.js Runtime Interface Client (npm `aws-lambda-ric`) on Node.js 22, the template's
  * runtime. Installed once into node_modules/.lambda-runtime; Go builds the RIE, cmake, make and

@@ -49,7 +49,7 @@ export function buildSampleEvents(corpus: readonly CorpusEntry[]): Record<string
   };
   const defaultLines = linesOf(corpus, 'default-format');
 
-  // One record per line, as API Gateway writes them (§2); the last record holds two lines.
+  // One record per line, as API Gateway writes them (docs/contracts.md §2); the last record holds two lines.
   put('default-format', [
     ...defaultLines.map((text) => ({ text })),
     { text: `${defaultLines[0]}\r\n${defaultLines[1]}\n` },

@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import { gunzip, gunzipSync } from 'node:zlib';
 
-/** CloudWatch Logs subscription envelope fields an event carries (CONTRACTS.md §3). */
+/** CloudWatch Logs subscription envelope fields an event carries (docs/contracts.md §3). */
 export interface Envelope {
   readonly log_group: string;
   readonly log_stream: string;

@@ -1,6 +1,6 @@
 /**
  * Events to the bytes of one transformed Firehose record, as OpenObserve's `_kinesis_firehose`
- * endpoint reads them (CONTRACTS.md §5): one JSON object per line, lines joined by `\n`, one
+ * endpoint reads them (docs/contracts.md §5): one JSON object per line, lines joined by `\n`, one
  * trailing `\n`, never a blank line.
  */
 

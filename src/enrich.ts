@@ -25,7 +25,7 @@ export interface EnrichSettings {
 export interface LineContext {
   /** Event time to use when the line has none: the CloudWatch event's, else Firehose's arrival. */
   readonly fallbackTimeMs: number;
-  /** CloudWatch Logs subscription envelope of the line (CONTRACTS.md §3), if any. */
+  /** CloudWatch Logs subscription envelope of the line (docs/contracts.md §3), if any. */
   readonly envelope?: Envelope;
 }
 

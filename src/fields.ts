@@ -3,7 +3,7 @@
  * other log formats name them.
  *
  * OpenObserve lowercases keys and turns every character outside [a-z0-9_] into `_`
- * (CONTRACTS.md §5), so canonical names are already in that form: what we emit is what users query.
+ * (docs/contracts.md §5), so canonical names are already in that form: what we emit is what users query.
  */
 
 /** A parsed access-log line: canonical field name → value. Never holds null (§5 drops nulls). */

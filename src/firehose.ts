@@ -19,7 +19,7 @@ import { type SecretReader, withSecrets } from './secrets';
 import { MAX_EVENT_TIME_MS } from './time';
 
 /**
- * Lambda's synchronous response limit is 6 MB (CONTRACTS.md §3). The response is kept under this
+ * Lambda's synchronous response limit is 6 MB (docs/contracts.md §3). The response is kept under this
  * bound, which leaves room for the JSON around the records whatever "MB" means there.
  */
 export const RESPONSE_LIMIT_BYTES = 6_000_000 - 64 * 1024;

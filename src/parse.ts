@@ -88,7 +88,7 @@ class FieldCollector {
   }
 }
 
-/** A value in its field's one type (§5), or undefined when it has no such form. */
+/** A value in its field's one type (docs/contracts.md §5), or undefined when it has no such form. */
 function typedValue(field: string, value: unknown): string | number | undefined {
   if (isIntegerField(field)) {
     if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;

@@ -1,6 +1,6 @@
 /**
  * `$context.requestTime`: `dd/MMM/yyyy:HH:mm:ss ±hhmm`, e.g. `24/Nov/2026:18:47:25 +0000`
- * (CONTRACTS.md §2). OpenObserve cannot parse it (§5), so the processor turns it into epoch time
+ * (docs/contracts.md §2). OpenObserve cannot parse it (§5), so the processor turns it into epoch time
  * and ISO 8601.
  *
  *   request-time = day "/" month "/" year ":" hour ":" minute ":" second SP sign offset

@@ -1,6 +1,6 @@
 /**
  * The template as CloudFormation receives it from `sam deploy`: expanded by the SAM translator
- * (CONTRACTS.md §7), with its conditions evaluated for given parameter values.
+ * (docs/contracts.md §7), with its conditions evaluated for given parameter values.
  */
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';

@@ -10,7 +10,7 @@ describe('corpus of sample lines', () => {
     for (const field of entry.absent) expect(event).not.toHaveProperty(field);
   });
 
-  it('gives OpenObserve keys in its normal form, no nulls, and one type per field (§5)', () => {
+  it('gives OpenObserve keys in its normal form, no nulls, and one type per field (docs/contracts.md §5)', () => {
     const types = new Map<string, Set<string>>();
     for (const entry of corpus) {
       const event = eventOf(entry.line, entry.logFormat ? { LOG_FORMAT: entry.logFormat } : {});

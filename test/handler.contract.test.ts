@@ -22,7 +22,7 @@ const lineOf = (event: string, index = 0) =>
 const sampleEvent = (name: string) =>
   JSON.parse(readFileSync(`events/${name}.json`, 'utf8')) as FirehoseTransformationEvent;
 
-describe('handler contract (CONTRACTS.md §3)', () => {
+describe('handler contract (docs/contracts.md §3)', () => {
   it('returns exactly the input recordIds, in order, each with a result and data', () => {
     for (const name of ['default-format', 'bad-records', 'cloudwatch-logs', 'fallback']) {
       const event = sampleEvent(name);

@@ -1,6 +1,6 @@
 /**
  * The built bundle under Lambda's own runtime interface (the RIE and the Node.js RIC on Node 22,
- * what `sam local invoke` runs in its container, CONTRACTS.md §7) answers exactly as the
+ * what `sam local invoke` runs in its container, docs/contracts.md §7) answers exactly as the
  * in-process handler does.
  */
 import { execFileSync, spawnSync } from 'node:child_process';

@@ -9,7 +9,7 @@ export function runBatch(event: FirehoseTransformationEvent, env: Env = {}): Bat
   return createProcessor(readConfig(env))(event);
 }
 
-/** The events of one Ok record's data, checking the line framing OpenObserve needs (§5). */
+/** The events of one Ok record's data, checking the line framing OpenObserve needs (docs/contracts.md §5). */
 export function eventsOf(data: string): Record<string, unknown>[] {
   const text = Buffer.from(data, 'base64').toString('utf8');
   if (!text.endsWith('\n') || text.endsWith('\n\n')) {

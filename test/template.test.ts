@@ -15,7 +15,7 @@ import {
 } from './cloudformation';
 
 /**
- * The template as `sam deploy` sends it to CloudFormation (SAM-expanded, CONTRACTS.md §7), for a
+ * The template as `sam deploy` sends it to CloudFormation (SAM-expanded, docs/contracts.md §7), for a
  * full deploy with an access key; the combinations below are expanded one by one.
  */
 const DEPLOY: Values = { OpenObserveAccessKey: 'a2V5' };

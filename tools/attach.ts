@@ -1,7 +1,7 @@
 /**
  * Adds or replaces this function as the Lambda processor of an existing delivery stream, keeping
  * every other setting (UpdateDestination merges what it is given into the current destination),
- * and makes sure the stream's role may invoke the function (CONTRACTS.md §3). `detach` removes it.
+ * and makes sure the stream's role may invoke the function (docs/contracts.md §3). `detach` removes it.
  */
 import { parseArgs } from 'node:util';
 import {

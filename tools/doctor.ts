@@ -95,7 +95,7 @@ const couldNot = (id: string, what: string, error: unknown): Check =>
 
 /**
  * The organization and stream of OpenObserve's Firehose endpoint, `https://…/aws/{org}/{stream}/
- * _kinesis_firehose` (CONTRACTS.md §5); undefined for any other URL. Plain http only to loopback.
+ * _kinesis_firehose` (docs/contracts.md §5); undefined for any other URL. Plain http only to loopback.
  */
 export function openObserveEndpoint(url: string): { org: string; stream: string } | undefined {
   try {

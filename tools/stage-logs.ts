@@ -1,7 +1,7 @@
 /**
  * Points an existing REST API stage's access logs, or every stage of a region's REST APIs, at a
  * delivery stream with a given format (UpdateStage patch operations). API Gateway logs only to
- * streams named `amazon-apigateway-…`, and only REST APIs log to Firehose (CONTRACTS.md §2).
+ * streams named `amazon-apigateway-…`, and only REST APIs log to Firehose (docs/contracts.md §2).
  */
 import { parseArgs } from 'node:util';
 import {

@@ -78,7 +78,7 @@ function kindOf(field: string): ValueKind {
  */
 const VARIABLE = /\$context\.([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)/g;
 
-/** API Gateway writes `-` for a value it does not have (CONTRACTS.md §2). */
+/** API Gateway writes `-` for a value it does not have (docs/contracts.md §2). */
 function isAbsent(value: string): boolean {
   return value.length === 0 || value === '-';
 }

@@ -17,7 +17,7 @@ export const DEFAULT_FORMAT =
   'Protocol: $context.protocol, ApiId: $context.apiId, Stage: $context.stage, ' +
   'UserAgent: $context.identity.userAgent, ErrorMessage: $context.error.message';
 
-/** Name → format string. CONTRACTS.md §2 lists AWS's samples and the OpenObserve guide's format. */
+/** Name → format string. docs/contracts.md §2 lists AWS's samples and the OpenObserve guide's format. */
 export const KNOWN_FORMATS: Readonly<Record<string, string>> = {
   default: DEFAULT_FORMAT,
   openobserve_guide:

@@ -1,4 +1,4 @@
-"""Runs SQL on Apache DataFusion, OpenObserve's query engine (CONTRACTS.md §6), for the tests.
+"""Runs SQL on Apache DataFusion, OpenObserve's query engine (docs/contracts.md §6), for the tests.
 
 Reads {"table": name, "columns": {column: "int" | "float" | "string"}, "rows": [...],
 "queries": [sql, ...]} as JSON on standard input and writes one answer per query:

@@ -1,5 +1,5 @@
 /**
- * Dashboard and alert SQL as OpenObserve runs it, on Apache DataFusion (CONTRACTS.md §6), over
+ * Dashboard and alert SQL as OpenObserve runs it, on Apache DataFusion (docs/contracts.md §6), over
  * the events our own processor writes for `events/` and the corpus of sample lines.
  */
 import { execFileSync } from 'node:child_process';

@@ -37,7 +37,7 @@ describe('openobserve/', () => {
   });
 });
 
-describe('the API health dashboard (schema version 8, §6)', () => {
+describe('the API health dashboard (schema version 8, docs/contracts.md §6)', () => {
   it('has the fields an import requires', () => {
     expect(dashboard.version).toBe(8);
     expect(typeof dashboard.title).toBe('string');

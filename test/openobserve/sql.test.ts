@@ -1,6 +1,6 @@
 /**
  * Every query we ship (dashboard panels, alerts, README) on Apache DataFusion, OpenObserve's query
- * engine (CONTRACTS.md §6), over the events the processor writes for events/ and the corpus. The
+ * engine (docs/contracts.md §6), over the events the processor writes for events/ and the corpus. The
  * expected values are counted here from the events themselves.
  */
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-"""Expands template.yaml as `sam deploy` does before CloudFormation sees it (CONTRACTS.md §7).
+"""Expands template.yaml as `sam deploy` does before CloudFormation sees it (docs/contracts.md §7).
 
 Reads a JSON list of parameter-value sets on standard input and writes, for each, the template
 the SAM translator produces (or {"error": ...}). The function's local CodeUri is replaced by an

@@ -38,7 +38,7 @@ export async function createRole(
   return created.Role?.Arn as string;
 }
 
-/** An inline policy that lets the role call the function as Firehose's processor (§3). */
+/** An inline policy that lets the role call the function as Firehose's processor (docs/contracts.md §3). */
 export async function allowInvoke(iam: IAMClient, roleArn: string, functionArn: string) {
   await iam.send(
     new PutRolePolicyCommand({

@@ -1,6 +1,6 @@
 /**
  * A stand-in for OpenObserve's management API on 127.0.0.1, answering the endpoints of
- * CONTRACTS.md §6 with the shapes OpenObserve's source gives them (v0.93 line):
+ * docs/contracts.md §6 with the shapes OpenObserve's source gives them (v0.93 line):
  * folders `{list: [{folderId, name, description}]}` (src/api/management/src/models/folders.rs),
  * dashboards `{dashboards: [...]}` and `{v8, version, hash}` with 409 on a stale hash
  * (src/api/management/src/models/dashboards.rs, src/core/src/dashboards/mod.rs), alerts v2

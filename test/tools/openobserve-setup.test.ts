@@ -30,7 +30,7 @@ const OPTIONS: SetupOptions = {
   dryRun: false,
 };
 
-/** A stream that has received data, and a destination: what alerts need (§6). */
+/** A stream that has received data, and a destination: what alerts need (docs/contracts.md §6). */
 function streamWithData() {
   server.streams.set('api_gateway_access', {
     fields: ['_timestamp', 'request_id', 'status'],

@@ -1,6 +1,6 @@
 /**
  * A stand-in for OpenObserve's `_kinesis_firehose` endpoint on 127.0.0.1: checks each request
- * against Firehose's HTTP endpoint protocol (CONTRACTS.md §4) and answers as the test scripts it.
+ * against Firehose's HTTP endpoint protocol (docs/contracts.md §4) and answers as the test scripts it.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';

@@ -1,5 +1,5 @@
 /**
- * OpenObserve's management API (CONTRACTS.md §6): HTTP Basic with a user's email and password or
+ * OpenObserve's management API (docs/contracts.md §6): HTTP Basic with a user's email and password or
  * API token, JSON in and out. Each failure becomes an error that says what to do.
  */
 import { Refused } from '../shared/prompt';

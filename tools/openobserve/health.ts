@@ -1,6 +1,6 @@
 /**
  * What `npm run openobserve -- setup` installs: the API health dashboard (schema version 8), the
- * alert pack and the stream settings (CONTRACTS.md §6). `npm run openobserve:files` writes the
+ * alert pack and the stream settings (docs/contracts.md §6). `npm run openobserve:files` writes the
  * dashboard and alerts into `openobserve/` for importing by hand; a test keeps them up to date.
  *
  * Every query reads only fields the processor writes (README, "Output fields"). OpenObserve files

@@ -1,7 +1,7 @@
 /**
  * `npm run openobserve -- setup`: creates or updates the API health dashboard (found by title),
  * the alert pack (by name) and the stream settings, then reads each back and reports what it
- * changed (CONTRACTS.md §6). A second run finds nothing to change.
+ * changed (docs/contracts.md §6). A second run finds nothing to change.
  */
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';

@@ -1,5 +1,5 @@
 /**
- * Sends events to an OpenObserve Firehose endpoint the way Firehose does (CONTRACTS.md §4): POST,
+ * Sends events to an OpenObserve Firehose endpoint the way Firehose does (docs/contracts.md §4): POST,
  * gzip JSON body `{requestId, timestamp, records: [{data}]}`, the access key in
  * `X-Amz-Firehose-Access-Key`, one request id per batch kept across retries, exponential backoff
  * with jitter on 5xx, 429 and network errors, and an immediate stop on 401/403.

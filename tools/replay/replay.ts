@@ -1,7 +1,7 @@
 /**
  * Replay and redrive: every line of every source through the processor's own code (the same
  * processor the Lambda runs), then to an OpenObserve Firehose endpoint, in batches within
- * Firehose's limits (CONTRACTS.md §4). Progress is saved after each acknowledged batch, so a rerun
+ * Firehose's limits (docs/contracts.md §4). Progress is saved after each acknowledged batch, so a rerun
  * continues where a crash or Ctrl-C stopped it and sends no acknowledged batch again.
  */
 import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';

@@ -2,7 +2,7 @@
  * What `npm run replay` reads: local files and directories, and `s3://bucket/prefix`, plain or
  * gzip. Each line is one unit, read for what it is:
  *  - a Firehose S3 error record (`{attemptsMade, arrivalTimestamp, errorCode, …, rawData}`,
- *    CONTRACTS.md §3/§4): `rawData` is the record Firehose could not transform or deliver;
+ *    docs/contracts.md §3/§4): `rawData` is the record Firehose could not transform or deliver;
  *  - an event this processor already wrote (`{\t…`: http-endpoint-failed records, AllData
  *    backups): sent as it is;
  *  - anything else: an access-log line, a record of its own, as API Gateway would write it.
