@@ -67,7 +67,7 @@ function readLogFormat(env: Env): string {
     if (!isAccessLogVariable(variable)) {
       const near = nearestVariable(variable);
       throw new ConfigError(
-        `LOG_FORMAT: $context.${variable} is not an access-log variable API Gateway fills in${near ? ` (did you mean $context.${near}?)` : ''}; the list is in docs/contracts.md §2`,
+        `LOG_FORMAT: $context.${variable} is not an access-log variable API Gateway fills in${near ? ` (did you mean $context.${near}?)` : ''}; the list is in src/formats/variables.ts`,
       );
     }
   }
