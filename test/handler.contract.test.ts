@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
-import { firehoseEvent } from '../scripts/firehose-event';
+import { cloudWatchRecord, firehoseEvent, SAMPLE_ARRIVAL_MS } from '../scripts/firehose-event';
 import { readCorpus } from '../scripts/sample-events';
 import { readConfig } from '../src/config';
 import {
@@ -149,7 +148,7 @@ describe('handler contract (docs/contracts.md §3)', () => {
     const data = Buffer.from(response.records[0]?.data as string, 'base64');
     expect(response.records[0]?.result).toBe('Ok');
     expect(data.length).toBeLessThanOrEqual(MAX_OUTPUT_RECORD_BYTES);
-    expect(eventsOf(gunzipSync(data).toString('base64'))).toHaveLength(2);
+    expect(eventsOf(data.toString('base64'))).toHaveLength(2);
     expect(summary.compressed).toBe(1);
     expect(response.records[1]?.result).toBe('Ok');
     expect(Buffer.from(response.records[1]?.data as string, 'base64').length).toBeLessThanOrEqual(
@@ -392,5 +391,92 @@ describe('handler', () => {
         readConfig({ SOURCE_IP: 'hash', SOURCE_IP_HASH_KEY_SECRET_ARN: HASH_SECRET }),
       ),
     ).toThrow('has not been read');
+  });
+});
+
+describe('hostile input', () => {
+  const stageJson =
+    '{"requestId":"$context.requestId","ua":"$context.identity.userAgent","status":"$context.status","path":"$context.path"}';
+
+  it('never lets a user agent pose as the status of a JSON format API Gateway did not escape', () => {
+    // API Gateway leaves the quotes of a JSON value unescaped (§2).
+    const line =
+      '{"requestId":"r-1","ua":"x","status":"200","path":"","status":"500","path":"/orders"}';
+    const event = eventOf(line, { LOG_FORMAT: stageJson });
+    expect(event.status).toBeUndefined();
+    expect(event).toMatchObject({ request_id: 'r-1', message: line, log_format: 'raw' });
+    expect(event.parse_error).toMatch(/^ambiguous line: readings differ in user_agent, status/);
+  });
+
+  it('never lets free text before the status of a key-value format pose as it', () => {
+    const format =
+      'id=$context.requestId agent=$context.identity.userAgent status=$context.status path=$context.path';
+    const line = 'id=r-2 agent=curl status=200 path=/x status=503 path=/orders';
+    const event = eventOf(line, { LOG_FORMAT: format });
+    expect(event).toMatchObject({ request_id: 'r-2', message: line });
+    expect(event.status).toBeUndefined();
+  });
+
+  it('still reads a line whose free text holds separators but only one reading fits', () => {
+    const format = '$context.requestId,$context.identity.userAgent,$context.status';
+    expect(eventOf('r-3,agent, with, commas,404', { LOG_FORMAT: format })).toMatchObject({
+      request_id: 'r-3',
+      user_agent: 'agent, with, commas',
+      status: 404,
+    });
+  });
+
+  it('never lets a repeated JSON key replace the request id, status or time', () => {
+    const line =
+      '{"requestId":"real","status":"500","requestTimeEpoch":"1795546045123","requestId":"forged","requestTimeEpoch":"0"}';
+    const event = eventOf(line);
+    expect(event).toMatchObject({ status: 500, message: line });
+    expect(event.request_id).toBeUndefined();
+    expect(event.request_time_epoch).toBeUndefined();
+    expect(event._timestamp).toBe(SAMPLE_ARRIVAL_MS * 1000);
+    expect(event.parse_error).toMatch(/request_id, request_time_epoch given more than once/);
+  });
+
+  it('delivers every event of a CloudWatch Logs record with thousands of events', () => {
+    const line = lineOf('default-format');
+    const messages = Array.from({ length: 3_000 }, (_, i) => ({
+      message: line.replace('RequestId: ', `RequestId: ${i}-`),
+      timestampMs: SAMPLE_ARRIVAL_MS,
+    }));
+    const { response, summary } = runBatch(firehoseEvent([cloudWatchRecord(messages)]));
+    expect(response.records[0]?.result).toBe('Ok');
+    expect(eventsOf(response.records[0]?.data as string)).toHaveLength(3_000);
+    expect(summary.compressed).toBe(1);
+  });
+
+  it('delivers every event of a batch of CloudWatch records whose events pass 6 MB', () => {
+    const line = lineOf('default-format');
+    const records = Array.from({ length: 40 }, (_, r) =>
+      cloudWatchRecord(
+        Array.from({ length: 1_500 }, (_, i) => ({
+          message: line.replace('RequestId: ', `RequestId: ${r}-${i}-`),
+          timestampMs: SAMPLE_ARRIVAL_MS,
+        })),
+      ),
+    );
+    const { response, summary } = runBatch(firehoseEvent(records));
+    expect(summary.processingFailed).toBe(0);
+    expect(summary.eventsOut).toBe(60_000);
+    expect(JSON.stringify(response).length).toBeLessThanOrEqual(RESPONSE_LIMIT_BYTES);
+    expect(summary.compressed).toBeGreaterThan(0);
+  });
+
+  it('takes the arrival time for a CloudWatch timestamp _timestamp cannot hold exactly', () => {
+    const [event] = transform([cloudWatchRecord([{ message: 'no time here', timestampMs: 1e16 }])]);
+    expect(event?._timestamp).toBe(SAMPLE_ARRIVAL_MS * 1000);
+  });
+
+  it('fails a record that is not base64 with ON_PARSE_ERROR=fail, its data in base64', () => {
+    const event = firehoseEvent([{ data: 'not base64!' }]);
+    const { response } = runBatch(event, { ON_PARSE_ERROR: 'fail' });
+    expect(response.records[0]).toMatchObject({
+      result: 'ProcessingFailed',
+      data: Buffer.from('not base64!').toString('base64'),
+    });
   });
 });

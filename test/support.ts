@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { firehoseEvent, type RecordInput } from '../scripts/firehose-event';
 import { readConfig } from '../src/config';
@@ -9,9 +10,15 @@ export function runBatch(event: FirehoseTransformationEvent, env: Env = {}): Bat
   return createProcessor(readConfig(env))(event);
 }
 
-/** The events of one Ok record's data, checking the line framing OpenObserve needs (docs/contracts.md §5). */
+/**
+ * The events of one Ok record's data, checking the line framing OpenObserve needs
+ * (docs/contracts.md §5); gzip-compressed data is read as OpenObserve reads it, inflated.
+ */
 export function eventsOf(data: string): Record<string, unknown>[] {
-  const text = Buffer.from(data, 'base64').toString('utf8');
+  const bytes = Buffer.from(data, 'base64');
+  const text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString(
+    'utf8',
+  );
   if (!text.endsWith('\n') || text.endsWith('\n\n')) {
     throw new Error(`record must end with exactly one newline: ${JSON.stringify(text.slice(-20))}`);
   }

@@ -48,6 +48,15 @@ describe('readConfig', () => {
     [{ LATENCY_BUCKETS_MS: '0,10' }, 'LATENCY_BUCKETS_MS must be 1 to 20 ascending'],
     [{ LOG_FORMAT: '$context.status' }, 'LOG_FORMAT must contain $context.requestId'],
     [{ LOG_FORMAT: '$context.requestId\n$context.status' }, 'LOG_FORMAT must be a single line'],
+    [
+      { LOG_FORMAT: '$context.requestIdentity $context.status' },
+      'LOG_FORMAT: $context.requestIdentity is not an access-log variable API Gateway fills in (did you mean $context.requestId?)',
+    ],
+    [
+      { LOG_FORMAT: '$context.requestId $context.stauts' },
+      '$context.stauts is not an access-log variable',
+    ],
+    [{ POWERTOOLS_LOG_LEVEL: 'verbose' }, 'POWERTOOLS_LOG_LEVEL must be one of TRACE, DEBUG'],
   ])('stops at start-up on %j, naming the variable', (env, message) => {
     expect(() => readConfig(env)).toThrow(ConfigError);
     expect(() => readConfig(env)).toThrow(message);
