@@ -3,8 +3,10 @@
  * known format string with varied request values (user agents with commas, 4xx/5xx, absent
  * fields), the way API Gateway substitutes `$context` variables.
  */
+import { gzipSync } from 'node:zlib';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { cloudWatchRecord, firehoseEvent, type RecordInput } from '../scripts/firehose-event';
+import { DEFAULT_FORMAT } from '../src/formats/known';
 
 /** Small deterministic PRNG (mulberry32): the same batches on every run. */
 function random(seed: number): () => number {
@@ -116,4 +118,27 @@ export function cloudWatchBatch(
     inputs.push(cloudWatchRecord(messages));
   }
   return firehoseEvent(inputs);
+}
+
+/** Default-format lines whose user agent is `aaaa…a@:` of 9,000 bytes, about `bytes` in all. */
+export function hostileUserAgentBatch(bytes: number): FirehoseTransformationEvent {
+  const agent = `${'a'.repeat(8_998)}@:`;
+  const next = random(11);
+  const records: RecordInput[] = [];
+  let total = 0;
+  for (let i = 0; total < bytes; i++) {
+    const text = renderLine(DEFAULT_FORMAT, {
+      ...requestValues(next, i),
+      'identity.userAgent': agent,
+    });
+    records.push({ text });
+    total += text.length;
+  }
+  return firehoseEvent(records);
+}
+
+/** `count` gzip records, each a line that inflates to `inflatedBytes`. */
+export function inflatingBatch(count: number, inflatedBytes: number): FirehoseTransformationEvent {
+  const record = { bytes: gzipSync(Buffer.alloc(inflatedBytes, 'x')) };
+  return firehoseEvent(Array.from({ length: count }, () => record));
 }

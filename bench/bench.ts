@@ -21,7 +21,7 @@ import type { FirehoseTransformationEvent, FirehoseTransformationResult } from '
 import { installRuntime, missingTools, startRuntime } from '../scripts/lambda-runtime';
 import { splitEventLines } from '../src/encode';
 import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../src/formats/known';
-import { cloudWatchBatch, linesBatch } from './batches';
+import { cloudWatchBatch, hostileUserAgentBatch, inflatingBatch, linesBatch } from './batches';
 import { soak, soakBatches } from './soak';
 
 type Handler = (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>;
@@ -214,12 +214,26 @@ interface RulesResult {
   eventsWith: number;
 }
 
-/** The handler with the typical rules against the same handler without them, interleaved. */
-async function measureRules(event: FirehoseTransformationEvent): Promise<RulesResult> {
-  const plain = await loadHandler(DEFAULT_FORMAT, 'no-rules');
-  Object.assign(process.env, TYPICAL_RULES);
-  const ruled = await loadHandler(DEFAULT_FORMAT, 'rules');
-  for (const name of Object.keys(TYPICAL_RULES)) delete process.env[name];
+/**
+ * Every REDACT class on a batch of requests whose user agent is the shape that made a
+ * backtracking scan quadratic: `aaaa…a@:` of 9,000 bytes, under API Gateway's header limit.
+ */
+export const HOSTILE_REDACT = { REDACT: 'email;jwt;bearer;ipv4;ipv6;uuid' };
+/** The same with an expression of the user's, which runs on RE2JS. */
+export const HOSTILE_REDACT_EXPRESSION = {
+  REDACT: `${HOSTILE_REDACT.REDACT};card~\\b\\d{13,16}\\b`,
+};
+
+/** The handler with `settings` against the same handler without them, interleaved. */
+async function measureRules(
+  event: FirehoseTransformationEvent,
+  settings: Record<string, string> = TYPICAL_RULES,
+  instance = 'rules',
+): Promise<RulesResult> {
+  const plain = await loadHandler(DEFAULT_FORMAT, `no-${instance}`);
+  Object.assign(process.env, settings);
+  const ruled = await loadHandler(DEFAULT_FORMAT, instance);
+  for (const name of Object.keys(settings)) delete process.env[name];
   const events = async (handler: Handler) =>
     prebuiltOutputs(await handler(event)).reduce((sum, objects) => sum + (objects?.length ?? 0), 0);
   const samples = { without: [] as number[], with: [] as number[] };
@@ -290,16 +304,11 @@ async function rieInitMs(): Promise<number | string> {
   return median(times);
 }
 
-/** Peak RSS of a fresh Node process that loads the bundle and answers one 6 MB batch. */
-function peakRssMB(): { eventMB: number; peakMB: number } {
+/** Peak RSS of a fresh Node process that loads the bundle and answers one batch. */
+function peakRssMB(event: FirehoseTransformationEvent): { eventMB: number; peakMB: number } {
   const directory = mkdtempSync(join(tmpdir(), 'bench-'));
   const path = join(directory, 'event.json');
-  // Lambda's invocation payload limit is 6 MB: a batch just under it.
-  let event = linesBatch(DEFAULT_FORMAT, 4 * 1024 * 1024, 7);
-  let text = JSON.stringify(event);
-  const scale = 5.9e6 / text.length;
-  event = linesBatch(DEFAULT_FORMAT, Math.floor(4 * 1024 * 1024 * scale), 7);
-  text = JSON.stringify(event);
+  const text = JSON.stringify(event);
   writeFileSync(path, text);
   const script = `import{readFileSync}from'node:fs';const {handler}=await import(${JSON.stringify(pathToFileURL(BUNDLE).href)});const e=JSON.parse(readFileSync(${JSON.stringify(path)},'utf8'));JSON.stringify(await handler(e));console.log(process.resourceUsage().maxRSS)`;
   const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
@@ -394,7 +403,23 @@ const rules =
 const bundleBytes = statSync(BUNDLE).size;
 const initMs = initTimeMs();
 const rieInit = await rieInitMs();
-const rss = peakRssMB();
+// Lambda's invocation payload limit is 6 MB: a batch just under it.
+const scale = 5.9e6 / JSON.stringify(linesBatch(DEFAULT_FORMAT, 4 * 1024 * 1024, 7)).length;
+const rss = peakRssMB(linesBatch(DEFAULT_FORMAT, Math.floor(4 * 1024 * 1024 * scale), 7));
+const hostile = !options.only || options.only === 'hostile';
+const hostileRedact = hostile
+  ? await measureRules(hostileUserAgentBatch(BATCH_BYTES), HOSTILE_REDACT, 'hostile-redact')
+  : undefined;
+const hostileExpression = hostile
+  ? await measureRules(
+      hostileUserAgentBatch(BATCH_BYTES),
+      HOSTILE_REDACT_EXPRESSION,
+      'hostile-expression',
+    )
+  : undefined;
+// 200 gzip records that each inflate to just under the 4 MiB cap: all inflated at once they once
+// took 1.8 GB, in a function of 256 MB.
+const gzipRss = peakRssMB(inflatingBatch(200, 4 * 1024 * 1024 - 1024));
 const cost = costPerGb(results[0] as CaseResult);
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`;
@@ -407,6 +432,9 @@ const report = {
   initMs,
   rieInitMs: rieInit,
   rss,
+  hostileRedact,
+  hostileExpression,
+  gzipRss,
   cost,
   prices: PRICE,
 };
@@ -444,6 +472,27 @@ if (options.json) {
       `| default, typical rules | ${rules.eventsWith} | ${f(rules.with.median)} (${f(rules.with.p10)}–${f(rules.with.p90)}) | ${f(rules.ratio, 2)} |`,
     );
   }
+  if (hostileRedact && hostileExpression) {
+    console.log('');
+    console.log(
+      'Hostile batch (~1 MB, every user agent `aaaa…a@:` of 9,000 bytes) with REDACT against the same batch without it:',
+    );
+    console.log('');
+    console.log('| REDACT | events out | handler ms (p10–p90) | with REDACT ÷ without |');
+    console.log('|---|---:|---:|---:|');
+    const h = hostileRedact;
+    console.log(
+      `| none | ${h.eventsWithout} | ${f(h.without.median)} (${f(h.without.p10)}–${f(h.without.p90)}) | 1.00 |`,
+    );
+    for (const [settings, result] of [
+      [HOSTILE_REDACT, hostileRedact],
+      [HOSTILE_REDACT_EXPRESSION, hostileExpression],
+    ] as const) {
+      console.log(
+        `| \`${settings.REDACT}\` | ${result.eventsWith} | ${f(result.with.median)} (${f(result.with.p10)}–${f(result.with.p90)}) | ${f(result.ratio, 2)} |`,
+      );
+    }
+  }
   console.log('');
   console.log(`| measure | value |`);
   console.log('|---|---:|');
@@ -453,6 +502,9 @@ if (options.json) {
     `| cold start under Lambda's runtime interface (RIE INIT REPORT, Node 22, median of 5) | ${typeof rieInit === 'number' ? `${f(rieInit)} ms` : rieInit} |`,
   );
   console.log(`| peak RSS, one ${f(rss.eventMB, 2)} MB batch | ${f(rss.peakMB)} MB |`);
+  console.log(
+    `| peak RSS, 200 gzip records each inflating to 4 MiB (${f(gzipRss.eventMB, 2)} MB batch) | ${f(gzipRss.peakMB)} MB |`,
+  );
   console.log(
     `| processor cost per GB of logs (${TEMPLATE_MEMORY_MB} MB arm64, default format) | $${cost.lambda.toFixed(5)} |`,
   );
