@@ -158,6 +158,9 @@ export function compileFormat(name: string, source: string): CompiledFormat {
     return fields;
   };
 
+  /** Where each value of the last matchFirst ends. */
+  const ends = new Array<number>(count).fill(0);
+
   /** First try: each value ends at the first occurrence of its separator. Most lines end here. */
   const matchFirst = (line: string): boolean => {
     let from = prefix.length;
@@ -175,6 +178,7 @@ export function compileFormat(name: string, source: string): CompiledFormat {
       const value = typed(variables[i] as Variable, line.slice(from, end));
       if (value === REJECT) return false;
       values[i] = value;
+      ends[i] = end;
       from = end + separator.length;
     }
     return true;
@@ -227,20 +231,16 @@ export function compileFormat(name: string, source: string): CompiledFormat {
     if (variable.kind === 'token') return !TOKEN_BREAK.test(separator);
     return variable.kind === 'integer' && /^\d+$/.test(separator);
   });
-  const anyStretchable = stretchable.includes(true);
 
   /**
    * After matchFirst: whether another placement may exist. The first value that differs in another
    * placement ends later, at a later occurrence of its own separator; without one, the reading is
    * the only one. Cheap: formats whose free text comes last look at nothing.
    */
+  const stretchableAt = stretchable.flatMap((yes, i) => (yes ? [i] : []));
   const mayReadOtherwise = (line: string): boolean => {
-    let from = prefix.length;
-    for (let i = 0; i < count - 1; i++) {
-      const separator = separators[i] as string;
-      const end = line.indexOf(separator, from);
-      if (stretchable[i] && line.indexOf(separator, end + 1) !== -1) return true;
-      from = end + separator.length;
+    for (const i of stretchableAt) {
+      if (line.indexOf(separators[i] as string, (ends[i] as number) + 1) !== -1) return true;
     }
     return false;
   };
@@ -285,12 +285,12 @@ export function compileFormat(name: string, source: string): CompiledFormat {
     if (!line.startsWith(prefix)) return undefined;
     if (count === 0) return line === source ? {} : undefined;
     if (matchFirst(line)) {
-      return anyStretchable && mayReadOtherwise(line) ? readingsOf(line) : toFields();
+      return stretchableAt.length > 0 && mayReadOtherwise(line) ? readingsOf(line) : toFields();
     }
     if (!placements(line, 0, prefix.length, { steps: MAX_MATCH_STEPS }, () => true)) {
       return undefined;
     }
-    return anyStretchable ? readingsOf(line) : toFields();
+    return stretchableAt.length > 0 ? readingsOf(line) : toFields();
   };
 
   return {
