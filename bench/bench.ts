@@ -269,7 +269,7 @@ function initTimeMs(): number {
   const script = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(BUNDLE).href)});console.log(performance.now()-t)`;
   const times: number[] = [];
   for (let i = 0; i < 9; i++) {
-    const run = spawnSync(process.execPath, [...nodeOptions, '--input-type=module', '-e', script], {
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
       encoding: 'utf8',
     });
     times.push(Number(run.stdout.trim()));
