@@ -13,11 +13,12 @@ import {
   DEFAULT_DELIVERY,
   type DeliveryOptions,
   DeliveryStopped,
+  NotAcknowledged,
 } from '../../tools/replay/deliver';
 import { type ReplayOptions, replay } from '../../tools/replay/replay';
 import { listSources } from '../../tools/replay/sources';
 import { type Moto, startMoto } from '../moto';
-import { ACCESS_KEY, type Receiver, startReceiver } from './receiver';
+import { ACCESS_KEY, type Receiver, startOtherHost, startReceiver } from './receiver';
 
 const corpus = readCorpus();
 const defaultLines = corpus.filter((e) => e.event === 'default-format').map((e) => e.line);
@@ -138,6 +139,58 @@ describe('replay', () => {
     );
     expect(receiver.requests).toHaveLength(1);
     expect(existsSync(join(directory, 'state.json'))).toBe(false);
+  });
+
+  it('does not follow a redirect: stops naming where it points, sends the key nowhere else', async () => {
+    const other = await startOtherHost();
+    try {
+      receiver.script({ redirect: other.url.replace('http://', 'http://user:secret@') });
+      const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
+      const stop = replay(sources, options(), deps());
+      await expect(stop).rejects.toThrow(NotAcknowledged);
+      await expect(stop).rejects.toThrow(
+        `${receiver.url} answered HTTP 302, a redirect to ${other.url}; it is not followed`,
+      );
+      expect(other.requests).toEqual([]);
+      expect(existsSync(join(directory, 'state.json'))).toBe(false);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it.each([
+    [
+      'a page',
+      'html',
+      /HTTP 200 \(text\/html\) without OpenObserve's acknowledgement .*: <html><body>Please sign in/,
+    ],
+    [
+      'another request id',
+      'wrong-id',
+      /HTTP 200 \(application\/json\) without OpenObserve's acknowledgement/,
+    ],
+  ] as const)(
+    'counts only OpenObserve’s acknowledgement as delivered, not %s',
+    async (_what, answer, message) => {
+      receiver.script(answer);
+      const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
+      await expect(replay(sources, options(), deps())).rejects.toThrow(message);
+      expect(existsSync(join(directory, 'state.json'))).toBe(false);
+    },
+  );
+
+  it('never repeats the access key a server echoes back', async () => {
+    receiver.script('echo');
+    const recorder = deps();
+    const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
+    await replay(sources, options(), recorder);
+    const [note] = recorder.notes;
+    expect(note).toMatch(
+      /^batch refused \(HTTP 400: bad request from \[redacted\] with key \[redacted\]; you sent: \{ .*…\)/,
+    );
+    expect(note?.length).toBeLessThan(300);
+    expect(note).not.toContain(ACCESS_KEY);
+    expect(note).not.toContain('root@example.com:token');
   });
 
   it('keeps a batch OpenObserve refused with 400 in the failed file and goes on', async () => {
