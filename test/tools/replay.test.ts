@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { cloudWatchRecord } from '../../scripts/firehose-event';
 import { readCorpus } from '../../scripts/sample-events';
 import { readConfig } from '../../src/config';
-import { createAsyncProcessor } from '../../src/firehose';
+import { type BatchOutcome, createAsyncProcessor } from '../../src/firehose';
 import {
   backoffMs,
   DEFAULT_DELIVERY,
@@ -16,7 +17,7 @@ import {
   NotAcknowledged,
 } from '../../tools/replay/deliver';
 import { type ReplayOptions, replay } from '../../tools/replay/replay';
-import { listSources } from '../../tools/replay/sources';
+import { listSources, MAX_LINE_BYTES } from '../../tools/replay/sources';
 import { type Moto, startMoto } from '../moto';
 import { ACCESS_KEY, type Receiver, startOtherHost, startReceiver } from './receiver';
 
@@ -225,6 +226,7 @@ describe('replay', () => {
     ).rejects.toThrow('gave up after 2 attempts (network error');
     expect(JSON.parse(readFileSync(join(directory, 'state.json'), 'utf8'))).toEqual({
       sources: { [join(directory, 'a.log')]: { done: 4 } },
+      failed: { path: join(directory, 'failed.ndjson'), bytes: 0 },
     });
 
     const second = await replay(sources, options({ batchRecords: 2 }), deps());
@@ -291,6 +293,153 @@ describe('replay', () => {
     expect(receiver.accepted()).toEqual(events);
     expect(summary.byFormat).toEqual({ default: 1, clf: 1 });
   });
+
+  it('passes gzip records of events through as events: error records and AllData objects', async () => {
+    const events = [
+      `{\t"request_id":"big-1","status":200,"log_format":"default","_timestamp":${NOW * 1000}}`,
+      `{\t"request_id":"big-2","status":500,"log_format":"default","_timestamp":${NOW * 1000}}`,
+    ];
+    const compressed = gzipSync(`${events.join('\n')}\n`);
+    const failedDelivery = JSON.stringify({
+      attemptsMade: 1,
+      arrivalTimestamp: NOW,
+      errorCode: 'HttpEndpoint.ResponseFailed',
+      rawData: compressed.toString('base64'),
+    });
+    const plain = `{\t"request_id":"plain","status":200,"log_format":"clf","_timestamp":${NOW * 1000}}\n`;
+    // An AllData object holds the records back to back, and Firehose compresses the object.
+    const allData = gzipSync(Buffer.concat([Buffer.from(plain), compressed, Buffer.from(plain)]));
+    const summary = await replay(
+      await listSources(
+        [
+          file('http-endpoint-failed.gz', gzipSync(`${failedDelivery}\n`)),
+          file('all-data.gz', allData),
+        ],
+        noS3,
+      ),
+      options(),
+      deps(),
+    );
+    expect(receiver.problems).toEqual([]);
+    expect(requestIds(receiver.accepted())).toEqual([
+      'big-1',
+      'big-2',
+      'plain',
+      'big-1',
+      'big-2',
+      'plain',
+    ]);
+    expect(summary).toMatchObject({ sent: 6, failed: 0 });
+  });
+
+  it('sends the events of a record the processor returns gzip-compressed', async () => {
+    const events = [
+      `{\t"request_id":"cw-1","status":200,"log_format":"default","_timestamp":${NOW * 1000}}`,
+      `{\t"request_id":"cw-2","status":404,"log_format":"default","_timestamp":${NOW * 1000}}`,
+    ];
+    const compressing = {
+      ...deps(),
+      processBatch: async (event: FirehoseTransformationEvent) => ({
+        response: {
+          records: event.records.map(({ recordId }) => ({
+            recordId,
+            result: 'Ok' as const,
+            data: gzipSync(`${events.join('\n')}\n`).toString('base64'),
+          })),
+        },
+        summary: {} as BatchOutcome['summary'],
+      }),
+    };
+    const summary = await replay(
+      await listSources([file('cloudwatch.log', 'a record the processor compresses')], noS3),
+      options(),
+      compressing,
+    );
+    expect(receiver.accepted()).toEqual(events);
+    expect(summary).toMatchObject({ sent: 2, failed: 0 });
+  });
+
+  it('keeps a line that starts as an event but is not JSON, with its source and line, and sends the rest', async () => {
+    const path = file('mixed.log', [defaultLines[0], '{\t', defaultLines[1]].join('\n'));
+    const first = await replay(await listSources([path], noS3), options(), deps());
+    expect(first).toMatchObject({ sent: 2, failed: 1 });
+    expect(requestIds(receiver.accepted())).toHaveLength(2);
+    const failedFile = join(directory, 'failed.ndjson');
+    const kept = JSON.parse(readFileSync(failedFile, 'utf8'));
+    expect(kept).toMatchObject({
+      errorCode: 'Replay.NotAnEvent',
+      errorMessage: expect.stringContaining('is not one: '),
+      source: path,
+      line: 2,
+    });
+    expect(Buffer.from(kept.rawData, 'base64').toString()).toBe('{\t');
+    // A rerun has nothing left to do and keeps nothing twice.
+    const second = await replay(await listSources([path], noS3), options(), deps());
+    expect(second).toMatchObject({ sent: 0, failed: 0, skipped: 3 });
+    expect(readFileSync(failedFile, 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('keeps the place of a line too long to read, without holding it, and goes on', async () => {
+    const long = 'x'.repeat(MAX_LINE_BYTES + 1);
+    const path = file('long.log', `${defaultLines[0]}\n${long}\n${defaultLines[1]}\n`);
+    const summary = await replay(await listSources([path], noS3), options(), deps());
+    expect(summary).toMatchObject({ sent: 2, failed: 1 });
+    expect(JSON.parse(readFileSync(join(directory, 'failed.ndjson'), 'utf8'))).toEqual({
+      errorCode: 'Replay.Unreadable',
+      errorMessage: `a line of ${MAX_LINE_BYTES + 1} bytes, over the ${MAX_LINE_BYTES} a line may have; not read`,
+      source: path,
+      line: 2,
+    });
+  });
+
+  it('names a truncated gzip object of an s3:// prefix, keeps what came before it, and goes on', async () => {
+    const moto: Moto = await startMoto();
+    try {
+      const s3 = new S3Client(moto.clientConfig);
+      await s3.send(new CreateBucketCommand({ Bucket: 'backup' }));
+      // Lines that do not repeat, so the cut falls well inside the compressed stream.
+      const lines = Array.from({ length: 2_000 }, (_, i) =>
+        (defaultLines[0] as string).replace(
+          /RequestId: [\w-]+/,
+          `RequestId: cut-${i}-${Math.random()}`,
+        ),
+      );
+      const whole = gzipSync(`${lines.join('\n')}\n`);
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: 'backup',
+          Key: 'p/a.gz',
+          Body: whole.subarray(0, whole.length / 2),
+        }),
+      );
+      await s3.send(
+        new PutObjectCommand({ Bucket: 'backup', Key: 'p/b.log', Body: clfLines.join('\n') }),
+      );
+      const recorder = deps();
+      const summary = await replay(
+        await listSources(['s3://backup/p/'], () => s3),
+        options({ batchRecords: 100 }),
+        recorder,
+      );
+      const kept = readFileSync(join(directory, 'failed.ndjson'), 'utf8').trim().split('\n');
+      expect(kept).toHaveLength(1);
+      const entry = JSON.parse(kept[0] as string);
+      expect(entry).toMatchObject({
+        errorCode: 'Replay.SourceUnreadable',
+        errorMessage: expect.stringMatching(
+          /^gzip data ends or breaks after record \d+: unexpected end of file$/,
+        ),
+        source: 's3://backup/p/a.gz',
+      });
+      expect(summary.sent).toBe(entry.line - 1 + clfLines.length);
+      expect(summary.sent).toBeGreaterThan(clfLines.length);
+      expect(recorder.notes).toEqual([
+        `s3://backup/p/a.gz: ${entry.errorMessage}; kept in ${join(directory, 'failed.ndjson')}`,
+      ]);
+    } finally {
+      await moto.stop();
+    }
+  }, 60_000);
 
   it('reads s3:// prefixes (moto) mixed with local files', async () => {
     const moto: Moto = await startMoto();

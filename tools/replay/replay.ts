@@ -4,7 +4,17 @@
  * Firehose's limits (CONTRACTS.md §4). Progress is saved after each acknowledged batch, so a rerun
  * continues where a crash or Ctrl-C stopped it and sends no acknowledged batch again.
  */
-import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
+import { resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { readConfig } from '../../src/config';
@@ -19,7 +29,14 @@ import type { Progress } from '../shared/progress';
 import { createProgress } from '../shared/progress';
 import { askHidden } from '../shared/prompt';
 import { DEFAULT_DELIVERY, type DeliveryOptions, deliverBatch, Rejected } from './deliver';
-import { listSources, type Source, type Unit, unitOf } from './sources';
+import {
+  listSources,
+  MAX_INFLATED_BYTES,
+  type Source,
+  UnreadableSource,
+  type Unit,
+  unitOf,
+} from './sources';
 
 /** Firehose sends at most 10,000 records per request (§4). */
 export const MAX_BATCH_RECORDS = 10_000;
@@ -83,6 +100,11 @@ export interface ReplaySummary {
 interface State {
   /** Per source key: units acknowledged, and whether the whole source is. */
   sources: Record<string, { done: number; complete?: boolean }>;
+  /**
+   * How long the failed file was at this checkpoint. A rerun cuts it back to that, then reads
+   * again from the checkpoint: what it keeps again is in the file once.
+   */
+  failed?: { path: string; bytes: number };
 }
 
 function loadState(path: string | undefined): State {
@@ -100,6 +122,8 @@ function saveState(path: string | undefined, state: State): void {
 interface Pending {
   lines: string[];
   bytes: number;
+  /** Bytes written to the failed file since the last checkpoint. */
+  kept: number;
   /** Last unit index per source in this batch. */
   last: Map<string, number>;
   /** Sources whose every unit is in this batch or an earlier one. */
@@ -107,7 +131,35 @@ interface Pending {
   old: number;
 }
 
-const emptyBatch = (): Pending => ({ lines: [], bytes: 0, last: new Map(), ended: [], old: 0 });
+const emptyBatch = (): Pending => ({
+  lines: [],
+  bytes: 0,
+  kept: 0,
+  last: new Map(),
+  ended: [],
+  old: 0,
+});
+
+/** What a record that cannot be sent is kept as: why, where it was, and the record if it fits. */
+function failedEntry(
+  errorCode: string,
+  errorMessage: string,
+  source: Source,
+  line: number,
+  rawData?: string,
+): string {
+  return JSON.stringify({ errorCode, errorMessage, source: source.name, line, rawData });
+}
+
+/** The processor's output for one record: gzip when its events would not fit a record (§5). */
+function outputLines(data: string): string[] {
+  const bytes = Buffer.from(data, 'base64');
+  const text =
+    bytes[0] === 0x1f && bytes[1] === 0x8b
+      ? gunzipSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES }).toString('utf8')
+      : bytes.toString('utf8');
+  return splitEventLines(text);
+}
 
 export async function replay(
   sources: readonly Source[],
@@ -130,6 +182,20 @@ export async function replay(
   let warnedOld = false;
   let batch = emptyBatch();
 
+  const failedPath = resolve(options.failedPath);
+  if (sources.some((source) => resolve(source.name) === failedPath)) {
+    // It would read what it appends to.
+    throw new UsageError(
+      `--failed ${options.failedPath} is also a source: pass another --failed file to replay it`,
+    );
+  }
+  let failedBytes = existsSync(failedPath) ? statSync(failedPath).size : 0;
+  if (options.statePath && state.failed?.path === failedPath && failedBytes > state.failed.bytes) {
+    // Kept after the last checkpoint by a run that stopped: this run keeps them again.
+    truncateSync(failedPath, state.failed.bytes);
+    failedBytes = state.failed.bytes;
+  }
+
   const windowMs = options.ingestWindowHours * 60 * 60 * 1000;
   /** Why OpenObserve would drop an event with this `_timestamp` (µs), or '' when it keeps it (§5). */
   const outsideWindow = (timestamp: unknown, nowMs: number): string => {
@@ -144,12 +210,17 @@ export async function replay(
   };
 
   const keepFailed = (lines: readonly string[]) => {
-    appendFileSync(options.failedPath, lines.map((line) => `${line}\n`).join(''));
+    if (lines.length === 0) return;
+    const text = lines.map((line) => `${line}\n`).join('');
+    appendFileSync(failedPath, text);
+    const bytes = Buffer.byteLength(text);
+    failedBytes += bytes;
+    batch.kept += bytes;
     summary.failed += lines.length;
   };
 
   const flush = async () => {
-    if (batch.lines.length === 0 && batch.ended.length === 0) return;
+    if (batch.lines.length === 0 && batch.ended.length === 0 && batch.last.size === 0) return;
     if (batch.lines.length > 0) {
       if (!options.delivery) {
         for (const line of batch.lines) deps.write(line);
@@ -186,13 +257,25 @@ export async function replay(
         done: state.sources[key]?.done ?? 0,
         complete: true,
       };
+    state.failed = { path: failedPath, bytes: failedBytes };
     saveState(options.statePath, state);
     deps.progress.update({ events: summary.sent });
     batch = emptyBatch();
   };
 
-  const eventsOf = async (unit: Unit): Promise<string[] | undefined> => {
-    if (unit.kind === 'events') return unit.lines;
+  /** A unit's event lines, and failed-file entries for what of it cannot be sent. */
+  const eventsOf = async (
+    unit: Unit,
+    source: Source,
+    line: number,
+  ): Promise<{ events: string[]; failed: string[] }> => {
+    if (unit.kind === 'events') return { events: unit.lines, failed: [] };
+    if (unit.kind === 'unreadable') {
+      return {
+        events: [],
+        failed: [unit.entry ?? failedEntry('Replay.Unreadable', unit.reason, source, line)],
+      };
+    }
     const { response } = await deps.processBatch({
       invocationId: 'replay',
       deliveryStreamArn: 'replay',
@@ -202,13 +285,101 @@ export async function replay(
     const result = response.records[0];
     if (result?.result === 'Dropped') {
       summary.dropped++;
-      return [];
+      return { events: [], failed: [] };
     }
-    if (result?.result !== 'Ok') {
-      keepFailed([JSON.stringify({ errorCode: 'Replay.ProcessingFailed', rawData: unit.data })]);
-      return undefined;
+    if (result?.result === 'Ok') {
+      try {
+        return { events: outputLines(result.data ?? ''), failed: [] };
+      } catch (error) {
+        const reason = `the processor's output cannot be read: ${(error as Error).message}`;
+        return {
+          events: [],
+          failed: [failedEntry('Replay.ProcessingFailed', reason, source, line, unit.data)],
+        };
+      }
     }
-    return splitEventLines(Buffer.from(result.data ?? '', 'base64').toString('utf8'));
+    const reason = 'the processor returned ProcessingFailed (as the function would)';
+    return {
+      events: [],
+      failed: [failedEntry('Replay.ProcessingFailed', reason, source, line, unit.data)],
+    };
+  };
+
+  /**
+   * A unit's events sorted into what is sent and what is kept, with nothing written yet: the
+   * batch before may have to be sent and checkpointed first.
+   */
+  const sortEvents = (events: readonly string[], source: Source, line: number) => {
+    const send: string[] = [];
+    const failed: string[] = [];
+    let old = 0;
+    for (const event of events) {
+      if (Buffer.byteLength(event) > MAX_EVENT_BYTES) {
+        failed.push(
+          failedEntry(
+            'Replay.EventTooLarge',
+            `an event over Firehose's ${MAX_EVENT_BYTES}-byte record limit`,
+            source,
+            line,
+            Buffer.from(event).toString('base64'),
+          ),
+        );
+        continue;
+      }
+      let parsed: Record<string, unknown>;
+      try {
+        const value: unknown = JSON.parse(event);
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+          throw new Error('not a JSON object');
+        }
+        parsed = value as Record<string, unknown>;
+      } catch (error) {
+        // OpenObserve fails a whole request for one line that is not JSON (§5).
+        failed.push(
+          failedEntry(
+            'Replay.NotAnEvent',
+            `starts as an event ({ and a tab) but is not one: ${(error as Error).message}`,
+            source,
+            line,
+            Buffer.from(event).toString('base64'),
+          ),
+        );
+        continue;
+      }
+      const format = String(parsed.log_format ?? 'unknown');
+      summary.byFormat[format] = (summary.byFormat[format] ?? 0) + 1;
+      const outside = outsideWindow(parsed._timestamp, deps.now());
+      if (!outside) {
+        send.push(event);
+        continue;
+      }
+      summary.olderThanWindow++;
+      if (options.oldEvents === 'skip') {
+        failed.push(
+          JSON.stringify({
+            errorCode: 'Replay.OutsideIngestWindow',
+            errorMessage: `${outside}; OpenObserve would drop it with a 200 answer. Rerun with --old-events restamp, or --old-events send once ZO_INGEST_ALLOWED_UPTO covers it`,
+            source: source.name,
+            line,
+            rawData: Buffer.from(event).toString('base64'),
+          }),
+        );
+        summary.oldSkipped++;
+      } else if (options.oldEvents === 'restamp') {
+        const restamped = {
+          ...parsed,
+          _timestamp: deps.now() * 1000,
+          original_timestamp: parsed._timestamp,
+        };
+        send.push(`{\t${JSON.stringify(restamped).slice(1)}`);
+        summary.oldRestamped++;
+      } else {
+        send.push(event);
+        old++;
+        summary.oldSent++;
+      }
+    }
+    return { send, failed, old };
   };
 
   for (const source of sources) {
@@ -219,64 +390,47 @@ export async function replay(
       continue;
     }
     const done = saved?.done ?? 0;
-    let index = -1;
-    for await (const line of source.lines()) {
-      index++;
-      deps.progress.update({ bytes: Buffer.byteLength(line) + 1 });
-      if (index < done) {
-        summary.skipped++;
-        continue;
-      }
-      const unit = unitOf(line, deps.now());
-      const events = unit ? await eventsOf(unit) : [];
-      if (events === undefined) continue;
-      const bytes = events.reduce((sum, event) => sum + Buffer.byteLength(event) + 1, 0);
-      if (
-        batch.lines.length > 0 &&
-        (batch.lines.length + events.length > options.batchRecords ||
-          batch.bytes + bytes > options.batchBytes)
-      ) {
-        await flush();
-      }
-      for (const event of events) {
-        if (event.length > MAX_EVENT_BYTES) {
-          keepFailed([event]);
+    try {
+      for await (const piece of source.records()) {
+        const index = piece.line - 1;
+        deps.progress.update({
+          bytes:
+            'tooLong' in piece
+              ? piece.tooLong + 1
+              : 'gzip' in piece
+                ? piece.gzip.length
+                : Buffer.byteLength(piece.text) + 1,
+        });
+        if (index < done) {
+          summary.skipped++;
           continue;
         }
-        const parsed = JSON.parse(event) as Record<string, unknown>;
-        const format = String(parsed.log_format ?? 'unknown');
-        summary.byFormat[format] = (summary.byFormat[format] ?? 0) + 1;
-        const outside = outsideWindow(parsed._timestamp, deps.now());
-        if (!outside) {
-          batch.lines.push(event);
-          continue;
+        const unit = unitOf(piece, deps.now());
+        const { events, failed } = unit
+          ? await eventsOf(unit, source, piece.line)
+          : { events: [], failed: [] };
+        const sorted = sortEvents(events, source, piece.line);
+        const bytes = sorted.send.reduce((sum, event) => sum + Buffer.byteLength(event) + 1, 0);
+        if (
+          (batch.lines.length > 0 &&
+            (batch.lines.length + sorted.send.length > options.batchRecords ||
+              batch.bytes + bytes > options.batchBytes)) ||
+          // Many kept records and nothing to send: checkpoint them all the same.
+          batch.kept > options.batchBytes
+        ) {
+          await flush();
         }
-        summary.olderThanWindow++;
-        if (options.oldEvents === 'skip') {
-          keepFailed([
-            JSON.stringify({
-              errorCode: 'Replay.OutsideIngestWindow',
-              errorMessage: `${outside}; OpenObserve would drop it with a 200 answer. Rerun with --old-events restamp, or --old-events send once ZO_INGEST_ALLOWED_UPTO covers it`,
-              rawData: Buffer.from(event).toString('base64'),
-            }),
-          ]);
-          summary.oldSkipped++;
-        } else if (options.oldEvents === 'restamp') {
-          const restamped = {
-            ...parsed,
-            _timestamp: deps.now() * 1000,
-            original_timestamp: parsed._timestamp,
-          };
-          batch.lines.push(`{\t${JSON.stringify(restamped).slice(1)}`);
-          summary.oldRestamped++;
-        } else {
-          batch.lines.push(event);
-          batch.old++;
-          summary.oldSent++;
-        }
+        keepFailed([...failed, ...sorted.failed]);
+        batch.lines.push(...sorted.send);
+        batch.old += sorted.old;
+        batch.bytes += bytes;
+        batch.last.set(source.key, index);
       }
-      batch.bytes += bytes;
-      batch.last.set(source.key, index);
+    } catch (error) {
+      if (!(error instanceof UnreadableSource)) throw error;
+      // The records read before count; the rest of this source cannot be read by any rerun.
+      deps.progress.note(`${source.name}: ${error.message}; kept in ${options.failedPath}`);
+      keepFailed([failedEntry('Replay.SourceUnreadable', error.message, source, error.line + 1)]);
     }
     batch.ended.push(source.key);
   }
@@ -399,6 +553,7 @@ export const command: Command = {
         `${summary.olderThanWindow} events were outside OpenObserve's ${ingestWindowHours}-hour ingest window: ${summary.oldSkipped} skipped (kept in ${values.failed}), ${summary.oldRestamped} restamped (time of sending in _timestamp, the original in original_timestamp), ${summary.oldSent} sent as they are\n`,
       );
     }
-    return summary.oldSkipped > 0 ? 1 : 0;
+    // Anything kept in the failed file was not delivered: say so to scripts too.
+    return summary.failed > 0 ? 1 : 0;
   },
 };
