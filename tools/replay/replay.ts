@@ -14,8 +14,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { readConfig } from '../../src/config';
 import { splitEventLines } from '../../src/encode';
@@ -33,8 +33,8 @@ import {
   listSources,
   MAX_INFLATED_BYTES,
   type Source,
-  UnreadableSource,
   type Unit,
+  UnreadableSource,
   unitOf,
 } from './sources';
 
