@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -649,4 +649,74 @@ describe('npm run replay', () => {
       `${defaultLines.length} events were outside OpenObserve's 5-hour ingest window: ${defaultLines.length} skipped`,
     );
   }, 30_000);
+});
+
+describe('npm run replay, stopped and under load', () => {
+  /** The command in one Node.js process (no tsx launcher in between): its pid is the one to kill. */
+  const start = (args: string[], env: Record<string, string>, preload: string[] = []) =>
+    spawn(process.execPath, [...preload, '--import', 'tsx', 'tools/run.ts', 'replay', ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+  const finished = (child: ChildProcess) =>
+    new Promise<{ status: number | null; signal: string | null; stderr: string }>((done) => {
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      child.on('close', (status, signal) => done({ status, signal, stderr }));
+    });
+
+  it('keeps each record in --failed once after a kill -9 mid-batch and a rerun', async () => {
+    // 30 lines with their own request ids; every third is 25 years old, so it is kept, not sent.
+    const lines = Array.from({ length: 30 }, (_, i) =>
+      (defaultLines[i % defaultLines.length] as string)
+        .replace(/RequestId: [\w-]+/, `RequestId: line-${i + 1}`)
+        .replace(/RequestTimeEpoch: \d+/, (epoch) =>
+          i % 3 === 2 ? 'RequestTimeEpoch: 1000000000000' : epoch,
+        ),
+    );
+    const log = file('a.log', `${lines.join('\n')}\n`);
+    const failed = join(directory, 'f.ndjson');
+    const args = [
+      log,
+      '--endpoint',
+      receiver.url,
+      '--state',
+      join(directory, 's.json'),
+      '--failed',
+      failed,
+      '--batch-records',
+      '5',
+      '--ingest-window-hours',
+      '87600',
+    ];
+    const env = { OPENOBSERVE_ACCESS_KEY: ACCESS_KEY };
+    // The first batch is acknowledged; the second is never answered, and the run is killed then.
+    receiver.script(200, 'hold');
+    const child = start(args, env);
+    const children = [child];
+    receiver.onRequest = () => {
+      if (receiver.requests.length === 2) process.kill(child.pid as number, 'SIGKILL');
+    };
+    try {
+      expect(await finished(child)).toMatchObject({ signal: 'SIGKILL' });
+      receiver.onRequest = undefined;
+      const rerun = start(args, env);
+      children.push(rerun);
+      const second = await finished(rerun);
+      // Lines 3 and 6 were kept before the first checkpoint; the rerun keeps the other eight.
+      expect(second.stderr).toContain('failed 8 (kept in');
+      expect(second.status).toBe(1);
+    } finally {
+      for (const started of children) if (started.exitCode === null) started.kill('SIGKILL');
+    }
+    const kept = readFileSync(failed, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).line as number);
+    expect(kept).toEqual([3, 6, 9, 12, 15, 18, 21, 24, 27, 30]);
+    const delivered = requestIds(receiver.accepted());
+    expect(new Set(delivered).size).toBe(20);
+  }, 60_000);
 });
