@@ -1,8 +1,17 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { createGzip, gzipSync } from 'node:zlib';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { cloudWatchRecord } from '../../scripts/firehose-event';
@@ -666,6 +675,91 @@ describe('npm run replay, stopped and under load', () => {
       });
       child.on('close', (status, signal) => done({ status, signal, stderr }));
     });
+
+  /** Prints the process's peak resident memory (KiB) on its way out. */
+  const reportPeak = [
+    '--import',
+    `data:text/javascript,${encodeURIComponent(
+      "import { writeSync } from 'node:fs'; process.on('exit', () => writeSync(2, 'peak-rss-kib ' + process.resourceUsage().maxRSS + '\\n'));",
+    )}`,
+  ];
+  const peakMiB = (stderr: string) =>
+    Number(/peak-rss-kib (\d+)/.exec(stderr)?.[1] ?? Number.NaN) / 1024;
+
+  /** Bytes written through gzip as they are made: neither side is held whole in this process. */
+  async function gzipParts(parts: (string | { bytes: number })[]): Promise<Buffer> {
+    const gzip = createGzip();
+    const out: Buffer[] = [];
+    gzip.on('data', (chunk: Buffer) => out.push(chunk));
+    const ended = new Promise((done) => gzip.on('end', done));
+    const mib = Buffer.alloc(1024 * 1024, 'b');
+    for (const part of parts) {
+      const chunks =
+        typeof part === 'string'
+          ? [Buffer.from(part)]
+          : Array.from({ length: part.bytes / mib.length }, () => mib);
+      for (const chunk of chunks) {
+        if (!gzip.write(chunk)) await new Promise((drain) => gzip.once('drain', drain));
+      }
+    }
+    gzip.end();
+    await ended;
+    return Buffer.concat(out);
+  }
+
+  it('holds a line at a time: a 200 MB line and a 300 MB S3 object do not raise its peak memory', async () => {
+    const moto: Moto = await startMoto();
+    try {
+      const s3 = new S3Client(moto.clientConfig);
+      await s3.send(new CreateBucketCommand({ Bucket: 'backup' }));
+      const some = `${defaultLines.join('\n')}\n`;
+      const mib150 = { bytes: 150 * 1024 * 1024 };
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: 'backup',
+          Key: 'big/object.gz',
+          Body: await gzipParts([some, mib150, '\n', some, mib150, '\n', some]),
+        }),
+      );
+      const big = join(directory, 'big.log');
+      const fd = openSync(big, 'w');
+      writeSync(fd, some);
+      const mib = Buffer.alloc(1024 * 1024, 'a');
+      for (let i = 0; i < 200; i++) writeSync(fd, mib);
+      writeSync(fd, `\n${some}`);
+      closeSync(fd);
+      const small = file('small.log', some);
+
+      const measure = async (sources: string[]) => {
+        const child = start(
+          [
+            ...sources,
+            '--dry-run',
+            '--failed',
+            join(directory, 'f.ndjson'),
+            '--ingest-window-hours',
+            '87600',
+          ],
+          moto.env,
+          reportPeak,
+        );
+        const result = await finished(child);
+        return { ...result, peak: peakMiB(result.stderr) };
+      };
+      const baseline = await measure([small]);
+      const loaded = await measure([big, 's3://backup/big/']);
+      console.log(
+        `peak RSS: ${baseline.peak.toFixed(0)} MiB for ${defaultLines.length} lines, ${loaded.peak.toFixed(0)} MiB with a 200 MB line and a 300 MB object`,
+      );
+      expect(loaded.stderr).toContain(`written ${defaultLines.length * 5} events`);
+      expect(loaded.stderr).toContain('failed 3 (kept in');
+      expect(loaded.status).toBe(1);
+      expect(baseline.peak).toBeGreaterThan(0);
+      expect(loaded.peak - baseline.peak).toBeLessThan(64);
+    } finally {
+      await moto.stop();
+    }
+  }, 120_000);
 
   it('keeps each record in --failed once after a kill -9 mid-batch and a rerun', async () => {
     // 30 lines with their own request ids; every third is 25 years old, so it is kept, not sent.

@@ -125,65 +125,96 @@ const textOf = (bytes: Buffer) =>
 /**
  * The records of a byte stream: lines, and gzip members where a record starts with gzip's magic
  * bytes (an AllData backup object holds the records as Firehose delivered them, back to back).
- * Holds at most about MAX_LINE_BYTES: a longer line is skipped as it streams past.
+ * Holds at most about MAX_LINE_BYTES: the start of a record is kept as the chunks it came in, and
+ * a longer line is counted as it streams past, not kept.
  */
 export async function* splitRecords(chunks: AsyncIterable<Buffer>): AsyncGenerator<Piece> {
-  const iterator = chunks[Symbol.asyncIterator]();
-  let pending: Buffer = Buffer.alloc(0);
+  let partial: Buffer[] = [];
+  let partialLength = 0;
+  /** Bytes of an over-long line seen so far; 0 when not in one. */
   let skipping = 0;
+  /** The record started with 0x1f: its first MAX_LINE_BYTES are gathered to inflate it whole. */
+  let gathering = false;
   let line = 0;
-  let ended = false;
-  for (;;) {
-    for (;;) {
+
+  function* take(chunk: Buffer, ended: boolean): Generator<Piece> {
+    let rest = chunk;
+    while (rest.length > 0 || (ended && gathering)) {
       if (skipping) {
-        const at = pending.indexOf(10);
+        const at = rest.indexOf(10);
         if (at < 0) {
-          skipping += pending.length;
-          pending = Buffer.alloc(0);
-          break;
+          skipping += rest.length;
+          return;
         }
         yield { line: ++line, tooLong: skipping + at };
-        pending = pending.subarray(at + 1);
         skipping = 0;
+        rest = rest.subarray(at + 1);
         continue;
       }
-      if (pending.length === 0) break;
-      if (isGzip(pending) || (pending.length === 1 && pending[0] === 0x1f && !ended)) {
-        // A record is at most MAX_LINE_BYTES as stored: gather that much, or all there is.
-        if (!ended && pending.length < MAX_LINE_BYTES) break;
+      if (partialLength === 0 && rest[0] === 0x1f) gathering = true;
+      if (gathering) {
+        partial.push(rest);
+        partialLength += rest.length;
+        if (!ended && partialLength < MAX_LINE_BYTES) return;
+        const bytes = Buffer.concat(partial);
+        partial = [];
+        partialLength = 0;
+        gathering = false;
+        if (!isGzip(bytes)) {
+          // Only looked like gzip: a line of text, cut at MAX_LINE_BYTES if it has no end yet.
+          const at = bytes.indexOf(10);
+          if (at < 0 && !ended) {
+            skipping = bytes.length;
+            return;
+          }
+          const end = at < 0 ? bytes.length : at;
+          yield end > MAX_LINE_BYTES
+            ? { line: ++line, tooLong: end }
+            : { line: ++line, text: textOf(bytes.subarray(0, end)) };
+          rest = bytes.subarray(end + 1);
+          continue;
+        }
         let member: { length: number; text: string };
         try {
-          member = gzipMember(pending);
+          member = gzipMember(bytes);
         } catch (error) {
           throw new UnreadableSource(
             line,
             `record ${line + 1} starts as gzip but cannot be inflated (${(error as Error).message})`,
           );
         }
-        yield { line: ++line, gzip: pending.subarray(0, member.length), text: member.text };
-        pending = pending.subarray(member.length);
+        yield { line: ++line, gzip: bytes.subarray(0, member.length), text: member.text };
+        rest = bytes.subarray(member.length);
         continue;
       }
-      const at = pending.indexOf(10);
+      const at = rest.indexOf(10);
       if (at < 0) {
-        if (pending.length > MAX_LINE_BYTES) {
-          skipping = pending.length;
-          pending = Buffer.alloc(0);
-        } else if (ended) {
-          yield { line: ++line, text: textOf(pending) };
-          pending = Buffer.alloc(0);
+        if (partialLength + rest.length > MAX_LINE_BYTES) {
+          skipping = partialLength + rest.length;
+          partial = [];
+          partialLength = 0;
+        } else {
+          partial.push(rest);
+          partialLength += rest.length;
         }
-        break;
+        return;
       }
-      yield at > MAX_LINE_BYTES
-        ? { line: ++line, tooLong: at }
-        : { line: ++line, text: textOf(pending.subarray(0, at)) };
-      pending = pending.subarray(at + 1);
+      const length = partialLength + at;
+      if (length > MAX_LINE_BYTES) yield { line: ++line, tooLong: length };
+      else {
+        const bytes = partialLength
+          ? Buffer.concat([...partial, rest.subarray(0, at)])
+          : rest.subarray(0, at);
+        yield { line: ++line, text: textOf(bytes) };
+      }
+      partial = [];
+      partialLength = 0;
+      rest = rest.subarray(at + 1);
     }
-    if (ended) {
-      if (skipping) yield { line: ++line, tooLong: skipping };
-      return;
-    }
+  }
+
+  const iterator = chunks[Symbol.asyncIterator]();
+  for (;;) {
     let next: IteratorResult<Buffer>;
     try {
       next = await iterator.next();
@@ -194,8 +225,14 @@ export async function* splitRecords(chunks: AsyncIterable<Buffer>): AsyncGenerat
         `gzip data ends or breaks after record ${line}: ${(error as Error).message}`,
       );
     }
-    if (next.done) ended = true;
-    else pending = pending.length ? Buffer.concat([pending, next.value]) : next.value;
+    if (!next.done) {
+      yield* take(next.value, false);
+      continue;
+    }
+    yield* take(Buffer.alloc(0), true);
+    if (skipping) yield { line: ++line, tooLong: skipping };
+    else if (partialLength) yield { line: ++line, text: textOf(Buffer.concat(partial)) };
+    return;
   }
 }
 
