@@ -748,9 +748,6 @@ describe('npm run replay, stopped and under load', () => {
       };
       const baseline = await measure([small]);
       const loaded = await measure([big, 's3://backup/big/']);
-      console.log(
-        `peak RSS: ${baseline.peak.toFixed(0)} MiB for ${defaultLines.length} lines, ${loaded.peak.toFixed(0)} MiB with a 200 MB line and a 300 MB object`,
-      );
       expect(loaded.stderr).toContain(`written ${defaultLines.length * 5} events`);
       expect(loaded.stderr).toContain('failed 3 (kept in');
       expect(loaded.status).toBe(1);
