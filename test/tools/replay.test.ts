@@ -632,6 +632,23 @@ describe('npm run replay', () => {
     expect(receiver.requests).toHaveLength(0);
   }, 30_000);
 
+  it('ends with status 1 when the processor failed a record, and keeps it with its place', async () => {
+    const log = file('a.log', `${clfLines[0]}\nnot an access-log line\n`);
+    const failed = join(directory, 'f.ndjson');
+    const result = await run(
+      [log, '--dry-run', '--failed', failed, '--ingest-window-hours', '87600'],
+      { ON_PARSE_ERROR: 'fail', LOG_FORMAT: '' },
+    );
+    expect(result.stderr).toContain('written 1 events, failed 1 (kept in');
+    expect(result.status).toBe(1);
+    expect(JSON.parse(readFileSync(failed, 'utf8'))).toMatchObject({
+      errorCode: 'Replay.ProcessingFailed',
+      source: log,
+      line: 2,
+      rawData: Buffer.from('not an access-log line').toString('base64'),
+    });
+  }, 30_000);
+
   it('ends with status 1 when it skipped events outside the window, and says how many', async () => {
     const old = file(
       'old.log',
