@@ -12,6 +12,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createGzip, gzipSync } from 'node:zlib';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { cloudWatchRecord } from '../../scripts/firehose-event';
@@ -28,6 +30,7 @@ import {
 import { type ReplayOptions, replay } from '../../tools/replay/replay';
 import { listSources, MAX_LINE_BYTES } from '../../tools/replay/sources';
 import { type Moto, startMoto } from '../moto';
+import { createFunction } from './aws-fixtures';
 import { ACCESS_KEY, type Receiver, startOtherHost, startReceiver } from './receiver';
 
 const corpus = readCorpus();
@@ -590,12 +593,13 @@ describe('backoffMs', () => {
 describe('npm run replay', () => {
   // Asynchronous: the receiver runs in this process and must answer while the command runs.
   const run = (args: string[], env: Record<string, string>) =>
-    new Promise<{ status: number; stderr: string }>((done) => {
+    new Promise<{ status: number; stdout: string; stderr: string }>((done) => {
       execFile(
         resolve('node_modules/.bin/tsx'),
         ['tools/run.ts', 'replay', ...args],
         { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 25_000 },
-        (error, _stdout, stderr) => done({ status: error ? Number(error.code ?? 1) : 0, stderr }),
+        (error, stdout, stderr) =>
+          done({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
       );
     });
 
@@ -631,6 +635,52 @@ describe('npm run replay', () => {
     expect(plain.stderr).toContain('refused: --endpoint must use https');
     expect(receiver.requests).toHaveLength(0);
   }, 30_000);
+
+  it('applies the deployed function’s settings with --function, not this shell’s, and says which', async () => {
+    const moto: Moto = await startMoto();
+    try {
+      const clients = {
+        iam: new IAMClient(moto.clientConfig),
+        lambda: new LambdaClient(moto.clientConfig),
+      };
+      await createFunction(clients, 'processor', {
+        SOURCE_IP: 'truncate',
+        DROP_FIELDS: 'extended_request_id',
+      });
+      const log = file('a.log', clfLines[0] as string);
+      const args = [
+        log,
+        '--dry-run',
+        '--failed',
+        join(directory, 'f.ndjson'),
+        '--ingest-window-hours',
+        '87600',
+      ];
+      // This shell keeps addresses; the function truncates them.
+      const shell = { ...moto.env, SOURCE_IP: 'keep' };
+      const deployed = await run([...args, '--function', 'processor'], shell);
+      expect(deployed.stderr).toContain(
+        'processor settings from the function processor: LOG_FORMAT unset, ON_PARSE_ERROR unset, LATENCY_BUCKETS_MS unset, SOURCE_IP truncate, DROP_EVENTS unset, SAMPLE unset, REDACT unset, DROP_FIELDS extended_request_id',
+      );
+      expect(JSON.parse(deployed.stdout)).toMatchObject({ source_ip: '203.0.113.0' });
+      expect(JSON.parse(deployed.stdout)).not.toHaveProperty('extended_request_id');
+      expect(deployed.status).toBe(0);
+
+      const local = await run(args, shell);
+      expect(local.stderr).toContain(
+        "processor settings from this shell's environment (pass --function NAME to use the deployed function's): LOG_FORMAT unset, ON_PARSE_ERROR unset, LATENCY_BUCKETS_MS unset, SOURCE_IP keep,",
+      );
+      expect(JSON.parse(local.stdout)).toMatchObject({ source_ip: '203.0.113.17' });
+
+      const missing = await run([...args, '--function', 'nope'], shell);
+      expect(missing.status).toBe(1);
+      expect(missing.stderr).toContain(
+        'refused: cannot read the settings of function nope: ResourceNotFoundException',
+      );
+    } finally {
+      await moto.stop();
+    }
+  }, 60_000);
 
   it('ends with status 1 when the processor failed a record, and keeps it with its place', async () => {
     const log = file('a.log', `${clfLines[0]}\nnot an access-log line\n`);

@@ -16,18 +16,24 @@ import {
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
+import {
+  type FunctionConfiguration,
+  GetFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
-import { readConfig } from '../../src/config';
+import { type Config, readConfig } from '../../src/config';
 import { splitEventLines } from '../../src/encode';
 import type { BatchOutcome } from '../../src/firehose';
 import { createAsyncProcessor } from '../../src/firehose';
 import { checkUserRegexes } from '../../src/keep';
-import { awsClients } from '../shared/aws';
+import { withSecrets } from '../../src/secrets';
+import { awsClients, errorName } from '../shared/aws';
 import { type Command, numberOption, UsageError } from '../shared/command';
 import { secureUrl } from '../shared/endpoint';
 import type { Progress } from '../shared/progress';
 import { createProgress } from '../shared/progress';
-import { askHidden } from '../shared/prompt';
+import { askHidden, Refused } from '../shared/prompt';
 import { DEFAULT_DELIVERY, type DeliveryOptions, deliverBatch, Rejected } from './deliver';
 import {
   listSources,
@@ -439,6 +445,62 @@ export async function replay(
   return summary;
 }
 
+/** The variables that change what the processor makes of a line (README, Settings). */
+const PROCESSOR_SETTINGS = [
+  'LOG_FORMAT',
+  'ON_PARSE_ERROR',
+  'LATENCY_BUCKETS_MS',
+  'SOURCE_IP',
+  'DROP_EVENTS',
+  'SAMPLE',
+  'REDACT',
+  'DROP_FIELDS',
+] as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** One line naming each processor setting and its value (never the hash key itself). */
+export function describeSettings(env: Env): string {
+  return PROCESSOR_SETTINGS.map((name) => {
+    const value = env[name]?.trim();
+    if (!value) return `${name} unset`;
+    return `${name} ${name === 'LOG_FORMAT' ? 'set (a custom format)' : value}`;
+  }).join(', ');
+}
+
+/**
+ * The processor's settings: the deployed function's environment with `--function` (as Lambda
+ * runs it, so a replay redacts what the function would), else this shell's. A hash key named by
+ * its secret's ARN is read from Secrets Manager, as the function reads it at init.
+ */
+async function processorConfig(
+  functionName: string | undefined,
+  region: string | undefined,
+): Promise<{ config: Config; from: string; env: Env }> {
+  let env: Env = process.env;
+  let from = "this shell's environment (pass --function NAME to use the deployed function's)";
+  if (functionName) {
+    let fn: FunctionConfiguration;
+    try {
+      fn = await awsClients(region).lambda.send(
+        new GetFunctionConfigurationCommand({ FunctionName: functionName }),
+      );
+    } catch (error) {
+      throw new Refused(
+        `cannot read the settings of function ${functionName}: ${errorName(error) || 'error'}: ${(error as Error).message}`,
+      );
+    }
+    env = fn.Environment?.Variables ?? {};
+    from = `the function ${fn.FunctionName ?? functionName}`;
+  }
+  const secrets = new SecretsManagerClient(region ? { region } : {});
+  const config = await withSecrets(readConfig(env), async (arn) => {
+    const secret = await secrets.send(new GetSecretValueCommand({ SecretId: arn }));
+    return secret.SecretString;
+  });
+  return { config, from, env };
+}
+
 function accessKey(): Promise<string> | string {
   return (
     process.env.OPENOBSERVE_ACCESS_KEY ||
@@ -451,11 +513,12 @@ function accessKey(): Promise<string> | string {
 
 /**
  * The access key comes from OPENOBSERVE_ACCESS_KEY or a prompt, never from the command line.
- * Processor settings (LOG_FORMAT, SOURCE_IP, …) come from the environment, as on Lambda.
+ * Processor settings (LOG_FORMAT, SOURCE_IP, …) come from the function named by --function, else
+ * from this shell's environment; the run says which.
  */
 export const command: Command = {
   usage:
-    'usage: npm run replay -- <file | dir | s3://bucket/prefix>… --endpoint https://…/aws/<org>/<stream>/_kinesis_firehose [--dry-run] [--old-events skip|send|restamp] [--ingest-window-hours 5] [--state .replay-state.json] [--failed replay-failed.ndjson] [--batch-records 500] [--batch-mb 4] [--max-attempts 8] [--timeout-seconds 60] [--region r]',
+    'usage: npm run replay -- <file | dir | s3://bucket/prefix>… --endpoint https://…/aws/<org>/<stream>/_kinesis_firehose [--dry-run] [--old-events skip|send|restamp] [--ingest-window-hours 5] [--state .replay-state.json] [--failed replay-failed.ndjson] [--batch-records 500] [--batch-mb 4] [--max-attempts 8] [--timeout-seconds 60] [--function NAME] [--region r]',
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -472,6 +535,7 @@ export const command: Command = {
         'ingest-window-hours': { type: 'string', default: String(DEFAULT_INGEST_WINDOW_HOURS) },
         'old-events': { type: 'string', default: 'skip' },
         region: { type: 'string' },
+        function: { type: 'string' },
       },
     });
     const dryRun = values['dry-run'];
@@ -504,8 +568,9 @@ export const command: Command = {
     const endpoint = values.endpoint ? secureUrl(values.endpoint, '--endpoint').href : '';
 
     // The processor's settings, checked as the function checks them at init.
-    const config = readConfig(process.env);
+    const { config, from, env } = await processorConfig(values.function, values.region);
     await checkUserRegexes(config.keep);
+    process.stderr.write(`processor settings from ${from}: ${describeSettings(env)}\n`);
     const sources = await listSources(positionals, () => awsClients(values.region).s3);
     const totalBytes = sources.reduce((sum, source) => sum + source.size, 0);
     const delivery = dryRun
