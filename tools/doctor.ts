@@ -27,10 +27,16 @@ import { DEFAULT_FORMAT } from '../src/formats/known';
 import { compileUserPatterns } from '../src/keep';
 import { parameter, roleMayInvoke } from './attach';
 import { type Credentials, openObserveApi } from './openobserve/api';
-import { DEFAULT_DELIVERY, DeliveryStopped, deliverBatch, Rejected } from './replay/deliver';
+import {
+  DEFAULT_DELIVERY,
+  DeliveryStopped,
+  deliverBatch,
+  NotAcknowledged,
+  Rejected,
+} from './replay/deliver';
 import { type AwsClients, awsClients, errorName } from './shared/aws';
 import { type Command, UsageError } from './shared/command';
-import { secureUrl } from './shared/endpoint';
+import { publicUrl, secureUrl } from './shared/endpoint';
 import { printJson } from './shared/output';
 import { askHidden } from './shared/prompt';
 import { destinationName, formatName, listStages, type StageLogging } from './stage-logs';
@@ -205,7 +211,8 @@ export async function doctor(options: DoctorOptions, clients: DoctorClients): Pr
   const http = stream?.Destinations?.[0]?.HttpEndpointDestinationDescription as
     | (HttpEndpointDestinationDescription & { S3Configuration?: { BucketARN?: string } })
     | undefined;
-  const url = http?.EndpointConfiguration?.Url ?? '';
+  // Printed in several checks: never with a user name or password in it.
+  const url = publicUrl(http?.EndpointConfiguration?.Url ?? '');
 
   // 1. Stages
   let logging: StageLogging[] = [];
@@ -770,6 +777,15 @@ async function probe(options: DoctorOptions, url: string): Promise<Check> {
         'OpenObserve refused the access key',
         message,
         "use the Access Key from OpenObserve → Data Sources → AWS (base64 of user:token), as the stack's OpenObserveAccessKey and OPENOBSERVE_ACCESS_KEY",
+      );
+    }
+    if (error instanceof NotAcknowledged) {
+      return check(
+        'openobserve',
+        'fail',
+        "the endpoint does not answer as OpenObserve's Firehose endpoint",
+        message,
+        "set the stream's endpoint to the URL OpenObserve answers at itself, https://<openobserve>/aws/<org>/<stream>/_kinesis_firehose (not one that redirects or serves a page)",
       );
     }
     if (error instanceof Rejected && /HTTP 404/.test(message)) {

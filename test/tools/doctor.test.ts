@@ -27,6 +27,7 @@ import {
   startOpenObserve,
   USER,
 } from './openobserve-server';
+import { ACCESS_KEY as RECEIVER_KEY, startOtherHost, startReceiver } from './receiver';
 
 const run = promisify(execFile);
 const STREAM = 'amazon-apigateway-access-logs';
@@ -355,6 +356,25 @@ describe('doctor (against moto and a local OpenObserve)', () => {
       status: 'fail',
       summary: 'OpenObserve does not know this URL or organization',
     });
+  }, 30_000);
+
+  it('names an endpoint that redirects, without following it with the key', async () => {
+    const receiver = await startReceiver();
+    const other = await startOtherHost();
+    try {
+      receiver.script({ redirect: other.url });
+      await deploy({ url: receiver.url.replace('http://', 'http://user:secret@') });
+      const probe = byId(await diagnose({ accessKey: RECEIVER_KEY }), 'openobserve');
+      expect(probe).toMatchObject({
+        status: 'fail',
+        summary: "the endpoint does not answer as OpenObserve's Firehose endpoint",
+        evidence: `${receiver.url} answered HTTP 302, a redirect to ${other.url}; it is not followed (the access key would go along, and the events would not): use the URL OpenObserve answers at`,
+      });
+      expect(other.requests).toEqual([]);
+    } finally {
+      await other.close();
+      await receiver.close();
+    }
   }, 30_000);
 
   it('lists every stage of the region with --all-stages, and how to enroll the others', async () => {

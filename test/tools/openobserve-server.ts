@@ -37,6 +37,11 @@ export interface OpenObserveServer {
   changeDashboardBeforeNextUpdate(): void;
   /** Answers every list in a shape §6 does not describe. */
   misfit: boolean;
+  /**
+   * A fault on every management request: `hang` never answers; `echo` answers 400 with the
+   * request's headers written back, as some proxies do.
+   */
+  fault?: 'hang' | 'echo';
   /** Events received on the Firehose endpoint, by stream: what the search endpoint searches. */
   readonly ingested: Map<string, Json[]>;
   /** The Firehose endpoint of a stream on this server. */
@@ -114,6 +119,10 @@ export async function startOpenObserve(): Promise<OpenObserveServer> {
       return send(response, 200, { requestId, timestamp: Date.now() });
     }
 
+    if (state.fault === 'hang') return;
+    if (state.fault === 'echo') {
+      return message(response, 400, `bad request: ${JSON.stringify(request.headers)}`);
+    }
     const payload: Json | undefined = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
     const expected = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
     if (request.headers.authorization !== expected) {

@@ -5,7 +5,24 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 
-export type Answer = 200 | 400 | 401 | 503 | 'slow' | 'drop';
+/**
+ * How the receiver answers a request. Besides OpenObserve's own answers: `hold` never answers (a
+ * client can be killed while it waits), `html` is a 200 page instead of the acknowledgement,
+ * `wrong-id` acknowledges another request, `echo` is a 400 that writes the request's headers back
+ * (as some proxies do), `{redirect}` a 302 to another URL.
+ */
+export type Answer =
+  | 200
+  | 400
+  | 401
+  | 503
+  | 'slow'
+  | 'drop'
+  | 'hold'
+  | 'html'
+  | 'wrong-id'
+  | 'echo'
+  | { readonly redirect: string };
 
 export interface Request {
   requestId: string;
@@ -21,6 +38,8 @@ export interface Receiver {
   /** Event lines of the requests answered 200 at once (a slow answer may come after the client gave up). */
   accepted(): string[];
   readonly problems: string[];
+  /** Called with each request as it arrives, before it is answered. */
+  onRequest?: (request: Request) => void;
   close(): Promise<void>;
 }
 
@@ -76,7 +95,9 @@ export async function startReceiver(slowMs = 2_000): Promise<Receiver> {
         line.startsWith('{\t') && typeof JSON.parse(line) === 'object',
         `not an event: ${line}`,
       );
-    requests.push({ requestId: parsed.requestId, lines, answer });
+    const received = { requestId: parsed.requestId, lines, answer };
+    requests.push(received);
+    receiver.onRequest?.(received);
 
     if (request.headers['x-amz-firehose-access-key'] !== ACCESS_KEY || answer === 401) {
       response.writeHead(401, { 'Content-Type': 'text/plain' }).end('Unauthorized Access');
@@ -86,6 +107,26 @@ export async function startReceiver(slowMs = 2_000): Promise<Receiver> {
       request.socket.destroy();
       return;
     }
+    if (answer === 'hold') return;
+    if (typeof answer === 'object') {
+      response.writeHead(302, { Location: answer.redirect }).end();
+      return;
+    }
+    if (answer === 'echo') {
+      const key = String(request.headers['x-amz-firehose-access-key']);
+      response
+        .writeHead(400, { 'Content-Type': 'text/plain' })
+        .end(
+          `bad request from ${Buffer.from(key, 'base64')} with key ${key}; you sent:\n${JSON.stringify(request.headers, null, 1)}`,
+        );
+      return;
+    }
+    if (answer === 'html') {
+      response
+        .writeHead(200, { 'Content-Type': 'text/html' })
+        .end('<html><body>Please sign in</body></html>');
+      return;
+    }
     if (answer === 'slow') await new Promise((wait) => setTimeout(wait, slowMs));
     if (answer === 400 || answer === 503) {
       response
@@ -93,18 +134,47 @@ export async function startReceiver(slowMs = 2_000): Promise<Receiver> {
         .end(answer === 400 ? 'bad line' : 'busy');
       return;
     }
-    response
-      .writeHead(200, { 'Content-Type': 'application/json' })
-      .end(JSON.stringify({ requestId: parsed.requestId, timestamp: Date.now() }));
+    response.writeHead(200, { 'Content-Type': 'application/json' }).end(
+      JSON.stringify({
+        requestId: answer === 'wrong-id' ? 'another-request' : parsed.requestId,
+        timestamp: Date.now(),
+      }),
+    );
   });
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
   const { port } = server.address() as { port: number };
-  return {
+  const receiver: Receiver = {
     url: `http://127.0.0.1:${port}/aws/default/api_gateway/_kinesis_firehose`,
     script: (...next) => answers.push(...next),
     requests,
     accepted: () => requests.filter((r) => r.answer === 200).flatMap((r) => r.lines),
     problems,
+    close: () =>
+      new Promise((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+  return receiver;
+}
+
+/** Another host on 127.0.0.1 that answers 200 to anything: where a redirect should never lead. */
+export async function startOtherHost(): Promise<{
+  readonly url: string;
+  readonly requests: { method: string; headers: Record<string, unknown> }[];
+  close(): Promise<void>;
+}> {
+  const requests: { method: string; headers: Record<string, unknown> }[] = [];
+  const server = createServer((request, response) => {
+    requests.push({ method: request.method ?? '', headers: { ...request.headers } });
+    request.resume();
+    response.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>welcome</html>');
+  });
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}/elsewhere`,
+    requests,
     close: () =>
       new Promise((done) => {
         server.closeAllConnections();

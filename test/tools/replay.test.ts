@@ -1,23 +1,37 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { createGzip, gzipSync } from 'node:zlib';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { cloudWatchRecord } from '../../scripts/firehose-event';
 import { readCorpus } from '../../scripts/sample-events';
 import { readConfig } from '../../src/config';
-import { createAsyncProcessor } from '../../src/firehose';
+import { type BatchOutcome, createAsyncProcessor } from '../../src/firehose';
 import {
   backoffMs,
   DEFAULT_DELIVERY,
   type DeliveryOptions,
   DeliveryStopped,
+  NotAcknowledged,
 } from '../../tools/replay/deliver';
 import { type ReplayOptions, replay } from '../../tools/replay/replay';
-import { listSources } from '../../tools/replay/sources';
+import { listSources, MAX_LINE_BYTES } from '../../tools/replay/sources';
 import { type Moto, startMoto } from '../moto';
-import { ACCESS_KEY, type Receiver, startReceiver } from './receiver';
+import { createFunction } from './aws-fixtures';
+import { ACCESS_KEY, type Receiver, startOtherHost, startReceiver } from './receiver';
 
 const corpus = readCorpus();
 const defaultLines = corpus.filter((e) => e.event === 'default-format').map((e) => e.line);
@@ -140,6 +154,58 @@ describe('replay', () => {
     expect(existsSync(join(directory, 'state.json'))).toBe(false);
   });
 
+  it('does not follow a redirect: stops naming where it points, sends the key nowhere else', async () => {
+    const other = await startOtherHost();
+    try {
+      receiver.script({ redirect: other.url.replace('http://', 'http://user:secret@') });
+      const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
+      const stop = replay(sources, options(), deps());
+      await expect(stop).rejects.toThrow(NotAcknowledged);
+      await expect(stop).rejects.toThrow(
+        `${receiver.url} answered HTTP 302, a redirect to ${other.url}; it is not followed`,
+      );
+      expect(other.requests).toEqual([]);
+      expect(existsSync(join(directory, 'state.json'))).toBe(false);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it.each([
+    [
+      'a page',
+      'html',
+      /HTTP 200 \(text\/html\) without OpenObserve's acknowledgement .*: <html><body>Please sign in/,
+    ],
+    [
+      'another request id',
+      'wrong-id',
+      /HTTP 200 \(application\/json\) without OpenObserve's acknowledgement/,
+    ],
+  ] as const)(
+    'counts only OpenObserve’s acknowledgement as delivered, not %s',
+    async (_what, answer, message) => {
+      receiver.script(answer);
+      const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
+      await expect(replay(sources, options(), deps())).rejects.toThrow(message);
+      expect(existsSync(join(directory, 'state.json'))).toBe(false);
+    },
+  );
+
+  it('never repeats the access key a server echoes back', async () => {
+    receiver.script('echo');
+    const recorder = deps();
+    const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
+    await replay(sources, options(), recorder);
+    const [note] = recorder.notes;
+    expect(note).toMatch(
+      /^batch refused \(HTTP 400: bad request from \[redacted\] with key \[redacted\]; you sent: \{ .*…\)/,
+    );
+    expect(note?.length).toBeLessThan(300);
+    expect(note).not.toContain(ACCESS_KEY);
+    expect(note).not.toContain('root@example.com:token');
+  });
+
   it('keeps a batch OpenObserve refused with 400 in the failed file and goes on', async () => {
     receiver.script(400);
     const sources = await listSources(
@@ -172,6 +238,7 @@ describe('replay', () => {
     ).rejects.toThrow('gave up after 2 attempts (network error');
     expect(JSON.parse(readFileSync(join(directory, 'state.json'), 'utf8'))).toEqual({
       sources: { [join(directory, 'a.log')]: { done: 4 } },
+      failed: { path: join(directory, 'failed.ndjson'), bytes: 0 },
     });
 
     const second = await replay(sources, options({ batchRecords: 2 }), deps());
@@ -238,6 +305,153 @@ describe('replay', () => {
     expect(receiver.accepted()).toEqual(events);
     expect(summary.byFormat).toEqual({ default: 1, clf: 1 });
   });
+
+  it('passes gzip records of events through as events: error records and AllData objects', async () => {
+    const events = [
+      `{\t"request_id":"big-1","status":200,"log_format":"default","_timestamp":${NOW * 1000}}`,
+      `{\t"request_id":"big-2","status":500,"log_format":"default","_timestamp":${NOW * 1000}}`,
+    ];
+    const compressed = gzipSync(`${events.join('\n')}\n`);
+    const failedDelivery = JSON.stringify({
+      attemptsMade: 1,
+      arrivalTimestamp: NOW,
+      errorCode: 'HttpEndpoint.ResponseFailed',
+      rawData: compressed.toString('base64'),
+    });
+    const plain = `{\t"request_id":"plain","status":200,"log_format":"clf","_timestamp":${NOW * 1000}}\n`;
+    // An AllData object holds the records back to back, and Firehose compresses the object.
+    const allData = gzipSync(Buffer.concat([Buffer.from(plain), compressed, Buffer.from(plain)]));
+    const summary = await replay(
+      await listSources(
+        [
+          file('http-endpoint-failed.gz', gzipSync(`${failedDelivery}\n`)),
+          file('all-data.gz', allData),
+        ],
+        noS3,
+      ),
+      options(),
+      deps(),
+    );
+    expect(receiver.problems).toEqual([]);
+    expect(requestIds(receiver.accepted())).toEqual([
+      'big-1',
+      'big-2',
+      'plain',
+      'big-1',
+      'big-2',
+      'plain',
+    ]);
+    expect(summary).toMatchObject({ sent: 6, failed: 0 });
+  });
+
+  it('sends the events of a record the processor returns gzip-compressed', async () => {
+    const events = [
+      `{\t"request_id":"cw-1","status":200,"log_format":"default","_timestamp":${NOW * 1000}}`,
+      `{\t"request_id":"cw-2","status":404,"log_format":"default","_timestamp":${NOW * 1000}}`,
+    ];
+    const compressing = {
+      ...deps(),
+      processBatch: async (event: FirehoseTransformationEvent) => ({
+        response: {
+          records: event.records.map(({ recordId }) => ({
+            recordId,
+            result: 'Ok' as const,
+            data: gzipSync(`${events.join('\n')}\n`).toString('base64'),
+          })),
+        },
+        summary: {} as BatchOutcome['summary'],
+      }),
+    };
+    const summary = await replay(
+      await listSources([file('cloudwatch.log', 'a record the processor compresses')], noS3),
+      options(),
+      compressing,
+    );
+    expect(receiver.accepted()).toEqual(events);
+    expect(summary).toMatchObject({ sent: 2, failed: 0 });
+  });
+
+  it('keeps a line that starts as an event but is not JSON, with its source and line, and sends the rest', async () => {
+    const path = file('mixed.log', [defaultLines[0], '{\t', defaultLines[1]].join('\n'));
+    const first = await replay(await listSources([path], noS3), options(), deps());
+    expect(first).toMatchObject({ sent: 2, failed: 1 });
+    expect(requestIds(receiver.accepted())).toHaveLength(2);
+    const failedFile = join(directory, 'failed.ndjson');
+    const kept = JSON.parse(readFileSync(failedFile, 'utf8'));
+    expect(kept).toMatchObject({
+      errorCode: 'Replay.NotAnEvent',
+      errorMessage: expect.stringContaining('is not one: '),
+      source: path,
+      line: 2,
+    });
+    expect(Buffer.from(kept.rawData, 'base64').toString()).toBe('{\t');
+    // A rerun has nothing left to do and keeps nothing twice.
+    const second = await replay(await listSources([path], noS3), options(), deps());
+    expect(second).toMatchObject({ sent: 0, failed: 0, skipped: 3 });
+    expect(readFileSync(failedFile, 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('keeps the place of a line too long to read, without holding it, and goes on', async () => {
+    const long = 'x'.repeat(MAX_LINE_BYTES + 1);
+    const path = file('long.log', `${defaultLines[0]}\n${long}\n${defaultLines[1]}\n`);
+    const summary = await replay(await listSources([path], noS3), options(), deps());
+    expect(summary).toMatchObject({ sent: 2, failed: 1 });
+    expect(JSON.parse(readFileSync(join(directory, 'failed.ndjson'), 'utf8'))).toEqual({
+      errorCode: 'Replay.Unreadable',
+      errorMessage: `a line of ${MAX_LINE_BYTES + 1} bytes, over the ${MAX_LINE_BYTES} a line may have; not read`,
+      source: path,
+      line: 2,
+    });
+  });
+
+  it('names a truncated gzip object of an s3:// prefix, keeps what came before it, and goes on', async () => {
+    const moto: Moto = await startMoto();
+    try {
+      const s3 = new S3Client(moto.clientConfig);
+      await s3.send(new CreateBucketCommand({ Bucket: 'backup' }));
+      // Lines that do not repeat, so the cut falls well inside the compressed stream.
+      const lines = Array.from({ length: 2_000 }, (_, i) =>
+        (defaultLines[0] as string).replace(
+          /RequestId: [\w-]+/,
+          `RequestId: cut-${i}-${Math.random()}`,
+        ),
+      );
+      const whole = gzipSync(`${lines.join('\n')}\n`);
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: 'backup',
+          Key: 'p/a.gz',
+          Body: whole.subarray(0, whole.length / 2),
+        }),
+      );
+      await s3.send(
+        new PutObjectCommand({ Bucket: 'backup', Key: 'p/b.log', Body: clfLines.join('\n') }),
+      );
+      const recorder = deps();
+      const summary = await replay(
+        await listSources(['s3://backup/p/'], () => s3),
+        options({ batchRecords: 100 }),
+        recorder,
+      );
+      const kept = readFileSync(join(directory, 'failed.ndjson'), 'utf8').trim().split('\n');
+      expect(kept).toHaveLength(1);
+      const entry = JSON.parse(kept[0] as string);
+      expect(entry).toMatchObject({
+        errorCode: 'Replay.SourceUnreadable',
+        errorMessage: expect.stringMatching(
+          /^gzip data ends or breaks after record \d+: unexpected end of file$/,
+        ),
+        source: 's3://backup/p/a.gz',
+      });
+      expect(summary.sent).toBe(entry.line - 1 + clfLines.length);
+      expect(summary.sent).toBeGreaterThan(clfLines.length);
+      expect(recorder.notes).toEqual([
+        `s3://backup/p/a.gz: ${entry.errorMessage}; kept in ${join(directory, 'failed.ndjson')}`,
+      ]);
+    } finally {
+      await moto.stop();
+    }
+  }, 60_000);
 
   it('reads s3:// prefixes (moto) mixed with local files', async () => {
     const moto: Moto = await startMoto();
@@ -379,12 +593,13 @@ describe('backoffMs', () => {
 describe('npm run replay', () => {
   // Asynchronous: the receiver runs in this process and must answer while the command runs.
   const run = (args: string[], env: Record<string, string>) =>
-    new Promise<{ status: number; stderr: string }>((done) => {
+    new Promise<{ status: number; stdout: string; stderr: string }>((done) => {
       execFile(
         resolve('node_modules/.bin/tsx'),
         ['tools/run.ts', 'replay', ...args],
         { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 25_000 },
-        (error, _stdout, stderr) => done({ status: error ? Number(error.code ?? 1) : 0, stderr }),
+        (error, stdout, stderr) =>
+          done({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
       );
     });
 
@@ -421,6 +636,69 @@ describe('npm run replay', () => {
     expect(receiver.requests).toHaveLength(0);
   }, 30_000);
 
+  it('applies the deployed function’s settings with --function, not this shell’s, and says which', async () => {
+    const moto: Moto = await startMoto();
+    try {
+      const clients = {
+        iam: new IAMClient(moto.clientConfig),
+        lambda: new LambdaClient(moto.clientConfig),
+      };
+      await createFunction(clients, 'processor', {
+        SOURCE_IP: 'truncate',
+        DROP_FIELDS: 'extended_request_id',
+      });
+      const log = file('a.log', clfLines[0] as string);
+      const args = [
+        log,
+        '--dry-run',
+        '--failed',
+        join(directory, 'f.ndjson'),
+        '--ingest-window-hours',
+        '87600',
+      ];
+      // This shell keeps addresses; the function truncates them.
+      const shell = { ...moto.env, SOURCE_IP: 'keep' };
+      const deployed = await run([...args, '--function', 'processor'], shell);
+      expect(deployed.stderr).toContain(
+        'processor settings from the function processor: LOG_FORMAT unset, ON_PARSE_ERROR unset, LATENCY_BUCKETS_MS unset, SOURCE_IP truncate, DROP_EVENTS unset, SAMPLE unset, REDACT unset, DROP_FIELDS extended_request_id',
+      );
+      expect(JSON.parse(deployed.stdout)).toMatchObject({ source_ip: '203.0.113.0' });
+      expect(JSON.parse(deployed.stdout)).not.toHaveProperty('extended_request_id');
+      expect(deployed.status).toBe(0);
+
+      const local = await run(args, shell);
+      expect(local.stderr).toContain(
+        "processor settings from this shell's environment (pass --function NAME to use the deployed function's): LOG_FORMAT unset, ON_PARSE_ERROR unset, LATENCY_BUCKETS_MS unset, SOURCE_IP keep,",
+      );
+      expect(JSON.parse(local.stdout)).toMatchObject({ source_ip: '203.0.113.17' });
+
+      const missing = await run([...args, '--function', 'nope'], shell);
+      expect(missing.status).toBe(1);
+      expect(missing.stderr).toContain(
+        'refused: cannot read the settings of function nope: ResourceNotFoundException',
+      );
+    } finally {
+      await moto.stop();
+    }
+  }, 60_000);
+
+  it('ends with status 1 when the processor failed a record, and keeps it with its place', async () => {
+    const log = file('a.log', `${clfLines[0]}\nnot an access-log line\n`);
+    const failed = join(directory, 'f.ndjson');
+    const result = await run(
+      [log, '--dry-run', '--failed', failed, '--ingest-window-hours', '87600'],
+      { ON_PARSE_ERROR: 'fail', LOG_FORMAT: '' },
+    );
+    expect(result.stderr).toContain('written 1 events, failed 1 (kept in');
+    expect(result.status).toBe(1);
+    expect(JSON.parse(readFileSync(failed, 'utf8'))).toMatchObject({
+      errorCode: 'Replay.ProcessingFailed',
+      source: log,
+      line: 2,
+      rawData: Buffer.from('not an access-log line').toString('base64'),
+    });
+  }, 30_000);
+
   it('ends with status 1 when it skipped events outside the window, and says how many', async () => {
     const old = file(
       'old.log',
@@ -447,4 +725,156 @@ describe('npm run replay', () => {
       `${defaultLines.length} events were outside OpenObserve's 5-hour ingest window: ${defaultLines.length} skipped`,
     );
   }, 30_000);
+});
+
+describe('npm run replay, stopped and under load', () => {
+  /** The command in one Node.js process (no tsx launcher in between): its pid is the one to kill. */
+  const start = (args: string[], env: Record<string, string>, preload: string[] = []) =>
+    spawn(process.execPath, [...preload, '--import', 'tsx', 'tools/run.ts', 'replay', ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+  const finished = (child: ChildProcess) =>
+    new Promise<{ status: number | null; signal: string | null; stderr: string }>((done) => {
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      child.on('close', (status, signal) => done({ status, signal, stderr }));
+    });
+
+  /** Prints the process's peak resident memory (KiB) on its way out. */
+  const reportPeak = [
+    '--import',
+    `data:text/javascript,${encodeURIComponent(
+      "import { writeSync } from 'node:fs'; process.on('exit', () => writeSync(2, 'peak-rss-kib ' + process.resourceUsage().maxRSS + '\\n'));",
+    )}`,
+  ];
+  const peakMiB = (stderr: string) =>
+    Number(/peak-rss-kib (\d+)/.exec(stderr)?.[1] ?? Number.NaN) / 1024;
+
+  /** Bytes written through gzip as they are made: neither side is held whole in this process. */
+  async function gzipParts(parts: (string | { bytes: number })[]): Promise<Buffer> {
+    const gzip = createGzip();
+    const out: Buffer[] = [];
+    gzip.on('data', (chunk: Buffer) => out.push(chunk));
+    const ended = new Promise((done) => gzip.on('end', done));
+    const mib = Buffer.alloc(1024 * 1024, 'b');
+    for (const part of parts) {
+      const chunks =
+        typeof part === 'string'
+          ? [Buffer.from(part)]
+          : Array.from({ length: part.bytes / mib.length }, () => mib);
+      for (const chunk of chunks) {
+        if (!gzip.write(chunk)) await new Promise((drain) => gzip.once('drain', drain));
+      }
+    }
+    gzip.end();
+    await ended;
+    return Buffer.concat(out);
+  }
+
+  it('holds a line at a time: a 200 MB line and a 300 MB S3 object do not raise its peak memory', async () => {
+    const moto: Moto = await startMoto();
+    try {
+      const s3 = new S3Client(moto.clientConfig);
+      await s3.send(new CreateBucketCommand({ Bucket: 'backup' }));
+      const some = `${defaultLines.join('\n')}\n`;
+      const mib150 = { bytes: 150 * 1024 * 1024 };
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: 'backup',
+          Key: 'big/object.gz',
+          Body: await gzipParts([some, mib150, '\n', some, mib150, '\n', some]),
+        }),
+      );
+      const big = join(directory, 'big.log');
+      const fd = openSync(big, 'w');
+      writeSync(fd, some);
+      const mib = Buffer.alloc(1024 * 1024, 'a');
+      for (let i = 0; i < 200; i++) writeSync(fd, mib);
+      writeSync(fd, `\n${some}`);
+      closeSync(fd);
+      const small = file('small.log', some);
+
+      const measure = async (sources: string[]) => {
+        const child = start(
+          [
+            ...sources,
+            '--dry-run',
+            '--failed',
+            join(directory, 'f.ndjson'),
+            '--ingest-window-hours',
+            '87600',
+          ],
+          moto.env,
+          reportPeak,
+        );
+        const result = await finished(child);
+        return { ...result, peak: peakMiB(result.stderr) };
+      };
+      const baseline = await measure([small]);
+      const loaded = await measure([big, 's3://backup/big/']);
+      expect(loaded.stderr).toContain(`written ${defaultLines.length * 5} events`);
+      expect(loaded.stderr).toContain('failed 3 (kept in');
+      expect(loaded.status).toBe(1);
+      expect(baseline.peak).toBeGreaterThan(0);
+      expect(loaded.peak - baseline.peak).toBeLessThan(64);
+    } finally {
+      await moto.stop();
+    }
+  }, 120_000);
+
+  it('keeps each record in --failed once after a kill -9 mid-batch and a rerun', async () => {
+    // 30 lines with their own request ids; every third is 25 years old, so it is kept, not sent.
+    const lines = Array.from({ length: 30 }, (_, i) =>
+      (defaultLines[i % defaultLines.length] as string)
+        .replace(/RequestId: [\w-]+/, `RequestId: line-${i + 1}`)
+        .replace(/RequestTimeEpoch: \d+/, (epoch) =>
+          i % 3 === 2 ? 'RequestTimeEpoch: 1000000000000' : epoch,
+        ),
+    );
+    const log = file('a.log', `${lines.join('\n')}\n`);
+    const failed = join(directory, 'f.ndjson');
+    const args = [
+      log,
+      '--endpoint',
+      receiver.url,
+      '--state',
+      join(directory, 's.json'),
+      '--failed',
+      failed,
+      '--batch-records',
+      '5',
+      '--ingest-window-hours',
+      '87600',
+    ];
+    const env = { OPENOBSERVE_ACCESS_KEY: ACCESS_KEY };
+    // The first batch is acknowledged; the second is never answered, and the run is killed then.
+    receiver.script(200, 'hold');
+    const child = start(args, env);
+    const children = [child];
+    receiver.onRequest = () => {
+      if (receiver.requests.length === 2) process.kill(child.pid as number, 'SIGKILL');
+    };
+    try {
+      expect(await finished(child)).toMatchObject({ signal: 'SIGKILL' });
+      receiver.onRequest = undefined;
+      const rerun = start(args, env);
+      children.push(rerun);
+      const second = await finished(rerun);
+      // Lines 3 and 6 were kept before the first checkpoint; the rerun keeps the other eight.
+      expect(second.stderr).toContain('failed 8 (kept in');
+      expect(second.status).toBe(1);
+    } finally {
+      for (const started of children) if (started.exitCode === null) started.kill('SIGKILL');
+    }
+    const kept = readFileSync(failed, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).line as number);
+    expect(kept).toEqual([3, 6, 9, 12, 15, 18, 21, 24, 27, 30]);
+    const delivered = requestIds(receiver.accepted());
+    expect(new Set(delivered).size).toBe(20);
+  }, 60_000);
 });

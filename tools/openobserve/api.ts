@@ -2,6 +2,9 @@
  * OpenObserve's management API (docs/contracts.md §6): HTTP Basic with a user's email and password or
  * API token, JSON in and out. Each failure becomes an error that says what to do.
  */
+import { noAnswer, quoteAnswer, readAnswer } from '../shared/answer';
+import { Stopped } from '../shared/command';
+import { publicUrl } from '../shared/endpoint';
 import { Refused } from '../shared/prompt';
 
 export interface Credentials {
@@ -36,23 +39,52 @@ export interface OpenObserveApi {
   request(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<Json>;
 }
 
-export function openObserveApi(base: URL, credentials: Credentials): OpenObserveApi {
-  const root = base.href.replace(/\/+$/, '');
-  const authorization = `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString('base64')}`;
+/** OpenObserve did not answer at all: time-out, refused connection, unknown host. */
+export class NoAnswer extends Stopped {
+  override name = 'NoAnswer';
+}
+
+export const DEFAULT_API_TIMEOUT_MS = 30_000;
+
+export function openObserveApi(
+  base: URL,
+  credentials: Credentials,
+  timeoutMs = DEFAULT_API_TIMEOUT_MS,
+): OpenObserveApi {
+  const root = publicUrl(base.href).replace(/\/+$/, '');
+  const token = Buffer.from(`${credentials.user}:${credentials.password}`).toString('base64');
+  const authorization = `Basic ${token}`;
+  // A server or proxy may echo the request: none of these may reach the terminal.
+  const secrets = [token, `${credentials.user}:${credentials.password}`, credentials.password];
   return {
     base: root,
     async request(method, path, body) {
-      const response = await fetch(`${root}${path}`, {
-        method,
-        headers: {
-          Authorization: authorization,
-          Accept: 'application/json',
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(30_000),
-      });
-      const text = await response.text();
+      let response: Response;
+      let text: string;
+      try {
+        response = await fetch(`${root}${path}`, {
+          method,
+          headers: {
+            Authorization: authorization,
+            Accept: 'application/json',
+            ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          // A redirect would carry the Authorization header to wherever it points.
+          redirect: 'manual',
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        text = await readAnswer(response);
+      } catch (error) {
+        throw new NoAnswer(
+          `OpenObserve did not answer ${method} ${path}: ${noAnswer(error, `${root}${path}`, timeoutMs)}`,
+        );
+      }
+      if (response.status >= 300 && response.status < 400) {
+        throw new Refused(
+          `OpenObserve answered ${method} ${path} with HTTP ${response.status}, a redirect to ${quoteAnswer(publicUrl(response.headers.get('location') ?? ''), secrets) || 'nowhere'}; it is not followed (the credentials would go along): pass the URL OpenObserve answers at as --url`,
+        );
+      }
       if (response.status === 401) {
         throw new Refused(
           'OpenObserve refused the credentials (HTTP 401): check OPENOBSERVE_USER and OPENOBSERVE_PASSWORD (an API token works as the password)',
@@ -64,7 +96,7 @@ export function openObserveApi(base: URL, credentials: Credentials): OpenObserve
         );
       }
       if (!response.ok) {
-        throw new ApiError(response.status, method, path, text.slice(0, 300).trim());
+        throw new ApiError(response.status, method, path, quoteAnswer(text, secrets));
       }
       if (text.trim() === '') return {};
       try {
@@ -74,7 +106,7 @@ export function openObserveApi(base: URL, credentials: Credentials): OpenObserve
         // reported below
       }
       throw new UnexpectedAnswer(
-        `OpenObserve answered ${method} ${path} with something other than a JSON object: ${text.slice(0, 120)}`,
+        `OpenObserve answered ${method} ${path} with something other than a JSON object: ${quoteAnswer(text, secrets)}`,
       );
     },
   };

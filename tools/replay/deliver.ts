@@ -2,11 +2,14 @@
  * Sends events to an OpenObserve Firehose endpoint the way Firehose does (docs/contracts.md §4): POST,
  * gzip JSON body `{requestId, timestamp, records: [{data}]}`, the access key in
  * `X-Amz-Firehose-Access-Key`, one request id per batch kept across retries, exponential backoff
- * with jitter on 5xx, 429 and network errors, and an immediate stop on 401/403.
+ * with jitter on 5xx, 429 and network errors, and an immediate stop on 401/403. Only OpenObserve's
+ * acknowledgement counts: HTTP 200 with the request's `requestId` echoed back (§4, §5).
  */
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { noAnswer, noAnswerCode, quoteAnswer, readAnswer } from '../shared/answer';
 import { Stopped } from '../shared/command';
+import { publicUrl } from '../shared/endpoint';
 
 export interface DeliveryOptions {
   readonly endpoint: string;
@@ -38,6 +41,15 @@ export class DeliveryStopped extends Stopped {
   override name = 'DeliveryStopped';
 }
 
+/**
+ * The endpoint answered, but not as OpenObserve's Firehose endpoint: a redirect (never followed:
+ * it would resend the key elsewhere, and turns the POST into a body-less GET, §8) or an answer
+ * without the acknowledgement. Nothing of the batch counts as delivered.
+ */
+export class NotAcknowledged extends DeliveryStopped {
+  override name = 'NotAcknowledged';
+}
+
 export type Sleep = (ms: number) => Promise<void>;
 const realSleep: Sleep = (ms) => new Promise((wake) => setTimeout(wake, ms));
 
@@ -53,8 +65,17 @@ export function backoffMs(
 
 /**
  * Delivers one batch of event lines (each line one Firehose record, ≤ 1,024,000 bytes, §4).
- * Resolves when OpenObserve answered 200; throws Rejected or DeliveryStopped otherwise.
+ * Resolves when OpenObserve acknowledged it; throws Rejected or DeliveryStopped otherwise.
  */
+/** OpenObserve's answer to a delivered batch: JSON with the request's own id (§4). */
+function acknowledged(text: string, requestId: string): boolean {
+  try {
+    return (JSON.parse(text) as { requestId?: unknown })?.requestId === requestId;
+  } catch {
+    return false;
+  }
+}
+
 export async function deliverBatch(
   lines: readonly string[],
   options: DeliveryOptions,
@@ -79,6 +100,12 @@ export async function deliverBatch(
   };
   if (options.sourceArn) headers['X-Amz-Firehose-Source-Arn'] = options.sourceArn;
 
+  const endpoint = publicUrl(options.endpoint);
+  const secrets = [options.accessKey, Buffer.from(options.accessKey, 'base64').toString('utf8')];
+  const quote = (text: string) => {
+    const quoted = quoteAnswer(text, secrets);
+    return quoted ? `: ${quoted}` : '';
+  };
   for (let attempt = 1; ; attempt++) {
     let reason: string;
     try {
@@ -86,30 +113,55 @@ export async function deliverBatch(
         method: 'POST',
         headers,
         body,
+        redirect: 'manual',
         signal: AbortSignal.timeout(options.timeoutMs),
       });
-      const text = await response.text();
-      if (response.status === 200) return { requestId, attempts: attempt };
-      const detail = text.slice(0, 300).trim();
-      if (response.status === 401 || response.status === 403) {
-        throw new DeliveryStopped(
-          `OpenObserve refused the access key (HTTP ${response.status}${detail ? `: ${detail}` : ''}); check OPENOBSERVE_ACCESS_KEY`,
+      const { status } = response;
+      if (status >= 300 && status < 400) {
+        await response.body?.cancel();
+        const location = response.headers.get('location') ?? '';
+        const target = quoteAnswer(
+          URL.canParse(location, options.endpoint)
+            ? publicUrl(new URL(location, options.endpoint).href)
+            : location,
+          secrets,
+        );
+        throw new NotAcknowledged(
+          `${endpoint} answered HTTP ${status}, a redirect${target ? ` to ${target}` : ''}; it is not followed (the access key would go along, and the events would not): use the URL OpenObserve answers at`,
         );
       }
-      if (response.status !== 429 && response.status < 500) {
-        throw new Rejected(`HTTP ${response.status}${detail ? `: ${detail}` : ''}`);
+      const text = await readAnswer(response);
+      if (status >= 200 && status < 300) {
+        if (acknowledged(text, requestId) && status === 200)
+          return { requestId, attempts: attempt };
+        const type = response.headers.get('content-type')?.split(';')[0] || 'no content type';
+        throw new NotAcknowledged(
+          `${endpoint} answered HTTP ${status} (${type}) without OpenObserve's acknowledgement (JSON with the requestId sent)${quote(text)}; is it OpenObserve's _kinesis_firehose endpoint?`,
+        );
       }
-      reason = `HTTP ${response.status}`;
+      if (status === 401 || status === 403) {
+        throw new DeliveryStopped(
+          `OpenObserve refused the access key (HTTP ${status}${quote(text)}); check OPENOBSERVE_ACCESS_KEY`,
+        );
+      }
+      if (status !== 429 && status < 500) {
+        throw new Rejected(`HTTP ${status}${quote(text)}`);
+      }
+      reason = `HTTP ${status}`;
     } catch (error) {
       if (error instanceof DeliveryStopped || error instanceof Rejected) throw error;
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      reason =
-        (error as Error).name === 'TimeoutError'
-          ? 'timed out'
-          : `network error${cause ? ` ${cause}` : ''}`;
+      const code = noAnswerCode(error);
+      reason = code === 'timed out' ? code : `network error${code ? ` ${code}` : ''}`;
+      if (attempt >= options.maxAttempts) {
+        throw new DeliveryStopped(
+          `gave up after ${attempt} attempts (${reason}): ${noAnswer(error, options.endpoint, options.timeoutMs)}; rerun to resume`,
+        );
+      }
     }
     if (attempt >= options.maxAttempts) {
-      throw new DeliveryStopped(`gave up after ${attempt} attempts (${reason}); rerun to resume`);
+      throw new DeliveryStopped(
+        `gave up after ${attempt} attempts (${reason} from ${endpoint}); rerun to resume`,
+      );
     }
     const delay = backoffMs(attempt - 1, options);
     onRetry(attempt, reason, delay);

@@ -4,22 +4,45 @@
  * Firehose's limits (docs/contracts.md §4). Progress is saved after each acknowledged batch, so a rerun
  * continues where a crash or Ctrl-C stopped it and sends no acknowledged batch again.
  */
-import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import {
+  type FunctionConfiguration,
+  GetFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
-import { readConfig } from '../../src/config';
+import { type Config, readConfig } from '../../src/config';
 import { splitEventLines } from '../../src/encode';
 import type { BatchOutcome } from '../../src/firehose';
 import { createAsyncProcessor } from '../../src/firehose';
 import { compileUserPatterns } from '../../src/keep';
-import { awsClients } from '../shared/aws';
+import { withSecrets } from '../../src/secrets';
+import { awsClients, errorName } from '../shared/aws';
 import { type Command, numberOption, UsageError } from '../shared/command';
 import { secureUrl } from '../shared/endpoint';
 import type { Progress } from '../shared/progress';
 import { createProgress } from '../shared/progress';
-import { askHidden } from '../shared/prompt';
+import { askHidden, Refused } from '../shared/prompt';
 import { DEFAULT_DELIVERY, type DeliveryOptions, deliverBatch, Rejected } from './deliver';
-import { listSources, type Source, type Unit, unitOf } from './sources';
+import {
+  listSources,
+  MAX_INFLATED_BYTES,
+  type Source,
+  type Unit,
+  UnreadableSource,
+  unitOf,
+} from './sources';
 
 /** Firehose sends at most 10,000 records per request (§4). */
 export const MAX_BATCH_RECORDS = 10_000;
@@ -83,6 +106,11 @@ export interface ReplaySummary {
 interface State {
   /** Per source key: units acknowledged, and whether the whole source is. */
   sources: Record<string, { done: number; complete?: boolean }>;
+  /**
+   * How long the failed file was at this checkpoint. A rerun cuts it back to that, then reads
+   * again from the checkpoint: what it keeps again is in the file once.
+   */
+  failed?: { path: string; bytes: number };
 }
 
 function loadState(path: string | undefined): State {
@@ -100,6 +128,8 @@ function saveState(path: string | undefined, state: State): void {
 interface Pending {
   lines: string[];
   bytes: number;
+  /** Bytes written to the failed file since the last checkpoint. */
+  kept: number;
   /** Last unit index per source in this batch. */
   last: Map<string, number>;
   /** Sources whose every unit is in this batch or an earlier one. */
@@ -107,7 +137,35 @@ interface Pending {
   old: number;
 }
 
-const emptyBatch = (): Pending => ({ lines: [], bytes: 0, last: new Map(), ended: [], old: 0 });
+const emptyBatch = (): Pending => ({
+  lines: [],
+  bytes: 0,
+  kept: 0,
+  last: new Map(),
+  ended: [],
+  old: 0,
+});
+
+/** What a record that cannot be sent is kept as: why, where it was, and the record if it fits. */
+function failedEntry(
+  errorCode: string,
+  errorMessage: string,
+  source: Source,
+  line: number,
+  rawData?: string,
+): string {
+  return JSON.stringify({ errorCode, errorMessage, source: source.name, line, rawData });
+}
+
+/** The processor's output for one record: gzip when its events would not fit a record (§5). */
+function outputLines(data: string): string[] {
+  const bytes = Buffer.from(data, 'base64');
+  const text =
+    bytes[0] === 0x1f && bytes[1] === 0x8b
+      ? gunzipSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES }).toString('utf8')
+      : bytes.toString('utf8');
+  return splitEventLines(text);
+}
 
 export async function replay(
   sources: readonly Source[],
@@ -130,6 +188,20 @@ export async function replay(
   let warnedOld = false;
   let batch = emptyBatch();
 
+  const failedPath = resolve(options.failedPath);
+  if (sources.some((source) => resolve(source.name) === failedPath)) {
+    // It would read what it appends to.
+    throw new UsageError(
+      `--failed ${options.failedPath} is also a source: pass another --failed file to replay it`,
+    );
+  }
+  let failedBytes = existsSync(failedPath) ? statSync(failedPath).size : 0;
+  if (options.statePath && state.failed?.path === failedPath && failedBytes > state.failed.bytes) {
+    // Kept after the last checkpoint by a run that stopped: this run keeps them again.
+    truncateSync(failedPath, state.failed.bytes);
+    failedBytes = state.failed.bytes;
+  }
+
   const windowMs = options.ingestWindowHours * 60 * 60 * 1000;
   /** Why OpenObserve would drop an event with this `_timestamp` (µs), or '' when it keeps it (§5). */
   const outsideWindow = (timestamp: unknown, nowMs: number): string => {
@@ -144,12 +216,17 @@ export async function replay(
   };
 
   const keepFailed = (lines: readonly string[]) => {
-    appendFileSync(options.failedPath, lines.map((line) => `${line}\n`).join(''));
+    if (lines.length === 0) return;
+    const text = lines.map((line) => `${line}\n`).join('');
+    appendFileSync(failedPath, text);
+    const bytes = Buffer.byteLength(text);
+    failedBytes += bytes;
+    batch.kept += bytes;
     summary.failed += lines.length;
   };
 
   const flush = async () => {
-    if (batch.lines.length === 0 && batch.ended.length === 0) return;
+    if (batch.lines.length === 0 && batch.ended.length === 0 && batch.last.size === 0) return;
     if (batch.lines.length > 0) {
       if (!options.delivery) {
         for (const line of batch.lines) deps.write(line);
@@ -186,13 +263,25 @@ export async function replay(
         done: state.sources[key]?.done ?? 0,
         complete: true,
       };
+    state.failed = { path: failedPath, bytes: failedBytes };
     saveState(options.statePath, state);
     deps.progress.update({ events: summary.sent });
     batch = emptyBatch();
   };
 
-  const eventsOf = async (unit: Unit): Promise<string[] | undefined> => {
-    if (unit.kind === 'events') return unit.lines;
+  /** A unit's event lines, and failed-file entries for what of it cannot be sent. */
+  const eventsOf = async (
+    unit: Unit,
+    source: Source,
+    line: number,
+  ): Promise<{ events: string[]; failed: string[] }> => {
+    if (unit.kind === 'events') return { events: unit.lines, failed: [] };
+    if (unit.kind === 'unreadable') {
+      return {
+        events: [],
+        failed: [unit.entry ?? failedEntry('Replay.Unreadable', unit.reason, source, line)],
+      };
+    }
     const { response } = await deps.processBatch({
       invocationId: 'replay',
       deliveryStreamArn: 'replay',
@@ -202,13 +291,101 @@ export async function replay(
     const result = response.records[0];
     if (result?.result === 'Dropped') {
       summary.dropped++;
-      return [];
+      return { events: [], failed: [] };
     }
-    if (result?.result !== 'Ok') {
-      keepFailed([JSON.stringify({ errorCode: 'Replay.ProcessingFailed', rawData: unit.data })]);
-      return undefined;
+    if (result?.result === 'Ok') {
+      try {
+        return { events: outputLines(result.data ?? ''), failed: [] };
+      } catch (error) {
+        const reason = `the processor's output cannot be read: ${(error as Error).message}`;
+        return {
+          events: [],
+          failed: [failedEntry('Replay.ProcessingFailed', reason, source, line, unit.data)],
+        };
+      }
     }
-    return splitEventLines(Buffer.from(result.data ?? '', 'base64').toString('utf8'));
+    const reason = 'the processor returned ProcessingFailed (as the function would)';
+    return {
+      events: [],
+      failed: [failedEntry('Replay.ProcessingFailed', reason, source, line, unit.data)],
+    };
+  };
+
+  /**
+   * A unit's events sorted into what is sent and what is kept, with nothing written yet: the
+   * batch before may have to be sent and checkpointed first.
+   */
+  const sortEvents = (events: readonly string[], source: Source, line: number) => {
+    const send: string[] = [];
+    const failed: string[] = [];
+    let old = 0;
+    for (const event of events) {
+      if (Buffer.byteLength(event) > MAX_EVENT_BYTES) {
+        failed.push(
+          failedEntry(
+            'Replay.EventTooLarge',
+            `an event over Firehose's ${MAX_EVENT_BYTES}-byte record limit`,
+            source,
+            line,
+            Buffer.from(event).toString('base64'),
+          ),
+        );
+        continue;
+      }
+      let parsed: Record<string, unknown>;
+      try {
+        const value: unknown = JSON.parse(event);
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+          throw new Error('not a JSON object');
+        }
+        parsed = value as Record<string, unknown>;
+      } catch (error) {
+        // OpenObserve fails a whole request for one line that is not JSON (§5).
+        failed.push(
+          failedEntry(
+            'Replay.NotAnEvent',
+            `starts as an event ({ and a tab) but is not one: ${(error as Error).message}`,
+            source,
+            line,
+            Buffer.from(event).toString('base64'),
+          ),
+        );
+        continue;
+      }
+      const format = String(parsed.log_format ?? 'unknown');
+      summary.byFormat[format] = (summary.byFormat[format] ?? 0) + 1;
+      const outside = outsideWindow(parsed._timestamp, deps.now());
+      if (!outside) {
+        send.push(event);
+        continue;
+      }
+      summary.olderThanWindow++;
+      if (options.oldEvents === 'skip') {
+        failed.push(
+          JSON.stringify({
+            errorCode: 'Replay.OutsideIngestWindow',
+            errorMessage: `${outside}; OpenObserve would drop it with a 200 answer. Rerun with --old-events restamp, or --old-events send once ZO_INGEST_ALLOWED_UPTO covers it`,
+            source: source.name,
+            line,
+            rawData: Buffer.from(event).toString('base64'),
+          }),
+        );
+        summary.oldSkipped++;
+      } else if (options.oldEvents === 'restamp') {
+        const restamped = {
+          ...parsed,
+          _timestamp: deps.now() * 1000,
+          original_timestamp: parsed._timestamp,
+        };
+        send.push(`{\t${JSON.stringify(restamped).slice(1)}`);
+        summary.oldRestamped++;
+      } else {
+        send.push(event);
+        old++;
+        summary.oldSent++;
+      }
+    }
+    return { send, failed, old };
   };
 
   for (const source of sources) {
@@ -219,70 +396,109 @@ export async function replay(
       continue;
     }
     const done = saved?.done ?? 0;
-    let index = -1;
-    for await (const line of source.lines()) {
-      index++;
-      deps.progress.update({ bytes: Buffer.byteLength(line) + 1 });
-      if (index < done) {
-        summary.skipped++;
-        continue;
-      }
-      const unit = unitOf(line, deps.now());
-      const events = unit ? await eventsOf(unit) : [];
-      if (events === undefined) continue;
-      const bytes = events.reduce((sum, event) => sum + Buffer.byteLength(event) + 1, 0);
-      if (
-        batch.lines.length > 0 &&
-        (batch.lines.length + events.length > options.batchRecords ||
-          batch.bytes + bytes > options.batchBytes)
-      ) {
-        await flush();
-      }
-      for (const event of events) {
-        if (event.length > MAX_EVENT_BYTES) {
-          keepFailed([event]);
+    try {
+      for await (const piece of source.records()) {
+        const index = piece.line - 1;
+        deps.progress.update({
+          bytes:
+            'tooLong' in piece
+              ? piece.tooLong + 1
+              : 'gzip' in piece
+                ? piece.gzip.length
+                : Buffer.byteLength(piece.text) + 1,
+        });
+        if (index < done) {
+          summary.skipped++;
           continue;
         }
-        const parsed = JSON.parse(event) as Record<string, unknown>;
-        const format = String(parsed.log_format ?? 'unknown');
-        summary.byFormat[format] = (summary.byFormat[format] ?? 0) + 1;
-        const outside = outsideWindow(parsed._timestamp, deps.now());
-        if (!outside) {
-          batch.lines.push(event);
-          continue;
+        const unit = unitOf(piece, deps.now());
+        const { events, failed } = unit
+          ? await eventsOf(unit, source, piece.line)
+          : { events: [], failed: [] };
+        const sorted = sortEvents(events, source, piece.line);
+        const bytes = sorted.send.reduce((sum, event) => sum + Buffer.byteLength(event) + 1, 0);
+        if (
+          (batch.lines.length > 0 &&
+            (batch.lines.length + sorted.send.length > options.batchRecords ||
+              batch.bytes + bytes > options.batchBytes)) ||
+          // Many kept records and nothing to send: checkpoint them all the same.
+          batch.kept > options.batchBytes
+        ) {
+          await flush();
         }
-        summary.olderThanWindow++;
-        if (options.oldEvents === 'skip') {
-          keepFailed([
-            JSON.stringify({
-              errorCode: 'Replay.OutsideIngestWindow',
-              errorMessage: `${outside}; OpenObserve would drop it with a 200 answer. Rerun with --old-events restamp, or --old-events send once ZO_INGEST_ALLOWED_UPTO covers it`,
-              rawData: Buffer.from(event).toString('base64'),
-            }),
-          ]);
-          summary.oldSkipped++;
-        } else if (options.oldEvents === 'restamp') {
-          const restamped = {
-            ...parsed,
-            _timestamp: deps.now() * 1000,
-            original_timestamp: parsed._timestamp,
-          };
-          batch.lines.push(`{\t${JSON.stringify(restamped).slice(1)}`);
-          summary.oldRestamped++;
-        } else {
-          batch.lines.push(event);
-          batch.old++;
-          summary.oldSent++;
-        }
+        keepFailed([...failed, ...sorted.failed]);
+        batch.lines.push(...sorted.send);
+        batch.old += sorted.old;
+        batch.bytes += bytes;
+        batch.last.set(source.key, index);
       }
-      batch.bytes += bytes;
-      batch.last.set(source.key, index);
+    } catch (error) {
+      if (!(error instanceof UnreadableSource)) throw error;
+      // The records read before count; the rest of this source cannot be read by any rerun.
+      deps.progress.note(`${source.name}: ${error.message}; kept in ${options.failedPath}`);
+      keepFailed([failedEntry('Replay.SourceUnreadable', error.message, source, error.line + 1)]);
     }
     batch.ended.push(source.key);
   }
   await flush();
   deps.progress.done();
   return summary;
+}
+
+/** The variables that change what the processor makes of a line (README, Settings). */
+const PROCESSOR_SETTINGS = [
+  'LOG_FORMAT',
+  'ON_PARSE_ERROR',
+  'LATENCY_BUCKETS_MS',
+  'SOURCE_IP',
+  'DROP_EVENTS',
+  'SAMPLE',
+  'REDACT',
+  'DROP_FIELDS',
+] as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** One line naming each processor setting and its value (never the hash key itself). */
+export function describeSettings(env: Env): string {
+  return PROCESSOR_SETTINGS.map((name) => {
+    const value = env[name]?.trim();
+    if (!value) return `${name} unset`;
+    return `${name} ${name === 'LOG_FORMAT' ? 'set (a custom format)' : value}`;
+  }).join(', ');
+}
+
+/**
+ * The processor's settings: the deployed function's environment with `--function` (as Lambda
+ * runs it, so a replay redacts what the function would), else this shell's. A hash key named by
+ * its secret's ARN is read from Secrets Manager, as the function reads it at init.
+ */
+async function processorConfig(
+  functionName: string | undefined,
+  region: string | undefined,
+): Promise<{ config: Config; from: string; env: Env }> {
+  let env: Env = process.env;
+  let from = "this shell's environment (pass --function NAME to use the deployed function's)";
+  if (functionName) {
+    let fn: FunctionConfiguration;
+    try {
+      fn = await awsClients(region).lambda.send(
+        new GetFunctionConfigurationCommand({ FunctionName: functionName }),
+      );
+    } catch (error) {
+      throw new Refused(
+        `cannot read the settings of function ${functionName}: ${errorName(error) || 'error'}: ${(error as Error).message}`,
+      );
+    }
+    env = fn.Environment?.Variables ?? {};
+    from = `the function ${fn.FunctionName ?? functionName}`;
+  }
+  const secrets = new SecretsManagerClient(region ? { region } : {});
+  const config = await withSecrets(readConfig(env), async (arn) => {
+    const secret = await secrets.send(new GetSecretValueCommand({ SecretId: arn }));
+    return secret.SecretString;
+  });
+  return { config, from, env };
 }
 
 function accessKey(): Promise<string> | string {
@@ -297,11 +513,12 @@ function accessKey(): Promise<string> | string {
 
 /**
  * The access key comes from OPENOBSERVE_ACCESS_KEY or a prompt, never from the command line.
- * Processor settings (LOG_FORMAT, SOURCE_IP, …) come from the environment, as on Lambda.
+ * Processor settings (LOG_FORMAT, SOURCE_IP, …) come from the function named by --function, else
+ * from this shell's environment; the run says which.
  */
 export const command: Command = {
   usage:
-    'usage: npm run replay -- <file | dir | s3://bucket/prefix>… --endpoint https://…/aws/<org>/<stream>/_kinesis_firehose [--dry-run] [--old-events skip|send|restamp] [--ingest-window-hours 5] [--state .replay-state.json] [--failed replay-failed.ndjson] [--batch-records 500] [--batch-mb 4] [--max-attempts 8] [--timeout-seconds 60] [--region r]',
+    'usage: npm run replay -- <file | dir | s3://bucket/prefix>… --endpoint https://…/aws/<org>/<stream>/_kinesis_firehose [--dry-run] [--old-events skip|send|restamp] [--ingest-window-hours 5] [--state .replay-state.json] [--failed replay-failed.ndjson] [--batch-records 500] [--batch-mb 4] [--max-attempts 8] [--timeout-seconds 60] [--function NAME] [--region r]',
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -318,6 +535,7 @@ export const command: Command = {
         'ingest-window-hours': { type: 'string', default: String(DEFAULT_INGEST_WINDOW_HOURS) },
         'old-events': { type: 'string', default: 'skip' },
         region: { type: 'string' },
+        function: { type: 'string' },
       },
     });
     const dryRun = values['dry-run'];
@@ -350,8 +568,9 @@ export const command: Command = {
     const endpoint = values.endpoint ? secureUrl(values.endpoint, '--endpoint').href : '';
 
     // The processor's settings, checked as the function checks them at init.
-    const config = readConfig(process.env);
+    const { config, from, env } = await processorConfig(values.function, values.region);
     await compileUserPatterns(config.keep);
+    process.stderr.write(`processor settings from ${from}: ${describeSettings(env)}\n`);
     const sources = await listSources(positionals, () => awsClients(values.region).s3);
     const totalBytes = sources.reduce((sum, source) => sum + source.size, 0);
     const delivery = dryRun
@@ -399,6 +618,7 @@ export const command: Command = {
         `${summary.olderThanWindow} events were outside OpenObserve's ${ingestWindowHours}-hour ingest window: ${summary.oldSkipped} skipped (kept in ${values.failed}), ${summary.oldRestamped} restamped (time of sending in _timestamp, the original in original_timestamp), ${summary.oldSent} sent as they are\n`,
       );
     }
-    return summary.oldSkipped > 0 ? 1 : 0;
+    // Anything kept in the failed file was not delivered: say so to scripts too.
+    return summary.failed > 0 ? 1 : 0;
   },
 };

@@ -1,58 +1,256 @@
 /**
  * What `npm run replay` reads: local files and directories, and `s3://bucket/prefix`, plain or
- * gzip. Each line is one unit, read for what it is:
+ * gzip, streamed: memory holds a line at a time, never a whole file or object. Each record is one
+ * unit, read for what it is:
  *  - a Firehose S3 error record (`{attemptsMade, arrivalTimestamp, errorCode, …, rawData}`,
  *    docs/contracts.md §3/§4): `rawData` is the record Firehose could not transform or deliver;
  *  - an event this processor already wrote (`{\t…`: http-endpoint-failed records, AllData
- *    backups): sent as it is;
+ *    backups), or a gzip record of such events (the processor compresses a record that would not
+ *    fit Firehose's record limit otherwise; OpenObserve inflates it, §5): sent as it is;
  *  - anything else: an access-log line, a record of its own, as API Gateway would write it.
  */
 import { createReadStream } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
-import { createGunzip, gunzipSync } from 'node:zlib';
+import { pipeline, Readable } from 'node:stream';
+import { createGunzip, gunzipSync, inflateRawSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { splitEventLines } from '../../src/encode';
+
+/**
+ * A line longer than this is not read (its place is kept in the failed file). The longest a
+ * Firehose source can write is an error record: 1,000 KiB of record as base64 plus its fields.
+ */
+export const MAX_LINE_BYTES = 4 * 1024 * 1024;
+/** What one gzip record may inflate to: the processor's output for a 4 MiB CloudWatch record. */
+export const MAX_INFLATED_BYTES = 32 * 1024 * 1024;
+
+/** One record of a source, numbered from 1 in the order read. */
+export type Piece =
+  /** A line, without its line break. */
+  | { readonly line: number; readonly text: string }
+  /** A gzip member that started a record: its bytes as stored, and inflated. */
+  | { readonly line: number; readonly gzip: Buffer; readonly text: string }
+  /** A line over MAX_LINE_BYTES: its length only, it was not kept. */
+  | { readonly line: number; readonly tooLong: number };
 
 export interface Source {
   /** Stable name for resuming: the path, or the s3:// URI with the object's ETag. */
   readonly key: string;
+  /** The path or s3:// URI, for people. */
+  readonly name: string;
   /** Bytes as stored, for progress. */
   readonly size: number;
-  lines(): AsyncIterable<string>;
+  records(): AsyncIterable<Piece>;
+}
+
+/** The rest of a source cannot be read (a truncated or corrupt gzip stream). */
+export class UnreadableSource extends Error {
+  override name = 'UnreadableSource';
+  /** The last record read whole. */
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export type Unit =
   /** A Firehose record for the processor: base64 data, and the arrival time to fall back on. */
   | { readonly kind: 'record'; readonly data: string; readonly arrivalMs: number }
   /** Event lines already in OpenObserve's form. */
-  | { readonly kind: 'events'; readonly lines: string[] };
+  | { readonly kind: 'events'; readonly lines: string[] }
+  /** Nothing that can be sent: why; or a failed-file entry to keep as it is. */
+  | { readonly kind: 'unreadable'; readonly reason: string; readonly entry?: string };
 
-async function isGzipFile(path: string): Promise<boolean> {
-  const file = await open(path, 'r');
-  try {
-    const { buffer, bytesRead } = await file.read(Buffer.alloc(2), 0, 2, 0);
-    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
-  } finally {
-    await file.close();
+const isGzip = (bytes: Uint8Array) => bytes[0] === 0x1f && bytes[1] === 0x8b;
+
+/** zlib's own errors (`Z_DATA_ERROR`, `Z_BUF_ERROR`, …): the data is bad, not the connection. */
+const isZlibError = (error: unknown) => /^Z_/.test(String((error as { code?: unknown }).code));
+
+/** A stream's bytes, inflated as it is read when it starts with gzip's magic bytes. */
+async function* bytesOf(input: Readable): AsyncGenerator<Buffer> {
+  const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let head = Buffer.alloc(0);
+  while (head.length < 2) {
+    const next = await chunks.next();
+    if (next.done) {
+      if (head.length) yield head;
+      return;
+    }
+    head = Buffer.concat([head, next.value]);
+  }
+  async function* all() {
+    yield head;
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+  }
+  if (!isGzip(head)) {
+    yield* all();
+    return;
+  }
+  const gunzip = createGunzip();
+  // An error on either side ends the iteration below with it.
+  pipeline(Readable.from(all()), gunzip, () => undefined);
+  yield* gunzip;
+}
+
+/**
+ * One gzip member at the start of `bytes`, which may go on with other records: its length as
+ * stored and its inflated text (RFC 1952: header, raw deflate, 8-byte trailer).
+ */
+function gzipMember(bytes: Buffer): { length: number; text: string } {
+  if (bytes.length < 18 || bytes[2] !== 8) throw new Error('not a gzip record');
+  const flags = bytes[3] as number;
+  let at = 10;
+  if (flags & 4) at += 2 + bytes.readUInt16LE(at);
+  for (const flag of [8, 16]) {
+    if (flags & flag) {
+      const end = bytes.indexOf(0, at);
+      if (end < 0) throw new Error('gzip header has no end');
+      at = end + 1;
+    }
+  }
+  if (flags & 2) at += 2;
+  const inflated = inflateRawSync(bytes.subarray(at), {
+    info: true,
+    maxOutputLength: MAX_INFLATED_BYTES,
+  }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+  return { length: at + inflated.engine.bytesWritten + 8, text: inflated.buffer.toString('utf8') };
+}
+
+const textOf = (bytes: Buffer) =>
+  bytes.toString('utf8', 0, bytes.at(-1) === 13 ? bytes.length - 1 : bytes.length);
+
+/**
+ * The records of a byte stream: lines, and gzip members where a record starts with gzip's magic
+ * bytes (an AllData backup object holds the records as Firehose delivered them, back to back).
+ * Holds at most about MAX_LINE_BYTES: the start of a record is kept as the chunks it came in, and
+ * a longer line is counted as it streams past, not kept.
+ */
+export async function* splitRecords(chunks: AsyncIterable<Buffer>): AsyncGenerator<Piece> {
+  let partial: Buffer[] = [];
+  let partialLength = 0;
+  /** Bytes of an over-long line seen so far; 0 when not in one. */
+  let skipping = 0;
+  /** The record started with 0x1f: its first MAX_LINE_BYTES are gathered to inflate it whole. */
+  let gathering = false;
+  let line = 0;
+
+  function* take(chunk: Buffer, ended: boolean): Generator<Piece> {
+    let rest = chunk;
+    while (rest.length > 0 || (ended && gathering)) {
+      if (skipping) {
+        const at = rest.indexOf(10);
+        if (at < 0) {
+          skipping += rest.length;
+          return;
+        }
+        yield { line: ++line, tooLong: skipping + at };
+        skipping = 0;
+        rest = rest.subarray(at + 1);
+        continue;
+      }
+      if (partialLength === 0 && rest[0] === 0x1f) gathering = true;
+      if (gathering) {
+        partial.push(rest);
+        partialLength += rest.length;
+        if (!ended && partialLength < MAX_LINE_BYTES) return;
+        const bytes = Buffer.concat(partial);
+        partial = [];
+        partialLength = 0;
+        gathering = false;
+        if (!isGzip(bytes)) {
+          // Only looked like gzip: a line of text, cut at MAX_LINE_BYTES if it has no end yet.
+          const at = bytes.indexOf(10);
+          if (at < 0 && !ended) {
+            skipping = bytes.length;
+            return;
+          }
+          const end = at < 0 ? bytes.length : at;
+          yield end > MAX_LINE_BYTES
+            ? { line: ++line, tooLong: end }
+            : { line: ++line, text: textOf(bytes.subarray(0, end)) };
+          rest = bytes.subarray(end + 1);
+          continue;
+        }
+        let member: { length: number; text: string };
+        try {
+          member = gzipMember(bytes);
+        } catch (error) {
+          throw new UnreadableSource(
+            line,
+            `record ${line + 1} starts as gzip but cannot be inflated (${(error as Error).message})`,
+          );
+        }
+        yield { line: ++line, gzip: bytes.subarray(0, member.length), text: member.text };
+        rest = bytes.subarray(member.length);
+        continue;
+      }
+      const at = rest.indexOf(10);
+      if (at < 0) {
+        if (partialLength + rest.length > MAX_LINE_BYTES) {
+          skipping = partialLength + rest.length;
+          partial = [];
+          partialLength = 0;
+        } else {
+          partial.push(rest);
+          partialLength += rest.length;
+        }
+        return;
+      }
+      const length = partialLength + at;
+      if (length > MAX_LINE_BYTES) yield { line: ++line, tooLong: length };
+      else {
+        const bytes = partialLength
+          ? Buffer.concat([...partial, rest.subarray(0, at)])
+          : rest.subarray(0, at);
+        yield { line: ++line, text: textOf(bytes) };
+      }
+      partial = [];
+      partialLength = 0;
+      rest = rest.subarray(at + 1);
+    }
+  }
+
+  const iterator = chunks[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await iterator.next();
+    } catch (error) {
+      if (!isZlibError(error)) throw error;
+      throw new UnreadableSource(
+        line,
+        `gzip data ends or breaks after record ${line}: ${(error as Error).message}`,
+      );
+    }
+    if (!next.done) {
+      yield* take(next.value, false);
+      continue;
+    }
+    yield* take(Buffer.alloc(0), true);
+    if (skipping) yield { line: ++line, tooLong: skipping };
+    else if (partialLength) yield { line: ++line, text: textOf(Buffer.concat(partial)) };
+    return;
   }
 }
 
-async function* linesOf(stream: Readable): AsyncIterable<string> {
-  const reader = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of reader) yield line;
+async function* recordsOf(open: () => Promise<Readable>): AsyncGenerator<Piece> {
+  const input = await open();
+  try {
+    yield* splitRecords(bytesOf(input));
+  } finally {
+    input.destroy();
+  }
 }
 
 function fileSource(path: string, size: number): Source {
   return {
     key: path,
+    name: path,
     size,
-    async *lines() {
-      const input = createReadStream(path);
-      yield* linesOf((await isGzipFile(path)) ? input.pipe(createGunzip()) : input);
-    },
+    records: () => recordsOf(async () => createReadStream(path)),
   };
 }
 
@@ -79,21 +277,14 @@ async function s3Sources(uri: string, s3: S3Client): Promise<Source[]> {
       if (key.endsWith('/')) continue;
       sources.push({
         key: `s3://${bucket}/${key}#${object.ETag ?? ''}`,
+        name: `s3://${bucket}/${key}`,
         size: object.Size ?? 0,
-        async *lines() {
-          const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-          // Firehose objects are bounded by its buffer size (≤ 128 MB): read whole.
-          let bytes = Buffer.from((await response.Body?.transformToByteArray()) ?? []);
-          if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
-          const text = bytes.toString('utf8');
-          let from = 0;
-          while (from < text.length) {
-            let end = text.indexOf('\n', from);
-            if (end === -1) end = text.length;
-            yield text.slice(from, end > from && text[end - 1] === '\r' ? end - 1 : end);
-            from = end + 1;
-          }
-        },
+        records: () =>
+          recordsOf(async () => {
+            const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+            // The SDK's body in Node.js is the response stream: read as it arrives.
+            return (response.Body as Readable | undefined) ?? Readable.from([]);
+          }),
       });
     }
     ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
@@ -113,14 +304,40 @@ interface ErrorRecord {
   rawData?: unknown;
   arrivalTimestamp?: unknown;
   errorCode?: unknown;
+  errorMessage?: unknown;
   attemptsMade?: unknown;
 }
 
-/** What one line of a source is (see the module comment). Blank lines are nothing. */
-export function unitOf(line: string, nowMs: number): Unit | undefined {
+/** Events when `bytes` (gzip or not) are lines this processor wrote; undefined otherwise. */
+function eventLines(bytes: Buffer): string[] | undefined {
+  let text: string;
+  try {
+    text = (
+      isGzip(bytes) ? gunzipSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES }) : bytes
+    ).toString('utf8');
+  } catch {
+    return undefined;
+  }
+  return text.startsWith('{\t') ? splitEventLines(text) : undefined;
+}
+
+/** What one record of a source is (see the module comment). Blank lines are nothing. */
+export function unitOf(piece: Piece, nowMs: number): Unit | undefined {
+  if ('tooLong' in piece) {
+    return {
+      kind: 'unreadable',
+      reason: `a line of ${piece.tooLong} bytes, over the ${MAX_LINE_BYTES} a line may have; not read`,
+    };
+  }
+  if ('gzip' in piece) {
+    return piece.text.startsWith('{\t')
+      ? { kind: 'events', lines: splitEventLines(piece.text) }
+      : { kind: 'record', data: piece.gzip.toString('base64'), arrivalMs: nowMs };
+  }
+  const line = piece.text;
   if (line.trim().length === 0) return undefined;
   if (line.startsWith('{\t')) return { kind: 'events', lines: [line] };
-  if (line.startsWith('{"') && line.includes('"rawData"')) {
+  if (line.startsWith('{"') && (line.includes('"rawData"') || line.includes('"errorCode"'))) {
     let record: ErrorRecord | undefined;
     try {
       record = JSON.parse(line) as ErrorRecord;
@@ -132,16 +349,18 @@ export function unitOf(line: string, nowMs: number): Unit | undefined {
       typeof record.rawData === 'string' &&
       ('errorCode' in record || 'attemptsMade' in record)
     ) {
-      const decoded = Buffer.from(record.rawData, 'base64').toString('utf8');
-      if (decoded.startsWith('{\t')) {
-        return { kind: 'events', lines: splitEventLines(decoded) };
-      }
+      const lines = eventLines(Buffer.from(record.rawData, 'base64'));
+      if (lines) return { kind: 'events', lines };
       const arrival = Number(record.arrivalTimestamp);
       return {
         kind: 'record',
         data: record.rawData,
         arrivalMs: Number.isFinite(arrival) && arrival > 0 ? arrival : nowMs,
       };
+    }
+    // An entry of replay's own failed file that holds no record (a line too long to keep).
+    if (record && typeof record.errorCode === 'string' && record.errorCode.startsWith('Replay.')) {
+      return { kind: 'unreadable', reason: String(record.errorMessage ?? ''), entry: line };
     }
   }
   return { kind: 'record', data: Buffer.from(line).toString('base64'), arrivalMs: nowMs };

@@ -47,9 +47,11 @@ export async function runCommand(command: Command, argv: string[]): Promise<numb
     return await command.run(argv);
   } catch (error) {
     const { message } = error as Error;
+    // `code` is a number on some errors (a time-out's DOMException has 23).
+    const code = (error as { code?: unknown }).code;
     if (
       error instanceof UsageError ||
-      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+      (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))
     ) {
       console.error(`${message}\n${command.usage}`);
       return 2;
