@@ -140,6 +140,9 @@ async function start(path: string, options: RealOpenObserveOptions): Promise<Rea
       ZO_MEM_PERSIST_INTERVAL: '1',
       ZO_FILE_PUSH_INTERVAL: '2',
       ZO_MAX_FILE_RETENTION_TIME: '10',
+      // Search caches results for time ranges it takes as settled; replayed events arrive into
+      // such ranges, and a test searches the same range again after sending more.
+      ZO_RESULT_CACHE_ENABLED: 'false',
       ZO_LOG_LEVEL: 'warn',
       ...(options.ingestWindowHours
         ? { ZO_INGEST_ALLOWED_UPTO: String(options.ingestWindowHours) }
