@@ -4,6 +4,7 @@
  * panels, alerts, README) answers there as DataFusion answers it over the same events.
  */
 
+import { readFileSync } from 'node:fs';
 import { firehoseEvent } from '../../scripts/firehose-event';
 import { readCorpus } from '../../scripts/sample-events';
 import {
@@ -13,6 +14,7 @@ import {
   DEFAULT_THRESHOLDS,
   FILTER_VARIABLES,
 } from '../../tools/openobserve/health';
+import { sameAsDesired } from '../../tools/openobserve/setup';
 import { eventsOf, runBatch } from '../support';
 import {
   ALL,
@@ -183,6 +185,57 @@ describeWithOpenObserve('a real OpenObserve', () => {
     const statements = readmeQueries();
     it.each(statements)('answers the README query %s as DataFusion does', async (sql) => {
       expect((await expectSameAnswer(sql, {})).length).toBeGreaterThan(0);
+    });
+  });
+
+  describe('the dashboard imported by hand (README)', () => {
+    const requestLines = recordTexts(records)
+      .flatMap((text) => text.split('\n'))
+      .filter((line) => !line.includes('"log_format":"raw"'));
+    const dashboardFile = JSON.parse(
+      readFileSync('openobserve/api-gateway.dashboard.json', 'utf8'),
+    );
+    const pipeline = ['Unparsed lines by reason', 'Latest unparsed lines'];
+
+    /** An organization of its own holding only requests: a stream that never held an unparsed line. */
+    async function importInto(createStreamFirst: boolean) {
+      const org = await server().createOrganization('by_hand');
+      const api = server().api();
+      if (createStreamFirst) {
+        // The README's curl command.
+        const [, path] = /"https:\/\/api\.openobserve\.ai(\/api\/default\/streams\/[^"]+)"/.exec(
+          readFileSync('README.md', 'utf8'),
+        ) ?? [''];
+        const body = JSON.parse(readFileSync('openobserve/stream.json', 'utf8'));
+        await api.request('POST', String(path).replace('/default/', `/${org}/`), body);
+      }
+      await api.request('POST', `/api/${org}/dashboards?folder=default`, dashboardFile);
+      await server().send(DEFAULT_STREAM, requestLines, org);
+      const [listed] = (await api.request('GET', `/api/${org}/dashboards`)).dashboards as Row[];
+      const imported = await api.request('GET', `/api/${org}/dashboards/${listed?.dashboard_id}`);
+      const v8 = imported.v8 as typeof dashboard;
+      expect(sameAsDesired(dashboardFile, v8)).toBe(true);
+      return { org, panels: v8.tabs.flatMap((tab) => tab.panels) };
+    }
+    const runPanel = (org: string, sql: string) =>
+      server().search(substitute(sql, ALL_VALUES), START_US, END_US, org);
+
+    it('answers every panel once the stream was created from openobserve/stream.json', async () => {
+      const { org, panels: imported } = await importInto(true);
+      for (const panel of imported) {
+        const rows = await runPanel(org, panel.queries[0]?.query ?? '');
+        expect({ panel: panel.title, rows: pipeline.includes(panel.title) ? rows : [] }).toEqual({
+          panel: panel.title,
+          rows: [],
+        });
+      }
+    });
+
+    it('answers the Pipeline panels with 400 without that step', async () => {
+      const { org, panels: imported } = await importInto(false);
+      for (const panel of imported.filter((candidate) => pipeline.includes(candidate.title))) {
+        await expect(runPanel(org, panel.queries[0]?.query ?? '')).rejects.toThrow(/HTTP 400/);
+      }
     });
   });
 });
