@@ -6,8 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
+import { firehoseEvent } from '../../scripts/firehose-event';
 import { readCorpus } from '../../scripts/sample-events';
-import { eventsOf, runBatch, transform } from '../support';
+import type { BatchOutcome } from '../../src/firehose';
+import { eventsOf, runBatch } from '../support';
 
 export type Event = Record<string, unknown>;
 export type Row = Record<string, unknown>;
@@ -17,25 +19,44 @@ export interface Answer {
   error?: string;
 }
 
-/** Every event the processor writes for events/*.json, then for each corpus line with its format. */
-export function processorEvents(env: Record<string, string> = {}): Event[] {
-  const events: Event[] = [];
+/**
+ * The data of every Ok record the processor returns for events/*.json, then for each corpus line
+ * with its format: base64 text of event lines, as Firehose hands it to OpenObserve.
+ */
+export function processorRecords(env: Record<string, string> = {}): string[] {
+  const records: string[] = [];
   for (const name of readdirSync('events')
     .filter((file) => file.endsWith('.json'))
     .sort()) {
     const event = JSON.parse(readFileSync(`events/${name}`, 'utf8')) as FirehoseTransformationEvent;
-    for (const record of runBatch(event, env).response.records) {
-      if (record.result === 'Ok') events.push(...eventsOf(record.data ?? ''));
-    }
+    records.push(...okData(runBatch(event, env)));
   }
   for (const entry of readCorpus()) {
-    const events1 = transform([{ text: entry.line }], {
-      ...env,
-      ...(entry.logFormat ? { LOG_FORMAT: entry.logFormat } : {}),
-    });
-    events.push(...events1);
+    const event = firehoseEvent([{ text: entry.line }]);
+    const lineEnv = { ...env, ...(entry.logFormat ? { LOG_FORMAT: entry.logFormat } : {}) };
+    records.push(...okData(runBatch(event, lineEnv)));
   }
-  return events;
+  return records;
+}
+
+/** The data of each Ok record of a batch's response. */
+export const okData = ({ response }: BatchOutcome) =>
+  response.records.flatMap((record) => (record.result === 'Ok' ? [record.data ?? ''] : []));
+
+/** Every event the processor writes for events/*.json, then for each corpus line with its format. */
+export function processorEvents(env: Record<string, string> = {}): Event[] {
+  return processorRecords(env).flatMap(eventsOf);
+}
+
+/** The SQL statements of the README's sql blocks, comments removed. */
+export function readmeQueries(): string[] {
+  const readme = readFileSync('README.md', 'utf8');
+  return [...readme.matchAll(/```sql\n([\s\S]*?)```/g)].flatMap((block) =>
+    (block[1] as string)
+      .split(/\n\s*\n/)
+      .map((text) => text.replace(/^--.*$/gm, '').trim())
+      .filter(Boolean),
+  );
 }
 
 /** Variable values as the dashboard UI holds them: "All" is OpenObserve's `_o2_all_`. */

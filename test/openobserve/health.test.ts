@@ -24,6 +24,7 @@ describe('openobserve/', () => {
     expect(
       [
         'openobserve/api-gateway.dashboard.json',
+        'openobserve/stream.json',
         ...alertFiles.map((f) => `openobserve/alerts/${f}`),
       ].sort(),
     ).toEqual(Object.keys(built).sort());

@@ -3,7 +3,6 @@
  * engine (docs/contracts.md §6), over the events the processor writes for events/ and the corpus. The
  * expected values are counted here from the events themselves.
  */
-import { readFileSync } from 'node:fs';
 import {
   alertSpecs,
   buildDashboard,
@@ -21,6 +20,7 @@ import {
   processorEvents,
   quantileBounds,
   type Row,
+  readmeQueries,
   runSql,
   type Variables,
 } from './engine';
@@ -455,13 +455,7 @@ describe('the alert pack on DataFusion', () => {
 });
 
 describe("the README's SQL examples", () => {
-  const readme = readFileSync('README.md', 'utf8');
-  const statements = [...readme.matchAll(/```sql\n([\s\S]*?)```/g)].flatMap((block) =>
-    (block[1] as string)
-      .split(/\n\s*\n/)
-      .map((text) => text.replace(/^--.*$/gm, '').trim())
-      .filter(Boolean),
-  );
+  const statements = readmeQueries();
 
   it('are there', () => {
     expect(statements.length).toBeGreaterThanOrEqual(5);

@@ -12,6 +12,11 @@ import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../../src/formats/known';
 import { type Check, type DoctorClients, doctor, formatChecks } from '../../tools/doctor';
 import { type Moto, startMoto } from '../moto';
 import {
+  describeWithOpenObserve,
+  type RealOpenObserve,
+  useOpenObserve,
+} from '../openobserve/real-server';
+import {
   allowInvoke,
   createFunction,
   createHttpStream,
@@ -20,19 +25,13 @@ import {
   lambdaProcessing,
   setStageLogs,
 } from './aws-fixtures';
-import {
-  ACCESS_KEY,
-  type OpenObserveServer,
-  PASSWORD,
-  startOpenObserve,
-  USER,
-} from './openobserve-server';
 import { ACCESS_KEY as RECEIVER_KEY, startOtherHost, startReceiver } from './receiver';
 
 const run = promisify(execFile);
 const STREAM = 'amazon-apigateway-access-logs';
+/** Where the stream delivers when a test does not probe: nothing is sent there. */
+const OPENOBSERVE_URL = 'http://127.0.0.1:9/aws/default/api_gateway_access/_kinesis_firehose';
 let moto: Moto;
-let openObserve: OpenObserveServer;
 let clients: DoctorClients;
 
 beforeAll(async () => {
@@ -47,11 +46,7 @@ beforeAll(async () => {
   };
 }, 60_000);
 afterAll(() => moto.stop());
-beforeEach(async () => {
-  await moto.reset();
-  openObserve = await startOpenObserve();
-});
-afterEach(() => openObserve.close());
+beforeEach(() => moto.reset());
 
 interface Setup {
   url?: string;
@@ -99,7 +94,7 @@ async function deploy(setup: Setup = {}) {
   if (setup.grant !== false) await allowInvoke(clients.iam, role, functionArn);
   await clients.s3.send(new CreateBucketCommand({ Bucket: 'backup-bucket' }));
   const streamArn = await createHttpStream(clients.firehose, STREAM, role, {
-    url: setup.url ?? openObserve.firehoseUrl(),
+    url: setup.url ?? OPENOBSERVE_URL,
     bucket: setup.backup === false ? null : 'backup-bucket',
     processing:
       setup.processing === false ? undefined : lambdaProcessing(functionArn, setup.bufferMB ?? '1'),
@@ -149,19 +144,10 @@ async function deploy(setup: Setup = {}) {
       }),
     );
   }
-  // An event OpenObserve already holds, for the delay the probe reports.
-  openObserve.ingested.set('api_gateway_access', [
-    {
-      _timestamp: (Date.now() - 3 * 60_000) * 1000,
-      request_id: 'r-1',
-      log_format: 'default',
-      status: 200,
-    },
-  ]);
   return { restApiId, functionArn };
 }
 
-const diagnose = (probe?: { accessKey: string; withUser?: boolean }, extra = {}) =>
+const diagnose = (probe?: { accessKey: string; user?: RealOpenObserve }, extra = {}) =>
   doctor(
     {
       stream: STREAM,
@@ -172,7 +158,7 @@ const diagnose = (probe?: { accessKey: string; withUser?: boolean }, extra = {})
       probe: probe
         ? {
             accessKey: probe.accessKey,
-            user: probe.withUser === false ? undefined : { user: USER, password: PASSWORD },
+            user: probe.user && { user: probe.user.user, password: probe.user.password },
           }
         : undefined,
       ...extra,
@@ -211,17 +197,11 @@ const NOT_RUN: Record<string, string> = {
   backup: 'failed-records',
 };
 
-describe('doctor (against moto and a local OpenObserve)', () => {
-  it('finds a healthy setup all ok, and the probe in OpenObserve', async () => {
+describe('doctor (against moto)', () => {
+  it('finds a healthy setup all ok', async () => {
     await deploy();
-    const checks = await diagnose({ accessKey: ACCESS_KEY });
-    expect(statuses(checks)).toEqual({ ...ALL_OK, openobserve: 'ok' });
-    expect(byId(checks, 'openobserve').summary).toMatch(
-      /^OpenObserve received the probe; the newest event is [34] min old$/,
-    );
-    expect(openObserve.ingested.get('api_gateway_access')?.at(-1)).toMatchObject({
-      log_format: 'doctor_probe',
-    });
+    const checks = await diagnose();
+    expect(statuses(checks)).toEqual(ALL_OK);
     expect(formatChecks(checks)[0]).toBe(
       '✓ stages: 1 of 2 REST API stage(s) log to amazon-apigateway-access-logs',
     );
@@ -342,22 +322,6 @@ describe('doctor (against moto and a local OpenObserve)', () => {
     expect(flow.evidence).toContain('IncomingRecords no data');
   });
 
-  it('names a wrong access key (401) and an unknown organization (404)', async () => {
-    await deploy();
-    const wrongKey = byId(await diagnose({ accessKey: 'bm9wZTpub3Bl' }), 'openobserve');
-    expect(wrongKey).toMatchObject({
-      status: 'fail',
-      summary: 'OpenObserve refused the access key',
-    });
-    await moto.reset();
-    await deploy({ url: openObserve.firehoseUrl().replace('/aws/default/', '/aws/acme/') });
-    const unknownOrg = byId(await diagnose({ accessKey: ACCESS_KEY }), 'openobserve');
-    expect(unknownOrg).toMatchObject({
-      status: 'fail',
-      summary: 'OpenObserve does not know this URL or organization',
-    });
-  }, 30_000);
-
   it('names an endpoint that redirects, without following it with the key', async () => {
     const receiver = await startReceiver();
     const other = await startOtherHost();
@@ -395,6 +359,41 @@ describe('doctor (against moto and a local OpenObserve)', () => {
       fix: `npm run stage-logs -- --rest-api-id ${restApiId} --stage dev --stream ${STREAM}`,
     });
   });
+});
+
+describeWithOpenObserve('doctor --probe, on a real OpenObserve', () => {
+  const server = useOpenObserve();
+
+  it('finds the probe in the stream, and says how old the newest other event is', async () => {
+    const url = server().firehoseUrl('api_gateway_access');
+    await deploy({ url });
+    const threeMinutesAgo = (Date.now() - 3 * 60_000) * 1000;
+    await server().send('api_gateway_access', [
+      `{\t"_timestamp":${threeMinutesAgo},"request_id":"r-1","log_format":"default","status":200}`,
+    ]);
+    const checks = await diagnose({ accessKey: server().accessKey, user: server() });
+    expect(statuses(checks)).toEqual({ ...ALL_OK, openobserve: 'ok' });
+    const probe = byId(checks, 'openobserve');
+    expect(probe.summary).toMatch(
+      /^OpenObserve received the probe; the newest event is [34] min old$/,
+    );
+    expect(probe.evidence).toContain('found in api_gateway_access');
+    const [found] = await server().search(
+      `SELECT message FROM "api_gateway_access" WHERE log_format = 'doctor_probe'`,
+      (Date.now() - 3_600_000) * 1000,
+      (Date.now() + 60_000) * 1000,
+    );
+    expect(found?.message).toBe('npm run doctor: delivery probe');
+  }, 30_000);
+
+  it('names a wrong access key (401)', async () => {
+    await deploy({ url: server().firehoseUrl('api_gateway_access') });
+    const wrongKey = byId(await diagnose({ accessKey: 'bm9wZTpub3Bl' }), 'openobserve');
+    expect(wrongKey).toMatchObject({
+      status: 'fail',
+      summary: 'OpenObserve refused the access key',
+    });
+  }, 30_000);
 });
 
 describe('npm run doctor', () => {

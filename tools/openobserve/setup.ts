@@ -31,6 +31,7 @@ import {
   STREAM_SETTINGS,
   type Thresholds,
 } from './health';
+import { checkVersion } from './version';
 
 export interface SetupOptions {
   readonly org: string;
@@ -91,6 +92,7 @@ export async function setupHealth(
   const stream = encodeURIComponent(options.stream);
   const report: SetupReport = { changes: [], skipped: [], mismatches: [] };
   const steps: Step[] = [];
+  await checkVersion(api);
 
   /** A folder's id by name; a step creates it when missing. `ref.id` is set once it exists. */
   async function folder(type: 'dashboards' | 'alerts'): Promise<{ id: string }> {
@@ -206,11 +208,25 @@ export async function setupHealth(
       changes.push(`${key} + ${add.join(', ')}`);
     }
   }
-  const fullText = strings(currentSettings.full_text_search_keys);
-  const ftsAdd = STREAM_SETTINGS.full_text_search_keys.filter((name) => !fullText.includes(name));
-  const ftsRemove = fullText.filter(
-    (name) => !STREAM_SETTINGS.full_text_search_keys.includes(name),
+  // OpenObserve refuses a full-text key on a field the stream does not have yet (400 "field [x]
+  // not found in schema"); a stream setup creates has them all.
+  const streamFields = new Set(
+    (schema && Array.isArray(schema.schema) ? schema.schema : []).map((item) => item?.name),
   );
+  const fullTextKeys = STREAM_SETTINGS.full_text_search_keys.filter(
+    (name) => !schema || streamFields.has(name),
+  );
+  const fullTextLater = STREAM_SETTINGS.full_text_search_keys.filter(
+    (name) => !fullTextKeys.includes(name),
+  );
+  if (fullTextLater.length) {
+    report.skipped.push(
+      `stream settings: full-text search on ${fullTextLater.join(', ')} not set yet. OpenObserve takes a full-text key only on a field the stream has; rerun once events with these fields arrived`,
+    );
+  }
+  const fullText = strings(currentSettings.full_text_search_keys);
+  const ftsAdd = fullTextKeys.filter((name) => !fullText.includes(name));
+  const ftsRemove = fullText.filter((name) => !fullTextKeys.includes(name));
   if (ftsAdd.length || ftsRemove.length) {
     update.full_text_search_keys = { add: ftsAdd, remove: ftsRemove };
     changes.push(
@@ -357,9 +373,9 @@ export async function setupHealth(
     }
   }
   const readFullText = strings(settings.full_text_search_keys);
-  if (!sameAsDesired([...STREAM_SETTINGS.full_text_search_keys].sort(), [...readFullText].sort())) {
+  if (!sameAsDesired([...fullTextKeys].sort(), [...readFullText].sort())) {
     report.mismatches.push(
-      `stream settings: asked for full_text_search_keys ${listOr(STREAM_SETTINGS.full_text_search_keys)}; OpenObserve reports ${listOr(readFullText)}`,
+      `stream settings: asked for full_text_search_keys ${listOr(fullTextKeys)}; OpenObserve reports ${listOr(readFullText)}`,
     );
   }
   if (settings.data_retention !== options.retentionDays) {
