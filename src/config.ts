@@ -71,7 +71,7 @@ function readLogFormat(env: Env): string {
       );
     }
   }
-  // API Gateway refuses a format without the request id (§2).
+  // API Gateway refuses a format without the request id (docs/contracts.md §2).
   if (!variables.includes('requestId')) {
     throw new ConfigError('LOG_FORMAT must contain $context.requestId, as API Gateway requires');
   }

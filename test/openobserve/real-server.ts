@@ -1,6 +1,6 @@
 /**
  * A real OpenObserve server on 127.0.0.1 for the tests whose subject is what OpenObserve does with
- * what the project sends it (CONTRACTS.md §5, §6). One server per test file, started in its
+ * what the project sends it (docs/contracts.md §5, §6). One server per test file, started in its
  * `beforeAll` and stopped by process id in its `afterAll`, with a data folder of its own that is
  * removed afterwards.
  *

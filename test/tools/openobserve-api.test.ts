@@ -81,7 +81,7 @@ describe('npm run openobserve -- setup', () => {
     const result = await cli(['setup', '--url', url, '--yes']);
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(
-      `stopped: OpenObserve did not answer GET /api/v2/default/folders/dashboards: could not connect to ${url}/api/v2/default/folders/dashboards (connection refused): check the URL's host and port, and that the server is running`,
+      `stopped: OpenObserve did not answer GET /config: could not connect to ${url}/config (connection refused): check the URL's host and port, and that the server is running`,
     );
   }, 30_000);
 

@@ -1,7 +1,7 @@
 /**
  * A stand-in for OpenObserve's management API on 127.0.0.1, for what a real OpenObserve
  * (test/openobserve/real-server.ts) cannot be made to do on cue: answer as an older release,
- * answer lists in a shape §6 does not describe, accept a stream setting with 200 and not keep it,
+ * answer lists in a shape docs/contracts.md §6 does not describe, accept a stream setting with 200 and not keep it,
  * never answer, or write a request's headers back into its error.
  * Everything else is tested against the real server. Shapes as OpenObserve v0.90.0 answers them:
  * folders `{list: [...]}`, dashboards `{dashboards: [...]}` and `{v8, version, hash}`, stream

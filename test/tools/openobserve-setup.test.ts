@@ -359,7 +359,7 @@ describe('openobserve setup, on a stand-in for what a real server does not do on
     expect(io.lines).not.toContain('Read back: everything is as sent.');
   });
 
-  it('refuses an OpenObserve whose answers do not fit §6', async () => {
+  it('refuses an OpenObserve whose answers do not fit docs/contracts.md §6', async () => {
     standIn.misfit = true;
     await expect(setup()).rejects.toThrow(UnexpectedAnswer);
   });

@@ -1,7 +1,7 @@
 /**
  * The OpenObserve release `setup` needs for what it installs, checked before it changes anything:
  * an older server refuses a schema-8 dashboard with "unsupported version: 8" halfway through.
- * The version is in `GET /config` (`/version` needs auth on some releases, §6).
+ * The version is in `GET /config` (`/version` needs auth on some releases, docs/contracts.md §6).
  */
 import { Refused } from '../shared/prompt';
 import { type OpenObserveApi, UnexpectedAnswer } from './api';
