@@ -2,7 +2,7 @@
  * OpenObserve's management API (docs/contracts.md §6): HTTP Basic with a user's email and password or
  * API token, JSON in and out. Each failure becomes an error that says what to do.
  */
-import { noAnswer, quoteAnswer, readAnswer } from '../shared/answer';
+import { ANSWER_BYTES, noAnswer, quoteAnswer, readAnswer } from '../shared/answer';
 import { Stopped } from '../shared/command';
 import { publicUrl } from '../shared/endpoint';
 import { Refused } from '../shared/prompt';
@@ -74,7 +74,8 @@ export function openObserveApi(
           redirect: 'manual',
           signal: AbortSignal.timeout(timeoutMs),
         });
-        text = await readAnswer(response);
+        // An error is quoted, so a little of it is enough; an answer is read whole (search results).
+        text = await readAnswer(response, response.ok ? Number.POSITIVE_INFINITY : ANSWER_BYTES);
       } catch (error) {
         throw new NoAnswer(
           `OpenObserve did not answer ${method} ${path}: ${noAnswer(error, `${root}${path}`, timeoutMs)}`,
