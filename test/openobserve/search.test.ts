@@ -5,7 +5,8 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { firehoseEvent } from '../../scripts/firehose-event';
+import { gzipSync } from 'node:zlib';
+import { cloudWatchRecord, firehoseEvent } from '../../scripts/firehose-event';
 import { readCorpus } from '../../scripts/sample-events';
 import {
   alertSpecs,
@@ -47,6 +48,7 @@ const WINDOW_HOURS = Math.ceil((Date.now() - START_US / 1000) / 3_600_000) + 24;
 
 const SAMPLED_STREAM = 'api_gateway_sampled';
 const WINDOW_STREAM = 'api_gateway_window';
+const COMPRESSED_STREAM = 'api_gateway_compressed';
 
 const dashboard = buildDashboard(DEFAULT_STREAM);
 const panels = dashboard.tabs.flatMap((tab) => tab.panels);
@@ -144,6 +146,44 @@ describeWithOpenObserve('a real OpenObserve', () => {
       expect(actual).toEqual([{ requests: weights }]);
       expect(actual).toEqual(expected);
       expect(weights).toBeGreaterThan(sampled.filter((event) => event.status !== undefined).length);
+    });
+
+    it('reads a record the processor sent gzip-compressed: every event of a large CloudWatch record', async () => {
+      const line = readCorpus().find((entry) => entry.event === 'default-format')?.line ?? '';
+      const now = Date.now();
+      const messages = Array.from({ length: 3_000 }, (_, i) => ({
+        message: line
+          .replace('RequestId: ', `RequestId: big-${i}-`)
+          .replace(/RequestTimeEpoch: \d+/, `RequestTimeEpoch: ${now}`),
+        timestampMs: now,
+      }));
+      const { response, summary } = runBatch(firehoseEvent([cloudWatchRecord(messages)]));
+      expect(summary.compressed).toBe(1);
+      // The HTTP endpoint request as Firehose sends it: records as the function returned them.
+      const requestId = 'compressed-1';
+      const answer = await fetch(server().firehoseUrl(COMPRESSED_STREAM), {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'Content-Encoding': 'gzip',
+          'X-Amz-Firehose-Access-Key': server().accessKey,
+          'X-Amz-Firehose-Request-Id': requestId,
+        },
+        body: gzipSync(
+          JSON.stringify({
+            requestId,
+            timestamp: now,
+            records: response.records.map((record) => ({ data: record.data })),
+          }),
+        ),
+      });
+      expect(answer.status).toBe(200);
+      const hits = await server().search(
+        `SELECT COUNT(*) AS events FROM "${COMPRESSED_STREAM}" WHERE request_id LIKE 'big-%'`,
+        (now - 3_600_000) * 1000,
+        (now + 3_600_000) * 1000,
+      );
+      expect(hits).toEqual([{ events: 3_000 }]);
     });
 
     it('answers 200 for events older than its ingest window, and keeps none of them', async () => {
