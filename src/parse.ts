@@ -116,13 +116,18 @@ function withMessage(fields: Fields, own: unknown, extra: string | undefined): F
  */
 function readJsonObject(value: Record<string, unknown>, text: string): Fields | Ambiguous {
   const collector = new FieldCollector();
-  for (const key of repeatedKeys(text)) {
+  const { repeated, altered } = jsonTextFacts(text);
+  for (const key of repeated) {
     collector.repeated ??= new Set();
     collector.repeated.add(aliasName(key));
   }
-  for (const key of Object.keys(value)) collector.add(key, value[key]);
+  for (const key of Object.keys(value)) {
+    if (!altered.has(key)) collector.add(key, value[key]);
+  }
   const ambiguous = collector.ambiguity();
   if (ambiguous) return ambiguous;
+  // A number JSON.parse changed: the line itself, as written, is the message.
+  if (altered.size > 0) return withMessage(collector.fields, undefined, text);
   const rest = collector.leftover;
   return withMessage(
     collector.fields,
@@ -159,23 +164,53 @@ function readLabels(line: string): Fields | Ambiguous | undefined {
   );
 }
 
+/** What JSON.parse does not tell of an object's text. */
+interface JsonTextFacts {
+  /** Keys of the outer object that stand more than once: JSON.parse keeps the last silently. */
+  readonly repeated: string[];
+  /**
+   * Keys of the outer object whose value holds a number JSON.parse cannot give back as written
+   * (beyond 2^53, `1.0`, `1e3`): its value, and any copy of it, would not be what the line said.
+   */
+  readonly altered: Set<string>;
+}
+
+const isNumberChar = (code: number) =>
+  (code >= 48 && code <= 57) ||
+  code === 45 ||
+  code === 43 ||
+  code === 46 ||
+  code === 101 ||
+  code === 69;
+
 /**
- * Keys that stand more than once in the outer object of a JSON text JSON.parse accepted. Linear:
- * it jumps from quote to quote, and looks at the characters between strings for nesting only.
+ * Reads a JSON text JSON.parse accepted for JsonTextFacts. Linear: it jumps from quote to quote,
+ * and looks at the characters between strings only for nesting and numbers.
  */
-function repeatedKeys(text: string): string[] {
+function jsonTextFacts(text: string): JsonTextFacts {
   const seen = new Set<string>();
   const repeated: string[] = [];
+  const altered = new Set<string>();
+  let key = '';
   let depth = 0;
   let i = 0;
   while (i < text.length) {
     const quote = text.indexOf('"', i);
     const stop = quote === -1 ? text.length : quote;
-    for (; i < stop; i++) {
+    while (i < stop) {
       const code = text.charCodeAt(i);
       if (code === 123 || code === 91)
         depth++; // { [
-      else if (code === 125 || code === 93) depth--; // } ]
+      else if (code === 125 || code === 93)
+        depth--; // } ]
+      else if ((code >= 48 && code <= 57) || code === 45) {
+        const start = i;
+        while (i < stop && isNumberChar(text.charCodeAt(i))) i++;
+        const written = text.slice(start, i);
+        if (JSON.stringify(Number(written)) !== written) altered.add(key);
+        continue;
+      }
+      i++;
     }
     if (quote === -1) break;
     let end = quote + 1;
@@ -192,11 +227,11 @@ function repeatedKeys(text: string): string[] {
     while (text.charCodeAt(after) <= 32) after++;
     if (text.charCodeAt(after) !== 58) continue; // a value, not a key
     const raw = text.slice(quote + 1, end);
-    const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+    key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
     if (seen.has(key)) repeated.push(key);
     else seen.add(key);
   }
-  return repeated;
+  return { repeated, altered };
 }
 
 function readJsonLine(line: string): Fields | Ambiguous | undefined {

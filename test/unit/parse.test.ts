@@ -74,6 +74,17 @@ describe('createLineReader', () => {
     expect(result.ok === false && result.agreed).toEqual({});
   });
 
+  it('keeps the line as written in message when JSON.parse would change one of its numbers', () => {
+    const line = '{"requestId":"r-9","status":"200","bytes":12345678901234567890,"ratio":1.0}';
+    const result = read(line);
+    expect(result).toMatchObject({
+      ok: true,
+      fields: { request_id: 'r-9', status: 200, message: line },
+    });
+    expect(result.ok && result.fields).not.toHaveProperty('bytes');
+    expect(result.ok && result.fields).not.toHaveProperty('ratio');
+  });
+
   it('caps the fields a line can create and keeps the rest in message', () => {
     const entries = Array.from({ length: 200 }, (_, i) => [`field${i}`, `v${i}`]);
     const result = read(JSON.stringify(Object.fromEntries(entries)));
