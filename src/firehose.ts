@@ -236,7 +236,15 @@ const MIN_COMPRESSED_BYTES = 16 * 1024;
  * RESPONSE_LIMIT_BYTES. Room is kept for the records not yet added at their original size: once
  * the response is full, each of them is still returned ProcessingFailed with its data.
  */
-function createResponse(records: readonly FirehoseTransformationEventRecord[]) {
+type RecordTransform = (
+  record: FirehoseTransformationEventRecord,
+  inflated: Inflated | undefined,
+) => RecordOutcome;
+
+function createResponse(
+  records: readonly FirehoseTransformationEventRecord[],
+  transform: RecordTransform,
+) {
   const summary = emptySummary();
   summary.recordsIn = records.length;
   const results: ResultRecord[] = [];
@@ -258,14 +266,14 @@ function createResponse(records: readonly FirehoseTransformationEventRecord[]) {
     get full() {
       return full;
     },
-    /** Adds record i; `transform` runs only while the response has room. */
-    add(i: number, transform: () => RecordOutcome): void {
+    /** Adds record i, transformed only while the response has room. */
+    add(i: number, inflated: Inflated | undefined): void {
       const record = records[i] as FirehoseTransformationEventRecord;
       const overhead = overheads[i] as number;
       const data = dataOf(record);
       reserved -= overhead + 'ProcessingFailed'.length + data.length;
       summary.bytesIn += base64Bytes(data);
-      let outcome = full ? undefined : transform();
+      let outcome = full ? undefined : transform(record, inflated);
       if (outcome && !fits(overhead, outcome)) {
         // Compressed, the events of a CloudWatch record take about the room of the record itself;
         // a record of a few lines would gain too little to be worth a gzip stream.
@@ -307,9 +315,7 @@ function lineTime(time: number | undefined, fallback: number): number | undefine
 }
 
 /** One record through decode → read → enrich → keep rules → encode. Never throws for content. */
-function createRecordTransform(
-  config: Config,
-): (record: FirehoseTransformationEventRecord, inflated: Inflated | undefined) => RecordOutcome {
+function createRecordTransform(config: Config): RecordTransform {
   if (config.sourceIpHashKeySecretArn) {
     // Hashing with an empty key would let anyone re-identify addresses (src/secrets.ts reads it).
     throw new Error(`the hash key in ${config.sourceIpHashKeySecretArn} has not been read`);
@@ -458,10 +464,8 @@ export function createProcessor(config: Config): Processor {
   const transform = createRecordTransform(config);
   return (event, inflated) => {
     const records = recordsOf(event);
-    const response = createResponse(records);
-    records.forEach((record, i) => {
-      response.add(i, () => transform(record, inflated?.[i]));
-    });
+    const response = createResponse(records, transform);
+    for (let i = 0; i < records.length; i++) response.add(i, inflated?.[i]);
     return response.done();
   };
 }
@@ -488,8 +492,9 @@ export function createAsyncProcessor(
   const transform = createRecordTransform(config);
   return async (event) => {
     const records = recordsOf(event);
-    const response = createResponse(records);
-    const gzip = records.flatMap((record, i) => (mayBeGzip(record?.data) ? [i] : []));
+    const response = createResponse(records, transform);
+    const gzip: number[] = [];
+    for (let i = 0; i < records.length; i++) if (mayBeGzip(records[i]?.data)) gzip.push(i);
     const inflating = new Map<number, Promise<Inflated | undefined>>();
     let started = 0;
     let running = 0;
@@ -515,15 +520,17 @@ export function createAsyncProcessor(
       }
     };
     for (let i = 0; i < records.length; i++) {
-      startMore();
-      const pending = inflating.get(i);
       let inflated: Inflated | undefined;
-      if (pending) {
-        inflated = await pending;
-        inflating.delete(i);
-        waiting -= sizeOf(inflated);
+      if (started < gzip.length || inflating.size > 0) {
+        startMore();
+        const pending = inflating.get(i);
+        if (pending) {
+          inflated = await pending;
+          inflating.delete(i);
+          waiting -= sizeOf(inflated);
+        }
       }
-      response.add(i, () => transform(records[i] as FirehoseTransformationEventRecord, inflated));
+      response.add(i, inflated);
     }
     await Promise.all(inflating.values()); // started for records the full response no longer needed
     return response.done();
