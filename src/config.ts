@@ -1,4 +1,5 @@
 import { type LatencyBuckets, latencyBuckets, type SourceIpPolicy } from './enrich';
+import { formatVariables } from './formats/compile';
 import { DEFAULT_FORMAT } from './formats/known';
 import { isAccessLogVariable, nearestVariable } from './formats/variables';
 import {
@@ -53,16 +54,13 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return value as T;
 }
 
-/** A `$context` variable as the format compiler reads it (formats/compile.ts). */
-const VARIABLE = /\$context\.([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)/g;
-
 function readLogFormat(env: Env): string {
   // Not trimmed: trailing text is part of the format API Gateway writes.
   const format = env.LOG_FORMAT ? env.LOG_FORMAT : DEFAULT_FORMAT;
   if (/[\r\n]/.test(format)) {
     throw new ConfigError('LOG_FORMAT must be a single line, as API Gateway requires');
   }
-  const variables = [...format.matchAll(VARIABLE)].map((match) => match[1] as string);
+  const variables = formatVariables(format);
   for (const variable of variables) {
     if (!isAccessLogVariable(variable)) {
       const near = nearestVariable(variable);

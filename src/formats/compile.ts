@@ -78,6 +78,11 @@ function kindOf(field: string): ValueKind {
  */
 const VARIABLE = /\$context\.([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)/g;
 
+/** The `$context` variables of a format string, without `$context.`, in order. */
+export function formatVariables(source: string): string[] {
+  return [...source.matchAll(VARIABLE)].map((match) => match[1] as string);
+}
+
 /** API Gateway writes `-` for a value it does not have (docs/contracts.md §2). */
 function isAbsent(value: string): boolean {
   return value.length === 0 || value === '-';
