@@ -253,7 +253,7 @@ export function compileFormat(name: string, source: string): CompiledFormat {
   /** Readings of an ambiguous-looking line: at most this many are compared. */
   const MAX_READINGS = 8;
 
-  const readingsOf = (line: string): Fields | Ambiguous => {
+  const readingsOf = (line: string): Fields | Ambiguous | undefined => {
     const readings: (string | number | typeof ABSENT)[][] = [];
     const budget = { steps: MAX_MATCH_STEPS };
     const stopped = placements(line, 0, prefix.length, budget, () => {
@@ -261,7 +261,8 @@ export function compileFormat(name: string, source: string): CompiledFormat {
       return readings.length >= MAX_READINGS;
     });
     const complete = !stopped && budget.steps >= 0;
-    const first = readings[0] as (string | number | typeof ABSENT)[];
+    const first = readings[0];
+    if (!first) return undefined;
     if (readings.length === 1 && complete) {
       for (let i = 0; i < count; i++) values[i] = first[i] as string | number | typeof ABSENT;
       return toFields();
@@ -292,10 +293,10 @@ export function compileFormat(name: string, source: string): CompiledFormat {
     if (matchFirst(line)) {
       return stretchableAt.length > 0 && mayReadOtherwise(line) ? readingsOf(line) : toFields();
     }
-    if (!placements(line, 0, prefix.length, { steps: MAX_MATCH_STEPS }, () => true)) {
-      return undefined;
-    }
-    return stretchableAt.length > 0 ? readingsOf(line) : toFields();
+    // Where a value can stretch, one enumeration both finds the readings and compares them.
+    if (stretchableAt.length > 0) return readingsOf(line);
+    const found = placements(line, 0, prefix.length, { steps: MAX_MATCH_STEPS }, () => true);
+    return found ? toFields() : undefined;
   };
 
   return {
