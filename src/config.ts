@@ -1,16 +1,16 @@
 import { type LatencyBuckets, latencyBuckets, type SourceIpPolicy } from './enrich';
+import { ConfigError } from './errors';
 import { formatVariables } from './formats/compile';
 import { DEFAULT_FORMAT } from './formats/known';
 import { isAccessLogVariable, nearestVariable } from './formats/variables';
+import { eventFields } from './parse';
 import {
-  type KeepSettings,
   parseDropEvents,
   parseDropFields,
   parseRedact,
   parseSample,
-  RuleError,
-} from './keep';
-import { eventFields } from './parse';
+  type RuleSettings,
+} from './rules';
 
 export type OnParseError = 'keep' | 'fail' | 'drop';
 
@@ -25,18 +25,13 @@ export interface Config {
    * (src/secrets.ts); until then `sourceIp` holds no key and no processor may be made from it.
    */
   readonly sourceIpHashKeySecretArn?: string;
-  /** DROP_EVENTS, SAMPLE, REDACT, DROP_FIELDS (keep.ts). */
-  readonly keep: KeepSettings;
+  /** DROP_EVENTS, SAMPLE, REDACT, DROP_FIELDS (rules.ts). */
+  readonly rules: RuleSettings;
 }
 
 export const DEFAULT_LATENCY_BUCKETS_MS = '50,100,250,500,1000,2500,5000,10000';
 /** A shorter key could be guessed; the hash would then reveal the addresses. */
 export const MIN_HASH_KEY_LENGTH = 16;
-
-/** A setting the function cannot start with. The message names the variable and what it allows. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -124,20 +119,14 @@ function readSourceIp(env: Env): Pick<Config, 'sourceIp' | 'sourceIpHashKeySecre
   );
 }
 
-function readKeep(env: Env, logFormat: string): KeepSettings {
+function readRules(env: Env, logFormat: string): RuleSettings {
   const known = eventFields(logFormat);
-  try {
-    return {
-      drop: parseDropEvents(env.DROP_EVENTS, known),
-      sample: parseSample(env.SAMPLE, known),
-      redact: parseRedact(env.REDACT),
-      dropFields: parseDropFields(env.DROP_FIELDS, known),
-    };
-  } catch (error) {
-    // Each message starts with the variable's name.
-    if (error instanceof RuleError) throw new ConfigError(error.message);
-    throw error;
-  }
+  return {
+    drop: parseDropEvents(env.DROP_EVENTS, known),
+    sample: parseSample(env.SAMPLE, known),
+    redact: parseRedact(env.REDACT),
+    dropFields: parseDropFields(env.DROP_FIELDS, known),
+  };
 }
 
 /** Powertools' log levels (any case); anything else would be taken silently as INFO. */
@@ -161,6 +150,6 @@ export function readConfig(env: Env): Config {
     onParseError: oneOf(env, 'ON_PARSE_ERROR', ['keep', 'fail', 'drop'] as const, 'keep'),
     latencyBuckets: readLatencyBuckets(env),
     ...readSourceIp(env),
-    keep: readKeep(env, logFormat),
+    rules: readRules(env, logFormat),
   };
 }

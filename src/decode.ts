@@ -37,10 +37,15 @@ function isBase64(data: string, bytes: Buffer): boolean {
   return bytes.length === (data.length / 4) * 3 - padding;
 }
 
+/** Standard base64 only: Buffer.from also reads base64url's `-` and `_`, which Firehose refuses. */
+const BASE64_ALPHABET = /^[A-Za-z0-9+/]*={0,2}$/;
+
 /** A record's data as response data must be: itself when it is base64, else its text in base64. */
 export function asBase64(data: unknown): string {
   if (typeof data !== 'string') return '';
-  return isBase64(data, Buffer.from(data, 'base64')) ? data : Buffer.from(data).toString('base64');
+  return isBase64(data, Buffer.from(data, 'base64')) && BASE64_ALPHABET.test(data)
+    ? data
+    : Buffer.from(data).toString('base64');
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -122,7 +127,8 @@ function readEnvelope(text: string): DecodedRecord | undefined {
 /** A gzip record's bytes once inflated, or why they could not be. */
 export type Inflated = Buffer | 'too_large' | 'corrupt';
 
-const isGzip = (bytes: Buffer) => bytes[0] === 0x1f && bytes[1] === 0x8b;
+/** Whether bytes start with gzip's magic number (RFC 1952: 1f 8b). */
+export const isGzip = (bytes: Uint8Array): boolean => bytes[0] === 0x1f && bytes[1] === 0x8b;
 const gunzipAsync = promisify(gunzip);
 
 /** base64 of the gzip magic bytes 1f 8b starts with "H4": no other record can be gzip. */

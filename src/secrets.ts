@@ -2,7 +2,8 @@
  * Settings that live in Secrets Manager: the environment holds only the secret's ARN, and the
  * value is read once, at init, with Powertools' parameters utility.
  */
-import { type Config, ConfigError, MIN_HASH_KEY_LENGTH } from './config';
+import { type Config, MIN_HASH_KEY_LENGTH } from './config';
+import { ConfigError } from './errors';
 
 /** Reads a secret's string value by ARN. */
 export type SecretReader = (arn: string) => Promise<string | undefined>;
@@ -30,6 +31,7 @@ export async function withSecrets(
   } catch (error) {
     throw new ConfigError(
       `SOURCE_IP_HASH_KEY_SECRET_ARN: cannot read secret ${arn}: ${(error as Error).name}: ${(error as Error).message}`,
+      { cause: error },
     );
   }
   if (!key || key.length < MIN_HASH_KEY_LENGTH) {

@@ -4,12 +4,10 @@ import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { cloudWatchRecord, firehoseEvent, SAMPLE_ARRIVAL_MS } from '../scripts/firehose-event';
 import { readCorpus } from '../scripts/sample-events';
 import { readConfig } from '../src/config';
-import {
-  createHandler,
-  createProcessor,
-  MAX_OUTPUT_RECORD_BYTES,
-  RESPONSE_LIMIT_BYTES,
-} from '../src/firehose';
+import { createProcessor } from '../src/firehose';
+import { createHandler } from '../src/lambda';
+import { MAX_OUTPUT_RECORD_BYTES } from '../src/record';
+import { RESPONSE_LIMIT_BYTES } from '../src/response';
 import { eventOf, eventsOf, runBatch, transform } from './support';
 
 const corpus = readCorpus();

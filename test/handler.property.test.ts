@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { firehoseEvent, type RecordInput } from '../scripts/firehose-event';
 import { readCorpus } from '../scripts/sample-events';
-import { RESPONSE_LIMIT_BYTES } from '../src/firehose';
+import { RESPONSE_LIMIT_BYTES } from '../src/response';
 import { runBatch } from './support';
 
 const lines = readCorpus().map((entry) => entry.line);

@@ -1,5 +1,5 @@
 import { RE2JS } from 're2js';
-import { usePatternEngine } from '../src/keep';
+import { usePatternEngine } from '../src/rules';
 
 // Tests read results, not log lines: keep Powertools quiet unless a test asks otherwise.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';

@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { soak, soakBatches } from '../bench/soak';
 import { firehoseEvent } from '../scripts/firehose-event';
-import { createHandler } from '../src/firehose';
+import { createHandler } from '../src/lambda';
 
 const batches = soakBatches(64 * 1024);
 const quiet = { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' };

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { BUILD_OPTIONS } from '../scripts/build-options';
 import { DEFAULT_FORMAT } from '../src/formats/known';
-import { parseDropEvents, parseDropFields, parseRedact, parseSample } from '../src/keep';
+import { parseDropEvents, parseDropFields, parseRedact, parseSample } from '../src/rules';
 import {
   conditionHolds,
   createdResources,

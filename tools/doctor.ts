@@ -22,9 +22,10 @@ import {
   GetFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { ConfigError, readConfig } from '../src/config';
+import { readConfig } from '../src/config';
+import { ConfigError } from '../src/errors';
 import { DEFAULT_FORMAT } from '../src/formats/known';
-import { compileUserPatterns } from '../src/keep';
+import { compileUserPatterns } from '../src/rules';
 import { parameter, roleMayInvoke } from './attach';
 import { type Credentials, openObserveApi } from './openobserve/api';
 import {
@@ -438,7 +439,7 @@ export async function doctor(options: DoctorOptions, clients: DoctorClients): Pr
     );
     if (fn) {
       try {
-        await compileUserPatterns(readConfig(fn.Environment?.Variables ?? {}).keep).catch(
+        await compileUserPatterns(readConfig(fn.Environment?.Variables ?? {}).rules).catch(
           (error: Error) => {
             throw new ConfigError(error.message);
           },

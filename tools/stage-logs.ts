@@ -12,7 +12,8 @@ import {
   UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
 import { DescribeDeliveryStreamCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
-import { ConfigError, readConfig } from '../src/config';
+import { readConfig } from '../src/config';
+import { ConfigError } from '../src/errors';
 import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../src/formats/known';
 import { awsClients, errorName } from './shared/aws';
 import { type Command, UsageError } from './shared/command';

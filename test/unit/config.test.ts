@@ -1,4 +1,5 @@
-import { ConfigError, readConfig } from '../../src/config';
+import { readConfig } from '../../src/config';
+import { ConfigError } from '../../src/errors';
 import { DEFAULT_FORMAT } from '../../src/formats/known';
 
 describe('readConfig', () => {

@@ -1,7 +1,17 @@
 import { gzipSync } from 'node:zlib';
-import { decodeRecord, MAX_DECOMPRESSED_BYTES, splitLines } from '../../src/decode';
+import { asBase64, decodeRecord, MAX_DECOMPRESSED_BYTES, splitLines } from '../../src/decode';
 
 const b64 = (value: string | Uint8Array) => Buffer.from(value).toString('base64');
+
+describe('asBase64', () => {
+  it('keeps standard base64 and encodes anything else, base64url included', () => {
+    expect(asBase64('aGk=')).toBe('aGk=');
+    // Buffer.from reads `-` and `_` as base64url; Firehose's response takes standard base64 only.
+    expect(asBase64('A/--')).toBe(Buffer.from('A/--').toString('base64'));
+    expect(asBase64('a_b=')).toBe(Buffer.from('a_b=').toString('base64'));
+    expect(asBase64(42)).toBe('');
+  });
+});
 
 describe('splitLines', () => {
   it('splits on \\n and \\r\\n and skips blank lines', () => {

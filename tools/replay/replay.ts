@@ -26,7 +26,7 @@ import { type Config, readConfig } from '../../src/config';
 import { splitEventLines } from '../../src/encode';
 import type { BatchOutcome } from '../../src/firehose';
 import { createAsyncProcessor } from '../../src/firehose';
-import { compileUserPatterns } from '../../src/keep';
+import { compileUserPatterns } from '../../src/rules';
 import { withSecrets } from '../../src/secrets';
 import { awsClients, errorName } from '../shared/aws';
 import { type Command, numberOption, UsageError } from '../shared/command';
@@ -569,7 +569,7 @@ export const command: Command = {
 
     // The processor's settings, checked as the function checks them at init.
     const { config, from, env } = await processorConfig(values.function, values.region);
-    await compileUserPatterns(config.keep);
+    await compileUserPatterns(config.rules);
     process.stderr.write(`processor settings from ${from}: ${describeSettings(env)}\n`);
     const sources = await listSources(positionals, () => awsClients(values.region).s3);
     const totalBytes = sources.reduce((sum, source) => sum + source.size, 0);

@@ -3,15 +3,11 @@
  * SAMPLE), text redacted in the free-text fields (REDACT) and fields removed (DROP_FIELDS).
  * Compiled once at init (config.ts), applied to each enriched event before it is encoded.
  */
+import { ConfigError } from './errors';
 import type { Fields } from './fields';
 import { REDACTIONS, type Redaction } from './redact';
 
 export { REDACTIONS, type Redaction } from './redact';
-
-/** A rule the function cannot start with; config.ts names the variable. */
-export class RuleError extends Error {
-  override name = 'RuleError';
-}
 
 /**
  * A user's regular expression, run on text a client wrote. It runs on RE2JS, a linear-time engine
@@ -50,8 +46,9 @@ export class UserPattern {
     try {
       compiled = RE2JS.compile(this.source);
     } catch (error) {
-      throw new RuleError(
+      throw new ConfigError(
         `${this.where}: /${this.source}/ is not an expression this function can run: ${(error as Error).message} (RE2 syntax: no backreferences or lookaround)`,
+        { cause: error },
       );
     }
     this.engine = {
@@ -97,7 +94,7 @@ export interface SampleRule extends FieldRule {
 /** A REDACT class; `pattern` for a `name~regex` class of the user's. */
 export type RedactRule = Redaction & { readonly pattern?: UserPattern };
 
-export interface KeepSettings {
+export interface RuleSettings {
   readonly drop: readonly FieldRule[];
   readonly sample: readonly SampleRule[];
   readonly redact: readonly RedactRule[];
@@ -112,9 +109,9 @@ const FIELD_NAME = /^[a-z0-9_]+$/;
 /**
  * Compiles every expression of the rules on RE2JS, loading it first; nothing is loaded when no rule
  * has one. A REDACT expression that matches the text a class puts in (`dot~.` matches `[dot]`)
- * would grow values on every pass, so it is refused. Rejects with a RuleError naming the variable.
+ * would grow values on every pass, so it is refused. Rejects with a ConfigError naming the variable.
  */
-export async function compileUserPatterns(settings: KeepSettings): Promise<void> {
+export async function compileUserPatterns(settings: RuleSettings): Promise<void> {
   const patterns = [...settings.drop, ...settings.sample, ...settings.redact]
     .map((rule) => rule.pattern)
     .filter((pattern): pattern is UserPattern => pattern !== undefined && !pattern.compiled);
@@ -126,7 +123,7 @@ export async function compileUserPatterns(settings: KeepSettings): Promise<void>
       (other) => rule.pattern && rule.pattern.replace(other.replacement, '') !== other.replacement,
     );
     if (grows) {
-      throw new RuleError(
+      throw new ConfigError(
         `REDACT: /${rule.pattern?.source}/ matches "${grows.replacement}", the text REDACT puts in, so values would grow on every pass; write an expression that cannot match it`,
       );
     }
@@ -145,11 +142,11 @@ export type KnownFields = ReadonlySet<string> | undefined;
 
 function checkField(field: string, where: string, known: KnownFields): void {
   if (!FIELD_NAME.test(field)) {
-    throw new RuleError(`${where}: "${field}" is not a field name (lowercase, digits, _)`);
+    throw new ConfigError(`${where}: "${field}" is not a field name (lowercase, digits, _)`);
   }
   if (known && !known.has(field)) {
     const near = [...known].filter((name) => name.includes(field) || field.includes(name));
-    throw new RuleError(
+    throw new ConfigError(
       `${where}: no event has a field "${field}"${near.length ? ` (did you mean ${near.join(' or ')}?)` : ''}; the fields are those of the output table and of LOG_FORMAT's variables`,
     );
   }
@@ -165,17 +162,19 @@ const COMMA_BEFORE_RULE = /,\s*[a-z0-9_]+\s*[=~]/;
  */
 function fieldRule(text: string, where: string, known: KnownFields): FieldRule {
   const match = /^([^=~\s]+)\s*([=~])\s*(.*)$/.exec(text);
-  if (!match) throw new RuleError(`${where}: "${text}" is not field=value or field~regex`);
+  if (!match) throw new ConfigError(`${where}: "${text}" is not field=value or field~regex`);
   const [, field = '', operator, rest = ''] = match;
   checkField(field, where, known);
   if (rest === '') {
-    throw new RuleError(`${where}: "${text}" has no ${operator === '=' ? 'value' : 'expression'}`);
+    throw new ConfigError(
+      `${where}: "${text}" has no ${operator === '=' ? 'value' : 'expression'}`,
+    );
   }
   if (rest.startsWith('=') || rest.startsWith('~')) {
-    throw new RuleError(`${where}: "${text}" has two operators; write ${field}${rest}`);
+    throw new ConfigError(`${where}: "${text}" has two operators; write ${field}${rest}`);
   }
   if (COMMA_BEFORE_RULE.test(rest)) {
-    throw new RuleError(`${where}: "${text}" holds two rules; separate rules with ";", not ","`);
+    throw new ConfigError(`${where}: "${text}" holds two rules; separate rules with ";", not ","`);
   }
   // Own properties only: `constructor` or `__proto__` must not find Object.prototype's.
   const fieldValue = (fields: Fields) =>
@@ -218,7 +217,7 @@ export function parseSample(text: string | undefined, known?: KnownFields): Samp
     const rate = Number(rule.slice(colon + 1));
     const every = Math.round(1 / rate);
     if (colon < 0 || !(rate > 0 && rate <= 1) || Math.abs(every * rate - 1) > 1e-9) {
-      throw new RuleError(
+      throw new ConfigError(
         `SAMPLE: "${rule}" needs a rate after its last ":" that is 1/n for a whole n (0.5, 0.1, 0.01…), so that counts stay whole`,
       );
     }
@@ -236,7 +235,7 @@ export function parseRedact(text: string | undefined): RedactRule[] {
     if (builtIn) return builtIn;
     const match = /^([a-z0-9_]+)\s*~\s*(.+)$/.exec(rule);
     if (!match) {
-      throw new RuleError(
+      throw new ConfigError(
         `REDACT: "${rule}" is neither a class (${Object.keys(REDACTIONS).join(', ')}) nor name~regex${rule.includes(',') ? '; separate classes with ";", not ","' : ''}`,
       );
     }
@@ -262,7 +261,7 @@ export function parseDropFields(text: string | undefined, known?: KnownFields): 
   for (const name of names) {
     checkField(name, 'DROP_FIELDS', known);
     if (name === '_timestamp' || name === 'sample_rate') {
-      throw new RuleError(`DROP_FIELDS: ${name} must stay (event time and counts depend on it)`);
+      throw new ConfigError(`DROP_FIELDS: ${name} must stay (event time and counts depend on it)`);
     }
   }
   return names;
@@ -295,7 +294,7 @@ export type Verdict =
 const NOTHING_REDACTED: readonly string[] = [];
 
 /** Whether any rule is set: without one, every event is kept as it is (the common case). */
-export const hasKeepRules = (settings: KeepSettings) =>
+export const hasRules = (settings: RuleSettings) =>
   settings.drop.length +
     settings.sample.length +
     settings.redact.length +
@@ -303,7 +302,7 @@ export const hasKeepRules = (settings: KeepSettings) =>
   0;
 
 /** Applies the rules to an enriched event, changing it in place (redaction, fields) when it is kept. */
-export function applyKeepRules(fields: Fields, settings: KeepSettings): Verdict {
+export function applyRules(fields: Fields, settings: RuleSettings): Verdict {
   for (const rule of settings.drop) {
     if (rule.matches(fields)) return { kept: false, droppedBy: rule.text };
   }

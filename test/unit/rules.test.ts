@@ -1,21 +1,22 @@
 import { isIPv6 } from 'node:net';
 import fc from 'fast-check';
-import { ConfigError, readConfig } from '../../src/config';
+import { readConfig } from '../../src/config';
+import { ConfigError } from '../../src/errors';
 import type { Fields } from '../../src/fields';
 import {
-  applyKeepRules,
+  applyRules,
   compileUserPatterns,
   FREE_TEXT_FIELDS,
-  type KeepSettings,
   keptBySample,
   parseDropEvents,
   parseDropFields,
   parseRedact,
   parseSample,
   REDACTIONS,
-} from '../../src/keep';
+  type RuleSettings,
+} from '../../src/rules';
 
-const NONE: KeepSettings = { drop: [], sample: [], redact: [], dropFields: [] };
+const NONE: RuleSettings = { drop: [], sample: [], redact: [], dropFields: [] };
 const event = (fields: Fields): Fields => ({ request_id: 'r-1', _timestamp: 1, ...fields });
 
 describe('parseDropEvents', () => {
@@ -60,9 +61,9 @@ describe('parseDropEvents', () => {
   ])(
     'refuses at start-up a %s expression the linear-time engine cannot run: %s',
     async (name, text) => {
-      const check = compileUserPatterns(readConfig({ [name]: text }).keep);
+      const check = compileUserPatterns(readConfig({ [name]: text }).rules);
       await expect(check).rejects.toThrow(`${name}: /`);
-      await expect(compileUserPatterns(readConfig({ [name]: text }).keep)).rejects.toThrow(
+      await expect(compileUserPatterns(readConfig({ [name]: text }).rules)).rejects.toThrow(
         'RE2 syntax',
       );
     },
@@ -75,7 +76,7 @@ describe('parseDropEvents', () => {
     ['.*(bot|spider).*(crawl|fetch)', 'bot '.repeat(16_384)],
     ['(a+)+$', `${'a'.repeat(65_536)}!`],
   ])('runs %s in linear time on a hostile %#th value', async (source, value) => {
-    const settings = readConfig({ DROP_EVENTS: `user_agent~${source}` }).keep;
+    const settings = readConfig({ DROP_EVENTS: `user_agent~${source}` }).rules;
     await compileUserPatterns(settings);
     const started = process.hrtime.bigint();
     expect(settings.drop[0]?.matches({ user_agent: value })).toBe(false);
@@ -84,7 +85,7 @@ describe('parseDropEvents', () => {
   });
 
   it('matches with the expression once compiled', async () => {
-    const settings = readConfig({ DROP_EVENTS: 'user_agent~^ELB-HealthChecker/\\d+' }).keep;
+    const settings = readConfig({ DROP_EVENTS: 'user_agent~^ELB-HealthChecker/\\d+' }).rules;
     await compileUserPatterns(settings);
     expect(settings.drop[0]?.matches({ user_agent: 'ELB-HealthChecker/2.0' })).toBe(true);
     expect(settings.drop[0]?.matches({ user_agent: 'curl/8' })).toBe(false);
@@ -106,7 +107,7 @@ describe('parseDropEvents', () => {
   it('knows the fields of LOG_FORMAT, whatever their name', () => {
     const format = '$context.requestId $context.authorizer.tenant $context.status';
     expect(
-      readConfig({ LOG_FORMAT: format, DROP_EVENTS: 'authorizer_tenant=test' }).keep.drop,
+      readConfig({ LOG_FORMAT: format, DROP_EVENTS: 'authorizer_tenant=test' }).rules.drop,
     ).toHaveLength(1);
   });
 
@@ -134,7 +135,7 @@ describe('parseSample', () => {
     };
     const verdicts = Array.from({ length: 200 }, (_, i) => {
       const fields = event({ request_id: `id-${i}`, status_class: '2xx', resource_path: '/pets' });
-      return { verdict: applyKeepRules(fields, settings), fields };
+      return { verdict: applyRules(fields, settings), fields };
     });
     const kept = verdicts.filter(({ verdict }) => verdict.kept);
     expect(kept.length).toBeGreaterThan(60);
@@ -143,7 +144,7 @@ describe('parseSample', () => {
       kept: false,
       sampledOutBy: 'status_class=2xx:0.5',
     });
-    expect(applyKeepRules(event({ status_class: '5xx' }), settings)).toEqual({
+    expect(applyRules(event({ status_class: '5xx' }), settings)).toEqual({
       kept: true,
       sampleRate: 1,
       redactedBy: [],
@@ -165,7 +166,7 @@ describe('parseRedact', () => {
     const fields = event({ error_message: value });
     const settings = { ...NONE, redact: parseRedact(classes) };
     await compileUserPatterns(settings);
-    applyKeepRules(fields, settings);
+    applyRules(fields, settings);
     return fields.error_message;
   };
 
@@ -197,7 +198,7 @@ describe('parseRedact', () => {
       request_id: 'a@b.io',
       caller: 'a@b.io',
     });
-    const verdict = applyKeepRules(fields, { ...NONE, redact: parseRedact('email') });
+    const verdict = applyRules(fields, { ...NONE, redact: parseRedact('email') });
     expect(verdict).toEqual({ kept: true, sampleRate: 1, redactedBy: ['email'] });
     expect(fields).toMatchObject({
       path: '/users/[email]',
@@ -216,19 +217,19 @@ describe('parseRedact', () => {
   });
 
   it('refuses an expression that matches what REDACT puts in, which would grow values', async () => {
-    await expect(compileUserPatterns(readConfig({ REDACT: 'dot~.' }).keep)).rejects.toThrow(
+    await expect(compileUserPatterns(readConfig({ REDACT: 'dot~.' }).rules)).rejects.toThrow(
       'REDACT: /./ matches "[dot]"',
     );
     await expect(
-      compileUserPatterns(readConfig({ REDACT: 'email; brackets~\\[' }).keep),
+      compileUserPatterns(readConfig({ REDACT: 'email; brackets~\\[' }).rules),
     ).rejects.toThrow('matches "[email]"');
   });
 
   it('puts nothing where an expression matches the empty string', async () => {
-    const settings = readConfig({ REDACT: 'digits~\\d*' }).keep;
+    const settings = readConfig({ REDACT: 'digits~\\d*' }).rules;
     await compileUserPatterns(settings);
     const fields = event({ error_message: 'ab12c' });
-    applyKeepRules(fields, settings);
+    applyRules(fields, settings);
     expect(fields.error_message).toBe('ab[digits]c');
   });
 
@@ -247,7 +248,7 @@ describe('parseRedact', () => {
     ];
     const settings = { ...NONE, redact: parseRedact(name) };
     const started = process.hrtime.bigint();
-    for (const value of hostile) applyKeepRules(event({ user_agent: value }), settings);
+    for (const value of hostile) applyRules(event({ user_agent: value }), settings);
     // Quadratic scans take minutes on these; linear ones a few milliseconds each.
     expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(2_000);
   });
@@ -256,7 +257,7 @@ describe('parseRedact', () => {
 describe('parseDropFields', () => {
   it('removes the fields named', () => {
     const fields = event({ caller: 'AIDA…', user: 'me', status: 200 });
-    applyKeepRules(fields, { ...NONE, dropFields: parseDropFields('caller, user') });
+    applyRules(fields, { ...NONE, dropFields: parseDropFields('caller, user') });
     expect(fields).toEqual({ request_id: 'r-1', _timestamp: 1, status: 200 });
   });
 
@@ -267,14 +268,14 @@ describe('parseDropFields', () => {
   });
 });
 
-describe('applyKeepRules', () => {
+describe('applyRules', () => {
   it('drops before it samples, so a dropped event never counts as sampled out', () => {
     const settings = {
       ...NONE,
       drop: parseDropEvents('resource_path=/health'),
       sample: parseSample('resource_path=/health:0.5'),
     };
-    expect(applyKeepRules(event({ resource_path: '/health' }), settings)).toEqual({
+    expect(applyRules(event({ resource_path: '/health' }), settings)).toEqual({
       kept: false,
       droppedBy: 'resource_path=/health',
     });
@@ -331,7 +332,7 @@ describe('redaction (property)', () => {
         (free, chosen, status) => {
           const fields: Fields = { ...free, status, request_id: 'r', _timestamp: 1 };
           const before = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v]));
-          applyKeepRules(fields, { ...NONE, redact: parseRedact(chosen.join(';')) });
+          applyRules(fields, { ...NONE, redact: parseRedact(chosen.join(';')) });
           expect(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v]))).toEqual(
             before,
           );

@@ -1,0 +1,87 @@
+/**
+ * The function around the processor: reads and checks every setting and the secrets they name,
+ * compiles the rules' expressions, then returns the Lambda handler, which logs one summary line
+ * and publishes the same counts as metrics for each batch. handler.ts runs it at init.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type {
+  Context,
+  FirehoseTransformationEvent,
+  FirehoseTransformationResult,
+} from 'aws-lambda';
+import { readConfig } from './config';
+import type { Counts } from './counts';
+import { createAsyncProcessor } from './firehose';
+import { compileUserPatterns } from './rules';
+import { type SecretReader, withSecrets } from './secrets';
+
+/** Powertools' service name and metrics namespace when the environment gives none. */
+export const POWERTOOLS_DEFAULTS = {
+  serviceName: 'apigw-access-logs',
+  metricsNamespace: 'ApiGatewayAccessLogs',
+} as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+export type FirehoseHandler = (
+  event: FirehoseTransformationEvent,
+  context?: Context,
+) => Promise<FirehoseTransformationResult>;
+
+/** The counts published as metrics. Totals only: a dimension per rule would be a metric per rule. */
+const METRICS: readonly [string, keyof Counts][] = [
+  ['RecordsIn', 'recordsIn'],
+  ['RecordsOk', 'ok'],
+  ['RecordsDropped', 'dropped'],
+  ['RecordsProcessingFailed', 'processingFailed'],
+  ['RecordsOverResponseLimit', 'failedOverResponseLimit'],
+  ['RecordsCompressed', 'compressed'],
+  ['EventsOut', 'eventsOut'],
+  ['UnparsedLines', 'unparsedLines'],
+  ['EventsDropped', 'eventsDropped'],
+  ['EventsSampledOut', 'eventsSampledOut'],
+  ['EventsRedacted', 'eventsRedacted'],
+];
+
+function publish(metrics: Metrics, summary: Counts): void {
+  for (const [name, key] of METRICS) {
+    metrics.addMetric(name, MetricUnit.Count, summary[key] as number);
+  }
+  metrics.addMetric('BytesIn', MetricUnit.Bytes, summary.bytesIn);
+  metrics.addMetric('BytesOut', MetricUnit.Bytes, summary.bytesOut);
+  metrics.publishStoredMetrics();
+  for (const [format, events] of Object.entries(summary.eventsByFormat)) {
+    const byFormat = metrics.singleMetric();
+    byFormat.addDimension('log_format', format);
+    byFormat.addMetric('EventsByFormat', MetricUnit.Count, events);
+  }
+}
+
+/**
+ * The function's init: reads and checks every setting, and the secrets they name (src/secrets.ts),
+ * then returns the Lambda handler. A bad setting or an unreadable secret rejects with a
+ * ConfigError naming it.
+ */
+export async function createHandler(env: Env, readSecret?: SecretReader): Promise<FirehoseHandler> {
+  const config = await withSecrets(readConfig(env), readSecret);
+  await compileUserPatterns(config.rules);
+  const processBatch = createAsyncProcessor(config);
+  const serviceName = env.POWERTOOLS_SERVICE_NAME ?? POWERTOOLS_DEFAULTS.serviceName;
+  const logger = new Logger({ serviceName });
+  const metrics = new Metrics({
+    namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? POWERTOOLS_DEFAULTS.metricsNamespace,
+    serviceName,
+  });
+
+  /**
+   * Firehose invokes it synchronously with a batch of records (docs/contracts.md §3). Logs one
+   * summary line (never record contents) and publishes the same counts as EMF metrics.
+   */
+  return async (event, context) => {
+    if (context) logger.addContext(context);
+    const { response, summary } = await processBatch(event);
+    logger.info('batch transformed', { deliveryStreamArn: event.deliveryStreamArn, ...summary });
+    publish(metrics, summary);
+    return response;
+  };
+}

@@ -1,0 +1,263 @@
+/**
+ * One Firehose record through decode → read → enrich → rules → encode, to its result: Ok with the
+ * event lines (gzip-compressed when they would not fit a record), Dropped, or ProcessingFailed
+ * with the original data. Never throws for a record's content.
+ */
+import { gzipSync } from 'node:zlib';
+import type {
+  FirehoseTransformationEventRecord,
+  FirehoseTransformationResultRecord,
+} from 'aws-lambda';
+import type { Config } from './config';
+import { type Counts, count } from './counts';
+import { asBase64, decodeRecord, type Inflated } from './decode';
+import { encodeEvent, joinEventLines } from './encode';
+import { enrichEvent, type LineContext } from './enrich';
+import type { Fields } from './fields';
+import { createLineReader, type LineReader } from './parse';
+import { applyRules, hasRules } from './rules';
+import { MAX_EVENT_TIME_MS } from './time';
+
+/** A transformed record must stay under this many bytes to reach the HTTP endpoint (docs/contracts.md §4). */
+export const MAX_OUTPUT_RECORD_BYTES = 1_024_000;
+
+/** Firehose makes `data` optional in its types, but every result record needs it, Dropped too (§3). */
+export type ResultRecord = FirehoseTransformationResultRecord & { data: string };
+
+/** One record's result and what it counts for, added to the batch only if the result is returned. */
+export interface RecordOutcome {
+  readonly result: ResultRecord;
+  readonly counts: Partial<Counts>;
+}
+
+export type RecordTransform = (
+  record: FirehoseTransformationEventRecord,
+  inflated: Inflated | undefined,
+) => RecordOutcome;
+
+/** ProcessingFailed keeps the original data: Firehose writes it to S3 for a later replay (§3). */
+export function failed(
+  record: FirehoseTransformationEventRecord,
+  reason: string,
+  unparsedLines = 0,
+): RecordOutcome {
+  return {
+    // Response data must be base64 even when the record's was not (§3).
+    result: { recordId: record.recordId, result: 'ProcessingFailed', data: asBase64(record.data) },
+    counts: { processingFailed: 1, reasons: { [reason]: 1 }, unparsedLines },
+  };
+}
+
+/** Dropped records need data too (§3); an empty one keeps the response small. */
+function dropped(
+  record: FirehoseTransformationEventRecord,
+  reason: string,
+  counts: Partial<Counts>,
+): RecordOutcome {
+  return {
+    result: { recordId: record.recordId, result: 'Dropped', data: '' },
+    counts: { ...counts, dropped: 1, reasons: { [reason]: 1 } },
+  };
+}
+
+/**
+ * Event lines gzip-compressed. OpenObserve gunzips a Firehose record whose bytes are gzip before
+ * it reads its lines (§5.1), so a CloudWatch Logs record whose thousands of events would pass the
+ * 1,024,000-byte record limit, or the 6 MB response, still arrives whole. The fastest level
+ * first; the smallest only when that is still too large.
+ */
+function compress(lines: Buffer): Buffer {
+  const fast = gzipSync(lines, { level: 1 });
+  return fast.length <= MAX_OUTPUT_RECORD_BYTES ? fast : gzipSync(lines, { level: 9 });
+}
+
+/** An Ok outcome with its event lines gzip-compressed. */
+export function compressed(outcome: RecordOutcome): RecordOutcome {
+  const data = compress(Buffer.from(outcome.result.data, 'base64'));
+  return {
+    result: { ...outcome.result, data: data.toString('base64') },
+    counts: { ...outcome.counts, bytesOut: data.length, compressed: 1 },
+  };
+}
+
+/** A CloudWatch event time that `_timestamp` (µs) can hold exactly; else Firehose's arrival. */
+function lineTime(time: number | undefined, fallback: number): number {
+  return time !== undefined && time >= 0 && time <= MAX_EVENT_TIME_MS ? time : fallback;
+}
+
+/** What the rules did to one record's events, and its events by format. */
+type EventCounts = Pick<
+  Counts,
+  | 'eventsByFormat'
+  | 'eventsIn'
+  | 'eventsDropped'
+  | 'eventsSampledOut'
+  | 'eventsRedacted'
+  | 'droppedBy'
+  | 'sampledOutBy'
+  | 'redactedBy'
+>;
+
+/** One record's events as they are read, with what they count for. */
+interface RecordEvents {
+  readonly lines: string[];
+  /** Without rules only eventsByFormat is there: this is allocated for every record. */
+  readonly counts: EventCounts;
+  unparsed: number;
+}
+
+const ruleCounts = (): EventCounts => ({
+  eventsByFormat: {},
+  eventsIn: 0,
+  eventsDropped: 0,
+  eventsSampledOut: 0,
+  eventsRedacted: 0,
+  droppedBy: {},
+  sampledOutBy: {},
+  redactedBy: {},
+});
+const formatCounts = () => ({ eventsByFormat: {} }) as EventCounts;
+
+/**
+ * The per-line steps of one configuration: an enriched event through DROP_EVENTS, SAMPLE, REDACT
+ * and DROP_FIELDS, then encoded; a line not read, or read more than one way, kept whole as
+ * `message` with what is sure (ON_PARSE_ERROR=keep).
+ */
+function createEventSteps(config: Config) {
+  const withRules = hasRules(config.rules);
+  const keepEvent = (into: RecordEvents, fields: Fields, format: string) => {
+    const counts = into.counts;
+    if (!withRules) {
+      into.lines.push(encodeEvent(fields, 1));
+      count(counts.eventsByFormat, format);
+      return;
+    }
+    counts.eventsIn++;
+    const verdict = applyRules(fields, config.rules);
+    if (!verdict.kept) {
+      if (verdict.droppedBy !== undefined) {
+        counts.eventsDropped++;
+        count(counts.droppedBy, verdict.droppedBy);
+      } else {
+        counts.eventsSampledOut++;
+        count(counts.sampledOutBy, verdict.sampledOutBy ?? '');
+      }
+      return;
+    }
+    if (verdict.redactedBy.length > 0) {
+      counts.eventsRedacted++;
+      for (const name of verdict.redactedBy) count(counts.redactedBy, name);
+    }
+    into.lines.push(encodeEvent(fields, verdict.sampleRate));
+    count(counts.eventsByFormat, format);
+  };
+  const unparsedLine = (
+    into: RecordEvents,
+    message: string,
+    parseError: string,
+    context: LineContext,
+    agreed?: Fields,
+  ) => {
+    into.unparsed++;
+    if (config.onParseError !== 'keep') return;
+    const fields = agreed
+      ? { ...agreed, message, parse_error: parseError }
+      : { message, parse_error: parseError };
+    keepEvent(into, enrichEvent(fields, 'raw', context, config), 'raw');
+  };
+  const newCounts = withRules ? ruleCounts : formatCounts;
+  return { withRules, newCounts, keepEvent, unparsedLine };
+}
+
+/** The outcome of a record whose lines were all read: Ok, Dropped or ProcessingFailed. */
+function outcomeOf(
+  record: FirehoseTransformationEventRecord,
+  events: RecordEvents,
+  config: Config,
+  withRules: boolean,
+): RecordOutcome {
+  const { lines, unparsed } = events;
+  const counts: Partial<Counts> = { ...events.counts, unparsedLines: unparsed };
+  if (!withRules) counts.eventsIn = lines.length;
+  if (unparsed > 0 && config.onParseError === 'fail') {
+    return failed(record, 'unparsed line (ON_PARSE_ERROR=fail)', unparsed);
+  }
+  if (lines.length === 0) {
+    const removed = (counts.eventsDropped ?? 0) + (counts.eventsSampledOut ?? 0);
+    const reason =
+      removed > 0
+        ? 'every event dropped or sampled out by rules'
+        : 'unparsed line (ON_PARSE_ERROR=drop)';
+    return dropped(record, reason, counts);
+  }
+  const bytes = Buffer.from(joinEventLines(lines));
+  counts.ok = 1;
+  counts.eventsOut = lines.length;
+  counts.bytesOut = bytes.length;
+  const outcome: RecordOutcome = {
+    result: { recordId: record.recordId, result: 'Ok', data: bytes.toString('base64') },
+    counts,
+  };
+  if (bytes.length <= MAX_OUTPUT_RECORD_BYTES) return outcome;
+  const smaller = compressed(outcome);
+  if ((smaller.counts.bytesOut ?? 0) > MAX_OUTPUT_RECORD_BYTES) {
+    const reason = `transformed record over ${MAX_OUTPUT_RECORD_BYTES} bytes, even gzip-compressed`;
+    return failed(record, reason, unparsed);
+  }
+  return smaller;
+}
+
+/** One record through decode → read → enrich → rules → encode. Never throws for content. */
+export function createRecordTransform(config: Config): RecordTransform {
+  if (config.sourceIpHashKeySecretArn) {
+    // Hashing with an empty key would let anyone re-identify addresses (src/secrets.ts reads it).
+    throw new Error(`the hash key in ${config.sourceIpHashKeySecretArn} has not been read`);
+  }
+  const readLine: LineReader = createLineReader(config.logFormat);
+  const { withRules, newCounts, keepEvent, unparsedLine } = createEventSteps(config);
+
+  const transformRecord: RecordTransform = (record, inflated) => {
+    const arrivalMs = Number.isFinite(record.approximateArrivalTimestamp)
+      ? record.approximateArrivalTimestamp
+      : Date.now();
+    const decoded = decodeRecord(record.data, inflated);
+    const events: RecordEvents = { lines: [], counts: newCounts(), unparsed: 0 };
+    switch (decoded.kind) {
+      case 'nothing':
+        return dropped(record, decoded.reason, {});
+      case 'too_large':
+        return failed(record, decoded.reason);
+      case 'unreadable':
+        unparsedLine(events, decoded.message, decoded.reason, { fallbackTimeMs: arrivalMs });
+        break;
+      case 'lines': {
+        const { lines, timesMs, envelope } = decoded;
+        // Plain records share one context; CloudWatch lines each carry their own time.
+        const recordContext: LineContext = { fallbackTimeMs: arrivalMs, envelope };
+        for (let i = 0; i < lines.length; i++) {
+          const line = lines[i] as string;
+          const context: LineContext = timesMs
+            ? { fallbackTimeMs: lineTime(timesMs[i], arrivalMs), envelope }
+            : recordContext;
+          const read = readLine(line);
+          if (read.ok) {
+            keepEvent(events, enrichEvent(read.fields, read.format, context, config), read.format);
+          } else {
+            unparsedLine(events, line, read.reason, context, read.agreed);
+          }
+        }
+      }
+    }
+    return outcomeOf(record, events, config, withRules);
+  };
+
+  return (record, inflated) => {
+    if (typeof record.data !== 'string') return failed(record, 'record without data');
+    try {
+      return transformRecord(record, inflated);
+    } catch (error) {
+      // A defect must not fail the batch: the record is kept for S3 and the reason is logged.
+      return failed(record, `unexpected error: ${(error as Error).message}`);
+    }
+  };
+}
