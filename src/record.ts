@@ -9,7 +9,7 @@ import type {
   FirehoseTransformationResultRecord,
 } from 'aws-lambda';
 import type { Config } from './config';
-import { type Counts, count } from './counts';
+import { count, type RecordCounts, recordCounts, type Tally } from './counts';
 import { asBase64, decodeRecord, type Inflated } from './decode';
 import { encodeEvent, joinEventLines } from './encode';
 import { enrichEvent, type LineContext } from './enrich';
@@ -27,7 +27,7 @@ export type ResultRecord = FirehoseTransformationResultRecord & { data: string }
 /** One record's result and what it counts for, added to the batch only if the result is returned. */
 export interface RecordOutcome {
   readonly result: ResultRecord;
-  readonly counts: Partial<Counts>;
+  readonly counts: RecordCounts;
 }
 
 export type RecordTransform = (
@@ -41,23 +41,24 @@ export function failed(
   reason: string,
   unparsedLines = 0,
 ): RecordOutcome {
-  return {
-    // Response data must be base64 even when the record's was not (§3).
-    result: { recordId: record.recordId, result: 'ProcessingFailed', data: asBase64(record.data) },
-    counts: { processingFailed: 1, reasons: { [reason]: 1 }, unparsedLines },
-  };
+  const counts = recordCounts();
+  counts.processingFailed = 1;
+  counts.reasons = { [reason]: 1 };
+  counts.unparsedLines = unparsedLines;
+  // Response data must be base64 even when the record's was not (§3).
+  const data = asBase64(record.data);
+  return { result: { recordId: record.recordId, result: 'ProcessingFailed', data }, counts };
 }
 
 /** Dropped records need data too (§3); an empty one keeps the response small. */
 function dropped(
   record: FirehoseTransformationEventRecord,
   reason: string,
-  counts: Partial<Counts>,
+  counts = recordCounts(),
 ): RecordOutcome {
-  return {
-    result: { recordId: record.recordId, result: 'Dropped', data: '' },
-    counts: { ...counts, dropped: 1, reasons: { [reason]: 1 } },
-  };
+  counts.dropped = 1;
+  counts.reasons = { [reason]: 1 };
+  return { result: { recordId: record.recordId, result: 'Dropped', data: '' }, counts };
 }
 
 /**
@@ -74,10 +75,9 @@ function compress(lines: Buffer): Buffer {
 /** An Ok outcome with its event lines gzip-compressed. */
 export function compressed(outcome: RecordOutcome): RecordOutcome {
   const data = compress(Buffer.from(outcome.result.data, 'base64'));
-  return {
-    result: { ...outcome.result, data: data.toString('base64') },
-    counts: { ...outcome.counts, bytesOut: data.length, compressed: 1 },
-  };
+  outcome.counts.bytesOut = data.length;
+  outcome.counts.compressed = 1;
+  return { result: { ...outcome.result, data: data.toString('base64') }, counts: outcome.counts };
 }
 
 /** A CloudWatch event time that `_timestamp` (µs) can hold exactly; else Firehose's arrival. */
@@ -85,38 +85,13 @@ function lineTime(time: number | undefined, fallback: number): number {
   return time !== undefined && time >= 0 && time <= MAX_EVENT_TIME_MS ? time : fallback;
 }
 
-/** What the rules did to one record's events, and its events by format. */
-type EventCounts = Pick<
-  Counts,
-  | 'eventsByFormat'
-  | 'eventsIn'
-  | 'eventsDropped'
-  | 'eventsSampledOut'
-  | 'eventsRedacted'
-  | 'droppedBy'
-  | 'sampledOutBy'
-  | 'redactedBy'
->;
-
-/** One record's events as they are read, with what they count for. */
+/** One record's events as they are read, and what they count for. */
 interface RecordEvents {
   readonly lines: string[];
-  /** Without rules only eventsByFormat is there: this is allocated for every record. */
-  readonly counts: EventCounts;
+  readonly counts: RecordCounts;
+  readonly byFormat: Tally;
   unparsed: number;
 }
-
-const ruleCounts = (): EventCounts => ({
-  eventsByFormat: {},
-  eventsIn: 0,
-  eventsDropped: 0,
-  eventsSampledOut: 0,
-  eventsRedacted: 0,
-  droppedBy: {},
-  sampledOutBy: {},
-  redactedBy: {},
-});
-const formatCounts = () => ({ eventsByFormat: {} }) as EventCounts;
 
 /**
  * The per-line steps of one configuration: an enriched event through DROP_EVENTS, SAMPLE, REDACT
@@ -126,30 +101,30 @@ const formatCounts = () => ({ eventsByFormat: {} }) as EventCounts;
 function createEventSteps(config: Config) {
   const withRules = hasRules(config.rules);
   const keepEvent = (into: RecordEvents, fields: Fields, format: string) => {
-    const counts = into.counts;
     if (!withRules) {
       into.lines.push(encodeEvent(fields, 1));
-      count(counts.eventsByFormat, format);
+      count(into.byFormat, format);
       return;
     }
+    const counts = into.counts;
     counts.eventsIn++;
     const verdict = applyRules(fields, config.rules);
     if (!verdict.kept) {
       if (verdict.droppedBy !== undefined) {
         counts.eventsDropped++;
-        count(counts.droppedBy, verdict.droppedBy);
+        count(tallyOf(counts, 'droppedBy'), verdict.droppedBy);
       } else {
         counts.eventsSampledOut++;
-        count(counts.sampledOutBy, verdict.sampledOutBy ?? '');
+        count(tallyOf(counts, 'sampledOutBy'), verdict.sampledOutBy ?? '');
       }
       return;
     }
     if (verdict.redactedBy.length > 0) {
       counts.eventsRedacted++;
-      for (const name of verdict.redactedBy) count(counts.redactedBy, name);
+      for (const name of verdict.redactedBy) count(tallyOf(counts, 'redactedBy'), name);
     }
     into.lines.push(encodeEvent(fields, verdict.sampleRate));
-    count(counts.eventsByFormat, format);
+    count(into.byFormat, format);
   };
   const unparsedLine = (
     into: RecordEvents,
@@ -165,8 +140,17 @@ function createEventSteps(config: Config) {
       : { message, parse_error: parseError };
     keepEvent(into, enrichEvent(fields, 'raw', context, config), 'raw');
   };
-  const newCounts = withRules ? ruleCounts : formatCounts;
-  return { withRules, newCounts, keepEvent, unparsedLine };
+  return { withRules, keepEvent, unparsedLine };
+}
+
+/** A tally of a record's counts, made when first needed. */
+function tallyOf(counts: RecordCounts, key: 'droppedBy' | 'sampledOutBy' | 'redactedBy'): Tally {
+  let tally = counts[key];
+  if (!tally) {
+    tally = {};
+    counts[key] = tally;
+  }
+  return tally;
 }
 
 /** The outcome of a record whose lines were all read: Ok, Dropped or ProcessingFailed. */
@@ -176,14 +160,14 @@ function outcomeOf(
   config: Config,
   withRules: boolean,
 ): RecordOutcome {
-  const { lines, unparsed } = events;
-  const counts: Partial<Counts> = { ...events.counts, unparsedLines: unparsed };
+  const { lines, unparsed, counts } = events;
+  counts.unparsedLines = unparsed;
   if (!withRules) counts.eventsIn = lines.length;
   if (unparsed > 0 && config.onParseError === 'fail') {
     return failed(record, 'unparsed line (ON_PARSE_ERROR=fail)', unparsed);
   }
   if (lines.length === 0) {
-    const removed = (counts.eventsDropped ?? 0) + (counts.eventsSampledOut ?? 0);
+    const removed = counts.eventsDropped + counts.eventsSampledOut;
     const reason =
       removed > 0
         ? 'every event dropped or sampled out by rules'
@@ -194,13 +178,14 @@ function outcomeOf(
   counts.ok = 1;
   counts.eventsOut = lines.length;
   counts.bytesOut = bytes.length;
+  counts.eventsByFormat = events.byFormat;
   const outcome: RecordOutcome = {
     result: { recordId: record.recordId, result: 'Ok', data: bytes.toString('base64') },
     counts,
   };
   if (bytes.length <= MAX_OUTPUT_RECORD_BYTES) return outcome;
   const smaller = compressed(outcome);
-  if ((smaller.counts.bytesOut ?? 0) > MAX_OUTPUT_RECORD_BYTES) {
+  if (smaller.counts.bytesOut > MAX_OUTPUT_RECORD_BYTES) {
     const reason = `transformed record over ${MAX_OUTPUT_RECORD_BYTES} bytes, even gzip-compressed`;
     return failed(record, reason, unparsed);
   }
@@ -214,17 +199,22 @@ export function createRecordTransform(config: Config): RecordTransform {
     throw new Error(`the hash key in ${config.sourceIpHashKeySecretArn} has not been read`);
   }
   const readLine: LineReader = createLineReader(config.logFormat);
-  const { withRules, newCounts, keepEvent, unparsedLine } = createEventSteps(config);
+  const { withRules, keepEvent, unparsedLine } = createEventSteps(config);
 
   const transformRecord: RecordTransform = (record, inflated) => {
     const arrivalMs = Number.isFinite(record.approximateArrivalTimestamp)
       ? record.approximateArrivalTimestamp
       : Date.now();
     const decoded = decodeRecord(record.data, inflated);
-    const events: RecordEvents = { lines: [], counts: newCounts(), unparsed: 0 };
+    const events: RecordEvents = {
+      lines: [],
+      counts: recordCounts(),
+      byFormat: {},
+      unparsed: 0,
+    };
     switch (decoded.kind) {
       case 'nothing':
-        return dropped(record, decoded.reason, {});
+        return dropped(record, decoded.reason);
       case 'too_large':
         return failed(record, decoded.reason);
       case 'unreadable':

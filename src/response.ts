@@ -51,7 +51,7 @@ const dataOf = (record: FirehoseTransformationEventRecord) =>
 const mayCompress = (outcome: RecordOutcome) =>
   outcome.result.result === 'Ok' &&
   !outcome.counts.compressed &&
-  (outcome.counts.bytesOut ?? 0) >= MIN_COMPRESSED_BYTES;
+  outcome.counts.bytesOut >= MIN_COMPRESSED_BYTES;
 
 export function createResponse(
   records: readonly FirehoseTransformationEventRecord[],

@@ -150,120 +150,48 @@ function splitFormat(source: string): { variables: Variable[]; literals: string[
 }
 
 /**
- * Reads the lines of one format. The literal text between two variables is the separator that
- * ends the first one's value. Where a separator also occurs inside a value (a comma in a user
- * agent, a quote API Gateway did not escape), the matcher tries the next occurrence until every
- * value has its field's shape and the line ends where the format ends. One instance per format:
- * it keeps the values of the line being matched.
+ * Free text, or a token whose separator a token may hold, may end at a later occurrence of its
+ * separator. Integers and request times have one shape, so another placement can never start
+ * with them. The indexes of the variables that may.
  */
-class LineMatcher {
-  private readonly count: number;
-  private readonly prefix: string;
-  /** Value i ends where separators[i] starts: the literal after it. */
-  private readonly separators: string[];
-  /** The typed values of the line being matched, kept as the matcher checks them. */
-  private readonly values: Value[];
-  /** Where each value of the last matchFirst ends. */
-  private readonly ends: number[];
-  /** The variables whose value could also end at a later occurrence of its separator. */
-  private readonly stretchableAt: number[];
+function stretchableIndexes(variables: readonly Variable[], separators: readonly string[]) {
+  return variables.flatMap((variable, i) => {
+    const separator = separators[i] as string;
+    if (i === variables.length - 1 || separator.length === 0) return [];
+    const stretches =
+      variable.kind === 'text' ||
+      (variable.kind === 'token' && !TOKEN_BREAK.test(separator)) ||
+      (variable.kind === 'integer' && /^\d+$/.test(separator));
+    return stretches ? [i] : [];
+  });
+}
 
-  constructor(
-    private readonly source: string,
-    private readonly variables: readonly Variable[],
-    literals: readonly string[],
-  ) {
-    this.count = variables.length;
-    this.prefix = literals[0] as string;
-    this.separators = literals.slice(1);
-    this.values = new Array<Value>(this.count);
-    this.ends = new Array<number>(this.count).fill(0);
-    this.stretchableAt = variables.flatMap((variable, i) =>
-      this.stretchable(variable, i) ? [i] : [],
-    );
-  }
-
-  /**
-   * Free text, or a token whose separator a token may hold, may end at a later occurrence of its
-   * separator. Integers and request times have one shape, so another placement can never start
-   * with them.
-   */
-  private stretchable(variable: Variable, i: number): boolean {
-    const separator = this.separators[i] as string;
-    if (i === this.count - 1 || separator.length === 0) return false;
-    if (variable.kind === 'text') return true;
-    if (variable.kind === 'token') return !TOKEN_BREAK.test(separator);
-    return variable.kind === 'integer' && /^\d+$/.test(separator);
-  }
-
-  parse(line: string): Fields | Ambiguous | undefined {
-    if (!line.startsWith(this.prefix)) return undefined;
-    if (this.count === 0) return line === this.source ? {} : undefined;
-    const stretchable = this.stretchableAt.length > 0;
-    if (this.matchFirst(line)) {
-      return stretchable && this.mayReadOtherwise(line) ? this.readingsOf(line) : this.toFields();
-    }
-    // Where a value can stretch, one enumeration both finds the readings and compares them.
-    if (stretchable) return this.readingsOf(line);
-    const budget = { steps: MAX_MATCH_STEPS };
-    return this.placements(line, 0, this.prefix.length, budget, () => true)
-      ? this.toFields()
-      : undefined;
-  }
-
-  private toFields(): Fields {
-    const fields: Fields = {};
-    for (let i = 0; i < this.count; i++) {
-      const value = this.values[i];
-      if (value !== ABSENT)
-        fields[(this.variables[i] as Variable).field] = value as string | number;
-    }
-    return fields;
-  }
-
-  /** First try: each value ends at the first occurrence of its separator. Most lines end here. */
-  private matchFirst(line: string): boolean {
-    let from = this.prefix.length;
-    for (let i = 0; i < this.count; i++) {
-      const separator = this.separators[i] as string;
-      let end: number;
-      if (i === this.count - 1) {
-        end = line.length - separator.length;
-        if (end < from || !line.endsWith(separator)) return false;
-      } else {
-        if (separator.length === 0) return false;
-        end = line.indexOf(separator, from);
-        if (end === -1) return false;
-      }
-      const value = typed(this.variables[i] as Variable, line.slice(from, end));
-      if (value === REJECT) return false;
-      this.values[i] = value;
-      this.ends[i] = end;
-      from = end + separator.length;
-    }
-    return true;
-  }
-
-  /**
-   * Every placement of the separators, first occurrences first, within MAX_MATCH_STEPS: `found` is
-   * told of each complete one (values holds it) and returns true to stop. Returns whether it
-   * stopped; false when the placements or the budget ran out.
-   */
-  private placements(
+/**
+ * Every placement of the separators, first occurrences first, within the budget: `found` is told
+ * of each complete one (`values` holds it) and returns true to stop. Returns whether it stopped;
+ * false when the placements or the budget ran out.
+ */
+function createPlacements(
+  variables: readonly Variable[],
+  separators: readonly string[],
+  values: Value[],
+) {
+  const count = variables.length;
+  const placements = (
     line: string,
     i: number,
     from: number,
     budget: { steps: number },
     found: () => boolean,
-  ): boolean {
-    const variable = this.variables[i] as Variable;
-    const separator = this.separators[i] as string;
-    if (i === this.count - 1) {
+  ): boolean => {
+    const variable = variables[i] as Variable;
+    const separator = separators[i] as string;
+    if (i === count - 1) {
       const end = line.length - separator.length;
       if (end < from || !line.endsWith(separator)) return false;
       const value = typed(variable, line.slice(from, end));
       if (value === REJECT) return false;
-      this.values[i] = value;
+      values[i] = value;
       return found();
     }
     let end = separator.length === 0 ? from : line.indexOf(separator, from);
@@ -271,81 +199,139 @@ class LineMatcher {
       if (--budget.steps < 0) return false;
       const value = typed(variable, line.slice(from, end));
       if (value !== REJECT) {
-        this.values[i] = value;
-        if (this.placements(line, i + 1, end + separator.length, budget, found)) return true;
+        values[i] = value;
+        if (placements(line, i + 1, end + separator.length, budget, found)) return true;
       }
       end = separator.length === 0 ? end + 1 : line.indexOf(separator, end + 1);
     }
     return false;
+  };
+  return placements;
+}
+
+/** Ambiguous, with the fields every reading gives the same value; none past the budget. */
+function ambiguous(
+  variables: readonly Variable[],
+  readings: readonly Value[][],
+  complete: boolean,
+): Ambiguous {
+  if (!complete) {
+    return new Ambiguous(
+      "ambiguous line: too many ways to read it (a value holds the format's own separator text)",
+      {},
+    );
   }
+  const first = readings[0] as Value[];
+  const agreed: Fields = {};
+  const differ: string[] = [];
+  variables.forEach(({ field }, i) => {
+    const value = first[i];
+    if (readings.every((reading) => reading[i] === value)) {
+      if (value !== ABSENT) agreed[field] = value as string | number;
+    } else if (!differ.includes(field)) {
+      differ.push(field);
+    }
+  });
+  return new Ambiguous(
+    `ambiguous line: readings differ in ${differ.join(', ')} (a value holds the format's own separator text)`,
+    agreed,
+  );
+}
+
+/**
+ * Compiles an API Gateway access-log `Format` string into a parser. The literal text between two
+ * variables is the separator that ends the first one's value. Where a separator also occurs inside
+ * a value (a comma in a user agent, a quote API Gateway did not escape), the matcher tries the next
+ * occurrence until every value has its field's shape and the line ends where the format ends.
+ */
+export function compileFormat(name: string, source: string): CompiledFormat {
+  const { variables, literals } = splitFormat(source);
+  const count = variables.length;
+  const prefix = literals[0] as string;
+  // Value i ends where separators[i] starts: the literal after it.
+  const separators = literals.slice(1);
+  /** The typed values of the line being matched, kept as the matcher checks them. */
+  const values = new Array<Value>(count);
+  /** Where each value of the last matchFirst ends. */
+  const ends = new Array<number>(count).fill(0);
+  const placements = createPlacements(variables, separators, values);
+  const stretchableAt = stretchableIndexes(variables, separators);
+
+  const toFields = (): Fields => {
+    const fields: Fields = {};
+    for (let i = 0; i < count; i++) {
+      const value = values[i];
+      if (value !== ABSENT) fields[(variables[i] as Variable).field] = value as string | number;
+    }
+    return fields;
+  };
+
+  /** First try: each value ends at the first occurrence of its separator. Most lines end here. */
+  const matchFirst = (line: string): boolean => {
+    let from = prefix.length;
+    for (let i = 0; i < count; i++) {
+      const separator = separators[i] as string;
+      let end: number;
+      if (i === count - 1) {
+        end = line.length - separator.length;
+        if (end < from || !line.endsWith(separator)) return false;
+      } else {
+        if (separator.length === 0) return false;
+        end = line.indexOf(separator, from);
+        if (end === -1) return false;
+      }
+      const value = typed(variables[i] as Variable, line.slice(from, end));
+      if (value === REJECT) return false;
+      values[i] = value;
+      ends[i] = end;
+      from = end + separator.length;
+    }
+    return true;
+  };
 
   /**
    * After matchFirst: whether another placement may exist. The first value that differs in another
    * placement ends later, at a later occurrence of its own separator; without one, the reading is
    * the only one. Cheap: formats whose free text comes last look at nothing.
    */
-  private mayReadOtherwise(line: string): boolean {
-    for (const i of this.stretchableAt) {
-      if (line.indexOf(this.separators[i] as string, (this.ends[i] as number) + 1) !== -1) {
-        return true;
-      }
-    }
-    return false;
-  }
+  const mayReadOtherwise = (line: string): boolean =>
+    stretchableAt.some(
+      (i) => line.indexOf(separators[i] as string, (ends[i] as number) + 1) !== -1,
+    );
 
   /** The one reading of a line, or Ambiguous with the fields every reading agrees on. */
-  private readingsOf(line: string): Fields | Ambiguous | undefined {
+  const readingsOf = (line: string): Fields | Ambiguous | undefined => {
     const readings: Value[][] = [];
     const budget = { steps: MAX_MATCH_STEPS };
-    const stopped = this.placements(line, 0, this.prefix.length, budget, () => {
-      readings.push(this.values.slice());
+    const stopped = placements(line, 0, prefix.length, budget, () => {
+      readings.push(values.slice());
       return readings.length >= MAX_READINGS;
     });
     const complete = !stopped && budget.steps >= 0;
     const first = readings[0];
     if (!first) return undefined;
-    if (readings.length === 1 && complete) {
-      for (let i = 0; i < this.count; i++) this.values[i] = first[i] as Value;
-      return this.toFields();
-    }
-    return complete
-      ? this.compared(readings)
-      : new Ambiguous(
-          "ambiguous line: too many ways to read it (a value holds the format's own separator text)",
-          {},
-        );
-  }
+    if (readings.length > 1 || !complete) return ambiguous(variables, readings, complete);
+    for (let i = 0; i < count; i++) values[i] = first[i] as Value;
+    return toFields();
+  };
 
-  /** Ambiguous, with the fields every reading gives the same value. */
-  private compared(readings: readonly Value[][]): Ambiguous {
-    const first = readings[0] as Value[];
-    const agreed: Fields = {};
-    const differ: string[] = [];
-    for (let i = 0; i < this.count; i++) {
-      const value = first[i];
-      const field = (this.variables[i] as Variable).field;
-      if (readings.every((reading) => reading[i] === value)) {
-        if (value !== ABSENT) agreed[field] = value as string | number;
-      } else if (!differ.includes(field)) {
-        differ.push(field);
-      }
+  const parse = (line: string): Fields | Ambiguous | undefined => {
+    if (!line.startsWith(prefix)) return undefined;
+    if (count === 0) return line === source ? {} : undefined;
+    if (matchFirst(line)) {
+      return stretchableAt.length > 0 && mayReadOtherwise(line) ? readingsOf(line) : toFields();
     }
-    return new Ambiguous(
-      `ambiguous line: readings differ in ${differ.join(', ')} (a value holds the format's own separator text)`,
-      agreed,
-    );
-  }
-}
+    // Where a value can stretch, one enumeration both finds the readings and compares them.
+    if (stretchableAt.length > 0) return readingsOf(line);
+    const found = placements(line, 0, prefix.length, { steps: MAX_MATCH_STEPS }, () => true);
+    return found ? toFields() : undefined;
+  };
 
-/** Compiles an API Gateway access-log `Format` string into a parser (LineMatcher). */
-export function compileFormat(name: string, source: string): CompiledFormat {
-  const { variables, literals } = splitFormat(source);
-  const matcher = new LineMatcher(source, variables, literals);
   return {
     name,
     source,
     variables: variables.map((variable) => variable.path),
     fields: variables.map((variable) => variable.field),
-    parse: (line) => matcher.parse(line),
+    parse,
   };
 }
