@@ -5,8 +5,8 @@
  */
 import { gzipSync } from 'node:zlib';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
-import { cloudWatchRecord, firehoseEvent, type RecordInput } from '../scripts/firehose-event';
 import { DEFAULT_FORMAT } from '../src/formats/known';
+import { cloudWatchRecord, firehoseEvent, type RecordInput } from '../test/support/firehose-event';
 
 /** Small deterministic PRNG (mulberry32): the same batches on every run. */
 function random(seed: number): () => number {

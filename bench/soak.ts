@@ -8,8 +8,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
-import { firehoseEvent, type RecordInput } from '../scripts/firehose-event';
 import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../src/formats/known';
+import { firehoseEvent, type RecordInput } from '../test/support/firehose-event';
 import { cloudWatchBatch, linesBatch, renderLine } from './batches';
 
 type Handler = (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>;

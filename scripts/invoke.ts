@@ -24,7 +24,7 @@ import type {
   FirehoseTransformationResult,
 } from 'aws-lambda';
 import { splitEventLines } from '../src/encode';
-import { firehoseEvent } from './firehose-event';
+import { firehoseEvent } from '../test/support/firehose-event';
 import { installRuntime, RuntimeUnavailable, startRuntime } from './lambda-runtime';
 
 type Handler = (

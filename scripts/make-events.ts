@@ -1,6 +1,6 @@
 /** `npm run events`: writes events/*.json and events/sample-access.log from the corpus. */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { buildSampleEvents, readCorpus } from './sample-events';
+import { buildSampleEvents, readCorpus } from '../test/support/sample-events';
 
 const directory = new URL('../events/', import.meta.url);
 mkdirSync(directory, { recursive: true });

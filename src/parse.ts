@@ -9,7 +9,7 @@ import {
   toInteger,
 } from './fields';
 import { Ambiguous, type CompiledFormat, compileFormat } from './formats/compile';
-import { KNOWN_FORMATS } from './formats/known';
+import { formatName, KNOWN_FORMATS } from './formats/known';
 
 /**
  * `format` names the reading that produced the fields; it becomes the event's `log_format`. A line
@@ -21,14 +21,6 @@ export type ReadResult =
   | { readonly ok: false; readonly reason: string; readonly agreed?: Fields };
 
 export type LineReader = (line: string) => ReadResult;
-
-/** The configured format's name: a known format's own name, else `custom`. */
-export function formatName(source: string): string {
-  for (const [name, known] of Object.entries(KNOWN_FORMATS)) {
-    if (known === source) return name;
-  }
-  return 'custom';
-}
 
 const KNOWN_COMPILED: readonly CompiledFormat[] = Object.entries(KNOWN_FORMATS).map(
   ([name, source]) => compileFormat(name, source),

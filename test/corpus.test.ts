@@ -1,5 +1,5 @@
-import { readCorpus } from '../scripts/sample-events';
-import { eventOf } from './support';
+import { eventOf } from './support/batches';
+import { readCorpus } from './support/sample-events';
 
 const corpus = readCorpus();
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
-import { buildSampleEvents, readCorpus } from '../scripts/sample-events';
+import { buildSampleEvents, readCorpus } from './support/sample-events';
 
 /** gzip bytes differ between zlib builds; compare what they hold. */
 function normalise(contents: string, name: string): unknown {

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
-import { cloudWatchRecord, firehoseEvent, SAMPLE_ARRIVAL_MS } from '../scripts/firehose-event';
-import { readCorpus } from '../scripts/sample-events';
 import { readConfig } from '../src/config';
 import { createProcessor } from '../src/firehose';
 import { createHandler } from '../src/lambda';
 import { MAX_OUTPUT_RECORD_BYTES } from '../src/record';
 import { RESPONSE_LIMIT_BYTES } from '../src/response';
-import { eventOf, eventsOf, runBatch, transform } from './support';
+import { eventOf, eventsOf, runBatch, transform } from './support/batches';
+import { cloudWatchRecord, firehoseEvent, SAMPLE_ARRIVAL_MS } from './support/firehose-event';
+import { readCorpus } from './support/sample-events';
 
 const corpus = readCorpus();
 const defaultLines = corpus
@@ -303,7 +303,7 @@ describe('handler', () => {
     const saved = { ...env };
     Object.assign(env, { POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false' });
     const records = sampleEvent('default-format').records.length;
-    // One line per record, and two in the last (scripts/sample-events.ts).
+    // One line per record, and two in the last (test/support/sample-events.ts).
     const events = records + 1;
     try {
       const output = await captureStdout(async () => {

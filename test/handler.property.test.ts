@@ -1,9 +1,9 @@
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { firehoseEvent, type RecordInput } from '../scripts/firehose-event';
-import { readCorpus } from '../scripts/sample-events';
 import { RESPONSE_LIMIT_BYTES } from '../src/response';
-import { runBatch } from './support';
+import { runBatch } from './support/batches';
+import { firehoseEvent, type RecordInput } from './support/firehose-event';
+import { readCorpus } from './support/sample-events';
 
 const lines = readCorpus().map((entry) => entry.line);
 

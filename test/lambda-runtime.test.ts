@@ -12,7 +12,7 @@ import {
   missingTools,
   startRuntime,
 } from '../scripts/lambda-runtime';
-import { runBatch } from './support';
+import { runBatch } from './support/batches';
 
 const missing = missingTools();
 const suite = missing.length ? describe.skip : describe;

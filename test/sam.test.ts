@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
-import { eventsOf, runBatch } from './support';
+import { eventsOf, runBatch } from './support/batches';
 
 /** SAM's own checks, with the pinned tools scripts/python-tools.sh installs; no credentials, no Docker. */
 const bin = resolve('node_modules/.venv/bin');

@@ -8,8 +8,8 @@ import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { soak, soakBatches } from '../bench/soak';
-import { firehoseEvent } from '../scripts/firehose-event';
 import { createHandler } from '../src/lambda';
+import { firehoseEvent } from './support/firehose-event';
 
 const batches = soakBatches(64 * 1024);
 const quiet = { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' };

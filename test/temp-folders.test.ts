@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { leftBehind, temporaryEntries } from './temp-folders';
+import { leftBehind, temporaryEntries } from './support/temp-folders';
 
 describe('the temporary-folder guard', () => {
   let folder: string;

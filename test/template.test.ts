@@ -12,7 +12,7 @@ import {
   type Json,
   referencedNames,
   type Values,
-} from './cloudformation';
+} from './support/cloudformation';
 
 /**
  * The template as `sam deploy` sends it to CloudFormation (SAM-expanded, docs/contracts.md §7), for a

@@ -1,22 +1,23 @@
 /**
  * `tsx tools/run.ts <command> …`: the entry of every user command (`npm run attach`, `stage-logs`,
- * `replay`, `openobserve`, `doctor`). Each command module holds its usage, its entry and its logic.
+ * `replay`, `openobserve`, `doctor`). Each is a module of tools/commands/ (its option table and its
+ * run); what they share is in tools/cli/, tools/aws/, tools/openobserve/, tools/doctor/ and
+ * tools/replay/.
  */
-import { command as attach } from './attach';
-import { command as doctor } from './doctor';
-import { command as openobserve } from './openobserve/setup';
-import { command as replay } from './replay/replay';
-import type { Command } from './shared/command';
-import { runCommand } from './shared/command';
-import { command as stageLogs } from './stage-logs';
+import { type Command, runCommand } from './cli/command';
+import { command as attach } from './commands/attach';
+import { command as doctor } from './commands/doctor';
+import { command as openobserve } from './commands/openobserve';
+import { command as replay } from './commands/replay';
+import { command as stageLogs } from './commands/stage-logs';
 
-const commands: Record<string, Command> = {
+const commands: Record<string, Command<never>> = {
   attach,
   doctor,
   openobserve,
   replay,
   'stage-logs': stageLogs,
-};
+} as never;
 
 const [name = '', ...argv] = process.argv.slice(2);
 const command = commands[name];

@@ -27,3 +27,12 @@ export const KNOWN_FORMATS: Readonly<Record<string, string>> = {
   xml: '<request id="$context.requestId"> <extendedRequestId>$context.extendedRequestId</extendedRequestId> <ip>$context.identity.sourceIp</ip> <caller>$context.identity.caller</caller> <user>$context.identity.user</user> <requestTime>$context.requestTime</requestTime> <httpMethod>$context.httpMethod</httpMethod> <resourcePath>$context.resourcePath</resourcePath> <status>$context.status</status> <protocol>$context.protocol</protocol> <responseLength>$context.responseLength</responseLength> </request>',
   csv: '$context.identity.sourceIp,$context.identity.caller,$context.identity.user,$context.requestTime,$context.httpMethod,$context.resourcePath,$context.protocol,$context.status,$context.responseLength,$context.requestId,$context.extendedRequestId',
 };
+
+/** A format's name: a known format's own (`default`, `clf`, …), `custom` for any other, `none` without one. */
+export function formatName(source: string | undefined): string {
+  if (!source) return 'none';
+  for (const [name, known] of Object.entries(KNOWN_FORMATS)) {
+    if (known === source) return name;
+  }
+  return 'custom';
+}

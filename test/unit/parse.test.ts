@@ -1,6 +1,6 @@
 import { MAX_EVENT_FIELDS } from '../../src/fields';
-import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../../src/formats/known';
-import { createLineReader, formatName } from '../../src/parse';
+import { DEFAULT_FORMAT, formatName, KNOWN_FORMATS } from '../../src/formats/known';
+import { createLineReader } from '../../src/parse';
 
 const read = createLineReader(DEFAULT_FORMAT);
 

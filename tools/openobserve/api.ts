@@ -2,34 +2,13 @@
  * OpenObserve's management API (docs/contracts.md §6): HTTP Basic with a user's email and password or
  * API token, JSON in and out. Each failure becomes an error that says what to do.
  */
-import { ANSWER_BYTES, noAnswer, quoteAnswer, readAnswer } from '../shared/answer';
-import { Stopped } from '../shared/command';
-import { publicUrl } from '../shared/endpoint';
-import { Refused } from '../shared/prompt';
+import { ANSWER_BYTES, noAnswer, quoteAnswer, readAnswer } from '../cli/answer';
+import { ApiError, NoAnswerError, RefusedError, UnexpectedAnswerError } from '../cli/errors';
+import { publicUrl } from '../cli/url';
 
 export interface Credentials {
   readonly user: string;
   readonly password: string;
-}
-
-/** OpenObserve answered with a status the caller may handle (404, 409). */
-export class ApiError extends Error {
-  override name = 'ApiError';
-  constructor(
-    readonly status: number,
-    readonly method: string,
-    readonly path: string,
-    readonly detail: string,
-  ) {
-    super(
-      `OpenObserve answered ${method} ${path} with HTTP ${status}${detail ? `: ${detail}` : ''}`,
-    );
-  }
-}
-
-/** An answer that does not have the shape §6 describes: not an OpenObserve this tool knows. */
-export class UnexpectedAnswer extends Error {
-  override name = 'UnexpectedAnswer';
 }
 
 export type Json = Record<string, unknown>;
@@ -37,11 +16,6 @@ export type Json = Record<string, unknown>;
 export interface OpenObserveApi {
   readonly base: string;
   request(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<Json>;
-}
-
-/** OpenObserve did not answer at all: time-out, refused connection, unknown host. */
-export class NoAnswer extends Stopped {
-  override name = 'NoAnswer';
 }
 
 export const DEFAULT_API_TIMEOUT_MS = 30_000;
@@ -77,22 +51,23 @@ export function openObserveApi(
         // An error is quoted, so a little of it is enough; an answer is read whole (search results).
         text = await readAnswer(response, response.ok ? Number.POSITIVE_INFINITY : ANSWER_BYTES);
       } catch (error) {
-        throw new NoAnswer(
+        throw new NoAnswerError(
           `OpenObserve did not answer ${method} ${path}: ${noAnswer(error, `${root}${path}`, timeoutMs)}`,
+          { cause: error },
         );
       }
       if (response.status >= 300 && response.status < 400) {
-        throw new Refused(
+        throw new RefusedError(
           `OpenObserve answered ${method} ${path} with HTTP ${response.status}, a redirect to ${quoteAnswer(publicUrl(response.headers.get('location') ?? ''), secrets) || 'nowhere'}; it is not followed (the credentials would go along): pass the URL OpenObserve answers at as --url`,
         );
       }
       if (response.status === 401) {
-        throw new Refused(
+        throw new RefusedError(
           'OpenObserve refused the credentials (HTTP 401): check OPENOBSERVE_USER and OPENOBSERVE_PASSWORD (an API token works as the password)',
         );
       }
       if (response.status === 403) {
-        throw new Refused(
+        throw new RefusedError(
           `user ${credentials.user} may not ${method} ${path} (HTTP 403): ask an OpenObserve admin for dashboard, alert and stream permissions in this organization`,
         );
       }
@@ -106,7 +81,7 @@ export function openObserveApi(
       } catch {
         // reported below
       }
-      throw new UnexpectedAnswer(
+      throw new UnexpectedAnswerError(
         `OpenObserve answered ${method} ${path} with something other than a JSON object: ${quoteAnswer(text, secrets)}`,
       );
     },
@@ -122,7 +97,7 @@ export function field<T>(
 ): T {
   const value = answer[key];
   if (!is(value)) {
-    throw new UnexpectedAnswer(
+    throw new UnexpectedAnswerError(
       `OpenObserve's answer to ${where} has no ${key} of the expected type (got ${JSON.stringify(value)?.slice(0, 80)}); is ${where} an OpenObserve API of the v0.93 line or newer?`,
     );
   }

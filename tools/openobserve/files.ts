@@ -1,11 +1,6 @@
-import {
-  alertSpecs,
-  buildAlert,
-  buildDashboard,
-  DEFAULT_STREAM,
-  DEFAULT_THRESHOLDS,
-  STREAM_FIELDS,
-} from './health';
+import { alertSpecs, buildAlert, DEFAULT_THRESHOLDS } from './alerts';
+import { buildDashboard } from './dashboard';
+import { DEFAULT_STREAM, NEW_STREAM } from './stream-settings';
 
 /**
  * Path → contents of every file in openobserve/: the dashboard for the default stream, the alerts
@@ -18,7 +13,7 @@ export function openObserveFiles(): Record<string, string> {
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
   const files: Record<string, string> = {
     'openobserve/api-gateway.dashboard.json': json(buildDashboard(DEFAULT_STREAM)),
-    'openobserve/stream.json': json({ fields: STREAM_FIELDS, settings: {} }),
+    'openobserve/stream.json': json(NEW_STREAM),
   };
   for (const spec of alertSpecs(DEFAULT_STREAM, DEFAULT_THRESHOLDS)) {
     files[`openobserve/alerts/${spec.file}`] = json(buildAlert(spec, DEFAULT_STREAM, []));

@@ -3,8 +3,8 @@
  * an older server refuses a schema-8 dashboard with "unsupported version: 8" halfway through.
  * The version is in `GET /config` (`/version` needs auth on some releases, docs/contracts.md §6).
  */
-import { Refused } from '../shared/prompt';
-import { type OpenObserveApi, UnexpectedAnswer } from './api';
+import { RefusedError, UnexpectedAnswerError } from '../cli/errors';
+import type { OpenObserveApi } from './api';
 
 /** What setup installs, and the first OpenObserve release that takes it; oldest first. */
 export const REQUIREMENTS: readonly { readonly what: string; readonly since: string }[] = [
@@ -30,7 +30,7 @@ const older = (a: readonly number[], b: readonly number[]) => {
 export async function checkVersion(api: OpenObserveApi): Promise<string> {
   const config = await api.request('GET', '/config');
   if (typeof config.version !== 'string') {
-    throw new UnexpectedAnswer(
+    throw new UnexpectedAnswerError(
       `OpenObserve's GET /config has no version (got ${JSON.stringify(config.version)}); is ${api.base} OpenObserve?`,
     );
   }
@@ -40,7 +40,7 @@ export async function checkVersion(api: OpenObserveApi): Promise<string> {
   );
   if (missing.length) {
     const needs = missing.map((requirement) => `${requirement.what} need ${requirement.since}`);
-    throw new Refused(
+    throw new RefusedError(
       `OpenObserve ${config.version} is too old for what setup installs (${needs.join('; ')}): upgrade OpenObserve to ${missing.at(-1)?.since} or newer and rerun. Nothing was changed.`,
     );
   }

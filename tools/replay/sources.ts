@@ -14,8 +14,11 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip, gunzipSync, inflateRawSync } from 'node:zlib';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { isGzip } from '../../src/decode';
 import { splitEventLines } from '../../src/encode';
+import { listObjects } from '../aws/s3';
+import { UnreadableSourceError } from '../cli/errors';
 
 /**
  * A line longer than this is not read (its place is kept in the failed file). The longest a
@@ -44,18 +47,6 @@ export interface Source {
   records(): AsyncIterable<Piece>;
 }
 
-/** The rest of a source cannot be read (a truncated or corrupt gzip stream). */
-export class UnreadableSource extends Error {
-  override name = 'UnreadableSource';
-  /** The last record read whole. */
-  constructor(
-    readonly line: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export type Unit =
   /** A Firehose record for the processor: base64 data, and the arrival time to fall back on. */
   | { readonly kind: 'record'; readonly data: string; readonly arrivalMs: number }
@@ -63,8 +54,6 @@ export type Unit =
   | { readonly kind: 'events'; readonly lines: string[] }
   /** Nothing that can be sent: why; or a failed-file entry to keep as it is. */
   | { readonly kind: 'unreadable'; readonly reason: string; readonly entry?: string };
-
-const isGzip = (bytes: Uint8Array) => bytes[0] === 0x1f && bytes[1] === 0x8b;
 
 /** zlib's own errors (`Z_DATA_ERROR`, `Z_BUF_ERROR`, …): the data is bad, not the connection. */
 const isZlibError = (error: unknown) => /^Z_/.test(String((error as { code?: unknown }).code));
@@ -123,96 +112,121 @@ const textOf = (bytes: Buffer) =>
   bytes.toString('utf8', 0, bytes.at(-1) === 13 ? bytes.length - 1 : bytes.length);
 
 /**
- * The records of a byte stream: lines, and gzip members where a record starts with gzip's magic
- * bytes (an AllData backup object holds the records as Firehose delivered them, back to back).
- * Holds at most about MAX_LINE_BYTES: the start of a record is kept as the chunks it came in, and
- * a longer line is counted as it streams past, not kept.
+ * The records of a byte stream as it arrives: lines, and gzip members where a record starts with
+ * gzip's magic bytes (an AllData backup object holds the records as Firehose delivered them, back
+ * to back). Holds at most about MAX_LINE_BYTES: the start of a record is kept as the chunks it
+ * came in, and a longer line is counted as it streams past, not kept. Each step takes what it
+ * can of a chunk and returns the rest, or undefined when it needs the next chunk.
  */
-export async function* splitRecords(chunks: AsyncIterable<Buffer>): AsyncGenerator<Piece> {
-  let partial: Buffer[] = [];
-  let partialLength = 0;
+class RecordSplitter {
+  private partial: Buffer[] = [];
+  private partialLength = 0;
   /** Bytes of an over-long line seen so far; 0 when not in one. */
-  let skipping = 0;
+  private skipping = 0;
   /** The record started with 0x1f: its first MAX_LINE_BYTES are gathered to inflate it whole. */
-  let gathering = false;
-  let line = 0;
+  private gathering = false;
+  /** Records read so far. */
+  line = 0;
 
-  function* take(chunk: Buffer, ended: boolean): Generator<Piece> {
-    let rest = chunk;
-    while (rest.length > 0 || (ended && gathering)) {
-      if (skipping) {
-        const at = rest.indexOf(10);
-        if (at < 0) {
-          skipping += rest.length;
-          return;
-        }
-        yield { line: ++line, tooLong: skipping + at };
-        skipping = 0;
-        rest = rest.subarray(at + 1);
+  *take(chunk: Buffer, ended: boolean): Generator<Piece> {
+    let rest: Buffer | undefined = chunk;
+    while (rest && (rest.length > 0 || (ended && this.gathering))) {
+      if (this.skipping) {
+        rest = yield* this.skipLong(rest);
         continue;
       }
-      if (partialLength === 0 && rest[0] === 0x1f) gathering = true;
-      if (gathering) {
-        partial.push(rest);
-        partialLength += rest.length;
-        if (!ended && partialLength < MAX_LINE_BYTES) return;
-        const bytes = Buffer.concat(partial);
-        partial = [];
-        partialLength = 0;
-        gathering = false;
-        if (!isGzip(bytes)) {
-          // Only looked like gzip: a line of text, cut at MAX_LINE_BYTES if it has no end yet.
-          const at = bytes.indexOf(10);
-          if (at < 0 && !ended) {
-            skipping = bytes.length;
-            return;
-          }
-          const end = at < 0 ? bytes.length : at;
-          yield end > MAX_LINE_BYTES
-            ? { line: ++line, tooLong: end }
-            : { line: ++line, text: textOf(bytes.subarray(0, end)) };
-          rest = bytes.subarray(end + 1);
-          continue;
-        }
-        let member: { length: number; text: string };
-        try {
-          member = gzipMember(bytes);
-        } catch (error) {
-          throw new UnreadableSource(
-            line,
-            `record ${line + 1} starts as gzip but cannot be inflated (${(error as Error).message})`,
-          );
-        }
-        yield { line: ++line, gzip: bytes.subarray(0, member.length), text: member.text };
-        rest = bytes.subarray(member.length);
-        continue;
-      }
-      const at = rest.indexOf(10);
-      if (at < 0) {
-        if (partialLength + rest.length > MAX_LINE_BYTES) {
-          skipping = partialLength + rest.length;
-          partial = [];
-          partialLength = 0;
-        } else {
-          partial.push(rest);
-          partialLength += rest.length;
-        }
-        return;
-      }
-      const length = partialLength + at;
-      if (length > MAX_LINE_BYTES) yield { line: ++line, tooLong: length };
-      else {
-        const bytes = partialLength
-          ? Buffer.concat([...partial, rest.subarray(0, at)])
-          : rest.subarray(0, at);
-        yield { line: ++line, text: textOf(bytes) };
-      }
-      partial = [];
-      partialLength = 0;
-      rest = rest.subarray(at + 1);
+      if (this.partialLength === 0 && rest[0] === 0x1f) this.gathering = true;
+      rest = this.gathering ? yield* this.gather(rest, ended) : yield* this.textLine(rest);
     }
   }
 
+  /** The end of the stream: what is left is the last record. */
+  *end(): Generator<Piece> {
+    yield* this.take(Buffer.alloc(0), true);
+    if (this.skipping) yield { line: ++this.line, tooLong: this.skipping };
+    else if (this.partialLength) {
+      yield { line: ++this.line, text: textOf(Buffer.concat(this.partial)) };
+    }
+  }
+
+  private clear(): void {
+    this.partial = [];
+    this.partialLength = 0;
+  }
+
+  private *skipLong(rest: Buffer): Generator<Piece, Buffer | undefined> {
+    const at = rest.indexOf(10);
+    if (at < 0) {
+      this.skipping += rest.length;
+      return undefined;
+    }
+    yield { line: ++this.line, tooLong: this.skipping + at };
+    this.skipping = 0;
+    return rest.subarray(at + 1);
+  }
+
+  private *gather(rest: Buffer, ended: boolean): Generator<Piece, Buffer | undefined> {
+    this.partial.push(rest);
+    this.partialLength += rest.length;
+    if (!ended && this.partialLength < MAX_LINE_BYTES) return undefined;
+    const bytes = Buffer.concat(this.partial);
+    this.clear();
+    this.gathering = false;
+    if (!isGzip(bytes)) {
+      // Only looked like gzip: a line of text, cut at MAX_LINE_BYTES if it has no end yet.
+      const at = bytes.indexOf(10);
+      if (at < 0 && !ended) {
+        this.skipping = bytes.length;
+        return undefined;
+      }
+      const end = at < 0 ? bytes.length : at;
+      yield end > MAX_LINE_BYTES
+        ? { line: ++this.line, tooLong: end }
+        : { line: ++this.line, text: textOf(bytes.subarray(0, end)) };
+      return bytes.subarray(end + 1);
+    }
+    let member: { length: number; text: string };
+    try {
+      member = gzipMember(bytes);
+    } catch (error) {
+      throw new UnreadableSourceError(
+        this.line,
+        `record ${this.line + 1} starts as gzip but cannot be inflated (${(error as Error).message})`,
+        { cause: error },
+      );
+    }
+    yield { line: ++this.line, gzip: bytes.subarray(0, member.length), text: member.text };
+    return bytes.subarray(member.length);
+  }
+
+  private *textLine(rest: Buffer): Generator<Piece, Buffer | undefined> {
+    const at = rest.indexOf(10);
+    if (at < 0) {
+      if (this.partialLength + rest.length > MAX_LINE_BYTES) {
+        this.skipping = this.partialLength + rest.length;
+        this.clear();
+      } else {
+        this.partial.push(rest);
+        this.partialLength += rest.length;
+      }
+      return undefined;
+    }
+    const length = this.partialLength + at;
+    if (length > MAX_LINE_BYTES) yield { line: ++this.line, tooLong: length };
+    else {
+      const bytes = this.partialLength
+        ? Buffer.concat([...this.partial, rest.subarray(0, at)])
+        : rest.subarray(0, at);
+      yield { line: ++this.line, text: textOf(bytes) };
+    }
+    this.clear();
+    return rest.subarray(at + 1);
+  }
+}
+
+/** The records of a byte stream (RecordSplitter); a broken gzip stream ends it with an error. */
+export async function* splitRecords(chunks: AsyncIterable<Buffer>): AsyncGenerator<Piece> {
+  const splitter = new RecordSplitter();
   const iterator = chunks[Symbol.asyncIterator]();
   for (;;) {
     let next: IteratorResult<Buffer>;
@@ -220,19 +234,17 @@ export async function* splitRecords(chunks: AsyncIterable<Buffer>): AsyncGenerat
       next = await iterator.next();
     } catch (error) {
       if (!isZlibError(error)) throw error;
-      throw new UnreadableSource(
-        line,
-        `gzip data ends or breaks after record ${line}: ${(error as Error).message}`,
+      throw new UnreadableSourceError(
+        splitter.line,
+        `gzip data ends or breaks after record ${splitter.line}: ${(error as Error).message}`,
+        { cause: error },
       );
     }
-    if (!next.done) {
-      yield* take(next.value, false);
-      continue;
+    if (next.done) {
+      yield* splitter.end();
+      return;
     }
-    yield* take(Buffer.alloc(0), true);
-    if (skipping) yield { line: ++line, tooLong: skipping };
-    else if (partialLength) yield { line: ++line, text: textOf(Buffer.concat(partial)) };
-    return;
+    yield* splitter.take(next.value, false);
   }
 }
 
@@ -267,28 +279,20 @@ async function s3Sources(uri: string, s3: S3Client): Promise<Source[]> {
   if (!match) throw new Error(`not an s3:// URI: ${uri}`);
   const [, bucket, prefix] = match as unknown as [string, string, string];
   const sources: Source[] = [];
-  let ContinuationToken: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken }),
-    );
-    for (const object of page.Contents ?? []) {
-      const key = object.Key as string;
-      if (key.endsWith('/')) continue;
-      sources.push({
-        key: `s3://${bucket}/${key}#${object.ETag ?? ''}`,
-        name: `s3://${bucket}/${key}`,
-        size: object.Size ?? 0,
-        records: () =>
-          recordsOf(async () => {
-            const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-            // The SDK's body in Node.js is the response stream: read as it arrives.
-            return (response.Body as Readable | undefined) ?? Readable.from([]);
-          }),
-      });
-    }
-    ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (ContinuationToken);
+  for await (const object of listObjects(s3, bucket, prefix)) {
+    if (object.key.endsWith('/')) continue;
+    sources.push({
+      key: `s3://${bucket}/${object.key}#${object.etag}`,
+      name: `s3://${bucket}/${object.key}`,
+      size: object.size,
+      records: () =>
+        recordsOf(async () => {
+          const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.key }));
+          // The SDK's body in Node.js is the response stream: read as it arrives.
+          return (response.Body as Readable | undefined) ?? Readable.from([]);
+        }),
+    });
+  }
   return sources;
 }
 

@@ -1,0 +1,269 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import {
+  CreateDeliveryStreamCommand,
+  DescribeDeliveryStreamCommand,
+  FirehoseClient,
+  type ProcessingConfiguration,
+} from '@aws-sdk/client-firehose';
+import {
+  GetRolePolicyCommand,
+  IAMClient,
+  ListRolePoliciesCommand,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { RefusedError as Refused } from '../../../tools/cli/errors';
+import type { Io } from '../../../tools/cli/io';
+import { runPlan } from '../../../tools/cli/plan';
+import { type AttachClients, type AttachOptions, planAttach } from '../../../tools/commands/attach';
+import {
+  createFunction,
+  createHttpStream,
+  createRole,
+  ENDPOINT as URL,
+} from '../../support/aws-fixtures';
+import { scriptedIo } from '../../support/io';
+import { type Moto, startMoto } from '../../support/moto';
+
+/** The command's plan through the one runner: changed when anything was applied. */
+async function attachProcessor(options: AttachOptions, clients: AttachClients, io: Io) {
+  const result = await runPlan(await planAttach(options, clients), io);
+  expect(result.mismatches).toEqual([]);
+  return { changed: result.changed };
+}
+
+let moto: Moto;
+let clients: { firehose: FirehoseClient; lambda: LambdaClient; iam: IAMClient };
+
+beforeAll(async () => {
+  moto = await startMoto();
+  clients = {
+    firehose: new FirehoseClient(moto.clientConfig),
+    lambda: new LambdaClient(moto.clientConfig),
+    iam: new IAMClient(moto.clientConfig),
+  };
+}, 60_000);
+afterAll(() => moto.stop());
+
+const role = (name: string, service?: string) => createRole(clients.iam, name, service);
+const lambdaFunction = (name: string) => createFunction(clients, name);
+const stream = (name: string, roleArn: string, processing?: ProcessingConfiguration) =>
+  createHttpStream(clients.firehose, name, roleArn, { processing });
+
+async function destinationOf(name: string) {
+  const { DeliveryStreamDescription } = await clients.firehose.send(
+    new DescribeDeliveryStreamCommand({ DeliveryStreamName: name }),
+  );
+  return {
+    version: DeliveryStreamDescription?.VersionId,
+    http: DeliveryStreamDescription?.Destinations?.[0]
+      ?.HttpEndpointDestinationDescription as Record<
+      string,
+      // biome-ignore lint/suspicious/noExplicitAny: moto echoes the configuration it was given
+      any
+    >,
+  };
+}
+
+const lambdaParameters = (processing: ProcessingConfiguration | undefined) =>
+  Object.fromEntries(
+    (processing?.Processors?.find((p) => p.Type === 'Lambda')?.Parameters ?? []).map((p) => [
+      p.ParameterName,
+      p.ParameterValue,
+    ]),
+  );
+
+describe('attachProcessor (against moto)', () => {
+  beforeEach(() => moto.reset());
+
+  it('adds the processor, grants the role what it needs, and keeps every other setting', async () => {
+    const roleArn = await role('delivery');
+    const functionArn = await lambdaFunction('processor');
+    await stream('amazon-apigateway-logs', roleArn);
+    const io = scriptedIo(true);
+
+    await expect(
+      attachProcessor({ stream: 'amazon-apigateway-logs', functionName: 'processor' }, clients, io),
+    ).resolves.toEqual({ changed: true });
+
+    expect(io.asked).toBe(1);
+    expect(io.lines.join('\n')).toContain(`add inline policy allowing lambda:InvokeFunction`);
+    const { http, version } = await destinationOf('amazon-apigateway-logs');
+    expect(version).toBe('2');
+    expect(http.ProcessingConfiguration.Enabled).toBe(true);
+    expect(lambdaParameters(http.ProcessingConfiguration)).toEqual({
+      LambdaArn: functionArn,
+      BufferSizeInMBs: '1',
+      BufferIntervalInSeconds: '60',
+    });
+    expect(http.EndpointConfiguration.Url).toBe(URL);
+    expect(http.BufferingHints).toEqual({ SizeInMBs: 5, IntervalInSeconds: 60 });
+    expect(http.RetryOptions).toEqual({ DurationInSeconds: 600 });
+    const policies = await clients.iam.send(new ListRolePoliciesCommand({ RoleName: 'delivery' }));
+    expect(policies.PolicyNames).toEqual(['invoke-processor']);
+    const policy = await clients.iam.send(
+      new GetRolePolicyCommand({ RoleName: 'delivery', PolicyName: 'invoke-processor' }),
+    );
+    const document = JSON.parse(decodeURIComponent(policy.PolicyDocument as string));
+    expect(document.Statement[0].Resource).toEqual([functionArn, `${functionArn}:*`]);
+  });
+
+  it('changes nothing when the answer is no', async () => {
+    const roleArn = await role('delivery');
+    await lambdaFunction('processor');
+    await stream('amazon-apigateway-logs', roleArn);
+    const io = scriptedIo(false);
+    await expect(
+      attachProcessor({ stream: 'amazon-apigateway-logs', functionName: 'processor' }, clients, io),
+    ).resolves.toEqual({ changed: false });
+    const { http, version } = await destinationOf('amazon-apigateway-logs');
+    expect(version).toBe('1');
+    expect(http.ProcessingConfiguration).toBeUndefined();
+    const policies = await clients.iam.send(new ListRolePoliciesCommand({ RoleName: 'delivery' }));
+    expect(policies.PolicyNames).toEqual([]);
+  });
+
+  it('replaces another Lambda processor, keeping its retries and buffer, without a new grant when the role already allows', async () => {
+    const roleArn = await role('delivery');
+    const functionArn = await lambdaFunction('processor');
+    await clients.iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'delivery',
+        PolicyName: 'invoke-all-processors',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'lambda:*',
+              Resource: 'arn:aws:lambda:us-east-1:*:function:*',
+            },
+          ],
+        }),
+      }),
+    );
+    await stream('amazon-apigateway-logs', roleArn, {
+      Enabled: true,
+      Processors: [
+        {
+          Type: 'Lambda',
+          Parameters: [
+            {
+              ParameterName: 'LambdaArn',
+              ParameterValue: 'arn:aws:lambda:us-east-1:123456789012:function:old',
+            },
+            { ParameterName: 'NumberOfRetries', ParameterValue: '5' },
+            { ParameterName: 'BufferSizeInMBs', ParameterValue: '0.5' },
+          ],
+        },
+      ],
+    });
+    const io = scriptedIo(true);
+    await attachProcessor(
+      { stream: 'amazon-apigateway-logs', functionName: functionArn },
+      clients,
+      io,
+    );
+    expect(io.lines.join('\n')).toContain('already allows');
+    const { http } = await destinationOf('amazon-apigateway-logs');
+    expect(lambdaParameters(http.ProcessingConfiguration)).toEqual({
+      LambdaArn: functionArn,
+      BufferSizeInMBs: '0.5',
+      BufferIntervalInSeconds: '60',
+      NumberOfRetries: '5',
+    });
+    const policies = await clients.iam.send(new ListRolePoliciesCommand({ RoleName: 'delivery' }));
+    expect(policies.PolicyNames).toEqual(['invoke-all-processors']);
+  });
+
+  it('asks nothing when the processor is already attached and allowed, and detaches on request', async () => {
+    const roleArn = await role('delivery');
+    const functionArn = await lambdaFunction('processor');
+    await stream('amazon-apigateway-logs', roleArn);
+    await attachProcessor(
+      { stream: 'amazon-apigateway-logs', functionName: 'processor' },
+      clients,
+      scriptedIo(true),
+    );
+
+    const again = scriptedIo(true);
+    await expect(
+      attachProcessor(
+        { stream: 'amazon-apigateway-logs', functionName: functionArn },
+        clients,
+        again,
+      ),
+    ).resolves.toEqual({ changed: false });
+    expect(again.asked).toBe(0);
+    expect(again.lines).toContain('Nothing to change.');
+
+    await attachProcessor(
+      { stream: 'amazon-apigateway-logs', functionName: 'processor', detach: true },
+      clients,
+      scriptedIo(true),
+    );
+    const { http } = await destinationOf('amazon-apigateway-logs');
+    expect(http.ProcessingConfiguration).toEqual({ Enabled: false, Processors: [] });
+  });
+
+  it('warns about a processor buffer that can fill the 6 MB response', async () => {
+    const roleArn = await role('delivery');
+    await lambdaFunction('processor');
+    await stream('amazon-apigateway-logs', roleArn);
+    const io = scriptedIo(false);
+    await attachProcessor(
+      { stream: 'amazon-apigateway-logs', functionName: 'processor', bufferSizeMB: 3 },
+      clients,
+      io,
+    );
+    expect(io.lines.join('\n')).toContain(
+      "a 3 MB processor buffer can fill Lambda's 6 MB response",
+    );
+  });
+
+  it('refuses, with a clear message, what it cannot do safely', async () => {
+    const roleArn = await role('delivery');
+    await lambdaFunction('processor');
+    await stream('amazon-apigateway-logs', roleArn);
+    await clients.firehose.send(
+      new CreateDeliveryStreamCommand({
+        DeliveryStreamName: 'to-redshift',
+        RedshiftDestinationConfiguration: {
+          RoleARN: roleArn,
+          ClusterJDBCURL: 'jdbc:redshift://example:5439/db',
+          CopyCommand: { DataTableName: 'logs' },
+          Username: 'u',
+          Password: 'p',
+          S3Configuration: { BucketARN: 'arn:aws:s3:::b', RoleARN: roleArn },
+        },
+      }),
+    );
+    const io = scriptedIo(true);
+    await expect(
+      attachProcessor({ stream: 'missing', functionName: 'processor' }, clients, io),
+    ).rejects.toThrow(new Refused('no delivery stream named missing in this account and region'));
+    await expect(
+      attachProcessor({ stream: 'amazon-apigateway-logs', functionName: 'nope' }, clients, io),
+    ).rejects.toThrow(new Refused('no Lambda function nope in this account and region'));
+    await expect(
+      attachProcessor({ stream: 'to-redshift', functionName: 'processor' }, clients, io),
+    ).rejects.toThrow('this command updates HTTP endpoint and Amazon S3 destinations only');
+    expect(io.asked).toBe(0);
+  });
+
+  it('as a command, refuses to change anything without a terminal or --yes', async () => {
+    const roleArn = await role('delivery');
+    await lambdaFunction('processor');
+    await stream('amazon-apigateway-logs', roleArn);
+    const run = spawnSync(
+      resolve('node_modules/.bin/tsx'),
+      ['tools/run.ts', 'attach', '--stream', 'amazon-apigateway-logs', '--function', 'processor'],
+      { encoding: 'utf8', env: { ...process.env, ...moto.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('refused: standard input is not a terminal: pass --yes');
+    expect(run.stdout).toContain('processor: none');
+    expect((await destinationOf('amazon-apigateway-logs')).version).toBe('1');
+  }, 30_000);
+});

@@ -1,0 +1,435 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { FirehoseClient } from '@aws-sdk/client-firehose';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../../../src/formats/known';
+import { type Check, formatChecks } from '../../../tools/doctor/check';
+import { doctor } from '../../../tools/doctor/doctor';
+import type { DoctorClients } from '../../../tools/doctor/facts';
+import {
+  allowInvoke,
+  createFunction,
+  createHttpStream,
+  createRestApi,
+  createRole,
+  lambdaProcessing,
+  setStageLogs,
+} from '../../support/aws-fixtures';
+import { type Moto, startMoto } from '../../support/moto';
+import {
+  describeWithOpenObserve,
+  type RealOpenObserve,
+  useOpenObserve,
+} from '../../support/openobserve-server';
+import { ACCESS_KEY as RECEIVER_KEY, startOtherHost, startReceiver } from '../../support/receiver';
+
+const run = promisify(execFile);
+const STREAM = 'amazon-apigateway-access-logs';
+/** Where the stream delivers when a test does not probe: nothing is sent there. */
+const OPENOBSERVE_URL = 'http://127.0.0.1:9/aws/default/api_gateway_access/_kinesis_firehose';
+let moto: Moto;
+let clients: DoctorClients;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  clients = {
+    apiGateway: new APIGatewayClient(moto.clientConfig),
+    firehose: new FirehoseClient(moto.clientConfig),
+    lambda: new LambdaClient(moto.clientConfig),
+    iam: new IAMClient(moto.clientConfig),
+    s3: new S3Client(moto.clientConfig),
+    cloudWatch: new CloudWatchClient(moto.clientConfig),
+  };
+}, 60_000);
+afterAll(() => moto.stop());
+beforeEach(() => moto.reset());
+
+interface Setup {
+  url?: string;
+  processing?: boolean;
+  grant?: boolean;
+  bufferMB?: string;
+  variables?: Record<string, string>;
+  stageLogs?: boolean;
+  stageFormat?: string;
+  metrics?: Partial<Record<string, number>>;
+  failedObject?: boolean;
+  backup?: false;
+}
+
+const HEALTHY_METRICS: Record<string, number> = {
+  IncomingRecords: 120,
+  'DeliveryToHttpEndpoint.Records': 120,
+  'DeliveryToHttpEndpoint.Success': 1,
+  'DeliveryToHttpEndpoint.DataFreshness': 75,
+  Errors: 0,
+  Throttles: 0,
+  Duration: 40,
+  RecordsProcessingFailed: 0,
+  UnparsedLines: 0,
+};
+const NAMESPACE: Record<string, [string, string, string]> = {
+  IncomingRecords: ['AWS/Firehose', 'DeliveryStreamName', STREAM],
+  'DeliveryToHttpEndpoint.Records': ['AWS/Firehose', 'DeliveryStreamName', STREAM],
+  'DeliveryToHttpEndpoint.Success': ['AWS/Firehose', 'DeliveryStreamName', STREAM],
+  'DeliveryToHttpEndpoint.DataFreshness': ['AWS/Firehose', 'DeliveryStreamName', STREAM],
+  Errors: ['AWS/Lambda', 'FunctionName', 'processor'],
+  Throttles: ['AWS/Lambda', 'FunctionName', 'processor'],
+  Duration: ['AWS/Lambda', 'FunctionName', 'processor'],
+  RecordsProcessingFailed: ['ApiGatewayAccessLogs', 'service', 'apigw-access-logs'],
+  UnparsedLines: ['ApiGatewayAccessLogs', 'service', 'apigw-access-logs'],
+};
+
+/** The stack as deployed and working, with one thing changed as the test says. */
+async function deploy(setup: Setup = {}) {
+  const role = await createRole(clients.iam, 'delivery');
+  const functionArn = await createFunction(clients, 'processor', {
+    POWERTOOLS_METRICS_NAMESPACE: 'ApiGatewayAccessLogs',
+    ...setup.variables,
+  });
+  if (setup.grant !== false) await allowInvoke(clients.iam, role, functionArn);
+  await clients.s3.send(new CreateBucketCommand({ Bucket: 'backup-bucket' }));
+  const streamArn = await createHttpStream(clients.firehose, STREAM, role, {
+    url: setup.url ?? OPENOBSERVE_URL,
+    bucket: setup.backup === false ? null : 'backup-bucket',
+    processing:
+      setup.processing === false ? undefined : lambdaProcessing(functionArn, setup.bufferMB ?? '1'),
+  });
+  const restApiId = await createRestApi(clients.apiGateway, 'pets', ['prod', 'dev']);
+  if (setup.stageLogs !== false) {
+    await setStageLogs(
+      clients.apiGateway,
+      restApiId,
+      'prod',
+      streamArn,
+      setup.stageFormat ?? DEFAULT_FORMAT,
+    );
+  }
+  const metrics = { ...HEALTHY_METRICS, ...setup.metrics };
+  for (const [name, value] of Object.entries(metrics)) {
+    if (value === undefined) continue;
+    const [namespace, dimension, dimensionValue] = NAMESPACE[name] as [string, string, string];
+    await clients.cloudWatch.send(
+      new PutMetricDataCommand({
+        Namespace: namespace,
+        MetricData: [
+          {
+            MetricName: name,
+            Dimensions: [{ Name: dimension, Value: dimensionValue }],
+            Timestamp: new Date(Date.now() - 10 * 60_000),
+            Value: value,
+          },
+        ],
+      }),
+    );
+  }
+  if (setup.failedObject) {
+    const record = {
+      attemptsMade: 4,
+      arrivalTimestamp: Date.now() - 20 * 60_000,
+      errorCode: 'Lambda.FunctionError',
+      errorMessage: 'The Lambda function was successfully invoked but it returned an error result.',
+      rawData: Buffer.from('RequestId: x').toString('base64'),
+      lambdaArn: functionArn,
+    };
+    await clients.s3.send(
+      new PutObjectCommand({
+        Bucket: 'backup-bucket',
+        Key: 'processing-failed/2026/11/25/06/amazon-apigateway-access-logs-1-2026-11-25-06-00-00-abc',
+        Body: gzipSync(`${JSON.stringify(record)}\n${JSON.stringify(record)}\n`),
+      }),
+    );
+  }
+  return { restApiId, functionArn };
+}
+
+const diagnose = (probe?: { accessKey: string; user?: RealOpenObserve }, extra = {}) =>
+  doctor(
+    {
+      stream: STREAM,
+      allStages: false,
+      sinceMs: 3_600_000,
+      now: Date.now(),
+      sleep: async () => undefined,
+      probe: probe
+        ? {
+            accessKey: probe.accessKey,
+            user: probe.user && { user: probe.user.user, password: probe.user.password },
+          }
+        : undefined,
+      ...extra,
+    },
+    clients,
+  );
+
+/** id → status, for comparing whole reports. */
+const statuses = (checks: readonly Check[]) =>
+  Object.fromEntries(checks.map((item) => [item.id, item.status]));
+const byId = (checks: readonly Check[], id: string) =>
+  checks.find((item) => item.id === id) as Check;
+
+const ALL_OK = {
+  stages: 'ok',
+  'stage-format': 'ok',
+  stream: 'ok',
+  destination: 'ok',
+  processor: 'ok',
+  'processor-role': 'ok',
+  'processor-buffer': 'ok',
+  backup: 'ok',
+  'function-settings': 'ok',
+  flow: 'ok',
+  'function-health': 'ok',
+  'processor-metrics': 'ok',
+  'failed-records': 'ok',
+};
+/**
+ * What a broken part leaves nothing to check for: no stage that logs or no LOG_FORMAT the function
+ * can start with leaves no format to compare; no backup bucket, no failed records to list.
+ */
+const NOT_RUN: Record<string, string> = {
+  stages: 'stage-format',
+  'function-settings': 'stage-format',
+  backup: 'failed-records',
+};
+
+describe('doctor (against moto)', () => {
+  it('finds a healthy setup all ok', async () => {
+    await deploy();
+    const checks = await diagnose();
+    expect(statuses(checks)).toEqual(ALL_OK);
+    expect(formatChecks(checks)[0]).toBe(
+      '✓ stages: 1 of 2 REST API stage(s) log to amazon-apigateway-access-logs',
+    );
+  }, 30_000);
+
+  /** Each case breaks one thing; exactly that check turns ✗ (or !), with its fix. */
+  const broken: [string, Setup, string, Check['status'], RegExp][] = [
+    [
+      'no stage logs to the stream',
+      { stageLogs: false },
+      'stages',
+      'fail',
+      /^npm run stage-logs -- --rest-api-id <rest-api-id> --stage <stage> --stream amazon-apigateway-access-logs$/,
+    ],
+    [
+      'the stage writes another format',
+      { stageFormat: KNOWN_FORMATS.clf },
+      'stage-format',
+      'warn',
+      /LogFormat/,
+    ],
+    [
+      'the endpoint is not OpenObserve',
+      { url: 'https://logs.example.com/ingest' },
+      'destination',
+      'fail',
+      /_kinesis_firehose/,
+    ],
+    [
+      'the role may not invoke the function',
+      { grant: false },
+      'processor-role',
+      'fail',
+      /^npm run attach -- --stream amazon-apigateway-access-logs --function arn:aws:lambda:/,
+    ],
+    ['the stream keeps no backup', { backup: false }, 'backup', 'fail', /S3/],
+    [
+      'the processor buffer is 3 MB',
+      { bufferMB: '3' },
+      'processor-buffer',
+      'warn',
+      /--buffer-size 1$/,
+    ],
+    [
+      'LOG_FORMAT lacks $context.requestId',
+      { variables: { LOG_FORMAT: '$context.status' } },
+      'function-settings',
+      'fail',
+      /deploy again/,
+    ],
+    [
+      'records came in and none were delivered',
+      { metrics: { 'DeliveryToHttpEndpoint.Records': 0, 'DeliveryToHttpEndpoint.Success': 0 } },
+      'flow',
+      'fail',
+      /\/aws\/kinesisfirehose\/amazon-apigateway-access-logs/,
+    ],
+    [
+      'the function failed',
+      { metrics: { Errors: 3 } },
+      'function-health',
+      'fail',
+      /\/aws\/lambda\/processor/,
+    ],
+    [
+      'lines matched no format',
+      { metrics: { UnparsedLines: 7 } },
+      'processor-metrics',
+      'warn',
+      /LOG_FORMAT/,
+    ],
+    [
+      'failed records wait in S3',
+      { failedObject: true },
+      'failed-records',
+      'fail',
+      /^once the cause is fixed: npm run replay -- s3:\/\/backup-bucket\/processing-failed\/ --endpoint http:\/\/127\.0\.0\.1:\d+\/aws\/default\/api_gateway_access\/_kinesis_firehose$/,
+    ],
+  ];
+
+  it.each(broken.map(([name, setup, id, status, fix]) => [name, id, status, fix, setup] as const))(
+    '%s: only %s is %s, with its fix',
+    async (_name, id, status, fix, setup) => {
+      await deploy(setup);
+      const checks = await diagnose();
+      expect(statuses(checks)).toEqual({
+        ...ALL_OK,
+        [id]: status,
+        ...(NOT_RUN[id] ? { [NOT_RUN[id] as string]: undefined } : {}),
+      });
+      expect(byId(checks, id).fix).toMatch(fix);
+    },
+    30_000,
+  );
+
+  it('names the stream that does not exist, and checks nothing that needs it', async () => {
+    const checks = await diagnose(undefined, { stream: 'amazon-apigateway-none' });
+    expect(statuses(checks)).toEqual({ stream: 'fail', stages: 'warn' });
+    expect(byId(checks, 'stream').fix).toContain('sam deploy');
+  });
+
+  it('names a stream that transforms nothing', async () => {
+    await deploy({ processing: false });
+    const checks = await diagnose();
+    expect(byId(checks, 'processor')).toMatchObject({
+      status: 'fail',
+      fix: expect.stringMatching(/^npm run attach/),
+    });
+    expect(Object.values(statuses(checks)).filter((status) => status !== 'ok')).toEqual(['fail']);
+  });
+
+  it('says when metrics are missing instead of calling the flow healthy', async () => {
+    await deploy({
+      metrics: Object.fromEntries(Object.keys(HEALTHY_METRICS).map((name) => [name, undefined])),
+    });
+    const flow = byId(await diagnose(), 'flow');
+    expect(flow.status).toBe('warn');
+    expect(flow.evidence).toContain('IncomingRecords no data');
+  });
+
+  it('names an endpoint that redirects, without following it with the key', async () => {
+    const receiver = await startReceiver();
+    const other = await startOtherHost();
+    try {
+      receiver.script({ redirect: other.url });
+      await deploy({ url: receiver.url.replace('http://', 'http://user:secret@') });
+      const probe = byId(await diagnose({ accessKey: RECEIVER_KEY }), 'openobserve');
+      expect(probe).toMatchObject({
+        status: 'fail',
+        summary: "the endpoint does not answer as OpenObserve's Firehose endpoint",
+        evidence: `${receiver.url} answered HTTP 302, a redirect to ${other.url}; it is not followed (the access key would go along, and the events would not): use the URL OpenObserve answers at`,
+      });
+      expect(other.requests).toEqual([]);
+    } finally {
+      await other.close();
+      await receiver.close();
+    }
+  }, 30_000);
+
+  it('lists every stage of the region with --all-stages, and how to enroll the others', async () => {
+    const { restApiId } = await deploy();
+    const stages = byId(await diagnose(undefined, { allStages: true }), 'stages');
+    expect(stages.status).toBe('ok');
+    expect(stages.evidence.split('\n')).toEqual([
+      `pets (${restApiId}) prod → this stream, default`,
+      `pets (${restApiId}) dev → nowhere, none  (npm run stage-logs -- --rest-api-id ${restApiId} --stage dev --stream ${STREAM})`,
+    ]);
+  });
+
+  it('checks one stage with --rest-api-id and --stage', async () => {
+    const { restApiId } = await deploy();
+    const dev = byId(await diagnose(undefined, { restApiId, stage: 'dev' }), 'stages');
+    expect(dev).toMatchObject({
+      status: 'fail',
+      fix: `npm run stage-logs -- --rest-api-id ${restApiId} --stage dev --stream ${STREAM}`,
+    });
+  });
+});
+
+describeWithOpenObserve('doctor --probe, on a real OpenObserve', () => {
+  const server = useOpenObserve();
+
+  it('finds the probe in the stream, and says how old the newest other event is', async () => {
+    const url = server().firehoseUrl('api_gateway_access');
+    await deploy({ url });
+    const threeMinutesAgo = (Date.now() - 3 * 60_000) * 1000;
+    await server().send('api_gateway_access', [
+      `{\t"_timestamp":${threeMinutesAgo},"request_id":"r-1","log_format":"default","status":200}`,
+    ]);
+    const checks = await diagnose({ accessKey: server().accessKey, user: server() });
+    expect(statuses(checks)).toEqual({ ...ALL_OK, openobserve: 'ok' });
+    const probe = byId(checks, 'openobserve');
+    expect(probe.summary).toMatch(
+      /^OpenObserve received the probe; the newest event is [34] min old$/,
+    );
+    expect(probe.evidence).toContain('found in api_gateway_access');
+    const [found] = await server().search(
+      `SELECT message FROM "api_gateway_access" WHERE log_format = 'doctor_probe'`,
+      (Date.now() - 3_600_000) * 1000,
+      (Date.now() + 60_000) * 1000,
+    );
+    expect(found?.message).toBe('npm run doctor: delivery probe');
+  }, 30_000);
+
+  it('names a wrong access key (401)', async () => {
+    await deploy({ url: server().firehoseUrl('api_gateway_access') });
+    const wrongKey = byId(await diagnose({ accessKey: 'bm9wZTpub3Bl' }), 'openobserve');
+    expect(wrongKey).toMatchObject({
+      status: 'fail',
+      summary: 'OpenObserve refused the access key',
+    });
+  }, 30_000);
+});
+
+describe('npm run doctor', () => {
+  const cli = (args: string[]) =>
+    run(process.execPath, ['--import', 'tsx', resolve('tools/run.ts'), 'doctor', ...args], {
+      env: { PATH: process.env.PATH ?? '', ...moto.env },
+    }).then(
+      (done) => ({ code: 0, ...done }),
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+
+  it('prints only JSON with --json, and exits 1 when a check fails', async () => {
+    await deploy({ grant: false });
+    const result = await cli(['--stream', STREAM, '--json']);
+    expect(result.code).toBe(1);
+    const checks = JSON.parse(result.stdout) as Check[];
+    expect(byId(checks, 'processor-role')).toEqual({
+      id: 'processor-role',
+      status: 'fail',
+      summary: "the stream's role may not invoke the processor",
+      evidence: expect.any(String),
+      fix: expect.stringMatching(/^npm run attach/),
+    });
+  }, 30_000);
+
+  it('exits 0 when nothing fails, and 2 for usage errors', async () => {
+    await deploy();
+    const healthy = await cli(['--stream', STREAM]);
+    expect(healthy.stdout).toContain(
+      '✓ flow: records flow: 120 in, 120 delivered in the last 60 min',
+    );
+    expect(healthy.code).toBe(0);
+    const usage = await cli(['--stream', STREAM, '--since', 'yesterday']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--since takes a duration like 30m, 1h or 2d');
+  }, 30_000);
+});

@@ -1,0 +1,418 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import {
+  RefusedError as Refused,
+  UnexpectedAnswerError as UnexpectedAnswer,
+} from '../../../tools/cli/errors';
+import type { Io } from '../../../tools/cli/io';
+import { runPlan } from '../../../tools/cli/plan';
+import { secureUrl } from '../../../tools/cli/url';
+import { alertSpecs, DEFAULT_THRESHOLDS } from '../../../tools/openobserve/alerts';
+import { type OpenObserveApi, openObserveApi } from '../../../tools/openobserve/api';
+import { DASHBOARD_TITLE } from '../../../tools/openobserve/dashboard';
+import { planSetup, type SetupOptions } from '../../../tools/openobserve/setup/plan';
+import { STREAM_FIELDS, STREAM_SETTINGS } from '../../../tools/openobserve/stream-settings';
+import { REQUIREMENTS } from '../../../tools/openobserve/version';
+import { eventOf, transform } from '../../support/batches';
+import { scriptedIo } from '../../support/io';
+import { describeWithOpenObserve, useOpenObserve } from '../../support/openobserve-server';
+import {
+  type OpenObserveServer,
+  PASSWORD,
+  startOpenObserve,
+  USER,
+} from '../../support/openobserve-stand-in';
+import { readCorpus } from '../../support/sample-events';
+
+const run = promisify(execFile);
+const STREAM = 'api_gateway_access';
+
+const OPTIONS: SetupOptions & { dryRun: boolean } = {
+  org: 'default',
+  stream: STREAM,
+  alertDestination: 'oncall',
+  retentionDays: 30,
+  thresholds: DEFAULT_THRESHOLDS,
+  dryRun: false,
+};
+
+/**
+ * The command's plan through the one runner, reported as before: what was (or, in a dry run,
+ * would be) changed, what was skipped, and what reads back other than sent.
+ */
+async function setupHealth(
+  options: SetupOptions & { dryRun: boolean },
+  api: OpenObserveApi,
+  io: Io,
+) {
+  const result = await runPlan(await planSetup(options, api), io, { dryRun: options.dryRun });
+  return {
+    changes: result.declined ? [] : result.planned,
+    skipped: result.skipped,
+    mismatches: result.mismatches,
+  };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: answers read back from OpenObserve, checked field by field.
+type Json = Record<string, any>;
+
+/** An API client that also records every request as `METHOD path`. */
+function recorded(api: OpenObserveApi): OpenObserveApi & { requests: string[] } {
+  const requests: string[] = [];
+  return {
+    base: api.base,
+    requests,
+    request(method, path, body) {
+      requests.push(`${method} ${path.replace(/\?.*/, '')}`);
+      return api.request(method, path, body);
+    },
+  };
+}
+const writes = (requests: readonly string[]) => requests.filter((line) => !line.startsWith('GET'));
+
+const cli = (args: string[], env: Record<string, string>) =>
+  run(process.execPath, ['--import', 'tsx', 'tools/run.ts', 'openobserve', ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+  }).then(
+    (done) => ({ code: 0, ...done }),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
+
+describeWithOpenObserve('openobserve setup, on a real OpenObserve', () => {
+  const server = useOpenObserve();
+  let org: string;
+  let api: ReturnType<typeof recorded>;
+
+  /** Each test in an organization of its own, with an alert destination (a webhook here). */
+  beforeEach(async () => {
+    org = await server().createOrganization('setup');
+    api = recorded(server().api());
+    await server().api().request('POST', `/api/${org}/alerts/destinations`, {
+      name: 'oncall',
+      type: 'http',
+      url: 'http://127.0.0.1:9/alerts',
+      method: 'post',
+      template: 'prebuilt_discord',
+      headers: {},
+    });
+  });
+
+  const setup = (options: Partial<typeof OPTIONS> = {}, io: Io = scriptedIo()) =>
+    setupHealth({ ...OPTIONS, org, ...options }, api, io);
+  const get = (path: string) => server().api().request('GET', path);
+
+  /**
+   * The stream as the processor's first events leave it (a request and an unparsed line: every
+   * field but `path`, which the default format does not log), with a full-text key of its own.
+   */
+  async function streamWithData() {
+    const line = readCorpus().filter((entry) => entry.event === 'default-format')[1]?.line ?? '';
+    const now = Date.now();
+    const events = [
+      eventOf(line.replace(/RequestTimeEpoch: \d+/, `RequestTimeEpoch: ${now}`)),
+      ...transform([{ text: 'not an access-log line', arrivalMs: now }]),
+    ];
+    await server().send(
+      STREAM,
+      events.map((event) => `{\t${JSON.stringify(event).slice(1)}`),
+      org,
+    );
+    await server()
+      .api()
+      .request('PUT', `/api/${org}/streams/${STREAM}/settings?type=logs`, {
+        full_text_search_keys: { add: ['request_id'], remove: [] },
+      });
+  }
+  /** What setup reports when the stream has no `path` yet. */
+  const PATH_LATER = expect.stringMatching(
+    /^stream settings: full-text search on path not set yet\./,
+  );
+  async function dashboards(folder = 'default'): Promise<Json[]> {
+    const listed = await get(`/api/${org}/dashboards?folder=${folder}`);
+    return listed.dashboards as Json[];
+  }
+  async function dashboard(id: string): Promise<Json> {
+    return get(`/api/${org}/dashboards/${id}`);
+  }
+  async function schema(): Promise<Json> {
+    return get(`/api/${org}/streams/${STREAM}/schema?type=logs`);
+  }
+  async function alerts(): Promise<Json[]> {
+    const listed = (await get(`/api/v2/${org}/alerts`)).list as Json[];
+    return Promise.all(listed.map((item) => get(`/api/v2/${org}/alerts/${item.alert_id}`)));
+  }
+
+  it('installs the dashboard, the stream settings and four alerts, and reads them back', async () => {
+    await streamWithData();
+    const io = scriptedIo();
+    const report = await setup({}, io);
+
+    expect(report.mismatches).toEqual([]);
+    expect(report.changes).toEqual([
+      `dashboard "${DASHBOARD_TITLE}": create`,
+      expect.stringMatching(
+        /^stream "api_gateway_access" settings: index_fields \+ api_id, stage; bloom_filter_fields \+ request_id; full_text_search_keys \+ resource_path, \+ error_message, \+ user_agent, \+ message, − request_id; data_retention \S+ → 30 days$/,
+      ),
+      ...alertSpecs(STREAM, DEFAULT_THRESHOLDS).map((spec) => `alert ${spec.name}: create`),
+    ]);
+    const [installed] = await dashboards();
+    expect(installed?.title).toBe(DASHBOARD_TITLE);
+    expect((await dashboard(installed?.dashboard_id)).v8.tabs).toHaveLength(2);
+    const { settings } = await schema();
+    expect(settings.bloom_filter_fields).toEqual(['request_id']);
+    expect(settings.index_fields).toEqual(['api_id', 'stage']);
+    expect([...settings.full_text_search_keys].sort()).toEqual(
+      STREAM_SETTINGS.full_text_search_keys.filter((key) => key !== 'path').sort(),
+    );
+    expect(report.skipped).toEqual([PATH_LATER]);
+    expect(settings.data_retention).toBe(30);
+    expect((await alerts()).map((a) => [a.name, a.enabled, a.destinations]).sort()).toEqual(
+      alertSpecs(STREAM, DEFAULT_THRESHOLDS)
+        .map((spec) => [spec.name, true, ['oncall']])
+        .sort(),
+    );
+    expect(io.lines).toContain('Read back: everything is as planned.');
+  });
+
+  it('changes nothing on a second run, and says so', async () => {
+    await streamWithData();
+    await setup();
+    api.requests.length = 0;
+    const io = scriptedIo();
+    const report = await setup({}, io);
+    expect(report.changes).toEqual([]);
+    expect(writes(api.requests)).toEqual([]);
+    expect(io.lines.at(-1)).toMatch(/^Nothing to change/);
+  });
+
+  it('puts back a dashboard changed in the UI, with the hash it read', async () => {
+    await streamWithData();
+    await setup();
+    const [listed] = await dashboards();
+    const id = listed?.dashboard_id as string;
+    const before = await dashboard(id);
+    const edited = {
+      ...before.v8,
+      tabs: [{ ...before.v8.tabs[0], panels: before.v8.tabs[0].panels.slice(1) }],
+    };
+    await server()
+      .api()
+      .request('PUT', `/api/${org}/dashboards/${id}?folder=default&hash=${before.hash}`, edited);
+    api.requests.length = 0;
+    const report = await setup();
+    expect(report.changes).toEqual([expect.stringMatching(/^dashboard .*: update/)]);
+    expect(writes(api.requests)).toEqual([`PUT /api/${org}/dashboards/${id}`]);
+    expect(report.mismatches).toEqual([]);
+    expect((await dashboard(id)).v8.tabs[0].panels).toHaveLength(before.v8.tabs[0].panels.length);
+  });
+
+  it('stops without overwriting when the dashboard changed meanwhile (409)', async () => {
+    await streamWithData();
+    await setup();
+    const [listed] = await dashboards();
+    const id = listed?.dashboard_id as string;
+    const first = await dashboard(id);
+    await server()
+      .api()
+      .request('PUT', `/api/${org}/dashboards/${id}?folder=default&hash=${first.hash}`, {
+        ...first.v8,
+        tabs: [],
+      });
+    // Someone saves it again between setup's read and its update.
+    const io: Io = {
+      log: () => undefined,
+      json: () => undefined,
+      confirm: async () => {
+        const read = await dashboard(id);
+        await server()
+          .api()
+          .request('PUT', `/api/${org}/dashboards/${id}?folder=default&hash=${read.hash}`, {
+            ...read.v8,
+            description: 'edited by someone else',
+          });
+        return true;
+      },
+    };
+    await expect(setup({}, io)).rejects.toThrow(
+      /changed in OpenObserve after setup read it \(HTTP 409\)/,
+    );
+    expect((await dashboard(id)).v8.description).toBe('edited by someone else');
+  });
+
+  it('names the credentials on 401', async () => {
+    const wrong = openObserveApi(new URL(server().url), { user: server().user, password: 'wrong' });
+    await expect(setupHealth({ ...OPTIONS, org }, wrong, scriptedIo())).rejects.toThrow(
+      new Refused(
+        'OpenObserve refused the credentials (HTTP 401): check OPENOBSERVE_USER and OPENOBSERVE_PASSWORD (an API token works as the password)',
+      ),
+    );
+  });
+
+  it('names an unknown organization, and an unknown alert destination (404)', async () => {
+    await streamWithData();
+    await expect(setup({ org: 'acme' })).rejects.toThrow(/no organization "acme" \(HTTP 404/);
+    await expect(setup({ alertDestination: 'pager' })).rejects.toThrow(
+      /no alert destination "pager" in organization "[^"]+" \(HTTP 404\)/,
+    );
+    expect(writes(api.requests)).toEqual([]);
+  });
+
+  it('without a destination, installs the rest and says why the alerts are not there', async () => {
+    await streamWithData();
+    const io = scriptedIo();
+    const report = await setup({ alertDestination: undefined }, io);
+    expect(report.skipped).toEqual([
+      PATH_LATER,
+      expect.stringMatching(/^alerts: not installed\. .*--alert-destination NAME/),
+    ]);
+    expect(await alerts()).toEqual([]);
+    expect(await dashboards()).toHaveLength(1);
+    expect(io.lines.join('\n')).toContain('alerts: not installed');
+  });
+
+  it('creates a new stream with the fields the processor writes, so alerts work at once', async () => {
+    const report = await setup();
+    const created = await schema();
+    expect(
+      Object.fromEntries(created.schema.map((field: Json) => [field.name, field.type])),
+    ).toEqual(
+      expect.objectContaining(
+        Object.fromEntries(STREAM_FIELDS.map((field) => [field.name, field.type])),
+      ),
+    );
+    expect(created.settings.bloom_filter_fields).toEqual(['request_id']);
+    expect(report.skipped).toEqual([]);
+    expect(await alerts()).toHaveLength(4);
+    expect(report.mismatches).toEqual([]);
+  });
+
+  it('installs the alerts on a stream that exists but has never received data', async () => {
+    await server().api().request('POST', `/api/${org}/streams/${STREAM}?type=logs`, {
+      fields: [],
+      settings: {},
+    });
+    const report = await setup();
+    expect(report.skipped).toEqual([
+      expect.stringMatching(
+        /^stream settings: full-text search on path, resource_path, error_message, user_agent, message not set yet\./,
+      ),
+    ]);
+    expect(report.mismatches).toEqual([]);
+    expect(await alerts()).toHaveLength(4);
+  });
+
+  it('puts dashboard and alerts into a named folder, creating it once', async () => {
+    await streamWithData();
+    await setup({ folder: 'API health' });
+    await setup({ folder: 'API health' });
+    const folders = (await get(`/api/v2/${org}/folders/dashboards`)).list as Json[];
+    const named = folders.filter((folder) => folder.name === 'API health');
+    expect(named).toHaveLength(1);
+    expect(await dashboards(named[0]?.folderId)).toHaveLength(1);
+    expect(await dashboards()).toEqual([]);
+    expect(api.requests.filter((r) => r === `POST /api/v2/${org}/folders/dashboards`)).toHaveLength(
+      1,
+    );
+  });
+
+  it('changes nothing in a dry run or when the answer is no', async () => {
+    await streamWithData();
+    const dry = await setup({ dryRun: true });
+    expect(dry.changes.length).toBeGreaterThan(0);
+    await setup({}, scriptedIo(false));
+    expect(writes(api.requests)).toEqual([]);
+    expect(await dashboards()).toEqual([]);
+  });
+
+  it('npm run openobserve installs with credentials from the environment, then finds nothing to change', async () => {
+    await streamWithData();
+    const env = { OPENOBSERVE_USER: server().user, OPENOBSERVE_PASSWORD: server().password };
+    const args = ['setup', '--url', server().url, '--org', org, '--alert-destination', 'oncall'];
+    const first = await cli([...args, '--yes'], env);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(`✓ dashboard "${DASHBOARD_TITLE}": create`);
+    const [installed] = await dashboards();
+    const second = await cli([...args, '--yes'], env);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('Nothing to change');
+    expect((await dashboards())[0]?.hash).toBe(installed?.hash);
+  }, 30_000);
+});
+
+describe('openobserve setup, on a stand-in for what a real server does not do on cue', () => {
+  let standIn: OpenObserveServer;
+  beforeEach(async () => {
+    standIn = await startOpenObserve();
+  });
+  afterEach(() => standIn.close());
+  const setup = (io = scriptedIo()) =>
+    setupHealth(
+      { ...OPTIONS, alertDestination: undefined },
+      openObserveApi(new URL(standIn.url), { user: USER, password: PASSWORD }),
+      io,
+    );
+
+  it('names the release it needs on an OpenObserve too old for it, before changing anything', async () => {
+    standIn.version = 'v0.15.3';
+    const error = await setup().catch((caught: Error) => caught);
+    expect(error).toBeInstanceOf(Refused);
+    expect((error as Error).message).toMatch(
+      /^OpenObserve v0\.15\.3 is too old for what setup installs \(dashboards of schema version 8 need v0\.40\.0\): upgrade OpenObserve to v0\.40\.0 or newer and rerun\. Nothing was changed\.$/,
+    );
+    expect(standIn.requests).toEqual(['GET /config']);
+  });
+
+  it('takes the oldest release it names, and a version that is not vX.Y.Z', async () => {
+    for (const version of [REQUIREMENTS.at(-1)?.since as string, 'v1.0.0-custom', 'nightly']) {
+      standIn.version = version;
+      await expect(setup()).resolves.toMatchObject({ mismatches: [] });
+    }
+  });
+
+  it('reports a setting that reads back other than asked, instead of claiming it', async () => {
+    standIn.ignoredSettings.add('bloom_filter_fields');
+    const io = scriptedIo();
+    const report = await setup(io);
+    expect(report.mismatches).toEqual([
+      'stream settings: asked for bloom_filter_fields request_id; OpenObserve reports none',
+    ]);
+    expect(io.lines).toContain(
+      '! stream settings: asked for bloom_filter_fields request_id; OpenObserve reports none',
+    );
+    expect(io.lines).not.toContain('Read back: everything is as planned.');
+  });
+
+  it('refuses an OpenObserve whose answers do not fit docs/contracts.md §6', async () => {
+    standIn.misfit = true;
+    await expect(setup()).rejects.toThrow(UnexpectedAnswer);
+  });
+});
+
+describe('npm run openobserve', () => {
+  it('refuses clear-text http, missing credentials and bad options, before any request', async () => {
+    // Nothing listens there: a request would end in a connection error, not these messages.
+    const url = 'http://127.0.0.1:9';
+    const env = { OPENOBSERVE_USER: USER, OPENOBSERVE_PASSWORD: PASSWORD };
+    const http = await cli(['setup', '--url', 'http://openobserve.example.com', '--yes'], env);
+    expect(http.code).toBe(1);
+    expect(http.stderr).toContain('refused: --url must use https');
+    const noPassword = await cli(['setup', '--url', url, '--yes'], { OPENOBSERVE_USER: USER });
+    expect(noPassword.code).toBe(1);
+    expect(noPassword.stderr).toContain('refused: set OPENOBSERVE_PASSWORD');
+    const badRate = await cli(['setup', '--url', url, '--5xx-rate', '5'], env);
+    expect(badRate.code).toBe(2);
+    expect(badRate.stderr).toContain('--5xx-rate must be from 0 to 1');
+  }, 30_000);
+
+  it('sends credentials only over https or to a loopback address', () => {
+    expect(secureUrl('https://api.openobserve.ai', '--url').href).toBe(
+      'https://api.openobserve.ai/',
+    );
+    expect(secureUrl('http://127.0.0.1:5080', '--url').host).toBe('127.0.0.1:5080');
+    expect(secureUrl('http://localhost:5080', '--url').host).toBe('localhost:5080');
+    expect(() => secureUrl('http://openobserve.internal:5080', '--url')).toThrow(/must use https/);
+    expect(() => secureUrl('http://10.0.0.5', '--url')).toThrow(/must use https/);
+    expect(() => secureUrl('openobserve', '--url')).toThrow(/not a URL/);
+  });
+});

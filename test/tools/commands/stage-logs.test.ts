@@ -1,0 +1,211 @@
+import { APIGatewayClient, GetStageCommand } from '@aws-sdk/client-api-gateway';
+import { CreateDeliveryStreamCommand, FirehoseClient } from '@aws-sdk/client-firehose';
+import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../../../src/formats/known';
+import { RefusedError as Refused } from '../../../tools/cli/errors';
+import type { Io } from '../../../tools/cli/io';
+import { runPlan } from '../../../tools/cli/plan';
+import {
+  type AllStagesOptions,
+  planAllStages,
+  planStageLogs,
+  type StageLogsClients,
+  type StageLogsOptions,
+} from '../../../tools/commands/stage-logs';
+import { createRestApi, setStageLogs } from '../../support/aws-fixtures';
+import { scriptedIo } from '../../support/io';
+import { type Moto, startMoto } from '../../support/moto';
+
+/** One stage through the one runner: changed when applied, and read back as planned. */
+async function pointStageLogs(options: StageLogsOptions, clients: StageLogsClients, io: Io) {
+  const result = await runPlan(await planStageLogs(options, clients), io);
+  expect(result.mismatches).toEqual([]);
+  return { changed: result.changed };
+}
+
+/** Every stage through the one runner: how many were changed, how many failed. */
+async function enrollRegion(options: AllStagesOptions, clients: StageLogsClients, io: Io) {
+  const result = await runPlan(await planAllStages(options, clients), io);
+  expect(result.mismatches).toEqual([]);
+  return { changed: result.applied.length, failed: result.failed.length };
+}
+
+let moto: Moto;
+let clients: { apiGateway: APIGatewayClient; firehose: FirehoseClient };
+
+beforeAll(async () => {
+  moto = await startMoto();
+  clients = {
+    apiGateway: new APIGatewayClient(moto.clientConfig),
+    firehose: new FirehoseClient(moto.clientConfig),
+  };
+}, 60_000);
+afterAll(() => moto.stop());
+
+async function streamNamed(name: string): Promise<string> {
+  await clients.firehose.send(
+    new CreateDeliveryStreamCommand({
+      DeliveryStreamName: name,
+      ExtendedS3DestinationConfiguration: {
+        BucketARN: 'arn:aws:s3:::b',
+        RoleARN: 'arn:aws:iam::123456789012:role/r',
+      },
+    }),
+  );
+  return `arn:aws:firehose:us-east-1:123456789012:deliverystream/${name}`;
+}
+
+const restApiWithStage = () => createRestApi(clients.apiGateway, 'pets');
+
+describe('pointStageLogs (against moto)', () => {
+  beforeEach(() => moto.reset());
+
+  it('points the stage at the stream with the recommended format, then finds nothing to change', async () => {
+    const streamArn = await streamNamed('amazon-apigateway-logs');
+    const restApiId = await restApiWithStage();
+    const options = { restApiId, stage: 'prod', stream: 'amazon-apigateway-logs' };
+
+    await expect(pointStageLogs(options, clients, scriptedIo(true))).resolves.toEqual({
+      changed: true,
+    });
+    const stage = await clients.apiGateway.send(
+      new GetStageCommand({ restApiId, stageName: 'prod' }),
+    );
+    expect(stage.accessLogSettings).toEqual({ destinationArn: streamArn, format: DEFAULT_FORMAT });
+
+    const again = scriptedIo(true);
+    await expect(pointStageLogs(options, clients, again)).resolves.toEqual({ changed: false });
+    expect(again.lines).toContain('Nothing to change.');
+  });
+
+  it('sets another format and reminds that the processor must read the same one', async () => {
+    await streamNamed('amazon-apigateway-logs');
+    const restApiId = await restApiWithStage();
+    const io = scriptedIo(true);
+    await pointStageLogs(
+      { restApiId, stage: 'prod', stream: 'amazon-apigateway-logs', format: KNOWN_FORMATS.clf },
+      clients,
+      io,
+    );
+    const stage = await clients.apiGateway.send(
+      new GetStageCommand({ restApiId, stageName: 'prod' }),
+    );
+    expect(stage.accessLogSettings?.format).toBe(KNOWN_FORMATS.clf);
+    expect(io.lines.join('\n')).toContain('set its LOG_FORMAT (template parameter LogFormat)');
+  });
+
+  it('warns when the stream name lacks the amazon-apigateway- prefix', async () => {
+    await streamNamed('access-logs');
+    const restApiId = await restApiWithStage();
+    const io = scriptedIo(false);
+    await pointStageLogs({ restApiId, stage: 'prod', stream: 'access-logs' }, clients, io);
+    expect(io.lines[0]).toBe(
+      'warning: access-logs does not start with amazon-apigateway-; API Gateway only logs to streams whose name does, and will refuse this one',
+    );
+  });
+
+  it('refuses a format API Gateway would refuse, an unknown stream and an unknown stage', async () => {
+    await streamNamed('amazon-apigateway-logs');
+    const restApiId = await restApiWithStage();
+    const io = scriptedIo(true);
+    await expect(
+      pointStageLogs(
+        { restApiId, stage: 'prod', stream: 'amazon-apigateway-logs', format: '$context.status' },
+        clients,
+        io,
+      ),
+    ).rejects.toThrow(Refused);
+    await expect(
+      pointStageLogs(
+        { restApiId, stage: 'prod', stream: 'amazon-apigateway-logs', format: '$context.status' },
+        clients,
+        io,
+      ),
+    ).rejects.toThrow('the format must contain $context.requestId, as API Gateway requires');
+    await expect(
+      pointStageLogs({ restApiId, stage: 'prod', stream: 'amazon-apigateway-none' }, clients, io),
+    ).rejects.toThrow('no delivery stream named amazon-apigateway-none');
+    await expect(
+      pointStageLogs({ restApiId, stage: 'beta', stream: 'amazon-apigateway-logs' }, clients, io),
+    ).rejects.toThrow('no stage beta on REST API');
+  });
+});
+
+describe('enrollRegion: --all-stages (against moto)', () => {
+  beforeEach(() => moto.reset());
+  const cloudWatch = 'arn:aws:logs:us-east-1:123456789012:log-group:API-Gateway-Access-Logs';
+
+  /** One API whose stages log nowhere, to CloudWatch Logs, to this stream and to another. */
+  async function mixedRegion() {
+    const here = await streamNamed('amazon-apigateway-logs');
+    const other = await streamNamed('amazon-apigateway-other');
+    const restApiId = await createRestApi(clients.apiGateway, 'shop', [
+      'none',
+      'cloudwatch',
+      'here',
+      'other',
+    ]);
+    await setStageLogs(
+      clients.apiGateway,
+      restApiId,
+      'cloudwatch',
+      cloudWatch,
+      KNOWN_FORMATS.json as string,
+    );
+    await setStageLogs(clients.apiGateway, restApiId, 'here', here, DEFAULT_FORMAT);
+    await setStageLogs(clients.apiGateway, restApiId, 'other', other, DEFAULT_FORMAT);
+    const logsOf = async (stageName: string) =>
+      (await clients.apiGateway.send(new GetStageCommand({ restApiId, stageName })))
+        .accessLogSettings;
+    return { here, other, logsOf };
+  }
+
+  it('shows every stage and where it logs, enrolls the one that logs nowhere, leaves the others', async () => {
+    const { here, other, logsOf } = await mixedRegion();
+    const io = scriptedIo(true);
+    await expect(
+      enrollRegion({ stream: 'amazon-apigateway-logs', takeOver: false }, clients, io),
+    ).resolves.toEqual({ changed: 1, failed: 0 });
+    const rows = io.lines.join('\n');
+    expect(rows).toMatch(/none\s+nowhere\s+none\s+this stream, default/);
+    expect(rows).toMatch(
+      /cloudwatch\s+CloudWatch Logs\s+json\s+left alone \(--take-over moves it\)/,
+    );
+    expect(rows).toMatch(/here\s+this stream\s+default\s+unchanged/);
+    expect(rows).toMatch(/other\s+amazon-apigateway-other\s+default\s+left alone/);
+    expect(await logsOf('none')).toEqual({ destinationArn: here, format: DEFAULT_FORMAT });
+    expect((await logsOf('cloudwatch'))?.destinationArn).toBe(cloudWatch);
+    expect((await logsOf('other'))?.destinationArn).toBe(other);
+    expect(io.lines.filter((line) => line.startsWith('✓'))).toEqual([
+      expect.stringMatching(/^✓ shop \(\w+\) none$/),
+    ]);
+  });
+
+  it('moves every stage with --take-over, and asks once', async () => {
+    const { here, logsOf } = await mixedRegion();
+    const io = scriptedIo(true);
+    await expect(
+      enrollRegion({ stream: 'amazon-apigateway-logs', takeOver: true }, clients, io),
+    ).resolves.toEqual({ changed: 3, failed: 0 });
+    for (const stage of ['none', 'cloudwatch', 'here', 'other']) {
+      expect(await logsOf(stage)).toEqual({ destinationArn: here, format: DEFAULT_FORMAT });
+    }
+    expect(io.asked).toBe(1);
+  });
+
+  it('changes nothing when the answer is no, and says so when all is in place', async () => {
+    const { logsOf } = await mixedRegion();
+    const no = scriptedIo(false);
+    await enrollRegion({ stream: 'amazon-apigateway-logs', takeOver: true }, clients, no);
+    expect(await logsOf('none')).toBeUndefined();
+    expect(no.lines.at(-1)).toBe('Nothing changed.');
+    await enrollRegion(
+      { stream: 'amazon-apigateway-logs', takeOver: true },
+      clients,
+      scriptedIo(true),
+    );
+    const again = scriptedIo(true);
+    await enrollRegion({ stream: 'amazon-apigateway-logs', takeOver: true }, clients, again);
+    expect(again.lines.at(-1)).toBe('Nothing to change.');
+    expect(again.asked).toBe(0);
+  });
+});

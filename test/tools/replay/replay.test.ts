@@ -1,0 +1,882 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createGzip, gzipSync } from 'node:zlib';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { FirehoseTransformationEvent } from 'aws-lambda';
+import { readConfig } from '../../../src/config';
+import { type BatchOutcome, createAsyncProcessor } from '../../../src/firehose';
+import {
+  DeliveryStoppedError as DeliveryStopped,
+  NotAcknowledgedError as NotAcknowledged,
+} from '../../../tools/cli/errors';
+import {
+  backoffMs,
+  DEFAULT_DELIVERY,
+  type DeliveryOptions,
+} from '../../../tools/openobserve/firehose-endpoint';
+import { type ReplayOptions, replay } from '../../../tools/replay/replay';
+import { listSources, MAX_LINE_BYTES } from '../../../tools/replay/sources';
+import { createFunction } from '../../support/aws-fixtures';
+import { cloudWatchRecord } from '../../support/firehose-event';
+import { type Moto, startMoto } from '../../support/moto';
+import { ACCESS_KEY, type Receiver, startOtherHost, startReceiver } from '../../support/receiver';
+import { readCorpus } from '../../support/sample-events';
+
+const corpus = readCorpus();
+const defaultLines = corpus.filter((e) => e.event === 'default-format').map((e) => e.line);
+const clfLines = corpus.filter((e) => e.event === 'clf').map((e) => e.line);
+const processBatch = createAsyncProcessor(readConfig({}));
+const NOW = Date.UTC(2026, 10, 24, 19, 0, 0);
+
+let receiver: Receiver;
+let directory: string;
+
+beforeEach(async () => {
+  receiver = await startReceiver(1_000);
+  directory = mkdtempSync(join(tmpdir(), 'replay-'));
+});
+afterEach(async () => {
+  await receiver.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+function options(overrides: Partial<ReplayOptions> = {}): ReplayOptions {
+  return {
+    batchRecords: 500,
+    batchBytes: 4 * 1024 * 1024,
+    statePath: join(directory, 'state.json'),
+    failedPath: join(directory, 'failed.ndjson'),
+    delivery: {
+      ...DEFAULT_DELIVERY,
+      endpoint: receiver.url,
+      accessKey: ACCESS_KEY,
+      baseDelayMs: 1,
+      maxDelayMs: 5,
+      timeoutMs: 300,
+    },
+    // The corpus's requests span more than 5 hours; the window tests set OpenObserve's default.
+    ingestWindowHours: 24,
+    oldEvents: 'skip',
+    ...overrides,
+  };
+}
+
+function deps(now = NOW) {
+  const warnings: string[] = [];
+  const written: string[] = [];
+  const notes: string[] = [];
+  return {
+    warnings,
+    written,
+    notes,
+    processBatch,
+    write: (line: string) => written.push(line),
+    warn: (line: string) => warnings.push(line),
+    progress: {
+      update: () => undefined,
+      note: (line: string) => notes.push(line),
+      done: () => undefined,
+    },
+    now: () => now,
+  };
+}
+
+function file(name: string, contents: string | Buffer): string {
+  const path = join(directory, name);
+  writeFileSync(path, contents);
+  return path;
+}
+
+const requestIds = (events: string[]) =>
+  events.map((line) => JSON.parse(line).request_id as string);
+const noS3 = () => {
+  throw new Error('no S3 in this test');
+};
+
+describe('replay', () => {
+  it('sends plain and gzip log files through the processor with Firehose’s protocol', async () => {
+    const plain = file('a.log', `${defaultLines.join('\n')}\n`);
+    const gz = file('b.log.gz', gzipSync(`${clfLines.join('\r\n')}\r\n`));
+    const summary = await replay(await listSources([plain, gz], noS3), options(), deps());
+    expect(receiver.problems).toEqual([]);
+    expect(requestIds(receiver.accepted())).toEqual([
+      ...requestIds(receiver.accepted()).slice(0, defaultLines.length),
+      '7c3a8a4e-2f6b-4c4e-9a1f-0d3c6e1b2a07',
+      '0b9f1d52-5a0e-4c55-8d7e-3f1a2b4c5d08',
+    ]);
+    expect(receiver.accepted()).toHaveLength(defaultLines.length + clfLines.length);
+    expect(summary).toMatchObject({
+      sent: defaultLines.length + clfLines.length,
+      batches: 1,
+      failed: 0,
+      byFormat: { default: defaultLines.length, clf: clfLines.length },
+    });
+  });
+
+  it('retries 503, a dropped connection and a slow answer with the same request id, and delivers once', async () => {
+    receiver.script(503, 'drop', 'slow', 200);
+    const notes = deps();
+    await replay(
+      await listSources([file('a.log', defaultLines.join('\n'))], noS3),
+      options(),
+      notes,
+    );
+    expect(receiver.requests.map((r) => r.answer)).toEqual([503, 'drop', 'slow', 200]);
+    expect(new Set(receiver.requests.map((r) => r.requestId)).size).toBe(1);
+    expect(receiver.accepted()).toHaveLength(defaultLines.length);
+    expect(notes.notes.map((note) => note.replace(/in [\d.]+ s/, 'in … s'))).toEqual([
+      'retry 1 in … s: HTTP 503',
+      expect.stringMatching(/^retry 2 in … s: network error/),
+      'retry 3 in … s: timed out',
+    ]);
+  });
+
+  it('stops at once on 401 with a clear message, and saves no progress', async () => {
+    receiver.script(401);
+    const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
+    await expect(replay(sources, options(), deps())).rejects.toThrow(
+      new DeliveryStopped(
+        'OpenObserve refused the access key (HTTP 401: Unauthorized Access); check OPENOBSERVE_ACCESS_KEY',
+      ),
+    );
+    expect(receiver.requests).toHaveLength(1);
+    expect(existsSync(join(directory, 'state.json'))).toBe(false);
+  });
+
+  it('does not follow a redirect: stops naming where it points, sends the key nowhere else', async () => {
+    const other = await startOtherHost();
+    try {
+      receiver.script({ redirect: other.url.replace('http://', 'http://user:secret@') });
+      const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
+      const stop = replay(sources, options(), deps());
+      await expect(stop).rejects.toThrow(NotAcknowledged);
+      await expect(stop).rejects.toThrow(
+        `${receiver.url} answered HTTP 302, a redirect to ${other.url}; it is not followed`,
+      );
+      expect(other.requests).toEqual([]);
+      expect(existsSync(join(directory, 'state.json'))).toBe(false);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it.each([
+    [
+      'a page',
+      'html',
+      /HTTP 200 \(text\/html\) without OpenObserve's acknowledgement .*: <html><body>Please sign in/,
+    ],
+    [
+      'another request id',
+      'wrong-id',
+      /HTTP 200 \(application\/json\) without OpenObserve's acknowledgement/,
+    ],
+  ] as const)(
+    'counts only OpenObserve’s acknowledgement as delivered, not %s',
+    async (_what, answer, message) => {
+      receiver.script(answer);
+      const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
+      await expect(replay(sources, options(), deps())).rejects.toThrow(message);
+      expect(existsSync(join(directory, 'state.json'))).toBe(false);
+    },
+  );
+
+  it('never repeats the access key a server echoes back', async () => {
+    receiver.script('echo');
+    const recorder = deps();
+    const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
+    await replay(sources, options(), recorder);
+    const [note] = recorder.notes;
+    expect(note).toMatch(
+      /^batch refused \(HTTP 400: bad request from \[redacted\] with key \[redacted\]; you sent: \{ .*…\)/,
+    );
+    expect(note?.length).toBeLessThan(300);
+    expect(note).not.toContain(ACCESS_KEY);
+    expect(note).not.toContain('root@example.com:token');
+  });
+
+  it('keeps a batch OpenObserve refused with 400 in the failed file and goes on', async () => {
+    receiver.script(400);
+    const sources = await listSources(
+      [file('a.log', [...defaultLines, ...clfLines].join('\n'))],
+      noS3,
+    );
+    const summary = await replay(sources, options({ batchRecords: defaultLines.length }), deps());
+    expect(summary).toMatchObject({
+      sent: clfLines.length,
+      failed: defaultLines.length,
+      batches: 2,
+    });
+    const kept = readFileSync(join(directory, 'failed.ndjson'), 'utf8').trim().split('\n');
+    expect(requestIds(kept)).toEqual(requestIds(receiver.requests[0]?.lines ?? []));
+  });
+
+  it('resumes after a stop without sending an acknowledged batch again', async () => {
+    const lines = [...defaultLines, ...clfLines];
+    const sources = await listSources([file('a.log', lines.join('\n'))], noS3);
+    receiver.script(200, 200, 'drop', 'drop');
+    await expect(
+      replay(
+        sources,
+        options({
+          batchRecords: 2,
+          delivery: { ...(options().delivery as DeliveryOptions), maxAttempts: 2 },
+        }),
+        deps(),
+      ),
+    ).rejects.toThrow('gave up after 2 attempts (network error');
+    expect(JSON.parse(readFileSync(join(directory, 'state.json'), 'utf8'))).toEqual({
+      sources: { [join(directory, 'a.log')]: { done: 4 } },
+      failed: { path: join(directory, 'failed.ndjson'), bytes: 0 },
+    });
+
+    const second = await replay(sources, options({ batchRecords: 2 }), deps());
+    expect(second).toMatchObject({ skipped: 4, sent: lines.length - 4 });
+    const delivered = requestIds(receiver.accepted());
+    expect(delivered).toHaveLength(lines.length);
+    expect(new Set(delivered).size).toBe(lines.length);
+
+    const third = await replay(sources, options({ batchRecords: 2 }), deps());
+    expect(third).toMatchObject({ sent: 0, skipped: lines.length });
+  });
+
+  it('redrives Firehose error output: failed records through the processor, failed deliveries as they are', async () => {
+    const arrival = Date.UTC(2026, 10, 24, 18, 30);
+    const errorRecord = (rawData: string, errorCode: string) =>
+      JSON.stringify({
+        attemptsMade: 4,
+        arrivalTimestamp: arrival,
+        errorCode,
+        errorMessage: 'failed',
+        attemptEndingTimestamp: arrival + 60_000,
+        rawData,
+        lambdaArn: 'arn:aws:lambda:us-east-1:123456789012:function:processor',
+      });
+    const plain = 'upstream reset before headers';
+    const envelope = cloudWatchRecord([
+      { message: defaultLines[0] as string, timestampMs: arrival - 1 },
+    ]);
+    const delivered = `{\t"request_id":"already-transformed","status":200,"log_format":"default","_timestamp":${arrival * 1000}}\n`;
+    const processingFailed = file(
+      'processing-failed.gz',
+      gzipSync(
+        [
+          errorRecord(Buffer.from(plain).toString('base64'), 'Lambda.FunctionError'),
+          errorRecord(
+            Buffer.from((envelope as { bytes: Uint8Array }).bytes).toString('base64'),
+            'Lambda.FunctionError',
+          ),
+          errorRecord(Buffer.from(delivered).toString('base64'), 'HttpEndpoint.ResponseFailed'),
+        ].join('\n'),
+      ),
+    );
+    await replay(await listSources([processingFailed], noS3), options(), deps());
+    const events = receiver.accepted().map((line) => JSON.parse(line));
+    expect(events[0]).toMatchObject({
+      message: plain,
+      log_format: 'raw',
+      _timestamp: arrival * 1000,
+    });
+    expect(events[1]).toMatchObject({
+      log_format: 'default',
+      log_group: '/aws/apigateway/http-api-access',
+    });
+    expect(receiver.accepted()[2]).toBe(delivered.trimEnd());
+  });
+
+  it('sends the events of an AllData backup object as they are', async () => {
+    const events = [
+      `{\t"request_id":"all-data-1","status":200,"log_format":"default","_timestamp":${NOW * 1000}}`,
+      `{\t"request_id":"all-data-2","status":502,"log_format":"clf","_timestamp":${NOW * 1000}}`,
+    ];
+    const backup = file('all-data-object.gz', gzipSync(`${events.join('\n')}\n`));
+    const summary = await replay(await listSources([backup], noS3), options(), deps());
+    expect(receiver.accepted()).toEqual(events);
+    expect(summary.byFormat).toEqual({ default: 1, clf: 1 });
+  });
+
+  it('passes gzip records of events through as events: error records and AllData objects', async () => {
+    const events = [
+      `{\t"request_id":"big-1","status":200,"log_format":"default","_timestamp":${NOW * 1000}}`,
+      `{\t"request_id":"big-2","status":500,"log_format":"default","_timestamp":${NOW * 1000}}`,
+    ];
+    const compressed = gzipSync(`${events.join('\n')}\n`);
+    const failedDelivery = JSON.stringify({
+      attemptsMade: 1,
+      arrivalTimestamp: NOW,
+      errorCode: 'HttpEndpoint.ResponseFailed',
+      rawData: compressed.toString('base64'),
+    });
+    const plain = `{\t"request_id":"plain","status":200,"log_format":"clf","_timestamp":${NOW * 1000}}\n`;
+    // An AllData object holds the records back to back, and Firehose compresses the object.
+    const allData = gzipSync(Buffer.concat([Buffer.from(plain), compressed, Buffer.from(plain)]));
+    const summary = await replay(
+      await listSources(
+        [
+          file('http-endpoint-failed.gz', gzipSync(`${failedDelivery}\n`)),
+          file('all-data.gz', allData),
+        ],
+        noS3,
+      ),
+      options(),
+      deps(),
+    );
+    expect(receiver.problems).toEqual([]);
+    expect(requestIds(receiver.accepted())).toEqual([
+      'big-1',
+      'big-2',
+      'plain',
+      'big-1',
+      'big-2',
+      'plain',
+    ]);
+    expect(summary).toMatchObject({ sent: 6, failed: 0 });
+  });
+
+  it('sends the events of a record the processor returns gzip-compressed', async () => {
+    const events = [
+      `{\t"request_id":"cw-1","status":200,"log_format":"default","_timestamp":${NOW * 1000}}`,
+      `{\t"request_id":"cw-2","status":404,"log_format":"default","_timestamp":${NOW * 1000}}`,
+    ];
+    const compressing = {
+      ...deps(),
+      processBatch: async (event: FirehoseTransformationEvent) => ({
+        response: {
+          records: event.records.map(({ recordId }) => ({
+            recordId,
+            result: 'Ok' as const,
+            data: gzipSync(`${events.join('\n')}\n`).toString('base64'),
+          })),
+        },
+        summary: {} as BatchOutcome['summary'],
+      }),
+    };
+    const summary = await replay(
+      await listSources([file('cloudwatch.log', 'a record the processor compresses')], noS3),
+      options(),
+      compressing,
+    );
+    expect(receiver.accepted()).toEqual(events);
+    expect(summary).toMatchObject({ sent: 2, failed: 0 });
+  });
+
+  it('keeps a line that starts as an event but is not JSON, with its source and line, and sends the rest', async () => {
+    const path = file('mixed.log', [defaultLines[0], '{\t', defaultLines[1]].join('\n'));
+    const first = await replay(await listSources([path], noS3), options(), deps());
+    expect(first).toMatchObject({ sent: 2, failed: 1 });
+    expect(requestIds(receiver.accepted())).toHaveLength(2);
+    const failedFile = join(directory, 'failed.ndjson');
+    const kept = JSON.parse(readFileSync(failedFile, 'utf8'));
+    expect(kept).toMatchObject({
+      errorCode: 'Replay.NotAnEvent',
+      errorMessage: expect.stringContaining('is not one: '),
+      source: path,
+      line: 2,
+    });
+    expect(Buffer.from(kept.rawData, 'base64').toString()).toBe('{\t');
+    // A rerun has nothing left to do and keeps nothing twice.
+    const second = await replay(await listSources([path], noS3), options(), deps());
+    expect(second).toMatchObject({ sent: 0, failed: 0, skipped: 3 });
+    expect(readFileSync(failedFile, 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('keeps the place of a line too long to read, without holding it, and goes on', async () => {
+    const long = 'x'.repeat(MAX_LINE_BYTES + 1);
+    const path = file('long.log', `${defaultLines[0]}\n${long}\n${defaultLines[1]}\n`);
+    const summary = await replay(await listSources([path], noS3), options(), deps());
+    expect(summary).toMatchObject({ sent: 2, failed: 1 });
+    expect(JSON.parse(readFileSync(join(directory, 'failed.ndjson'), 'utf8'))).toEqual({
+      errorCode: 'Replay.Unreadable',
+      errorMessage: `a line of ${MAX_LINE_BYTES + 1} bytes, over the ${MAX_LINE_BYTES} a line may have; not read`,
+      source: path,
+      line: 2,
+    });
+  });
+
+  it('names a truncated gzip object of an s3:// prefix, keeps what came before it, and goes on', async () => {
+    const moto: Moto = await startMoto();
+    try {
+      const s3 = new S3Client(moto.clientConfig);
+      await s3.send(new CreateBucketCommand({ Bucket: 'backup' }));
+      // Lines that do not repeat, so the cut falls well inside the compressed stream.
+      const lines = Array.from({ length: 2_000 }, (_, i) =>
+        (defaultLines[0] as string).replace(
+          /RequestId: [\w-]+/,
+          `RequestId: cut-${i}-${Math.random()}`,
+        ),
+      );
+      const whole = gzipSync(`${lines.join('\n')}\n`);
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: 'backup',
+          Key: 'p/a.gz',
+          Body: whole.subarray(0, whole.length / 2),
+        }),
+      );
+      await s3.send(
+        new PutObjectCommand({ Bucket: 'backup', Key: 'p/b.log', Body: clfLines.join('\n') }),
+      );
+      const recorder = deps();
+      const summary = await replay(
+        await listSources(['s3://backup/p/'], () => s3),
+        options({ batchRecords: 100 }),
+        recorder,
+      );
+      const kept = readFileSync(join(directory, 'failed.ndjson'), 'utf8').trim().split('\n');
+      expect(kept).toHaveLength(1);
+      const entry = JSON.parse(kept[0] as string);
+      expect(entry).toMatchObject({
+        errorCode: 'Replay.SourceUnreadable',
+        errorMessage: expect.stringMatching(
+          /^gzip data ends or breaks after record \d+: unexpected end of file$/,
+        ),
+        source: 's3://backup/p/a.gz',
+      });
+      expect(summary.sent).toBe(entry.line - 1 + clfLines.length);
+      expect(summary.sent).toBeGreaterThan(clfLines.length);
+      expect(recorder.notes).toEqual([
+        `s3://backup/p/a.gz: ${entry.errorMessage}; kept in ${join(directory, 'failed.ndjson')}`,
+      ]);
+    } finally {
+      await moto.stop();
+    }
+  }, 60_000);
+
+  it('reads s3:// prefixes (moto) mixed with local files', async () => {
+    const moto: Moto = await startMoto();
+    try {
+      const s3 = new S3Client(moto.clientConfig);
+      await s3.send(new CreateBucketCommand({ Bucket: 'backup' }));
+      const key = 'processing-failed/2026/11/24/18/stream-1-2026-11-24-18-00-00-abc.gz';
+      const record = {
+        attemptsMade: 1,
+        arrivalTimestamp: NOW,
+        errorCode: 'Lambda.X',
+        rawData: Buffer.from(clfLines[0] as string).toString('base64'),
+      };
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: 'backup',
+          Key: key,
+          Body: gzipSync(`${JSON.stringify(record)}\n`),
+        }),
+      );
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: 'backup',
+          Key: 'other/ignored.log',
+          Body: 'not under the prefix',
+        }),
+      );
+      const sources = await listSources(
+        ['s3://backup/processing-failed/', file('a.log', defaultLines[0] as string)],
+        () => s3,
+      );
+      expect(sources.map((source) => source.key.replace(/#.*/, ''))).toEqual([
+        `s3://backup/${key}`,
+        join(directory, 'a.log'),
+      ]);
+      const summary = await replay(sources, options(), deps());
+      expect(summary.byFormat).toEqual({ clf: 1, default: 1 });
+      expect(receiver.problems).toEqual([]);
+    } finally {
+      await moto.stop();
+    }
+  }, 60_000);
+
+  it('writes NDJSON and sends nothing in a dry run', async () => {
+    const recorder = deps();
+    const sources = await listSources([file('a.log', clfLines.join('\n'))], noS3);
+    await replay(sources, options({ delivery: undefined, statePath: undefined }), recorder);
+    expect(recorder.written.map((line) => JSON.parse(line).log_format)).toEqual(['clf', 'clf']);
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  /** A day after the corpus's requests: every event is outside the 5-hour window. */
+  const dayLater = Date.UTC(2026, 10, 25, 19);
+
+  it('keeps events outside the ingest window out of OpenObserve by default, with the reason', async () => {
+    const recorder = deps(dayLater);
+    const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
+    const summary = await replay(sources, options({ ingestWindowHours: 5 }), recorder);
+    expect(receiver.requests).toHaveLength(0);
+    expect(summary).toMatchObject({
+      olderThanWindow: defaultLines.length,
+      oldSkipped: defaultLines.length,
+      sent: 0,
+    });
+    const kept = readFileSync(join(directory, 'failed.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(kept[0]).toMatchObject({
+      errorCode: 'Replay.OutsideIngestWindow',
+      errorMessage: expect.stringContaining('is older than the 5-hour ingest window'),
+    });
+    expect(Buffer.from(kept[0].rawData, 'base64').toString('utf8')).toMatch(/^\{\t/);
+  });
+
+  it('sends them as they are with --old-events send, warning once', async () => {
+    const recorder = deps(dayLater);
+    const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
+    const summary = await replay(
+      sources,
+      options({ batchRecords: 2, oldEvents: 'send', ingestWindowHours: 5 }),
+      recorder,
+    );
+    expect(recorder.warnings).toHaveLength(1);
+    expect(recorder.warnings[0]).toContain('ZO_INGEST_ALLOWED_UPTO');
+    expect(summary).toMatchObject({ oldSent: defaultLines.length, oldSkipped: 0 });
+    expect(JSON.parse(receiver.accepted()[0] as string)._timestamp).toBe(1795546045123000);
+  });
+
+  it('restamps them with --old-events restamp, keeping the original time', async () => {
+    const recorder = deps(dayLater);
+    const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
+    const summary = await replay(
+      sources,
+      options({ oldEvents: 'restamp', ingestWindowHours: 5 }),
+      recorder,
+    );
+    expect(summary.oldRestamped).toBe(defaultLines.length);
+    const [first] = receiver.accepted().map((line) => JSON.parse(line));
+    expect(first).toMatchObject({
+      _timestamp: dayLater * 1000,
+      original_timestamp: 1795546045123000,
+    });
+    expect(receiver.problems).toEqual([]);
+  });
+
+  it('sends skipped events later from the failed file, once told how', async () => {
+    const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
+    await replay(sources, options({ ingestWindowHours: 5 }), deps(dayLater));
+    const failed = await listSources([join(directory, 'failed.ndjson')], noS3);
+    const again = await replay(
+      failed,
+      options({
+        oldEvents: 'restamp',
+        statePath: join(directory, 'again.json'),
+        failedPath: join(directory, 'again.ndjson'),
+      }),
+      deps(dayLater),
+    );
+    expect(again).toMatchObject({ sent: defaultLines.length, oldRestamped: defaultLines.length });
+  });
+
+  it('lets the window be set to what the server allows', async () => {
+    const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
+    const summary = await replay(sources, options({ ingestWindowHours: 48 }), deps(dayLater));
+    expect(summary).toMatchObject({ olderThanWindow: 0, sent: defaultLines.length });
+  });
+});
+
+describe('backoffMs', () => {
+  it('doubles per attempt up to the cap, with jitter between half and all of it', () => {
+    const settings = { baseDelayMs: 500, maxDelayMs: 30_000 };
+    expect(backoffMs(0, settings, () => 0)).toBe(250);
+    expect(backoffMs(3, settings, () => 0.5)).toBe(3_000);
+    expect(backoffMs(20, settings, () => 0)).toBe(15_000);
+  });
+});
+
+describe('npm run replay', () => {
+  // Asynchronous: the receiver runs in this process and must answer while the command runs.
+  const run = (args: string[], env: Record<string, string>) =>
+    new Promise<{ status: number; stdout: string; stderr: string }>((done) => {
+      execFile(
+        resolve('node_modules/.bin/tsx'),
+        ['tools/run.ts', 'replay', ...args],
+        { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 25_000 },
+        (error, stdout, stderr) =>
+          done({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+
+  it('takes the access key from the environment only, and prints a summary', async () => {
+    const log = file('a.log', clfLines.join('\n'));
+    const state = join(directory, 'cli-state.json');
+    // The sample lines are of November 2026: a window wide enough for them whenever this runs.
+    const window = ['--ingest-window-hours', '87600'];
+    const withoutKey = await run([log, '--endpoint', receiver.url, '--state', state, ...window], {
+      OPENOBSERVE_ACCESS_KEY: '',
+    });
+    expect(withoutKey.status).toBe(1);
+    expect(withoutKey.stderr).toContain('refused: set OPENOBSERVE_ACCESS_KEY');
+
+    const sent = await run([log, '--endpoint', receiver.url, '--state', state, ...window], {
+      OPENOBSERVE_ACCESS_KEY: ACCESS_KEY,
+    });
+    expect(sent.stderr).toContain(
+      'sent 2 events in 1 batches, failed 0, skipped 0 (done earlier), dropped 0; by log format: clf 2',
+    );
+    expect(sent.status).toBe(0);
+  }, 30_000);
+
+  it('refuses a clear-text endpoint that is not on this machine, before reading the key', async () => {
+    const log = file('a.log', clfLines.join('\n'));
+    const plain = await run(
+      [log, '--endpoint', 'http://openobserve.example.com/aws/default/s/_kinesis_firehose'],
+      {
+        OPENOBSERVE_ACCESS_KEY: ACCESS_KEY,
+      },
+    );
+    expect(plain.status).toBe(1);
+    expect(plain.stderr).toContain('refused: --endpoint must use https');
+    expect(receiver.requests).toHaveLength(0);
+  }, 30_000);
+
+  it('applies the deployed function’s settings with --function, not this shell’s, and says which', async () => {
+    const moto: Moto = await startMoto();
+    try {
+      const clients = {
+        iam: new IAMClient(moto.clientConfig),
+        lambda: new LambdaClient(moto.clientConfig),
+      };
+      await createFunction(clients, 'processor', {
+        SOURCE_IP: 'truncate',
+        DROP_FIELDS: 'extended_request_id',
+      });
+      const log = file('a.log', clfLines[0] as string);
+      const args = [
+        log,
+        '--dry-run',
+        '--failed',
+        join(directory, 'f.ndjson'),
+        '--ingest-window-hours',
+        '87600',
+      ];
+      // This shell keeps addresses; the function truncates them.
+      const shell = { ...moto.env, SOURCE_IP: 'keep' };
+      const deployed = await run([...args, '--function', 'processor'], shell);
+      expect(deployed.stderr).toContain(
+        'processor settings from the function processor: LOG_FORMAT unset, ON_PARSE_ERROR unset, LATENCY_BUCKETS_MS unset, SOURCE_IP truncate, DROP_EVENTS unset, SAMPLE unset, REDACT unset, DROP_FIELDS extended_request_id',
+      );
+      expect(JSON.parse(deployed.stdout)).toMatchObject({ source_ip: '203.0.113.0' });
+      expect(JSON.parse(deployed.stdout)).not.toHaveProperty('extended_request_id');
+      expect(deployed.status).toBe(0);
+
+      const local = await run(args, shell);
+      expect(local.stderr).toContain(
+        "processor settings from this shell's environment (pass --function NAME to use the deployed function's): LOG_FORMAT unset, ON_PARSE_ERROR unset, LATENCY_BUCKETS_MS unset, SOURCE_IP keep,",
+      );
+      expect(JSON.parse(local.stdout)).toMatchObject({ source_ip: '203.0.113.17' });
+
+      const missing = await run([...args, '--function', 'nope'], shell);
+      expect(missing.status).toBe(1);
+      expect(missing.stderr).toContain(
+        'refused: cannot read the settings of function nope: ResourceNotFoundException',
+      );
+    } finally {
+      await moto.stop();
+    }
+  }, 60_000);
+
+  it('ends with status 1 when the processor failed a record, and keeps it with its place', async () => {
+    const log = file('a.log', `${clfLines[0]}\nnot an access-log line\n`);
+    const failed = join(directory, 'f.ndjson');
+    const result = await run(
+      [log, '--dry-run', '--failed', failed, '--ingest-window-hours', '87600'],
+      { ON_PARSE_ERROR: 'fail', LOG_FORMAT: '' },
+    );
+    expect(result.stderr).toContain('written 1 events, failed 1 (kept in');
+    expect(result.status).toBe(1);
+    expect(JSON.parse(readFileSync(failed, 'utf8'))).toMatchObject({
+      errorCode: 'Replay.ProcessingFailed',
+      source: log,
+      line: 2,
+      rawData: Buffer.from('not an access-log line').toString('base64'),
+    });
+  }, 30_000);
+
+  it('ends with status 1 when it skipped events outside the window, and says how many', async () => {
+    const old = file(
+      'old.log',
+      defaultLines
+        .join('\n')
+        .replaceAll(/RequestTimeEpoch: \d+/g, 'RequestTimeEpoch: 1000000000000'),
+    );
+    const result = await run(
+      [
+        old,
+        '--endpoint',
+        receiver.url,
+        '--state',
+        join(directory, 's.json'),
+        '--failed',
+        join(directory, 'f.ndjson'),
+      ],
+      {
+        OPENOBSERVE_ACCESS_KEY: ACCESS_KEY,
+      },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      `${defaultLines.length} events were outside OpenObserve's 5-hour ingest window: ${defaultLines.length} skipped`,
+    );
+  }, 30_000);
+});
+
+describe('npm run replay, stopped and under load', () => {
+  /** The command in one Node.js process (no tsx launcher in between): its pid is the one to kill. */
+  const start = (args: string[], env: Record<string, string>, preload: string[] = []) =>
+    spawn(process.execPath, [...preload, '--import', 'tsx', 'tools/run.ts', 'replay', ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+  const finished = (child: ChildProcess) =>
+    new Promise<{ status: number | null; signal: string | null; stderr: string }>((done) => {
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      child.on('close', (status, signal) => done({ status, signal, stderr }));
+    });
+
+  /** Prints the process's peak resident memory (KiB) on its way out. */
+  const reportPeak = [
+    '--import',
+    `data:text/javascript,${encodeURIComponent(
+      "import { writeSync } from 'node:fs'; process.on('exit', () => writeSync(2, 'peak-rss-kib ' + process.resourceUsage().maxRSS + '\\n'));",
+    )}`,
+  ];
+  const peakMiB = (stderr: string) =>
+    Number(/peak-rss-kib (\d+)/.exec(stderr)?.[1] ?? Number.NaN) / 1024;
+
+  /** Bytes written through gzip as they are made: neither side is held whole in this process. */
+  async function gzipParts(parts: (string | { bytes: number })[]): Promise<Buffer> {
+    const gzip = createGzip();
+    const out: Buffer[] = [];
+    gzip.on('data', (chunk: Buffer) => out.push(chunk));
+    const ended = new Promise((done) => gzip.on('end', done));
+    const mib = Buffer.alloc(1024 * 1024, 'b');
+    for (const part of parts) {
+      const chunks =
+        typeof part === 'string'
+          ? [Buffer.from(part)]
+          : Array.from({ length: part.bytes / mib.length }, () => mib);
+      for (const chunk of chunks) {
+        if (!gzip.write(chunk)) await new Promise((drain) => gzip.once('drain', drain));
+      }
+    }
+    gzip.end();
+    await ended;
+    return Buffer.concat(out);
+  }
+
+  it('holds a line at a time: a 200 MB line and a 300 MB S3 object do not raise its peak memory', async () => {
+    const moto: Moto = await startMoto();
+    try {
+      const s3 = new S3Client(moto.clientConfig);
+      await s3.send(new CreateBucketCommand({ Bucket: 'backup' }));
+      const some = `${defaultLines.join('\n')}\n`;
+      const mib150 = { bytes: 150 * 1024 * 1024 };
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: 'backup',
+          Key: 'big/object.gz',
+          Body: await gzipParts([some, mib150, '\n', some, mib150, '\n', some]),
+        }),
+      );
+      const big = join(directory, 'big.log');
+      const fd = openSync(big, 'w');
+      writeSync(fd, some);
+      const mib = Buffer.alloc(1024 * 1024, 'a');
+      for (let i = 0; i < 200; i++) writeSync(fd, mib);
+      writeSync(fd, `\n${some}`);
+      closeSync(fd);
+      const small = file('small.log', some);
+
+      const measure = async (sources: string[]) => {
+        const child = start(
+          [
+            ...sources,
+            '--dry-run',
+            '--failed',
+            join(directory, 'f.ndjson'),
+            '--ingest-window-hours',
+            '87600',
+          ],
+          moto.env,
+          reportPeak,
+        );
+        const result = await finished(child);
+        return { ...result, peak: peakMiB(result.stderr) };
+      };
+      const baseline = await measure([small]);
+      const loaded = await measure([big, 's3://backup/big/']);
+      expect(loaded.stderr).toContain(`written ${defaultLines.length * 5} events`);
+      expect(loaded.stderr).toContain('failed 3 (kept in');
+      expect(loaded.status).toBe(1);
+      expect(baseline.peak).toBeGreaterThan(0);
+      expect(loaded.peak - baseline.peak).toBeLessThan(64);
+    } finally {
+      await moto.stop();
+    }
+  }, 120_000);
+
+  it('keeps each record in --failed once after a kill -9 mid-batch and a rerun', async () => {
+    // 30 lines with their own request ids; every third is 25 years old, so it is kept, not sent.
+    const lines = Array.from({ length: 30 }, (_, i) =>
+      (defaultLines[i % defaultLines.length] as string)
+        .replace(/RequestId: [\w-]+/, `RequestId: line-${i + 1}`)
+        .replace(/RequestTimeEpoch: \d+/, (epoch) =>
+          i % 3 === 2 ? 'RequestTimeEpoch: 1000000000000' : epoch,
+        ),
+    );
+    const log = file('a.log', `${lines.join('\n')}\n`);
+    const failed = join(directory, 'f.ndjson');
+    const args = [
+      log,
+      '--endpoint',
+      receiver.url,
+      '--state',
+      join(directory, 's.json'),
+      '--failed',
+      failed,
+      '--batch-records',
+      '5',
+      '--ingest-window-hours',
+      '87600',
+    ];
+    const env = { OPENOBSERVE_ACCESS_KEY: ACCESS_KEY };
+    // The first batch is acknowledged; the second is never answered, and the run is killed then.
+    receiver.script(200, 'hold');
+    const child = start(args, env);
+    const children = [child];
+    receiver.onRequest = () => {
+      if (receiver.requests.length === 2) process.kill(child.pid as number, 'SIGKILL');
+    };
+    try {
+      expect(await finished(child)).toMatchObject({ signal: 'SIGKILL' });
+      receiver.onRequest = undefined;
+      const rerun = start(args, env);
+      children.push(rerun);
+      const second = await finished(rerun);
+      // Lines 3 and 6 were kept before the first checkpoint; the rerun keeps the other eight.
+      expect(second.stderr).toContain('failed 8 (kept in');
+      expect(second.status).toBe(1);
+    } finally {
+      for (const started of children) if (started.exitCode === null) started.kill('SIGKILL');
+    }
+    const kept = readFileSync(failed, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).line as number);
+    expect(kept).toEqual([3, 6, 9, 12, 15, 18, 21, 24, 27, 30]);
+    const delivered = requestIds(receiver.accepted());
+    expect(new Set(delivered).size).toBe(20);
+  }, 60_000);
+});

@@ -1,0 +1,56 @@
+/** Objects in S3: paged listing, and an object's text (gzip inflated, as Firehose may write it). */
+import { gunzipSync } from 'node:zlib';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { isGzip } from '../../src/decode';
+
+export interface ObjectEntry {
+  readonly key: string;
+  readonly size: number;
+  readonly lastModifiedMs: number;
+  readonly etag: string;
+}
+
+/** Every object under a prefix, page by page; stops after `limit` objects. */
+export async function* listObjects(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  limit = Number.POSITIVE_INFINITY,
+): AsyncGenerator<ObjectEntry> {
+  let token: string | undefined;
+  let listed = 0;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+    );
+    for (const object of page.Contents ?? []) {
+      if (!object.Key) continue;
+      yield {
+        key: object.Key,
+        size: object.Size ?? 0,
+        lastModifiedMs: object.LastModified?.getTime() ?? 0,
+        etag: object.ETag ?? '',
+      };
+      if (++listed >= limit) return;
+    }
+    token = page.NextContinuationToken;
+  } while (token);
+}
+
+/** An object's bytes as stored. */
+export async function readObject(s3: S3Client, bucket: string, key: string): Promise<Buffer> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const body = object.Body as { transformToByteArray(): Promise<Uint8Array> };
+  return Buffer.from(await body.transformToByteArray());
+}
+
+/** An object's text, inflated when it is gzip, at most `maxOutputLength` bytes of it. */
+export async function readObjectText(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  maxOutputLength?: number,
+): Promise<string> {
+  const bytes = await readObject(s3, bucket, key);
+  return (isGzip(bytes) ? gunzipSync(bytes, { maxOutputLength }) : bytes).toString('utf8');
+}

@@ -1,0 +1,69 @@
+/**
+ * The one shape of every user command: a module in tools/commands/ exports a `Command`: its
+ * option table (options.ts) and `run`, which gets the checked values and an Io and resolves to
+ * the exit status. `tools/run.ts <name>` runs it. Exit statuses are the same everywhere: 0 done
+ * (or nothing to do), 1 something is wrong, refused, failed or read back otherwise, 2 usage.
+ */
+import { RefusedError, StoppedError, UsageError } from './errors';
+import { type Io, terminalIo } from './io';
+import {
+  type CommandLine,
+  type CommandSpec,
+  type Options,
+  parseCommandLine,
+  usage,
+} from './options';
+
+export const EXIT = { done: 0, wrong: 1, usage: 2 } as const;
+
+export interface Command<T extends Options = Options> {
+  readonly spec: CommandSpec<T>;
+  /** Where people's lines go on a terminal: `stderr` for a command whose standard output is data. */
+  readonly logTo?: 'stderr';
+  run(line: CommandLine<T>, io: Io): Promise<number>;
+}
+
+/** Keeps the option table's types for `run`. */
+export const defineCommand = <T extends Options>(command: Command<T>): Command<T> => command;
+
+/** How an error ends a command: a usage error shows the usage; the rest say why in one line. */
+function report(error: unknown, command: Command<never>): number {
+  const message = (error as Error).message;
+  if (error instanceof UsageError) {
+    console.error(`${message}\n${usage(command.spec as CommandSpec)}`);
+    return EXIT.usage;
+  }
+  if (error instanceof RefusedError) console.error(`refused: ${message}`);
+  else if (error instanceof StoppedError) console.error(`stopped: ${message}`);
+  else console.error(message);
+  return EXIT.wrong;
+}
+
+/**
+ * Parses the command line against the command's table and runs it. `io` is the terminal's
+ * unless given (tests); --yes and --json shape the terminal's.
+ */
+export async function runCommand<T extends Options>(
+  command: Command<T>,
+  argv: readonly string[],
+  io?: Io,
+): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(usage(command.spec as unknown as CommandSpec));
+    return EXIT.done;
+  }
+  try {
+    const line = parseCommandLine(command.spec, argv);
+    const flags = line.values as Record<string, unknown>;
+    return await command.run(
+      line,
+      io ??
+        terminalIo({
+          yes: flags.yes === true,
+          json: flags.json === true || command.logTo === 'stderr',
+        }),
+    );
+  } catch (error) {
+    return report(error, command as unknown as Command<never>);
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * What a command prints and asks through: people read `log` (standard output, or standard error
+ * under --json so that standard output holds the one JSON document); scripts answer with --yes.
+ * Tests give their own Io. Secrets come from the environment or a prompt without echo, never
+ * from the command line.
+ */
+import { createInterface } from 'node:readline/promises';
+import { Writable } from 'node:stream';
+import { RefusedError } from './errors';
+
+export interface Io {
+  log(line: string): void;
+  confirm(question: string): Promise<boolean>;
+  /** The result for scripts: one JSON document on standard output (--json). */
+  json(value: unknown): void;
+}
+
+/** Asks on the terminal; `yes` answers for scripts. Without a terminal and without it, refuses. */
+export function terminalIo({ yes = false, json = false } = {}): Io {
+  return {
+    log: (line) => (json ? process.stderr : process.stdout).write(`${line}\n`),
+    async confirm(question) {
+      if (yes) return true;
+      if (!process.stdin.isTTY) {
+        throw new RefusedError(
+          'standard input is not a terminal: pass --yes to apply without asking',
+        );
+      }
+      const readline = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return /^y(es)?$/i.test((await readline.question(`${question} [y/N] `)).trim());
+      } finally {
+        readline.close();
+      }
+    },
+    json: (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+  };
+}
+
+/**
+ * Asks on the terminal without echo, so a secret never shows on screen or lands in shell
+ * history. Without a terminal, refuses with `hint` (how to pass the secret instead).
+ */
+export async function askHidden(question: string, hint: string): Promise<string> {
+  if (!process.stdin.isTTY) throw new RefusedError(hint);
+  let muted = false;
+  const output = new Writable({
+    write(chunk, _encoding, next) {
+      if (!muted) process.stderr.write(chunk);
+      next();
+    },
+  });
+  const readline = createInterface({ input: process.stdin, output, terminal: true });
+  const answer = readline.question(question);
+  muted = true;
+  const secret = (await answer).trim();
+  readline.close();
+  process.stderr.write('\n');
+  return secret;
+}
+
+/** OpenObserve's Firehose access key: OPENOBSERVE_ACCESS_KEY, else asked for. */
+export async function firehoseAccessKey(): Promise<string> {
+  return (
+    process.env.OPENOBSERVE_ACCESS_KEY ||
+    askHidden(
+      'OpenObserve Access Key: ',
+      'set OPENOBSERVE_ACCESS_KEY (OpenObserve → Data Sources → AWS → Access Key)',
+    )
+  );
+}
+
+/** An OpenObserve user and password (or API token): OPENOBSERVE_USER/PASSWORD, else asked for. */
+export async function openObserveCredentials(): Promise<{ user: string; password: string }> {
+  let user = process.env.OPENOBSERVE_USER;
+  if (!user) {
+    if (!process.stdin.isTTY) {
+      throw new RefusedError(
+        'set OPENOBSERVE_USER and OPENOBSERVE_PASSWORD (an API token works as the password)',
+      );
+    }
+    const readline = createInterface({ input: process.stdin, output: process.stderr });
+    user = (await readline.question('OpenObserve user (email): ')).trim();
+    readline.close();
+  }
+  const password =
+    process.env.OPENOBSERVE_PASSWORD ||
+    (await askHidden(
+      'OpenObserve password or API token: ',
+      'set OPENOBSERVE_PASSWORD (an API token works as the password)',
+    ));
+  return { user, password };
+}

@@ -1,0 +1,79 @@
+/** `npm run doctor`: checks the pipeline from the stages to OpenObserve (tools/doctor/). */
+import { awsClients } from '../aws/clients';
+import { defineCommand, EXIT } from '../cli/command';
+import { UsageError } from '../cli/errors';
+import { firehoseAccessKey } from '../cli/io';
+import { COMMON_OPTIONS } from '../cli/options';
+import { formatChecks } from '../doctor/check';
+import { doctor } from '../doctor/doctor';
+import type { DoctorOptions } from '../doctor/facts';
+
+/** `1h`, `30m`, `2d` → milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+)([mhd])$/.exec(text);
+  if (!match) throw new UsageError(`--since takes a duration like 30m, 1h or 2d; got "${text}"`);
+  return Number(match[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'm' | 'h' | 'd'];
+}
+
+/** With --probe: the Firehose access key, and OpenObserve credentials to search with if set. */
+async function probeOptions(): Promise<DoctorOptions['probe']> {
+  const accessKey = await firehoseAccessKey();
+  const { OPENOBSERVE_USER: user, OPENOBSERVE_PASSWORD: password } = process.env;
+  return { accessKey, user: user && password ? { user, password } : undefined };
+}
+
+export const command = defineCommand({
+  spec: {
+    name: 'doctor',
+    summary:
+      'Checks the pipeline: stages, stream, processor, role, settings, metrics, failed records and, with --probe, OpenObserve. Exits 1 when a check fails.',
+    options: {
+      stream: { type: 'string', value: 'NAME', required: true, help: 'the delivery stream' },
+      'rest-api-id': { type: 'string', value: 'ID', help: 'check one stage (with --stage)' },
+      stage: { type: 'string', value: 'NAME', help: 'the stage (with --rest-api-id)' },
+      'all-stages': {
+        type: 'flag',
+        help: 'list every stage of the region, not only those logging here',
+      },
+      since: {
+        type: 'string',
+        value: 'DURATION',
+        default: '1h',
+        help: 'the window of metrics and failed records: 30m, 1h, 2d',
+      },
+      probe: {
+        type: 'flag',
+        help: 'send one event to OpenObserve and look for it (OPENOBSERVE_ACCESS_KEY; OPENOBSERVE_USER and OPENOBSERVE_PASSWORD to search)',
+      },
+      region: COMMON_OPTIONS.region,
+      json: COMMON_OPTIONS.json,
+    },
+    check(values) {
+      if (Boolean(values['rest-api-id']) !== Boolean(values.stage)) {
+        throw new UsageError('--rest-api-id and --stage go together');
+      }
+      if (values['all-stages'] && values.stage) {
+        throw new UsageError('--all-stages or one stage, not both');
+      }
+      parseDuration(values.since);
+    },
+  },
+  async run({ values }, io) {
+    const checks = await doctor(
+      {
+        stream: values.stream,
+        region: values.region,
+        restApiId: values['rest-api-id'],
+        stage: values.stage,
+        allStages: values['all-stages'],
+        sinceMs: parseDuration(values.since),
+        probe: values.probe ? await probeOptions() : undefined,
+        now: Date.now(),
+      },
+      awsClients(values.region),
+    );
+    if (values.json) io.json(checks);
+    else for (const line of formatChecks(checks)) io.log(line);
+    return checks.some((item) => item.status === 'fail') ? EXIT.wrong : EXIT.done;
+  },
+});

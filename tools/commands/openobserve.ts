@@ -1,0 +1,112 @@
+/**
+ * `npm run openobserve -- setup`: creates or updates the API health dashboard, the alert pack and
+ * the stream settings in OpenObserve, then reads each back (tools/openobserve/setup/). Credentials
+ * come from OPENOBSERVE_USER / OPENOBSERVE_PASSWORD (an API token works as the password) or a
+ * prompt, never from the command line. Exits 1 when a setting reads back otherwise.
+ */
+import { defineCommand } from '../cli/command';
+import { openObserveCredentials } from '../cli/io';
+import { COMMON_OPTIONS } from '../cli/options';
+import { planStatus, runPlan } from '../cli/plan';
+import { secureUrl } from '../cli/url';
+import { DEFAULT_THRESHOLDS } from '../openobserve/alerts';
+import { openObserveApi } from '../openobserve/api';
+import { planSetup } from '../openobserve/setup/plan';
+import { DEFAULT_RETENTION_DAYS, DEFAULT_STREAM } from '../openobserve/stream-settings';
+
+export const command = defineCommand({
+  spec: {
+    name: 'openobserve',
+    summary:
+      'Installs API health in OpenObserve: the dashboard, the alerts (with --alert-destination) and the stream settings.',
+    positionals: { value: 'setup', min: 1, max: 1, choices: ['setup'] },
+    options: {
+      url: {
+        type: 'string',
+        value: 'URL',
+        required: true,
+        help: "OpenObserve's address (https; http only to a loopback address)",
+      },
+      org: { type: 'string', value: 'ORG', default: 'default', help: 'the organization id' },
+      stream: { type: 'string', value: 'NAME', default: DEFAULT_STREAM, help: 'the stream' },
+      folder: {
+        type: 'string',
+        value: 'NAME',
+        help: "folder for the dashboard and the alerts (default: OpenObserve's default folder)",
+      },
+      'alert-destination': {
+        type: 'string',
+        value: 'NAME',
+        help: 'an alert destination in OpenObserve; without one no alert is installed',
+      },
+      'retention-days': {
+        type: 'number',
+        value: 'DAYS',
+        default: DEFAULT_RETENTION_DAYS,
+        min: 1,
+        max: 36_500,
+        integer: true,
+        help: 'how long the stream keeps events',
+      },
+      '5xx-rate': {
+        type: 'number',
+        value: 'FRACTION',
+        default: DEFAULT_THRESHOLDS.rate5xx,
+        min: 0,
+        max: 1,
+        help: 'alert when 5xx responses pass this share of requests over 5 minutes',
+      },
+      'p95-ms': {
+        type: 'number',
+        value: 'MS',
+        default: DEFAULT_THRESHOLDS.p95Ms,
+        min: 1,
+        max: 3_600_000,
+        integer: true,
+        help: 'alert when p95 latency passes this over 5 minutes',
+      },
+      '429-count': {
+        type: 'number',
+        value: 'N',
+        default: DEFAULT_THRESHOLDS.throttled,
+        min: 0,
+        max: 1e9,
+        integer: true,
+        help: 'alert when more 429 responses than this come in 5 minutes',
+      },
+      'min-requests': {
+        type: 'number',
+        value: 'N',
+        default: DEFAULT_THRESHOLDS.minRequests,
+        min: 1,
+        max: 1e9,
+        integer: true,
+        help: 'fewer requests than this in 5 minutes are too few to judge a rate',
+      },
+      'dry-run': COMMON_OPTIONS['dry-run'],
+      yes: COMMON_OPTIONS.yes,
+      json: COMMON_OPTIONS.json,
+    },
+  },
+  async run({ values }, io) {
+    const url = secureUrl(values.url, '--url');
+    const api = openObserveApi(url, await openObserveCredentials());
+    const options = {
+      org: values.org,
+      stream: values.stream,
+      folder: values.folder,
+      alertDestination: values['alert-destination'],
+      retentionDays: values['retention-days'],
+      thresholds: {
+        rate5xx: values['5xx-rate'],
+        p95Ms: values['p95-ms'],
+        throttled: values['429-count'],
+        minRequests: values['min-requests'],
+      },
+    };
+    const result = await runPlan(await planSetup(options, api), io, { dryRun: values['dry-run'] });
+    if (values.json)
+      io.json({ url: api.base, org: options.org, stream: options.stream, ...result });
+    return planStatus(result);
+  },
+});

@@ -1,0 +1,183 @@
+/**
+ * `npm run replay`: sends what Firehose could not deliver (its S3 error records and backups) or
+ * any access-log file through the processor to OpenObserve, resuming after a stop
+ * (tools/replay/). The access key comes from OPENOBSERVE_ACCESS_KEY or a prompt, never from the
+ * command line; the processor's settings from the function named by --function, else from this
+ * shell's environment, and the run says which. Exits 1 when anything was kept in --failed.
+ */
+import { createAsyncProcessor } from '../../src/firehose';
+import { awsClients } from '../aws/clients';
+import { defineCommand, EXIT } from '../cli/command';
+import { UsageError } from '../cli/errors';
+import { firehoseAccessKey, type Io } from '../cli/io';
+import { COMMON_OPTIONS } from '../cli/options';
+import { createProgress, type Progress } from '../cli/progress';
+import { secureUrl } from '../cli/url';
+import { DEFAULT_DELIVERY } from '../openobserve/firehose-endpoint';
+import { DEFAULT_INGEST_WINDOW_HOURS, OLD_EVENTS, type OldEvents } from '../replay/events';
+import { MAX_BATCH_RECORDS, type ReplaySummary, replay } from '../replay/replay';
+import { describeSettings, processorConfig } from '../replay/settings';
+import { listSources } from '../replay/sources';
+
+/** In a dry run the events go to standard output: notes only, no progress bar. */
+const quietProgress = (io: Io): Progress => ({
+  update: () => undefined,
+  note: (line) => io.log(line),
+  done: () => undefined,
+});
+
+function report(summary: ReplaySummary, dryRun: boolean, failedPath: string, windowHours: number) {
+  const formats = Object.entries(summary.byFormat)
+    .map(([format, count]) => `${format} ${count}`)
+    .join(', ');
+  const lines = [
+    `${dryRun ? 'written' : 'sent'} ${summary.sent} events${dryRun ? '' : ` in ${summary.batches} batches`}, failed ${summary.failed}${summary.failed ? ` (kept in ${failedPath})` : ''}, skipped ${summary.skipped} (done earlier), dropped ${summary.dropped}; by log format: ${formats || 'none'}`,
+  ];
+  if (summary.olderThanWindow > 0) {
+    lines.push(
+      `${summary.olderThanWindow} events were outside OpenObserve's ${windowHours}-hour ingest window: ${summary.oldSkipped} skipped (kept in ${failedPath}), ${summary.oldRestamped} restamped (time of sending in _timestamp, the original in original_timestamp), ${summary.oldSent} sent as they are`,
+    );
+  }
+  return lines;
+}
+
+export const command = defineCommand({
+  // Standard output is for the events of a dry run, or the JSON summary.
+  logTo: 'stderr',
+  spec: {
+    name: 'replay',
+    summary:
+      'Sends files, directories or s3:// prefixes (Firehose error records, backups, access-log lines) through the processor to OpenObserve.',
+    positionals: { value: '<file | dir | s3://bucket/prefix>…', min: 1 },
+    options: {
+      endpoint: {
+        type: 'string',
+        value: 'URL',
+        help: "OpenObserve's Firehose endpoint, https://…/aws/<org>/<stream>/_kinesis_firehose (required unless --dry-run)",
+      },
+      'old-events': {
+        type: 'string',
+        value: 'WHAT',
+        default: 'skip',
+        choices: OLD_EVENTS,
+        help: "events outside OpenObserve's ingest window: keep them in --failed, send them, or send them restamped",
+      },
+      'ingest-window-hours': {
+        type: 'number',
+        value: 'HOURS',
+        default: DEFAULT_INGEST_WINDOW_HOURS,
+        min: 1,
+        max: 24 * 3650,
+        help: "OpenObserve's ZO_INGEST_ALLOWED_UPTO",
+      },
+      state: {
+        type: 'string',
+        value: 'FILE',
+        default: '.replay-state.json',
+        help: 'the checkpoint a rerun resumes from',
+      },
+      failed: {
+        type: 'string',
+        value: 'FILE',
+        default: 'replay-failed.ndjson',
+        help: 'where what cannot be sent is kept, with why',
+      },
+      'batch-records': {
+        type: 'number',
+        value: 'N',
+        default: 500,
+        min: 1,
+        max: MAX_BATCH_RECORDS,
+        integer: true,
+        help: 'records per request (Firehose sends at most 10,000)',
+      },
+      'batch-mb': {
+        type: 'number',
+        value: 'MB',
+        default: 4,
+        min: 0.001,
+        max: 64,
+        help: 'bytes per request',
+      },
+      'max-attempts': {
+        type: 'number',
+        value: 'N',
+        default: DEFAULT_DELIVERY.maxAttempts,
+        min: 1,
+        max: 100,
+        integer: true,
+        help: 'attempts per batch before the run stops (a rerun resumes)',
+      },
+      'timeout-seconds': {
+        type: 'number',
+        value: 'S',
+        default: DEFAULT_DELIVERY.timeoutMs / 1000,
+        min: 1,
+        max: 3600,
+        help: 'a request not answered by then is retried',
+      },
+      function: {
+        type: 'string',
+        value: 'NAME',
+        help: "use the deployed function's settings (LOG_FORMAT, SOURCE_IP, rules)",
+      },
+      'dry-run': {
+        type: 'flag',
+        help: 'write the events to standard output instead of sending them',
+      },
+      region: COMMON_OPTIONS.region,
+      json: COMMON_OPTIONS.json,
+    },
+    check(values) {
+      if (!values.endpoint && !values['dry-run']) {
+        throw new UsageError('--endpoint is required unless --dry-run');
+      }
+      if (values.json && values['dry-run']) {
+        throw new UsageError('--json or --dry-run: a dry run writes the events to standard output');
+      }
+    },
+  },
+  async run({ values, positionals }, io) {
+    const dryRun = values['dry-run'];
+    // The access key travels in a header: never over clear-text http to another machine.
+    const endpoint = values.endpoint ? secureUrl(values.endpoint, '--endpoint').href : '';
+    const { config, from, env } = await processorConfig(values.function, values.region);
+    io.log(`processor settings from ${from}: ${describeSettings(env)}`);
+    const sources = await listSources(positionals, () => awsClients(values.region).s3);
+    const totalBytes = sources.reduce((sum, source) => sum + source.size, 0);
+    const delivery = dryRun
+      ? undefined
+      : {
+          ...DEFAULT_DELIVERY,
+          endpoint,
+          accessKey: await firehoseAccessKey(),
+          maxAttempts: values['max-attempts'],
+          timeoutMs: values['timeout-seconds'] * 1000,
+        };
+    const summary = await replay(
+      sources,
+      {
+        batchRecords: values['batch-records'],
+        batchBytes: values['batch-mb'] * 1024 * 1024,
+        statePath: dryRun ? undefined : values.state,
+        failedPath: values.failed,
+        delivery,
+        ingestWindowHours: values['ingest-window-hours'],
+        oldEvents: values['old-events'] as OldEvents,
+      },
+      {
+        processBatch: createAsyncProcessor(config),
+        write: (line) => process.stdout.write(`${line}\n`),
+        warn: (line) => io.log(line),
+        progress: dryRun ? quietProgress(io) : createProgress(totalBytes),
+        now: Date.now,
+      },
+    );
+    for (const line of report(summary, dryRun, values.failed, values['ingest-window-hours'])) {
+      io.log(line);
+    }
+    if (values.json) io.json(summary);
+    // Anything kept in the failed file was not delivered: say so to scripts too.
+    return summary.failed > 0 ? EXIT.wrong : EXIT.done;
+  },
+});

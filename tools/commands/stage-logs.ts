@@ -1,0 +1,249 @@
+/**
+ * `npm run stage-logs`: points an existing REST API stage's access logs, or every stage of a
+ * region's REST APIs, at a delivery stream with a given format (UpdateStage). API Gateway logs
+ * only to streams named `amazon-apigateway-…`, and only REST APIs log to Firehose
+ * (docs/contracts.md §2).
+ */
+import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import type { FirehoseClient } from '@aws-sdk/client-firehose';
+import { readConfig } from '../../src/config';
+import { ConfigError } from '../../src/errors';
+import { DEFAULT_FORMAT, formatName } from '../../src/formats/known';
+import { awsClients } from '../aws/clients';
+import {
+  destinationName,
+  getStage,
+  listStages,
+  STREAM_PREFIX,
+  type StageLogging,
+  setAccessLogs,
+  stageLabel,
+} from '../aws/stages';
+import { requireStream } from '../aws/stream';
+import { defineCommand } from '../cli/command';
+import { RefusedError, UsageError } from '../cli/errors';
+import { COMMON_OPTIONS } from '../cli/options';
+import { table } from '../cli/output';
+import { type Plan, planStatus, runPlan } from '../cli/plan';
+
+export interface StageLogsOptions {
+  readonly restApiId: string;
+  readonly stage: string;
+  /** Delivery stream name or ARN. */
+  readonly stream: string;
+  /** The stage's new access-log format; the recommended format when not given. */
+  readonly format?: string;
+}
+
+export interface AllStagesOptions {
+  readonly stream: string;
+  readonly format?: string;
+  /** Also move stages that log somewhere else. */
+  readonly takeOver: boolean;
+}
+
+export interface StageLogsClients {
+  readonly apiGateway: APIGatewayClient;
+  readonly firehose: FirehoseClient;
+}
+
+/** The format a stage will log with, checked by the processor's own rules (§2). */
+function checkedFormat(format: string | undefined): string {
+  const chosen = format ?? DEFAULT_FORMAT;
+  try {
+    readConfig({ LOG_FORMAT: chosen });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      throw new RefusedError(error.message.replace('LOG_FORMAT', 'the format'), { cause: error });
+    }
+    throw error;
+  }
+  return chosen;
+}
+
+/** The stream's ARN, and a warning when API Gateway will refuse its name. */
+async function target(firehose: FirehoseClient, stream: string) {
+  const name = stream.slice(stream.lastIndexOf('/') + 1);
+  const warnings = name.startsWith(STREAM_PREFIX)
+    ? []
+    : [
+        `warning: ${name} does not start with ${STREAM_PREFIX}; API Gateway only logs to streams whose name does, and will refuse this one`,
+      ];
+  return { arn: (await requireStream(firehose, name)).arn, warnings };
+}
+
+const FORMAT_REMINDER =
+  'The processor must read the same format: set its LOG_FORMAT (template parameter LogFormat) to it.';
+
+/** One stage to the stream: what would change, read first. */
+export async function planStageLogs(
+  options: StageLogsOptions,
+  clients: StageLogsClients,
+): Promise<Plan> {
+  const format = checkedFormat(options.format);
+  const { arn, warnings } = await target(clients.firehose, options.stream);
+  const stage = await getStage(clients.apiGateway, options.restApiId, options.stage);
+  if (!stage) {
+    throw new RefusedError(
+      `no stage ${options.stage} on REST API ${options.restApiId}; only REST APIs log to Firehose (an HTTP API's logs can reach the stream through a CloudWatch Logs subscription: template parameter SubscribeLogGroupName)`,
+    );
+  }
+  const shows = [
+    ...warnings,
+    `REST API ${options.restApiId}, stage ${options.stage}: access logs`,
+    `  destination: ${stage.destinationArn ?? 'none'}`,
+    `           →  ${arn}`,
+    `  format: ${stage.format ?? 'none'}`,
+    `      →  ${format}`,
+  ];
+  const same = stage.destinationArn === arn && stage.format === format;
+  if (!same && stage.destinationArn?.startsWith('arn:aws:logs:')) {
+    shows.push(
+      '  note: a stage logs to CloudWatch Logs or to Firehose, not both; CloudWatch Logs access logging stops',
+    );
+  }
+  const streamName = arn.slice(arn.lastIndexOf('/') + 1);
+  return {
+    shows,
+    changes: same
+      ? []
+      : [
+          {
+            describe: `stage ${options.stage} of ${options.restApiId}: access logs → ${streamName}, ${formatName(format)}`,
+            apply: () => setAccessLogs(clients.apiGateway, stage, arn, format),
+          },
+        ],
+    afterwards: format !== DEFAULT_FORMAT ? [FORMAT_REMINDER] : [],
+    readBack: async () => readBack(clients, [stage], arn, format),
+  };
+}
+
+/** What reads back other than planned, stage by stage. */
+async function readBack(
+  clients: StageLogsClients,
+  stages: readonly StageLogging[],
+  arn: string,
+  format: string,
+) {
+  const mismatches: string[] = [];
+  for (const stage of stages) {
+    const now = await getStage(clients.apiGateway, stage.restApiId, stage.stage);
+    if (now?.destinationArn !== arn || now.format !== format) {
+      mismatches.push(
+        `${stageLabel(stage)}: reads back as ${destinationName(now?.destinationArn, arn)}, ${formatName(now?.format)}`,
+      );
+    }
+  }
+  return { mismatches };
+}
+
+/**
+ * Every REST stage of the region to the stream: the plan as a table, one confirmation, then each
+ * stage changed and reported. Stages that log elsewhere stay unless `takeOver`.
+ */
+export async function planAllStages(
+  options: AllStagesOptions,
+  clients: StageLogsClients,
+): Promise<Plan> {
+  const format = checkedFormat(options.format);
+  const { arn, warnings } = await target(clients.firehose, options.stream);
+  const stages = await listStages(clients.apiGateway);
+  const plan = stages.map((stage) => {
+    const here = stage.destinationArn === arn;
+    const elsewhere = Boolean(stage.destinationArn) && !here;
+    const change = !(here && stage.format === format) && (!elsewhere || options.takeOver);
+    const becomes = change
+      ? `this stream, ${formatName(format)}`
+      : elsewhere
+        ? 'left alone (--take-over moves it)'
+        : 'unchanged';
+    return { stage, change, becomes };
+  });
+  const rows = table(
+    ['API', 'stage', 'logs to', 'format', 'becomes'],
+    plan.map(({ stage, becomes }) => [
+      `${stage.apiName} (${stage.restApiId})`,
+      stage.stage,
+      destinationName(stage.destinationArn, arn),
+      formatName(stage.format),
+      becomes,
+    ]),
+  );
+  const moved = plan.filter((entry) => entry.change).map((entry) => entry.stage);
+  return {
+    shows: [
+      ...warnings,
+      `REST API stages in this region, and their access logs → ${arn}`,
+      ...rows.map((line) => `  ${line}`),
+    ],
+    changes: moved.map((stage) => ({
+      describe: `${stage.apiName} (${stage.restApiId}) ${stage.stage}`,
+      apply: () => setAccessLogs(clients.apiGateway, stage, arn, format),
+    })),
+    nothingToChange: stages.length ? 'Nothing to change.' : 'No REST API stages in this region.',
+    question: `Point ${moved.length} stage(s) at the stream?`,
+    independent: true,
+    afterwards: format !== DEFAULT_FORMAT && moved.length ? [FORMAT_REMINDER] : [],
+    readBack: async () => readBack(clients, moved, arn, format),
+  };
+}
+
+export const command = defineCommand({
+  spec: {
+    name: 'stage-logs',
+    summary:
+      "Points a REST API stage's access logs (or every stage of the region's REST APIs) at the delivery stream.",
+    options: {
+      stream: {
+        type: 'string',
+        value: 'NAME|ARN',
+        required: true,
+        help: 'the delivery stream (its name starts with amazon-apigateway-)',
+      },
+      'rest-api-id': { type: 'string', value: 'ID', help: 'the REST API (with --stage)' },
+      stage: { type: 'string', value: 'NAME', help: 'the stage (with --rest-api-id)' },
+      'all-stages': { type: 'flag', help: 'every stage of every REST API in the region' },
+      'take-over': {
+        type: 'flag',
+        help: 'with --all-stages: also move stages that log somewhere else',
+      },
+      format: {
+        type: 'string',
+        value: 'FORMAT',
+        help: 'the access-log format (default: the recommended format)',
+      },
+      ...COMMON_OPTIONS,
+    },
+    check(values) {
+      if (values['all-stages'] && (values['rest-api-id'] || values.stage)) {
+        throw new UsageError('--all-stages takes no --rest-api-id or --stage');
+      }
+      if (!values['all-stages'] && !(values['rest-api-id'] && values.stage)) {
+        throw new UsageError('give --rest-api-id and --stage, or --all-stages');
+      }
+      if (values['take-over'] && !values['all-stages']) {
+        throw new UsageError('--take-over goes with --all-stages');
+      }
+    },
+  },
+  async run({ values }, io) {
+    const clients = awsClients(values.region);
+    const plan = values['all-stages']
+      ? await planAllStages(
+          { stream: values.stream, format: values.format, takeOver: values['take-over'] },
+          clients,
+        )
+      : await planStageLogs(
+          {
+            restApiId: values['rest-api-id'] as string,
+            stage: values.stage as string,
+            stream: values.stream,
+            format: values.format,
+          },
+          clients,
+        );
+    const result = await runPlan(plan, io, { dryRun: values['dry-run'] });
+    if (values.json) io.json({ stream: values.stream, ...result });
+    return planStatus(result);
+  },
+});

@@ -1,0 +1,54 @@
+/** What a doctor check reports: ok, warn (works but worth a look, or could not run) or fail. */
+import { errorName } from '../aws/clients';
+
+export type Status = 'ok' | 'warn' | 'fail';
+
+export interface Check {
+  readonly id: string;
+  readonly status: Status;
+  readonly summary: string;
+  /** What the check saw. */
+  readonly evidence: string;
+  /** What to do, a command where there is one; null when nothing is to be done. */
+  readonly fix: string | null;
+}
+
+export const check = (
+  id: string,
+  status: Status,
+  summary: string,
+  evidence: string | readonly string[] = '',
+  fix: string | null = null,
+): Check => ({
+  id,
+  status,
+  summary,
+  evidence: typeof evidence === 'string' ? evidence : evidence.join('\n'),
+  fix,
+});
+
+/** A check that could not run says so, and is a warning, never a silent ok. */
+export const couldNot = (id: string, what: string, error: unknown): Check =>
+  check(
+    id,
+    'warn',
+    `could not ${what}`,
+    `${errorName(error) || 'error'}: ${(error as Error).message}`,
+    errorName(error).includes('AccessDenied')
+      ? 'run doctor with credentials that may read this (the evidence names the call)'
+      : null,
+  );
+
+const SYMBOL: Record<Status, string> = { ok: '✓', warn: '!', fail: '✗' };
+
+/** The checks for people: symbol, summary, then the evidence and the fix indented. */
+export function formatChecks(checks: readonly Check[]): string[] {
+  return checks.flatMap((item) => [
+    `${SYMBOL[item.status]} ${item.id}: ${item.summary}`,
+    ...item.evidence
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => `    ${line}`),
+    ...(item.fix ? [`    fix: ${item.fix}`] : []),
+  ]);
+}

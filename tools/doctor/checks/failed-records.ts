@@ -1,0 +1,83 @@
+/** failed-records: objects Firehose wrote to the backup bucket over --since, and their error codes. */
+import { listObjects, readObjectText } from '../../aws/s3';
+import { check, couldNot } from '../check';
+import type { DoctorCheck, Facts } from '../facts';
+
+const PREFIXES = ['processing-failed/', 'http-endpoint-failed/'];
+/** Objects counted per prefix at most; a sample of this many is read for error codes. */
+const LIST_LIMIT = 10_000;
+const SAMPLE = 5;
+
+async function failedObjects(facts: Facts, bucket: string) {
+  const startMs = facts.options.now - facts.options.sinceMs;
+  const found: { prefix: string; keys: string[] }[] = [];
+  for (const prefix of PREFIXES) {
+    const keys: string[] = [];
+    for await (const object of listObjects(facts.clients.s3, bucket, prefix)) {
+      if (object.lastModifiedMs >= startMs) keys.push(object.key);
+      if (keys.length >= LIST_LIMIT) break;
+    }
+    found.push({ prefix, keys });
+  }
+  return found;
+}
+
+/** Firehose's errorCode of each line of a few failed objects, counted. */
+async function errorCodes(facts: Facts, bucket: string, keys: readonly string[]) {
+  const codes: Record<string, number> = {};
+  for (const key of keys.slice(0, SAMPLE)) {
+    const text = await readObjectText(facts.clients.s3, bucket, key);
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      let code: string;
+      try {
+        code = String((JSON.parse(line) as { errorCode?: string }).errorCode ?? 'none');
+      } catch {
+        code = 'not a Firehose error record';
+      }
+      codes[code] = (codes[code] ?? 0) + 1;
+    }
+  }
+  return codes;
+}
+
+export const failedRecordsCheck: DoctorCheck = async (facts) => {
+  const stream = await facts.streamFacts();
+  const bucketArn = stream?.http ? stream.bucketArn : undefined;
+  if (!bucketArn) return undefined;
+  const bucket = bucketArn.slice(bucketArn.lastIndexOf(':') + 1);
+  try {
+    const found = await failedObjects(facts, bucket);
+    const total = found.reduce((sum, entry) => sum + entry.keys.length, 0);
+    if (total === 0) {
+      return check(
+        'failed-records',
+        'ok',
+        `no failed records in s3://${bucket} in the last ${facts.since}`,
+        'processing-failed/ and http-endpoint-failed/ are empty for the window',
+      );
+    }
+    const codes = await errorCodes(
+      facts,
+      bucket,
+      found.flatMap((entry) => entry.keys),
+    );
+    const prefixes = found
+      .filter((entry) => entry.keys.length)
+      .map((entry) => `s3://${bucket}/${entry.prefix}`);
+    return check(
+      'failed-records',
+      'fail',
+      `${total} object(s) of failed records in s3://${bucket} in the last ${facts.since}`,
+      [
+        ...found.map((entry) => `${entry.prefix}: ${entry.keys.length} object(s)`),
+        `errorCode in a sample: ${Object.entries(codes)
+          .map(([code, n]) => `${code} ${n}`)
+          .join(', ')}`,
+      ],
+      `once the cause is fixed: npm run replay -- ${prefixes.join(' ')} --endpoint ${(await facts.endpoint()) || '<endpoint>'}`,
+    );
+  } catch (error) {
+    return couldNot('failed-records', `list s3://${bucket}`, error);
+  }
+};

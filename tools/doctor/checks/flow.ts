@@ -1,0 +1,69 @@
+/** flow: records came into the stream and were delivered to OpenObserve, over --since. */
+import type { Statistic } from '@aws-sdk/client-cloudwatch';
+import { check, couldNot } from '../check';
+import { type DoctorCheck, type Facts, show } from '../facts';
+
+async function readFlow(facts: Facts) {
+  const dimensions = [{ Name: 'DeliveryStreamName', Value: facts.options.stream }];
+  const firehose = (name: string, statistic: Statistic) =>
+    facts.metric({ namespace: 'AWS/Firehose', name, dimensions, statistic });
+  return {
+    incoming: await firehose('IncomingRecords', 'Sum'),
+    delivered: await firehose('DeliveryToHttpEndpoint.Records', 'Sum'),
+    success: await firehose('DeliveryToHttpEndpoint.Success', 'Average'),
+    freshness: await firehose('DeliveryToHttpEndpoint.DataFreshness', 'Maximum'),
+  };
+}
+
+export const flowCheck: DoctorCheck = async (facts) => {
+  if (!(await facts.streamFacts())) return undefined;
+  let flow: Awaited<ReturnType<typeof readFlow>>;
+  try {
+    flow = await readFlow(facts);
+  } catch (error) {
+    return couldNot('flow', "read the stream's CloudWatch metrics", error);
+  }
+  const { incoming, delivered, success, freshness } = flow;
+  const since = facts.since;
+  const evidence = [
+    `IncomingRecords ${show(incoming)}, DeliveryToHttpEndpoint.Records ${show(delivered)}, .Success ${show(success)}, .DataFreshness max ${show(freshness)} s (last ${since})`,
+  ];
+  if (!incoming) {
+    const logging = (await facts.loggingStages()).length > 0;
+    return check(
+      'flow',
+      'warn',
+      `the stream received no records in the last ${since}`,
+      evidence,
+      logging
+        ? 'a stage logs to the stream: send a request to its API; if nothing arrives, check the stage in the API Gateway console (Logs/Tracing)'
+        : 'no stage logs to the stream: see the stages check',
+    );
+  }
+  if (!delivered || (success !== undefined && success < 1)) {
+    return check(
+      'flow',
+      'fail',
+      !delivered
+        ? 'records came in and none were delivered to OpenObserve'
+        : 'some deliveries to OpenObserve failed',
+      evidence,
+      `see the Firehose error log group /aws/kinesisfirehose/${facts.options.stream}, then npm run doctor -- --stream ${facts.options.stream} --probe`,
+    );
+  }
+  if (freshness !== undefined && freshness > 900) {
+    return check(
+      'flow',
+      'warn',
+      'delivery is falling behind: the oldest record waited over 15 minutes',
+      evidence,
+      'OpenObserve answers slowly or with 503; see the Firehose error log group',
+    );
+  }
+  return check(
+    'flow',
+    'ok',
+    `records flow: ${show(incoming)} in, ${show(delivered)} delivered in the last ${since}`,
+    evidence,
+  );
+};

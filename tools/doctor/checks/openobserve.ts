@@ -1,0 +1,171 @@
+/**
+ * openobserve (--probe): sends one marked event the way Firehose does, then looks for it in
+ * OpenObserve (docs/contracts.md §5, §6).
+ */
+import { randomUUID } from 'node:crypto';
+import { encodeEvent } from '../../../src/encode';
+import { DeliveryStoppedError, NotAcknowledgedError, RejectedError } from '../../cli/errors';
+import { type Credentials, openObserveApi } from '../../openobserve/api';
+import {
+  DEFAULT_DELIVERY,
+  deliverBatch,
+  openObserveEndpoint,
+} from '../../openobserve/firehose-endpoint';
+import { type Check, check } from '../check';
+import type { DoctorCheck, Facts } from '../facts';
+
+/** Why the probe was not delivered, and what to do. */
+function notDelivered(error: unknown, url: string): Check {
+  const message = (error as Error).message;
+  if (error instanceof DeliveryStoppedError && /HTTP 40[13]/.test(message)) {
+    return check(
+      'openobserve',
+      'fail',
+      'OpenObserve refused the access key',
+      message,
+      "use the Access Key from OpenObserve → Data Sources → AWS (base64 of user:token), as the stack's OpenObserveAccessKey and OPENOBSERVE_ACCESS_KEY",
+    );
+  }
+  if (error instanceof NotAcknowledgedError) {
+    return check(
+      'openobserve',
+      'fail',
+      "the endpoint does not answer as OpenObserve's Firehose endpoint",
+      message,
+      "set the stream's endpoint to the URL OpenObserve answers at itself, https://<openobserve>/aws/<org>/<stream>/_kinesis_firehose (not one that redirects or serves a page)",
+    );
+  }
+  if (error instanceof RejectedError && /HTTP 404/.test(message)) {
+    return check(
+      'openobserve',
+      'fail',
+      'OpenObserve does not know this URL or organization',
+      `${url}: ${message}`,
+      'check OpenObserveEndpoint and OpenObserveOrganization (the organization id, not its name)',
+    );
+  }
+  return check(
+    'openobserve',
+    'fail',
+    'the probe could not be delivered',
+    `${url}: ${message}`,
+    'check that OpenObserve is reachable from AWS at this URL',
+  );
+}
+
+interface Probe {
+  readonly url: string;
+  readonly org: string;
+  readonly stream: string;
+  readonly requestId: string;
+  readonly sentAt: number;
+}
+
+/** Searches for the probe a few times, then for the newest other event. */
+async function findProbe(facts: Facts, probe: Probe, user: Credentials): Promise<Check> {
+  const accepted = `probe ${probe.requestId} accepted by ${probe.url}`;
+  const api = openObserveApi(new URL(new URL(probe.url).origin), user);
+  const search = async (sql: string) => {
+    const answer = await api.request(
+      'POST',
+      `/api/${encodeURIComponent(probe.org)}/_search?type=logs`,
+      {
+        query: {
+          sql,
+          start_time: (probe.sentAt - 24 * 3_600_000) * 1000,
+          end_time: (Date.now() + 60_000) * 1000,
+          from: 0,
+          size: 10,
+        },
+      },
+    );
+    return Array.isArray(answer.hits) ? (answer.hits as Record<string, unknown>[]) : [];
+  };
+  const sleep = facts.options.sleep ?? ((ms) => new Promise((wake) => setTimeout(wake, ms)));
+  try {
+    let found = false;
+    for (let attempt = 0; attempt < 5 && !found; attempt++) {
+      if (attempt) await sleep(3_000);
+      const sql = `SELECT _timestamp FROM "${probe.stream}" WHERE request_id = '${probe.requestId}'`;
+      found = (await search(sql)).length > 0;
+    }
+    const [newest] = await search(
+      `SELECT MAX(_timestamp) AS newest FROM "${probe.stream}" WHERE log_format <> 'doctor_probe'`,
+    );
+    const newestMs = Number(newest?.newest ?? 0) / 1000;
+    const age = newestMs
+      ? `the newest event is ${Math.round((Date.now() - newestMs) / 60_000)} min old`
+      : 'no other event in the last 24 hours';
+    if (!found) {
+      return check(
+        'openobserve',
+        'fail',
+        'the probe was accepted but cannot be found in the stream',
+        [accepted, age],
+        'OpenObserve answered 200 yet kept nothing: check the stream name, and its ingest window (ZO_INGEST_ALLOWED_UPTO)',
+      );
+    }
+    return check('openobserve', 'ok', `OpenObserve received the probe; ${age}`, [
+      accepted,
+      `found in ${probe.stream}`,
+    ]);
+  } catch (error) {
+    return check(
+      'openobserve',
+      'warn',
+      'the probe was accepted, but searching OpenObserve failed',
+      [accepted, (error as Error).message],
+      'check OPENOBSERVE_USER and OPENOBSERVE_PASSWORD',
+    );
+  }
+}
+
+export const openObserveCheck: DoctorCheck = async (facts) => {
+  const given = facts.options.probe;
+  if (!given) return undefined;
+  const url = await facts.endpoint();
+  const target = openObserveEndpoint(url);
+  if (!target) {
+    return check(
+      'openobserve',
+      'warn',
+      'could not probe OpenObserve: the stream has no OpenObserve endpoint',
+      url,
+    );
+  }
+  const probe: Probe = {
+    url,
+    ...target,
+    requestId: `doctor-probe-${randomUUID()}`,
+    sentAt: Date.now(),
+  };
+  const line = encodeEvent({
+    _timestamp: probe.sentAt * 1000,
+    request_id: probe.requestId,
+    log_format: 'doctor_probe',
+    message: 'npm run doctor: delivery probe',
+  });
+  try {
+    await deliverBatch([line], {
+      ...DEFAULT_DELIVERY,
+      endpoint: url,
+      accessKey: given.accessKey,
+      maxAttempts: 2,
+      timeoutMs: 15_000,
+    });
+  } catch (error) {
+    return notDelivered(error, url);
+  }
+  if (!given.user) {
+    return check(
+      'openobserve',
+      'ok',
+      "OpenObserve accepted a probe event with the stream's endpoint and key",
+      [
+        `probe ${probe.requestId} accepted by ${url}`,
+        'set OPENOBSERVE_USER and OPENOBSERVE_PASSWORD to also search for it',
+      ],
+    );
+  }
+  return findProbe(facts, probe, given.user);
+};

@@ -1,0 +1,39 @@
+/** processor-role: the stream's role may invoke the processor (its own policies). */
+import { roleMayInvoke } from '../../aws/iam';
+import { check, couldNot } from '../check';
+import type { DoctorCheck } from '../facts';
+import { attachFix } from './processor';
+
+export const processorRoleCheck: DoctorCheck = async (facts) => {
+  const stream = await facts.streamFacts();
+  const functionArn = stream?.http ? stream.functionArn : undefined;
+  if (!stream || !functionArn) return undefined;
+  if (!stream.roleArn) {
+    return check(
+      'processor-role',
+      'fail',
+      'the stream has no role to invoke the processor with',
+      '',
+      attachFix(facts),
+    );
+  }
+  const fn = await facts.processorFunction();
+  try {
+    const may = await roleMayInvoke(
+      facts.clients.iam,
+      stream.roleArn,
+      fn?.FunctionArn ?? functionArn,
+    );
+    return may
+      ? check('processor-role', 'ok', "the stream's role may invoke the processor", stream.roleArn)
+      : check(
+          'processor-role',
+          'fail',
+          "the stream's role may not invoke the processor",
+          `${stream.roleArn} lacks lambda:InvokeFunction or lambda:GetFunctionConfiguration on ${functionArn} (its own policies; boundaries and SCPs not read)`,
+          `npm run attach -- --stream ${facts.options.stream} --function ${functionArn}   (offers to add exactly that policy)`,
+        );
+  } catch (error) {
+    return couldNot('processor-role', "read the stream role's policies", error);
+  }
+};

@@ -1,0 +1,37 @@
+/** processor: a Lambda processor is enabled and its function exists. */
+import { check, couldNot } from '../check';
+import type { DoctorCheck, Facts } from '../facts';
+
+export const attachFix = (facts: Facts) =>
+  `npm run attach -- --stream ${facts.options.stream} --function <ProcessorFunctionArn>`;
+
+export const processorCheck: DoctorCheck = async (facts) => {
+  const stream = await facts.streamFacts();
+  if (!stream) return undefined;
+  if (!stream.http?.ProcessingConfiguration?.Enabled || !stream.functionArn || !stream.http) {
+    return check(
+      'processor',
+      'fail',
+      'the stream transforms nothing: no Lambda processor is enabled',
+      `ProcessingConfiguration.Enabled: ${stream.http?.ProcessingConfiguration?.Enabled ?? false}`,
+      attachFix(facts),
+    );
+  }
+  const fact = await facts.function();
+  if (!fact.ok) return couldNot('processor', 'read the processor function', fact.error);
+  const fn = fact.value;
+  return fn
+    ? check(
+        'processor',
+        'ok',
+        `the processor is ${fn.FunctionName} (${fn.Runtime})`,
+        stream.functionArn,
+      )
+    : check(
+        'processor',
+        'fail',
+        'the processor function does not exist',
+        stream.functionArn,
+        attachFix(facts),
+      );
+};

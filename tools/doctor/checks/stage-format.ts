@@ -1,0 +1,52 @@
+/** stage-format: whether the stages write the format the processor reads (LOG_FORMAT). */
+import { formatName } from '../../../src/formats/known';
+import type { StageLogging } from '../../aws/stages';
+import { check } from '../check';
+import type { DoctorCheck } from '../facts';
+
+/** The `$context` variables of a format. */
+function variablesOf(format: string): Set<string> {
+  return new Set([...format.matchAll(/\$context\.[A-Za-z0-9_.]+/g)].map((match) => match[0]));
+}
+
+/** How the processor reads a stage whose format differs from LOG_FORMAT. */
+function differs(stage: StageLogging, logFormat: string): string {
+  const label = `${stage.apiName} (${stage.restApiId}) ${stage.stage}`;
+  const readVars = variablesOf(logFormat);
+  const missing = [...variablesOf(stage.format ?? '')].filter((name) => !readVars.has(name));
+  const known = formatName(stage.format);
+  return known !== 'custom'
+    ? `${label}: writes the known format "${known}"; the processor falls back to detection and reads it as ${known}`
+    : `${label}: another format; LOG_FORMAT does not match it, so its lines go to detection (JSON, known formats, Label: value) or end up raw${missing.length ? `; not in LOG_FORMAT: ${missing.join(', ')}` : ''}`;
+}
+
+/** Compared only when stages log to the stream and the function can start with its settings. */
+export const stageFormatCheck: DoctorCheck = async (facts) => {
+  const stages = await facts.loggingStages();
+  const settings = await facts.settingsError();
+  if (stages.length === 0 || !settings.ok || settings.value) return undefined;
+  const logFormat = await facts.logFormat();
+  const evidence = [`LOG_FORMAT: ${formatName(logFormat)}`];
+  for (const stage of stages) {
+    evidence.push(
+      stage.format === logFormat
+        ? `${stage.apiName} (${stage.restApiId}) ${stage.stage}: the same format`
+        : differs(stage, logFormat),
+    );
+  }
+  if (stages.every((stage) => stage.format === logFormat)) {
+    return check(
+      'stage-format',
+      'ok',
+      'every stage writes the format the processor reads',
+      evidence,
+    );
+  }
+  return check(
+    'stage-format',
+    'warn',
+    "a stage's format differs from the processor's LOG_FORMAT",
+    evidence,
+    "deploy with LogFormat set to the stage's exact format, or point the stage at the recommended one: npm run stage-logs -- --rest-api-id <id> --stage <stage> --stream <stream>",
+  );
+};

@@ -1,0 +1,153 @@
+/**
+ * What doctor knows about the pipeline, read from AWS once, when a check first asks (tools/aws/):
+ * the stream, its stages, the processor function and its settings, metrics and failed objects.
+ * A fact that could not be read holds the error, so each check can say what it could not see.
+ */
+import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
+import { readConfig } from '../../src/config';
+import { ConfigError } from '../../src/errors';
+import { DEFAULT_FORMAT } from '../../src/formats/known';
+import { compileUserPatterns } from '../../src/rules';
+import type { AwsClients } from '../aws/clients';
+import { findFunction, settingsOf } from '../aws/lambda';
+import { type MetricQuery, metricValue } from '../aws/metrics';
+import { getStage, listStages, type StageLogging } from '../aws/stages';
+import { findStream, type StreamFacts } from '../aws/stream';
+import { publicUrl } from '../cli/url';
+import type { Credentials } from '../openobserve/api';
+import type { Check } from './check';
+
+export interface DoctorOptions {
+  /** Delivery stream name. */
+  readonly stream: string;
+  readonly region?: string;
+  readonly restApiId?: string;
+  readonly stage?: string;
+  readonly allStages: boolean;
+  readonly sinceMs: number;
+  /** With --probe: the Firehose access key, and OpenObserve user credentials if there are any. */
+  readonly probe?: { readonly accessKey: string; readonly user?: Credentials };
+  readonly now: number;
+  /** Waits between searches for the probe; tests pass one that does not wait. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export type DoctorClients = Pick<
+  AwsClients,
+  'apiGateway' | 'firehose' | 'lambda' | 'iam' | 's3' | 'cloudWatch'
+>;
+
+export type Fact<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: unknown };
+
+/** The stages doctor looks at: the one named, or every stage of the region. */
+export type StagesFact =
+  | { readonly mode: 'one'; readonly stage: StageLogging | undefined }
+  | { readonly mode: 'all'; readonly all: readonly StageLogging[] };
+
+function once<T>(read: () => Promise<T>): () => Promise<Fact<T>> {
+  let fact: Promise<Fact<T>> | undefined;
+  return () => {
+    fact ??= read().then(
+      (value) => ({ ok: true, value }) as const,
+      (error: unknown) => ({ ok: false, error }) as const,
+    );
+    return fact;
+  };
+}
+
+export class Facts {
+  readonly stream: () => Promise<Fact<StreamFacts | undefined>>;
+  readonly stages: () => Promise<Fact<StagesFact>>;
+  /** The processor function; undefined when the stream names none. */
+  readonly function: () => Promise<Fact<FunctionConfiguration | undefined>>;
+  /** Why the processor cannot start with its settings; undefined when it can. */
+  readonly settingsError: () => Promise<Fact<ConfigError | undefined>>;
+
+  constructor(
+    readonly options: DoctorOptions,
+    readonly clients: DoctorClients,
+  ) {
+    this.stream = once(() => findStream(clients.firehose, options.stream));
+    this.stages = once(async (): Promise<StagesFact> => {
+      if (options.restApiId && options.stage) {
+        return {
+          mode: 'one',
+          stage: await getStage(clients.apiGateway, options.restApiId, options.stage),
+        };
+      }
+      return { mode: 'all', all: await listStages(clients.apiGateway) };
+    });
+    this.function = once(async () => {
+      const arn = (await this.streamFacts())?.functionArn;
+      return arn ? findFunction(clients.lambda, arn) : undefined;
+    });
+    this.settingsError = once(async () => {
+      const fn = await this.processorFunction();
+      if (!fn) return undefined;
+      try {
+        await compileUserPatterns(readConfig(settingsOf(fn)).rules);
+        return undefined;
+      } catch (error) {
+        if (error instanceof ConfigError) return error;
+        throw error;
+      }
+    });
+  }
+
+  /** The stream when it could be read and exists. */
+  async streamFacts(): Promise<StreamFacts | undefined> {
+    const fact = await this.stream();
+    return fact.ok ? fact.value : undefined;
+  }
+
+  /** The processor function when it could be read and exists. */
+  async processorFunction(): Promise<FunctionConfiguration | undefined> {
+    const fact = await this.function();
+    return fact.ok ? fact.value : undefined;
+  }
+
+  /** The stream's endpoint as the checks print it: never with a user name or password. */
+  async endpoint(): Promise<string> {
+    return publicUrl((await this.streamFacts())?.endpointUrl ?? '');
+  }
+
+  /** The stages that log to the stream (none when they could not be read). */
+  async loggingStages(): Promise<readonly StageLogging[]> {
+    const arn = (await this.streamFacts())?.arn ?? '';
+    const fact = await this.stages();
+    if (!fact.ok || arn === '') return [];
+    const stages = fact.value.mode === 'one' ? [fact.value.stage] : fact.value.all;
+    return stages.filter((stage): stage is StageLogging => stage?.destinationArn === arn);
+  }
+
+  /** The LOG_FORMAT the processor reads with. */
+  async logFormat(): Promise<string> {
+    return settingsOf(await this.processorFunction()).LOG_FORMAT || DEFAULT_FORMAT;
+  }
+
+  /** One metric over --since. */
+  metric(query: MetricQuery): Promise<number | undefined> {
+    return metricValue(this.clients.cloudWatch, query, {
+      endMs: this.options.now,
+      lengthMs: this.options.sinceMs,
+    });
+  }
+
+  /** `--since` for people: `60 min`. */
+  get since(): string {
+    return `${Math.round(this.options.sinceMs / 60_000)} min`;
+  }
+}
+
+/** A metric's value for people. */
+export const show = (value: number | undefined) =>
+  value === undefined ? 'no data' : String(Math.round(value * 100) / 100);
+
+/** One check over the facts; undefined when it does not apply (no stream, no function). */
+export type DoctorCheck = (facts: Facts) => Promise<Check | undefined>;
+
+/** How to point a stage at the stream. */
+export const enrollFix = (stream: string, stage = '<stage>', api = '<rest-api-id>') =>
+  `npm run stage-logs -- --rest-api-id ${api} --stage ${stage} --stream ${stream}`;

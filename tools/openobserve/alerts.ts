@@ -1,0 +1,109 @@
+/**
+ * The alert pack `npm run openobserve -- setup` installs: 5xx rate, p95 latency, throttling and
+ * silence, per API and stage (docs/contracts.md §6).
+ */
+import { COUNT, percentile, WEIGHT } from './sql';
+
+export interface Thresholds {
+  /** 5xx responses as a fraction of requests, per API and stage over 5 minutes. */
+  readonly rate5xx: number;
+  /** p95 response latency in ms, per API and stage over 5 minutes. */
+  readonly p95Ms: number;
+  /** 429 responses per API and stage over 5 minutes. */
+  readonly throttled: number;
+  /** Fewer requests than this in 5 minutes are too few to judge a rate or a percentile. */
+  readonly minRequests: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  rate5xx: 0.05,
+  p95Ms: 1000,
+  throttled: 10,
+  minRequests: 20,
+};
+
+export interface AlertSpec {
+  /** snake_case: OpenObserve refuses other characters in alert names. */
+  readonly name: string;
+  readonly file: string;
+  readonly description: string;
+  readonly sql: string;
+  /** Minutes looked back. */
+  readonly period: number;
+  readonly operator: '>=' | '<';
+  readonly threshold: number;
+}
+
+/**
+ * The alert pack. OpenObserve counts the rows an alert's SQL returns and compares that count with
+ * `operator threshold` (src/core/src/alerts/mod.rs), so each condition is in the SQL and most
+ * alerts fire on one row or more; "no events" fires on fewer than one.
+ */
+export function alertSpecs(stream: string, t: Thresholds): AlertSpec[] {
+  const from = `FROM "${stream}"`;
+  const errors5xx = `SUM(CASE WHEN status_class = '5xx' THEN ${WEIGHT} ELSE 0 END)`;
+  const p95 = percentile('response_latency', 0.95);
+  return [
+    {
+      name: 'api_gateway_5xx_rate',
+      file: '5xx-rate.json',
+      description: `5xx responses above ${t.rate5xx * 100}% of requests for an API and stage over 5 minutes (at least ${t.minRequests} requests).`,
+      sql: `SELECT api_id, stage, ${COUNT} AS requests, ${errors5xx} AS responses_5xx, CAST(${errors5xx} AS DOUBLE) / ${COUNT} AS rate_5xx ${from} WHERE status IS NOT NULL GROUP BY api_id, stage HAVING ${COUNT} >= ${t.minRequests} AND CAST(${errors5xx} AS DOUBLE) / ${COUNT} > ${t.rate5xx}`,
+      period: 5,
+      operator: '>=',
+      threshold: 1,
+    },
+    {
+      name: 'api_gateway_p95_latency',
+      file: 'p95-latency.json',
+      description: `p95 response latency above ${t.p95Ms} ms for an API and stage over 5 minutes (at least ${t.minRequests} requests).`,
+      sql: `SELECT api_id, stage, ${COUNT} AS requests, ${p95} AS p95_ms ${from} WHERE response_latency IS NOT NULL GROUP BY api_id, stage HAVING ${COUNT} >= ${t.minRequests} AND ${p95} > ${t.p95Ms}`,
+      period: 5,
+      operator: '>=',
+      threshold: 1,
+    },
+    {
+      name: 'api_gateway_throttled',
+      file: 'throttled.json',
+      description: `More than ${t.throttled} throttled (429) responses for an API and stage over 5 minutes.`,
+      sql: `SELECT api_id, stage, ${COUNT} AS throttled ${from} WHERE status = 429 GROUP BY api_id, stage HAVING ${COUNT} > ${t.throttled}`,
+      period: 5,
+      operator: '>=',
+      threshold: 1,
+    },
+    {
+      name: 'api_gateway_no_events',
+      file: 'no-events.json',
+      description:
+        'No events at all in the stream for 15 minutes: the API has no traffic, or the log pipeline stopped (run `npm run doctor`).',
+      sql: `SELECT log_format, ${COUNT} AS events ${from} GROUP BY log_format`,
+      period: 15,
+      operator: '<',
+      threshold: 1,
+    },
+  ];
+}
+
+/** An alert as `POST /api/v2/{org}/alerts` takes it (§6). */
+export function buildAlert(spec: AlertSpec, stream: string, destinations: readonly string[]) {
+  return {
+    name: spec.name,
+    stream_type: 'logs',
+    stream_name: stream,
+    is_real_time: false,
+    query_condition: { type: 'sql', sql: spec.sql },
+    trigger_condition: {
+      period: spec.period,
+      operator: spec.operator,
+      threshold: spec.threshold,
+      // Minutes in the v2 API, which converts them to seconds for storage
+      // (src/api/management/src/models/alerts/mod.rs, `frequency_minutes`).
+      frequency: 5,
+      frequency_type: 'minutes',
+      silence: 30,
+    },
+    destinations: [...destinations],
+    enabled: destinations.length > 0,
+    description: spec.description,
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * The alerts: only with a destination, and only on a stream that has fields (OpenObserve refuses
+ * both otherwise: src/core/src/alerts/alert.rs); found by name, created or updated.
+ */
+import { ApiError, RefusedError } from '../../cli/errors';
+import type { Change } from '../../cli/plan';
+import { type AlertSpec, alertSpecs, buildAlert, type Thresholds } from '../alerts';
+import { field, isObjectList, isString, type Json, type OpenObserveApi } from '../api';
+import { folder } from './folders';
+import { nothing, type SetupPart, sameAsDesired } from './part';
+
+export interface AlertOptions {
+  readonly org: string;
+  readonly stream: string;
+  readonly folder?: string;
+  readonly alertDestination?: string;
+  readonly thresholds: Thresholds;
+}
+
+async function findAlerts(api: OpenObserveApi, org: string, specs: readonly AlertSpec[]) {
+  const listed = await api.request('GET', `/api/v2/${org}/alerts`);
+  const found = new Map<string, Json>();
+  for (const item of field(listed, 'list', isObjectList, 'GET /api/v2/{org}/alerts')) {
+    const name = item.name;
+    if (typeof name === 'string' && specs.some((spec) => spec.name === name)) {
+      const id = field(item, 'alert_id', isString, 'the alert list');
+      found.set(name, await api.request('GET', `/api/v2/${org}/alerts/${encodeURIComponent(id)}`));
+    }
+  }
+  return found;
+}
+
+/** Refuses a destination OpenObserve does not have. */
+async function checkDestination(api: OpenObserveApi, options: AlertOptions, destination: string) {
+  try {
+    await api.request(
+      'GET',
+      `/api/${encodeURIComponent(options.org)}/alerts/destinations/${encodeURIComponent(destination)}`,
+    );
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      throw new RefusedError(
+        `OpenObserve has no alert destination "${destination}" in organization "${options.org}" (HTTP 404): create it under Management → Alert Destinations, or name another with --alert-destination`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+const skippedOnly = (line: string): SetupPart => ({
+  changes: [],
+  skipped: [line],
+  readBack: nothing,
+});
+
+export async function alertsPart(
+  api: OpenObserveApi,
+  options: AlertOptions,
+  streamHasFields: boolean,
+): Promise<SetupPart> {
+  const destination = options.alertDestination;
+  if (!destination) {
+    return skippedOnly(
+      'alerts: not installed. OpenObserve keeps no alert without a destination, not even a disabled one; create one (Management → Alert Destinations) and rerun with --alert-destination NAME, or import openobserve/alerts/*.json by hand',
+    );
+  }
+  await checkDestination(api, options, destination);
+  if (!streamHasFields) {
+    return skippedOnly(
+      `alerts: not installed yet. OpenObserve accepts an alert only on a stream that has received data; send a request through the API, wait for it to arrive in "${options.stream}", and rerun`,
+    );
+  }
+  const org = encodeURIComponent(options.org);
+  const specs = alertSpecs(options.stream, options.thresholds);
+  const desired = specs.map((spec) => buildAlert(spec, options.stream, [destination]));
+  const { ref, change } = await folder(api, options.org, 'alerts', options.folder);
+  const existing = await findAlerts(api, org, specs);
+  const changes: Change[] = change ? [change] : [];
+  for (const alert of desired) {
+    const current = existing.get(alert.name);
+    if (!current) {
+      changes.push({
+        describe: `alert ${alert.name}: create`,
+        apply: async () => {
+          await api.request(
+            'POST',
+            `/api/v2/${org}/alerts?folder=${encodeURIComponent(ref.id)}`,
+            alert,
+          );
+        },
+      });
+    } else if (!sameAsDesired(alert, current)) {
+      const id = field(current, 'id', isString, 'GET /api/v2/{org}/alerts/{id}');
+      changes.push({
+        describe: `alert ${alert.name}: update`,
+        apply: async () => {
+          await api.request('PUT', `/api/v2/${org}/alerts/${encodeURIComponent(id)}`, {
+            ...alert,
+            id,
+          });
+        },
+      });
+    }
+  }
+  return {
+    changes,
+    skipped: [],
+    readBack: async () => {
+      const alerts = await findAlerts(api, org, specs);
+      return desired
+        .filter((alert) => !sameAsDesired(alert, alerts.get(alert.name)))
+        .map((alert) => `alert ${alert.name}: reads back other than sent`);
+    },
+  };
+}

@@ -1,0 +1,68 @@
+/** The stream `npm run openobserve -- setup` creates or updates (docs/contracts.md §6). */
+import { FREE_TEXT_FIELDS } from '../../src/rules';
+
+export const DEFAULT_STREAM = 'api_gateway_access';
+
+/**
+ * Stream settings (§6), chosen for these queries:
+ * - `api_id` and `stage` as secondary index fields, not partition keys: every API panel filters
+ *   on them, an index serves any number of APIs and stages, and partitions multiply small files
+ *   per value and apply only to data that arrives after the change;
+ * - a bloom filter on `request_id`: looking one request up is the most common search;
+ * - full-text search only on the free-text fields, so a word search never scans ids and numbers.
+ */
+export const STREAM_SETTINGS = {
+  index_fields: ['api_id', 'stage'],
+  bloom_filter_fields: ['request_id'],
+  full_text_search_keys: [...FREE_TEXT_FIELDS],
+};
+export const DEFAULT_RETENTION_DAYS = 30;
+
+/**
+ * The fields the processor writes, with their Arrow types (README, "Output fields"). `setup`
+ * creates a new stream with them, so every panel and alert can name them before the first event
+ * arrives (OpenObserve answers a query on an unknown field with an error, and refuses an alert on a
+ * stream without fields).
+ */
+const INTEGER_COLUMNS = [
+  'status',
+  'response_length',
+  'request_time_epoch',
+  'response_latency',
+  'integration_latency',
+  'integration_overhead_ms',
+  'integration_status',
+  'sample_rate',
+];
+const TEXT_COLUMNS = [
+  'request_id',
+  'extended_request_id',
+  'source_ip',
+  'caller',
+  'user',
+  'user_agent',
+  'http_method',
+  'resource_path',
+  'path',
+  'protocol',
+  'status_class',
+  'request_time',
+  'latency_bucket',
+  'error_message',
+  'api_id',
+  'stage',
+  'domain_name',
+  'log_format',
+  'log_group',
+  'log_stream',
+  'owner',
+  'message',
+  'parse_error',
+];
+export const STREAM_FIELDS = [
+  ...TEXT_COLUMNS.map((name) => ({ name, type: 'Utf8' })),
+  ...INTEGER_COLUMNS.map((name) => ({ name, type: 'Int64' })),
+];
+
+/** A new stream as `POST /api/{org}/streams/{stream}` takes it: the processor's fields. */
+export const NEW_STREAM = { fields: STREAM_FIELDS, settings: {} };

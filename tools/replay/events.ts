@@ -1,0 +1,171 @@
+/**
+ * What a replay does with one unit's event lines: each one is sent, restamped, or kept in the
+ * failed file with why (too large for a record, not an event, outside OpenObserve's ingest window).
+ */
+import { gunzipSync } from 'node:zlib';
+import { isGzip } from '../../src/decode';
+import { encodeEvent, splitEventLines } from '../../src/encode';
+import { MAX_OUTPUT_RECORD_BYTES } from '../../src/record';
+import type { Source } from './sources';
+import { MAX_INFLATED_BYTES } from './sources';
+
+/** OpenObserve drops events older than this by default (ZO_INGEST_ALLOWED_UPTO, in hours, §5). */
+export const DEFAULT_INGEST_WINDOW_HOURS = 5;
+/** …and events more than this far in the future (docs/contracts.md §5). */
+const FUTURE_LIMIT_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * What to do with events outside OpenObserve's ingest window, which it drops with a 200 answer:
+ * `skip` keeps them in the failed file and ends with a non-zero status; `send` is for a server
+ * whose window was raised; `restamp` sends them with `_timestamp` set to the time of sending and
+ * the original in `original_timestamp`.
+ */
+export type OldEvents = 'skip' | 'send' | 'restamp';
+export const OLD_EVENTS: readonly OldEvents[] = ['skip', 'send', 'restamp'];
+
+/** What a record that cannot be sent is kept as: why, where it was, and the record if it fits. */
+export function failedEntry(
+  errorCode: string,
+  errorMessage: string,
+  source: Source,
+  line: number,
+  rawData?: string,
+): string {
+  return JSON.stringify({ errorCode, errorMessage, source: source.name, line, rawData });
+}
+
+/** The processor's output for one record: gzip when its events would not fit a record (§5). */
+export function outputLines(data: string): string[] {
+  const bytes = Buffer.from(data, 'base64');
+  const text = isGzip(bytes)
+    ? gunzipSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES }).toString('utf8')
+    : bytes.toString('utf8');
+  return splitEventLines(text);
+}
+
+/** Why OpenObserve would drop an event with this `_timestamp` (µs), or '' when it keeps it (§5). */
+export function outsideWindow(timestamp: unknown, nowMs: number, windowHours: number): string {
+  if (typeof timestamp !== 'number') return '';
+  const ms = timestamp / 1000;
+  const when = new Date(ms).toISOString();
+  if (ms < nowMs - windowHours * 3_600_000) {
+    return `event time ${when} is older than the ${windowHours}-hour ingest window`;
+  }
+  if (ms > nowMs + FUTURE_LIMIT_MS) return `event time ${when} is more than 24 hours ahead`;
+  return '';
+}
+
+/** An event line as an object, or why it is not one. */
+function parseEvent(event: string): Record<string, unknown> | Error {
+  try {
+    const value: unknown = JSON.parse(event);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return new Error('not a JSON object');
+    }
+    return value as Record<string, unknown>;
+  } catch (error) {
+    return error as Error;
+  }
+}
+
+export interface Sorted {
+  readonly send: string[];
+  readonly failed: string[];
+  /** Events outside the window sent as they are (--old-events send). */
+  old: number;
+  /** Events by log format. */
+  readonly formats: Record<string, number>;
+  readonly outside: { skipped: number; restamped: number; sent: number };
+}
+
+export interface SortOptions {
+  readonly source: Source;
+  readonly line: number;
+  readonly nowMs: number;
+  readonly ingestWindowHours: number;
+  readonly oldEvents: OldEvents;
+}
+
+/** One event outside the window, by --old-events. */
+function sortOld(
+  sorted: Sorted,
+  event: string,
+  parsed: Record<string, unknown>,
+  why: string,
+  options: SortOptions,
+) {
+  if (options.oldEvents === 'skip') {
+    sorted.failed.push(
+      failedEntry(
+        'Replay.OutsideIngestWindow',
+        `${why}; OpenObserve would drop it with a 200 answer. Rerun with --old-events restamp, or --old-events send once ZO_INGEST_ALLOWED_UPTO covers it`,
+        options.source,
+        options.line,
+        Buffer.from(event).toString('base64'),
+      ),
+    );
+    sorted.outside.skipped++;
+  } else if (options.oldEvents === 'restamp') {
+    const restamped = {
+      ...parsed,
+      _timestamp: options.nowMs * 1000,
+      original_timestamp: parsed._timestamp,
+    };
+    sorted.send.push(encodeEvent(restamped));
+    sorted.outside.restamped++;
+  } else {
+    sorted.send.push(event);
+    sorted.old++;
+    sorted.outside.sent++;
+  }
+}
+
+/**
+ * A unit's events sorted into what is sent and what is kept, with nothing written yet: the batch
+ * before may have to be sent and checkpointed first.
+ */
+export function sortEvents(events: readonly string[], options: SortOptions): Sorted {
+  const sorted: Sorted = {
+    send: [],
+    failed: [],
+    old: 0,
+    formats: {},
+    outside: { skipped: 0, restamped: 0, sent: 0 },
+  };
+  const keep = (code: string, message: string, event: string) =>
+    sorted.failed.push(
+      failedEntry(
+        code,
+        message,
+        options.source,
+        options.line,
+        Buffer.from(event).toString('base64'),
+      ),
+    );
+  for (const event of events) {
+    if (Buffer.byteLength(event) > MAX_OUTPUT_RECORD_BYTES) {
+      keep(
+        'Replay.EventTooLarge',
+        `an event over Firehose's ${MAX_OUTPUT_RECORD_BYTES}-byte record limit`,
+        event,
+      );
+      continue;
+    }
+    const parsed = parseEvent(event);
+    if (parsed instanceof Error) {
+      // OpenObserve fails a whole request for one line that is not JSON (§5).
+      keep(
+        'Replay.NotAnEvent',
+        `starts as an event ({ and a tab) but is not one: ${parsed.message}`,
+        event,
+      );
+      continue;
+    }
+    const format = String(parsed.log_format ?? 'unknown');
+    sorted.formats[format] = (sorted.formats[format] ?? 0) + 1;
+    const why = outsideWindow(parsed._timestamp, options.nowMs, options.ingestWindowHours);
+    if (why) sortOld(sorted, event, parsed, why, options);
+    else sorted.send.push(event);
+  }
+  return sorted;
+}

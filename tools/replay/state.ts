@@ -1,0 +1,26 @@
+/**
+ * A replay's checkpoint: per source, the units acknowledged, and how long the failed file was.
+ * Written whole then renamed after each acknowledged batch, so a crash never leaves half of it.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+
+export interface State {
+  /** Per source key: units acknowledged, and whether the whole source is. */
+  sources: Record<string, { done: number; complete?: boolean }>;
+  /**
+   * How long the failed file was at this checkpoint. A rerun cuts it back to that, then reads
+   * again from the checkpoint: what it keeps again is in the file once.
+   */
+  failed?: { path: string; bytes: number };
+}
+
+export function loadState(path: string | undefined): State {
+  if (!path || !existsSync(path)) return { sources: {} };
+  return JSON.parse(readFileSync(path, 'utf8')) as State;
+}
+
+export function saveState(path: string | undefined, state: State): void {
+  if (!path) return;
+  writeFileSync(`${path}.tmp`, JSON.stringify(state, null, 2));
+  renameSync(`${path}.tmp`, path);
+}
