@@ -1,0 +1,97 @@
+import { type Change, type Plan, planStatus, runPlan } from '../../../tools/cli/plan';
+import { scriptedIo } from '../../support/io';
+
+const change = (describe: string, applied: string[], fails = false): Change => ({
+  describe,
+  async apply() {
+    if (fails) throw new Error(`${describe} went wrong`);
+    applied.push(describe);
+    return `did ${describe}`;
+  },
+});
+
+describe('runPlan: plan → confirm → apply → read back', () => {
+  it('shows the plan, asks once, applies each change in order and reads back', async () => {
+    const applied: string[] = [];
+    const plan: Plan = {
+      shows: ['Thing X'],
+      changes: [change('one', applied), change('two', applied)],
+      skipped: ['three: not now'],
+      afterwards: ['now do Y'],
+      readBack: async () => ({ mismatches: [], shows: ['X is now Z.'] }),
+    };
+    const io = scriptedIo(true);
+    const result = await runPlan(plan, io);
+    expect(applied).toEqual(['one', 'two']);
+    expect(io.asked).toBe(1);
+    expect(io.lines).toEqual([
+      'Thing X',
+      '  three: not now',
+      'did one',
+      'did two',
+      '✓ one',
+      '✓ two',
+      'now do Y',
+      'X is now Z.',
+      'Read back: everything is as planned.',
+    ]);
+    expect(result).toMatchObject({
+      changed: true,
+      applied: ['one', 'two'],
+      skipped: ['three: not now'],
+    });
+    expect(planStatus(result)).toBe(0);
+  });
+
+  it('changes nothing without a yes, in a dry run, or when there is nothing to change', async () => {
+    const applied: string[] = [];
+    const plan: Plan = { shows: [], changes: [change('one', applied)] };
+    const no = scriptedIo(false);
+    expect(await runPlan(plan, no)).toMatchObject({
+      changed: false,
+      declined: true,
+      planned: ['one'],
+    });
+    expect(no.lines).toEqual(['Nothing changed.']);
+    const dry = scriptedIo(true);
+    expect(await runPlan(plan, dry, { dryRun: true })).toMatchObject({
+      changed: false,
+      planned: ['one'],
+    });
+    expect(dry.asked).toBe(0);
+    expect(dry.lines).toEqual(['Dry run: nothing changed.']);
+    const none = scriptedIo(true);
+    await runPlan({ shows: [], changes: [], nothingToChange: 'All set.' }, none);
+    expect(none.lines).toEqual(['All set.']);
+    expect(applied).toEqual([]);
+  });
+
+  it('exits 1 when something reads back other than planned', async () => {
+    const result = await runPlan(
+      {
+        shows: [],
+        changes: [change('one', [])],
+        readBack: async () => ({ mismatches: ['one: is two'] }),
+      },
+      scriptedIo(true),
+    );
+    expect(result.mismatches).toEqual(['one: is two']);
+    expect(planStatus(result)).toBe(1);
+  });
+
+  it('stops at a failed change, unless the changes are independent', async () => {
+    const applied: string[] = [];
+    const dependent: Plan = {
+      shows: [],
+      changes: [change('a', applied, true), change('b', applied)],
+    };
+    await expect(runPlan(dependent, scriptedIo(true))).rejects.toThrow('a went wrong');
+    expect(applied).toEqual([]);
+    const io = scriptedIo(true);
+    const result = await runPlan({ ...dependent, independent: true }, io);
+    expect(applied).toEqual(['b']);
+    expect(result.failed).toEqual(['a: a went wrong']);
+    expect(io.lines).toContain('✗ a: a went wrong');
+    expect(planStatus(result)).toBe(1);
+  });
+});
