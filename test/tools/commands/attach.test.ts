@@ -266,4 +266,45 @@ describe('attachProcessor (against moto)', () => {
     expect(run.stdout).toContain('processor: none');
     expect((await destinationOf('amazon-apigateway-logs')).version).toBe('1');
   }, 30_000);
+
+  it('as a command with --yes --json, applies, reads back and prints one JSON document; a rerun changes nothing', async () => {
+    const roleArn = await role('delivery');
+    const functionArn = await lambdaFunction('processor');
+    await stream('amazon-apigateway-logs', roleArn);
+    const attach = () =>
+      spawnSync(
+        resolve('node_modules/.bin/tsx'),
+        [
+          'tools/run.ts',
+          'attach',
+          '--stream',
+          'amazon-apigateway-logs',
+          '--function',
+          'processor',
+          '--yes',
+          '--json',
+        ],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, ...moto.env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+    const first = attach();
+    expect(first.status).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      stream: 'amazon-apigateway-logs',
+      changed: true,
+      applied: [
+        `role ${roleArn}: may invoke ${functionArn}`,
+        `processor of amazon-apigateway-logs → ${functionArn} (buffer 1 MB / 60 s)`,
+      ],
+      mismatches: [],
+    });
+    // People's lines go to standard error, so standard output holds the document alone.
+    expect(first.stderr).toContain('Read back: everything is as planned.');
+    const again = attach();
+    expect(again.status).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ changed: false, planned: [] });
+  }, 30_000);
 });

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { APIGatewayClient, GetStageCommand } from '@aws-sdk/client-api-gateway';
 import { CreateDeliveryStreamCommand, FirehoseClient } from '@aws-sdk/client-firehose';
 import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../../../src/formats/known';
@@ -208,4 +210,27 @@ describe('enrollRegion: --all-stages (against moto)', () => {
     expect(again.lines.at(-1)).toBe('Nothing to change.');
     expect(again.asked).toBe(0);
   });
+
+  it('as a command: --all-stages --yes --json prints one JSON document; a bad command line exits 2', async () => {
+    const { here, logsOf } = await mixedRegion();
+    const cli = (...args: string[]) =>
+      spawnSync(resolve('node_modules/.bin/tsx'), ['tools/run.ts', 'stage-logs', ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, ...moto.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    const run = cli('--all-stages', '--stream', 'amazon-apigateway-logs', '--yes', '--json');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      changed: true,
+      applied: [expect.stringMatching(/^shop \(\w+\) none$/)],
+      failed: [],
+      mismatches: [],
+    });
+    expect(await logsOf('none')).toEqual({ destinationArn: here, format: DEFAULT_FORMAT });
+    const wrong = cli('--all-stages', '--stage', 'prod', '--stream', 'amazon-apigateway-logs');
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain('--all-stages takes no --rest-api-id or --stage');
+    expect(wrong.stderr).toContain('usage: npm run stage-logs --');
+  }, 30_000);
 });
