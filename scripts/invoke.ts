@@ -23,6 +23,7 @@ import type {
   FirehoseTransformationEvent,
   FirehoseTransformationResult,
 } from 'aws-lambda';
+import { isGzip } from '../src/decode';
 import { splitEventLines } from '../src/encode';
 import { firehoseEvent } from '../test/support/firehose-event';
 import { installRuntime, RuntimeUnavailable, startRuntime } from './lambda-runtime';
@@ -50,7 +51,7 @@ if (!file || !['node', 'lambda'].includes(values.runtime)) {
 
 function readEvent(path: string): FirehoseTransformationEvent {
   let bytes = readFileSync(path);
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+  if (isGzip(bytes)) bytes = gunzipSync(bytes);
   const text = bytes.toString('utf8');
   if (path.endsWith('.json')) {
     const parsed = JSON.parse(text) as FirehoseTransformationEvent;
