@@ -1,4 +1,4 @@
-/** Tests mirror src/: test/unit/<module>.test.ts, contract and property tests beside them. */
+/** Tests mirror the code: test/src/<module>.test.ts, test/tools/<folder>/<module>.test.ts; helpers in test/support/ (docs/layout.md). */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],

@@ -17,7 +17,7 @@ export {
 export function expandTemplate(valueSets: readonly Values[], path = 'template.yaml'): Json[] {
   const output = execFileSync(
     resolve('node_modules/.venv/bin/python'),
-    [resolve('test/sam/expand.py'), path],
+    [resolve('test/support/sam_expand.py'), path],
     { input: JSON.stringify(valueSets), maxBuffer: 256 * 1024 * 1024, stdio: 'pipe' },
   );
   const templates = JSON.parse(output.toString('utf8')) as Json[];

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
-import { readConfig } from '../src/config';
-import { createProcessor } from '../src/firehose';
-import { createHandler } from '../src/lambda';
-import { MAX_OUTPUT_RECORD_BYTES } from '../src/record';
-import { RESPONSE_LIMIT_BYTES } from '../src/response';
-import { eventOf, eventsOf, runBatch, transform } from './support/batches';
-import { cloudWatchRecord, firehoseEvent, SAMPLE_ARRIVAL_MS } from './support/firehose-event';
-import { readCorpus } from './support/sample-events';
+import { readConfig } from '../../src/config';
+import { createProcessor } from '../../src/firehose';
+import { createHandler } from '../../src/lambda';
+import { MAX_OUTPUT_RECORD_BYTES } from '../../src/record';
+import { RESPONSE_LIMIT_BYTES } from '../../src/response';
+import { eventOf, eventsOf, runBatch, transform } from '../support/batches';
+import { cloudWatchRecord, firehoseEvent, SAMPLE_ARRIVAL_MS } from '../support/firehose-event';
+import { readCorpus } from '../support/sample-events';
 
 const corpus = readCorpus();
 const defaultLines = corpus

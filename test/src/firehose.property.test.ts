@@ -1,9 +1,9 @@
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { RESPONSE_LIMIT_BYTES } from '../src/response';
-import { runBatch } from './support/batches';
-import { firehoseEvent, type RecordInput } from './support/firehose-event';
-import { readCorpus } from './support/sample-events';
+import { RESPONSE_LIMIT_BYTES } from '../../src/response';
+import { runBatch } from '../support/batches';
+import { firehoseEvent, type RecordInput } from '../support/firehose-event';
+import { readCorpus } from '../support/sample-events';
 
 const lines = readCorpus().map((entry) => entry.line);
 

@@ -5,8 +5,8 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { eventOf } from './support/batches';
-import { type Moto, startMoto } from './support/moto';
+import { eventOf } from '../support/batches';
+import { type Moto, startMoto } from '../support/moto';
 
 const tsx = 'node_modules/.bin/tsx';
 const KEY = 'a-key-the-stack-generated-0123456789abcdefghij';
