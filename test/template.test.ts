@@ -627,10 +627,10 @@ describe('the keep-rule parameters, as deployed (SAM-expanded)', () => {
   const deploys = (parameter: string, value: string) =>
     new RegExp(parameters[parameter].AllowedPattern).test(value);
 
-  /** The examples "Keep what matters" gives, as `VARIABLE=value` in its code spans. */
+  /** The examples "Rules: what leaves the account" gives, as `VARIABLE=value` in its code spans. */
   const readmeExamples = (() => {
     const readme = readFileSync('README.md', 'utf8');
-    const section = readme.slice(readme.indexOf('## Keep what matters'));
+    const section = readme.slice(readme.indexOf('## Rules: what leaves the account'));
     const text = section.slice(0, section.indexOf('\n## ', 1));
     const found: { variable: Variable; value: string }[] = [];
     for (const [, variable, value] of text.matchAll(
