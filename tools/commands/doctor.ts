@@ -4,7 +4,7 @@ import { defineCommand, EXIT } from '../cli/command';
 import { UsageError } from '../cli/errors';
 import { firehoseAccessKey } from '../cli/io';
 import { COMMON_OPTIONS } from '../cli/options';
-import { formatChecks } from '../doctor/check';
+import { type Check, formatChecks, formatRegions } from '../doctor/check';
 import { doctor } from '../doctor/doctor';
 import type { DoctorOptions } from '../doctor/facts';
 
@@ -46,6 +46,11 @@ export const command = defineCommand({
         help: 'send one event to OpenObserve and look for it (OPENOBSERVE_ACCESS_KEY; OPENOBSERVE_USER and OPENOBSERVE_PASSWORD to search)',
       },
       region: COMMON_OPTIONS.region,
+      regions: {
+        type: 'list',
+        value: 'R1,R2',
+        help: 'check the stream of this name in each of these regions, reported in one table',
+      },
       json: COMMON_OPTIONS.json,
     },
     check(values) {
@@ -55,25 +60,37 @@ export const command = defineCommand({
       if (values['all-stages'] && values.stage) {
         throw new UsageError('--all-stages or one stage, not both');
       }
+      if (values.region && values.regions) throw new UsageError('--region or --regions, not both');
       parseDuration(values.since);
     },
   },
   async run({ values }, io) {
-    const checks = await doctor(
-      {
-        stream: values.stream,
-        region: values.region,
-        restApiId: values['rest-api-id'],
-        stage: values.stage,
-        allStages: values['all-stages'],
-        sinceMs: parseDuration(values.since),
-        probe: values.probe ? await probeOptions() : undefined,
-        now: Date.now(),
-      },
-      awsClients(values.region),
-    );
-    if (values.json) io.json(checks);
-    else for (const line of formatChecks(checks)) io.log(line);
-    return checks.some((item) => item.status === 'fail') ? EXIT.wrong : EXIT.done;
+    const probe = values.probe ? await probeOptions() : undefined;
+    const check = (region: string | undefined) =>
+      doctor(
+        {
+          stream: values.stream,
+          region,
+          restApiId: values['rest-api-id'],
+          stage: values.stage,
+          allStages: values['all-stages'],
+          sinceMs: parseDuration(values.since),
+          probe,
+          now: Date.now(),
+        },
+        awsClients(region),
+      );
+    const failed = (checks: readonly Check[]) => checks.some((item) => item.status === 'fail');
+    if (!values.regions) {
+      const checks = await check(values.region);
+      if (values.json) io.json(checks);
+      else for (const line of formatChecks(checks)) io.log(line);
+      return failed(checks) ? EXIT.wrong : EXIT.done;
+    }
+    const results = [];
+    for (const region of values.regions) results.push({ region, checks: await check(region) });
+    if (values.json) io.json(results);
+    else for (const line of formatRegions(results)) io.log(line);
+    return results.some((result) => failed(result.checks)) ? EXIT.wrong : EXIT.done;
   },
 });

@@ -137,18 +137,11 @@ async function readBack(
   return { mismatches };
 }
 
-/**
- * Every REST stage of the region to the stream: the plan as a table, one confirmation, then each
- * stage changed and reported. Stages that log elsewhere stay unless `takeOver`.
- */
-export async function planAllStages(
-  options: AllStagesOptions,
-  clients: StageLogsClients,
-): Promise<Plan> {
-  const format = checkedFormat(options.format);
+/** One region's stages, where they log and what each becomes. */
+async function regionPlan(options: AllStagesOptions, clients: StageLogsClients, format: string) {
   const { arn, warnings } = await target(clients.firehose, options.stream);
   const stages = await listStages(clients.apiGateway);
-  const plan = stages.map((stage) => {
+  const entries = stages.map((stage) => {
     const here = stage.destinationArn === arn;
     const elsewhere = Boolean(stage.destinationArn) && !here;
     const change = !(here && stage.format === format) && (!elsewhere || options.takeOver);
@@ -159,32 +152,72 @@ export async function planAllStages(
         : 'unchanged';
     return { stage, change, becomes };
   });
+  return { arn, warnings, entries, moved: entries.filter((e) => e.change).map((e) => e.stage) };
+}
+
+/**
+ * Every REST stage of a region (or of each region given) to the stream of the same name there:
+ * the plan as one table, one confirmation, then each stage changed and reported. Stages that log
+ * elsewhere stay unless `takeOver`.
+ */
+export async function planAllStages(
+  options: AllStagesOptions,
+  clientsFor: (region?: string) => StageLogsClients,
+  regions: readonly (string | undefined)[] = [undefined],
+): Promise<Plan> {
+  const format = checkedFormat(options.format);
+  const several = regions.length > 1;
+  type RegionPlan = Awaited<ReturnType<typeof regionPlan>> & {
+    region?: string;
+    clients: StageLogsClients;
+  };
+  const plans: RegionPlan[] = [];
+  for (const region of regions) {
+    const clients = clientsFor(region);
+    plans.push({ region, clients, ...(await regionPlan(options, clients, format)) });
+  }
   const rows = table(
-    ['API', 'stage', 'logs to', 'format', 'becomes'],
-    plan.map(({ stage, becomes }) => [
-      `${stage.apiName} (${stage.restApiId})`,
-      stage.stage,
-      destinationName(stage.destinationArn, arn),
-      formatName(stage.format),
-      becomes,
-    ]),
+    [...(several ? ['region'] : []), 'API', 'stage', 'logs to', 'format', 'becomes'],
+    plans.flatMap(({ region, arn, entries }) =>
+      entries.map(({ stage, becomes }) => [
+        ...(several ? [region ?? ''] : []),
+        `${stage.apiName} (${stage.restApiId})`,
+        stage.stage,
+        destinationName(stage.destinationArn, arn),
+        formatName(stage.format),
+        becomes,
+      ]),
+    ),
   );
-  const moved = plan.filter((entry) => entry.change).map((entry) => entry.stage);
+  const label = (region: string | undefined, stage: StageLogging) =>
+    `${several ? `${region}: ` : ''}${stage.apiName} (${stage.restApiId}) ${stage.stage}`;
+  const moved = plans.reduce((sum, plan) => sum + plan.moved.length, 0);
+  const where = several ? regions.join(', ') : 'this region';
   return {
     shows: [
-      ...warnings,
-      `REST API stages in this region, and their access logs → ${arn}`,
+      ...new Set(plans.flatMap((plan) => plan.warnings)),
+      several
+        ? `REST API stages in ${where}, and their access logs → ${options.stream} in each region`
+        : `REST API stages in this region, and their access logs → ${plans[0]?.arn}`,
       ...rows.map((line) => `  ${line}`),
     ],
-    changes: moved.map((stage) => ({
-      describe: `${stage.apiName} (${stage.restApiId}) ${stage.stage}`,
-      apply: () => setAccessLogs(clients.apiGateway, stage, arn, format),
-    })),
-    nothingToChange: stages.length ? 'Nothing to change.' : 'No REST API stages in this region.',
-    question: `Point ${moved.length} stage(s) at the stream?`,
+    changes: plans.flatMap(({ region, clients, arn, moved }) =>
+      moved.map((stage) => ({
+        describe: label(region, stage),
+        apply: () => setAccessLogs(clients.apiGateway, stage, arn, format),
+      })),
+    ),
+    nothingToChange: rows.length > 2 ? 'Nothing to change.' : `No REST API stages in ${where}.`,
+    question: `Point ${moved} stage(s) at the stream?`,
     independent: true,
-    afterwards: format !== DEFAULT_FORMAT && moved.length ? [FORMAT_REMINDER] : [],
-    readBack: async () => readBack(clients, moved, arn, format),
+    afterwards: format !== DEFAULT_FORMAT && moved ? [FORMAT_REMINDER] : [],
+    readBack: async () => {
+      const mismatches: string[] = [];
+      for (const { clients, moved, arn } of plans) {
+        mismatches.push(...(await readBack(clients, moved, arn, format)).mismatches);
+      }
+      return { mismatches };
+    },
   };
 }
 
@@ -212,6 +245,11 @@ export const command = defineCommand({
         value: 'FORMAT',
         help: 'the access-log format (default: the recommended format)',
       },
+      regions: {
+        type: 'list',
+        value: 'R1,R2',
+        help: 'with --all-stages: each of these regions, to the stream of the same name there',
+      },
       ...COMMON_OPTIONS,
     },
     check(values) {
@@ -221,17 +259,20 @@ export const command = defineCommand({
       if (!values['all-stages'] && !(values['rest-api-id'] && values.stage)) {
         throw new UsageError('give --rest-api-id and --stage, or --all-stages');
       }
-      if (values['take-over'] && !values['all-stages']) {
-        throw new UsageError('--take-over goes with --all-stages');
+      if ((values['take-over'] || values.regions) && !values['all-stages']) {
+        throw new UsageError('--take-over and --regions go with --all-stages');
+      }
+      if (values.regions && values.region) {
+        throw new UsageError('--region or --regions, not both');
       }
     },
   },
   async run({ values }, io) {
-    const clients = awsClients(values.region);
     const plan = values['all-stages']
       ? await planAllStages(
           { stream: values.stream, format: values.format, takeOver: values['take-over'] },
-          clients,
+          (region) => awsClients(region ?? values.region),
+          values.regions ?? [undefined],
         )
       : await planStageLogs(
           {
@@ -240,7 +281,7 @@ export const command = defineCommand({
             stream: values.stream,
             format: values.format,
           },
-          clients,
+          awsClients(values.region),
         );
     const result = await runPlan(plan, io, { dryRun: values['dry-run'] });
     if (values.json) io.json({ stream: values.stream, ...result });

@@ -1,5 +1,6 @@
 /** What a doctor check reports: ok, warn (works but worth a look, or could not run) or fail. */
 import { errorName } from '../aws/clients';
+import { table } from '../cli/output';
 
 export type Status = 'ok' | 'warn' | 'fail';
 
@@ -51,4 +52,21 @@ export function formatChecks(checks: readonly Check[]): string[] {
       .map((line) => `    ${line}`),
     ...(item.fix ? [`    fix: ${item.fix}`] : []),
   ]);
+}
+
+/** Each region's checks: one table of check × region, then what is not ok, region by region. */
+export function formatRegions(
+  results: readonly { readonly region: string; readonly checks: readonly Check[] }[],
+): string[] {
+  const ids = [...new Set(results.flatMap((result) => result.checks.map((item) => item.id)))];
+  const cell = (checks: readonly Check[], id: string) => {
+    const found = checks.find((item) => item.id === id);
+    return found ? `${SYMBOL[found.status]} ${found.status}` : '—';
+  };
+  const rows = ids.map((id) => [id, ...results.map((result) => cell(result.checks, id))]);
+  const details = results.flatMap(({ region, checks }) => {
+    const notOk = checks.filter((item) => item.status !== 'ok');
+    return notOk.length ? ['', `${region}:`, ...formatChecks(notOk)] : [];
+  });
+  return [...table(['check', ...results.map((result) => result.region)], rows), ...details];
 }

@@ -432,4 +432,25 @@ describe('npm run doctor', () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('--since takes a duration like 30m, 1h or 2d');
   }, 30_000);
+
+  it('with --regions, checks each region and reports them in one table (and one JSON document)', async () => {
+    await deploy();
+    const table = await cli(['--stream', STREAM, '--regions', 'us-east-1,eu-west-1']);
+    expect(table.code).toBe(1);
+    const lines = table.stdout.split('\n');
+    expect(lines[0]).toMatch(/^check\s+us-east-1\s+eu-west-1$/);
+    expect(lines).toContainEqual(expect.stringMatching(/^stream\s+✓ ok\s+✗ fail$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^flow\s+✓ ok\s+—$/));
+    const europe = table.stdout.slice(table.stdout.indexOf('\neu-west-1:\n'));
+    expect(europe).toContain(`✗ stream: no delivery stream named ${STREAM}`);
+    expect(europe).toContain('    region eu-west-1');
+    const json = await cli(['--stream', STREAM, '--regions', 'us-east-1,eu-west-1', '--json']);
+    const results = JSON.parse(json.stdout) as { region: string; checks: Check[] }[];
+    expect(results.map((result) => result.region)).toEqual(['us-east-1', 'eu-west-1']);
+    expect(statuses(results[0]?.checks ?? [])).toEqual(ALL_OK);
+    expect(byId(results[1]?.checks ?? [], 'stream')).toMatchObject({
+      status: 'fail',
+      evidence: 'region eu-west-1',
+    });
+  }, 60_000);
 });

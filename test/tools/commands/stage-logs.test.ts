@@ -26,7 +26,7 @@ async function pointStageLogs(options: StageLogsOptions, clients: StageLogsClien
 
 /** Every stage through the one runner: how many were changed, how many failed. */
 async function enrollRegion(options: AllStagesOptions, clients: StageLogsClients, io: Io) {
-  const result = await runPlan(await planAllStages(options, clients), io);
+  const result = await runPlan(await planAllStages(options, () => clients), io);
   expect(result.mismatches).toEqual([]);
   return { changed: result.applied.length, failed: result.failed.length };
 }
@@ -233,4 +233,51 @@ describe('enrollRegion: --all-stages (against moto)', () => {
     expect(wrong.stderr).toContain('--all-stages takes no --rest-api-id or --stage');
     expect(wrong.stderr).toContain('usage: npm run stage-logs --');
   }, 30_000);
+
+  it("with --regions, plans every region in one table, asks once, and moves each stage to its region's stream", async () => {
+    const { here, logsOf } = await mixedRegion();
+    const config = { ...moto.clientConfig, region: 'eu-west-1' };
+    const europe = {
+      apiGateway: new APIGatewayClient(config),
+      firehose: new FirehoseClient(config),
+    };
+    await europe.firehose.send(
+      new CreateDeliveryStreamCommand({
+        DeliveryStreamName: 'amazon-apigateway-logs',
+        ExtendedS3DestinationConfiguration: {
+          BucketARN: 'arn:aws:s3:::b',
+          RoleARN: 'arn:aws:iam::123456789012:role/r',
+        },
+      }),
+    );
+    const europeApi = await createRestApi(europe.apiGateway, 'shop-eu', ['prod']);
+    const clientsFor = (region?: string) => (region === 'eu-west-1' ? europe : clients);
+    const io = scriptedIo(true);
+    const result = await runPlan(
+      await planAllStages({ stream: 'amazon-apigateway-logs', takeOver: false }, clientsFor, [
+        'us-east-1',
+        'eu-west-1',
+      ]),
+      io,
+    );
+    expect(io.asked).toBe(1);
+    const text = io.lines.join('\n');
+    expect(text).toMatch(/region\s+API\s+stage\s+logs to\s+format\s+becomes/);
+    expect(text).toMatch(/us-east-1\s+shop \(\w+\)\s+none\s+nowhere/);
+    expect(text).toMatch(
+      /eu-west-1\s+shop-eu \(\w+\)\s+prod\s+nowhere\s+none\s+this stream, default/,
+    );
+    expect(result.applied).toEqual([
+      expect.stringMatching(/^us-east-1: shop \(\w+\) none$/),
+      expect.stringMatching(/^eu-west-1: shop-eu \(\w+\) prod$/),
+    ]);
+    expect(result.mismatches).toEqual([]);
+    expect(await logsOf('none')).toEqual({ destinationArn: here, format: DEFAULT_FORMAT });
+    const stage = await europe.apiGateway.send(
+      new GetStageCommand({ restApiId: europeApi, stageName: 'prod' }),
+    );
+    expect(stage.accessLogSettings?.destinationArn).toBe(
+      'arn:aws:firehose:eu-west-1:123456789012:deliverystream/amazon-apigateway-logs',
+    );
+  });
 });
