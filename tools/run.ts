@@ -8,6 +8,7 @@ import { type Command, runCommand } from './cli/command';
 import { command as attach } from './commands/attach';
 import { command as doctor } from './commands/doctor';
 import { command as openobserve } from './commands/openobserve';
+import { command as packageCommand } from './commands/package';
 import { command as replay } from './commands/replay';
 import { command as stageLogs } from './commands/stage-logs';
 
@@ -15,6 +16,7 @@ const commands: Record<string, Command<never>> = {
   attach,
   doctor,
   openobserve,
+  package: packageCommand,
   replay,
   'stage-logs': stageLogs,
 } as never;

@@ -2,9 +2,8 @@
  * The template as CloudFormation receives it from `sam deploy`: expanded by the SAM translator
  * (docs/contracts.md §7), with its conditions evaluated for given parameter values.
  */
-import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { conditionHolds, type Json, type Values } from '../../scripts/cloudformation-yaml';
+import { expandSam, packagedTemplate } from '../../tools/package/template';
 
 export {
   conditionHolds,
@@ -15,17 +14,23 @@ export {
 
 /** One expanded template per set of parameter values, from the pinned SAM translator. */
 export function expandTemplate(valueSets: readonly Values[], path = 'template.yaml'): Json[] {
-  const output = execFileSync(
-    resolve('node_modules/.venv/bin/python'),
-    [resolve('test/support/sam_expand.py'), path],
-    { input: JSON.stringify(valueSets), maxBuffer: 256 * 1024 * 1024, stdio: 'pipe' },
-  );
-  const templates = JSON.parse(output.toString('utf8')) as Json[];
-  for (const template of templates) {
-    if (template.error)
-      throw new Error(`the SAM translator refused the template: ${template.error}`);
-  }
-  return templates;
+  return expandSam(path, valueSets as Record<string, string>[]);
+}
+
+/** The code location `packagedTemplates` writes into the template. */
+export const PACKAGED_CODE = {
+  prefix: 'artifacts',
+  key: 'apigw-firehose-openobserve/processor-0.zip',
+};
+
+/**
+ * The template as `npm run package` writes it for StackSets: expanded once, its parameters left to
+ * CloudFormation, so the same template serves every set of values.
+ */
+export function packagedTemplates(valueSets: readonly Values[], path = 'template.yaml'): Json[] {
+  const [expanded] = expandSam(path, [{}]);
+  const packaged = packagedTemplate(expanded ?? {}, PACKAGED_CODE.prefix, PACKAGED_CODE.key);
+  return valueSets.map(() => structuredClone(packaged));
 }
 
 /** The resources CloudFormation creates for these values: logical id → resource. */

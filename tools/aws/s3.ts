@@ -1,7 +1,18 @@
-/** Objects in S3: paged listing, and an object's text (gzip inflated, as Firehose may write it). */
+/**
+ * Objects in S3: paged listing, an object's text (gzip inflated, as Firehose may write it), and
+ * what `package` needs: a bucket's region, whether an object is there, an upload.
+ */
 import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { isGzip } from '../../src/decode';
+import { errorName } from './clients';
 
 export interface ObjectEntry {
   readonly key: string;
@@ -53,4 +64,33 @@ export async function readObjectText(
 ): Promise<string> {
   const bytes = await readObject(s3, bucket, key);
   return (isGzip(bytes) ? gunzipSync(bytes, { maxOutputLength }) : bytes).toString('utf8');
+}
+
+const notFound = (error: unknown) =>
+  ['NotFound', 'NoSuchKey', 'NoSuchBucket', '404'].includes(errorName(error)) ||
+  (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
+
+/** The bucket's region ('' when S3 does not say), or undefined when there is no such bucket. */
+export async function bucketRegion(s3: S3Client, bucket: string): Promise<string | undefined> {
+  try {
+    const answer = await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+    return answer.BucketRegion ?? '';
+  } catch (error) {
+    if (notFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/** An object's size, or undefined when there is none at the key. */
+export async function objectSize(s3: S3Client, bucket: string, key: string) {
+  try {
+    return (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ContentLength;
+  } catch (error) {
+    if (notFound(error)) return undefined;
+    throw error;
+  }
+}
+
+export async function putObject(s3: S3Client, bucket: string, key: string, body: Uint8Array) {
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
 }

@@ -4,6 +4,7 @@ import { type CommandSpec, parseCommandLine, usage } from '../../../tools/cli/op
 import { command as attach } from '../../../tools/commands/attach';
 import { command as doctor } from '../../../tools/commands/doctor';
 import { command as openobserve } from '../../../tools/commands/openobserve';
+import { command as packageCommand } from '../../../tools/commands/package';
 import { command as replay } from '../../../tools/commands/replay';
 import { command as stageLogs } from '../../../tools/commands/stage-logs';
 import { scriptedIo } from '../../support/io';
@@ -81,7 +82,14 @@ describe('an option table', () => {
 });
 
 describe('every command', () => {
-  const commands = { attach, doctor, openobserve, replay, 'stage-logs': stageLogs };
+  const commands = {
+    attach,
+    doctor,
+    openobserve,
+    package: packageCommand,
+    replay,
+    'stage-logs': stageLogs,
+  };
 
   it.each(Object.entries(commands))(
     '%s: usage lists every option of its table',

@@ -1,0 +1,112 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  type BucketLocationConstraint,
+  CreateBucketCommand,
+  GetObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { unzipSync } from 'fflate';
+import { parse } from 'yaml';
+import { RefusedError } from '../../../tools/cli/errors';
+import { runPlan } from '../../../tools/cli/plan';
+import { type PackageOptions, planPackage } from '../../../tools/commands/package';
+import { scriptedIo } from '../../support/io';
+import { type Moto, startMoto } from '../../support/moto';
+
+let moto: Moto;
+let folder: string;
+const s3For = (region: string) => new S3Client({ ...moto.clientConfig, region });
+
+beforeAll(async () => {
+  moto = await startMoto();
+  folder = mkdtempSync(join(tmpdir(), 'package-'));
+}, 60_000);
+afterAll(async () => {
+  await moto.stop();
+  rmSync(folder, { recursive: true, force: true });
+});
+beforeEach(() => moto.reset());
+
+async function bucketIn(region: string, name = `artifacts-${region}`) {
+  await s3For(region).send(
+    new CreateBucketCommand({
+      Bucket: name,
+      ...(region === 'us-east-1'
+        ? {}
+        : {
+            CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint },
+          }),
+    }),
+  );
+}
+
+const options = (output: string): PackageOptions => ({
+  bucketPrefix: 'artifacts',
+  regions: ['us-east-1', 'eu-west-1'],
+  template: 'template.yaml',
+  output: join(folder, output),
+});
+
+describe('npm run package (against moto, two regions)', () => {
+  it('uploads the code to each region, writes the template without the transform, and reads both back', async () => {
+    await bucketIn('us-east-1');
+    await bucketIn('eu-west-1');
+    const io = scriptedIo(true);
+    const result = await runPlan(await planPackage(options('packaged.yaml'), s3For), io);
+    expect(result.mismatches).toEqual([]);
+    expect(result.applied).toHaveLength(3);
+    const template = parse(readFileSync(join(folder, 'packaged.yaml'), 'utf8'));
+    expect(template.Transform).toBeUndefined();
+    const code = template.Resources.ProcessorFunction.Properties.Code;
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation !Sub expression
+    expect(code.S3Bucket).toEqual({ 'Fn::Sub': '${CodeBucketPrefix}-${AWS::Region}' });
+    expect(code.S3Key).toMatch(/^apigw-firehose-openobserve\/processor-[0-9a-f]{16}\.zip$/);
+    expect(template.Parameters.CodeBucketPrefix.Default).toBe('artifacts');
+    for (const region of ['us-east-1', 'eu-west-1']) {
+      const object = await s3For(region).send(
+        new GetObjectCommand({ Bucket: `artifacts-${region}`, Key: code.S3Key }),
+      );
+      const files = unzipSync(
+        await (
+          object.Body as { transformToByteArray(): Promise<Uint8Array> }
+        ).transformToByteArray(),
+      );
+      expect(Object.keys(files)).toContain('handler.mjs');
+    }
+    const again = scriptedIo(true);
+    await runPlan(await planPackage(options('packaged.yaml'), s3For), again);
+    expect(again.asked).toBe(0);
+    expect(again.lines.at(-1)).toMatch(/^Nothing to change: the code is in every region's bucket/);
+  }, 120_000);
+
+  it('writes a template cfn-lint finds nothing in', async () => {
+    await bucketIn('us-east-1');
+    await bucketIn('eu-west-1');
+    await runPlan(await planPackage(options('lint.yaml'), s3For), scriptedIo(true));
+    const lint = spawnSync(
+      resolve('node_modules/.venv/bin/cfn-lint'),
+      [join(folder, 'lint.yaml')],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(lint.stdout + lint.stderr).toBe('');
+    expect(lint.status).toBe(0);
+  }, 120_000);
+
+  it('refuses a region without its bucket, or with the bucket in another region, before changing anything', async () => {
+    await bucketIn('us-east-1');
+    await expect(planPackage(options('missing.yaml'), s3For)).rejects.toThrow(
+      new RefusedError(
+        'no bucket artifacts-eu-west-1 for region eu-west-1: create it in eu-west-1, readable by the accounts the stack set deploys to (README, "Every account and region")',
+      ).message,
+    );
+    await bucketIn('us-west-2', 'artifacts-eu-west-1');
+    await expect(planPackage(options('elsewhere.yaml'), s3For)).rejects.toThrow(
+      "bucket artifacts-eu-west-1 is in us-west-2, not eu-west-1: Lambda reads a function's code only from a bucket in the function's own region",
+    );
+  }, 120_000);
+});

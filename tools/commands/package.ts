@@ -1,0 +1,145 @@
+/**
+ * `npm run package`: template.yaml as a plain CloudFormation template that StackSets can deploy to
+ * every account of an organizational unit (docs/contracts.md §8), with the function's code
+ * uploaded to a bucket in each region the stack set deploys to (`<prefix>-<region>`: Lambda reads
+ * code only from a bucket in the function's region).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { stringify } from 'yaml';
+import { awsClients } from '../aws/clients';
+import { bucketRegion, objectSize, putObject } from '../aws/s3';
+import { defineCommand } from '../cli/command';
+import { RefusedError } from '../cli/errors';
+import { COMMON_OPTIONS } from '../cli/options';
+import { type Change, type Plan, planStatus, runPlan } from '../cli/plan';
+import { buildCodeZip } from '../package/bundle';
+import { expandSam, packagedTemplate } from '../package/template';
+
+export interface PackageOptions {
+  /** Buckets are `<prefix>-<region>`. */
+  readonly bucketPrefix: string;
+  readonly regions: readonly string[];
+  /** The SAM template read, and the plain template written. */
+  readonly template: string;
+  readonly output: string;
+}
+
+/** The upload to one region's bucket, unless the same code is there already. */
+async function uploadChange(
+  s3: S3Client,
+  region: string,
+  bucket: string,
+  key: string,
+  bytes: Uint8Array,
+): Promise<Change | undefined> {
+  const found = await bucketRegion(s3, bucket);
+  if (found === undefined) {
+    throw new RefusedError(
+      `no bucket ${bucket} for region ${region}: create it in ${region}, readable by the accounts the stack set deploys to (README, "Every account and region")`,
+    );
+  }
+  if (found && found !== region) {
+    throw new RefusedError(
+      `bucket ${bucket} is in ${found}, not ${region}: Lambda reads a function's code only from a bucket in the function's own region`,
+    );
+  }
+  if ((await objectSize(s3, bucket, key)) === bytes.length) return undefined;
+  return {
+    describe: `upload the function's code (${bytes.length} bytes) to s3://${bucket}/${key}`,
+    apply: () => putObject(s3, bucket, key, bytes),
+  };
+}
+
+/** What package would change: read first, nothing changed. */
+export async function planPackage(
+  options: PackageOptions,
+  s3For: (region: string) => S3Client,
+): Promise<Plan> {
+  const code = await buildCodeZip();
+  const key = `apigw-firehose-openobserve/processor-${code.digest}.zip`;
+  const [expanded] = expandSam(options.template, [{}]);
+  const text = stringify(packagedTemplate(expanded ?? {}, options.bucketPrefix, key));
+  const changes: Change[] = [];
+  for (const region of options.regions) {
+    const bucket = `${options.bucketPrefix}-${region}`;
+    const upload = await uploadChange(s3For(region), region, bucket, key, code.bytes);
+    if (upload) changes.push(upload);
+  }
+  const current = existsSync(options.output) ? readFileSync(options.output, 'utf8') : undefined;
+  if (current !== text) {
+    changes.push({
+      describe: `write ${options.output}: ${options.template} without the SAM transform, its code in s3://${options.bucketPrefix}-<region>/${key}`,
+      apply: async () => writeFileSync(options.output, text),
+    });
+  }
+  return {
+    shows: [
+      `The function's code: ${key} (${code.bytes.length} bytes), for ${options.regions.join(', ')}`,
+    ],
+    changes,
+    nothingToChange: `Nothing to change: the code is in every region's bucket and ${options.output} is up to date.`,
+    readBack: async () => {
+      const mismatches: string[] = [];
+      for (const region of options.regions) {
+        const bucket = `${options.bucketPrefix}-${region}`;
+        if ((await objectSize(s3For(region), bucket, key)) !== code.bytes.length) {
+          mismatches.push(`s3://${bucket}/${key}: not there, or of another size`);
+        }
+      }
+      if (readFileSync(options.output, 'utf8') !== text) {
+        mismatches.push(`${options.output}: reads back other than written`);
+      }
+      return { mismatches };
+    },
+  };
+}
+
+export const command = defineCommand({
+  spec: {
+    name: 'package',
+    summary:
+      'Writes template.yaml as plain CloudFormation for StackSets, and uploads the function to a bucket in each region.',
+    options: {
+      's3-bucket-prefix': {
+        type: 'string',
+        value: 'PREFIX',
+        required: true,
+        help: 'the code goes to the bucket PREFIX-<region> in each region (create them first)',
+      },
+      regions: {
+        type: 'list',
+        value: 'R1,R2',
+        required: true,
+        help: 'every region the stack set deploys to',
+      },
+      template: {
+        type: 'string',
+        value: 'FILE',
+        default: 'template.yaml',
+        help: 'the SAM template',
+      },
+      output: {
+        type: 'string',
+        value: 'FILE',
+        default: 'packaged.yaml',
+        help: 'the CloudFormation template written',
+      },
+      'dry-run': COMMON_OPTIONS['dry-run'],
+      yes: COMMON_OPTIONS.yes,
+      json: COMMON_OPTIONS.json,
+    },
+  },
+  async run({ values }, io) {
+    const options: PackageOptions = {
+      bucketPrefix: values['s3-bucket-prefix'],
+      regions: values.regions,
+      template: values.template,
+      output: values.output,
+    };
+    const plan = await planPackage(options, (region) => awsClients(region).s3);
+    const result = await runPlan(plan, io, { dryRun: values['dry-run'] });
+    if (values.json) io.json({ output: options.output, ...result });
+    return planStatus(result);
+  },
+});

@@ -1,0 +1,35 @@
+/**
+ * The function's code as Lambda takes it: the bundle `npm run build` makes (the esbuild settings
+ * the template gives `sam build`), zipped with fixed times so that the same code makes the same
+ * zip, and so the same object key, every time.
+ */
+import { createHash } from 'node:crypto';
+import { relative, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { type Zippable, zipSync } from 'fflate';
+import { BUILD_OPTIONS } from '../../scripts/build-options';
+
+/** 1980-01-01, the earliest time a zip entry holds. */
+const FIXED_TIME = new Date(1980, 0, 1);
+
+export interface CodeZip {
+  readonly bytes: Uint8Array;
+  /** The first 16 hex digits of its sha256: the object key names it. */
+  readonly digest: string;
+}
+
+export async function buildCodeZip(): Promise<CodeZip> {
+  const outdir = resolve(BUILD_OPTIONS.outdir as string);
+  const { outputFiles } = await build({
+    ...BUILD_OPTIONS,
+    outdir,
+    write: false,
+    logLevel: 'error',
+  });
+  const files: Zippable = {};
+  for (const file of [...outputFiles].sort((a, b) => a.path.localeCompare(b.path))) {
+    files[relative(outdir, file.path)] = [file.contents, { mtime: FIXED_TIME }];
+  }
+  const bytes = zipSync(files, { level: 9 });
+  return { bytes, digest: createHash('sha256').update(bytes).digest('hex').slice(0, 16) };
+}
