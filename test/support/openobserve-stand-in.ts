@@ -5,7 +5,15 @@
  * never answer, or write a request's headers back into its error.
  * Everything else is tested against the real server. Shapes as OpenObserve v0.90.0 answers them:
  * folders `{list: [...]}`, dashboards `{dashboards: [...]}` and `{v8, version, hash}`, stream
- * settings read back with `partition_keys` as a map.
+ * settings read back with `partition_keys` as a map, alerts `{list: [{alert_id, name}]}`.
+ *
+ * It also answers the SLO API, which the real server of the tests (v0.90.0) does not have, as
+ * OpenObserve's source at fbab9b8 (v0.92) defines it (docs/contracts.md §6.1): `GET|POST
+ * /api/{org}/slos` (`{list}`; `{code, message, id, name}`), `GET|PUT /api/{org}/slos/{id}` (PUT
+ * replaces the SLO), `GET /api/{org}/slos/{id}/groups` (`{list}` of status views), with the
+ * checks of `src/core/src/slo/service.rs` a setup could trip: target, window, slice, a duplicate
+ * name. `slo: 'disabled'` answers as v0.92.0–v0.92.2 do with ZO_SLO_ENABLED=false (HTTP 200 with
+ * `{code: 501}` in the body); `slo: 'none'` as a release without the API (404, empty body).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -32,7 +40,34 @@ export interface OpenObserveServer {
    * request's headers written back, as some proxies do.
    */
   fault?: 'hang' | 'echo';
+  /** The SLO API: answered, turned off, or not there (the default, as v0.90.0). */
+  slo: 'on' | 'disabled' | 'none';
+  /** Alert destinations that exist. */
+  readonly destinations: Set<string>;
+  /** SLOs by id, as stored. */
+  readonly slos: Map<string, Json>;
+  /** Alerts by id, as stored. */
+  readonly alerts: Map<string, Json>;
+  /** What `GET /slos/{id}/groups` and the list's `status` answer, by SLO name. */
+  readonly sloStatus: Map<string, { overall: Json | null; groups: Json[] }>;
   close(): Promise<void>;
+}
+
+/** What OpenObserve's SLO service refuses of a body a setup could send (service.rs). */
+function sloProblem(slo: Json): string | undefined {
+  if (!(slo.target > 0 && slo.target < 100))
+    return 'target must be greater than 0 and strictly below 100';
+  if ((String(slo.target).split('.')[1] ?? '').length > 3) {
+    return 'target has more than 3 decimal places';
+  }
+  if (![604_800, 2_592_000, 7_776_000].includes(slo.window_secs)) {
+    return 'window_secs must be one of the supported rolling windows (7, 30 or 90 days)';
+  }
+  if (![60, 300].includes(slo.slice_interval_secs)) return 'slice_interval_secs must be 60 or 300';
+  if (slo.group_by?.length && slo.slice_interval_secs !== 300) {
+    return 'grouped SLOs are pinned to 300s slices';
+  }
+  return undefined;
 }
 
 const hashOf = (value: unknown) =>
@@ -52,7 +87,83 @@ export async function startOpenObserve(): Promise<OpenObserveServer> {
     version: 'v0.90.0',
     ignoredSettings: new Set(),
     misfit: false,
+    slo: 'none',
+    destinations: new Set(),
+    slos: new Map(),
+    alerts: new Map(),
+    sloStatus: new Map(),
     close: () => Promise.resolve(),
+  };
+
+  /** The SLO routes, as `src/api/management/src/request/slos/mod.rs` answers them. */
+  const sloRoute = (response: ServerResponse, route: string, payload: Json | undefined) => {
+    if (state.slo === 'none') return response.writeHead(404).end();
+    if (state.slo === 'disabled') {
+      return send(response, 200, {
+        code: 501,
+        message: 'SLOs are disabled. Set ZO_SLO_ENABLED=true to enable them.',
+      });
+    }
+    const withStatus = (slo: Json) => ({
+      ...slo,
+      status: state.sloStatus.get(slo.name)?.overall ?? null,
+    });
+    if (route === 'GET /api/default/slos') {
+      return send(response, 200, { list: [...state.slos.values()].map(withStatus) });
+    }
+    const invalid = payload && sloProblem(payload);
+    if (invalid) return message(response, 400, invalid);
+    if (route === 'POST /api/default/slos') {
+      if ([...state.slos.values()].some((slo) => slo.name === payload?.name)) {
+        return message(response, 409, `SLO ${payload?.name} already exists in this folder`);
+      }
+      const id = randomUUID().replaceAll('-', '').slice(0, 27);
+      state.slos.set(id, { ...payload, id, org: 'default', owner: USER, definition_generation: 1 });
+      return send(response, 200, { code: 200, message: 'SLO saved', id, name: payload?.name });
+    }
+    const [, method, id = '', groups] =
+      /^(\w+) \/api\/default\/slos\/([^/]+)(\/groups)?$/.exec(route) ?? [];
+    const slo = state.slos.get(id);
+    if (method === 'GET' && groups) {
+      return send(response, 200, {
+        list: slo ? (state.sloStatus.get(slo.name)?.groups ?? []) : [],
+      });
+    }
+    if (!slo) return message(response, 404, 'SLO not found');
+    if (method === 'GET') return send(response, 200, withStatus(slo));
+    if (method === 'PUT') {
+      state.slos.set(id, { ...payload, id, org: 'default', owner: slo.owner });
+      return send(response, 200, { code: 200, message: 'SLO updated', id, name: payload?.name });
+    }
+    return message(response, 405, 'method not allowed');
+  };
+
+  /** Alerts (v2) and their destinations, as far as setup uses them. */
+  const alertRoute = (response: ServerResponse, route: string, payload: Json | undefined) => {
+    const destination = /^GET \/api\/default\/alerts\/destinations\/([^/]+)$/.exec(route);
+    if (destination) {
+      return state.destinations.has(decodeURIComponent(destination[1] as string))
+        ? send(response, 200, { name: destination[1] })
+        : message(response, 404, 'Alert destination not found');
+    }
+    if (route === 'GET /api/v2/default/alerts') {
+      const list = [...state.alerts.values()].map((alert) => ({
+        alert_id: alert.id,
+        name: alert.name,
+      }));
+      return send(response, 200, { list });
+    }
+    if (route === 'POST /api/v2/default/alerts') {
+      const id = randomUUID().slice(0, 12);
+      state.alerts.set(id, { ...payload, id });
+      return send(response, 200, { code: 200, message: 'Alert saved', id, name: payload?.name });
+    }
+    const [, method, id = ''] = /^(\w+) \/api\/v2\/default\/alerts\/([^/]+)$/.exec(route) ?? [];
+    const alert = state.alerts.get(id);
+    if (!alert) return message(response, 404, 'Alert not found');
+    if (method === 'GET') return send(response, 200, alert);
+    state.alerts.set(id, { ...payload, id });
+    return message(response, 200, 'Alert updated');
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
@@ -67,7 +178,14 @@ export async function startOpenObserve(): Promise<OpenObserveServer> {
     const payload: Json | undefined = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
     const route = `${request.method} ${path}`;
     if (route === 'GET /config') return send(response, 200, { version: state.version });
-    if (route === 'GET /api/v2/default/folders/dashboards') {
+    if (path.startsWith('/api/default/slos')) return sloRoute(response, route, payload);
+    if (path.startsWith('/api/v2/default/alerts') || path.startsWith('/api/default/alerts/')) {
+      return alertRoute(response, route, payload);
+    }
+    if (
+      route === 'GET /api/v2/default/folders/dashboards' ||
+      route === 'GET /api/v2/default/folders/alerts'
+    ) {
       const list = [{ folderId: 'default', name: 'default', description: 'default' }];
       return send(response, 200, state.misfit ? { folders: list } : { list });
     }

@@ -1,17 +1,20 @@
 /**
- * `npm run openobserve -- setup`: creates or updates the API health dashboard, the alert pack and
- * the stream settings in OpenObserve, then reads each back (tools/openobserve/setup/). Credentials
+ * `npm run openobserve -- setup`: creates or updates the API health dashboard, the alert pack, the
+ * SLOs and the stream settings in OpenObserve, then reads each back (tools/openobserve/setup/).
+ * `npm run openobserve -- slo`: how each SLO stands, per API and stage. Credentials
  * come from OPENOBSERVE_USER / OPENOBSERVE_PASSWORD (an API token works as the password) or a
  * prompt, never from the command line. Exits 1 when a setting reads back otherwise.
  */
-import { defineCommand } from '../cli/command';
+import { defineCommand, EXIT } from '../cli/command';
+import { UsageError } from '../cli/errors';
 import { openObserveCredentials } from '../cli/io';
 import { COMMON_OPTIONS } from '../cli/options';
 import { planStatus, runPlan } from '../cli/plan';
 import { secureUrl } from '../cli/url';
 import { DEFAULT_THRESHOLDS } from '../openobserve/alerts';
 import { openObserveApi } from '../openobserve/api';
-import { planSetup } from '../openobserve/setup/plan';
+import { planSetup, type SetupOptions } from '../openobserve/setup/plan';
+import { formatSloStatus, readSloStatus } from '../openobserve/slo-status';
 import { DEFAULT_RETENTION_DAYS, DEFAULT_STREAM } from '../openobserve/stream-settings';
 
 export const command = defineCommand({
@@ -19,7 +22,7 @@ export const command = defineCommand({
     name: 'openobserve',
     summary:
       'Installs API health in OpenObserve: the dashboard, the alerts (with --alert-destination) and the stream settings.',
-    positionals: { value: 'setup', min: 1, max: 1, choices: ['setup'] },
+    positionals: { value: 'setup | slo', min: 1, max: 1, choices: ['setup', 'slo'] },
     options: {
       url: {
         type: 'string',
@@ -83,15 +86,53 @@ export const command = defineCommand({
         integer: true,
         help: 'fewer requests than this in 5 minutes are too few to judge a rate',
       },
+      availability: {
+        type: 'number',
+        value: 'PERCENT',
+        default: 99.9,
+        min: 0.001,
+        max: 99.999,
+        help: 'availability SLO per API and stage: requests without a 5xx over 30 days',
+      },
+      'latency-target': {
+        type: 'number',
+        value: 'PERCENT',
+        default: 99,
+        min: 0.001,
+        max: 99.999,
+        help: 'latency SLO per API and stage: requests answered within --slo-latency-ms',
+      },
+      'slo-latency-ms': {
+        type: 'number',
+        value: 'MS',
+        default: DEFAULT_THRESHOLDS.p95Ms,
+        min: 1,
+        max: 3_600_000,
+        integer: true,
+        help: 'the bound of the latency SLO',
+      },
       'dry-run': COMMON_OPTIONS['dry-run'],
       yes: COMMON_OPTIONS.yes,
       json: COMMON_OPTIONS.json,
     },
+    check(values) {
+      for (const name of ['availability', 'latency-target'] as const) {
+        if (!/^\d+(\.\d{1,3})?$/.test(String(values[name]))) {
+          throw new UsageError(`--${name} takes at most 3 decimals (OpenObserve's SLO targets)`);
+        }
+      }
+    },
   },
-  async run({ values }, io) {
+  async run({ values, positionals }, io) {
     const url = secureUrl(values.url, '--url');
     const api = openObserveApi(url, await openObserveCredentials());
-    const options = {
+    if (positionals[0] === 'slo') {
+      const statuses = await readSloStatus(api, values.org);
+      if (values.json) io.json(statuses);
+      else for (const line of formatSloStatus(statuses)) io.log(line);
+      return EXIT.done;
+    }
+    const options: SetupOptions = {
       org: values.org,
       stream: values.stream,
       folder: values.folder,
@@ -103,6 +144,9 @@ export const command = defineCommand({
         throttled: values['429-count'],
         minRequests: values['min-requests'],
       },
+      availability: values.availability,
+      latencyTarget: values['latency-target'],
+      latencyMs: values['slo-latency-ms'],
     };
     const result = await runPlan(await planSetup(options, api), io, { dryRun: values['dry-run'] });
     if (values.json)

@@ -75,17 +75,33 @@ export function openObserveApi(
         throw new ApiError(response.status, method, path, quoteAnswer(text, secrets));
       }
       if (text.trim() === '') return {};
+      let parsed: unknown;
       try {
-        const parsed: unknown = JSON.parse(text);
-        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Json;
+        parsed = JSON.parse(text);
       } catch {
         // reported below
+      }
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        return withoutBodyError(parsed as Json, method, path, secrets);
       }
       throw new UnexpectedAnswerError(
         `OpenObserve answered ${method} ${path} with something other than a JSON object: ${quoteAnswer(text, secrets)}`,
       );
     },
   };
+}
+
+/**
+ * An answer whose body says it failed. OpenObserve answers HTTP 200 for error codes outside the
+ * few it maps (a disabled feature's 501, an organization's row budget's 413): its JSON body's
+ * `code` is the status that counts (docs/contracts.md §6).
+ */
+function withoutBodyError(answer: Json, method: string, path: string, secrets: string[]): Json {
+  const { code, message } = answer;
+  if (typeof code === 'number' && code >= 400 && typeof message === 'string') {
+    throw new ApiError(code, method, path, quoteAnswer(message, secrets));
+  }
+  return answer;
 }
 
 /** The value at `key` of an answer, which must have the type §6 gives it. */

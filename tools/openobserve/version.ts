@@ -18,6 +18,15 @@ export function parseVersion(text: string): [number, number, number] | undefined
   return match ? [Number(match[1]), Number(match[2]), Number(match[3])] : undefined;
 }
 
+/** The first release with the SLO API (routes `/api/{org}/slos`, docs/contracts.md §6.1). */
+export const SLO_SINCE = 'v0.92.0';
+
+/** Whether a version reads as older than a release; a version that does not read is not. */
+export function olderThan(version: string, since: string): boolean {
+  const parsed = parseVersion(version);
+  return parsed !== undefined && older(parsed, parseVersion(since) ?? []);
+}
+
 const older = (a: readonly number[], b: readonly number[]) => {
   const index = a.findIndex((part, i) => part !== b[i]);
   return index >= 0 && (a[index] as number) < (b[index] as number);

@@ -11,8 +11,9 @@ import { alertSpecs, DEFAULT_THRESHOLDS } from '../../../tools/openobserve/alert
 import { type OpenObserveApi, openObserveApi } from '../../../tools/openobserve/api';
 import { DASHBOARD_TITLE } from '../../../tools/openobserve/dashboard';
 import { planSetup, type SetupOptions } from '../../../tools/openobserve/setup/plan';
+import { formatSloStatus, readSloStatus } from '../../../tools/openobserve/slo-status';
 import { STREAM_FIELDS, STREAM_SETTINGS } from '../../../tools/openobserve/stream-settings';
-import { REQUIREMENTS } from '../../../tools/openobserve/version';
+import { REQUIREMENTS, SLO_SINCE } from '../../../tools/openobserve/version';
 import { eventOf, transform } from '../../support/batches';
 import { scriptedIo } from '../../support/io';
 import { describeWithOpenObserve, useOpenObserve } from '../../support/openobserve-server';
@@ -25,6 +26,8 @@ import {
 import { readCorpus } from '../../support/sample-events';
 
 const run = promisify(execFile);
+/** What setup says on the real server of the tests (v0.90.0): it has no SLO API. */
+const NO_SLO_API = `SLOs: not installed. OpenObserve v0.90.0 has no SLO API; it came with ${SLO_SINCE}. Upgrade OpenObserve and rerun to add them; everything else is installed`;
 const STREAM = 'api_gateway_access';
 
 const OPTIONS: SetupOptions & { dryRun: boolean } = {
@@ -33,6 +36,9 @@ const OPTIONS: SetupOptions & { dryRun: boolean } = {
   alertDestination: 'oncall',
   retentionDays: 30,
   thresholds: DEFAULT_THRESHOLDS,
+  availability: 99.9,
+  latencyTarget: 99,
+  latencyMs: 1000,
   dryRun: false,
 };
 
@@ -164,7 +170,7 @@ describeWithOpenObserve('openobserve setup, on a real OpenObserve', () => {
     expect([...settings.full_text_search_keys].sort()).toEqual(
       STREAM_SETTINGS.full_text_search_keys.filter((key) => key !== 'path').sort(),
     );
-    expect(report.skipped).toEqual([PATH_LATER]);
+    expect(report.skipped).toEqual([PATH_LATER, NO_SLO_API]);
     expect(settings.data_retention).toBe(30);
     expect((await alerts()).map((a) => [a.name, a.enabled, a.destinations]).sort()).toEqual(
       alertSpecs(STREAM, DEFAULT_THRESHOLDS)
@@ -257,6 +263,12 @@ describeWithOpenObserve('openobserve setup, on a real OpenObserve', () => {
     expect(writes(api.requests)).toEqual([]);
   });
 
+  it('finds no SLO API on this release: a 404, which setup takes for "not there"', async () => {
+    await expect(server().api().request('GET', `/api/${org}/slos`)).rejects.toMatchObject({
+      status: 404,
+    });
+  });
+
   it('without a destination, installs the rest and says why the alerts are not there', async () => {
     await streamWithData();
     const io = scriptedIo();
@@ -264,6 +276,7 @@ describeWithOpenObserve('openobserve setup, on a real OpenObserve', () => {
     expect(report.skipped).toEqual([
       PATH_LATER,
       expect.stringMatching(/^alerts: not installed\. .*--alert-destination NAME/),
+      NO_SLO_API,
     ]);
     expect(await alerts()).toEqual([]);
     expect(await dashboards()).toHaveLength(1);
@@ -281,7 +294,7 @@ describeWithOpenObserve('openobserve setup, on a real OpenObserve', () => {
       ),
     );
     expect(created.settings.bloom_filter_fields).toEqual(['request_id']);
-    expect(report.skipped).toEqual([]);
+    expect(report.skipped).toEqual([NO_SLO_API]);
     expect(await alerts()).toHaveLength(4);
     expect(report.mismatches).toEqual([]);
   });
@@ -296,6 +309,7 @@ describeWithOpenObserve('openobserve setup, on a real OpenObserve', () => {
       expect.stringMatching(
         /^stream settings: full-text search on path, resource_path, error_message, user_agent, message not set yet\./,
       ),
+      NO_SLO_API,
     ]);
     expect(report.mismatches).toEqual([]);
     expect(await alerts()).toHaveLength(4);
@@ -387,6 +401,165 @@ describe('openobserve setup, on a stand-in for what a real server does not do on
     standIn.misfit = true;
     await expect(setup()).rejects.toThrow(UnexpectedAnswer);
   });
+});
+
+describe('openobserve setup: SLOs per API and stage', () => {
+  let standIn: OpenObserveServer;
+  beforeEach(async () => {
+    standIn = await startOpenObserve();
+    standIn.version = 'v0.92.2';
+    standIn.slo = 'on';
+    standIn.destinations.add('oncall');
+  });
+  afterEach(() => standIn.close());
+  const api = () => openObserveApi(new URL(standIn.url), { user: USER, password: PASSWORD });
+  const setup = (options: Partial<typeof OPTIONS> = {}, io = scriptedIo()) =>
+    setupHealth({ ...OPTIONS, ...options }, api(), io);
+  const stored = () => [...standIn.slos.values()];
+  const sloNamed = (name: string) => stored().find((slo) => slo.name === name) as Json;
+
+  it('installs an availability and a latency SLO, grouped by account, region, API and stage, with burn-rate alerts', async () => {
+    const report = await setup();
+    expect(report.mismatches).toEqual([]);
+    expect(report.changes).toEqual(
+      expect.arrayContaining([
+        'SLO api_gateway_availability: create (target 99.9%, 30 days, per API and stage)',
+        'SLO api_gateway_latency: create (target 99%, 30 days, per API and stage)',
+        'alert api_gateway_availability_fast_burn: create (burn rate 14.4× over 1 h)',
+        'alert api_gateway_latency_slow_burn: create (burn rate 6× over 6 h)',
+      ]),
+    );
+    const availability = sloNamed('api_gateway_availability');
+    expect(availability).toMatchObject({
+      sli_type: 'count',
+      group_by: ['aws_account_id', 'aws_region', 'api_id', 'stage'],
+      window_secs: 2_592_000,
+      slice_interval_secs: 300,
+      target: 99.9,
+      enabled: true,
+      folder_id: 'default',
+    });
+    const { good, total } = availability.config.source.query;
+    expect(availability.config.source.mode).toBe('dual_query');
+    expect(good.sql).toContain('SUM(COALESCE(sample_rate, 1)) AS zo_slo_value');
+    expect(good.sql).toContain('WHERE status IS NOT NULL AND status < 500');
+    expect(total.sql).toContain("histogram(_timestamp, '5 minute') AS slice_start");
+    expect(sloNamed('api_gateway_latency').config.source.query.good.sql).toContain(
+      'response_latency <= 1000',
+    );
+    const burn = [...standIn.alerts.values()].filter(
+      (alert) => alert.query_condition.type === 'slo',
+    );
+    expect(
+      burn.map((alert) => [alert.name, alert.query_condition.slo_condition.slo_id]).sort(),
+    ).toEqual([
+      ['api_gateway_availability_fast_burn', availability.id],
+      ['api_gateway_availability_slow_burn', availability.id],
+      ['api_gateway_latency_fast_burn', sloNamed('api_gateway_latency').id],
+      ['api_gateway_latency_slow_burn', sloNamed('api_gateway_latency').id],
+    ]);
+    expect(burn[0]?.destinations).toEqual(['oncall']);
+  });
+
+  it('changes nothing on a second run, and updates an SLO in place when a target changes', async () => {
+    await setup();
+    const before = sloNamed('api_gateway_availability');
+    const again = scriptedIo();
+    expect((await setup({}, again)).changes).toEqual([]);
+    expect(again.asked).toBe(0);
+    const update = await setup({ availability: 99.5 });
+    expect(update.changes).toEqual([
+      'SLO api_gateway_availability: update (its target, queries or grouping differ)',
+    ]);
+    expect(update.mismatches).toEqual([]);
+    const after = sloNamed('api_gateway_availability');
+    expect(after).toMatchObject({ id: before.id, target: 99.5, owner: before.owner });
+    expect(stored()).toHaveLength(2);
+  });
+
+  it('leaves out a burn rate the target makes impossible, and says why', async () => {
+    const report = await setup({ latencyTarget: 90 });
+    expect(report.skipped).toContain(
+      'alert api_gateway_latency_fast_burn: not installed. A burn rate of 14.4× cannot happen with a target of 90% (at most 10.00×)',
+    );
+    expect([...standIn.alerts.values()].map((alert) => alert.name)).not.toContain(
+      'api_gateway_latency_fast_burn',
+    );
+  });
+
+  it('installs everything else on an OpenObserve without the SLO API, or with it turned off, and says so', async () => {
+    standIn.version = 'nightly';
+    standIn.slo = 'none';
+    const without = await setup({ alertDestination: undefined });
+    expect(without.skipped).toContain(
+      `SLOs: not installed: this OpenObserve answers 404 for its SLO API, which came with ${SLO_SINCE}`,
+    );
+    expect(without.changes).toContain(`dashboard "${DASHBOARD_TITLE}": create`);
+    expect(without.mismatches).toEqual([]);
+    standIn.slo = 'disabled';
+    const off = await setup({ alertDestination: undefined });
+    expect(off.skipped).toContainEqual(
+      expect.stringMatching(
+        /^SLOs: not installed: this OpenObserve has its SLO API turned off .*ZO_SLO_ENABLED=true$/,
+      ),
+    );
+    expect(stored()).toEqual([]);
+  });
+
+  it('npm run openobserve -- slo: each SLO overall and per account, region, API and stage', async () => {
+    await setup();
+    const view = { coverage: 1, no_data: false, good: 9990, total: 10000 };
+    standIn.sloStatus.set('api_gateway_availability', {
+      overall: { ...view, group_key: '', sli: 99.9, error_budget_remaining: 0, burn_rate: 1 },
+      groups: [
+        {
+          ...view,
+          group_key: 'aws_account_id=111122223333,aws_region=eu-west-1,api_id=a1b2c3,stage=prod',
+          sli: 99.5,
+          error_budget_remaining: -400,
+          burn_rate: 5,
+        },
+      ],
+    });
+    const statuses = await readSloStatus(api(), 'default');
+    expect(statuses.map((slo) => slo.name).sort()).toEqual([
+      'api_gateway_availability',
+      'api_gateway_latency',
+    ]);
+    const availability = statuses.find((slo) => slo.name === 'api_gateway_availability');
+    expect(availability?.groups).toEqual([
+      {
+        group: {
+          aws_account_id: '111122223333',
+          aws_region: 'eu-west-1',
+          api_id: 'a1b2c3',
+          stage: 'prod',
+        },
+        sli: 99.5,
+        errorBudgetRemaining: -400,
+        burnRate: 5,
+        noData: false,
+      },
+    ]);
+    const lines = formatSloStatus(statuses);
+    expect(lines[0]).toMatch(
+      /^SLO\s+target\s+account\s+region\s+API\s+stage\s+value\s+budget left\s+burn rate$/,
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^api_gateway_availability\s+99\.9%\s+111122223333\s+eu-west-1\s+a1b2c3\s+prod\s+99\.500%\s+-400\.000%\s+5\.00×$/,
+      ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^api_gateway_latency\s+99%\s+all\s+—\s+—\s+—$/),
+    );
+    const json = await cli(['slo', '--url', standIn.url, '--json'], {
+      OPENOBSERVE_USER: USER,
+      OPENOBSERVE_PASSWORD: PASSWORD,
+    });
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual(JSON.parse(JSON.stringify(statuses)));
+  }, 30_000);
 });
 
 describe('npm run openobserve', () => {

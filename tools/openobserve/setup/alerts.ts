@@ -6,7 +6,7 @@ import { ApiError, RefusedError } from '../../cli/errors';
 import type { Change } from '../../cli/plan';
 import { type AlertSpec, alertSpecs, buildAlert, type Thresholds } from '../alerts';
 import { field, isObjectList, isString, type Json, type OpenObserveApi } from '../api';
-import { folder } from './folders';
+import type { FolderRef } from './folders';
 import { nothing, type SetupPart, sameAsDesired } from './part';
 
 export interface AlertOptions {
@@ -58,6 +58,7 @@ export async function alertsPart(
   api: OpenObserveApi,
   options: AlertOptions,
   streamHasFields: boolean,
+  folder: FolderRef,
 ): Promise<SetupPart> {
   const destination = options.alertDestination;
   if (!destination) {
@@ -74,9 +75,8 @@ export async function alertsPart(
   const org = encodeURIComponent(options.org);
   const specs = alertSpecs(options.stream, options.thresholds);
   const desired = specs.map((spec) => buildAlert(spec, options.stream, [destination]));
-  const { ref, change } = await folder(api, options.org, 'alerts', options.folder);
   const existing = await findAlerts(api, org, specs);
-  const changes: Change[] = change ? [change] : [];
+  const changes: Change[] = [];
   for (const alert of desired) {
     const current = existing.get(alert.name);
     if (!current) {
@@ -85,7 +85,7 @@ export async function alertsPart(
         apply: async () => {
           await api.request(
             'POST',
-            `/api/v2/${org}/alerts?folder=${encodeURIComponent(ref.id)}`,
+            `/api/v2/${org}/alerts?folder=${encodeURIComponent(folder.id)}`,
             alert,
           );
         },

@@ -6,12 +6,15 @@
 import type { Plan } from '../../cli/plan';
 import type { Thresholds } from '../alerts';
 import type { OpenObserveApi } from '../api';
+import type { SloOptions } from '../slos';
 import { checkVersion } from '../version';
 import { alertsPart } from './alerts';
 import { dashboardPart } from './dashboard';
+import { folder } from './folders';
+import { slosPart } from './slos';
 import { streamPart } from './stream';
 
-export interface SetupOptions {
+export interface SetupOptions extends Omit<SloOptions, 'stream'> {
   readonly org: string;
   readonly stream: string;
   /** Folder name for the dashboard and the alerts; OpenObserve's `default` folder when absent. */
@@ -22,12 +25,17 @@ export interface SetupOptions {
 }
 
 export async function planSetup(options: SetupOptions, api: OpenObserveApi): Promise<Plan> {
-  await checkVersion(api);
+  const version = await checkVersion(api);
   const dashboard = await dashboardPart(api, options);
   const stream = await streamPart(api, options);
-  const alerts = await alertsPart(api, options, stream.hasFields);
-  const parts = [dashboard, stream, alerts];
-  const changes = parts.flatMap((part) => part.changes);
+  // Alerts and SLOs share a folder, made once and only when one of them is installed.
+  const alertFolder = await folder(api, options.org, 'alerts', options.folder);
+  const alerts = await alertsPart(api, options, stream.hasFields, alertFolder.ref);
+  const slos = await slosPart(api, options, version, alertFolder.ref);
+  const inFolder = [...alerts.changes, ...slos.changes];
+  const folderChange = alertFolder.change && inFolder.length ? [alertFolder.change] : [];
+  const parts = [dashboard, stream, alerts, slos];
+  const changes = [...dashboard.changes, ...stream.changes, ...folderChange, ...inFolder];
   return {
     shows: [
       `OpenObserve ${api.base}, organization ${options.org}, stream ${options.stream}`,

@@ -1,0 +1,212 @@
+/**
+ * The SLOs per API and stage, and their burn-rate alerts (with a destination): found by name,
+ * created or updated whole (a PUT replaces the SLO: what GET gave is sent back with our fields).
+ * An OpenObserve without the SLO API, or with it turned off, gets everything else (§6.1).
+ */
+import { ApiError } from '../../cli/errors';
+import type { Change } from '../../cli/plan';
+import { field, isObjectList, isString, type Json, type OpenObserveApi } from '../api';
+import {
+  BURN_WINDOWS,
+  buildSlos,
+  burnAlert,
+  maxBurnRate,
+  type SloBody,
+  type SloOptions,
+} from '../slos';
+import { olderThan, SLO_SINCE } from '../version';
+import type { FolderRef } from './folders';
+import { nothing, type SetupPart, sameAsDesired } from './part';
+
+const skippedOnly = (line: string): SetupPart => ({
+  changes: [],
+  skipped: [line],
+  readBack: nothing,
+});
+
+/** The SLOs there are, by name; undefined when this OpenObserve has no SLO API (a reason). */
+async function listSlos(api: OpenObserveApi, org: string): Promise<Map<string, Json> | string> {
+  let answer: Json;
+  try {
+    answer = await api.request('GET', `/api/${org}/slos`);
+  } catch (error) {
+    if (!(error instanceof ApiError) || ![404, 501].includes(error.status)) throw error;
+    return error.status === 404
+      ? `this OpenObserve answers 404 for its SLO API, which came with ${SLO_SINCE}`
+      : `this OpenObserve has its SLO API turned off (${error.detail}); set ZO_SLO_ENABLED=true`;
+  }
+  const found = new Map<string, Json>();
+  for (const item of field(answer, 'list', isObjectList, 'GET /api/{org}/slos')) {
+    if (typeof item.name === 'string') found.set(item.name, item);
+  }
+  return found;
+}
+
+/** The alerts there are, by name, read whole. */
+async function alertsByName(api: OpenObserveApi, org: string, names: readonly string[]) {
+  const listed = await api.request('GET', `/api/v2/${org}/alerts`);
+  const found = new Map<string, Json>();
+  for (const item of field(listed, 'list', isObjectList, 'GET /api/v2/{org}/alerts')) {
+    if (typeof item.name === 'string' && names.includes(item.name)) {
+      const id = field(item, 'alert_id', isString, 'the alert list');
+      found.set(
+        item.name,
+        await api.request('GET', `/api/v2/${org}/alerts/${encodeURIComponent(id)}`),
+      );
+    }
+  }
+  return found;
+}
+
+export interface SloPartOptions extends SloOptions {
+  readonly org: string;
+  readonly alertDestination?: string;
+}
+
+interface Planned {
+  readonly desired: SloBody;
+  /** The SLO's id, known once it exists. */
+  readonly ref: { id: string };
+}
+
+/** The change that creates or updates one SLO, if it differs. */
+function sloChange(
+  api: OpenObserveApi,
+  org: string,
+  planned: Planned,
+  current?: Json,
+): Change | undefined {
+  const { desired, ref } = planned;
+  if (!current) {
+    return {
+      describe: `SLO ${desired.name}: create (target ${desired.target}%, 30 days, per API and stage)`,
+      apply: async () => {
+        const created = await api.request('POST', `/api/${org}/slos`, desired);
+        ref.id = field(created, 'id', isString, 'POST /api/{org}/slos');
+      },
+    };
+  }
+  if (sameAsDesired(desired, current)) return undefined;
+  const { status: _status, ...kept } = current;
+  return {
+    describe: `SLO ${desired.name}: update (its target, queries or grouping differ)`,
+    apply: async () => {
+      await api.request('PUT', `/api/${org}/slos/${encodeURIComponent(ref.id)}`, {
+        ...kept,
+        ...desired,
+      });
+    },
+  };
+}
+
+/** The burn-rate alerts of one SLO: created or updated at apply, when its id is known. */
+function burnChanges(
+  api: OpenObserveApi,
+  org: string,
+  planned: Planned,
+  existing: Map<string, Json>,
+  context: { folder: FolderRef; destination: string },
+): { changes: Change[]; skipped: string[]; desired: () => ReturnType<typeof burnAlert>[] } {
+  const { desired: slo, ref } = planned;
+  const windows = BURN_WINDOWS.filter((window) => window.critical <= maxBurnRate(slo.target));
+  const skipped = BURN_WINDOWS.filter((window) => !windows.includes(window)).map(
+    (window) =>
+      `alert ${slo.name}_${window.name}: not installed. A burn rate of ${window.critical}× cannot happen with a target of ${slo.target}% (at most ${maxBurnRate(slo.target).toFixed(2)}×)`,
+  );
+  const alertsOf = () =>
+    windows.map((window) => burnAlert(slo.name, ref.id, window, [context.destination]));
+  const changes: Change[] = [];
+  for (const [index, window] of windows.entries()) {
+    const name = `${slo.name}_${window.name}`;
+    const current = existing.get(name);
+    if (current && ref.id && sameAsDesired(alertsOf()[index], current)) continue;
+    changes.push({
+      describe: `alert ${name}: ${current ? 'update' : 'create'} (burn rate ${window.critical}× over ${window.longSecs / 3600} h)`,
+      apply: async () => {
+        const alert = alertsOf()[index];
+        if (!current) {
+          await api.request(
+            'POST',
+            `/api/v2/${org}/alerts?folder=${encodeURIComponent(context.folder.id)}`,
+            alert,
+          );
+        } else {
+          const id = field(current, 'id', isString, 'GET /api/v2/{org}/alerts/{id}');
+          await api.request('PUT', `/api/v2/${org}/alerts/${encodeURIComponent(id)}`, {
+            ...alert,
+            id,
+          });
+        }
+      },
+    });
+  }
+  return { changes, skipped, desired: alertsOf };
+}
+
+export async function slosPart(
+  api: OpenObserveApi,
+  options: SloPartOptions,
+  version: string,
+  folder: FolderRef,
+): Promise<SetupPart> {
+  if (olderThan(version, SLO_SINCE)) {
+    return skippedOnly(
+      `SLOs: not installed. OpenObserve ${version} has no SLO API; it came with ${SLO_SINCE}. Upgrade OpenObserve and rerun to add them; everything else is installed`,
+    );
+  }
+  const org = encodeURIComponent(options.org);
+  const existing = await listSlos(api, org);
+  if (typeof existing === 'string') return skippedOnly(`SLOs: not installed: ${existing}`);
+  const idOf = (name: string) => {
+    const id = existing.get(name)?.id;
+    return typeof id === 'string' ? id : '';
+  };
+  const planned: Planned[] = buildSlos(options, folder.id).map((desired) => ({
+    desired,
+    ref: { id: idOf(desired.name) },
+  }));
+  const changes: Change[] = [];
+  const skipped: string[] = [];
+  const burnAlerts: (() => ReturnType<typeof burnAlert>[])[] = [];
+  const destination = options.alertDestination;
+  const names = planned.flatMap(({ desired }) =>
+    BURN_WINDOWS.map((w) => `${desired.name}_${w.name}`),
+  );
+  const alerts = destination ? await alertsByName(api, org, names) : new Map<string, Json>();
+  for (const entry of planned) {
+    const change = sloChange(api, org, entry, existing.get(entry.desired.name));
+    if (change) changes.push(change);
+    if (!destination) continue;
+    const burn = burnChanges(api, org, entry, alerts, { folder, destination });
+    changes.push(...burn.changes);
+    skipped.push(...burn.skipped);
+    burnAlerts.push(burn.desired);
+  }
+  if (!destination) {
+    skipped.push('SLO burn-rate alerts: not installed without --alert-destination');
+  }
+  return {
+    changes,
+    skipped,
+    readBack: async () => {
+      const now = await listSlos(api, org);
+      const mismatches = planned
+        .filter(
+          ({ desired }) =>
+            typeof now === 'string' || !sameAsDesired(desired, now.get(desired.name)),
+        )
+        .map(({ desired }) => `SLO ${desired.name}: reads back other than sent`);
+      const wanted = burnAlerts.flatMap((alertsOf) => alertsOf());
+      const read = await alertsByName(
+        api,
+        org,
+        wanted.map((alert) => alert.name),
+      );
+      for (const alert of wanted) {
+        if (!sameAsDesired(alert, read.get(alert.name)))
+          mismatches.push(`alert ${alert.name}: reads back other than sent`);
+      }
+      return mismatches;
+    },
+  };
+}
