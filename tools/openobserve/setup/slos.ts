@@ -1,7 +1,8 @@
 /**
  * The SLOs per API and stage, and their burn-rate alerts (with a destination): found by name,
  * created or updated whole (a PUT replaces the SLO: what GET gave is sent back with our fields).
- * An OpenObserve without the SLO API, or with it turned off, gets everything else (§6.1).
+ * An OpenObserve without the SLO API, or with it turned off, gets everything else
+ * (docs/contracts.md §6.1).
  */
 import { ApiError } from '../../cli/errors';
 import type { Change } from '../../cli/plan';
