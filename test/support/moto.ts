@@ -24,9 +24,10 @@ export interface Moto {
 export async function startMoto(): Promise<Moto> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
+  // moto_server with API Gateway stages as log delivery sources (moto_server.py says why).
   const child: ChildProcess = spawn(
-    resolve('node_modules/.venv/bin/moto_server'),
-    ['-H', '127.0.0.1', '-p', String(port)],
+    resolve('node_modules/.venv/bin/python'),
+    [resolve('test/support/moto_server.py'), '-H', '127.0.0.1', '-p', String(port)],
     { stdio: 'ignore' },
   );
   const deadline = Date.now() + 30_000;
