@@ -402,6 +402,54 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
       }
     });
 
+    it("sends the demo stage's execution logs to the stream only when asked, never with bodies", () => {
+      expect(parameters.DemoExecutionLogging).toMatchObject({
+        Default: 'OFF',
+        AllowedValues: ['OFF', 'ERROR', 'INFO'],
+      });
+      const stage = Object.values(resources).find(
+        (resource) => resource.Type === 'AWS::ApiGateway::Stage',
+      );
+      expect(stage?.Properties.MethodSettings).toContainEqual(
+        expect.objectContaining({
+          LoggingLevel: ref('DemoExecutionLogging'),
+          DataTraceEnabled: false,
+        }),
+      );
+      const names = ['ExecutionLogsSource', 'ExecutionLogsDestination', 'ExecutionLogsDelivery'];
+      for (const [level, created] of [
+        ['OFF', false],
+        ['ERROR', true],
+        ['INFO', true],
+      ] as const) {
+        const values = { ...DEPLOY, DemoExecutionLogging: level };
+        expect(names.filter((name) => name in createdResources(template, values))).toEqual(
+          created ? names : [],
+        );
+      }
+      const off = { ...DEPLOY, CreateDemoApi: 'false', DemoExecutionLogging: 'INFO' };
+      expect(names.filter((name) => name in createdResources(template, off))).toEqual([]);
+      expect(resources.ExecutionLogsSource.Properties).toMatchObject({
+        LogType: 'EXECUTION_LOGS',
+        ResourceArn: {
+          'Fn::Sub':
+            'arn:${AWS::Partition}:apigateway:${AWS::Region}:${AWS::AccountId}:/restapis/${DemoApi}/stages/demo',
+        },
+      });
+      expect(resources.ExecutionLogsDestination.Properties.DestinationResourceArn).toEqual(
+        getAtt('DeliveryStream', 'Arn'),
+      );
+      expect(resources.ExecutionLogsDelivery.Properties).toEqual({
+        DeliverySourceName: ref('ExecutionLogsSource'),
+        DeliveryDestinationArn: getAtt('ExecutionLogsDestination', 'Arn'),
+      });
+      // CloudWatch Logs delivers vended logs only to a stream with this tag.
+      expect(resources.DeliveryStream.Properties.Tags).toContainEqual({
+        Key: 'LogDeliveryEnabled',
+        Value: 'true',
+      });
+    });
+
     it('describes every output', () => {
       for (const output of Object.values(template.Outputs as Record<string, Json>)) {
         expect(output.Description).toEqual(expect.any(String));
@@ -417,18 +465,20 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
         for (const SubscribeLogGroupName of ['', '/aws/vendedlogs/http-api-access'])
           for (const AlarmTopicArn of ['', 'arn:aws:sns:us-east-1:123456789012:alarms'])
             for (const PublishMetrics of ['true', 'false'])
-              for (const key of [
-                { OpenObserveAccessKey: 'a2V5' },
-                { OpenObserveAccessKeySecretArn: secret },
-              ] as Values[])
-                combinations.push({
-                  DeployMode,
-                  CreateDemoApi,
-                  SubscribeLogGroupName,
-                  AlarmTopicArn,
-                  PublishMetrics,
-                  ...key,
-                });
+              for (const DemoExecutionLogging of ['OFF', 'INFO'])
+                for (const key of [
+                  { OpenObserveAccessKey: 'a2V5' },
+                  { OpenObserveAccessKeySecretArn: secret },
+                ] as Values[])
+                  combinations.push({
+                    DeployMode,
+                    CreateDemoApi,
+                    SubscribeLogGroupName,
+                    AlarmTopicArn,
+                    PublishMetrics,
+                    DemoExecutionLogging,
+                    ...key,
+                  });
     const expanded = expandTemplate(combinations);
     const cases = combinations.map(
       (values, index) => [JSON.stringify(values), values, expanded[index]] as const,
