@@ -1,6 +1,7 @@
 /** AWS SDK v3 clients for the commands: default credential chain, `--region` or the environment. */
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -15,6 +16,7 @@ export function awsClients(region?: string) {
     apiGateway: new APIGatewayClient(config),
     s3: new S3Client(config),
     cloudWatch: new CloudWatchClient(config),
+    logs: new CloudWatchLogsClient(config),
   };
 }
 

@@ -19,6 +19,8 @@ export interface StageLogging {
   readonly stage: string;
   readonly destinationArn?: string;
   readonly format?: string;
+  /** Its execution logging level (`OFF`, `ERROR`, `INFO`), for all its methods. */
+  readonly executionLevel?: string;
 }
 
 export const STREAM_PREFIX = 'amazon-apigateway-';
@@ -38,6 +40,7 @@ export async function listStages(apiGateway: APIGatewayClient): Promise<StageLog
           stage: stage.stageName as string,
           destinationArn: stage.accessLogSettings?.destinationArn,
           format: stage.accessLogSettings?.format,
+          executionLevel: stage.methodSettings?.['*/*']?.loggingLevel,
         });
       }
     }
@@ -60,6 +63,7 @@ export async function getStage(
       stage,
       destinationArn: found.accessLogSettings?.destinationArn,
       format: found.accessLogSettings?.format,
+      executionLevel: found.methodSettings?.['*/*']?.loggingLevel,
     };
   } catch (error) {
     if (errorName(error) === 'NotFoundException') return undefined;

@@ -5,11 +5,24 @@
  * (docs/contracts.md §2).
  */
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { FirehoseClient } from '@aws-sdk/client-firehose';
 import { readConfig } from '../../src/config';
 import { ConfigError } from '../../src/errors';
 import { DEFAULT_FORMAT, formatName } from '../../src/formats/known';
 import { awsClients } from '../aws/clients';
+import {
+  accountLogsRole,
+  deliverExecutionLogs,
+  deliversTo,
+  EXECUTION_LEVELS,
+  type ExecutionLevel,
+  setExecutionLevel,
+  stageArn,
+  stopExecutionDelivery,
+  streamTaggedForDelivery,
+  tagForDelivery,
+} from '../aws/execution-logs';
 import {
   destinationName,
   getStage,
@@ -24,7 +37,7 @@ import { defineCommand } from '../cli/command';
 import { RefusedError, UsageError } from '../cli/errors';
 import { COMMON_OPTIONS } from '../cli/options';
 import { table } from '../cli/output';
-import { type Plan, planStatus, runPlan } from '../cli/plan';
+import { type Change, type Plan, planStatus, runPlan } from '../cli/plan';
 
 export interface StageLogsOptions {
   readonly restApiId: string;
@@ -33,11 +46,14 @@ export interface StageLogsOptions {
   readonly stream: string;
   /** The stage's new access-log format; the recommended format when not given. */
   readonly format?: string;
+  /** Its execution logs to the stream too, at this level (OFF stops them). */
+  readonly executionLogs?: ExecutionLevel;
 }
 
 export interface AllStagesOptions {
   readonly stream: string;
   readonly format?: string;
+  readonly executionLogs?: ExecutionLevel;
   /** Also move stages that log somewhere else. */
   readonly takeOver: boolean;
 }
@@ -45,6 +61,7 @@ export interface AllStagesOptions {
 export interface StageLogsClients {
   readonly apiGateway: APIGatewayClient;
   readonly firehose: FirehoseClient;
+  readonly logs: CloudWatchLogsClient;
 }
 
 /** The format a stage will log with, checked by the processor's own rules (§2). */
@@ -103,19 +120,88 @@ export async function planStageLogs(
     );
   }
   const streamName = arn.slice(arn.lastIndexOf('/') + 1);
+  const execution = options.executionLogs
+    ? await executionPlan(clients, [stage], arn, options.executionLogs)
+    : undefined;
   return {
-    shows,
-    changes: same
-      ? []
-      : [
-          {
-            describe: `stage ${options.stage} of ${options.restApiId}: access logs → ${streamName}, ${formatName(format)}`,
-            apply: () => setAccessLogs(clients.apiGateway, stage, arn, format),
-          },
-        ],
+    shows: [...shows, ...(execution?.shows ?? [])],
+    changes: [
+      ...(same
+        ? []
+        : [
+            {
+              describe: `stage ${options.stage} of ${options.restApiId}: access logs → ${streamName}, ${formatName(format)}`,
+              apply: () => setAccessLogs(clients.apiGateway, stage, arn, format),
+            },
+          ]),
+      ...(execution?.changes ?? []),
+    ],
     afterwards: format !== DEFAULT_FORMAT ? [FORMAT_REMINDER] : [],
-    readBack: async () => readBack(clients, [stage], arn, format),
+    readBack: async () => {
+      const access = await readBack(clients, [stage], arn, format);
+      return { mismatches: [...access.mismatches, ...((await execution?.readBack()) ?? [])] };
+    },
   };
+}
+
+/** What execution logging is for each stage, and the changes that set it to `level`. */
+async function executionPlan(
+  clients: StageLogsClients,
+  stages: readonly StageLogging[],
+  streamArn: string,
+  level: ExecutionLevel,
+) {
+  if (level !== 'OFF' && stages.length && !(await accountLogsRole(clients.apiGateway))) {
+    throw new RefusedError(
+      "API Gateway writes execution logs only with the account's CloudWatch role, and this account has none: set one in the API Gateway console (Settings), then rerun",
+    );
+  }
+  const changes: Change[] = [];
+  const shows: string[] = [];
+  if (level !== 'OFF' && !(await streamTaggedForDelivery(clients.firehose, streamArn))) {
+    changes.push({
+      describe: 'stream: tag LogDeliveryEnabled=true (CloudWatch Logs delivers to no other stream)',
+      apply: () => tagForDelivery(clients.firehose, streamArn),
+    });
+  }
+  for (const stage of stages) {
+    const current = stage.executionLevel ?? 'OFF';
+    const delivered = await deliversTo(
+      clients.logs,
+      stageArn(streamArn, stage.restApiId, stage.stage),
+      streamArn,
+    );
+    shows.push(
+      `  execution logs of ${stageLabel(stage)}: ${current}${delivered ? ', to the stream' : ''} → ${level}`,
+    );
+    if (current === level && delivered === (level !== 'OFF')) continue;
+    changes.push({
+      describe: `${stageLabel(stage)}: execution logs ${level}${level === 'OFF' ? '' : ' to the stream'}`,
+      apply: async () => {
+        await setExecutionLevel(clients.apiGateway, stage, level);
+        if (level === 'OFF') await stopExecutionDelivery(clients.logs, stage);
+        else await deliverExecutionLogs(clients.logs, stage, streamArn);
+      },
+    });
+  }
+  const readBack = async () => {
+    const mismatches: string[] = [];
+    for (const stage of stages) {
+      const now = await getStage(clients.apiGateway, stage.restApiId, stage.stage);
+      const delivered = await deliversTo(
+        clients.logs,
+        stageArn(streamArn, stage.restApiId, stage.stage),
+        streamArn,
+      );
+      if ((now?.executionLevel ?? 'OFF') !== level || delivered !== (level !== 'OFF')) {
+        mismatches.push(
+          `${stageLabel(stage)}: execution logs read back as ${now?.executionLevel ?? 'OFF'}${delivered ? ', to the stream' : ''}`,
+        );
+      }
+    }
+    return mismatches;
+  };
+  return { changes, shows, readBack };
 }
 
 /** What reads back other than planned, stage by stage. */
@@ -152,7 +238,19 @@ async function regionPlan(options: AllStagesOptions, clients: StageLogsClients, 
         : 'unchanged';
     return { stage, change, becomes };
   });
-  return { arn, warnings, entries, moved: entries.filter((e) => e.change).map((e) => e.stage) };
+  const logging = entries
+    .filter((e) => e.change || e.stage.destinationArn === arn)
+    .map((e) => e.stage);
+  const execution = options.executionLogs
+    ? await executionPlan(clients, logging, arn, options.executionLogs)
+    : undefined;
+  return {
+    arn,
+    warnings,
+    entries,
+    moved: entries.filter((e) => e.change).map((e) => e.stage),
+    execution,
+  };
 }
 
 /**
@@ -200,21 +298,24 @@ export async function planAllStages(
         ? `REST API stages in ${where}, and their access logs → ${options.stream} in each region`
         : `REST API stages in this region, and their access logs → ${plans[0]?.arn}`,
       ...rows.map((line) => `  ${line}`),
+      ...plans.flatMap((plan) => plan.execution?.shows ?? []),
     ],
-    changes: plans.flatMap(({ region, clients, arn, moved }) =>
-      moved.map((stage) => ({
+    changes: plans.flatMap(({ region, clients, arn, moved, execution }) => [
+      ...moved.map((stage) => ({
         describe: label(region, stage),
         apply: () => setAccessLogs(clients.apiGateway, stage, arn, format),
       })),
-    ),
+      ...(execution?.changes ?? []),
+    ]),
     nothingToChange: rows.length > 2 ? 'Nothing to change.' : `No REST API stages in ${where}.`,
-    question: `Point ${moved} stage(s) at the stream?`,
+    question: `Apply these changes to ${moved} stage(s)${options.executionLogs ? ' and their execution logs' : ''}?`,
     independent: true,
     afterwards: format !== DEFAULT_FORMAT && moved ? [FORMAT_REMINDER] : [],
     readBack: async () => {
       const mismatches: string[] = [];
-      for (const { clients, moved, arn } of plans) {
+      for (const { clients, moved, arn, execution } of plans) {
         mismatches.push(...(await readBack(clients, moved, arn, format)).mismatches);
+        mismatches.push(...((await execution?.readBack()) ?? []));
       }
       return { mismatches };
     },
@@ -250,6 +351,12 @@ export const command = defineCommand({
         value: 'R1,R2',
         help: 'with --all-stages: each of these regions, to the stream of the same name there',
       },
+      'execution-logs': {
+        type: 'string',
+        value: 'LEVEL',
+        choices: EXECUTION_LEVELS,
+        help: "also send the stages' execution logs to the stream (ERROR: failed requests, INFO: every step; OFF stops them); never request or response bodies",
+      },
       ...COMMON_OPTIONS,
     },
     check(values) {
@@ -270,7 +377,12 @@ export const command = defineCommand({
   async run({ values }, io) {
     const plan = values['all-stages']
       ? await planAllStages(
-          { stream: values.stream, format: values.format, takeOver: values['take-over'] },
+          {
+            stream: values.stream,
+            format: values.format,
+            takeOver: values['take-over'],
+            executionLogs: values['execution-logs'] as ExecutionLevel | undefined,
+          },
           (region) => awsClients(region ?? values.region),
           values.regions ?? [undefined],
         )
@@ -280,6 +392,7 @@ export const command = defineCommand({
             stage: values.stage as string,
             stream: values.stream,
             format: values.format,
+            executionLogs: values['execution-logs'] as ExecutionLevel | undefined,
           },
           awsClients(values.region),
         );

@@ -1,6 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { APIGatewayClient, GetStageCommand } from '@aws-sdk/client-api-gateway';
+import {
+  APIGatewayClient,
+  GetStageCommand,
+  UpdateAccountCommand,
+} from '@aws-sdk/client-api-gateway';
+import { CloudWatchLogsClient, DescribeDeliveriesCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateDeliveryStreamCommand, FirehoseClient } from '@aws-sdk/client-firehose';
 import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../../../src/formats/known';
 import { RefusedError as Refused } from '../../../tools/cli/errors';
@@ -32,13 +37,14 @@ async function enrollRegion(options: AllStagesOptions, clients: StageLogsClients
 }
 
 let moto: Moto;
-let clients: { apiGateway: APIGatewayClient; firehose: FirehoseClient };
+let clients: StageLogsClients;
 
 beforeAll(async () => {
   moto = await startMoto();
   clients = {
     apiGateway: new APIGatewayClient(moto.clientConfig),
     firehose: new FirehoseClient(moto.clientConfig),
+    logs: new CloudWatchLogsClient(moto.clientConfig),
   };
 }, 60_000);
 afterAll(() => moto.stop());
@@ -240,6 +246,7 @@ describe('enrollRegion: --all-stages (against moto)', () => {
     const europe = {
       apiGateway: new APIGatewayClient(config),
       firehose: new FirehoseClient(config),
+      logs: new CloudWatchLogsClient(config),
     };
     await europe.firehose.send(
       new CreateDeliveryStreamCommand({
@@ -279,5 +286,59 @@ describe('enrollRegion: --all-stages (against moto)', () => {
     expect(stage.accessLogSettings?.destinationArn).toBe(
       'arn:aws:firehose:eu-west-1:123456789012:deliverystream/amazon-apigateway-logs',
     );
+  });
+
+  it('--execution-logs INFO: the stage logs every step to the stream through a log delivery, then OFF stops it', async () => {
+    const streamArn = await streamNamed('amazon-apigateway-logs');
+    const restApiId = await restApiWithStage();
+    const options = { restApiId, stage: 'prod', stream: 'amazon-apigateway-logs' };
+    const refused = pointStageLogs(
+      { ...options, executionLogs: 'INFO' },
+      clients,
+      scriptedIo(true),
+    );
+    await expect(refused).rejects.toThrow(Refused);
+    await expect(
+      pointStageLogs({ ...options, executionLogs: 'INFO' }, clients, scriptedIo(true)),
+    ).rejects.toThrow("API Gateway writes execution logs only with the account's CloudWatch role");
+    await clients.apiGateway.send(
+      new UpdateAccountCommand({
+        patchOperations: [
+          {
+            op: 'replace',
+            path: '/cloudwatchRoleArn',
+            value: 'arn:aws:iam::123456789012:role/apigw-logs',
+          },
+        ],
+      }),
+    );
+    const io = scriptedIo(true);
+    await expect(
+      pointStageLogs({ ...options, executionLogs: 'INFO' }, clients, io),
+    ).resolves.toEqual({
+      changed: true,
+    });
+    expect(io.lines).toContain(`  execution logs of (${restApiId}) prod: OFF → INFO`);
+    const stage = await clients.apiGateway.send(
+      new GetStageCommand({ restApiId, stageName: 'prod' }),
+    );
+    expect(stage.methodSettings?.['*/*']).toMatchObject({
+      loggingLevel: 'INFO',
+      dataTraceEnabled: false,
+    });
+    const { deliveries } = await clients.logs.send(new DescribeDeliveriesCommand({}));
+    expect(deliveries?.map((d) => d.deliverySourceName)).toEqual([
+      `apigw-${restApiId}-prod-execution`,
+    ]);
+    const again = scriptedIo(true);
+    await pointStageLogs({ ...options, executionLogs: 'INFO' }, clients, again);
+    expect(again.lines.at(-1)).toBe('Nothing to change.');
+    await pointStageLogs({ ...options, executionLogs: 'OFF' }, clients, scriptedIo(true));
+    const off = await clients.apiGateway.send(
+      new GetStageCommand({ restApiId, stageName: 'prod' }),
+    );
+    expect(off.methodSettings?.['*/*']?.loggingLevel).toBe('OFF');
+    expect((await clients.logs.send(new DescribeDeliveriesCommand({}))).deliveries).toEqual([]);
+    expect(streamArn).toContain('amazon-apigateway-logs');
   });
 });

@@ -1,0 +1,165 @@
+/**
+ * A REST stage's execution logs (what API Gateway did for each request): the stage's logging
+ * level, and the CloudWatch Logs delivery that sends them to a delivery stream: a delivery source
+ * for the stage, the stream as delivery destination, a delivery between them
+ * (docs/contracts.md §8). Data tracing, which logs request and response bodies, stays off.
+ */
+import {
+  type APIGatewayClient,
+  GetAccountCommand,
+  UpdateStageCommand,
+} from '@aws-sdk/client-api-gateway';
+import {
+  type CloudWatchLogsClient,
+  CreateDeliveryCommand,
+  DeleteDeliveryCommand,
+  DeleteDeliverySourceCommand,
+  DescribeDeliveriesCommand,
+  DescribeDeliveryDestinationsCommand,
+  DescribeDeliverySourcesCommand,
+  PutDeliveryDestinationCommand,
+  PutDeliverySourceCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import {
+  type FirehoseClient,
+  ListTagsForDeliveryStreamCommand,
+  TagDeliveryStreamCommand,
+} from '@aws-sdk/client-firehose';
+
+export const EXECUTION_LEVELS = ['OFF', 'ERROR', 'INFO'] as const;
+export type ExecutionLevel = (typeof EXECUTION_LEVELS)[number];
+
+/** The stage as a delivery source names it. */
+export const stageArn = (streamArn: string, restApiId: string, stage: string) => {
+  const [, partition, , region, account] = streamArn.split(':');
+  return `arn:${partition}:apigateway:${region}:${account}:/restapis/${restApiId}/stages/${stage}`;
+};
+
+/** Delivery names: letters, digits, `-` and `_`, at most 60 characters. */
+const deliveryName = (text: string) => text.replace(/[^\w-]/g, '-').slice(0, 60);
+export const sourceNameOf = (restApiId: string, stage: string) =>
+  deliveryName(`apigw-${restApiId}-${stage}-execution`);
+export const destinationNameOf = (streamArn: string) =>
+  deliveryName(`firehose-${streamArn.slice(streamArn.lastIndexOf('/') + 1)}`);
+
+export interface LogsClients {
+  readonly apiGateway: APIGatewayClient;
+  readonly logs: CloudWatchLogsClient;
+  readonly firehose: FirehoseClient;
+}
+
+/** The role API Gateway writes execution logs with; without it a stage cannot log them. */
+export async function accountLogsRole(apiGateway: APIGatewayClient): Promise<string | undefined> {
+  return (await apiGateway.send(new GetAccountCommand({}))).cloudwatchRoleArn || undefined;
+}
+
+/** Whether a delivery sends the stage's execution logs to the stream. */
+export async function deliversTo(
+  logs: CloudWatchLogsClient,
+  stage: string,
+  streamArn: string,
+): Promise<boolean> {
+  const sources = (await logs.send(new DescribeDeliverySourcesCommand({}))).deliverySources ?? [];
+  const names = sources
+    .filter((source) => source.logType === 'EXECUTION_LOGS' && source.resourceArns?.includes(stage))
+    .map((source) => source.name);
+  const destinations =
+    (await logs.send(new DescribeDeliveryDestinationsCommand({}))).deliveryDestinations ?? [];
+  const toStream = destinations
+    .filter((d) => d.deliveryDestinationConfiguration?.destinationResourceArn === streamArn)
+    .map((d) => d.arn);
+  const deliveries = (await logs.send(new DescribeDeliveriesCommand({}))).deliveries ?? [];
+  return deliveries.some(
+    (d) => names.includes(d.deliverySourceName) && toStream.includes(d.deliveryDestinationArn),
+  );
+}
+
+/** The stage's logging level, data tracing off. */
+export async function setExecutionLevel(
+  apiGateway: APIGatewayClient,
+  stage: { readonly restApiId: string; readonly stage: string },
+  level: ExecutionLevel,
+): Promise<void> {
+  await apiGateway.send(
+    new UpdateStageCommand({
+      restApiId: stage.restApiId,
+      stageName: stage.stage,
+      patchOperations: [
+        { op: 'replace', path: '/*/*/logging/loglevel', value: level },
+        { op: 'replace', path: '/*/*/logging/dataTrace', value: 'false' },
+      ],
+    }),
+  );
+}
+
+/** The delivery source, the stream as destination and the delivery between them. */
+export async function deliverExecutionLogs(
+  logs: CloudWatchLogsClient,
+  stage: { readonly restApiId: string; readonly stage: string },
+  streamArn: string,
+): Promise<void> {
+  const name = sourceNameOf(stage.restApiId, stage.stage);
+  await logs.send(
+    new PutDeliverySourceCommand({
+      name,
+      resourceArn: stageArn(streamArn, stage.restApiId, stage.stage),
+      logType: 'EXECUTION_LOGS',
+    }),
+  );
+  const { deliveryDestination } = await logs.send(
+    new PutDeliveryDestinationCommand({
+      name: destinationNameOf(streamArn),
+      outputFormat: 'json',
+      deliveryDestinationConfiguration: { destinationResourceArn: streamArn },
+    }),
+  );
+  const deliveries = (await logs.send(new DescribeDeliveriesCommand({}))).deliveries ?? [];
+  const exists = deliveries.some(
+    (d) => d.deliverySourceName === name && d.deliveryDestinationArn === deliveryDestination?.arn,
+  );
+  if (!exists) {
+    await logs.send(
+      new CreateDeliveryCommand({
+        deliverySourceName: name,
+        deliveryDestinationArn: deliveryDestination?.arn,
+      }),
+    );
+  }
+}
+
+/** The stage's deliveries and its delivery source, removed. */
+export async function stopExecutionDelivery(
+  logs: CloudWatchLogsClient,
+  stage: { readonly restApiId: string; readonly stage: string },
+): Promise<void> {
+  const name = sourceNameOf(stage.restApiId, stage.stage);
+  const deliveries = (await logs.send(new DescribeDeliveriesCommand({}))).deliveries ?? [];
+  for (const delivery of deliveries.filter((d) => d.deliverySourceName === name)) {
+    await logs.send(new DeleteDeliveryCommand({ id: delivery.id }));
+  }
+  const sources = (await logs.send(new DescribeDeliverySourcesCommand({}))).deliverySources ?? [];
+  if (sources.some((source) => source.name === name)) {
+    await logs.send(new DeleteDeliverySourceCommand({ name }));
+  }
+}
+
+/** CloudWatch Logs delivers vended logs only to a stream tagged `LogDeliveryEnabled=true`. */
+export async function streamTaggedForDelivery(
+  firehose: FirehoseClient,
+  streamArn: string,
+): Promise<boolean> {
+  const name = streamArn.slice(streamArn.lastIndexOf('/') + 1);
+  const { Tags } = await firehose.send(
+    new ListTagsForDeliveryStreamCommand({ DeliveryStreamName: name }),
+  );
+  return (Tags ?? []).some((tag) => tag.Key === 'LogDeliveryEnabled' && tag.Value === 'true');
+}
+
+export async function tagForDelivery(firehose: FirehoseClient, streamArn: string): Promise<void> {
+  await firehose.send(
+    new TagDeliveryStreamCommand({
+      DeliveryStreamName: streamArn.slice(streamArn.lastIndexOf('/') + 1),
+      Tags: [{ Key: 'LogDeliveryEnabled', Value: 'true' }],
+    }),
+  );
+}
