@@ -7,6 +7,7 @@
 import type { Check } from './check';
 import { backupCheck } from './checks/backup';
 import { destinationCheck } from './checks/destination';
+import { executionLogsCheck } from './checks/execution-logs';
 import { failedRecordsCheck } from './checks/failed-records';
 import { flowCheck } from './checks/flow';
 import { functionHealthCheck } from './checks/function-health';
@@ -24,6 +25,7 @@ import { type DoctorCheck, type DoctorClients, type DoctorOptions, Facts } from 
 export const CHECKS: readonly DoctorCheck[] = [
   stagesCheck,
   stageFormatCheck,
+  executionLogsCheck,
   streamCheck,
   destinationCheck,
   processorCheck,

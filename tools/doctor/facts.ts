@@ -34,7 +34,7 @@ export interface DoctorOptions {
 
 export type DoctorClients = Pick<
   AwsClients,
-  'apiGateway' | 'firehose' | 'lambda' | 'iam' | 's3' | 'cloudWatch'
+  'apiGateway' | 'firehose' | 'lambda' | 'iam' | 's3' | 'cloudWatch' | 'logs'
 >;
 
 export type Fact<T> =

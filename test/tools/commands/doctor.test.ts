@@ -2,13 +2,15 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { APIGatewayClient, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../../../src/formats/known';
+import { deliverExecutionLogs } from '../../../tools/aws/execution-logs';
 import { type Check, formatChecks } from '../../../tools/doctor/check';
 import { doctor } from '../../../tools/doctor/doctor';
 import type { DoctorClients } from '../../../tools/doctor/facts';
@@ -45,6 +47,7 @@ beforeAll(async () => {
     iam: new IAMClient(moto.clientConfig),
     s3: new S3Client(moto.clientConfig),
     cloudWatch: new CloudWatchClient(moto.clientConfig),
+    logs: new CloudWatchLogsClient(moto.clientConfig),
   };
 }, 60_000);
 afterAll(() => moto.stop());
@@ -207,6 +210,35 @@ describe('doctor (against moto)', () => {
     expect(formatChecks(checks)[0]).toBe(
       '✓ stages: 1 of 2 REST API stage(s) log to amazon-apigateway-access-logs',
     );
+  }, 30_000);
+
+  it('checks that a stage writing execution logs has them delivered to the stream', async () => {
+    const { restApiId } = await deploy();
+    await clients.apiGateway.send(
+      new UpdateStageCommand({
+        restApiId,
+        stageName: 'prod',
+        patchOperations: [{ op: 'replace', path: '/*/*/logging/loglevel', value: 'ERROR' }],
+      }),
+    );
+    const notDelivered = byId(await diagnose(), 'execution-logs');
+    expect(notDelivered).toMatchObject({
+      status: 'fail',
+      evidence: `pets (${restApiId}) prod: ERROR, not delivered to the stream`,
+      fix: `npm run stage-logs -- --rest-api-id ${restApiId} --stage prod --stream ${STREAM} --execution-logs ERROR`,
+    });
+    const streamArn = `arn:aws:firehose:us-east-1:123456789012:deliverystream/${STREAM}`;
+    await deliverExecutionLogs(clients.logs, { restApiId, stage: 'prod' }, streamArn);
+    const checks = await diagnose();
+    expect(byId(checks, 'execution-logs')).toMatchObject({
+      status: 'ok',
+      evidence: `pets (${restApiId}) prod: ERROR, delivered to the stream`,
+    });
+    expect(checks.map((item) => item.id).slice(0, 3)).toEqual([
+      'stages',
+      'stage-format',
+      'execution-logs',
+    ]);
   }, 30_000);
 
   /** Each case breaks one thing; exactly that check turns ✗ (or !), with its fix. */
