@@ -10,6 +10,7 @@ import { command as doctor } from './commands/doctor';
 import { command as openobserve } from './commands/openobserve';
 import { command as packageCommand } from './commands/package';
 import { command as replay } from './commands/replay';
+import { command as request } from './commands/request';
 import { command as stageLogs } from './commands/stage-logs';
 
 const commands: Record<string, Command<never>> = {
@@ -18,6 +19,7 @@ const commands: Record<string, Command<never>> = {
   openobserve,
   package: packageCommand,
   replay,
+  request,
   'stage-logs': stageLogs,
 } as never;
 

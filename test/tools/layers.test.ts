@@ -68,7 +68,7 @@ describe('the command side', () => {
   it('has one module per command, each read by run.ts only', () => {
     const commands = Object.keys(graph).filter((module) => layerOf(module) === 'commands');
     expect(commands.sort()).toEqual(
-      ['attach', 'doctor', 'openobserve', 'package', 'replay', 'stage-logs'].map(
+      ['attach', 'doctor', 'openobserve', 'package', 'replay', 'request', 'stage-logs'].map(
         (name) => `commands/${name}.ts`,
       ),
     );

@@ -1,19 +1,13 @@
 /** `npm run doctor`: checks the pipeline from the stages to OpenObserve (tools/doctor/). */
 import { awsClients } from '../aws/clients';
 import { defineCommand, EXIT } from '../cli/command';
+import { parseDuration } from '../cli/duration';
 import { UsageError } from '../cli/errors';
 import { firehoseAccessKey } from '../cli/io';
 import { COMMON_OPTIONS } from '../cli/options';
 import { type Check, formatChecks, formatRegions } from '../doctor/check';
 import { doctor } from '../doctor/doctor';
 import type { DoctorOptions } from '../doctor/facts';
-
-/** `1h`, `30m`, `2d` → milliseconds. */
-export function parseDuration(text: string): number {
-  const match = /^(\d+)([mhd])$/.exec(text);
-  if (!match) throw new UsageError(`--since takes a duration like 30m, 1h or 2d; got "${text}"`);
-  return Number(match[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'm' | 'h' | 'd'];
-}
 
 /** With --probe: the Firehose access key, and OpenObserve credentials to search with if set. */
 async function probeOptions(): Promise<DoctorOptions['probe']> {

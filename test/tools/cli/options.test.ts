@@ -6,6 +6,7 @@ import { command as doctor } from '../../../tools/commands/doctor';
 import { command as openobserve } from '../../../tools/commands/openobserve';
 import { command as packageCommand } from '../../../tools/commands/package';
 import { command as replay } from '../../../tools/commands/replay';
+import { command as request } from '../../../tools/commands/request';
 import { command as stageLogs } from '../../../tools/commands/stage-logs';
 import { scriptedIo } from '../../support/io';
 
@@ -88,6 +89,7 @@ describe('every command', () => {
     openobserve,
     package: packageCommand,
     replay,
+    request,
     'stage-logs': stageLogs,
   };
 

@@ -11,6 +11,7 @@ import {
   deliverBatch,
   openObserveEndpoint,
 } from '../../openobserve/firehose-endpoint';
+import { searchEvents } from '../../openobserve/search';
 import { type Check, check } from '../check';
 import type { DoctorCheck, Facts } from '../facts';
 
@@ -65,22 +66,14 @@ interface Probe {
 async function findProbe(facts: Facts, probe: Probe, user: Credentials): Promise<Check> {
   const accepted = `probe ${probe.requestId} accepted by ${probe.url}`;
   const api = openObserveApi(new URL(new URL(probe.url).origin), user);
-  const search = async (sql: string) => {
-    const answer = await api.request(
-      'POST',
-      `/api/${encodeURIComponent(probe.org)}/_search?type=logs`,
-      {
-        query: {
-          sql,
-          start_time: (probe.sentAt - 24 * 3_600_000) * 1000,
-          end_time: (Date.now() + 60_000) * 1000,
-          from: 0,
-          size: 10,
-        },
-      },
+  const search = (sql: string) =>
+    searchEvents(
+      api,
+      probe.org,
+      sql,
+      { startUs: (probe.sentAt - 24 * 3_600_000) * 1000, endUs: (Date.now() + 60_000) * 1000 },
+      10,
     );
-    return Array.isArray(answer.hits) ? (answer.hits as Record<string, unknown>[]) : [];
-  };
   const sleep = facts.options.sleep ?? ((ms) => new Promise((wake) => setTimeout(wake, ms)));
   try {
     let found = false;
