@@ -1,0 +1,200 @@
+/**
+ * API Gateway's execution log (what it did for a request: usage plan, authorizer, integration
+ * call, the integration's answer; docs/contracts.md §8), one line at a time: `(<request id>)
+ * <message>`. The well-known messages are a table, like the access-log formats: each gives typed
+ * facts; any other message stays `message` only. Every entry reads its message with string
+ * operations or an anchored expression of bounded parts, so a message a client filled (a request
+ * body) costs no more than its length.
+ */
+import type { Fields } from './fields';
+import { traceIdOf } from './trace';
+
+/** `(<request id>) <message>`: the id is letters, digits and dashes. */
+export function splitExecutionLine(
+  line: string,
+): { requestId: string; message: string } | undefined {
+  if (line.charCodeAt(0) !== 40 /* ( */) return undefined;
+  const close = line.indexOf(') ', 1);
+  if (close < 2 || close > 129) return undefined;
+  const requestId = line.slice(1, close);
+  for (let i = 0; i < requestId.length; i++) {
+    const c = requestId.charCodeAt(i);
+    const ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45;
+    if (!ok) return undefined;
+  }
+  return { requestId, message: line.slice(close + 2) };
+}
+
+export interface ExecutionMessage {
+  /** The message starts with this. */
+  readonly prefix: string;
+  /** The facts of a message that starts with `prefix`, given the rest; undefined when it does not fit. */
+  read(rest: string): Fields | undefined;
+}
+
+const status = (text: string) => (/^\d{3}$/.test(text) ? Number(text) : undefined);
+const whole = (text: string, pattern: RegExp) => pattern.exec(text) ?? undefined;
+
+/**
+ * The messages API Gateway writes that carry facts, with the wording of real captures
+ * (docs/contracts.md §8). Order does not matter: no prefix starts another.
+ */
+export const EXECUTION_MESSAGES: readonly ExecutionMessage[] = [
+  {
+    prefix: 'Method completed with status: ',
+    read: (rest) => {
+      const code = status(rest);
+      return code === undefined ? undefined : { status: code };
+    },
+  },
+  {
+    // `Received response. Status: 200, Integration latency: 356 ms` (older: no `Status: …, `).
+    prefix: 'Received response. ',
+    read: (rest) => {
+      const match = whole(rest, /^(?:Status: (\d{3}), )?Integration latency: (\d{1,9}) ms$/);
+      if (!match) return undefined;
+      const fields: Fields = { integration_latency: Number(match[2]) };
+      if (match[1]) fields.integration_status = Number(match[1]);
+      return fields;
+    },
+  },
+  {
+    prefix: 'Execution failed due to a timeout error',
+    read: (rest) => (rest === '' ? { failure: 'timeout' } : undefined),
+  },
+  {
+    prefix: 'Execution failed due to configuration error: ',
+    read: (rest) => ({ failure: 'configuration', failure_reason: rest }),
+  },
+  {
+    // `Lambda execution failed with status 200 due to customer function error: <message>. Lambda request id: <id>`
+    prefix: 'Lambda execution failed with status ',
+    read: (rest) => {
+      const code = status(rest.slice(0, 3));
+      const lead = ' due to customer function error: ';
+      if (code === undefined || !rest.startsWith(lead, 3)) return undefined;
+      let reason = rest.slice(3 + lead.length);
+      const fields: Fields = { failure: 'function', integration_status: code };
+      const tail = reason.lastIndexOf('. Lambda request id: ');
+      if (tail >= 0) {
+        fields.integration_request_id = reason.slice(tail + 21);
+        reason = reason.slice(0, tail);
+      }
+      fields.failure_reason = reason;
+      return fields;
+    },
+  },
+  {
+    prefix: 'Lambda invocation failed with status: ',
+    read: (rest) => {
+      const match = whole(rest, /^(\d{3})\. Lambda request id: ([\w-]{1,128})$/);
+      return match
+        ? {
+            failure: 'invocation',
+            integration_status: Number(match[1]),
+            integration_request_id: match[2] as string,
+          }
+        : undefined;
+    },
+  },
+  {
+    prefix: 'Key throttle limit exceeded for RestApi ',
+    read: (rest) => ({
+      failure: 'throttled',
+      failure_reason: `Key throttle limit exceeded for RestApi ${rest}`,
+    }),
+  },
+  {
+    prefix: 'Unauthorized request: ',
+    read: () => ({ authorizer_outcome: 'unauthorized' }),
+  },
+  {
+    prefix: 'Starting authorizer: ',
+    read: (rest) => {
+      const match = whole(rest, /^(\w{1,64}) for request: [\w-]{1,128}$/);
+      return match ? { authorizer_id: match[1] as string } : undefined;
+    },
+  },
+  {
+    prefix: 'Successfully completed authorizer execution',
+    read: (rest) => (rest === '' ? { authorizer_outcome: 'completed' } : undefined),
+  },
+  {
+    prefix: 'Usage Plan check succeeded for API Key',
+    read: () => ({ usage_plan: 'allowed' }),
+  },
+  {
+    prefix: 'Usage Plan check failed',
+    read: (rest) => ({ usage_plan: 'failed', failure_reason: `Usage Plan check failed${rest}` }),
+  },
+  {
+    prefix: 'HTTP Method: ',
+    read: (rest) => {
+      const comma = rest.indexOf(', Resource Path: ');
+      if (comma < 1 || comma > 16) return undefined;
+      return { http_method: rest.slice(0, comma), resource_path: rest.slice(comma + 17) };
+    },
+  },
+  {
+    prefix: 'X-ray Tracing ID : ',
+    read: (rest) => {
+      const traceId = traceIdOf(rest);
+      return traceId ? { trace_id: traceId } : undefined;
+    },
+  },
+  {
+    prefix: 'Extended Request Id: ',
+    read: (rest) => (/^[\w=+/-]{1,128}$/.test(rest) ? { extended_request_id: rest } : undefined),
+  },
+  {
+    prefix: 'AWS Integration Endpoint RequestId : ',
+    read: (rest) => (/^[\w-]{1,128}$/.test(rest) ? { integration_request_id: rest } : undefined),
+  },
+];
+
+/** The facts of one message: those of the table entry it starts with, or none. */
+export function executionFacts(message: string): Fields {
+  for (const entry of EXECUTION_MESSAGES) {
+    if (message.startsWith(entry.prefix)) {
+      return entry.read(message.slice(entry.prefix.length)) ?? {};
+    }
+  }
+  return {};
+}
+
+/**
+ * `API-Gateway-Execution-Logs_{rest-api-id}/{stage}`, the group standard execution logging writes
+ * to: its API and stage; undefined for any other group.
+ */
+export function executionLogGroup(logGroup: string): { api_id: string; stage: string } | undefined {
+  const prefix = 'API-Gateway-Execution-Logs_';
+  if (!logGroup.startsWith(prefix)) return undefined;
+  const rest = logGroup.slice(prefix.length);
+  const slash = rest.indexOf('/');
+  if (slash < 1 || slash === rest.length - 1) return undefined;
+  return { api_id: rest.slice(0, slash), stage: rest.slice(slash + 1) };
+}
+
+/** A delivery source's resource, `arn:…:apigateway:{region}:{account}:/restapis/{id}/stages/{stage}`. */
+export function executionSource(arn: string): { api_id: string; stage: string } | undefined {
+  const match =
+    /^arn:[\w-]{1,32}:apigateway:[\w-]{1,32}:\d{0,12}:\/restapis\/(\w{1,64})\/stages\/([\w-]{1,128})$/.exec(
+      arn,
+    );
+  return match ? { api_id: match[1] as string, stage: match[2] as string } : undefined;
+}
+
+/** The event of one execution-log line, before enrichment; undefined when it is not one. */
+export function executionEvent(
+  line: string,
+  source?: { api_id: string; stage: string },
+): Fields | undefined {
+  const split = splitExecutionLine(line);
+  if (!split) return undefined;
+  return {
+    request_id: split.requestId,
+    ...(source ?? {}),
+    ...executionFacts(split.message),
+    message: split.message,
+  };
+}

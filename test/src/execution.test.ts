@@ -1,0 +1,147 @@
+import {
+  EXECUTION_MESSAGES,
+  executionEvent,
+  executionFacts,
+  executionLogGroup,
+  executionSource,
+  splitExecutionLine,
+} from '../../src/execution';
+
+/** Messages as API Gateway writes them (docs/contracts.md §8), and the facts each gives. */
+const KNOWN: [string, Record<string, string | number>][] = [
+  ['Method completed with status: 502', { status: 502 }],
+  [
+    'Received response. Status: 200, Integration latency: 356 ms',
+    { integration_status: 200, integration_latency: 356 },
+  ],
+  ['Received response. Integration latency: 40 ms', { integration_latency: 40 }],
+  ['Execution failed due to a timeout error', { failure: 'timeout' }],
+  [
+    'Execution failed due to configuration error: Invalid permissions on Lambda function',
+    { failure: 'configuration', failure_reason: 'Invalid permissions on Lambda function' },
+  ],
+  [
+    'Lambda execution failed with status 200 due to customer function error: Cannot read properties of undefined. Lambda request id: 71952965-7b9c-4d1e-9c5f-3a2b1c0d9e8f',
+    {
+      failure: 'function',
+      integration_status: 200,
+      failure_reason: 'Cannot read properties of undefined',
+      integration_request_id: '71952965-7b9c-4d1e-9c5f-3a2b1c0d9e8f',
+    },
+  ],
+  [
+    'Lambda invocation failed with status: 429. Lambda request id: dcb2d8d6-1111-2222-3333-444455556666',
+    {
+      failure: 'invocation',
+      integration_status: 429,
+      integration_request_id: 'dcb2d8d6-1111-2222-3333-444455556666',
+    },
+  ],
+  [
+    'Key throttle limit exceeded for RestApi uwe3g5jm54, Stage Prod, Resource k0w8mc, HttpMethod POST. Limit: 1.00 Burst: 1',
+    {
+      failure: 'throttled',
+      failure_reason:
+        'Key throttle limit exceeded for RestApi uwe3g5jm54, Stage Prod, Resource k0w8mc, HttpMethod POST. Limit: 1.00 Burst: 1',
+    },
+  ],
+  ['Unauthorized request: 5f3a-1b2c', { authorizer_outcome: 'unauthorized' }],
+  ['Starting authorizer: 62mgrc for request: 5f3a-1b2c', { authorizer_id: '62mgrc' }],
+  ['Successfully completed authorizer execution', { authorizer_outcome: 'completed' }],
+  [
+    'Usage Plan check succeeded for API Key and API Stage h733q2j6gb/Prod',
+    { usage_plan: 'allowed' },
+  ],
+  [
+    'HTTP Method: POST, Resource Path: /verifyReceipt',
+    { http_method: 'POST', resource_path: '/verifyReceipt' },
+  ],
+  [
+    'X-ray Tracing ID : 1-5c755b5d-07b29b94e632d3da19d88789',
+    { trace_id: '5c755b5d07b29b94e632d3da19d88789' },
+  ],
+  ['Extended Request Id: Vts2FFmArPEFh8g=', { extended_request_id: 'Vts2FFmArPEFh8g=' }],
+  [
+    'AWS Integration Endpoint RequestId : 57593f79-0000-4b1f-9a37-2b6b4c1e8d11',
+    { integration_request_id: '57593f79-0000-4b1f-9a37-2b6b4c1e8d11' },
+  ],
+];
+
+describe('executionFacts', () => {
+  it.each(KNOWN)('reads "%s"', (message, facts) => {
+    expect(executionFacts(message)).toEqual(facts);
+  });
+
+  it('has a case above for every entry of the table', () => {
+    for (const entry of EXECUTION_MESSAGES) {
+      if (entry.prefix.startsWith('Usage Plan check failed')) continue;
+      expect(KNOWN.some(([message]) => message.startsWith(entry.prefix))).toBe(true);
+    }
+  });
+
+  it('keeps any other message, or one that does not fit its entry, as message only', () => {
+    for (const message of [
+      'Method request body before transformations: {"status": 500}',
+      'Method completed with status: 5000',
+      'Received response. Integration latency: soon',
+      'Starting execution for request: 5f3a',
+      'X-ray Tracing ID : not-a-trace',
+    ]) {
+      expect(executionFacts(message)).toEqual({});
+    }
+  });
+
+  it('takes time linear in the length of a message a client filled', () => {
+    const long = (unit: string) => unit.repeat(Math.ceil((256 * 1024) / unit.length));
+    const messages = [
+      `Lambda execution failed with status 200 due to customer function error: ${long('. Lambda request id: x')}`,
+      `Received response. ${long('Status: 200, ')}`,
+      `HTTP Method: ${long(', Resource Path: ')}`,
+      `Starting authorizer: ${long('a')} for request: b`,
+      `Lambda invocation failed with status: 429. Lambda request id: ${long('a-')}`,
+    ];
+    const started = performance.now();
+    for (const message of messages) executionFacts(message);
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+});
+
+describe('an execution-log line', () => {
+  it('is split into its request id and message', () => {
+    expect(splitExecutionLine('(a1b2-c3) Method completed with status: 200')).toEqual({
+      requestId: 'a1b2-c3',
+      message: 'Method completed with status: 200',
+    });
+    for (const line of ['a1b2 (x) y', '() y', '(a b) y', '(a1b2)y', `(${'a'.repeat(129)}) y`]) {
+      expect(splitExecutionLine(line)).toBeUndefined();
+    }
+  });
+
+  it('becomes an event with its request id, API and stage, facts and message', () => {
+    expect(
+      executionEvent('(a1b2-c3) Method completed with status: 504', {
+        api_id: 'h733q2j6gb',
+        stage: 'Prod',
+      }),
+    ).toEqual({
+      request_id: 'a1b2-c3',
+      api_id: 'h733q2j6gb',
+      stage: 'Prod',
+      status: 504,
+      message: 'Method completed with status: 504',
+    });
+  });
+
+  it('takes its API and stage from the log group or the delivery source', () => {
+    expect(executionLogGroup('API-Gateway-Execution-Logs_h733q2j6gb/Prod')).toEqual({
+      api_id: 'h733q2j6gb',
+      stage: 'Prod',
+    });
+    expect(executionLogGroup('/aws/lambda/x')).toBeUndefined();
+    expect(executionLogGroup('API-Gateway-Execution-Logs_h733q2j6gb/')).toBeUndefined();
+    expect(
+      executionSource('arn:aws:apigateway:eu-west-1:111122223333:/restapis/h733q2j6gb/stages/prod'),
+    ).toEqual({ api_id: 'h733q2j6gb', stage: 'prod' });
+    expect(executionSource('arn:aws:apigateway:eu-west-1::/restapis/x')).toBeUndefined();
+  });
+});
