@@ -102,7 +102,16 @@ export interface RuleSettings {
 }
 
 /** The fields REDACT rewrites: the ones that hold free text a client or API Gateway wrote. */
-export const FREE_TEXT_FIELDS = ['path', 'resource_path', 'error_message', 'user_agent', 'message'];
+export const FREE_TEXT_FIELDS = [
+  'path',
+  'resource_path',
+  'error_message',
+  'integration_error',
+  'authorizer_error',
+  'failure_reason',
+  'user_agent',
+  'message',
+];
 
 const FIELD_NAME = /^[a-z0-9_]+$/;
 

@@ -41,11 +41,12 @@ export function firehoseEvent(
 export function cloudWatchRecord(
   messages: readonly { message: string; timestampMs: number }[],
   messageType: 'DATA_MESSAGE' | 'CONTROL_MESSAGE' = 'DATA_MESSAGE',
+  logGroup = '/aws/apigateway/http-api-access',
 ): RecordInput {
   const envelope = {
     messageType,
     owner: messageType === 'DATA_MESSAGE' ? '123456789012' : 'CloudwatchLogs',
-    logGroup: messageType === 'DATA_MESSAGE' ? '/aws/apigateway/http-api-access' : '',
+    logGroup: messageType === 'DATA_MESSAGE' ? logGroup : '',
     logStream: messageType === 'DATA_MESSAGE' ? 'prod-stream' : '',
     subscriptionFilters: ['to-firehose'],
     logEvents: messages.map((entry, i) => ({

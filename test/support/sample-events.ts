@@ -54,7 +54,15 @@ export function buildSampleEvents(corpus: readonly CorpusEntry[]): Record<string
     ...defaultLines.map((text) => ({ text })),
     { text: `${defaultLines[0]}\r\n${defaultLines[1]}\n` },
   ]);
-  for (const name of ['openobserve-guide', 'clf', 'json', 'xml', 'csv', 'fallback']) {
+  for (const name of [
+    'previous-format',
+    'openobserve-guide',
+    'clf',
+    'json',
+    'xml',
+    'csv',
+    'fallback',
+  ]) {
     put(
       name,
       linesOf(corpus, name).map((text) => ({ text })),
@@ -71,6 +79,29 @@ export function buildSampleEvents(corpus: readonly CorpusEntry[]): Record<string
     ),
     cloudWatchRecord([{ message: '', timestampMs: SAMPLE_ARRIVAL_MS }], 'CONTROL_MESSAGE'),
   ]);
+
+  // Execution logs by both paths (docs/contracts.md §8): a subscription of the stage's execution
+  // log group, and a CloudWatch Logs delivery to the stream (JSON output; the record's field names
+  // are those AWS's resource specification gives the delivery, lowercased: not documented).
+  const executionLines = linesOf(corpus, 'execution');
+  put('execution-cloudwatch', [
+    cloudWatchRecord(
+      executionLines.map((message, i) => ({ message, timestampMs: SAMPLE_ARRIVAL_MS - 5_000 + i })),
+      'DATA_MESSAGE',
+      'API-Gateway-Execution-Logs_a1b2c3d4e5/prod',
+    ),
+  ]);
+  put(
+    'execution-delivery',
+    executionLines.map((payload, i) => ({
+      text: JSON.stringify({
+        resource_arn: 'arn:aws:apigateway:us-east-1:123456789012:/restapis/a1b2c3d4e5/stages/prod',
+        event_timestamp: SAMPLE_ARRIVAL_MS - 5_000 + i,
+        stage: 'prod',
+        payload,
+      }),
+    })),
+  );
 
   const gzipped = gzipSync(defaultLines.join('\n'));
   put('bad-records', [

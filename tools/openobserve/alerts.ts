@@ -4,6 +4,12 @@
  */
 import { COUNT, percentile, WEIGHT } from './sql';
 
+/**
+ * Per API and stage, and per account and region: a central OpenObserve holds many accounts, whose
+ * `api_id`s alone could meet.
+ */
+const GROUP = 'aws_account_id, aws_region, api_id, stage';
+
 export interface Thresholds {
   /** 5xx responses as a fraction of requests, per API and stage over 5 minutes. */
   readonly rate5xx: number;
@@ -48,7 +54,7 @@ export function alertSpecs(stream: string, t: Thresholds): AlertSpec[] {
       name: 'api_gateway_5xx_rate',
       file: '5xx-rate.json',
       description: `5xx responses above ${t.rate5xx * 100}% of requests for an API and stage over 5 minutes (at least ${t.minRequests} requests).`,
-      sql: `SELECT api_id, stage, ${COUNT} AS requests, ${errors5xx} AS responses_5xx, CAST(${errors5xx} AS DOUBLE) / ${COUNT} AS rate_5xx ${from} WHERE status IS NOT NULL GROUP BY api_id, stage HAVING ${COUNT} >= ${t.minRequests} AND CAST(${errors5xx} AS DOUBLE) / ${COUNT} > ${t.rate5xx}`,
+      sql: `SELECT ${GROUP}, ${COUNT} AS requests, ${errors5xx} AS responses_5xx, CAST(${errors5xx} AS DOUBLE) / ${COUNT} AS rate_5xx ${from} WHERE status IS NOT NULL GROUP BY ${GROUP} HAVING ${COUNT} >= ${t.minRequests} AND CAST(${errors5xx} AS DOUBLE) / ${COUNT} > ${t.rate5xx}`,
       period: 5,
       operator: '>=',
       threshold: 1,
@@ -57,7 +63,7 @@ export function alertSpecs(stream: string, t: Thresholds): AlertSpec[] {
       name: 'api_gateway_p95_latency',
       file: 'p95-latency.json',
       description: `p95 response latency above ${t.p95Ms} ms for an API and stage over 5 minutes (at least ${t.minRequests} requests).`,
-      sql: `SELECT api_id, stage, ${COUNT} AS requests, ${p95} AS p95_ms ${from} WHERE response_latency IS NOT NULL GROUP BY api_id, stage HAVING ${COUNT} >= ${t.minRequests} AND ${p95} > ${t.p95Ms}`,
+      sql: `SELECT ${GROUP}, ${COUNT} AS requests, ${p95} AS p95_ms ${from} WHERE response_latency IS NOT NULL GROUP BY ${GROUP} HAVING ${COUNT} >= ${t.minRequests} AND ${p95} > ${t.p95Ms}`,
       period: 5,
       operator: '>=',
       threshold: 1,
@@ -66,7 +72,7 @@ export function alertSpecs(stream: string, t: Thresholds): AlertSpec[] {
       name: 'api_gateway_throttled',
       file: 'throttled.json',
       description: `More than ${t.throttled} throttled (429) responses for an API and stage over 5 minutes.`,
-      sql: `SELECT api_id, stage, ${COUNT} AS throttled ${from} WHERE status = 429 GROUP BY api_id, stage HAVING ${COUNT} > ${t.throttled}`,
+      sql: `SELECT ${GROUP}, ${COUNT} AS throttled ${from} WHERE status = 429 GROUP BY ${GROUP} HAVING ${COUNT} > ${t.throttled}`,
       period: 5,
       operator: '>=',
       threshold: 1,

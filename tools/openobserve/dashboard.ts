@@ -15,7 +15,14 @@ import { DEFAULT_STREAM } from './stream-settings';
 export const DASHBOARD_TITLE = 'API Gateway health';
 
 /** The dashboard's variables, as the panels' SQL names them. */
-export const FILTER_VARIABLES = ['api_id', 'stage', 'resource_path', 'http_method'] as const;
+export const FILTER_VARIABLES = [
+  'aws_account_id',
+  'aws_region',
+  'api_id',
+  'stage',
+  'resource_path',
+  'http_method',
+] as const;
 
 /**
  * The API panels' filter. A multi-select variable inside `IN (…)` is written `${name:singlequote}`
@@ -30,6 +37,12 @@ const FROM = `FROM "\${stream}"`;
 /** One-minute buckets: "per minute" panels mean it at any time range. */
 const MINUTE = "histogram(_timestamp, '1 minute') AS minute";
 const RESOURCE = "concat(http_method, ' ', resource_path) AS resource";
+/** The integration failed: its own 5xx, or API Gateway's failure or time-out calling it. */
+const INTEGRATION_FAILED =
+  "integration_status >= 500 OR error_response_type IN ('INTEGRATION_FAILURE', 'INTEGRATION_TIMEOUT')";
+/** Requests that match a condition, weighted. */
+const COUNT_WHERE = (condition: string) => `SUM(CASE WHEN ${condition} THEN ${WEIGHT} ELSE 0 END)`;
+const countWhere = (condition: string, alias: string) => `${COUNT_WHERE(condition)} AS ${alias}`;
 const share = (statusClass: string, alias: string) =>
   `100.0 * SUM(CASE WHEN status_class = '${statusClass}' THEN ${WEIGHT} ELSE 0 END) / NULLIF(${COUNT}, 0) AS ${alias}`;
 
@@ -396,6 +409,103 @@ export const TABS: readonly TabSpec[] = [
     ],
   },
   {
+    name: 'Failures',
+    panels: [
+      {
+        type: 'area-stacked',
+        title: 'Requests by error type per minute',
+        description:
+          "Failed requests by API Gateway's error type (`$context.error.responseType`): THROTTLED and QUOTA_EXCEEDED are limits (raise them, or find the API key below), UNAUTHORIZED and ACCESS_DENIED the authorizer or resource policy, WAF_FILTERED the web ACL, INTEGRATION_FAILURE and INTEGRATION_TIMEOUT the backend (see `npm run request -- <request-id>` for one request's execution log).",
+        sql: `SELECT ${MINUTE}, error_response_type, ${COUNT} AS requests ${FROM} WHERE ${API_FILTER} AND error_response_type IS NOT NULL GROUP BY minute, error_response_type ORDER BY minute, error_response_type`,
+        x: ['minute'],
+        y: ['requests'],
+        breakdown: ['error_response_type'],
+        w: 96,
+        h: 16,
+        numbers: 'count',
+      },
+      {
+        type: 'line',
+        title: "API Gateway's own errors against the integration's, per minute",
+        description:
+          "Errors API Gateway answered itself (limits, authorizers, WAF, configuration: amber) against those the integration caused (its 5xx, failures and time-outs: red). Amber is yours to fix in API Gateway; red belongs to the backend's owner.",
+        sql: `SELECT ${MINUTE}, SUM(CASE WHEN ${INTEGRATION_FAILED} THEN ${WEIGHT} ELSE 0 END) AS integration_errors, SUM(CASE WHEN status >= 400 AND NOT (${INTEGRATION_FAILED}) THEN ${WEIGHT} ELSE 0 END) AS gateway_errors ${FROM} WHERE ${API_FILTER} GROUP BY minute ORDER BY minute`,
+        x: ['minute'],
+        y: ['gateway_errors', 'integration_errors'],
+        w: 96,
+        h: 16,
+        numbers: 'count',
+        seriesColors: [
+          ['gateway_errors', COLOR.amber],
+          ['integration_errors', COLOR.red],
+        ],
+      },
+      {
+        type: 'table',
+        title: 'Top API keys by requests',
+        description:
+          "The API keys (ids, never the keys) that sent the most requests, with their 429 and 403 answers. A key near its usage plan's limits shows its 429s here first.",
+        sql: `SELECT ${COUNT} AS requests, api_key_id, ${countWhere('status = 429', 'throttled')}, ${countWhere('status = 403', 'forbidden')} ${FROM} WHERE ${API_FILTER} AND api_key_id IS NOT NULL GROUP BY api_key_id ORDER BY requests DESC LIMIT 10`,
+        x: ['requests', 'api_key_id', 'throttled', 'forbidden'],
+        y: [],
+        w: 96,
+        h: 16,
+        numbers: 'count',
+      },
+      {
+        type: 'table',
+        title: 'Top API keys by 429 and 403',
+        description:
+          'The keys most often throttled (429: usage plan or quota) or refused (403: a missing or wrong key, or WAF). Raise the plan of a client that needs more, or find one that misbehaves.',
+        sql: `SELECT ${countWhere('status IN (429, 403)', 'refused')}, api_key_id, ${countWhere('status = 429', 'throttled')}, ${countWhere('status = 403', 'forbidden')} ${FROM} WHERE ${API_FILTER} AND api_key_id IS NOT NULL GROUP BY api_key_id HAVING ${COUNT_WHERE('status IN (429, 403)')} > 0 ORDER BY refused DESC LIMIT 10`,
+        x: ['refused', 'api_key_id', 'throttled', 'forbidden'],
+        y: [],
+        w: 96,
+        h: 16,
+        numbers: 'count',
+      },
+      {
+        type: 'line',
+        title: 'Authorizer p95 latency per minute (ms)',
+        description:
+          "How long the Lambda authorizer took (`$context.authorizer.latency`), p95. It adds to every uncached request: cache its result (the authorizer's TTL) or make it faster when this rises.",
+        sql: `SELECT ${MINUTE}, ${percentile('authorizer_latency', 0.95)} AS authorizer_p95_ms ${FROM} WHERE ${API_FILTER} AND authorizer_latency IS NOT NULL GROUP BY minute ORDER BY minute`,
+        x: ['minute'],
+        y: ['authorizer_p95_ms'],
+        w: 64,
+        h: 16,
+        numbers: 'ms',
+        color: COLOR.deepPurple,
+      },
+      {
+        type: 'bar',
+        title: 'Authorizer errors per minute',
+        description:
+          'Requests whose authorizer failed or answered an error (`$context.authorizer.status` 4xx/5xx, or `$context.authorizer.error`). 500s are the authorizer itself (see its logs); 401 and 403 are callers it refused.',
+        sql: `SELECT ${MINUTE}, ${COUNT} AS authorizer_errors ${FROM} WHERE ${API_FILTER} AND (authorizer_status >= 400 OR authorizer_error IS NOT NULL) GROUP BY minute ORDER BY minute`,
+        x: ['minute'],
+        y: ['authorizer_errors'],
+        w: 64,
+        h: 16,
+        numbers: 'count',
+        color: COLOR.red,
+      },
+      {
+        type: 'bar',
+        title: 'WAF blocks per minute',
+        description:
+          "Requests the web ACL blocked (`$context.wafResponseCode` WAF_BLOCK, or error type WAF_FILTERED). A burst is an attack or a rule that blocks real clients: check the web ACL's sampled requests.",
+        sql: `SELECT ${MINUTE}, ${COUNT} AS waf_blocks ${FROM} WHERE ${API_FILTER} AND (waf_response_code = 'WAF_BLOCK' OR error_response_type = 'WAF_FILTERED') GROUP BY minute ORDER BY minute`,
+        x: ['minute'],
+        y: ['waf_blocks'],
+        w: 64,
+        h: 16,
+        numbers: 'count',
+        color: COLOR.amber,
+      },
+    ],
+  },
+  {
     name: 'Pipeline',
     panels: [
       {
@@ -598,6 +708,8 @@ export function buildDashboard(stream: string = DEFAULT_STREAM) {
     variables: {
       list: [
         { type: 'textbox', name: 'stream', label: 'Stream', value: stream, options: [] },
+        queryValues(stream, 'aws_account_id', 'Account'),
+        queryValues(stream, 'aws_region', 'Region'),
         queryValues(stream, 'api_id', 'API id'),
         queryValues(stream, 'stage', 'Stage'),
         queryValues(stream, 'resource_path', 'Resource'),

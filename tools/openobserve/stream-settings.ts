@@ -33,6 +33,9 @@ const INTEGER_COLUMNS = [
   'integration_overhead_ms',
   'integration_status',
   'sample_rate',
+  'authorizer_status',
+  'authorizer_latency',
+  'waf_status',
 ];
 const TEXT_COLUMNS = [
   'request_id',
@@ -58,6 +61,21 @@ const TEXT_COLUMNS = [
   'owner',
   'message',
   'parse_error',
+  'aws_account_id',
+  'aws_region',
+  'error_response_type',
+  'integration_error',
+  'authorizer_error',
+  'waf_response_code',
+  'api_key_id',
+  'xray_trace_id',
+  'trace_id',
+  'failure',
+  'failure_reason',
+  'authorizer_outcome',
+  'authorizer_id',
+  'usage_plan',
+  'integration_request_id',
 ];
 export const STREAM_FIELDS = [
   ...TEXT_COLUMNS.map((name) => ({ name, type: 'Utf8' })),
