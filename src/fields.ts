@@ -23,6 +23,7 @@ const INTEGER_FIELDS = new Set([
   'authorizer_status',
   'authorize_status',
   'authenticate_status',
+  'waf_status',
 ]);
 
 export function isIntegerField(field: string): boolean {
