@@ -5,7 +5,7 @@ import { isRequestTime } from '../time';
  * How a value of a field may look. The matcher uses it to choose between two places where the
  * separator after a value occurs: a user agent may hold `, ` but a status is digits.
  */
-type ValueKind = 'integer' | 'time' | 'token' | 'text';
+export type ValueKind = 'integer' | 'time' | 'token' | 'text';
 
 interface Variable {
   /** `$context.identity.sourceIp` without `$context.` */
@@ -28,6 +28,14 @@ export class Ambiguous {
   ) {}
 }
 
+/** The values of the last line `readOne` read, by variable, in the format's order. */
+export interface Reading {
+  /** Value i in its field's type (integers as numbers); undefined when the line has none. */
+  readonly values: readonly (string | number | undefined)[];
+  /** Value i as the line wrote it. */
+  readonly texts: readonly string[];
+}
+
 export interface CompiledFormat {
   readonly name: string;
   /** The format string as API Gateway's `AccessLogSetting.Format` holds it. */
@@ -36,11 +44,21 @@ export interface CompiledFormat {
   readonly variables: readonly string[];
   /** Canonical names of the fields the format writes. */
   readonly fields: readonly string[];
+  /** The shape each field's values have, by variable. */
+  readonly kinds: readonly ValueKind[];
   /**
    * Canonical fields of the line; Ambiguous when the line reads more than one way; undefined when
    * the line was not written by this format.
    */
   parse(line: string): Fields | Ambiguous | undefined;
+  /**
+   * Whether the line has one reading that the first placement of the separators finds and no other
+   * placement could give: then `reading` holds it, and parse() would return those fields. False
+   * says only that this quick look did not settle it; parse() does.
+   */
+  readOne(line: string): boolean;
+  /** The values of the last line readOne read. */
+  readonly reading: Reading;
 }
 
 /** Values that never hold spaces, commas or quotes: identifiers, addresses, methods. */
@@ -92,12 +110,10 @@ const TOKEN_BREAK = /[\s,"]/;
 
 /** Marks a value that does not fit its field. */
 const REJECT = Symbol('reject');
-/** An absent value: the field is left out. */
-const ABSENT = Symbol('absent');
 
-/** The value in its field's type, ABSENT, or REJECT when it does not fit the field. */
-function typed(variable: Variable, value: string): string | number | typeof ABSENT | typeof REJECT {
-  if (isAbsent(value)) return ABSENT;
+/** The value in its field's type, undefined when absent, or REJECT when it does not fit the field. */
+function typed(variable: Variable, value: string): Value | typeof REJECT {
+  if (isAbsent(value)) return undefined;
   switch (variable.kind) {
     case 'integer':
       return toInteger(value) ?? REJECT;
@@ -125,7 +141,8 @@ function unescapeJson(value: string): string {
  */
 const MAX_MATCH_STEPS = 2_000;
 
-type Value = string | number | typeof ABSENT;
+/** A typed value; undefined for an absent one, whose field is left out. */
+type Value = string | number | undefined;
 
 /** Readings of an ambiguous-looking line: at most this many are compared. */
 const MAX_READINGS = 8;
@@ -227,7 +244,7 @@ function ambiguous(
   variables.forEach(({ field }, i) => {
     const value = first[i];
     if (readings.every((reading) => reading[i] === value)) {
-      if (value !== ABSENT) agreed[field] = value as string | number;
+      if (value !== undefined) agreed[field] = value;
     } else if (!differ.includes(field)) {
       differ.push(field);
     }
@@ -252,7 +269,8 @@ export function compileFormat(name: string, source: string): CompiledFormat {
   const separators = literals.slice(1);
   /** The typed values of the line being matched, kept as the matcher checks them. */
   const values = new Array<Value>(count);
-  /** Where each value of the last matchFirst ends. */
+  /** The values of the last matchFirst as the line wrote them, and where each ends. */
+  const texts = new Array<string>(count).fill('');
   const ends = new Array<number>(count).fill(0);
   const placements = createPlacements(variables, separators, values);
   const stretchableAt = stretchableIndexes(variables, separators);
@@ -261,7 +279,7 @@ export function compileFormat(name: string, source: string): CompiledFormat {
     const fields: Fields = {};
     for (let i = 0; i < count; i++) {
       const value = values[i];
-      if (value !== ABSENT) fields[(variables[i] as Variable).field] = value as string | number;
+      if (value !== undefined) fields[(variables[i] as Variable).field] = value;
     }
     return fields;
   };
@@ -280,9 +298,11 @@ export function compileFormat(name: string, source: string): CompiledFormat {
         end = line.indexOf(separator, from);
         if (end === -1) return false;
       }
-      const value = typed(variables[i] as Variable, line.slice(from, end));
+      const text = line.slice(from, end);
+      const value = typed(variables[i] as Variable, text);
       if (value === REJECT) return false;
       values[i] = value;
+      texts[i] = text;
       ends[i] = end;
       from = end + separator.length;
     }
@@ -332,6 +352,13 @@ export function compileFormat(name: string, source: string): CompiledFormat {
     source,
     variables: variables.map((variable) => variable.path),
     fields: variables.map((variable) => variable.field),
+    kinds: variables.map((variable) => variable.kind),
     parse,
+    readOne: (line) =>
+      count > 0 &&
+      line.startsWith(prefix) &&
+      matchFirst(line) &&
+      (stretchableAt.length === 0 || !mayReadOtherwise(line)),
+    reading: { values, texts },
   };
 }
