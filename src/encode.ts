@@ -19,12 +19,7 @@ export function encodeEvent(event: object, sampleRate?: number): string {
     : `{\t${json.slice(1, -1)},"sample_rate":${sampleRate}}`;
 }
 
-/** Encoded event lines to a record's text. */
-export function joinEventLines(lines: readonly string[]): string {
-  return `${lines.join('\n')}\n`;
-}
-
-/** A record's text back to its event lines: the inverse of joinEventLines. */
+/** A record's text (each event line followed by `\n`) back to its event lines. */
 export function splitEventLines(text: string): string[] {
   return text.split('\n').filter((line) => line.length > 0);
 }

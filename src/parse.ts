@@ -30,6 +30,11 @@ export function formatName(source: string): string {
   return 'custom';
 }
 
+/** LOG_FORMAT compiled, under its name (formatName). */
+export function compileConfigured(logFormat: string): CompiledFormat {
+  return compileFormat(formatName(logFormat), logFormat);
+}
+
 const KNOWN_COMPILED: readonly CompiledFormat[] = Object.entries(KNOWN_FORMATS).map(
   ([name, source]) => compileFormat(name, source),
 );
@@ -260,8 +265,10 @@ function result(fields: Fields | Ambiguous, format: string): ReadResult {
  * format, generic labels. Never throws: a line nothing reads comes back with the reason, and one
  * that reads more than one way with the reason and what every reading agrees on.
  */
-export function createLineReader(logFormat: string): LineReader {
-  const configured = compileFormat(formatName(logFormat), logFormat);
+export function createLineReader(
+  logFormat: string,
+  configured: CompiledFormat = compileConfigured(logFormat),
+): LineReader {
   const fallbacks = KNOWN_COMPILED.filter((format) => format.source !== logFormat);
   return (line) => {
     const fields = configured.parse(line);

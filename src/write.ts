@@ -1,0 +1,208 @@
+/**
+ * The common event written straight from its line: a line the configured format reads one way,
+ * with no rule set, becomes its JSON text without a fields object. Each field is its precomputed
+ * key (`"request_id":"`) and the value sliced from the line, escaped only when it holds a
+ * character JSON must escape; integers are written as the line wrote them; the enrichment fields
+ * follow. The output is the same text the object path (parse.ts → enrich.ts → encode.ts) writes
+ * for the same line, key for key; anything this writer does not cover is left to that path.
+ *
+ * Written by hand, not with a serializer library: building a fields object per line, enriching it
+ * and stringifying it whole was a third of a batch's time, and a library would add that work back.
+ */
+import type { Envelope } from './decode';
+import { type EnrichSettings, hashIp, latencyBucket, truncateIp } from './enrich';
+import { RESERVED_FIELDS } from './fields';
+import type { CompiledFormat } from './formats/compile';
+import { MAX_EVENT_TIME_MS, parseRequestTime, requestTimeIso } from './time';
+
+/** One event's JSON line, or undefined when the line is not one this writer covers. */
+export type EventWriter = (
+  line: string,
+  fallbackTimeMs: number,
+  envelope: Envelope | undefined,
+) => string | undefined;
+
+/** How a value is written: by its type, or replaced as enrichment replaces it. */
+const TEXT = 0;
+const INTEGER = 1;
+const REQUEST_TIME = 2;
+const SOURCE_IP = 3;
+type Role = typeof TEXT | typeof INTEGER | typeof REQUEST_TIME | typeof SOURCE_IP;
+
+/**
+ * Whether JSON must escape a character of `value`: a quote, a backslash, a control character, or a
+ * surrogate (JSON.stringify writes a lone one as `\uXXXX`; a pair is left to it too). One scan by
+ * hand: most values have none, and then the value is written as it is.
+ */
+export function needsEscape(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 32 || code === 34 || code === 92 || (code >= 0xd800 && code <= 0xdfff)) return true;
+  }
+  return false;
+}
+
+/** A string value with its quotes, escaped as JSON.stringify would, only when it must be. */
+export function quoted(value: string): string {
+  return needsEscape(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
+/**
+ * An integer as the line wrote it, which is how JSON.stringify writes the number toInteger read
+ * from it unless it has a leading zero (`007`, `-0`).
+ */
+function integerText(text: string, value: number): string {
+  const first = text.charCodeAt(text.charCodeAt(0) === 45 ? 1 : 0);
+  return first === 48 && text.length > 1 ? String(value) : text;
+}
+
+/** What ends the value before a key: none (the first), a closed one, a string left open. */
+const AFTER = ['', ',', '",'];
+const FIRST = 0;
+const CLOSED = 1;
+const OPEN = 2;
+
+/** Field names a line may give that the writer leaves to the object path. */
+const OBJECT_PATH_FIELDS = new Set([...RESERVED_FIELDS, 'message', 'sample_rate']);
+const PLAIN_NAME = /^[a-z][a-z0-9_]*$/;
+
+/**
+ * Whether every field of the format can be written as it is read: each named once, none the
+ * processor writes itself, each a name JSON needs no escape for.
+ */
+function writable(format: CompiledFormat): boolean {
+  const { fields } = format;
+  return (
+    fields.length > 0 &&
+    new Set(fields).size === fields.length &&
+    fields.every((field) => PLAIN_NAME.test(field) && !OBJECT_PATH_FIELDS.has(field))
+  );
+}
+
+function roleOf(field: string, kind: string, settings: EnrichSettings): Role {
+  if (kind === 'integer') return INTEGER;
+  if (field === 'request_time') return REQUEST_TIME;
+  if (field === 'source_ip' && settings.sourceIp.mode !== 'keep') return SOURCE_IP;
+  return TEXT;
+}
+
+/** The enrichment of enrichEvent, from the values by position: the text after the fields. */
+function createTail(format: CompiledFormat, settings: EnrichSettings) {
+  const { fields } = format;
+  const at = (field: string) => fields.indexOf(field);
+  const [epochAt, timeAt, statusAt] = [at('request_time_epoch'), at('request_time'), at('status')];
+  const [latencyAt, integrationAt] = [at('response_latency'), at('integration_latency')];
+  const statusClasses = ['', '1xx', '2xx', '3xx', '4xx', '5xx'].map(
+    (label) => `"status_class":"${label}",`,
+  );
+  const buckets = settings.latencyBuckets;
+  const bucketText = new Map(
+    buckets.labels.map((label) => [label, `"latency_bucket":${quoted(label)},`]),
+  );
+  const logFormat = `"log_format":${JSON.stringify(format.name)},`;
+  let lastEnvelope: Envelope | undefined;
+  let envelopeText = '';
+
+  return (
+    values: readonly (string | number | undefined)[],
+    fallbackTimeMs: number,
+    envelope: Envelope | undefined,
+  ): string => {
+    let out = '';
+    let timeMs: number | undefined;
+    const epoch = epochAt < 0 ? undefined : values[epochAt];
+    if (typeof epoch === 'number' && epoch > 0 && epoch <= MAX_EVENT_TIME_MS) timeMs = epoch;
+    const requestTime = timeAt < 0 ? undefined : values[timeAt];
+    if (timeMs === undefined && typeof requestTime === 'string')
+      timeMs = parseRequestTime(requestTime);
+    const status = statusAt < 0 ? undefined : values[statusAt];
+    if (typeof status === 'number' && status >= 100 && status <= 599) {
+      out += statusClasses[Math.floor(status / 100)];
+    }
+    const latency = latencyAt < 0 ? undefined : values[latencyAt];
+    if (typeof latency === 'number') {
+      out += bucketText.get(latencyBucket(latency, buckets));
+      const integration = integrationAt < 0 ? undefined : values[integrationAt];
+      if (typeof integration === 'number') {
+        out += `"integration_overhead_ms":${latency - integration},`;
+      }
+    }
+    out += logFormat;
+    if (envelope) {
+      if (envelope !== lastEnvelope) {
+        lastEnvelope = envelope;
+        envelopeText = `"log_group":${quoted(envelope.log_group)},"log_stream":${quoted(envelope.log_stream)},"owner":${quoted(envelope.owner)},`;
+      }
+      out += envelopeText;
+    }
+    return `${out}"_timestamp":${Math.round((timeMs ?? fallbackTimeMs) * 1000)},"sample_rate":1}`;
+  };
+}
+
+/**
+ * The writer for lines the configured format reads, when no rule is set; undefined when the
+ * format has a field it cannot write (see writable). A line it returns undefined for is one the
+ * format reads otherwise or not at all: the object path reads it.
+ */
+export function createEventWriter(
+  format: CompiledFormat,
+  settings: EnrichSettings,
+): EventWriter | undefined {
+  if (!writable(format)) return undefined;
+  const count = format.fields.length;
+  const roles = format.fields.map((field, i) => roleOf(field, format.kinds[i] as string, settings));
+  // A value is written with what ends the one before it: nothing first, `,` after a closed value,
+  // `",` after a string left open. Key i after state s is keys[s * count + i]; `openKeys` open the
+  // value's own quote too. One concatenation per field, not three.
+  const keys = AFTER.flatMap((after) => format.fields.map((field) => `${after}"${field}":`));
+  const openKeys = keys.map((key) => `${key}"`);
+  const { values, texts } = format.reading;
+  const tail = createTail(format, settings);
+  const policy = settings.sourceIp;
+
+  return (line, fallbackTimeMs, envelope) => {
+    if (!format.readOne(line)) return undefined;
+    let out = '{\t';
+    let state = FIRST;
+    for (let i = 0; i < count; i++) {
+      const value = values[i];
+      if (value === undefined) continue;
+      const at = state * count + i;
+      switch (roles[i]) {
+        case INTEGER:
+          out += `${keys[at]}${integerText(texts[i] as string, value as number)}`;
+          state = CLOSED;
+          break;
+        case TEXT:
+          if (needsEscape(value as string)) {
+            out += `${keys[at]}${JSON.stringify(value)}`;
+            state = CLOSED;
+          } else {
+            out += `${openKeys[at]}${value}`;
+            state = OPEN;
+          }
+          break;
+        case REQUEST_TIME: {
+          // A request time has one shape (formats/compile.ts), so it always has an ISO 8601 form,
+          // which needs no escape.
+          const iso = requestTimeIso(value as string);
+          out +=
+            iso === undefined ? `${keys[at]}${quoted(value as string)}` : `${openKeys[at]}${iso}`;
+          state = iso === undefined ? CLOSED : OPEN;
+          break;
+        }
+        case SOURCE_IP: {
+          // Truncated and hashed addresses are digits, hex, `.` and `:`: nothing to escape.
+          const ip =
+            policy.mode === 'hash'
+              ? hashIp(value as string, policy.key)
+              : truncateIp(value as string);
+          if (ip === undefined) break;
+          out += `${openKeys[at]}${ip}`;
+          state = OPEN;
+        }
+      }
+    }
+    return `${out}${AFTER[state]}${tail(values, fallbackTimeMs, envelope)}`;
+  };
+}
