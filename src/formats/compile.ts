@@ -256,35 +256,23 @@ function ambiguous(
 }
 
 /**
- * Compiles an API Gateway access-log `Format` string into a parser. The literal text between two
- * variables is the separator that ends the first one's value. Where a separator also occurs inside
- * a value (a comma in a user agent, a quote API Gateway did not escape), the matcher tries the next
- * occurrence until every value has its field's shape and the line ends where the format ends.
+ * The first placement of a format's separators, each value ending at the first occurrence of its
+ * own (matchFirst: most lines end here), and whether a line could read another way after it
+ * (mayReadOtherwise). matchFirst keeps each typed value in `values` and its text in `texts`.
  */
-export function compileFormat(name: string, source: string): CompiledFormat {
-  const { variables, literals } = splitFormat(source);
+function createFirstMatch(
+  variables: readonly Variable[],
+  literals: readonly string[],
+  values: Value[],
+  texts: string[],
+) {
   const count = variables.length;
   const prefix = literals[0] as string;
   // Value i ends where separators[i] starts: the literal after it.
   const separators = literals.slice(1);
-  /** The typed values of the line being matched, kept as the matcher checks them. */
-  const values = new Array<Value>(count);
-  /** The values of the last matchFirst as the line wrote them, and where each ends. */
-  const texts = new Array<string>(count).fill('');
   const ends = new Array<number>(count).fill(0);
-  const placements = createPlacements(variables, separators, values);
   const stretchableAt = stretchableIndexes(variables, separators);
 
-  const toFields = (): Fields => {
-    const fields: Fields = {};
-    for (let i = 0; i < count; i++) {
-      const value = values[i];
-      if (value !== undefined) fields[(variables[i] as Variable).field] = value;
-    }
-    return fields;
-  };
-
-  /** First try: each value ends at the first occurrence of its separator. Most lines end here. */
   const matchFirst = (line: string): boolean => {
     let from = prefix.length;
     for (let i = 0; i < count; i++) {
@@ -314,10 +302,48 @@ export function compileFormat(name: string, source: string): CompiledFormat {
    * placement ends later, at a later occurrence of its own separator; without one, the reading is
    * the only one. Cheap: formats whose free text comes last look at nothing.
    */
-  const mayReadOtherwise = (line: string): boolean =>
-    stretchableAt.some(
-      (i) => line.indexOf(separators[i] as string, (ends[i] as number) + 1) !== -1,
-    );
+  const mayReadOtherwise = (line: string): boolean => {
+    for (const i of stretchableAt) {
+      if (line.indexOf(separators[i] as string, (ends[i] as number) + 1) !== -1) return true;
+    }
+    return false;
+  };
+
+  return { matchFirst, mayReadOtherwise, stretches: stretchableAt.length > 0 };
+}
+
+/**
+ * Compiles an API Gateway access-log `Format` string into a parser. The literal text between two
+ * variables is the separator that ends the first one's value. Where a separator also occurs inside
+ * a value (a comma in a user agent, a quote API Gateway did not escape), the matcher tries the next
+ * occurrence until every value has its field's shape and the line ends where the format ends.
+ */
+export function compileFormat(name: string, source: string): CompiledFormat {
+  const { variables, literals } = splitFormat(source);
+  const count = variables.length;
+  const prefix = literals[0] as string;
+  // Value i ends where separators[i] starts: the literal after it.
+  const separators = literals.slice(1);
+  /** The typed values of the line being matched, kept as the matcher checks them. */
+  const values = new Array<Value>(count);
+  /** The values of the last matchFirst as the line wrote them. */
+  const texts = new Array<string>(count).fill('');
+  const placements = createPlacements(variables, separators, values);
+  const { matchFirst, mayReadOtherwise, stretches } = createFirstMatch(
+    variables,
+    literals,
+    values,
+    texts,
+  );
+
+  const toFields = (): Fields => {
+    const fields: Fields = {};
+    for (let i = 0; i < count; i++) {
+      const value = values[i];
+      if (value !== undefined) fields[(variables[i] as Variable).field] = value;
+    }
+    return fields;
+  };
 
   /** The one reading of a line, or Ambiguous with the fields every reading agrees on. */
   const readingsOf = (line: string): Fields | Ambiguous | undefined => {
@@ -338,11 +364,9 @@ export function compileFormat(name: string, source: string): CompiledFormat {
   const parse = (line: string): Fields | Ambiguous | undefined => {
     if (!line.startsWith(prefix)) return undefined;
     if (count === 0) return line === source ? {} : undefined;
-    if (matchFirst(line)) {
-      return stretchableAt.length > 0 && mayReadOtherwise(line) ? readingsOf(line) : toFields();
-    }
+    if (matchFirst(line)) return mayReadOtherwise(line) ? readingsOf(line) : toFields();
     // Where a value can stretch, one enumeration both finds the readings and compares them.
-    if (stretchableAt.length > 0) return readingsOf(line);
+    if (stretches) return readingsOf(line);
     const found = placements(line, 0, prefix.length, { steps: MAX_MATCH_STEPS }, () => true);
     return found ? toFields() : undefined;
   };
@@ -355,10 +379,7 @@ export function compileFormat(name: string, source: string): CompiledFormat {
     kinds: variables.map((variable) => variable.kind),
     parse,
     readOne: (line) =>
-      count > 0 &&
-      line.startsWith(prefix) &&
-      matchFirst(line) &&
-      (stretchableAt.length === 0 || !mayReadOtherwise(line)),
+      count > 0 && line.startsWith(prefix) && matchFirst(line) && !mayReadOtherwise(line),
     reading: { values, texts },
   };
 }
