@@ -31,16 +31,13 @@ type Role = typeof TEXT | typeof INTEGER | typeof REQUEST_TIME | typeof SOURCE_I
 
 /**
  * Whether JSON must escape a character of `value`: a quote, a backslash, a control character, or a
- * surrogate (JSON.stringify writes a lone one as `\uXXXX`; a pair is left to it too). One scan by
- * hand: most values have none, and then the value is written as it is.
+ * surrogate (JSON.stringify writes a lone one as `\uXXXX`; a pair is left to it too). Most values
+ * have none, and are then written as they are. A regular expression: V8 scans a character class
+ * faster than a loop over charCodeAt.
  */
-export function needsEscape(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (code < 32 || code === 34 || code === 92 || (code >= 0xd800 && code <= 0xdfff)) return true;
-  }
-  return false;
-}
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
+const MUST_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+export const needsEscape = (value: string): boolean => MUST_ESCAPE.test(value);
 
 /** A string value with its quotes, escaped as JSON.stringify would, only when it must be. */
 export function quoted(value: string): string {
