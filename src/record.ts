@@ -11,7 +11,7 @@ import type {
 import type { Config } from './config';
 import { count, type RecordCounts, recordCounts, type Tally } from './counts';
 import { asBase64, type DecodedRecord, decodeRecord, type Inflated } from './decode';
-import { encodeEvent } from './encode';
+import { encodeEvent, textAsBase64 } from './encode';
 import { enrichEvent, type LineContext } from './enrich';
 import type { Fields } from './fields';
 import { compileConfigured, createLineReader, type LineReader } from './parse';
@@ -182,22 +182,26 @@ function outcomeOf(
         : 'unparsed line (ON_PARSE_ERROR=drop)';
     return dropped(record, reason, counts);
   }
-  const bytes = Buffer.from(events.text);
   counts.ok = 1;
   counts.eventsOut = lines;
-  counts.bytesOut = bytes.length;
   counts.eventsByFormat = events.byFormat;
-  const outcome: RecordOutcome = {
-    result: { recordId: record.recordId, result: 'Ok', data: bytes.toString('base64') },
-    counts,
-  };
-  if (bytes.length <= MAX_OUTPUT_RECORD_BYTES) return outcome;
-  const smaller = compressed(outcome);
-  if (smaller.counts.bytesOut > MAX_OUTPUT_RECORD_BYTES) {
+  const { text } = events;
+  const bytes = Buffer.byteLength(text);
+  if (bytes <= MAX_OUTPUT_RECORD_BYTES) {
+    counts.bytesOut = bytes;
+    const data = textAsBase64(text, bytes);
+    return { result: { recordId: record.recordId, result: 'Ok', data }, counts };
+  }
+  // Compressed from the text itself: no base64 of bytes that are not sent.
+  const smaller = compress(Buffer.from(text));
+  if (smaller.length > MAX_OUTPUT_RECORD_BYTES) {
     const reason = `transformed record over ${MAX_OUTPUT_RECORD_BYTES} bytes, even gzip-compressed`;
     return failed(record, reason, unparsed);
   }
-  return smaller;
+  counts.bytesOut = smaller.length;
+  counts.compressed = 1;
+  const data = smaller.toString('base64');
+  return { result: { recordId: record.recordId, result: 'Ok', data }, counts };
 }
 
 /** One record through decode → read → enrich → rules → encode. Never throws for content. */
