@@ -10,9 +10,9 @@
  * and stringifying it whole was a third of a batch's time, and a library would add that work back.
  */
 import type { Envelope } from './decode';
-import { type EnrichSettings, hashIp, latencyBucket, truncateIp } from './enrich';
+import { type EnrichSettings, hashIp, latencyBucketIndex, truncateIp } from './enrich';
 import { RESERVED_FIELDS } from './fields';
-import type { CompiledFormat } from './formats/compile';
+import type { CompiledFormat, Reading } from './formats/compile';
 import { MAX_EVENT_TIME_MS, parseRequestTime, requestTimeIso } from './time';
 
 /** One event's JSON line, or undefined when the line is not one this writer covers. */
@@ -22,12 +22,16 @@ export type EventWriter = (
   envelope: Envelope | undefined,
 ) => string | undefined;
 
-/** How a value is written: by its type, or replaced as enrichment replaces it. */
+/**
+ * How a value is written: text looked at for what JSON escapes, a token whose check already did,
+ * an integer as written, or a value enrichment replaces.
+ */
 const TEXT = 0;
-const INTEGER = 1;
-const REQUEST_TIME = 2;
-const SOURCE_IP = 3;
-type Role = typeof TEXT | typeof INTEGER | typeof REQUEST_TIME | typeof SOURCE_IP;
+const TOKEN = 1;
+const INTEGER = 2;
+const REQUEST_TIME = 3;
+const SOURCE_IP = 4;
+type Role = typeof TEXT | typeof TOKEN | typeof INTEGER | typeof REQUEST_TIME | typeof SOURCE_IP;
 
 /**
  * Whether JSON must escape a character of `value`: a quote, a backslash, a control character, or a
@@ -80,45 +84,66 @@ function roleOf(field: string, kind: string, settings: EnrichSettings): Role {
   if (kind === 'integer') return INTEGER;
   if (field === 'request_time') return REQUEST_TIME;
   if (field === 'source_ip' && settings.sourceIp.mode !== 'keep') return SOURCE_IP;
-  return TEXT;
+  return kind === 'token' ? TOKEN : TEXT;
+}
+
+/**
+ * `_timestamp`'s text: enrichEvent's epoch microseconds of the request's time, else of the line's
+ * fallback. A request time in whole milliseconds, as requestTimeEpoch is, is its text and `000`,
+ * with no number to format; any other is formatted once for the lines that share it.
+ */
+function createTimestamp(format: CompiledFormat) {
+  const epochAt = format.fields.indexOf('request_time_epoch');
+  const timeAt = format.fields.indexOf('request_time');
+  let lastMs: number | undefined;
+  let lastText = '';
+  return (reading: Reading, fallbackTimeMs: number): string => {
+    const epoch = epochAt < 0 ? undefined : reading.values[epochAt];
+    if (typeof epoch === 'number' && epoch > 0 && epoch <= MAX_EVENT_TIME_MS) {
+      const text = reading.texts[epochAt] as string;
+      if (text.charCodeAt(0) !== 48) return `${text}000`; // no leading zero: as JSON writes it
+    }
+    const requestTime = timeAt < 0 ? undefined : reading.values[timeAt];
+    const timeMs =
+      (typeof epoch === 'number' && epoch > 0 && epoch <= MAX_EVENT_TIME_MS ? epoch : undefined) ??
+      (typeof requestTime === 'string' ? parseRequestTime(requestTime) : undefined) ??
+      fallbackTimeMs;
+    if (timeMs !== lastMs) {
+      lastMs = timeMs;
+      lastText = `${Math.round(timeMs * 1000)}`;
+    }
+    return lastText;
+  };
 }
 
 /** The enrichment of enrichEvent, from the values by position: the text after the fields. */
 function createTail(format: CompiledFormat, settings: EnrichSettings) {
-  const { fields } = format;
-  const at = (field: string) => fields.indexOf(field);
-  const [epochAt, timeAt, statusAt] = [at('request_time_epoch'), at('request_time'), at('status')];
-  const [latencyAt, integrationAt] = [at('response_latency'), at('integration_latency')];
+  const at = (field: string) => format.fields.indexOf(field);
+  const [statusAt, latencyAt, integrationAt] = [
+    at('status'),
+    at('response_latency'),
+    at('integration_latency'),
+  ];
   const statusClasses = ['', '1xx', '2xx', '3xx', '4xx', '5xx'].map(
     (label) => `"status_class":"${label}",`,
   );
   const buckets = settings.latencyBuckets;
-  const bucketText = new Map(
-    buckets.labels.map((label) => [label, `"latency_bucket":${quoted(label)},`]),
-  );
+  const bucketTexts = buckets.labels.map((label) => `"latency_bucket":${quoted(label)},`);
   const logFormat = `"log_format":${JSON.stringify(format.name)},`;
+  const timestamp = createTimestamp(format);
   let lastEnvelope: Envelope | undefined;
   let envelopeText = '';
 
-  return (
-    values: readonly (string | number | undefined)[],
-    fallbackTimeMs: number,
-    envelope: Envelope | undefined,
-  ): string => {
+  return (reading: Reading, fallbackTimeMs: number, envelope: Envelope | undefined): string => {
+    const { values } = reading;
     let out = '';
-    let timeMs: number | undefined;
-    const epoch = epochAt < 0 ? undefined : values[epochAt];
-    if (typeof epoch === 'number' && epoch > 0 && epoch <= MAX_EVENT_TIME_MS) timeMs = epoch;
-    const requestTime = timeAt < 0 ? undefined : values[timeAt];
-    if (timeMs === undefined && typeof requestTime === 'string')
-      timeMs = parseRequestTime(requestTime);
     const status = statusAt < 0 ? undefined : values[statusAt];
     if (typeof status === 'number' && status >= 100 && status <= 599) {
       out += statusClasses[Math.floor(status / 100)];
     }
     const latency = latencyAt < 0 ? undefined : values[latencyAt];
     if (typeof latency === 'number') {
-      out += bucketText.get(latencyBucket(latency, buckets));
+      out += bucketTexts[latencyBucketIndex(latency, buckets)];
       const integration = integrationAt < 0 ? undefined : values[integrationAt];
       if (typeof integration === 'number') {
         out += `"integration_overhead_ms":${latency - integration},`;
@@ -132,7 +157,7 @@ function createTail(format: CompiledFormat, settings: EnrichSettings) {
       }
       out += envelopeText;
     }
-    return `${out}"_timestamp":${Math.round((timeMs ?? fallbackTimeMs) * 1000)},"sample_rate":1}`;
+    return `${out}"_timestamp":${timestamp(reading, fallbackTimeMs)},"sample_rate":1}`;
   };
 }
 
@@ -153,7 +178,8 @@ export function createEventWriter(
   // value's own quote too. One concatenation per field, not three.
   const keys = AFTER.flatMap((after) => format.fields.map((field) => `${after}"${field}":`));
   const openKeys = keys.map((key) => `${key}"`);
-  const { values, texts } = format.reading;
+  const { reading } = format;
+  const { values, texts, plain } = reading;
   const tail = createTail(format, settings);
   const policy = settings.sourceIp;
 
@@ -170,8 +196,9 @@ export function createEventWriter(
           out += `${keys[at]}${integerText(texts[i] as string, value as number)}`;
           state = CLOSED;
           break;
+        case TOKEN:
         case TEXT:
-          if (needsEscape(value as string)) {
+          if (!plain[i] && needsEscape(value as string)) {
             out += `${keys[at]}${JSON.stringify(value)}`;
             state = CLOSED;
           } else {
@@ -200,6 +227,6 @@ export function createEventWriter(
         }
       }
     }
-    return `${out}${AFTER[state]}${tail(values, fallbackTimeMs, envelope)}`;
+    return `${out}${AFTER[state]}${tail(reading, fallbackTimeMs, envelope)}`;
   };
 }

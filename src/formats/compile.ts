@@ -34,6 +34,11 @@ export interface Reading {
   readonly values: readonly (string | number | undefined)[];
   /** Value i as the line wrote it. */
   readonly texts: readonly string[];
+  /**
+   * Whether value i is known to hold nothing JSON must escape: an integer, a time, or a token
+   * whose check found none. False for text, which is not looked at.
+   */
+  readonly plain: readonly boolean[];
 }
 
 export interface CompiledFormat {
@@ -107,6 +112,12 @@ function isAbsent(value: string): boolean {
 }
 
 const TOKEN_BREAK = /[\s,"]/;
+/**
+ * What ends a token and what JSON must escape, in one class: most tokens hold neither, and one
+ * scan then both checks the token and tells the writer (src/write.ts) it needs no escape.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
+const TOKEN_BREAK_OR_ESCAPE = /[\s,"\\\u0000-\u001f\ud800-\udfff]/;
 
 /** Marks a value that does not fit its field. */
 const REJECT = Symbol('reject');
@@ -263,8 +274,7 @@ function ambiguous(
 function createFirstMatch(
   variables: readonly Variable[],
   literals: readonly string[],
-  values: Value[],
-  texts: string[],
+  { values, texts, plain }: { values: Value[]; texts: string[]; plain: boolean[] },
 ) {
   const count = variables.length;
   const prefix = literals[0] as string;
@@ -287,7 +297,16 @@ function createFirstMatch(
         if (end === -1) return false;
       }
       const text = line.slice(from, end);
-      const value = typed(variables[i] as Variable, text);
+      const variable = variables[i] as Variable;
+      let value: Value | typeof REJECT;
+      if (variable.kind === 'token') {
+        const clean = !TOKEN_BREAK_OR_ESCAPE.test(text);
+        value = clean ? (isAbsent(text) ? undefined : text) : typed(variable, text);
+        plain[i] = clean;
+      } else {
+        value = typed(variable, text);
+        plain[i] = variable.kind !== 'text';
+      }
       if (value === REJECT) return false;
       values[i] = value;
       texts[i] = text;
@@ -326,14 +345,17 @@ export function compileFormat(name: string, source: string): CompiledFormat {
   const separators = literals.slice(1);
   /** The typed values of the line being matched, kept as the matcher checks them. */
   const values = new Array<Value>(count);
-  /** The values of the last matchFirst as the line wrote them. */
-  const texts = new Array<string>(count).fill('');
+  /** The last matchFirst's values as the line wrote them, and which need no escape in JSON. */
+  const reading = {
+    values,
+    texts: new Array<string>(count).fill(''),
+    plain: new Array(count).fill(false),
+  };
   const placements = createPlacements(variables, separators, values);
   const { matchFirst, mayReadOtherwise, stretches } = createFirstMatch(
     variables,
     literals,
-    values,
-    texts,
+    reading,
   );
 
   const toFields = (): Fields => {
@@ -380,6 +402,6 @@ export function compileFormat(name: string, source: string): CompiledFormat {
     parse,
     readOne: (line) =>
       count > 0 && line.startsWith(prefix) && matchFirst(line) && !mayReadOtherwise(line),
-    reading: { values, texts },
+    reading,
   };
 }
