@@ -227,7 +227,7 @@ export function createRecordTransform(config: Config): RecordTransform {
       const fallbackTimeMs = timesMs ? lineTime(timesMs[i], arrivalMs) : arrivalMs;
       const event = writeEvent?.(line, fallbackTimeMs, envelope);
       if (event !== undefined) {
-        events.text += `${event}\n`;
+        events.text += event;
         events.lines++;
         count(events.byFormat, written);
         continue;

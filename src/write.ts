@@ -15,7 +15,10 @@ import { RESERVED_FIELDS } from './fields';
 import type { CompiledFormat, Reading } from './formats/compile';
 import { MAX_EVENT_TIME_MS, parseRequestTime, requestTimeIso } from './time';
 
-/** One event's JSON line, or undefined when the line is not one this writer covers. */
+/**
+ * One event's JSON line and the `\n` that ends it in a record, or undefined when the line is not
+ * one this writer covers.
+ */
 export type EventWriter = (
   line: string,
   fallbackTimeMs: number,
@@ -116,7 +119,13 @@ function createTimestamp(format: CompiledFormat) {
   };
 }
 
-/** The enrichment of enrichEvent, from the values by position: the text after the fields. */
+/** The line's end: the field after `_timestamp`, and the newline after the event. */
+const END = ',"sample_rate":1}\n';
+
+/**
+ * The enrichment of enrichEvent, from the values by position: the text after the fields, each
+ * piece written with what ends the value before it, as the fields are (`state`).
+ */
 function createTail(format: CompiledFormat, settings: EnrichSettings) {
   const at = (field: string) => format.fields.indexOf(field);
   const [statusAt, latencyAt, integrationAt] = [
@@ -124,40 +133,56 @@ function createTail(format: CompiledFormat, settings: EnrichSettings) {
     at('response_latency'),
     at('integration_latency'),
   ];
-  const statusClasses = ['', '1xx', '2xx', '3xx', '4xx', '5xx'].map(
-    (label) => `"status_class":"${label}",`,
+  // Each by state, as the keys are; the labels leave their string open.
+  const statusClasses = AFTER.map((after) =>
+    ['', '1xx', '2xx', '3xx', '4xx', '5xx'].map((label) => `${after}"status_class":"${label}`),
   );
   const buckets = settings.latencyBuckets;
-  const bucketTexts = buckets.labels.map((label) => `"latency_bucket":${quoted(label)},`);
-  const logFormat = `"log_format":${JSON.stringify(format.name)},`;
+  const bucketTexts = AFTER.map((after) =>
+    buckets.labels.map((label) => `${after}"latency_bucket":${quoted(label).slice(0, -1)}`),
+  );
+  const overheadKeys = AFTER.map((after) => `${after}"integration_overhead_ms":`);
+  const logFormats = AFTER.map((after) => `${after}"log_format":${JSON.stringify(format.name)}`);
+  const logFormatsThenTime = logFormats.map((text) => `${text},"_timestamp":`);
   const timestamp = createTimestamp(format);
   let lastEnvelope: Envelope | undefined;
   let envelopeText = '';
 
-  return (reading: Reading, fallbackTimeMs: number, envelope: Envelope | undefined): string => {
+  return (
+    fields: string,
+    fieldsState: number,
+    reading: Reading,
+    fallbackTimeMs: number,
+    envelope: Envelope | undefined,
+  ): string => {
     const { values } = reading;
-    let out = '';
+    let out = fields;
+    let state = fieldsState;
     const status = statusAt < 0 ? undefined : values[statusAt];
     if (typeof status === 'number' && status >= 100 && status <= 599) {
-      out += statusClasses[Math.floor(status / 100)];
+      out += statusClasses[state]?.[Math.floor(status / 100)];
+      state = OPEN;
     }
     const latency = latencyAt < 0 ? undefined : values[latencyAt];
     if (typeof latency === 'number') {
-      out += bucketTexts[latencyBucketIndex(latency, buckets)];
+      out += bucketTexts[state]?.[latencyBucketIndex(latency, buckets)];
+      state = OPEN;
       const integration = integrationAt < 0 ? undefined : values[integrationAt];
       if (typeof integration === 'number') {
-        out += `"integration_overhead_ms":${latency - integration},`;
+        out += `${overheadKeys[state]}${latency - integration}`;
+        state = CLOSED;
       }
     }
-    out += logFormat;
     if (envelope) {
       if (envelope !== lastEnvelope) {
         lastEnvelope = envelope;
-        envelopeText = `"log_group":${quoted(envelope.log_group)},"log_stream":${quoted(envelope.log_stream)},"owner":${quoted(envelope.owner)},`;
+        envelopeText = `,"log_group":${quoted(envelope.log_group)},"log_stream":${quoted(envelope.log_stream)},"owner":${quoted(envelope.owner)},"_timestamp":`;
       }
-      out += envelopeText;
+      out += `${logFormats[state]}${envelopeText}`;
+    } else {
+      out += logFormatsThenTime[state];
     }
-    return `${out}"_timestamp":${timestamp(reading, fallbackTimeMs)},"sample_rate":1}`;
+    return `${out}${timestamp(reading, fallbackTimeMs)}${END}`;
   };
 }
 
@@ -227,6 +252,6 @@ export function createEventWriter(
         }
       }
     }
-    return `${out}${AFTER[state]}${tail(reading, fallbackTimeMs, envelope)}`;
+    return tail(out, state, reading, fallbackTimeMs, envelope);
   };
 }

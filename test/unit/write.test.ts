@@ -28,7 +28,7 @@ function objectPath(format: string, text: string, settings = keep, withEnvelope 
   const read = createLineReader(format)(text);
   if (!read.ok) throw new Error(read.reason);
   const context = { fallbackTimeMs: ARRIVAL, envelope: withEnvelope ? envelope : undefined };
-  return encodeEvent(enrichEvent(read.fields, read.format, context, settings), 1);
+  return `${encodeEvent(enrichEvent(read.fields, read.format, context, settings), 1)}\n`;
 }
 
 function writer(format = DEFAULT_FORMAT, settings = keep) {
