@@ -220,8 +220,9 @@ export function createRecordTransform(config: Config): RecordTransform {
   /** A record's lines, each through the writer when it covers the line, else the object path. */
   const readLines = (events: RecordEvents, decoded: DecodedLines, arrivalMs: number) => {
     const { lines, timesMs, envelope } = decoded;
-    // Plain records share one context; CloudWatch lines each carry their own time.
-    const recordContext: LineContext = { fallbackTimeMs: arrivalMs, envelope };
+    // Plain records share one context, made for the first line that needs it; CloudWatch lines
+    // each carry their own time.
+    let recordContext: LineContext | undefined;
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i] as string;
       const fallbackTimeMs = timesMs ? lineTime(timesMs[i], arrivalMs) : arrivalMs;
@@ -232,7 +233,8 @@ export function createRecordTransform(config: Config): RecordTransform {
         count(events.byFormat, written);
         continue;
       }
-      const context: LineContext = timesMs ? { fallbackTimeMs, envelope } : recordContext;
+      if (!timesMs) recordContext ??= { fallbackTimeMs: arrivalMs, envelope };
+      const context: LineContext = recordContext ?? { fallbackTimeMs, envelope };
       const read = readLine(line);
       if (read.ok) {
         keepEvent(events, enrichEvent(read.fields, read.format, context, config), read.format);

@@ -296,20 +296,26 @@ function createFirstMatch(
         end = line.indexOf(separator, from);
         if (end === -1) return false;
       }
-      const text = line.slice(from, end);
-      const variable = variables[i] as Variable;
-      let value: Value | typeof REJECT;
-      if (variable.kind === 'token') {
-        const clean = !TOKEN_BREAK_OR_ESCAPE.test(text);
-        value = clean ? (isAbsent(text) ? undefined : text) : typed(variable, text);
-        plain[i] = clean;
+      if (end === from || (end === from + 1 && line.charCodeAt(from) === 45)) {
+        // Nothing or `-`, absent in any field (isAbsent): no need to slice it out.
+        values[i] = undefined;
+        texts[i] = end === from ? '' : '-';
       } else {
-        value = typed(variable, text);
-        plain[i] = variable.kind !== 'text';
+        const text = line.slice(from, end);
+        const variable = variables[i] as Variable;
+        let value: Value | typeof REJECT;
+        if (variable.kind === 'token') {
+          const clean = !TOKEN_BREAK_OR_ESCAPE.test(text);
+          value = clean ? text : typed(variable, text);
+          plain[i] = clean;
+        } else {
+          value = typed(variable, text);
+          plain[i] = variable.kind !== 'text';
+        }
+        if (value === REJECT) return false;
+        values[i] = value;
+        texts[i] = text;
       }
-      if (value === REJECT) return false;
-      values[i] = value;
-      texts[i] = text;
       ends[i] = end;
       from = end + separator.length;
     }
