@@ -270,7 +270,7 @@ export function createRecordTransform(config: Config): RecordTransform {
     return outcomeOf(record, events, config, withRules);
   };
 
-  return (record, inflated) => {
+  const transformAny: RecordTransform = (record, inflated) => {
     if (typeof record.data !== 'string') return failed(record, 'record without data');
     try {
       return transformRecord(record, inflated);
@@ -279,4 +279,5 @@ export function createRecordTransform(config: Config): RecordTransform {
       return failed(record, `unexpected error: ${(error as Error).message}`);
     }
   };
+  return transformAny;
 }

@@ -100,7 +100,7 @@ function createTimestamp(format: CompiledFormat) {
   const timeAt = format.fields.indexOf('request_time');
   let lastMs: number | undefined;
   let lastText = '';
-  return (reading: Reading, fallbackTimeMs: number): string => {
+  const timestampOf = (reading: Reading, fallbackTimeMs: number): string => {
     const epoch = epochAt < 0 ? undefined : reading.values[epochAt];
     if (typeof epoch === 'number' && epoch > 0 && epoch <= MAX_EVENT_TIME_MS) {
       const text = reading.texts[epochAt] as string;
@@ -117,6 +117,7 @@ function createTimestamp(format: CompiledFormat) {
     }
     return lastText;
   };
+  return timestampOf;
 }
 
 /** The line's end: the field after `_timestamp`, and the newline after the event. */
@@ -148,7 +149,7 @@ function createTail(format: CompiledFormat, settings: EnrichSettings) {
   let lastEnvelope: Envelope | undefined;
   let envelopeText = '';
 
-  return (
+  const writeTail = (
     fields: string,
     fieldsState: number,
     reading: Reading,
@@ -184,6 +185,7 @@ function createTail(format: CompiledFormat, settings: EnrichSettings) {
     }
     return `${out}${timestamp(reading, fallbackTimeMs)}${END}`;
   };
+  return writeTail;
 }
 
 /**
@@ -208,7 +210,7 @@ export function createEventWriter(
   const tail = createTail(format, settings);
   const policy = settings.sourceIp;
 
-  return (line, fallbackTimeMs, envelope) => {
+  const writeEvent: EventWriter = (line, fallbackTimeMs, envelope) => {
     if (!format.readOne(line)) return undefined;
     let out = '{\t';
     let state = FIRST;
@@ -254,4 +256,5 @@ export function createEventWriter(
     }
     return tail(out, state, reading, fallbackTimeMs, envelope);
   };
+  return writeEvent;
 }
