@@ -10,18 +10,17 @@
  * Also: bundle size, module init time, peak RSS for a 6 MB batch, and the cost per GB of logs.
  * `-- --soak [--batches 3000]`: the soak run of bench/soak.ts instead.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
-import { installRuntime, missingTools, startRuntime } from '../scripts/lambda-runtime';
 import { splitEventLines } from '../src/encode';
 import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../src/formats/known';
-import { cloudWatchBatch, hostileUserAgentBatch, inflatingBatch, linesBatch } from './batches';
+import { cloudWatchBatch, hostileUserAgentBatch, linesBatch } from './batches';
+import { inflatingRun, initTimeMs, peakRssMB, rieInitMs, sixMegabyteBatch } from './measure';
 import { soak, soakBatches } from './soak';
 
 type Handler = (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>;
@@ -260,68 +259,6 @@ async function measureRules(
   };
 }
 
-function median(values: number[]): number {
-  return summarise(values).median;
-}
-
-/** Import of the bundle in a fresh Node process: the function's init, median of several. */
-function initTimeMs(): number {
-  const script = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(BUNDLE).href)});console.log(performance.now()-t)`;
-  const times: number[] = [];
-  for (let i = 0; i < 9; i++) {
-    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-      encoding: 'utf8',
-    });
-    times.push(Number(run.stdout.trim()));
-  }
-  return median(times);
-}
-
-/**
- * The cold start as Lambda's runtime interface reports it: the RIE's `INIT REPORT` for a fresh
- * runtime (Node 22 and the RIC, scripts/lambda-runtime.ts), median of 5; or why it was not measured.
- */
-async function rieInitMs(): Promise<number | string> {
-  const missing = missingTools();
-  if (missing.length) return `not measured (needs ${missing.join(', ')})`;
-  installRuntime((line) => console.error(line));
-  const event = JSON.parse(readFileSync('events/default-format.json', 'utf8'));
-  const env = {
-    ...process.env,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-  };
-  const times: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const runtime = await startRuntime(BUNDLE, env);
-    try {
-      await runtime.invoke(event);
-      times.push(runtime.initDurationMs() ?? Number.NaN);
-    } finally {
-      await runtime.stop();
-    }
-  }
-  return median(times);
-}
-
-/** Peak RSS of a fresh Node process that loads the bundle and answers one batch. */
-function peakRssMB(
-  event: FirehoseTransformationEvent,
-  nodeOptions: string[] = [],
-): { eventMB: number; peakMB: number } {
-  const directory = mkdtempSync(join(tmpdir(), 'bench-'));
-  const path = join(directory, 'event.json');
-  const text = JSON.stringify(event);
-  writeFileSync(path, text);
-  const script = `import{readFileSync}from'node:fs';const {handler}=await import(${JSON.stringify(pathToFileURL(BUNDLE).href)});const e=JSON.parse(readFileSync(${JSON.stringify(path)},'utf8'));JSON.stringify(await handler(e));console.log(process.resourceUsage().maxRSS)`;
-  const run = spawnSync(process.execPath, [...nodeOptions, '--input-type=module', '-e', script], {
-    encoding: 'utf8',
-    env: { ...process.env, LOG_FORMAT: '' },
-  });
-  rmSync(directory, { recursive: true, force: true });
-  return { eventMB: text.length / 1e6, peakMB: Number(run.stdout.trim()) / 1024 };
-}
-
 function costPerGb(result: CaseResult) {
   // CPU time per GB of log lines measured here, stretched to the CPU share of the template's memory.
   const cpuSecondsPerGb = (result.handler.median / 1000) * (1024 / result.inputMB);
@@ -404,11 +341,9 @@ const rules =
     ? await measureRules(cases[0]?.[2] as FirehoseTransformationEvent)
     : undefined;
 const bundleBytes = statSync(BUNDLE).size;
-const initMs = initTimeMs();
-const rieInit = await rieInitMs();
-// Lambda's invocation payload limit is 6 MB: a batch just under it.
-const scale = 5.9e6 / JSON.stringify(linesBatch(DEFAULT_FORMAT, 4 * 1024 * 1024, 7)).length;
-const rss = peakRssMB(linesBatch(DEFAULT_FORMAT, Math.floor(4 * 1024 * 1024 * scale), 7));
+const initMs = initTimeMs(BUNDLE);
+const rieInit = await rieInitMs(BUNDLE, (line) => console.error(line));
+const rss = peakRssMB(BUNDLE, sixMegabyteBatch());
 const hostile = !options.only || options.only === 'hostile';
 const hostileRedact = hostile
   ? await measureRules(hostileUserAgentBatch(BATCH_BYTES), HOSTILE_REDACT, 'hostile-redact')
@@ -420,12 +355,7 @@ const hostileExpression = hostile
       'hostile-expression',
     )
   : undefined;
-// 200 gzip records that each inflate to just under the 4 MiB cap: all inflated at once they once
-// took 1.8 GB, in a function of 256 MB.
-// V8 sizes its heap from the machine's memory; a 256 MB function gets about a 128 MB heap.
-const gzipRss = peakRssMB(inflatingBatch(200, 4 * 1024 * 1024 - 1024), [
-  '--max-old-space-size=128',
-]);
+const gzipRss = peakRssMB(BUNDLE, ...inflatingRun());
 const cost = costPerGb(results[0] as CaseResult);
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`;
