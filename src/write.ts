@@ -62,6 +62,8 @@ function integerText(text: string, value: number): string {
 
 /** What ends the value before a key: none (the first), a closed one, a string left open. */
 const AFTER = ['', ',', '",'];
+/** `text` after each state, by state. */
+const afterEach = (text: string): string[] => [text, `,${text}`, `",${text}`];
 const FIRST = 0;
 const CLOSED = 1;
 const OPEN = 2;
@@ -76,11 +78,11 @@ const PLAIN_NAME = /^[a-z][a-z0-9_]*$/;
  */
 function writable(format: CompiledFormat): boolean {
   const { fields } = format;
-  return (
-    fields.length > 0 &&
-    new Set(fields).size === fields.length &&
-    fields.every((field) => PLAIN_NAME.test(field) && !OBJECT_PATH_FIELDS.has(field))
-  );
+  if (fields.length === 0 || new Set(fields).size !== fields.length) return false;
+  for (const field of fields) {
+    if (!PLAIN_NAME.test(field) || OBJECT_PATH_FIELDS.has(field)) return false;
+  }
+  return true;
 }
 
 function roleOf(field: string, kind: string, settings: EnrichSettings): Role {
@@ -128,23 +130,26 @@ const END = ',"sample_rate":1}\n';
  * piece written with what ends the value before it, as the fields are (`state`).
  */
 function createTail(format: CompiledFormat, settings: EnrichSettings) {
-  const at = (field: string) => format.fields.indexOf(field);
+  const { fields } = format;
   const [statusAt, latencyAt, integrationAt] = [
-    at('status'),
-    at('response_latency'),
-    at('integration_latency'),
+    fields.indexOf('status'),
+    fields.indexOf('response_latency'),
+    fields.indexOf('integration_latency'),
   ];
-  // Each by state, as the keys are; the labels leave their string open.
-  const statusClasses = AFTER.map((after) =>
-    ['', '1xx', '2xx', '3xx', '4xx', '5xx'].map((label) => `${after}"status_class":"${label}`),
-  );
+  // Each piece by state, as the keys are; the labels leave their string open.
+  const statusClasses: string[][] = [];
+  for (const label of ['', '1xx', '2xx', '3xx', '4xx', '5xx']) {
+    statusClasses.push(afterEach(`"status_class":"${label}`));
+  }
   const buckets = settings.latencyBuckets;
-  const bucketTexts = AFTER.map((after) =>
-    buckets.labels.map((label) => `${after}"latency_bucket":${quoted(label).slice(0, -1)}`),
-  );
-  const overheadKeys = AFTER.map((after) => `${after}"integration_overhead_ms":`);
-  const logFormats = AFTER.map((after) => `${after}"log_format":${JSON.stringify(format.name)}`);
-  const logFormatsThenTime = logFormats.map((text) => `${text},"_timestamp":`);
+  const bucketTexts: string[][] = [];
+  for (const label of buckets.labels) {
+    bucketTexts.push(afterEach(`"latency_bucket":${JSON.stringify(label).slice(0, -1)}`));
+  }
+  const overheadKeys = afterEach('"integration_overhead_ms":');
+  const logFormat = `"log_format":${JSON.stringify(format.name)}`;
+  const logFormats = afterEach(logFormat);
+  const logFormatsThenTime = afterEach(`${logFormat},"_timestamp":`);
   const timestamp = createTimestamp(format);
   let lastEnvelope: Envelope | undefined;
   let envelopeText = '';
@@ -161,12 +166,12 @@ function createTail(format: CompiledFormat, settings: EnrichSettings) {
     let state = fieldsState;
     const status = statusAt < 0 ? undefined : values[statusAt];
     if (typeof status === 'number' && status >= 100 && status <= 599) {
-      out += statusClasses[state]?.[Math.floor(status / 100)];
+      out += statusClasses[Math.floor(status / 100)]?.[state];
       state = OPEN;
     }
     const latency = latencyAt < 0 ? undefined : values[latencyAt];
     if (typeof latency === 'number') {
-      out += bucketTexts[state]?.[latencyBucketIndex(latency, buckets)];
+      out += bucketTexts[latencyBucketIndex(latency, buckets)]?.[state];
       state = OPEN;
       const integration = integrationAt < 0 ? undefined : values[integrationAt];
       if (typeof integration === 'number') {
@@ -199,12 +204,22 @@ export function createEventWriter(
 ): EventWriter | undefined {
   if (!writable(format)) return undefined;
   const count = format.fields.length;
-  const roles = format.fields.map((field, i) => roleOf(field, format.kinds[i] as string, settings));
   // A value is written with what ends the one before it: nothing first, `,` after a closed value,
   // `",` after a string left open. Key i after state s is keys[s * count + i]; `openKeys` open the
-  // value's own quote too. One concatenation per field, not three.
-  const keys = AFTER.flatMap((after) => format.fields.map((field) => `${after}"${field}":`));
-  const openKeys = keys.map((key) => `${key}"`);
+  // value's own quote too. One concatenation per field, not three. (Loops, not map: the function
+  // runs once, at init, where each closure would first be compiled.)
+  const roles: Role[] = [];
+  const keys: string[] = [];
+  const openKeys: string[] = [];
+  for (let i = 0; i < count; i++) {
+    roles.push(roleOf(format.fields[i] as string, format.kinds[i] as string, settings));
+  }
+  for (const after of AFTER) {
+    for (const field of format.fields) {
+      keys.push(`${after}"${field}":`);
+      openKeys.push(`${after}"${field}":"`);
+    }
+  }
   const { reading } = format;
   const { values, texts, plain } = reading;
   const tail = createTail(format, settings);
