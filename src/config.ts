@@ -120,7 +120,9 @@ function readSourceIp(env: Env): Pick<Config, 'sourceIp' | 'sourceIpHashKeySecre
 }
 
 function readRules(env: Env, logFormat: string): RuleSettings {
-  const known = eventFields(logFormat);
+  // The fields rules are checked against, only when a rule names one.
+  const named = [env.DROP_EVENTS, env.SAMPLE, env.DROP_FIELDS].some((text) => text?.trim());
+  const known = named ? eventFields(logFormat) : undefined;
   return {
     drop: parseDropEvents(env.DROP_EVENTS, known),
     sample: parseSample(env.SAMPLE, known),

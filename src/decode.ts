@@ -48,6 +48,27 @@ export function asBase64(data: unknown): string {
     : Buffer.from(data).toString('base64');
 }
 
+/**
+ * The text of a record whose data is strict base64 of ASCII bytes with no NUL, the common case;
+ * undefined for any other, which the Buffer path decodes as before. atob decodes in one step what
+ * Buffer.from(data, 'base64').toString() does in two, about 3× faster on Node 20 and 22; for
+ * ASCII, the Latin-1 it gives is the UTF-8 text. atob also takes whitespace and missing padding,
+ * which the length check refuses, as isBase64 does.
+ */
+function asciiText(data: string): string | undefined {
+  let text: string;
+  try {
+    text = atob(data);
+  } catch {
+    return undefined;
+  }
+  const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
+  if (data.length % 4 !== 0 || text.length !== (data.length / 4) * 3 - padding) return undefined;
+  // The same bytes and the same length mean ASCII (Latin-1 above 0x7f takes two bytes in UTF-8).
+  if (text.length === 0 || Buffer.byteLength(text) !== text.length) return undefined;
+  return text.includes('\u0000') ? undefined : text;
+}
+
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 function toText(bytes: Buffer): string | undefined {
@@ -135,6 +156,22 @@ const gunzipAsync = promisify(gunzip);
 export const mayBeGzip = (data: unknown): boolean =>
   typeof data === 'string' && data.startsWith('H4');
 
+/** The most output zlib is asked to hold at once for one record. */
+const MAX_INFLATE_CHUNK = 1024 * 1024;
+
+/**
+ * How much output zlib writes before it hands it back: the inflated size the gzip trailer states
+ * (ISIZE, RFC 1952), so that a record inflates in one piece. Inflating runs on the thread pool, but
+ * each filled chunk waits for the main thread to ask for the next, and the main thread is busy
+ * transforming the records before: with zlib's 16 KiB a CloudWatch record of 100 events inflated
+ * a third at a time, and the batch waited for the rest. The trailer is the sender's word: a wrong
+ * one costs more chunks, not a wrong result, and the bound keeps a false one from holding memory.
+ */
+function inflatedChunk(bytes: Buffer): number {
+  const stated = bytes.length >= 18 ? bytes.readUInt32LE(bytes.length - 4) : 0;
+  return Math.min(Math.max(stated + 64, 16 * 1024), MAX_INFLATE_CHUNK);
+}
+
 /**
  * Inflates a record's data if it is gzip (undefined otherwise), off the main thread. The
  * synchronous gunzip of Node.js (20 and 22) leaks about 16 KB of native memory on every corrupt
@@ -146,7 +183,8 @@ export async function inflateRecord(data: string): Promise<Inflated | undefined>
   const bytes = Buffer.from(data, 'base64');
   if (!isGzip(bytes) || !isBase64(data, bytes)) return undefined;
   try {
-    return await gunzipAsync(bytes, { maxOutputLength: MAX_DECOMPRESSED_BYTES });
+    const chunkSize = inflatedChunk(bytes);
+    return await gunzipAsync(bytes, { maxOutputLength: MAX_DECOMPRESSED_BYTES, chunkSize });
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE'
       ? 'too_large'
@@ -172,6 +210,8 @@ function inflateNow(bytes: Buffer): Inflated {
 export function decodeRecord(data: string, inflated?: Inflated): DecodedRecord {
   let content = inflated;
   if (content === undefined) {
+    const ascii = asciiText(data);
+    if (ascii !== undefined) return linesOf(ascii);
     const bytes = Buffer.from(data, 'base64');
     if (!isBase64(data, bytes)) {
       return { kind: 'unreadable', reason: 'record data is not valid base64', message: data };
@@ -197,6 +237,11 @@ export function decodeRecord(data: string, inflated?: Inflated): DecodedRecord {
       message: bytes.toString('base64'),
     };
   }
+  return linesOf(text);
+}
+
+/** A record's text to its lines, or the lines of the CloudWatch Logs envelope it is. */
+function linesOf(text: string): DecodedRecord {
   if (text.startsWith('{"messageType"')) {
     const envelope = readEnvelope(text);
     if (envelope) return envelope;

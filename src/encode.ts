@@ -19,12 +19,17 @@ export function encodeEvent(event: object, sampleRate?: number): string {
     : `{\t${json.slice(1, -1)},"sample_rate":${sampleRate}}`;
 }
 
-/** Encoded event lines to a record's text. */
-export function joinEventLines(lines: readonly string[]): string {
-  return `${lines.join('\n')}\n`;
-}
-
-/** A record's text back to its event lines: the inverse of joinEventLines. */
+/** A record's text (each event line followed by `\n`) back to its event lines. */
 export function splitEventLines(text: string): string[] {
   return text.split('\n').filter((line) => line.length > 0);
+}
+
+/**
+ * A record's text as response data: base64 of its UTF-8 bytes, `bytes` of them
+ * (Buffer.byteLength). An ASCII text, as nearly every record's is, goes through btoa: one step
+ * where Buffer.from(text).toString('base64') takes two, about 3× faster on Node 20 and 22; btoa
+ * reads Latin-1, whose bytes are UTF-8's for ASCII. The same bytes and the same length mean ASCII.
+ */
+export function textAsBase64(text: string, bytes: number): string {
+  return bytes === text.length ? btoa(text) : Buffer.from(text).toString('base64');
 }

@@ -45,10 +45,14 @@ export function latencyBuckets(bounds: readonly number[]): LatencyBuckets {
 }
 
 export function latencyBucket(latencyMs: number, buckets: LatencyBuckets): string {
-  const { bounds, labels } = buckets;
+  return buckets.labels[latencyBucketIndex(latencyMs, buckets)] as string;
+}
+
+/** The index of a latency's bucket, and of its label. */
+export function latencyBucketIndex(latencyMs: number, { bounds }: LatencyBuckets): number {
   let i = 0;
   while (i < bounds.length && latencyMs >= (bounds[i] as number)) i++;
-  return labels[i] as string;
+  return i;
 }
 
 /** `1xx` … `5xx`; undefined for a value that is not an HTTP status. */

@@ -58,7 +58,7 @@ export function createAsyncProcessor(
   config: Config,
 ): (event: FirehoseTransformationEvent) => Promise<BatchOutcome> {
   const transform = createRecordTransform(config);
-  return async (event) => {
+  const processBatch = async (event: FirehoseTransformationEvent): Promise<BatchOutcome> => {
     const records = recordsOf(event);
     const response = createResponse(records, transform);
     const gzip: number[] = [];
@@ -97,4 +97,5 @@ export function createAsyncProcessor(
     await current; // a group started for records the full response no longer needed
     return response.done();
   };
+  return processBatch;
 }

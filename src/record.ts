@@ -10,13 +10,14 @@ import type {
 } from 'aws-lambda';
 import type { Config } from './config';
 import { count, type RecordCounts, recordCounts, type Tally } from './counts';
-import { asBase64, decodeRecord, type Inflated } from './decode';
-import { encodeEvent, joinEventLines } from './encode';
+import { asBase64, type DecodedRecord, decodeRecord, type Inflated } from './decode';
+import { encodeEvent, textAsBase64 } from './encode';
 import { enrichEvent, type LineContext } from './enrich';
 import type { Fields } from './fields';
-import { createLineReader, type LineReader } from './parse';
+import { compileConfigured, createLineReader, type LineReader } from './parse';
 import { applyRules, hasRules } from './rules';
 import { MAX_EVENT_TIME_MS } from './time';
+import { createEventWriter } from './write';
 
 /** A transformed record must stay under this many bytes to reach the HTTP endpoint (docs/contracts.md §4). */
 export const MAX_OUTPUT_RECORD_BYTES = 1_024_000;
@@ -85,9 +86,14 @@ function lineTime(time: number | undefined, fallback: number): number {
   return time !== undefined && time >= 0 && time <= MAX_EVENT_TIME_MS ? time : fallback;
 }
 
+type DecodedLines = Extract<DecodedRecord, { kind: 'lines' }>;
+
 /** One record's events as they are read, and what they count for. */
 interface RecordEvents {
-  readonly lines: string[];
+  /** The event lines so far, each followed by `\n` (encode.ts). */
+  text: string;
+  /** How many lines `text` holds. */
+  lines: number;
   readonly counts: RecordCounts;
   readonly byFormat: Tally;
   unparsed: number;
@@ -102,7 +108,8 @@ function createEventSteps(config: Config) {
   const withRules = hasRules(config.rules);
   const keepEvent = (into: RecordEvents, fields: Fields, format: string) => {
     if (!withRules) {
-      into.lines.push(encodeEvent(fields, 1));
+      into.text += `${encodeEvent(fields, 1)}\n`;
+      into.lines++;
       count(into.byFormat, format);
       return;
     }
@@ -123,7 +130,8 @@ function createEventSteps(config: Config) {
       counts.eventsRedacted++;
       for (const name of verdict.redactedBy) count(tallyOf(counts, 'redactedBy'), name);
     }
-    into.lines.push(encodeEvent(fields, verdict.sampleRate));
+    into.text += `${encodeEvent(fields, verdict.sampleRate)}\n`;
+    into.lines++;
     count(into.byFormat, format);
   };
   const unparsedLine = (
@@ -162,11 +170,11 @@ function outcomeOf(
 ): RecordOutcome {
   const { lines, unparsed, counts } = events;
   counts.unparsedLines = unparsed;
-  if (!withRules) counts.eventsIn = lines.length;
+  if (!withRules) counts.eventsIn = lines;
   if (unparsed > 0 && config.onParseError === 'fail') {
     return failed(record, 'unparsed line (ON_PARSE_ERROR=fail)', unparsed);
   }
-  if (lines.length === 0) {
+  if (lines === 0) {
     const removed = counts.eventsDropped + counts.eventsSampledOut;
     const reason =
       removed > 0
@@ -174,22 +182,26 @@ function outcomeOf(
         : 'unparsed line (ON_PARSE_ERROR=drop)';
     return dropped(record, reason, counts);
   }
-  const bytes = Buffer.from(joinEventLines(lines));
   counts.ok = 1;
-  counts.eventsOut = lines.length;
-  counts.bytesOut = bytes.length;
+  counts.eventsOut = lines;
   counts.eventsByFormat = events.byFormat;
-  const outcome: RecordOutcome = {
-    result: { recordId: record.recordId, result: 'Ok', data: bytes.toString('base64') },
-    counts,
-  };
-  if (bytes.length <= MAX_OUTPUT_RECORD_BYTES) return outcome;
-  const smaller = compressed(outcome);
-  if (smaller.counts.bytesOut > MAX_OUTPUT_RECORD_BYTES) {
+  const { text } = events;
+  const bytes = Buffer.byteLength(text);
+  if (bytes <= MAX_OUTPUT_RECORD_BYTES) {
+    counts.bytesOut = bytes;
+    const data = textAsBase64(text, bytes);
+    return { result: { recordId: record.recordId, result: 'Ok', data }, counts };
+  }
+  // Compressed from the text itself: no base64 of bytes that are not sent.
+  const smaller = compress(Buffer.from(text));
+  if (smaller.length > MAX_OUTPUT_RECORD_BYTES) {
     const reason = `transformed record over ${MAX_OUTPUT_RECORD_BYTES} bytes, even gzip-compressed`;
     return failed(record, reason, unparsed);
   }
-  return smaller;
+  counts.bytesOut = smaller.length;
+  counts.compressed = 1;
+  const data = smaller.toString('base64');
+  return { result: { recordId: record.recordId, result: 'Ok', data }, counts };
 }
 
 /** One record through decode → read → enrich → rules → encode. Never throws for content. */
@@ -198,8 +210,39 @@ export function createRecordTransform(config: Config): RecordTransform {
     // Hashing with an empty key would let anyone re-identify addresses (src/secrets.ts reads it).
     throw new Error(`the hash key in ${config.sourceIpHashKeySecretArn} has not been read`);
   }
-  const readLine: LineReader = createLineReader(config.logFormat);
+  const configured = compileConfigured(config.logFormat);
+  const readLine: LineReader = createLineReader(config.logFormat, configured);
   const { withRules, keepEvent, unparsedLine } = createEventSteps(config);
+  // Rules need each event's fields: with any set, every line takes the object path.
+  const writeEvent = withRules ? undefined : createEventWriter(configured, config);
+  const written = configured.name;
+
+  /** A record's lines, each through the writer when it covers the line, else the object path. */
+  const readLines = (events: RecordEvents, decoded: DecodedLines, arrivalMs: number) => {
+    const { lines, timesMs, envelope } = decoded;
+    // Plain records share one context, made for the first line that needs it; CloudWatch lines
+    // each carry their own time.
+    let recordContext: LineContext | undefined;
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] as string;
+      const fallbackTimeMs = timesMs ? lineTime(timesMs[i], arrivalMs) : arrivalMs;
+      const event = writeEvent?.(line, fallbackTimeMs, envelope);
+      if (event !== undefined) {
+        events.text += event;
+        events.lines++;
+        count(events.byFormat, written);
+        continue;
+      }
+      if (!timesMs) recordContext ??= { fallbackTimeMs: arrivalMs, envelope };
+      const context: LineContext = recordContext ?? { fallbackTimeMs, envelope };
+      const read = readLine(line);
+      if (read.ok) {
+        keepEvent(events, enrichEvent(read.fields, read.format, context, config), read.format);
+      } else {
+        unparsedLine(events, line, read.reason, context, read.agreed);
+      }
+    }
+  };
 
   const transformRecord: RecordTransform = (record, inflated) => {
     const arrivalMs = Number.isFinite(record.approximateArrivalTimestamp)
@@ -207,7 +250,8 @@ export function createRecordTransform(config: Config): RecordTransform {
       : Date.now();
     const decoded = decodeRecord(record.data, inflated);
     const events: RecordEvents = {
-      lines: [],
+      text: '',
+      lines: 0,
       counts: recordCounts(),
       byFormat: {},
       unparsed: 0,
@@ -220,28 +264,13 @@ export function createRecordTransform(config: Config): RecordTransform {
       case 'unreadable':
         unparsedLine(events, decoded.message, decoded.reason, { fallbackTimeMs: arrivalMs });
         break;
-      case 'lines': {
-        const { lines, timesMs, envelope } = decoded;
-        // Plain records share one context; CloudWatch lines each carry their own time.
-        const recordContext: LineContext = { fallbackTimeMs: arrivalMs, envelope };
-        for (let i = 0; i < lines.length; i++) {
-          const line = lines[i] as string;
-          const context: LineContext = timesMs
-            ? { fallbackTimeMs: lineTime(timesMs[i], arrivalMs), envelope }
-            : recordContext;
-          const read = readLine(line);
-          if (read.ok) {
-            keepEvent(events, enrichEvent(read.fields, read.format, context, config), read.format);
-          } else {
-            unparsedLine(events, line, read.reason, context, read.agreed);
-          }
-        }
-      }
+      case 'lines':
+        readLines(events, decoded, arrivalMs);
     }
     return outcomeOf(record, events, config, withRules);
   };
 
-  return (record, inflated) => {
+  const transformAny: RecordTransform = (record, inflated) => {
     if (typeof record.data !== 'string') return failed(record, 'record without data');
     try {
       return transformRecord(record, inflated);
@@ -250,4 +279,5 @@ export function createRecordTransform(config: Config): RecordTransform {
       return failed(record, `unexpected error: ${(error as Error).message}`);
     }
   };
+  return transformAny;
 }

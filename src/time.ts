@@ -35,7 +35,12 @@ let lastIso = '';
 
 /** Epoch milliseconds of a `requestTime`, offset honoured, or undefined if it is not one. */
 export function parseRequestTime(value: string): number | undefined {
-  if (value === lastText) return lastMs;
+  if (value === lastText) {
+    // The same text, likely another string: keep this one, so that the next look at the same
+    // value (a line's time is looked at up to three times) compares references, not characters.
+    lastText = value;
+    return lastMs;
+  }
   lastText = value;
   lastMs = undefined;
   const match = REQUEST_TIME.exec(value);

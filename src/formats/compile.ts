@@ -5,7 +5,7 @@ import { isRequestTime } from '../time';
  * How a value of a field may look. The matcher uses it to choose between two places where the
  * separator after a value occurs: a user agent may hold `, ` but a status is digits.
  */
-type ValueKind = 'integer' | 'time' | 'token' | 'text';
+export type ValueKind = 'integer' | 'time' | 'token' | 'text';
 
 interface Variable {
   /** `$context.identity.sourceIp` without `$context.` */
@@ -28,6 +28,19 @@ export class Ambiguous {
   ) {}
 }
 
+/** The values of the last line `readOne` read, by variable, in the format's order. */
+export interface Reading {
+  /** Value i in its field's type (integers as numbers); undefined when the line has none. */
+  readonly values: readonly (string | number | undefined)[];
+  /** Value i as the line wrote it. */
+  readonly texts: readonly string[];
+  /**
+   * Whether value i is known to hold nothing JSON must escape: an integer, a time, or a token
+   * whose check found none. False for text, which is not looked at.
+   */
+  readonly plain: readonly boolean[];
+}
+
 export interface CompiledFormat {
   readonly name: string;
   /** The format string as API Gateway's `AccessLogSetting.Format` holds it. */
@@ -36,11 +49,21 @@ export interface CompiledFormat {
   readonly variables: readonly string[];
   /** Canonical names of the fields the format writes. */
   readonly fields: readonly string[];
+  /** The shape each field's values have, by variable. */
+  readonly kinds: readonly ValueKind[];
   /**
    * Canonical fields of the line; Ambiguous when the line reads more than one way; undefined when
    * the line was not written by this format.
    */
   parse(line: string): Fields | Ambiguous | undefined;
+  /**
+   * Whether the line has one reading that the first placement of the separators finds and no other
+   * placement could give: then `reading` holds it, and parse() would return those fields. False
+   * says only that this quick look did not settle it; parse() does.
+   */
+  readOne(line: string): boolean;
+  /** The values of the last line readOne read. */
+  readonly reading: Reading;
 }
 
 /** Values that never hold spaces, commas or quotes: identifiers, addresses, methods. */
@@ -89,15 +112,19 @@ function isAbsent(value: string): boolean {
 }
 
 const TOKEN_BREAK = /[\s,"]/;
+/**
+ * What ends a token and what JSON must escape, in one class: most tokens hold neither, and one
+ * scan then both checks the token and tells the writer (src/write.ts) it needs no escape.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
+const TOKEN_BREAK_OR_ESCAPE = /[\s,"\\\u0000-\u001f\ud800-\udfff]/;
 
 /** Marks a value that does not fit its field. */
 const REJECT = Symbol('reject');
-/** An absent value: the field is left out. */
-const ABSENT = Symbol('absent');
 
-/** The value in its field's type, ABSENT, or REJECT when it does not fit the field. */
-function typed(variable: Variable, value: string): string | number | typeof ABSENT | typeof REJECT {
-  if (isAbsent(value)) return ABSENT;
+/** The value in its field's type, undefined when absent, or REJECT when it does not fit the field. */
+function typed(variable: Variable, value: string): Value | typeof REJECT {
+  if (isAbsent(value)) return undefined;
   switch (variable.kind) {
     case 'integer':
       return toInteger(value) ?? REJECT;
@@ -125,7 +152,8 @@ function unescapeJson(value: string): string {
  */
 const MAX_MATCH_STEPS = 2_000;
 
-type Value = string | number | typeof ABSENT;
+/** A typed value; undefined for an absent one, whose field is left out. */
+type Value = string | number | undefined;
 
 /** Readings of an ambiguous-looking line: at most this many are compared. */
 const MAX_READINGS = 8;
@@ -227,7 +255,7 @@ function ambiguous(
   variables.forEach(({ field }, i) => {
     const value = first[i];
     if (readings.every((reading) => reading[i] === value)) {
-      if (value !== ABSENT) agreed[field] = value as string | number;
+      if (value !== undefined) agreed[field] = value;
     } else if (!differ.includes(field)) {
       differ.push(field);
     }
@@ -236,6 +264,77 @@ function ambiguous(
     `ambiguous line: readings differ in ${differ.join(', ')} (a value holds the format's own separator text)`,
     agreed,
   );
+}
+
+/**
+ * The first placement of a format's separators, each value ending at the first occurrence of its
+ * own (matchFirst: most lines end here), and whether a line could read another way after it
+ * (mayReadOtherwise). matchFirst keeps each typed value in `values` and its text in `texts`.
+ */
+function createFirstMatch(
+  variables: readonly Variable[],
+  literals: readonly string[],
+  { values, texts, plain }: { values: Value[]; texts: string[]; plain: boolean[] },
+) {
+  const count = variables.length;
+  const prefix = literals[0] as string;
+  // Value i ends where separators[i] starts: the literal after it.
+  const separators = literals.slice(1);
+  const ends = new Array<number>(count).fill(0);
+  const stretchableAt = stretchableIndexes(variables, separators);
+
+  const matchFirst = (line: string): boolean => {
+    let from = prefix.length;
+    for (let i = 0; i < count; i++) {
+      const separator = separators[i] as string;
+      let end: number;
+      if (i === count - 1) {
+        end = line.length - separator.length;
+        if (end < from || !line.endsWith(separator)) return false;
+      } else {
+        if (separator.length === 0) return false;
+        end = line.indexOf(separator, from);
+        if (end === -1) return false;
+      }
+      if (end === from || (end === from + 1 && line.charCodeAt(from) === 45)) {
+        // Nothing or `-`, absent in any field (isAbsent): no need to slice it out.
+        values[i] = undefined;
+        texts[i] = end === from ? '' : '-';
+      } else {
+        const text = line.slice(from, end);
+        const variable = variables[i] as Variable;
+        let value: Value | typeof REJECT;
+        if (variable.kind === 'token') {
+          const clean = !TOKEN_BREAK_OR_ESCAPE.test(text);
+          value = clean ? text : typed(variable, text);
+          plain[i] = clean;
+        } else {
+          value = typed(variable, text);
+          plain[i] = variable.kind !== 'text';
+        }
+        if (value === REJECT) return false;
+        values[i] = value;
+        texts[i] = text;
+      }
+      ends[i] = end;
+      from = end + separator.length;
+    }
+    return true;
+  };
+
+  /**
+   * After matchFirst: whether another placement may exist. The first value that differs in another
+   * placement ends later, at a later occurrence of its own separator; without one, the reading is
+   * the only one. Cheap: formats whose free text comes last look at nothing.
+   */
+  const mayReadOtherwise = (line: string): boolean => {
+    for (const i of stretchableAt) {
+      if (line.indexOf(separators[i] as string, (ends[i] as number) + 1) !== -1) return true;
+    }
+    return false;
+  };
+
+  return { matchFirst, mayReadOtherwise, stretches: stretchableAt.length > 0 };
 }
 
 /**
@@ -252,52 +351,27 @@ export function compileFormat(name: string, source: string): CompiledFormat {
   const separators = literals.slice(1);
   /** The typed values of the line being matched, kept as the matcher checks them. */
   const values = new Array<Value>(count);
-  /** Where each value of the last matchFirst ends. */
-  const ends = new Array<number>(count).fill(0);
+  /** The last matchFirst's values as the line wrote them, and which need no escape in JSON. */
+  const reading = {
+    values,
+    texts: new Array<string>(count).fill(''),
+    plain: new Array(count).fill(false),
+  };
   const placements = createPlacements(variables, separators, values);
-  const stretchableAt = stretchableIndexes(variables, separators);
+  const { matchFirst, mayReadOtherwise, stretches } = createFirstMatch(
+    variables,
+    literals,
+    reading,
+  );
 
   const toFields = (): Fields => {
     const fields: Fields = {};
     for (let i = 0; i < count; i++) {
       const value = values[i];
-      if (value !== ABSENT) fields[(variables[i] as Variable).field] = value as string | number;
+      if (value !== undefined) fields[(variables[i] as Variable).field] = value;
     }
     return fields;
   };
-
-  /** First try: each value ends at the first occurrence of its separator. Most lines end here. */
-  const matchFirst = (line: string): boolean => {
-    let from = prefix.length;
-    for (let i = 0; i < count; i++) {
-      const separator = separators[i] as string;
-      let end: number;
-      if (i === count - 1) {
-        end = line.length - separator.length;
-        if (end < from || !line.endsWith(separator)) return false;
-      } else {
-        if (separator.length === 0) return false;
-        end = line.indexOf(separator, from);
-        if (end === -1) return false;
-      }
-      const value = typed(variables[i] as Variable, line.slice(from, end));
-      if (value === REJECT) return false;
-      values[i] = value;
-      ends[i] = end;
-      from = end + separator.length;
-    }
-    return true;
-  };
-
-  /**
-   * After matchFirst: whether another placement may exist. The first value that differs in another
-   * placement ends later, at a later occurrence of its own separator; without one, the reading is
-   * the only one. Cheap: formats whose free text comes last look at nothing.
-   */
-  const mayReadOtherwise = (line: string): boolean =>
-    stretchableAt.some(
-      (i) => line.indexOf(separators[i] as string, (ends[i] as number) + 1) !== -1,
-    );
 
   /** The one reading of a line, or Ambiguous with the fields every reading agrees on. */
   const readingsOf = (line: string): Fields | Ambiguous | undefined => {
@@ -318,11 +392,9 @@ export function compileFormat(name: string, source: string): CompiledFormat {
   const parse = (line: string): Fields | Ambiguous | undefined => {
     if (!line.startsWith(prefix)) return undefined;
     if (count === 0) return line === source ? {} : undefined;
-    if (matchFirst(line)) {
-      return stretchableAt.length > 0 && mayReadOtherwise(line) ? readingsOf(line) : toFields();
-    }
+    if (matchFirst(line)) return mayReadOtherwise(line) ? readingsOf(line) : toFields();
     // Where a value can stretch, one enumeration both finds the readings and compares them.
-    if (stretchableAt.length > 0) return readingsOf(line);
+    if (stretches) return readingsOf(line);
     const found = placements(line, 0, prefix.length, { steps: MAX_MATCH_STEPS }, () => true);
     return found ? toFields() : undefined;
   };
@@ -332,6 +404,10 @@ export function compileFormat(name: string, source: string): CompiledFormat {
     source,
     variables: variables.map((variable) => variable.path),
     fields: variables.map((variable) => variable.field),
+    kinds: variables.map((variable) => variable.kind),
     parse,
+    readOne: (line) =>
+      count > 0 && line.startsWith(prefix) && matchFirst(line) && !mayReadOtherwise(line),
+    reading,
   };
 }

@@ -1,4 +1,4 @@
-import { encodeEvent, joinEventLines } from '../../src/encode';
+import { encodeEvent, splitEventLines } from '../../src/encode';
 
 describe('encodeEvent', () => {
   it('starts every line {\\t so OpenObserve never reads it as OTLP metrics', () => {
@@ -9,9 +9,9 @@ describe('encodeEvent', () => {
   });
 });
 
-describe('joinEventLines', () => {
-  it('joins lines with one newline each and ends with exactly one', () => {
-    expect(joinEventLines(['{\t"a":1}', '{\t"b":2}'])).toBe('{\t"a":1}\n{\t"b":2}\n');
+describe('splitEventLines', () => {
+  it('reads back the lines of a record, each followed by one newline', () => {
+    expect(splitEventLines('{\t"a":1}\n{\t"b":2}\n')).toEqual(['{\t"a":1}', '{\t"b":2}']);
   });
 });
 

@@ -1,0 +1,101 @@
+/**
+ * What `npm run bench` measures of a built bundle besides its speed, each in fresh processes: the
+ * module init, the cold start under Lambda's runtime interface, and peak RSS for a batch. Shared
+ * by bench/bench.ts and bench/compare.ts.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { FirehoseTransformationEvent } from 'aws-lambda';
+import { installRuntime, missingTools, startRuntime } from '../scripts/lambda-runtime';
+import { DEFAULT_FORMAT } from '../src/formats/known';
+import { inflatingBatch, linesBatch } from './batches';
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+/** Import of the bundle in a fresh Node process: the function's init, median of several. */
+export function initTimeMs(bundle: string): number {
+  const script = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(bundle).href)});console.log(performance.now()-t)`;
+  const times: number[] = [];
+  for (let i = 0; i < 9; i++) {
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    times.push(Number(run.stdout.trim()));
+  }
+  return median(times);
+}
+
+/**
+ * The cold start as Lambda's runtime interface reports it: the RIE's `INIT REPORT` for a fresh
+ * runtime (Node 22 and the RIC, scripts/lambda-runtime.ts), median of 5; or why it was not measured.
+ */
+export async function rieInitMs(
+  bundle: string,
+  log: (line: string) => void = () => undefined,
+): Promise<number | string> {
+  const missing = missingTools();
+  if (missing.length) return `not measured (needs ${missing.join(', ')})`;
+  installRuntime(log);
+  const event = JSON.parse(readFileSync('events/default-format.json', 'utf8'));
+  const env = {
+    ...process.env,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  };
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const runtime = await startRuntime(bundle, env);
+    try {
+      await runtime.invoke(event);
+      times.push(runtime.initDurationMs() ?? Number.NaN);
+    } finally {
+      await runtime.stop();
+    }
+  }
+  return median(times);
+}
+
+/** Peak RSS of a fresh Node process that loads the bundle and answers one batch. */
+export function peakRssMB(
+  bundle: string,
+  event: FirehoseTransformationEvent,
+  nodeOptions: string[] = [],
+): { eventMB: number; peakMB: number } {
+  const directory = mkdtempSync(join(tmpdir(), 'bench-'));
+  const path = join(directory, 'event.json');
+  const text = JSON.stringify(event);
+  writeFileSync(path, text);
+  const script = `import{readFileSync}from'node:fs';const {handler}=await import(${JSON.stringify(pathToFileURL(bundle).href)});const e=JSON.parse(readFileSync(${JSON.stringify(path)},'utf8'));JSON.stringify(await handler(e));console.log(process.resourceUsage().maxRSS)`;
+  const run = spawnSync(process.execPath, [...nodeOptions, '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      LOG_FORMAT: '',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    },
+  });
+  rmSync(directory, { recursive: true, force: true });
+  return { eventMB: text.length / 1e6, peakMB: Number(run.stdout.trim()) / 1024 };
+}
+
+/** Lambda's invocation payload limit is 6 MB: a batch of default-format lines just under it. */
+export function sixMegabyteBatch(): FirehoseTransformationEvent {
+  const scale = 5.9e6 / JSON.stringify(linesBatch(DEFAULT_FORMAT, 4 * 1024 * 1024, 7)).length;
+  return linesBatch(DEFAULT_FORMAT, Math.floor(4 * 1024 * 1024 * scale), 7);
+}
+
+/**
+ * 200 gzip records that each inflate to just under the 4 MiB cap (all inflated at once they once
+ * took 1.8 GB, in a function of 256 MB), with about the V8 heap a 256 MB function has: V8 sizes
+ * its heap from the machine's memory, and a 256 MB function gets about 128 MB.
+ */
+export function inflatingRun(): [FirehoseTransformationEvent, string[]] {
+  return [inflatingBatch(200, 4 * 1024 * 1024 - 1024), ['--max-old-space-size=128']];
+}

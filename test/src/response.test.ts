@@ -1,0 +1,48 @@
+import type { FirehoseTransformationEventRecord } from 'aws-lambda';
+import { recordCounts } from '../../src/counts';
+import type { RecordTransform } from '../../src/record';
+import { createResponse, RESPONSE_LIMIT_BYTES } from '../../src/response';
+
+/** Ids JSON must escape, so that their length alone does not give their room in the response. */
+const records: FirehoseTransformationEventRecord[] = ['a\u0001"', 'b\\\n', 'c\u0002'].map(
+  (recordId) => ({ recordId, approximateArrivalTimestamp: 0, data: 'AAAA' }),
+);
+
+/** Every record Ok, the last with `lastBytes` of data, the others with 4. */
+const okWith =
+  (lastBytes: number): RecordTransform =>
+  (record) => {
+    const last = record.recordId === records[records.length - 1]?.recordId;
+    const data = 'A'.repeat(last ? lastBytes : 4);
+    return { result: { recordId: record.recordId, result: 'Ok', data }, counts: recordCounts() };
+  };
+
+describe('createResponse', () => {
+  // The room the response counts for a whole batch: {"records":[]}, and for each record its id as
+  // JSON, its result, its data and the JSON around them.
+  const room = (lastBytes: number) =>
+    16 +
+    records.reduce((sum, { recordId }) => sum + JSON.stringify(recordId).length + 36 + 2, 0) +
+    4 * (records.length - 1) +
+    lastBytes;
+  const fitting = RESPONSE_LIMIT_BYTES - room(0);
+
+  it('keeps a record that fills the response to its limit exactly', () => {
+    const response = createResponse(records, okWith(fitting));
+    for (let i = 0; i < records.length; i++) response.add(i, undefined);
+    expect(response.done().response.records.map((record) => record.result)).toEqual([
+      'Ok',
+      'Ok',
+      'Ok',
+    ]);
+  });
+
+  it('fails, with its data, a record one byte past it', () => {
+    const response = createResponse(records, okWith(fitting + 1));
+    for (let i = 0; i < records.length; i++) response.add(i, undefined);
+    const { response: result, summary } = response.done();
+    expect(result.records.map((record) => record.result)).toEqual(['Ok', 'Ok', 'ProcessingFailed']);
+    expect(result.records[2]?.data).toBe('AAAA');
+    expect(summary.failedOverResponseLimit).toBe(1);
+  });
+});

@@ -1,0 +1,341 @@
+/**
+ * The processor's object path as it was before src/write.ts: src/formats/compile.ts, kept unchanged as the reference
+ * that test/src/write.property.test.ts compares the processor's events with.
+ */
+import { canonicalName, type Fields, isIntegerField, toInteger } from '../../../src/fields';
+import { isRequestTime } from '../../../src/time';
+
+/**
+ * How a value of a field may look. The matcher uses it to choose between two places where the
+ * separator after a value occurs: a user agent may hold `, ` but a status is digits.
+ */
+type ValueKind = 'integer' | 'time' | 'token' | 'text';
+
+interface Variable {
+  /** `$context.identity.sourceIp` without `$context.` */
+  readonly path: string;
+  readonly field: string;
+  readonly kind: ValueKind;
+  /** Inside `"…"` of a JSON format: JSON escapes in the value are undone. */
+  readonly quoted: boolean;
+}
+
+/**
+ * A line more than one placement of the separators reads, with different values: text a client
+ * wrote (a user agent holding `","status":"200`) can then pose as another field. Only the fields
+ * every reading gives the same value are `agreed`; the line is kept whole as `message`.
+ */
+export class Ambiguous {
+  constructor(
+    readonly reason: string,
+    readonly agreed: Fields,
+  ) {}
+}
+
+export interface CompiledFormat {
+  readonly name: string;
+  /** The format string as API Gateway's `AccessLogSetting.Format` holds it. */
+  readonly source: string;
+  /** The `$context` variables of the format, without `$context.`, in order. */
+  readonly variables: readonly string[];
+  /** Canonical names of the fields the format writes. */
+  readonly fields: readonly string[];
+  /**
+   * Canonical fields of the line; Ambiguous when the line reads more than one way; undefined when
+   * the line was not written by this format.
+   */
+  parse(line: string): Fields | Ambiguous | undefined;
+}
+
+/** Values that never hold spaces, commas or quotes: identifiers, addresses, methods. */
+const TOKEN_FIELDS = new Set([
+  'request_id',
+  'extended_request_id',
+  'source_ip',
+  'http_method',
+  // A resource is the API's own template (`/pets/{id}`), never a client's text, and has no spaces.
+  'resource_path',
+  'protocol',
+  'api_id',
+  'stage',
+  'domain_name',
+  'domain_prefix',
+  'caller',
+  'user',
+  'account_id',
+  'api_key_id',
+  'xray_trace_id',
+  'waf_response_code',
+]);
+
+function kindOf(field: string): ValueKind {
+  if (isIntegerField(field)) return 'integer';
+  if (field === 'request_time') return 'time';
+  if (TOKEN_FIELDS.has(field)) return 'token';
+  return 'text';
+}
+
+/**
+ * A `$context` variable as API Gateway substitutes it: `$context.` then dot-separated names
+ * (`$context.identity.sourceIp`, `$context.authorizer.claims.sub`). A dot not followed by a name
+ * character is literal text (`… $context.status.` ends with a full stop).
+ */
+const VARIABLE = /\$context\.([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)/g;
+
+/** The `$context` variables of a format string, without `$context.`, in order. */
+export function formatVariables(source: string): string[] {
+  return [...source.matchAll(VARIABLE)].map((match) => match[1] as string);
+}
+
+/** API Gateway writes `-` for a value it does not have (docs/contracts.md §2). */
+function isAbsent(value: string): boolean {
+  return value.length === 0 || value === '-';
+}
+
+const TOKEN_BREAK = /[\s,"]/;
+
+/** Marks a value that does not fit its field. */
+const REJECT = Symbol('reject');
+/** An absent value: the field is left out. */
+const ABSENT = Symbol('absent');
+
+/** The value in its field's type, ABSENT, or REJECT when it does not fit the field. */
+function typed(variable: Variable, value: string): string | number | typeof ABSENT | typeof REJECT {
+  if (isAbsent(value)) return ABSENT;
+  switch (variable.kind) {
+    case 'integer':
+      return toInteger(value) ?? REJECT;
+    case 'time':
+      return isRequestTime(value) ? value : REJECT;
+    case 'token':
+      return TOKEN_BREAK.test(value) ? REJECT : value;
+    default:
+      return variable.quoted && value.includes('\\') ? unescapeJson(value) : value;
+  }
+}
+
+function unescapeJson(value: string): string {
+  try {
+    return JSON.parse(`"${value}"`) as string;
+  } catch {
+    // API Gateway's escaping is unreliable (§2): a lone backslash stays as written.
+    return value;
+  }
+}
+
+/**
+ * Steps the backtracking matcher may take for one line. Typical lines need one step per variable;
+ * the cap keeps a hostile line from costing more than a few microseconds.
+ */
+const MAX_MATCH_STEPS = 2_000;
+
+type Value = string | number | typeof ABSENT;
+
+/** Readings of an ambiguous-looking line: at most this many are compared. */
+const MAX_READINGS = 8;
+
+/** A format's variables, and the literal text around them: literals[i] is before variables[i]. */
+function splitFormat(source: string): { variables: Variable[]; literals: string[] } {
+  const variables: Variable[] = [];
+  const literals: string[] = [];
+  const isJson = source.trimStart().startsWith('{');
+  let last = 0;
+  for (const match of source.matchAll(VARIABLE)) {
+    literals.push(source.slice(last, match.index));
+    const path = match[1] as string;
+    const field = canonicalName(path);
+    const after = source.slice(match.index + match[0].length);
+    const quoted = isJson && source[match.index - 1] === '"' && after.startsWith('"');
+    variables.push({ path, field, kind: kindOf(field), quoted });
+    last = match.index + match[0].length;
+  }
+  literals.push(source.slice(last));
+  return { variables, literals };
+}
+
+/**
+ * Free text, or a token whose separator a token may hold, may end at a later occurrence of its
+ * separator. Integers and request times have one shape, so another placement can never start
+ * with them. The indexes of the variables that may.
+ */
+function stretchableIndexes(variables: readonly Variable[], separators: readonly string[]) {
+  return variables.flatMap((variable, i) => {
+    const separator = separators[i] as string;
+    if (i === variables.length - 1 || separator.length === 0) return [];
+    const stretches =
+      variable.kind === 'text' ||
+      (variable.kind === 'token' && !TOKEN_BREAK.test(separator)) ||
+      (variable.kind === 'integer' && /^\d+$/.test(separator));
+    return stretches ? [i] : [];
+  });
+}
+
+/**
+ * Every placement of the separators, first occurrences first, within the budget: `found` is told
+ * of each complete one (`values` holds it) and returns true to stop. Returns whether it stopped;
+ * false when the placements or the budget ran out.
+ */
+function createPlacements(
+  variables: readonly Variable[],
+  separators: readonly string[],
+  values: Value[],
+) {
+  const count = variables.length;
+  const placements = (
+    line: string,
+    i: number,
+    from: number,
+    budget: { steps: number },
+    found: () => boolean,
+  ): boolean => {
+    const variable = variables[i] as Variable;
+    const separator = separators[i] as string;
+    if (i === count - 1) {
+      const end = line.length - separator.length;
+      if (end < from || !line.endsWith(separator)) return false;
+      const value = typed(variable, line.slice(from, end));
+      if (value === REJECT) return false;
+      values[i] = value;
+      return found();
+    }
+    let end = separator.length === 0 ? from : line.indexOf(separator, from);
+    while (end !== -1 && end <= line.length) {
+      if (--budget.steps < 0) return false;
+      const value = typed(variable, line.slice(from, end));
+      if (value !== REJECT) {
+        values[i] = value;
+        if (placements(line, i + 1, end + separator.length, budget, found)) return true;
+      }
+      end = separator.length === 0 ? end + 1 : line.indexOf(separator, end + 1);
+    }
+    return false;
+  };
+  return placements;
+}
+
+/** Ambiguous, with the fields every reading gives the same value; none past the budget. */
+function ambiguous(
+  variables: readonly Variable[],
+  readings: readonly Value[][],
+  complete: boolean,
+): Ambiguous {
+  if (!complete) {
+    return new Ambiguous(
+      "ambiguous line: too many ways to read it (a value holds the format's own separator text)",
+      {},
+    );
+  }
+  const first = readings[0] as Value[];
+  const agreed: Fields = {};
+  const differ: string[] = [];
+  variables.forEach(({ field }, i) => {
+    const value = first[i];
+    if (readings.every((reading) => reading[i] === value)) {
+      if (value !== ABSENT) agreed[field] = value as string | number;
+    } else if (!differ.includes(field)) {
+      differ.push(field);
+    }
+  });
+  return new Ambiguous(
+    `ambiguous line: readings differ in ${differ.join(', ')} (a value holds the format's own separator text)`,
+    agreed,
+  );
+}
+
+/**
+ * Compiles an API Gateway access-log `Format` string into a parser. The literal text between two
+ * variables is the separator that ends the first one's value. Where a separator also occurs inside
+ * a value (a comma in a user agent, a quote API Gateway did not escape), the matcher tries the next
+ * occurrence until every value has its field's shape and the line ends where the format ends.
+ */
+export function compileFormat(name: string, source: string): CompiledFormat {
+  const { variables, literals } = splitFormat(source);
+  const count = variables.length;
+  const prefix = literals[0] as string;
+  // Value i ends where separators[i] starts: the literal after it.
+  const separators = literals.slice(1);
+  /** The typed values of the line being matched, kept as the matcher checks them. */
+  const values = new Array<Value>(count);
+  /** Where each value of the last matchFirst ends. */
+  const ends = new Array<number>(count).fill(0);
+  const placements = createPlacements(variables, separators, values);
+  const stretchableAt = stretchableIndexes(variables, separators);
+
+  const toFields = (): Fields => {
+    const fields: Fields = {};
+    for (let i = 0; i < count; i++) {
+      const value = values[i];
+      if (value !== ABSENT) fields[(variables[i] as Variable).field] = value as string | number;
+    }
+    return fields;
+  };
+
+  /** First try: each value ends at the first occurrence of its separator. Most lines end here. */
+  const matchFirst = (line: string): boolean => {
+    let from = prefix.length;
+    for (let i = 0; i < count; i++) {
+      const separator = separators[i] as string;
+      let end: number;
+      if (i === count - 1) {
+        end = line.length - separator.length;
+        if (end < from || !line.endsWith(separator)) return false;
+      } else {
+        if (separator.length === 0) return false;
+        end = line.indexOf(separator, from);
+        if (end === -1) return false;
+      }
+      const value = typed(variables[i] as Variable, line.slice(from, end));
+      if (value === REJECT) return false;
+      values[i] = value;
+      ends[i] = end;
+      from = end + separator.length;
+    }
+    return true;
+  };
+
+  /**
+   * After matchFirst: whether another placement may exist. The first value that differs in another
+   * placement ends later, at a later occurrence of its own separator; without one, the reading is
+   * the only one. Cheap: formats whose free text comes last look at nothing.
+   */
+  const mayReadOtherwise = (line: string): boolean =>
+    stretchableAt.some(
+      (i) => line.indexOf(separators[i] as string, (ends[i] as number) + 1) !== -1,
+    );
+
+  /** The one reading of a line, or Ambiguous with the fields every reading agrees on. */
+  const readingsOf = (line: string): Fields | Ambiguous | undefined => {
+    const readings: Value[][] = [];
+    const budget = { steps: MAX_MATCH_STEPS };
+    const stopped = placements(line, 0, prefix.length, budget, () => {
+      readings.push(values.slice());
+      return readings.length >= MAX_READINGS;
+    });
+    const complete = !stopped && budget.steps >= 0;
+    const first = readings[0];
+    if (!first) return undefined;
+    if (readings.length > 1 || !complete) return ambiguous(variables, readings, complete);
+    for (let i = 0; i < count; i++) values[i] = first[i] as Value;
+    return toFields();
+  };
+
+  const parse = (line: string): Fields | Ambiguous | undefined => {
+    if (!line.startsWith(prefix)) return undefined;
+    if (count === 0) return line === source ? {} : undefined;
+    if (matchFirst(line)) {
+      return stretchableAt.length > 0 && mayReadOtherwise(line) ? readingsOf(line) : toFields();
+    }
+    // Where a value can stretch, one enumeration both finds the readings and compares them.
+    if (stretchableAt.length > 0) return readingsOf(line);
+    const found = placements(line, 0, prefix.length, { steps: MAX_MATCH_STEPS }, () => true);
+    return found ? toFields() : undefined;
+  };
+
+  return {
+    name,
+    source,
+    variables: variables.map((variable) => variable.path),
+    fields: variables.map((variable) => variable.field),
+    parse,
+  };
+}

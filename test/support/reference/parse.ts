@@ -1,0 +1,301 @@
+/**
+ * The processor's object path as it was before src/write.ts: src/parse.ts, kept unchanged as the reference
+ * that test/src/write.property.test.ts compares the processor's events with.
+ */
+import {
+  ALIAS_FIELDS,
+  aliasName,
+  type Fields,
+  isIntegerField,
+  isLabel,
+  MAX_READ_FIELDS,
+  RESERVED_FIELDS,
+  toInteger,
+} from '../../../src/fields';
+import { KNOWN_FORMATS } from '../../../src/formats/known';
+import { Ambiguous, type CompiledFormat, compileFormat } from './compile';
+
+/**
+ * `format` names the reading that produced the fields; it becomes the event's `log_format`. A line
+ * that is not read has a reason; one read more than one way also has the fields every reading
+ * agrees on (`agreed`), and is kept whole as `message` like any line that is not read.
+ */
+export type ReadResult =
+  | { readonly ok: true; readonly fields: Fields; readonly format: string }
+  | { readonly ok: false; readonly reason: string; readonly agreed?: Fields };
+
+export type LineReader = (line: string) => ReadResult;
+
+/** The configured format's name: a known format's own name, else `custom`. */
+export function formatName(source: string): string {
+  for (const [name, known] of Object.entries(KNOWN_FORMATS)) {
+    if (known === source) return name;
+  }
+  return 'custom';
+}
+
+const KNOWN_COMPILED: readonly CompiledFormat[] = Object.entries(KNOWN_FORMATS).map(
+  ([name, source]) => compileFormat(name, source),
+);
+const JSON_TEMPLATE = KNOWN_COMPILED.find((format) => format.name === 'json') as CompiledFormat;
+
+/**
+ * Gathers fields from a reading whose names come from the line itself (JSON keys, labels). What
+ * cannot become a field — a name that is not a label, a reserved or repeated name, a value of the
+ * wrong type, anything past the field cap — is kept, as written, for `message`.
+ */
+class FieldCollector {
+  readonly fields: Fields = {};
+  readonly leftover: [string, unknown][] = [];
+  /** The line's own `message`, if it has one. */
+  message: unknown;
+  /** Fields the line names twice (a key, or two of its aliases): which one is true is unknown. */
+  repeated?: Set<string>;
+  private count = 0;
+
+  add(key: string, value: unknown): void {
+    if (value === null || value === undefined || value === '' || value === '-') return;
+    const field = isLabel(key) ? aliasName(key) : undefined;
+    if (field === 'message' && this.message === undefined) {
+      this.message = value;
+      return;
+    }
+    if (field !== undefined && Object.hasOwn(this.fields, field)) {
+      this.repeated ??= new Set();
+      this.repeated.add(field);
+      return;
+    }
+    const typed = field === undefined ? undefined : typedValue(field, value);
+    if (
+      field === undefined ||
+      typed === undefined ||
+      RESERVED_FIELDS.has(field) ||
+      this.count >= MAX_READ_FIELDS
+    ) {
+      this.leftover.push([key, value]);
+      return;
+    }
+    this.fields[field] = typed;
+    this.count++;
+  }
+
+  /** A line that names a field twice, as a reading that is not taken: only the other fields stand. */
+  ambiguity(): Ambiguous | undefined {
+    const repeated = this.repeated;
+    if (!repeated) return undefined;
+    const agreed = { ...this.fields };
+    for (const field of repeated) delete agreed[field];
+    return new Ambiguous(
+      `ambiguous line: ${[...repeated].join(', ')} given more than once; which value is true is unknown`,
+      agreed,
+    );
+  }
+}
+
+/** A value in its field's one type (docs/contracts.md §5), or undefined when it has no such form. */
+function typedValue(field: string, value: unknown): string | number | undefined {
+  if (isIntegerField(field)) {
+    if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;
+    return typeof value === 'string' ? toInteger(value) : undefined;
+  }
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  // Nested objects stay one string: OpenObserve would flatten them into names the line chose.
+  return JSON.stringify(value);
+}
+
+function withMessage(fields: Fields, own: unknown, extra: string | undefined): Fields {
+  const parts: string[] = [];
+  if (own !== undefined && own !== null && own !== '') {
+    parts.push(typeof own === 'string' ? own : JSON.stringify(own));
+  }
+  if (extra) parts.push(extra);
+  if (parts.length > 0) fields.message = parts.join(' ');
+  return fields;
+}
+
+/**
+ * Any JSON object: keys through the alias table, values in their field's type. JSON.parse keeps
+ * the last of a repeated key, so `text` is looked at for repeated keys first.
+ */
+function readJsonObject(value: Record<string, unknown>, text: string): Fields | Ambiguous {
+  const collector = new FieldCollector();
+  const { repeated, altered } = jsonTextFacts(text);
+  for (const key of repeated) {
+    collector.repeated ??= new Set();
+    collector.repeated.add(aliasName(key));
+  }
+  for (const key of Object.keys(value)) {
+    if (!altered.has(key)) collector.add(key, value[key]);
+  }
+  const ambiguous = collector.ambiguity();
+  if (ambiguous) return ambiguous;
+  // A number JSON.parse changed: the line itself, as written, is the message.
+  if (altered.size > 0) return withMessage(collector.fields, undefined, text);
+  const rest = collector.leftover;
+  return withMessage(
+    collector.fields,
+    collector.message,
+    rest.length > 0 ? JSON.stringify(Object.fromEntries(rest)) : undefined,
+  );
+}
+
+/**
+ * Generic `Label: value, Label: value` lines (the OpenObserve guide's style with other labels).
+ *   line = label ": " value *( ", " label ": " value )
+ *   label = ALPHA *63( ALPHA / DIGIT / "_" / "." / "-" )
+ * A value runs to the next `, label: `, so it may hold commas and colons of its own.
+ */
+const LABEL = /(?:^|, )([A-Za-z][A-Za-z0-9_.-]{0,63}): /g;
+
+function readLabels(line: string): Fields | Ambiguous | undefined {
+  const marks = [...line.matchAll(LABEL)];
+  if (marks.length < 2 || marks[0]?.index !== 0) return undefined;
+  const collector = new FieldCollector();
+  for (let i = 0; i < marks.length; i++) {
+    const mark = marks[i] as RegExpExecArray;
+    const next = marks[i + 1];
+    const value = line.slice(mark.index + mark[0].length, next ? next.index : line.length);
+    collector.add(mark[1] as string, value);
+  }
+  const ambiguous = collector.ambiguity();
+  if (ambiguous) return ambiguous;
+  const rest = collector.leftover.map(([key, value]) => `${key}: ${value as string}`);
+  return withMessage(
+    collector.fields,
+    collector.message,
+    rest.length > 0 ? rest.join(', ') : undefined,
+  );
+}
+
+/** What JSON.parse does not tell of an object's text. */
+interface JsonTextFacts {
+  /** Keys of the outer object that stand more than once: JSON.parse keeps the last silently. */
+  readonly repeated: string[];
+  /**
+   * Keys of the outer object whose value holds a number JSON.parse cannot give back as written
+   * (beyond 2^53, `1.0`, `1e3`): its value, and any copy of it, would not be what the line said.
+   */
+  readonly altered: Set<string>;
+}
+
+const isNumberChar = (code: number) =>
+  (code >= 48 && code <= 57) ||
+  code === 45 ||
+  code === 43 ||
+  code === 46 ||
+  code === 101 ||
+  code === 69;
+
+/**
+ * Reads a JSON text JSON.parse accepted for JsonTextFacts. Linear: it jumps from quote to quote,
+ * and looks at the characters between strings only for nesting and numbers.
+ */
+function jsonTextFacts(text: string): JsonTextFacts {
+  const seen = new Set<string>();
+  const repeated: string[] = [];
+  const altered = new Set<string>();
+  let key = '';
+  let depth = 0;
+  let i = 0;
+  while (i < text.length) {
+    const quote = text.indexOf('"', i);
+    const stop = quote === -1 ? text.length : quote;
+    while (i < stop) {
+      const code = text.charCodeAt(i);
+      if (code === 123 || code === 91)
+        depth++; // { [
+      else if (code === 125 || code === 93)
+        depth--; // } ]
+      else if ((code >= 48 && code <= 57) || code === 45) {
+        const start = i;
+        while (i < stop && isNumberChar(text.charCodeAt(i))) i++;
+        const written = text.slice(start, i);
+        if (JSON.stringify(Number(written)) !== written) altered.add(key);
+        continue;
+      }
+      i++;
+    }
+    if (quote === -1) break;
+    let end = quote + 1;
+    for (;;) {
+      end = text.indexOf('"', end);
+      let backslashes = 0;
+      while (text.charCodeAt(end - 1 - backslashes) === 92) backslashes++;
+      if (backslashes % 2 === 0) break;
+      end++;
+    }
+    i = end + 1;
+    if (depth !== 1) continue;
+    let after = i;
+    while (text.charCodeAt(after) <= 32) after++;
+    if (text.charCodeAt(after) !== 58) continue; // a value, not a key
+    const raw = text.slice(quote + 1, end);
+    key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+    if (seen.has(key)) repeated.push(key);
+    else seen.add(key);
+  }
+  return { repeated, altered };
+}
+
+function readJsonLine(line: string): Fields | Ambiguous | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    // API Gateway sometimes leaves a quote inside a value unescaped (§2): AWS's JSON sample format
+    // still reads such a line, by its separators.
+    return JSON_TEMPLATE.parse(line);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  return readJsonObject(value as Record<string, unknown>, line);
+}
+
+/** A reading's result as the reader returns it. */
+function result(fields: Fields | Ambiguous, format: string): ReadResult {
+  return fields instanceof Ambiguous
+    ? { ok: false, reason: fields.reason, agreed: fields.agreed }
+    : { ok: true, fields, format };
+}
+
+/**
+ * A reader for lines written by `logFormat`. A line it does not match (the stage's format changed,
+ * or the stream carries other stages' logs) is read by the first of: any JSON object, each known
+ * format, generic labels. Never throws: a line nothing reads comes back with the reason, and one
+ * that reads more than one way with the reason and what every reading agrees on.
+ */
+export function createLineReader(logFormat: string): LineReader {
+  const configured = compileFormat(formatName(logFormat), logFormat);
+  const fallbacks = KNOWN_COMPILED.filter((format) => format.source !== logFormat);
+  return (line) => {
+    const fields = configured.parse(line);
+    if (fields) return result(fields, configured.name);
+    if (line.trimStart().startsWith('{')) {
+      const json = readJsonLine(line.trim());
+      if (json) return result(json, 'json');
+    }
+    for (const format of fallbacks) {
+      const known = format.parse(line);
+      if (known) return result(known, format.name);
+    }
+    const labelled = readLabels(line);
+    if (labelled) return result(labelled, 'labels');
+    return { ok: false, reason: 'line matches neither LOG_FORMAT nor a known access-log format' };
+  };
+}
+
+/**
+ * Every field an event can have with this LOG_FORMAT: the processor's own, the fields of LOG_FORMAT
+ * and of the known formats, and the names the fallback readings give known keys. The rules of
+ * DROP_EVENTS, SAMPLE and DROP_FIELDS are checked against it at init.
+ */
+export function eventFields(logFormat: string): Set<string> {
+  return new Set([
+    ...RESERVED_FIELDS,
+    'message',
+    'sample_rate',
+    ...ALIAS_FIELDS,
+    ...KNOWN_COMPILED.flatMap((format) => format.fields),
+    ...compileFormat('configured', logFormat).fields,
+  ]);
+}
