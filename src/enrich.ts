@@ -3,6 +3,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import type { Envelope } from './decode';
 import type { Fields } from './fields';
 import { MAX_EVENT_TIME_MS, parseRequestTime, requestTimeIso } from './time';
+import { traceIdOf } from './trace';
 
 export type SourceIpPolicy =
   | { readonly mode: 'keep' }
@@ -21,12 +22,32 @@ export interface EnrichSettings {
   readonly sourceIp: SourceIpPolicy;
 }
 
+/** The AWS account and region a batch came from: the delivery stream's (docs/contracts.md §3). */
+export interface Origin {
+  readonly aws_account_id: string;
+  readonly aws_region: string;
+}
+
+/**
+ * The account and region in the stream's ARN, `arn:aws:firehose:{region}:{account}:deliverystream/…`,
+ * read once per invocation; undefined for anything else (a replay, a test event).
+ */
+export function originOf(streamArn: unknown): Origin | undefined {
+  if (typeof streamArn !== 'string') return undefined;
+  const match = /^arn:[\w-]{1,32}:firehose:([a-z0-9-]{1,32}):(\d{12}):deliverystream\//.exec(
+    streamArn,
+  );
+  return match ? { aws_account_id: match[2] as string, aws_region: match[1] as string } : undefined;
+}
+
 /** Where a line came from, for what the line itself may not say. */
 export interface LineContext {
   /** Event time to use when the line has none: the CloudWatch event's, else Firehose's arrival. */
   readonly fallbackTimeMs: number;
   /** CloudWatch Logs subscription envelope of the line (docs/contracts.md §3), if any. */
   readonly envelope?: Envelope;
+  /** The account and region of the stream that received the line, once per invocation. */
+  readonly origin?: Origin;
 }
 
 /**
@@ -104,7 +125,8 @@ function applySourceIpPolicy(fields: Fields, policy: SourceIpPolicy): void {
 /**
  * Adds what a user queries by and OpenObserve needs: `_timestamp` in epoch microseconds (§5: the
  * event time column; `requestTime`'s own format does not parse there), `request_time` as ISO 8601,
- * `status_class`, `latency_bucket`, `integration_overhead_ms`, and where the line came from.
+ * `status_class`, `latency_bucket`, `integration_overhead_ms`, `trace_id` (W3C form of an X-Ray
+ * trace id), and where the line came from (CloudWatch envelope, account and region).
  * Mutates and returns `fields`.
  */
 export function enrichEvent(
@@ -127,6 +149,11 @@ export function enrichEvent(
 
   applySourceIpPolicy(fields, settings.sourceIp);
 
+  const xray = fields.xray_trace_id;
+  if (typeof xray === 'string') {
+    const traceId = traceIdOf(xray);
+    if (traceId) fields.trace_id = traceId;
+  }
   const status = fields.status;
   if (typeof status === 'number') {
     const statusClassLabel = statusClass(status);
@@ -147,6 +174,11 @@ export function enrichEvent(
     fields.log_group = envelope.log_group;
     fields.log_stream = envelope.log_stream;
     fields.owner = envelope.owner;
+  }
+  const origin = context.origin;
+  if (origin) {
+    fields.aws_account_id = origin.aws_account_id;
+    fields.aws_region = origin.aws_region;
   }
   fields._timestamp = Math.round((timeMs ?? context.fallbackTimeMs) * 1000);
   return fields;

@@ -32,6 +32,12 @@ export interface ExecutionMessage {
   read(rest: string): Fields | undefined;
 }
 
+/**
+ * A failure's reason, to group by: its first 1,000 characters (a function's error message can be
+ * long; `message` keeps it whole).
+ */
+const reasonOf = (text: string) => (text.length > 1000 ? text.slice(0, 1000) : text);
+
 const status = (text: string) => (/^\d{3}$/.test(text) ? Number(text) : undefined);
 const whole = (text: string, pattern: RegExp) => pattern.exec(text) ?? undefined;
 
@@ -64,7 +70,7 @@ export const EXECUTION_MESSAGES: readonly ExecutionMessage[] = [
   },
   {
     prefix: 'Execution failed due to configuration error: ',
-    read: (rest) => ({ failure: 'configuration', failure_reason: rest }),
+    read: (rest) => ({ failure: 'configuration', failure_reason: reasonOf(rest) }),
   },
   {
     // `Lambda execution failed with status 200 due to customer function error: <message>. Lambda request id: <id>`
@@ -80,7 +86,7 @@ export const EXECUTION_MESSAGES: readonly ExecutionMessage[] = [
         fields.integration_request_id = reason.slice(tail + 21);
         reason = reason.slice(0, tail);
       }
-      fields.failure_reason = reason;
+      fields.failure_reason = reasonOf(reason);
       return fields;
     },
   },
@@ -125,7 +131,7 @@ export const EXECUTION_MESSAGES: readonly ExecutionMessage[] = [
   },
   {
     prefix: 'Usage Plan check failed',
-    read: (rest) => ({ usage_plan: 'failed', failure_reason: `Usage Plan check failed${rest}` }),
+    read: () => ({ usage_plan: 'failed' }),
   },
   {
     prefix: 'HTTP Method: ',
@@ -197,4 +203,51 @@ export function executionEvent(
     ...executionFacts(split.message),
     message: split.message,
   };
+}
+
+/** A key of an object, in any case: the delivery's field names are not documented. */
+function keyOf(object: Record<string, unknown>, name: string): unknown {
+  for (const key in object) if (key.toLowerCase() === name) return object[key];
+  return undefined;
+}
+
+/** Epoch milliseconds as a number or a string of digits; undefined for anything else. */
+function timeOf(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  return typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : undefined;
+}
+
+/**
+ * A line of a plain record that is an execution-log line: bare, `(<request id>) <message>` (a
+ * log delivery's PLAIN output), or a log delivery's JSON record, whose `payload` holds the line,
+ * `resource_arn` the stage and `event_timestamp` the time (the names AWS's resource specification
+ * gives a delivery's fields, in any case; the record's shape is not documented: docs/contracts.md
+ * §8). Undefined for any other line. Only a line that starts with `(`, or with `{` and names a
+ * payload, is looked at.
+ */
+export function readExecutionRecord(line: string): { fields: Fields; timeMs?: number } | undefined {
+  const first = line.charCodeAt(0);
+  if (first === 40 /* ( */) {
+    const fields = executionEvent(line);
+    return fields ? { fields } : undefined;
+  }
+  if (first !== 123 /* { */ || !/"payload"/i.test(line)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const object = parsed as Record<string, unknown>;
+  const payload = keyOf(object, 'payload');
+  if (typeof payload !== 'string') return undefined;
+  const arn = keyOf(object, 'resource_arn');
+  const fields = executionEvent(
+    payload,
+    typeof arn === 'string' ? executionSource(arn) : undefined,
+  );
+  if (!fields) return undefined;
+  const timeMs = timeOf(keyOf(object, 'event_timestamp'));
+  return timeMs === undefined ? { fields } : { fields, timeMs };
 }

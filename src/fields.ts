@@ -114,6 +114,9 @@ export const RESERVED_FIELDS = new Set([
   'log_stream',
   'owner',
   'parse_error',
+  'trace_id',
+  'aws_account_id',
+  'aws_region',
 ]);
 
 /** At most this many fields per event, whatever a line holds (§5: field count per batch is capped). */

@@ -6,6 +6,7 @@
 import type { FirehoseTransformationEvent, FirehoseTransformationEventRecord } from 'aws-lambda';
 import type { Config } from './config';
 import { type Inflated, inflateRecord, mayBeGzip } from './decode';
+import { originOf } from './enrich';
 import { createRecordTransform } from './record';
 import { type BatchOutcome, createResponse } from './response';
 
@@ -38,7 +39,7 @@ export function createProcessor(config: Config): Processor {
   const transform = createRecordTransform(config);
   return (event, inflated) => {
     const records = recordsOf(event);
-    const response = createResponse(records, transform);
+    const response = createResponse(records, transform, originOf(event.deliveryStreamArn));
     for (let i = 0; i < records.length; i++) response.add(i, inflated?.[i]);
     return response.done();
   };
@@ -60,7 +61,7 @@ export function createAsyncProcessor(
   const transform = createRecordTransform(config);
   const processBatch = async (event: FirehoseTransformationEvent): Promise<BatchOutcome> => {
     const records = recordsOf(event);
-    const response = createResponse(records, transform);
+    const response = createResponse(records, transform, originOf(event.deliveryStreamArn));
     const gzip: number[] = [];
     for (let i = 0; i < records.length; i++) if (mayBeGzip(records[i]?.data)) gzip.push(i);
     if (gzip.length === 0) {

@@ -12,7 +12,8 @@ import type { Config } from './config';
 import { count, type RecordCounts, recordCounts, type Tally } from './counts';
 import { asBase64, type DecodedRecord, decodeRecord, type Inflated } from './decode';
 import { encodeEvent, textAsBase64 } from './encode';
-import { enrichEvent, type LineContext } from './enrich';
+import { enrichEvent, type LineContext, type Origin } from './enrich';
+import { executionEvent, executionLogGroup, readExecutionRecord } from './execution';
 import type { Fields } from './fields';
 import { compileConfigured, createLineReader, type LineReader } from './parse';
 import { applyRules, hasRules } from './rules';
@@ -34,6 +35,8 @@ export interface RecordOutcome {
 export type RecordTransform = (
   record: FirehoseTransformationEventRecord,
   inflated: Inflated | undefined,
+  /** The account and region of the batch, read once per invocation. */
+  origin?: Origin,
 ) => RecordOutcome;
 
 /** ProcessingFailed keeps the original data: Firehose writes it to S3 for a later replay (§3). */
@@ -217,34 +220,76 @@ export function createRecordTransform(config: Config): RecordTransform {
   const writeEvent = withRules ? undefined : createEventWriter(configured, config);
   const written = configured.name;
 
-  /** A record's lines, each through the writer when it covers the line, else the object path. */
-  const readLines = (events: RecordEvents, decoded: DecodedLines, arrivalMs: number) => {
+  /** One line the writer does not cover: an execution-log line, else read by the formats. */
+  const readOther = (events: RecordEvents, line: string, context: LineContext) => {
+    const execution = readExecutionRecord(line);
+    if (execution) {
+      const timed =
+        execution.timeMs === undefined
+          ? context
+          : { ...context, fallbackTimeMs: lineTime(execution.timeMs, context.fallbackTimeMs) };
+      keepEvent(events, enrichEvent(execution.fields, 'execution', timed, config), 'execution');
+      return;
+    }
+    const read = readLine(line);
+    if (read.ok) {
+      keepEvent(events, enrichEvent(read.fields, read.format, context, config), read.format);
+    } else {
+      unparsedLine(events, line, read.reason, context, read.agreed);
+    }
+  };
+
+  /**
+   * The lines of a stage's execution log group (`API-Gateway-Execution-Logs_{api}/{stage}`): each
+   * `(<request id>) <message>`, with the group's API and stage (docs/contracts.md §8).
+   */
+  const readExecutionGroup = (
+    events: RecordEvents,
+    decoded: DecodedLines,
+    source: { api_id: string; stage: string },
+    base: { arrivalMs: number; origin?: Origin },
+  ) => {
     const { lines, timesMs, envelope } = decoded;
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] as string;
+      const fallbackTimeMs = timesMs ? lineTime(timesMs[i], base.arrivalMs) : base.arrivalMs;
+      const context: LineContext = { fallbackTimeMs, envelope, origin: base.origin };
+      const fields = executionEvent(line, source);
+      if (fields) keepEvent(events, enrichEvent(fields, 'execution', context, config), 'execution');
+      else
+        unparsedLine(events, line, 'not an execution-log line: (<request id>) <message>', context);
+    }
+  };
+
+  /** A record's lines, each through the writer when it covers the line, else the object path. */
+  const readLines = (
+    events: RecordEvents,
+    decoded: DecodedLines,
+    arrivalMs: number,
+    origin: Origin | undefined,
+  ) => {
+    const { lines, timesMs, envelope } = decoded;
+    const group = envelope && executionLogGroup(envelope.log_group);
+    if (group) return readExecutionGroup(events, decoded, group, { arrivalMs, origin });
     // Plain records share one context, made for the first line that needs it; CloudWatch lines
     // each carry their own time.
     let recordContext: LineContext | undefined;
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i] as string;
       const fallbackTimeMs = timesMs ? lineTime(timesMs[i], arrivalMs) : arrivalMs;
-      const event = writeEvent?.(line, fallbackTimeMs, envelope);
+      const event = writeEvent?.(line, fallbackTimeMs, envelope, origin);
       if (event !== undefined) {
         events.text += event;
         events.lines++;
         count(events.byFormat, written);
         continue;
       }
-      if (!timesMs) recordContext ??= { fallbackTimeMs: arrivalMs, envelope };
-      const context: LineContext = recordContext ?? { fallbackTimeMs, envelope };
-      const read = readLine(line);
-      if (read.ok) {
-        keepEvent(events, enrichEvent(read.fields, read.format, context, config), read.format);
-      } else {
-        unparsedLine(events, line, read.reason, context, read.agreed);
-      }
+      if (!timesMs) recordContext ??= { fallbackTimeMs: arrivalMs, envelope, origin };
+      readOther(events, line, recordContext ?? { fallbackTimeMs, envelope, origin });
     }
   };
 
-  const transformRecord: RecordTransform = (record, inflated) => {
+  const transformRecord: RecordTransform = (record, inflated, origin) => {
     const arrivalMs = Number.isFinite(record.approximateArrivalTimestamp)
       ? record.approximateArrivalTimestamp
       : Date.now();
@@ -262,18 +307,21 @@ export function createRecordTransform(config: Config): RecordTransform {
       case 'too_large':
         return failed(record, decoded.reason);
       case 'unreadable':
-        unparsedLine(events, decoded.message, decoded.reason, { fallbackTimeMs: arrivalMs });
+        unparsedLine(events, decoded.message, decoded.reason, {
+          fallbackTimeMs: arrivalMs,
+          origin,
+        });
         break;
       case 'lines':
-        readLines(events, decoded, arrivalMs);
+        readLines(events, decoded, arrivalMs, origin);
     }
     return outcomeOf(record, events, config, withRules);
   };
 
-  const transformAny: RecordTransform = (record, inflated) => {
+  const transformAny: RecordTransform = (record, inflated, origin) => {
     if (typeof record.data !== 'string') return failed(record, 'record without data');
     try {
-      return transformRecord(record, inflated);
+      return transformRecord(record, inflated, origin);
     } catch (error) {
       // A defect must not fail the batch: the record is kept for S3 and the reason is logged.
       return failed(record, `unexpected error: ${(error as Error).message}`);

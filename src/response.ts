@@ -7,6 +7,7 @@
 import type { FirehoseTransformationEventRecord, FirehoseTransformationResult } from 'aws-lambda';
 import { addCounts, type Counts, emptyCounts } from './counts';
 import type { Inflated } from './decode';
+import type { Origin } from './enrich';
 import {
   compressed,
   failed,
@@ -76,6 +77,8 @@ const mayCompress = (outcome: RecordOutcome) =>
 export function createResponse(
   records: readonly FirehoseTransformationEventRecord[],
   transform: RecordTransform,
+  /** The account and region of the batch, passed to each record's transform. */
+  origin?: Origin,
 ) {
   const summary = emptyCounts();
   summary.recordsIn = records.length;
@@ -107,7 +110,7 @@ export function createResponse(
       const data = dataOf(record);
       const worst = 'ProcessingFailed'.length + data.length;
       summary.bytesIn += base64Bytes(data);
-      let outcome = full ? undefined : transform(record, inflated);
+      let outcome = full ? undefined : transform(record, inflated, origin);
       if (outcome && !fits(worst, outcome)) {
         const smaller = mayCompress(outcome) ? compressed(outcome) : undefined;
         outcome = smaller && fits(worst, smaller) ? smaller : undefined;

@@ -10,10 +10,11 @@
  * and stringifying it whole was a third of a batch's time, and a library would add that work back.
  */
 import type { Envelope } from './decode';
-import { type EnrichSettings, hashIp, latencyBucketIndex, truncateIp } from './enrich';
+import { type EnrichSettings, hashIp, latencyBucketIndex, type Origin, truncateIp } from './enrich';
 import { RESERVED_FIELDS } from './fields';
 import type { CompiledFormat, Reading } from './formats/compile';
 import { MAX_EVENT_TIME_MS, parseRequestTime, requestTimeIso } from './time';
+import { traceIdOf } from './trace';
 
 /**
  * One event's JSON line and the `\n` that ends it in a record, or undefined when the line is not
@@ -23,6 +24,7 @@ export type EventWriter = (
   line: string,
   fallbackTimeMs: number,
   envelope: Envelope | undefined,
+  origin?: Origin,
 ) => string | undefined;
 
 /**
@@ -131,11 +133,13 @@ const END = ',"sample_rate":1}\n';
  */
 function createTail(format: CompiledFormat, settings: EnrichSettings) {
   const { fields } = format;
-  const [statusAt, latencyAt, integrationAt] = [
+  const [statusAt, latencyAt, integrationAt, xrayAt] = [
     fields.indexOf('status'),
     fields.indexOf('response_latency'),
     fields.indexOf('integration_latency'),
+    fields.indexOf('xray_trace_id'),
   ];
+  const traceKeys = afterEach('"trace_id":"');
   // Each piece by state, as the keys are; the labels leave their string open.
   const statusClasses: string[][] = [];
   for (const label of ['', '1xx', '2xx', '3xx', '4xx', '5xx']) {
@@ -149,10 +153,21 @@ function createTail(format: CompiledFormat, settings: EnrichSettings) {
   const overheadKeys = afterEach('"integration_overhead_ms":');
   const logFormat = `"log_format":${JSON.stringify(format.name)}`;
   const logFormats = afterEach(logFormat);
-  const logFormatsThenTime = afterEach(`${logFormat},"_timestamp":`);
   const timestamp = createTimestamp(format);
   let lastEnvelope: Envelope | undefined;
   let envelopeText = '';
+  // The account and region change at most once per invocation: their text is made then.
+  let lastOrigin: Origin | undefined;
+  let originThenTime = ',"_timestamp":';
+  let logFormatsThenTime = afterEach(`${logFormat}${originThenTime}`);
+  const useOrigin = (origin: Origin | undefined) => {
+    if (origin === lastOrigin) return;
+    lastOrigin = origin;
+    originThenTime = origin
+      ? `,"aws_account_id":${quoted(origin.aws_account_id)},"aws_region":${quoted(origin.aws_region)},"_timestamp":`
+      : ',"_timestamp":';
+    logFormatsThenTime = afterEach(`${logFormat}${originThenTime}`);
+  };
 
   const writeTail = (
     fields: string,
@@ -160,10 +175,20 @@ function createTail(format: CompiledFormat, settings: EnrichSettings) {
     reading: Reading,
     fallbackTimeMs: number,
     envelope: Envelope | undefined,
+    origin: Origin | undefined,
   ): string => {
     const { values } = reading;
     let out = fields;
     let state = fieldsState;
+    const xray = xrayAt < 0 ? undefined : values[xrayAt];
+    if (typeof xray === 'string') {
+      const traceId = traceIdOf(xray);
+      if (traceId) {
+        out += `${traceKeys[state]}${traceId}`;
+        state = OPEN;
+      }
+    }
+    useOrigin(origin);
     const status = statusAt < 0 ? undefined : values[statusAt];
     if (typeof status === 'number' && status >= 100 && status <= 599) {
       out += statusClasses[Math.floor(status / 100)]?.[state];
@@ -182,9 +207,9 @@ function createTail(format: CompiledFormat, settings: EnrichSettings) {
     if (envelope) {
       if (envelope !== lastEnvelope) {
         lastEnvelope = envelope;
-        envelopeText = `,"log_group":${quoted(envelope.log_group)},"log_stream":${quoted(envelope.log_stream)},"owner":${quoted(envelope.owner)},"_timestamp":`;
+        envelopeText = `,"log_group":${quoted(envelope.log_group)},"log_stream":${quoted(envelope.log_stream)},"owner":${quoted(envelope.owner)}`;
       }
-      out += `${logFormats[state]}${envelopeText}`;
+      out += `${logFormats[state]}${envelopeText}${originThenTime}`;
     } else {
       out += logFormatsThenTime[state];
     }
@@ -225,7 +250,7 @@ export function createEventWriter(
   const tail = createTail(format, settings);
   const policy = settings.sourceIp;
 
-  const writeEvent: EventWriter = (line, fallbackTimeMs, envelope) => {
+  const writeEvent: EventWriter = (line, fallbackTimeMs, envelope, origin) => {
     if (!format.readOne(line)) return undefined;
     let out = '{\t';
     let state = FIRST;
@@ -269,7 +294,7 @@ export function createEventWriter(
         }
       }
     }
-    return tail(out, state, reading, fallbackTimeMs, envelope);
+    return tail(out, state, reading, fallbackTimeMs, envelope, origin);
   };
   return writeEvent;
 }

@@ -109,6 +109,9 @@ describe('handler contract (docs/contracts.md §3)', () => {
         message: 'plain text nobody can read',
         parse_error: 'line matches neither LOG_FORMAT nor a known access-log format',
         log_format: 'raw',
+        // The stream's account and region, read once from the batch's deliveryStreamArn.
+        aws_account_id: '123456789012',
+        aws_region: 'us-east-1',
         _timestamp: response.records[0] && expect.any(Number),
         sample_rate: 1,
       });

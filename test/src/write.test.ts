@@ -1,6 +1,6 @@
 import { type EnrichSettings, enrichEvent, latencyBuckets } from '../../src/enrich';
 import { compileFormat } from '../../src/formats/compile';
-import { DEFAULT_FORMAT } from '../../src/formats/known';
+import { PREVIOUS_DEFAULT_FORMAT as DEFAULT_FORMAT } from '../../src/formats/known';
 import { compileConfigured, createLineReader } from '../../src/parse';
 import { createEventWriter, needsEscape } from '../../src/write';
 import { encodeEvent } from '../support/reference/event';

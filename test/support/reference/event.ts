@@ -2,9 +2,11 @@
  * The processor's object path as it was before src/write.ts: enrichEvent of src/enrich.ts and
  * encodeEvent of src/encode.ts, kept unchanged as the reference that test/src/write.property.test.ts
  * compares the processor's events with. The address policy's own functions (hashIp, truncateIp)
- * and the labels are src/enrich.ts's: both paths call them.
+ * and the labels are src/enrich.ts's: both paths call them. What the object path gained since
+ * (`trace_id`, the account and region) is added here too, as src/enrich.ts adds it.
  */
 import type { Envelope } from '../../../src/decode';
+import type { Origin } from '../../../src/enrich';
 import {
   type EnrichSettings,
   hashIp,
@@ -15,6 +17,7 @@ import {
 } from '../../../src/enrich';
 import type { Fields } from '../../../src/fields';
 import { MAX_EVENT_TIME_MS, parseRequestTime, requestTimeIso } from '../../../src/time';
+import { traceIdOf } from '../../../src/trace';
 
 /** Where a line came from, for what the line itself may not say. */
 export interface LineContext {
@@ -22,6 +25,8 @@ export interface LineContext {
   readonly fallbackTimeMs: number;
   /** CloudWatch Logs subscription envelope of the line (docs/contracts.md §3), if any. */
   readonly envelope?: Envelope;
+  /** The account and region of the stream that received the line, once per invocation. */
+  readonly origin?: Origin;
 }
 
 function applySourceIpPolicy(fields: Fields, policy: SourceIpPolicy): void {
@@ -58,6 +63,11 @@ export function enrichEvent(
 
   applySourceIpPolicy(fields, settings.sourceIp);
 
+  const xray = fields.xray_trace_id;
+  if (typeof xray === 'string') {
+    const traceId = traceIdOf(xray);
+    if (traceId) fields.trace_id = traceId;
+  }
   const status = fields.status;
   if (typeof status === 'number') {
     const statusClassLabel = statusClass(status);
@@ -78,6 +88,11 @@ export function enrichEvent(
     fields.log_group = envelope.log_group;
     fields.log_stream = envelope.log_stream;
     fields.owner = envelope.owner;
+  }
+  const origin = context.origin;
+  if (origin) {
+    fields.aws_account_id = origin.aws_account_id;
+    fields.aws_region = origin.aws_region;
   }
   fields._timestamp = Math.round((timeMs ?? context.fallbackTimeMs) * 1000);
   return fields;

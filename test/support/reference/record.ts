@@ -14,10 +14,12 @@ import type {
 } from 'aws-lambda';
 import type { Config } from '../../../src/config';
 import { count, type RecordCounts, recordCounts, type Tally } from '../../../src/counts';
+import type { Origin } from '../../../src/enrich';
+import { executionEvent, executionLogGroup, readExecutionRecord } from '../../../src/execution';
 import type { Fields } from '../../../src/fields';
 import { applyRules, hasRules } from '../../../src/rules';
 import { MAX_EVENT_TIME_MS } from '../../../src/time';
-import { asBase64, decodeRecord, type Inflated } from './decode';
+import { asBase64, type DecodedRecord, decodeRecord, type Inflated } from './decode';
 import { encodeEvent, enrichEvent, joinEventLines, type LineContext } from './event';
 import { createLineReader, type LineReader } from './parse';
 
@@ -36,6 +38,7 @@ export interface RecordOutcome {
 export type RecordTransform = (
   record: FirehoseTransformationEventRecord,
   inflated: Inflated | undefined,
+  origin?: Origin,
 ) => RecordOutcome;
 
 /** ProcessingFailed keeps the original data: Firehose writes it to S3 for a later replay (§3). */
@@ -204,7 +207,49 @@ export function createRecordTransform(config: Config): RecordTransform {
   const readLine: LineReader = createLineReader(config.logFormat);
   const { withRules, keepEvent, unparsedLine } = createEventSteps(config);
 
-  const transformRecord: RecordTransform = (record, inflated) => {
+  /** An execution-log line the object path reads, else the formats' reading (src/record.ts). */
+  const readOther = (events: RecordEvents, line: string, context: LineContext) => {
+    const execution = readExecutionRecord(line);
+    if (execution) {
+      const timed =
+        execution.timeMs === undefined
+          ? context
+          : { ...context, fallbackTimeMs: lineTime(execution.timeMs, context.fallbackTimeMs) };
+      keepEvent(events, enrichEvent(execution.fields, 'execution', timed, config), 'execution');
+      return;
+    }
+    const read = readLine(line);
+    if (read.ok) {
+      keepEvent(events, enrichEvent(read.fields, read.format, context, config), read.format);
+    } else {
+      unparsedLine(events, line, read.reason, context, read.agreed);
+    }
+  };
+
+  const readLines = (
+    events: RecordEvents,
+    decoded: Extract<DecodedRecord, { kind: 'lines' }>,
+    arrivalMs: number,
+    origin: Origin | undefined,
+  ) => {
+    const { lines, timesMs, envelope } = decoded;
+    const group = envelope && executionLogGroup(envelope.log_group);
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] as string;
+      const fallbackTimeMs = timesMs ? lineTime(timesMs[i], arrivalMs) : arrivalMs;
+      const context: LineContext = { fallbackTimeMs, envelope, origin };
+      if (!group) {
+        readOther(events, line, context);
+        continue;
+      }
+      const fields = executionEvent(line, group);
+      if (fields) keepEvent(events, enrichEvent(fields, 'execution', context, config), 'execution');
+      else
+        unparsedLine(events, line, 'not an execution-log line: (<request id>) <message>', context);
+    }
+  };
+
+  const transformRecord: RecordTransform = (record, inflated, origin) => {
     const arrivalMs = Number.isFinite(record.approximateArrivalTimestamp)
       ? record.approximateArrivalTimestamp
       : Date.now();
@@ -221,33 +266,21 @@ export function createRecordTransform(config: Config): RecordTransform {
       case 'too_large':
         return failed(record, decoded.reason);
       case 'unreadable':
-        unparsedLine(events, decoded.message, decoded.reason, { fallbackTimeMs: arrivalMs });
+        unparsedLine(events, decoded.message, decoded.reason, {
+          fallbackTimeMs: arrivalMs,
+          origin,
+        });
         break;
-      case 'lines': {
-        const { lines, timesMs, envelope } = decoded;
-        // Plain records share one context; CloudWatch lines each carry their own time.
-        const recordContext: LineContext = { fallbackTimeMs: arrivalMs, envelope };
-        for (let i = 0; i < lines.length; i++) {
-          const line = lines[i] as string;
-          const context: LineContext = timesMs
-            ? { fallbackTimeMs: lineTime(timesMs[i], arrivalMs), envelope }
-            : recordContext;
-          const read = readLine(line);
-          if (read.ok) {
-            keepEvent(events, enrichEvent(read.fields, read.format, context, config), read.format);
-          } else {
-            unparsedLine(events, line, read.reason, context, read.agreed);
-          }
-        }
-      }
+      case 'lines':
+        readLines(events, decoded, arrivalMs, origin);
     }
     return outcomeOf(record, events, config, withRules);
   };
 
-  return (record, inflated) => {
+  return (record, inflated, origin) => {
     if (typeof record.data !== 'string') return failed(record, 'record without data');
     try {
-      return transformRecord(record, inflated);
+      return transformRecord(record, inflated, origin);
     } catch (error) {
       // A defect must not fail the batch: the record is kept for S3 and the reason is logged.
       return failed(record, `unexpected error: ${(error as Error).message}`);
