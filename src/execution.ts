@@ -47,10 +47,12 @@ const whole = (text: string, pattern: RegExp) => pattern.exec(text) ?? undefined
  */
 export const EXECUTION_MESSAGES: readonly ExecutionMessage[] = [
   {
+    // Not `status`: an access event has that, and a request must count once (the dashboard,
+    // alerts and SLOs count events with a status).
     prefix: 'Method completed with status: ',
     read: (rest) => {
       const code = status(rest);
-      return code === undefined ? undefined : { status: code };
+      return code === undefined ? undefined : { method_status: code };
     },
   },
   {

@@ -24,6 +24,7 @@ const INTEGER_FIELDS = new Set([
   'authorize_status',
   'authenticate_status',
   'waf_status',
+  'method_status',
 ]);
 
 export function isIntegerField(field: string): boolean {

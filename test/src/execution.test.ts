@@ -9,7 +9,7 @@ import {
 
 /** Messages as API Gateway writes them (docs/contracts.md §8), and the facts each gives. */
 const KNOWN: [string, Record<string, string | number>][] = [
-  ['Method completed with status: 502', { status: 502 }],
+  ['Method completed with status: 502', { method_status: 502 }],
   [
     'Received response. Status: 200, Integration latency: 356 ms',
     { integration_status: 200, integration_latency: 356 },
@@ -127,7 +127,7 @@ describe('an execution-log line', () => {
       request_id: 'a1b2-c3',
       api_id: 'h733q2j6gb',
       stage: 'Prod',
-      status: 504,
+      method_status: 504,
       message: 'Method completed with status: 504',
     });
   });

@@ -36,6 +36,7 @@ const INTEGER_COLUMNS = [
   'authorizer_status',
   'authorizer_latency',
   'waf_status',
+  'method_status',
 ];
 const TEXT_COLUMNS = [
   'request_id',

@@ -29,6 +29,8 @@ const ALL_VALUES: Variables = {
 };
 /** One value per variable, each present in the corpus. */
 const ONE_VALUE = {
+  aws_account_id: '123456789012',
+  aws_region: 'us-east-1',
   api_id: 'a1b2c3d4e5',
   stage: 'prod',
   resource_path: '/orders',

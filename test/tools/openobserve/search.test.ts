@@ -54,6 +54,8 @@ const ALL_VALUES: Variables = {
 };
 const ONE: Variables = {
   stream: DEFAULT_STREAM,
+  aws_account_id: ['123456789012'],
+  aws_region: ['us-east-1'],
   api_id: ['a1b2c3d4e5'],
   stage: ['prod'],
   resource_path: ['/orders'],
