@@ -130,8 +130,10 @@ describeWithOpenObserve('openobserve setup, on a real OpenObserve', () => {
       });
   }
   /** What setup reports when the stream has no `path` yet. */
+  /** Free-text fields only failures have: the stream gets them with the first such event. */
+  const LATER = ['integration_error', 'authorizer_error', 'failure_reason'];
   const PATH_LATER = expect.stringMatching(
-    /^stream settings: full-text search on path not set yet\./,
+    /^stream settings: full-text search on integration_error, authorizer_error, failure_reason not set yet\./,
   );
   async function dashboards(folder = 'default'): Promise<Json[]> {
     const listed = await get(`/api/${org}/dashboards?folder=${folder}`);
@@ -157,18 +159,20 @@ describeWithOpenObserve('openobserve setup, on a real OpenObserve', () => {
     expect(report.changes).toEqual([
       `dashboard "${DASHBOARD_TITLE}": create`,
       expect.stringMatching(
-        /^stream "api_gateway_access" settings: index_fields \+ api_id, stage; bloom_filter_fields \+ request_id; full_text_search_keys \+ resource_path, \+ error_message, \+ user_agent, \+ message, − request_id; data_retention \S+ → 30 days$/,
+        /^stream "api_gateway_access" settings: index_fields \+ api_id, stage; bloom_filter_fields \+ request_id; full_text_search_keys \+ path, \+ resource_path, \+ error_message, \+ user_agent, \+ message, − request_id; data_retention \S+ → 30 days$/,
       ),
       ...alertSpecs(STREAM, DEFAULT_THRESHOLDS).map((spec) => `alert ${spec.name}: create`),
     ]);
     const [installed] = await dashboards();
     expect(installed?.title).toBe(DASHBOARD_TITLE);
-    expect((await dashboard(installed?.dashboard_id)).v8.tabs).toHaveLength(2);
+    expect((await dashboard(installed?.dashboard_id)).v8.tabs.map((tab: Json) => tab.name)).toEqual(
+      ['API health', 'Failures', 'Pipeline'],
+    );
     const { settings } = await schema();
     expect(settings.bloom_filter_fields).toEqual(['request_id']);
     expect(settings.index_fields).toEqual(['api_id', 'stage']);
     expect([...settings.full_text_search_keys].sort()).toEqual(
-      STREAM_SETTINGS.full_text_search_keys.filter((key) => key !== 'path').sort(),
+      STREAM_SETTINGS.full_text_search_keys.filter((key) => !LATER.includes(key)).sort(),
     );
     expect(report.skipped).toEqual([PATH_LATER, NO_SLO_API]);
     expect(settings.data_retention).toBe(30);
@@ -307,7 +311,7 @@ describeWithOpenObserve('openobserve setup, on a real OpenObserve', () => {
     const report = await setup();
     expect(report.skipped).toEqual([
       expect.stringMatching(
-        /^stream settings: full-text search on path, resource_path, error_message, user_agent, message not set yet\./,
+        /^stream settings: full-text search on path, resource_path, error_message, integration_error, authorizer_error, failure_reason, user_agent, message not set yet\./,
       ),
       NO_SLO_API,
     ]);
