@@ -79,6 +79,25 @@ const COLOR = {
   indigo: '#3949AB',
 } as const;
 
+/**
+ * API Gateway's error types (`$context.error.responseType`) by what to do about them: limits
+ * amber, refused callers purple, the web ACL pink, the backend red, API Gateway's own setup brown.
+ */
+const ERROR_TYPE_COLORS: readonly (readonly [string, string])[] = [
+  ['THROTTLED', COLOR.amber],
+  ['QUOTA_EXCEEDED', COLOR.lime],
+  ['UNAUTHORIZED', COLOR.deepPurple],
+  ['ACCESS_DENIED', COLOR.indigo],
+  ['INVALID_API_KEY', COLOR.blue],
+  ['MISSING_AUTHENTICATION_TOKEN', COLOR.cyan],
+  ['WAF_FILTERED', COLOR.pink],
+  ['INTEGRATION_FAILURE', COLOR.red],
+  ['INTEGRATION_TIMEOUT', '#B71C1C'],
+  ['AUTHORIZER_FAILURE', COLOR.brown],
+  ['AUTHORIZER_CONFIGURATION_ERROR', COLOR.teal],
+  ['API_CONFIGURATION_ERROR', COLOR.green],
+];
+
 /** Status classes as a reader expects them: success green, redirects blue, 4xx amber, 5xx red. */
 export const STATUS_CLASS_COLORS = [
   ['2xx', COLOR.green],
@@ -100,11 +119,13 @@ const FORMAT_PALETTE = [
   COLOR.indigo,
   COLOR.brown,
   COLOR.lime,
+  COLOR.deepPurple,
 ];
 const LOG_FORMAT_COLORS: readonly (readonly [string, string])[] = [
   ...[...Object.keys(KNOWN_FORMATS), 'custom'].map(
     (name, index) => [name, FORMAT_PALETTE[index % FORMAT_PALETTE.length] as string] as const,
   ),
+  ['execution', COLOR.pink],
   ['labels', COLOR.amber],
   ['raw', COLOR.red],
 ];
@@ -423,6 +444,7 @@ export const TABS: readonly TabSpec[] = [
         w: 96,
         h: 16,
         numbers: 'count',
+        seriesColors: ERROR_TYPE_COLORS,
       },
       {
         type: 'line',

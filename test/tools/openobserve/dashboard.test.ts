@@ -111,9 +111,17 @@ describe('the API health dashboard (schema version 8, docs/contracts.md §6)', (
     }
   });
 
-  it('defines every variable a query uses, and the stream, API, stage, resource and method filters', () => {
+  it('defines every variable a query uses, and the stream, account, region, API, stage, resource and method filters', () => {
     const defined = new Set(dashboard.variables.list.map((variable: Json) => variable.name));
-    expect([...defined]).toEqual(['stream', 'api_id', 'stage', 'resource_path', 'http_method']);
+    expect([...defined]).toEqual([
+      'stream',
+      'aws_account_id',
+      'aws_region',
+      'api_id',
+      'stage',
+      'resource_path',
+      'http_method',
+    ]);
     for (const panel of panels) {
       for (const name of referencedVariables(panel.queries[0].query)) {
         expect({ panel: panel.title, name, defined: defined.has(name) }).toEqual({
@@ -275,6 +283,7 @@ describe('the dashboard as a reader sees it', () => {
       'Latency per minute: p50, p95, p99 (ms)',
       "API Gateway's own share: p95 overhead per minute (ms)",
       'Top resources by p95 latency (ms)',
+      'Authorizer p95 latency per minute (ms)',
     ]);
     for (const panel of charts) {
       expect({ panel: panel.title, config: panel.config }).toEqual({
@@ -306,6 +315,8 @@ describe('the dashboard as a reader sees it', () => {
       'Top source addresses': ['requests', 'source_ip'],
       'Unparsed lines by reason': ['events', 'parse_error'],
       'Latest unparsed lines': ['_timestamp', 'parse_error', 'message'],
+      'Top API keys by requests': ['requests', 'api_key_id'],
+      'Top API keys by 429 and 403': ['refused', 'api_key_id'],
     };
     const tables = panels.filter((panel) => panel.type === 'table');
     expect(tables.map((panel) => panel.title).sort()).toEqual(Object.keys(promised).sort());
