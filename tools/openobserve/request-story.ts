@@ -80,7 +80,7 @@ const ACCESS_FIELDS = [
   'response_latency',
   'integration_status',
   'integration_latency',
-  'error_type',
+  'error_response_type',
   'error_message',
   'integration_error',
   'authorizer_status',

@@ -1,0 +1,125 @@
+/**
+ * `npm run request` against a real OpenObserve (test/support/openobserve-server.ts): the sample
+ * events of both paths as the processor writes them, then one request's story read back.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import type { FirehoseTransformationEvent } from 'aws-lambda';
+import { openObserveApi } from '../../../tools/openobserve/api';
+import { readRequestStory, type StoryOptions } from '../../../tools/openobserve/request-story';
+import { eventsOf, runBatch } from '../../support/batches';
+import { okData } from '../../support/datafusion';
+import { describeWithOpenObserve, useOpenObserve } from '../../support/openobserve-server';
+
+const run = promisify(execFile);
+const STREAM = 'api_gateway_requests';
+/** The 502 of the sample lines: its access line, and execution lines from its stage's log group. */
+const FAILED = '4e5f6071-8b9c-4dae-9f10-2b3c4d5e6f06';
+/** A 200 with a trace and no execution lines. */
+const SERVED = '7c3a8a4e-2f6b-4c4e-9a1f-0d3c6e1b2a01';
+
+const records = ['default-format', 'execution-cloudwatch'].flatMap((name) =>
+  okData(
+    runBatch(
+      JSON.parse(readFileSync(`events/${name}.json`, 'utf8')) as FirehoseTransformationEvent,
+    ),
+  ),
+);
+const times = records.flatMap(eventsOf).map((event) => Number(event._timestamp) / 1000);
+const START = Math.min(...times);
+/** Wide enough for the sample lines' times (November 2026), whenever this runs. */
+const WINDOW_HOURS = Math.ceil((Date.now() - START) / 3_600_000) + 24;
+const SINCE_DAYS = Math.ceil((Date.now() - START) / 86_400_000) + 1;
+
+describeWithOpenObserve('npm run request, on a real OpenObserve', () => {
+  const server = useOpenObserve({ ingestWindowHours: WINDOW_HOURS });
+  beforeAll(async () => {
+    const lines = records.map((data) => Buffer.from(data, 'base64').toString('utf8').slice(0, -1));
+    await server().send(STREAM, lines);
+  }, 60_000);
+
+  const options = (): StoryOptions => ({
+    org: 'default',
+    stream: STREAM,
+    tracesStream: 'default',
+    startUs: (START - 60_000) * 1000,
+    endUs: (Date.now() + 60_000) * 1000,
+  });
+  const api = () =>
+    openObserveApi(new URL(server().url), { user: server().user, password: server().password });
+
+  it('tells a failed request whole: its access event, its execution lines in order, its trace', async () => {
+    const story = await readRequestStory(api(), FAILED, options());
+    expect(story.access).toMatchObject({
+      request_id: FAILED,
+      status: 502,
+      integration_status: 200,
+      integration_error: 'Lambda Customer Function Error: ValueError: order 17, line 3: no price',
+      log_format: 'default',
+    });
+    expect(story.execution.map((event) => event.message)).toEqual([
+      'Extended Request Id: Vts2FFmArPEFh8g=',
+      "API Key  authorized because method 'POST /orders' does not require API Key. Request will not contribute to throttle or quota limits",
+      'Usage Plan check succeeded for API Key  and API Stage a1b2c3d4e5/prod',
+      'HTTP Method: POST, Resource Path: /orders',
+      'X-ray Tracing ID : 1-6745c2a2-aa1b2c3d4e5f6a7b8c9d0e1f',
+      'Method request body before transformations: {"order": 17, "lines": [1, 2, 3]}',
+      'Received response. Status: 200, Integration latency: 1398 ms',
+      'Lambda execution failed with status 200 due to customer function error: ValueError: order 17, line 3: no price. Lambda request id: 71952965-7b9c-4d1e-9c5f-3a2b1c0d9e8f',
+      'Method completed with status: 502',
+    ]);
+    expect(story.execution.at(-1)).toMatchObject({
+      api_id: 'a1b2c3d4e5',
+      stage: 'prod',
+      method_status: 502,
+    });
+    expect(story.trace?.id).toBe('6745c2a2aa1b2c3d4e5f6a7b8c9d0e1f');
+    expect(story.trace?.url).toMatch(
+      /\/web\/traces\/trace-details\?stream=default&trace_id=6745c2a2aa1b2c3d4e5f6a7b8c9d0e1f&from=\d+&to=\d+&org_identifier=default$/,
+    );
+  });
+
+  it('tells a request without execution lines, and exits 1 for one OpenObserve does not have', async () => {
+    const env = {
+      PATH: process.env.PATH ?? '',
+      OPENOBSERVE_USER: server().user,
+      OPENOBSERVE_PASSWORD: server().password,
+    };
+    const cli = (...args: string[]) =>
+      run(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'tools/run.ts',
+          'request',
+          ...args,
+          '--url',
+          server().url,
+          '--stream',
+          STREAM,
+          '--since',
+          `${SINCE_DAYS}d`,
+        ],
+        { env },
+      ).then(
+        (done) => ({ code: 0, ...done }),
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
+    const served = await cli(SERVED, '--json');
+    expect(served.code).toBe(0);
+    const story = JSON.parse(served.stdout);
+    expect(story).toMatchObject({ requestId: SERVED, execution: [], access: { status: 200 } });
+    expect(story.trace.id).toBe('5759e988bd862e3fe1be46a994272793');
+    const text = await cli(SERVED);
+    expect(text.stdout).toContain('  no execution-log lines');
+    expect(text.stdout).toContain('    status: 200');
+    const unknown = await cli('00000000-0000-0000-0000-000000000000');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toContain('no access-log event in the range');
+    const bad = await cli("x' OR '1'='1");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('is not a request id');
+  }, 60_000);
+});
