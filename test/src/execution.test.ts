@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   EXECUTION_MESSAGES,
   executionEvent,
@@ -6,6 +7,7 @@ import {
   executionSource,
   splitExecutionLine,
 } from '../../src/execution';
+import { eventOf } from '../support/batches';
 
 /** Messages as API Gateway writes them (docs/contracts.md §8), and the facts each gives. */
 const KNOWN: [string, Record<string, string | number>][] = [
@@ -143,5 +145,40 @@ describe('an execution-log line', () => {
       executionSource('arn:aws:apigateway:eu-west-1:111122223333:/restapis/h733q2j6gb/stages/prod'),
     ).toEqual({ api_id: 'h733q2j6gb', stage: 'prod' });
     expect(executionSource('arn:aws:apigateway:eu-west-1::/restapis/x')).toBeUndefined();
+  });
+});
+
+describe('execution-log lines through the processor', () => {
+  const id = fc.stringMatching(/^[A-Za-z0-9-]{1,128}$/);
+  const message = fc
+    .string({ maxLength: 300 })
+    .filter((text) => !/[\r\n]/.test(text) && /\S/.test(text));
+
+  it('reads every line of the documented shape, bare or in a delivery record, never as unparsed', () => {
+    fc.assert(
+      fc.property(id, message, (requestId, text) => {
+        const line = `(${requestId}) ${text}`;
+        const bare = eventOf(line);
+        expect(bare).toMatchObject({ log_format: 'execution', request_id: requestId });
+        expect(bare.parse_error).toBeUndefined();
+        const delivered = eventOf(
+          JSON.stringify({
+            resource_arn:
+              'arn:aws:apigateway:us-east-1:123456789012:/restapis/a1b2c3d4e5/stages/prod',
+            event_timestamp: 1795546045000,
+            payload: line,
+          }),
+        );
+        expect(delivered).toMatchObject({
+          log_format: 'execution',
+          request_id: requestId,
+          api_id: 'a1b2c3d4e5',
+          stage: 'prod',
+          _timestamp: 1795546045000000,
+        });
+        expect(delivered.parse_error).toBeUndefined();
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { readConfig } from '../../src/config';
 import { createProcessor } from '../../src/firehose';
@@ -32,6 +32,38 @@ describe('handler contract (docs/contracts.md §3)', () => {
         expect(typeof record.data).toBe('string');
       }
     }
+  });
+
+  it("gives every event the account and region of the stream's ARN, taken once for the batch", () => {
+    const names = readdirSync('events')
+      .filter((file) => file.endsWith('.json'))
+      .map((file) => file.slice(0, -5));
+    let events = 0;
+    for (const name of names) {
+      const event = sampleEvent(name);
+      expect(event.deliveryStreamArn).toMatch(/^arn:aws:firehose:us-east-1:123456789012:/);
+      for (const record of runBatch(event).response.records) {
+        if (record.result !== 'Ok') continue;
+        for (const item of eventsOf(record.data as string)) {
+          expect(item).toMatchObject({ aws_account_id: '123456789012', aws_region: 'us-east-1' });
+          events++;
+        }
+      }
+    }
+    expect(events).toBeGreaterThan(50);
+    // Another stream's ARN, another origin; something that is not one (a replay), none.
+    const other = {
+      ...sampleEvent('default-format'),
+      deliveryStreamArn: 'arn:aws:firehose:eu-west-1:111122223333:deliverystream/x',
+    };
+    expect(eventsOf(runBatch(other).response.records[0]?.data as string)[0]).toMatchObject({
+      aws_account_id: '111122223333',
+      aws_region: 'eu-west-1',
+    });
+    const replayed = { ...sampleEvent('default-format'), deliveryStreamArn: 'replay' };
+    expect(eventsOf(runBatch(replayed).response.records[0]?.data as string)[0]).not.toHaveProperty(
+      'aws_account_id',
+    );
   });
 
   it('reads a record with several lines into one event per line', () => {

@@ -258,6 +258,13 @@ describe('doctor (against moto)', () => {
       /LogFormat/,
     ],
     [
+      'the stage still writes the previous recommended format',
+      { stageFormat: KNOWN_FORMATS.default_v1 },
+      'stage-format',
+      'warn',
+      /^npm run stage-logs -- --rest-api-id \w+ --stage prod --stream amazon-apigateway-access-logs$/,
+    ],
+    [
       'the endpoint is not OpenObserve',
       { url: 'https://logs.example.com/ingest' },
       'destination',

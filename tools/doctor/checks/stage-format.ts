@@ -15,6 +15,9 @@ function differs(stage: StageLogging, logFormat: string): string {
   const readVars = variablesOf(logFormat);
   const missing = [...variablesOf(stage.format ?? '')].filter((name) => !readVars.has(name));
   const known = formatName(stage.format);
+  if (known === 'default_v1') {
+    return `${label}: writes the previous recommended format; it keeps working, but its events have no error type, authorizer, WAF, API key or trace: move it (fix below)`;
+  }
   return known !== 'custom'
     ? `${label}: writes the known format "${known}"; the processor falls back to detection and reads it as ${known}`
     : `${label}: another format; LOG_FORMAT does not match it, so its lines go to detection (JSON, known formats, Label: value) or end up raw${missing.length ? `; not in LOG_FORMAT: ${missing.join(', ')}` : ''}`;

@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { formatVariables } from '../../../src/formats/compile';
+import { DEFAULT_FORMAT, PREVIOUS_DEFAULT_FORMAT } from '../../../src/formats/known';
+import { isAccessLogVariable } from '../../../src/formats/variables';
+import { createLineReader } from '../../../src/parse';
+import { readCorpus } from '../../support/sample-events';
+
+/** The variables docs/contracts.md §2.1 lists for the recommended format. */
+function documented(): string[] {
+  const contracts = readFileSync('docs/contracts.md', 'utf8');
+  const section = contracts.slice(
+    contracts.indexOf('### 2.1 The variables of the recommended format'),
+    contracts.indexOf('## 3.'),
+  );
+  return [...section.matchAll(/^\| `\$context\.([A-Za-z.]+)` \|/gm)].map((m) => m[1] as string);
+}
+
+describe('the recommended access-log format', () => {
+  it("fits API Gateway's 3 KB limit for a format", () => {
+    expect(Buffer.byteLength(DEFAULT_FORMAT)).toBeLessThan(3 * 1024);
+  });
+
+  it('uses exactly the variables docs/contracts.md lists for it, each one API Gateway fills in', () => {
+    const variables = formatVariables(DEFAULT_FORMAT);
+    expect(documented()).toEqual(variables);
+    for (const variable of variables) expect(isAccessLogVariable(variable)).toBe(true);
+    // The API key's id, never the key.
+    expect(variables).not.toContain('identity.apiKey');
+  });
+
+  it('reads a line of the previous recommended format to the same fields as before', () => {
+    const previous = readCorpus().filter((entry) => entry.event === 'previous-format');
+    expect(previous.length).toBeGreaterThan(0);
+    for (const entry of previous) {
+      const now = createLineReader(DEFAULT_FORMAT)(entry.line);
+      const before = createLineReader(PREVIOUS_DEFAULT_FORMAT)(entry.line);
+      expect(now.ok && before.ok).toBe(true);
+      if (!now.ok || !before.ok) continue;
+      expect(now.format).toBe('default_v1');
+      expect(now.fields).toEqual(before.fields);
+    }
+  });
+});
