@@ -45,6 +45,21 @@ export const stageFormatCheck: DoctorCheck = async (facts) => {
       evidence,
     );
   }
+  const previous = stages.filter((stage) => formatName(stage.format) === 'default_v1');
+  if (previous.length > 0) {
+    return check(
+      'stage-format',
+      'warn',
+      `${previous.length} stage(s) still write the previous recommended format`,
+      evidence,
+      previous
+        .map(
+          (stage) =>
+            `npm run stage-logs -- --rest-api-id ${stage.restApiId} --stage ${stage.stage} --stream ${facts.options.stream}`,
+        )
+        .join('; '),
+    );
+  }
   return check(
     'stage-format',
     'warn',
