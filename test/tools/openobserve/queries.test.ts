@@ -5,6 +5,7 @@
  */
 import { alertSpecs, DEFAULT_THRESHOLDS, type Thresholds } from '../../../tools/openobserve/alerts';
 import { buildDashboard, FILTER_VARIABLES } from '../../../tools/openobserve/dashboard';
+import { buildSlos, SLO_GROUP_BY } from '../../../tools/openobserve/slos';
 import { DEFAULT_STREAM, STREAM_FIELDS } from '../../../tools/openobserve/stream-settings';
 import {
   ALL,
@@ -470,5 +471,41 @@ describe("the README's SQL examples", () => {
       });
       expect(answer.rows?.length).toBeGreaterThan(0);
     });
+  });
+});
+
+describe('the SLOs on DataFusion', () => {
+  const slos = buildSlos(
+    { stream: DEFAULT_STREAM, availability: 99.9, latencyTarget: 99, latencyMs: 1000 },
+    'default',
+  );
+
+  it('count good and total requests per slice, account, region, API and stage, good never above total', () => {
+    for (const slo of slos) {
+      const { good, total } = slo.config.source.query;
+      const [goodRows, totalRows] = runSql(DEFAULT_STREAM, events, [
+        asServerRuns(String(good.sql), {}),
+        asServerRuns(String(total.sql), {}),
+      ]);
+      expect(goodRows?.error).toBeUndefined();
+      expect(totalRows?.error).toBeUndefined();
+      const key = (row: Row) =>
+        [row.slice_start, ...SLO_GROUP_BY.map((column) => row[column])].join('|');
+      const totals = new Map(
+        (totalRows?.rows ?? []).map((row) => [key(row), Number(row.zo_slo_value)]),
+      );
+      expect(totals.size).toBeGreaterThan(0);
+      for (const row of goodRows?.rows ?? []) {
+        expect(Number(row.zo_slo_value)).toBeLessThanOrEqual(totals.get(key(row)) ?? -1);
+      }
+      // Requests only: execution-log events have no status, and the sum weighs sample_rate.
+      const requests = events.filter((event) => event.status !== undefined);
+      const counted = [...totals.values()].reduce((sum, value) => sum + value, 0);
+      const latencyOnly = slo.name === 'api_gateway_latency';
+      const expected = requests
+        .filter((event) => !latencyOnly || event.response_latency !== undefined)
+        .reduce((sum, event) => sum + Number(event.sample_rate ?? 1), 0);
+      expect(counted).toBe(expected);
+    }
   });
 });
