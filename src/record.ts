@@ -207,19 +207,12 @@ function outcomeOf(
   return { result: { recordId: record.recordId, result: 'Ok', data }, counts };
 }
 
-/** One record through decode → read → enrich → rules → encode. Never throws for content. */
-export function createRecordTransform(config: Config): RecordTransform {
-  if (config.sourceIpHashKeySecretArn) {
-    // Hashing with an empty key would let anyone re-identify addresses (src/secrets.ts reads it).
-    throw new Error(`the hash key in ${config.sourceIpHashKeySecretArn} has not been read`);
-  }
-  const configured = compileConfigured(config.logFormat);
-  const readLine: LineReader = createLineReader(config.logFormat, configured);
-  const { withRules, keepEvent, unparsedLine } = createEventSteps(config);
-  // Rules need each event's fields: with any set, every line takes the object path.
-  const writeEvent = withRules ? undefined : createEventWriter(configured, config);
-  const written = configured.name;
-
+/**
+ * The lines the writer does not cover, through the fields object: execution-log lines (a stage's
+ * log group, a log delivery's records, bare), then the formats' reading.
+ */
+function createObjectPath(config: Config, readLine: LineReader) {
+  const { keepEvent, unparsedLine } = createEventSteps(config);
   /** One line the writer does not cover: an execution-log line, else read by the formats. */
   const readOther = (events: RecordEvents, line: string, context: LineContext) => {
     const execution = readExecutionRecord(line);
@@ -260,6 +253,23 @@ export function createRecordTransform(config: Config): RecordTransform {
         unparsedLine(events, line, 'not an execution-log line: (<request id>) <message>', context);
     }
   };
+  return { readOther, readExecutionGroup };
+}
+
+/** One record through decode → read → enrich → rules → encode. Never throws for content. */
+export function createRecordTransform(config: Config): RecordTransform {
+  if (config.sourceIpHashKeySecretArn) {
+    // Hashing with an empty key would let anyone re-identify addresses (src/secrets.ts reads it).
+    throw new Error(`the hash key in ${config.sourceIpHashKeySecretArn} has not been read`);
+  }
+  const configured = compileConfigured(config.logFormat);
+  const readLine: LineReader = createLineReader(config.logFormat, configured);
+  const { withRules, unparsedLine } = createEventSteps(config);
+  // Rules need each event's fields: with any set, every line takes the object path.
+  const writeEvent = withRules ? undefined : createEventWriter(configured, config);
+  const written = configured.name;
+
+  const { readOther, readExecutionGroup } = createObjectPath(config, readLine);
 
   /** A record's lines, each through the writer when it covers the line, else the object path. */
   const readLines = (
