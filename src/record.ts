@@ -211,8 +211,11 @@ function outcomeOf(
  * The lines the writer does not cover, through the fields object: execution-log lines (a stage's
  * log group, a log delivery's records, bare), then the formats' reading.
  */
-function createObjectPath(config: Config, readLine: LineReader) {
-  const { keepEvent, unparsedLine } = createEventSteps(config);
+function createObjectPath(
+  config: Config,
+  readLine: LineReader,
+  { keepEvent, unparsedLine }: ReturnType<typeof createEventSteps>,
+) {
   /** One line the writer does not cover: an execution-log line, else read by the formats. */
   const readOther = (events: RecordEvents, line: string, context: LineContext) => {
     const execution = readExecutionRecord(line);
@@ -264,12 +267,13 @@ export function createRecordTransform(config: Config): RecordTransform {
   }
   const configured = compileConfigured(config.logFormat);
   const readLine: LineReader = createLineReader(config.logFormat, configured);
-  const { withRules, unparsedLine } = createEventSteps(config);
+  const steps = createEventSteps(config);
+  const { withRules, unparsedLine } = steps;
   // Rules need each event's fields: with any set, every line takes the object path.
   const writeEvent = withRules ? undefined : createEventWriter(configured, config);
   const written = configured.name;
 
-  const { readOther, readExecutionGroup } = createObjectPath(config, readLine);
+  const { readOther, readExecutionGroup } = createObjectPath(config, readLine, steps);
 
   /** A record's lines, each through the writer when it covers the line, else the object path. */
   const readLines = (

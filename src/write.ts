@@ -156,6 +156,8 @@ function createTail(format: CompiledFormat, settings: EnrichSettings) {
   const timestamp = createTimestamp(format);
   let lastEnvelope: Envelope | undefined;
   let envelopeText = '';
+  /** envelopeText and originThenTime together: one piece per line. */
+  let envelopeThenTime = '';
   // The account and region change at most once per invocation: their text is made then.
   let lastOrigin: Origin | undefined;
   let originThenTime = ',"_timestamp":';
@@ -167,6 +169,7 @@ function createTail(format: CompiledFormat, settings: EnrichSettings) {
       ? `,"aws_account_id":${quoted(origin.aws_account_id)},"aws_region":${quoted(origin.aws_region)},"_timestamp":`
       : ',"_timestamp":';
     logFormatsThenTime = afterEach(`${logFormat}${originThenTime}`);
+    envelopeThenTime = `${envelopeText}${originThenTime}`;
   };
 
   const writeTail = (
@@ -208,8 +211,9 @@ function createTail(format: CompiledFormat, settings: EnrichSettings) {
       if (envelope !== lastEnvelope) {
         lastEnvelope = envelope;
         envelopeText = `,"log_group":${quoted(envelope.log_group)},"log_stream":${quoted(envelope.log_stream)},"owner":${quoted(envelope.owner)}`;
+        envelopeThenTime = `${envelopeText}${originThenTime}`;
       }
-      out += `${logFormats[state]}${envelopeText}${originThenTime}`;
+      out += `${logFormats[state]}${envelopeThenTime}`;
     } else {
       out += logFormatsThenTime[state];
     }

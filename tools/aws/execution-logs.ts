@@ -53,25 +53,28 @@ export async function accountLogsRole(apiGateway: APIGatewayClient): Promise<str
   return (await apiGateway.send(new GetAccountCommand({}))).cloudwatchRoleArn || undefined;
 }
 
-/** Whether a delivery sends the stage's execution logs to the stream. */
-export async function deliversTo(
+/**
+ * The account's deliveries of execution logs, read once (three list calls): then whether one sends
+ * a stage's execution logs to a stream, for as many stages as asked.
+ */
+export async function readDeliveries(
   logs: CloudWatchLogsClient,
-  stage: string,
-  streamArn: string,
-): Promise<boolean> {
+): Promise<(stage: string, streamArn: string) => boolean> {
   const sources = (await logs.send(new DescribeDeliverySourcesCommand({}))).deliverySources ?? [];
-  const names = sources
-    .filter((source) => source.logType === 'EXECUTION_LOGS' && source.resourceArns?.includes(stage))
-    .map((source) => source.name);
   const destinations =
     (await logs.send(new DescribeDeliveryDestinationsCommand({}))).deliveryDestinations ?? [];
-  const toStream = destinations
-    .filter((d) => d.deliveryDestinationConfiguration?.destinationResourceArn === streamArn)
-    .map((d) => d.arn);
   const deliveries = (await logs.send(new DescribeDeliveriesCommand({}))).deliveries ?? [];
-  return deliveries.some(
-    (d) => names.includes(d.deliverySourceName) && toStream.includes(d.deliveryDestinationArn),
-  );
+  return (stage, streamArn) => {
+    const names = sources
+      .filter((s) => s.logType === 'EXECUTION_LOGS' && s.resourceArns?.includes(stage))
+      .map((s) => s.name);
+    const toStream = destinations
+      .filter((d) => d.deliveryDestinationConfiguration?.destinationResourceArn === streamArn)
+      .map((d) => d.arn);
+    return deliveries.some(
+      (d) => names.includes(d.deliverySourceName) && toStream.includes(d.deliveryDestinationArn),
+    );
+  };
 }
 
 /** The stage's logging level, data tracing off. */

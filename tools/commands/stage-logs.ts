@@ -14,9 +14,9 @@ import { awsClients } from '../aws/clients';
 import {
   accountLogsRole,
   deliverExecutionLogs,
-  deliversTo,
   EXECUTION_LEVELS,
   type ExecutionLevel,
+  readDeliveries,
   setExecutionLevel,
   stageArn,
   stopExecutionDelivery,
@@ -164,13 +164,10 @@ async function executionPlan(
       apply: () => tagForDelivery(clients.firehose, streamArn),
     });
   }
+  const deliversTo = await readDeliveries(clients.logs);
   for (const stage of stages) {
     const current = stage.executionLevel ?? 'OFF';
-    const delivered = await deliversTo(
-      clients.logs,
-      stageArn(streamArn, stage.restApiId, stage.stage),
-      streamArn,
-    );
+    const delivered = deliversTo(stageArn(streamArn, stage.restApiId, stage.stage), streamArn);
     shows.push(
       `  execution logs of ${stageLabel(stage)}: ${current}${delivered ? ', to the stream' : ''} → ${level}`,
     );
@@ -186,13 +183,10 @@ async function executionPlan(
   }
   const readBack = async () => {
     const mismatches: string[] = [];
+    const deliveredNow = await readDeliveries(clients.logs);
     for (const stage of stages) {
       const now = await getStage(clients.apiGateway, stage.restApiId, stage.stage);
-      const delivered = await deliversTo(
-        clients.logs,
-        stageArn(streamArn, stage.restApiId, stage.stage),
-        streamArn,
-      );
+      const delivered = deliveredNow(stageArn(streamArn, stage.restApiId, stage.stage), streamArn);
       if ((now?.executionLevel ?? 'OFF') !== level || delivered !== (level !== 'OFF')) {
         mismatches.push(
           `${stageLabel(stage)}: execution logs read back as ${now?.executionLevel ?? 'OFF'}${delivered ? ', to the stream' : ''}`,

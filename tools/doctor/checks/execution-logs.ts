@@ -2,7 +2,7 @@
  * execution-logs: a stage that writes execution logs (logging level ERROR or INFO) and logs to
  * the stream has them delivered there too (docs/contracts.md §8); checked only when one does.
  */
-import { deliversTo, stageArn } from '../../aws/execution-logs';
+import { readDeliveries, stageArn } from '../../aws/execution-logs';
 import { stageLabel } from '../../aws/stages';
 import { check, couldNot } from '../check';
 import type { DoctorCheck } from '../facts';
@@ -16,9 +16,9 @@ export const executionLogsCheck: DoctorCheck = async (facts) => {
   const evidence: string[] = [];
   const missing: string[] = [];
   try {
+    const deliversTo = await readDeliveries(facts.clients.logs);
     for (const stage of stages) {
-      const arn = stageArn(stream.arn, stage.restApiId, stage.stage);
-      const delivered = await deliversTo(facts.clients.logs, arn, stream.arn);
+      const delivered = deliversTo(stageArn(stream.arn, stage.restApiId, stage.stage), stream.arn);
       evidence.push(
         `${stageLabel(stage)}: ${stage.executionLevel}, ${delivered ? 'delivered to the stream' : 'not delivered to the stream'}`,
       );
