@@ -25,6 +25,12 @@ const INTEGER_FIELDS = new Set([
   'authenticate_status',
   'waf_status',
   'method_status',
+  'authorizer_integration_status',
+  'integration_integration_status',
+  'response_override_status',
+  // REST response streaming (docs/contracts.md §2.2): milliseconds.
+  'integration_time_to_all_headers',
+  'integration_time_to_first_content',
 ]);
 
 export function isIntegerField(field: string): boolean {

@@ -74,6 +74,38 @@ describe('createLineReader', () => {
     expect(result.ok === false && result.agreed).toEqual({});
   });
 
+  it('takes one value from two names for a field that agree, and from a key given twice with the same value', () => {
+    // DataBiosphere/azul's production format logs both spellings of the integration latency.
+    expect(
+      read('{"requestId":"r-1","integration_latency":"116","integrationLatency":"116"}'),
+    ).toEqual({
+      ok: true,
+      format: 'json',
+      fields: { request_id: 'r-1', integration_latency: 116 },
+    });
+    expect(read('{"requestId":"r-1","status":"200","status":200,"ua":"a,b}","ua":"a,b}"}')).toEqual(
+      {
+        ok: true,
+        format: 'json',
+        fields: { request_id: 'r-1', status: 200, ua: 'a,b}' },
+      },
+    );
+  });
+
+  it('still refuses two values for one field, whether two names or one key given twice', () => {
+    for (const line of [
+      '{"requestId":"r-1","integration_latency":"116","integrationLatency":"117"}',
+      '{"requestId":"r-1","integrationLatency":"116","integrationLatency":"117"}',
+      '{"requestId":"r-1","x":{"a":1},"x":{"a":2}}',
+    ]) {
+      expect(read(line)).toMatchObject({
+        ok: false,
+        reason: expect.stringMatching(/ given more than once; which value is true is unknown$/),
+        agreed: { request_id: 'r-1' },
+      });
+    }
+  });
+
   it('keeps the line as written in message when JSON.parse would change one of its numbers', () => {
     const line = '{"requestId":"r-9","status":"200","bytes":12345678901234567890,"ratio":1.0}';
     const result = read(line);

@@ -61,6 +61,9 @@ class FieldCollector {
       return;
     }
     if (field !== undefined && Object.hasOwn(this.fields, field)) {
+      // Two names for one field that agree (`integration_latency` and `integrationLatency`, both
+      // 116) are one fact; only values that differ leave which one is true unknown.
+      if (typedValue(field, value) === this.fields[field]) return;
       this.repeated ??= new Set();
       this.repeated.add(field);
       return;
@@ -121,9 +124,13 @@ function withMessage(fields: Fields, own: unknown, extra: string | undefined): F
 function readJsonObject(value: Record<string, unknown>, text: string): Fields | Ambiguous {
   const collector = new FieldCollector();
   const { repeated, altered } = jsonTextFacts(text);
-  for (const key of repeated) {
+  for (const [key, written] of repeated) {
+    // JSON.parse kept the last value: a key given again with the same value is one fact.
+    const field = aliasName(key);
+    const last = typedValue(field, value[key]);
+    if (written.every((raw) => sameJsonValue(field, raw, last))) continue;
     collector.repeated ??= new Set();
-    collector.repeated.add(aliasName(key));
+    collector.repeated.add(field);
   }
   for (const key of Object.keys(value)) {
     if (!altered.has(key)) collector.add(key, value[key]);
@@ -168,10 +175,22 @@ function readLabels(line: string): Fields | Ambiguous | undefined {
   );
 }
 
+/** Whether a value as the line wrote it (`"116"`, `116`) is `typed` in `field`'s type. */
+function sameJsonValue(field: string, raw: string, typed: string | number | undefined): boolean {
+  try {
+    return typedValue(field, JSON.parse(raw)) === typed;
+  } catch {
+    return false;
+  }
+}
+
 /** What JSON.parse does not tell of an object's text. */
 interface JsonTextFacts {
-  /** Keys of the outer object that stand more than once: JSON.parse keeps the last silently. */
-  readonly repeated: string[];
+  /**
+   * Keys of the outer object that stand more than once, with each value as written but the last
+   * (JSON.parse keeps the last silently).
+   */
+  readonly repeated: Map<string, string[]>;
   /**
    * Keys of the outer object whose value holds a number JSON.parse cannot give back as written
    * (beyond 2^53, `1.0`, `1e3`): its value, and any copy of it, would not be what the line said.
@@ -192,10 +211,18 @@ const isNumberChar = (code: number) =>
  * and looks at the characters between strings only for nesting and numbers.
  */
 function jsonTextFacts(text: string): JsonTextFacts {
-  const seen = new Set<string>();
-  const repeated: string[] = [];
+  /** Each key of the outer object with its values as written, in order. */
+  const written = new Map<string, string[]>();
   const altered = new Set<string>();
   let key = '';
+  let valueStart = -1;
+  const endValue = (at: number) => {
+    if (valueStart < 0) return;
+    const texts = written.get(key);
+    if (texts) texts.push(text.slice(valueStart, at));
+    else written.set(key, [text.slice(valueStart, at)]);
+    valueStart = -1;
+  };
   let depth = 0;
   let i = 0;
   while (i < text.length) {
@@ -205,13 +232,15 @@ function jsonTextFacts(text: string): JsonTextFacts {
       const code = text.charCodeAt(i);
       if (code === 123 || code === 91)
         depth++; // { [
-      else if (code === 125 || code === 93)
+      else if (code === 125 || code === 93) {
         depth--; // } ]
+        if (depth === 0) endValue(i);
+      } else if (code === 44 && depth === 1) endValue(i);
       else if ((code >= 48 && code <= 57) || code === 45) {
         const start = i;
         while (i < stop && isNumberChar(text.charCodeAt(i))) i++;
-        const written = text.slice(start, i);
-        if (JSON.stringify(Number(written)) !== written) altered.add(key);
+        const number = text.slice(start, i);
+        if (JSON.stringify(Number(number)) !== number) altered.add(key);
         continue;
       }
       i++;
@@ -232,8 +261,12 @@ function jsonTextFacts(text: string): JsonTextFacts {
     if (text.charCodeAt(after) !== 58) continue; // a value, not a key
     const raw = text.slice(quote + 1, end);
     key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
-    if (seen.has(key)) repeated.push(key);
-    else seen.add(key);
+    valueStart = after + 1;
+    i = valueStart;
+  }
+  const repeated = new Map<string, string[]>();
+  for (const [name, texts] of written) {
+    if (texts.length > 1) repeated.set(name, texts.slice(0, -1));
   }
   return { repeated, altered };
 }
