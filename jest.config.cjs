@@ -2,7 +2,9 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  transform: { '^.+\\.ts$': ['@swc/jest'], '/node_modules/leven/.+\\.js$': ['@swc/jest'] },
+  // leven is an ES module only: swc makes it loadable by jest's CommonJS runtime.
+  transformIgnorePatterns: ['/node_modules/(?!leven/)'],
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],
   // The suite leaves nothing in the temporary folder (test/temp-folders.ts).
   globalSetup: '<rootDir>/test/support/global-setup.ts',

@@ -58,6 +58,20 @@ function publish(metrics: Metrics, summary: Counts): void {
 }
 
 /**
+ * Once, at init: the LOG_FORMAT variables API Gateway's list does not name. They are read as
+ * strings; a newer variable needs nothing, a misspelt one a fix (docs/contracts.md §2.2).
+ */
+async function reportUnknown(logger: Logger, variables: readonly string[]): Promise<void> {
+  const { closestVariable } = await import('./formats/closest');
+  logger.warn('LOG_FORMAT names variables API Gateway does not list; read as strings', {
+    unknownVariables: variables.map((variable) => ({
+      variable: `$context.${variable}`,
+      closestKnown: `$context.${closestVariable(variable)}`,
+    })),
+  });
+}
+
+/**
  * The function's init: reads and checks every setting, and the secrets they name (src/secrets.ts),
  * then returns the Lambda handler. A bad setting or an unreadable secret rejects with a
  * ConfigError naming it.
@@ -68,6 +82,7 @@ export async function createHandler(env: Env, readSecret?: SecretReader): Promis
   const processBatch = createAsyncProcessor(config);
   const serviceName = env.POWERTOOLS_SERVICE_NAME ?? POWERTOOLS_DEFAULTS.serviceName;
   const logger = new Logger({ serviceName });
+  if (config.unknownVariables.length > 0) await reportUnknown(logger, config.unknownVariables);
   const metrics = new Metrics({
     namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? POWERTOOLS_DEFAULTS.metricsNamespace,
     serviceName,

@@ -1,5 +1,6 @@
 import { canonicalName, type Fields, isIntegerField, toInteger } from '../fields';
 import { isRequestTime } from '../time';
+import { isAccessLogVariable } from './variables';
 
 /**
  * How a value of a field may look. The matcher uses it to choose between two places where the
@@ -85,9 +86,13 @@ const TOKEN_FIELDS = new Set([
   'api_key_id',
   'xray_trace_id',
   'waf_response_code',
+  'integration_response_transfer_mode',
 ]);
 
-function kindOf(field: string): ValueKind {
+function kindOf(path: string, field: string): ValueKind {
+  // A variable API Gateway's list does not name is read as a string, whatever its name suggests:
+  // nothing is known of its values (docs/contracts.md §2.2).
+  if (!isAccessLogVariable(path)) return 'text';
   if (isIntegerField(field)) return 'integer';
   if (field === 'request_time') return 'time';
   if (TOKEN_FIELDS.has(field)) return 'token';
@@ -170,7 +175,7 @@ function splitFormat(source: string): { variables: Variable[]; literals: string[
     const field = canonicalName(path);
     const after = source.slice(match.index + match[0].length);
     const quoted = isJson && source[match.index - 1] === '"' && after.startsWith('"');
-    variables.push({ path, field, kind: kindOf(field), quoted });
+    variables.push({ path, field, kind: kindOf(path, field), quoted });
     last = match.index + match[0].length;
   }
   literals.push(source.slice(last));

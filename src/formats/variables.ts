@@ -1,8 +1,8 @@
 /**
- * The `$context` variables API Gateway substitutes in a REST stage's access-log format
- * (docs/contracts.md §2, §8: "Variables for access logging for API Gateway"; case-sensitive). A
- * format naming anything else is refused at init: API Gateway would not fill it in, and a near
- * miss such as `$context.requestIdentity` would otherwise pass for the request id.
+ * The `$context` variables API Gateway substitutes in a REST stage's access-log format: every name
+ * of AWS's page "Variables for access logging for API Gateway" as of December 2026, response
+ * streaming's three included (docs/contracts.md §2.2; case-sensitive). A format may name others:
+ * they are read as strings and reported (unknownVariables), never refused.
  */
 const VARIABLES = new Set([
   'accountId',
@@ -21,10 +21,13 @@ const VARIABLES = new Set([
   'authenticate.latency',
   'authenticate.status',
   'awsEndpointRequestId',
+  'cipherSuite',
   'customDomain.basePathMatched',
+  'customDomain.routingRuleIdMatched',
   'deploymentId',
   'domainName',
   'domainPrefix',
+  'endpointType',
   'error.message',
   'error.messageString',
   'error.responseType',
@@ -56,7 +59,11 @@ const VARIABLES = new Set([
   'integration.integrationStatus',
   'integration.latency',
   'integration.requestId',
+  'integration.responseTransferMode',
   'integration.status',
+  'integration.timeToAllHeaders',
+  'integration.timeToFirstContent',
+  // On the HTTP API page only; formats shared between both kinds of API name it.
   'integrationErrorMessage',
   'integrationLatency',
   'integrationStatus',
@@ -73,6 +80,7 @@ const VARIABLES = new Set([
   'responseOverride.status',
   'stage',
   'status',
+  'tlsVersion',
   'waf.error',
   'waf.latency',
   'waf.status',
@@ -91,22 +99,21 @@ const FAMILIES = [
   'responseOverride.header.',
 ];
 
-/** Whether `path` (a variable without `$context.`) is one API Gateway fills in. */
+/** Whether `path` (a variable without `$context.`) is one API Gateway's list names. */
 export function isAccessLogVariable(path: string): boolean {
   return VARIABLES.has(path) || FAMILIES.some((family) => path.startsWith(family));
 }
 
-/** The known variable closest in spelling to `path`, for a message; undefined if none is near. */
-export function nearestVariable(path: string): string | undefined {
-  const lower = path.toLowerCase();
-  let best: string | undefined;
-  for (const name of VARIABLES) {
-    const candidate = name.toLowerCase();
-    if (lower.startsWith(candidate) || candidate.startsWith(lower)) {
-      if (!best || Math.abs(name.length - path.length) < Math.abs(best.length - path.length)) {
-        best = name;
-      }
-    }
-  }
-  return best;
+/** The variables the list names, for a message that suggests the closest one. */
+export function knownVariables(): string[] {
+  return [...VARIABLES];
+}
+
+/**
+ * The variables of a format the list does not name, each once, in order. API Gateway adds
+ * variables (REST response streaming added three in November 2025), so such a name is read as a
+ * string and reported, never refused: a list kept by hand always lags AWS (docs/contracts.md §2.2).
+ */
+export function unknownVariables(variables: readonly string[]): string[] {
+  return [...new Set(variables)].filter((variable) => !isAccessLogVariable(variable));
 }

@@ -319,16 +319,21 @@ describe('DROP_EVENTS, SAMPLE, REDACT and DROP_FIELDS in a batch', () => {
 });
 
 describe('handler', () => {
+  /** What the function writes to its log: stdout and stderr, as Lambda's log stream has both. */
   const captureStdout = async (run: () => Promise<unknown>) => {
     const chunks: string[] = [];
-    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    const capture = (chunk: unknown) => {
       chunks.push(String(chunk));
       return true;
-    });
+    };
+    const spies = [
+      jest.spyOn(process.stdout, 'write').mockImplementation(capture),
+      jest.spyOn(process.stderr, 'write').mockImplementation(capture),
+    ];
     try {
       await run();
     } finally {
-      spy.mockRestore();
+      for (const spy of spies) spy.mockRestore();
     }
     return chunks.join('');
   };
@@ -363,6 +368,49 @@ describe('handler', () => {
       expect(lines.find((line) => line.EventsByFormat)).toMatchObject({
         log_format: 'default',
         EventsByFormat: events,
+      });
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it('starts with variables API Gateway added after its list, logs them once at init and keeps their values', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { POWERTOOLS_LOG_LEVEL: 'INFO' });
+    const format =
+      '$context.requestId $context.status $context.integration.responseTransferMode $context.integration.timeToFirstContent $context.integration.timeToAllHeaders $context.someNewThing';
+    const line = 'r-1 200 STREAMED 41 38 shiny-value';
+    try {
+      let response: Awaited<ReturnType<Awaited<ReturnType<typeof createHandler>>>> | undefined;
+      const output = await captureStdout(async () => {
+        const handler = await createHandler({ ...process.env, LOG_FORMAT: format });
+        response = await handler(firehoseEvent([{ text: line }, { text: line }]));
+      });
+      const logged = output
+        .trim()
+        .split('\n')
+        .map((text) => JSON.parse(text))
+        .filter((entry) => entry.unknownVariables);
+      expect(logged).toEqual([
+        expect.objectContaining({
+          level: 'WARN',
+          unknownVariables: [
+            {
+              variable: '$context.someNewThing',
+              closestKnown: expect.stringMatching(/^\$context\./),
+            },
+          ],
+        }),
+      ]);
+      const data = response?.records[0]?.data ?? '';
+      expect(JSON.parse(Buffer.from(data, 'base64').toString())).toMatchObject({
+        request_id: 'r-1',
+        status: 200,
+        integration_response_transfer_mode: 'STREAMED',
+        integration_time_to_first_content: 41,
+        integration_time_to_all_headers: 38,
+        some_new_thing: 'shiny-value',
+        log_format: 'custom',
       });
     } finally {
       process.env = saved;
