@@ -53,27 +53,39 @@ export async function accountLogsRole(apiGateway: APIGatewayClient): Promise<str
   return (await apiGateway.send(new GetAccountCommand({}))).cloudwatchRoleArn || undefined;
 }
 
+/** The account's log deliveries (vended logs), as the commands ask of them. */
+export interface Deliveries {
+  /** Whether a delivery sends the stage's execution logs to the stream. */
+  readonly delivers: (stage: string, streamArn: string) => boolean;
+  /** The delivery sources, of any log type, with a delivery to the stream. */
+  readonly sourcesTo: (streamArn: string) => string[];
+}
+
 /**
- * The account's deliveries of execution logs, read once (three list calls): then whether one sends
- * a stage's execution logs to a stream, for as many stages as asked.
+ * The account's log deliveries, read once (three list calls), for as many stages and streams as
+ * asked.
  */
-export async function readDeliveries(
-  logs: CloudWatchLogsClient,
-): Promise<(stage: string, streamArn: string) => boolean> {
+export async function readDeliveries(logs: CloudWatchLogsClient): Promise<Deliveries> {
   const sources = (await logs.send(new DescribeDeliverySourcesCommand({}))).deliverySources ?? [];
   const destinations =
     (await logs.send(new DescribeDeliveryDestinationsCommand({}))).deliveryDestinations ?? [];
   const deliveries = (await logs.send(new DescribeDeliveriesCommand({}))).deliveries ?? [];
-  return (stage, streamArn) => {
-    const names = sources
-      .filter((s) => s.logType === 'EXECUTION_LOGS' && s.resourceArns?.includes(stage))
-      .map((s) => s.name);
+  const sourcesTo = (streamArn: string) => {
     const toStream = destinations
       .filter((d) => d.deliveryDestinationConfiguration?.destinationResourceArn === streamArn)
       .map((d) => d.arn);
-    return deliveries.some(
-      (d) => names.includes(d.deliverySourceName) && toStream.includes(d.deliveryDestinationArn),
-    );
+    return deliveries
+      .filter((d) => toStream.includes(d.deliveryDestinationArn))
+      .map((d) => d.deliverySourceName ?? '');
+  };
+  return {
+    delivers(stage, streamArn) {
+      const names = sources
+        .filter((s) => s.logType === 'EXECUTION_LOGS' && s.resourceArns?.includes(stage))
+        .map((s) => s.name);
+      return sourcesTo(streamArn).some((name) => names.includes(name));
+    },
+    sourcesTo,
   };
 }
 

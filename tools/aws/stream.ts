@@ -49,6 +49,11 @@ export interface StreamFacts {
   readonly endpointUrl?: string;
   /** The enabled Lambda processor. */
   readonly lambda?: Processor;
+  /**
+   * Firehose's own CloudWatch Logs decompression is on: the stream then takes CloudWatch Logs
+   * subscriptions only, and vended logs sent to it fail (docs/contracts.md §3.1).
+   */
+  readonly decompression: boolean;
   readonly functionArn?: string;
   /** The role Firehose invokes the processor with: the processor's RoleArn, else the stream's. */
   readonly roleArn?: string;
@@ -58,6 +63,10 @@ export interface StreamFacts {
 /** A processor parameter's value (`LambdaArn`, `BufferSizeInMBs`, `RoleArn`, …). */
 export const parameter = (processor: Processor | undefined, name: string) =>
   processor?.Parameters?.find((p) => p.ParameterName === name)?.ParameterValue;
+
+/** Whether a processing configuration decompresses CloudWatch Logs records (§3.1). */
+export const decompresses = (config: ProcessingConfiguration | undefined) =>
+  Boolean(config?.Enabled && config.Processors?.some((p) => p.Type === 'Decompression'));
 
 /** The Lambda processor of a processing configuration, when processing is enabled. */
 export const lambdaProcessor = (config: ProcessingConfiguration | undefined) =>
@@ -81,6 +90,7 @@ export function streamFacts(stream: DeliveryStreamDescription): StreamFacts {
     http,
     endpointUrl: http?.EndpointConfiguration?.Url,
     lambda,
+    decompression: decompresses(settings.ProcessingConfiguration),
     functionArn: parameter(lambda, 'LambdaArn'),
     roleArn: parameter(lambda, 'RoleArn') ?? settings.RoleARN,
     bucketArn: settings.S3DestinationDescription?.BucketARN ?? settings.S3Configuration?.BucketARN,

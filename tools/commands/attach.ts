@@ -16,7 +16,13 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { awsClients, errorName } from '../aws/clients';
 import { grantInvoke, INVOKE_ACTIONS, roleMayInvoke } from '../aws/iam';
 import { findFunction } from '../aws/lambda';
-import { lambdaProcessor, parameter, requireStream, type StreamFacts } from '../aws/stream';
+import {
+  decompresses,
+  lambdaProcessor,
+  parameter,
+  requireStream,
+  type StreamFacts,
+} from '../aws/stream';
 import { defineCommand } from '../cli/command';
 import { RefusedError } from '../cli/errors';
 import { COMMON_OPTIONS } from '../cli/options';
@@ -29,6 +35,8 @@ export interface AttachOptions {
   readonly bufferSizeMB?: number;
   readonly bufferIntervalSeconds?: number;
   readonly detach?: boolean;
+  /** Turn Firehose's own CloudWatch Logs decompression (and its message extraction) off. */
+  readonly noDecompression?: boolean;
 }
 
 export interface AttachClients {
@@ -46,11 +54,18 @@ const unqualified = (arn: string | undefined) => arn?.split(':').slice(0, 7).joi
 
 function describeProcessing(config: ProcessingConfiguration | undefined): string {
   const lambda = lambdaProcessor(config);
-  if (!lambda) return 'none';
+  const decompression = decompresses(config) ? ', CloudWatch Logs decompression on' : '';
+  if (!lambda) return `none${decompression}`;
   const size = parameter(lambda, 'BufferSizeInMBs') ?? '(default 1)';
   const interval = parameter(lambda, 'BufferIntervalInSeconds') ?? '(default 60)';
-  return `${parameter(lambda, 'LambdaArn')} (buffer ${size} MB / ${interval} s)`;
+  return `${parameter(lambda, 'LambdaArn')} (buffer ${size} MB / ${interval} s)${decompression}`;
 }
+
+/**
+ * Firehose's CloudWatch Logs decompression, and the message extraction that needs it: the
+ * processor inflates CloudWatch Logs records itself (docs/contracts.md §3.1).
+ */
+const DECOMPRESSION_TYPES = ['Decompression', 'CloudWatchLogProcessing'];
 
 /** The stream, refused unless it is ACTIVE with a destination this command updates. */
 async function updatableStream(firehose: FirehoseClient, name: string): Promise<StreamFacts> {
@@ -108,13 +123,12 @@ function attached(
     },
     ...kept,
   ];
-  return {
-    Enabled: true,
-    Processors: [
-      ...processors.filter((p) => p.Type !== 'Lambda'),
-      { Type: 'Lambda', Parameters: parameters },
-    ],
-  };
+  const others = processors.filter(
+    (p) =>
+      p.Type !== 'Lambda' &&
+      !(options.noDecompression && DECOMPRESSION_TYPES.includes(p.Type ?? '')),
+  );
+  return { Enabled: true, Processors: [...others, { Type: 'Lambda', Parameters: parameters }] };
 }
 
 /** The processing configuration without this function. */
@@ -135,6 +149,11 @@ function shows(options: AttachOptions, stream: StreamFacts, before: string, afte
   if (url && !url.endsWith('/_kinesis_firehose')) {
     lines.push(
       `  warning: ${url} does not look like OpenObserve's Firehose endpoint (…/_kinesis_firehose)`,
+    );
+  }
+  if (decompresses(stream.settings.ProcessingConfiguration) && !options.noDecompression) {
+    lines.push(
+      '  warning: CloudWatch Logs decompression is on: the stream takes CloudWatch Logs subscriptions only; API Gateway access logs and execution-log deliveries sent to it fail (--no-decompression turns it off; the processor inflates CloudWatch Logs records itself)',
     );
   }
   lines.push(`  processor: ${before}`, `         →  ${before !== after ? after : 'unchanged'}`);
@@ -277,6 +296,10 @@ export const command = defineCommand({
         help: 'processor buffer interval; kept when not given, else 60',
       },
       detach: { type: 'flag', help: 'remove the function from the stream instead' },
+      'no-decompression': {
+        type: 'flag',
+        help: "turn Firehose's CloudWatch Logs decompression off: with it on, API Gateway's logs and execution-log deliveries to the stream fail",
+      },
       ...COMMON_OPTIONS,
     },
   },
@@ -288,6 +311,7 @@ export const command = defineCommand({
       bufferSizeMB: values['buffer-size'],
       bufferIntervalSeconds: values['buffer-interval'],
       detach: values.detach,
+      noDecompression: values['no-decompression'],
     };
     const result = await runPlan(await planAttach(options, clients), io, {
       dryRun: values['dry-run'],

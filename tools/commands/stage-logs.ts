@@ -9,7 +9,10 @@ import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { FirehoseClient } from '@aws-sdk/client-firehose';
 import { readConfig } from '../../src/config';
 import { ConfigError } from '../../src/errors';
+import { closestVariable } from '../../src/formats/closest';
+import { formatVariables } from '../../src/formats/compile';
 import { DEFAULT_FORMAT, formatName } from '../../src/formats/known';
+import { unknownVariables } from '../../src/formats/variables';
 import { awsClients } from '../aws/clients';
 import {
   accountLogsRole,
@@ -78,6 +81,14 @@ function checkedFormat(format: string | undefined): string {
   return chosen;
 }
 
+/** A warning for each variable of the format API Gateway's list does not name (§2.2). */
+function formatWarnings(format: string): string[] {
+  return unknownVariables(formatVariables(format)).map(
+    (variable) =>
+      `warning: the format names $context.${variable}, which API Gateway's list of variables does not (closest: $context.${closestVariable(variable)}); the processor reads it as a string`,
+  );
+}
+
 /** The stream's ARN, and a warning when API Gateway will refuse its name. */
 async function target(firehose: FirehoseClient, stream: string) {
   const name = stream.slice(stream.lastIndexOf('/') + 1);
@@ -86,7 +97,14 @@ async function target(firehose: FirehoseClient, stream: string) {
     : [
         `warning: ${name} does not start with ${STREAM_PREFIX}; API Gateway only logs to streams whose name does, and will refuse this one`,
       ];
-  return { arn: (await requireStream(firehose, name)).arn, warnings };
+  const facts = await requireStream(firehose, name);
+  if (facts.decompression) {
+    // §3.1: such a stream takes CloudWatch Logs subscriptions only.
+    throw new RefusedError(
+      `delivery stream ${name} has CloudWatch Logs decompression on: it takes CloudWatch Logs subscriptions only, and a stage's access logs or execution-log delivery to it would fail. Turn it off first: npm run attach -- --stream ${name} --function ${facts.functionArn ?? '<function>'} --no-decompression`,
+    );
+  }
+  return { arn: facts.arn, warnings };
 }
 
 const FORMAT_REMINDER =
@@ -107,6 +125,7 @@ export async function planStageLogs(
   }
   const shows = [
     ...warnings,
+    ...formatWarnings(format),
     `REST API ${options.restApiId}, stage ${options.stage}: access logs`,
     `  destination: ${stage.destinationArn ?? 'none'}`,
     `           →  ${arn}`,
@@ -164,10 +183,13 @@ async function executionPlan(
       apply: () => tagForDelivery(clients.firehose, streamArn),
     });
   }
-  const deliversTo = await readDeliveries(clients.logs);
+  const deliveries = await readDeliveries(clients.logs);
   for (const stage of stages) {
     const current = stage.executionLevel ?? 'OFF';
-    const delivered = deliversTo(stageArn(streamArn, stage.restApiId, stage.stage), streamArn);
+    const delivered = deliveries.delivers(
+      stageArn(streamArn, stage.restApiId, stage.stage),
+      streamArn,
+    );
     shows.push(
       `  execution logs of ${stageLabel(stage)}: ${current}${delivered ? ', to the stream' : ''} → ${level}`,
     );
@@ -186,7 +208,10 @@ async function executionPlan(
     const deliveredNow = await readDeliveries(clients.logs);
     for (const stage of stages) {
       const now = await getStage(clients.apiGateway, stage.restApiId, stage.stage);
-      const delivered = deliveredNow(stageArn(streamArn, stage.restApiId, stage.stage), streamArn);
+      const delivered = deliveredNow.delivers(
+        stageArn(streamArn, stage.restApiId, stage.stage),
+        streamArn,
+      );
       if ((now?.executionLevel ?? 'OFF') !== level || delivered !== (level !== 'OFF')) {
         mismatches.push(
           `${stageLabel(stage)}: execution logs read back as ${now?.executionLevel ?? 'OFF'}${delivered ? ', to the stream' : ''}`,
@@ -288,6 +313,7 @@ export async function planAllStages(
   return {
     shows: [
       ...new Set(plans.flatMap((plan) => plan.warnings)),
+      ...formatWarnings(format),
       several
         ? `REST API stages in ${where}, and their access logs → ${options.stream} in each region`
         : `REST API stages in this region, and their access logs → ${plans[0]?.arn}`,

@@ -6,6 +6,7 @@
  */
 import type { Check } from './check';
 import { backupCheck } from './checks/backup';
+import { decompressionCheck } from './checks/decompression';
 import { destinationCheck } from './checks/destination';
 import { executionLogsCheck } from './checks/execution-logs';
 import { failedRecordsCheck } from './checks/failed-records';
@@ -31,6 +32,7 @@ export const CHECKS: readonly DoctorCheck[] = [
   processorCheck,
   processorRoleCheck,
   processorBufferCheck,
+  decompressionCheck,
   backupCheck,
   functionSettingsCheck,
   flowCheck,

@@ -9,6 +9,7 @@ import { ConfigError } from '../../src/errors';
 import { DEFAULT_FORMAT } from '../../src/formats/known';
 import { compileUserPatterns } from '../../src/rules';
 import type { AwsClients } from '../aws/clients';
+import { type Deliveries, readDeliveries } from '../aws/execution-logs';
 import { findFunction, settingsOf } from '../aws/lambda';
 import { type MetricQuery, metricValue } from '../aws/metrics';
 import { getStage, listStages, type StageLogging } from '../aws/stages';
@@ -64,6 +65,8 @@ export class Facts {
   readonly function: () => Promise<Fact<FunctionConfiguration | undefined>>;
   /** Why the processor cannot start with its settings; undefined when it can. */
   readonly settingsError: () => Promise<Fact<ConfigError | undefined>>;
+  /** The account's log deliveries (vended logs): which stages and sources deliver where. */
+  readonly deliveries: () => Promise<Fact<Deliveries>>;
 
   constructor(
     readonly options: DoctorOptions,
@@ -83,6 +86,7 @@ export class Facts {
       const arn = (await this.streamFacts())?.functionArn;
       return arn ? findFunction(clients.lambda, arn) : undefined;
     });
+    this.deliveries = once(() => readDeliveries(clients.logs));
     this.settingsError = once(async () => {
       const fn = await this.processorFunction();
       if (!fn) return undefined;

@@ -74,6 +74,21 @@ const lambdaParameters = (processing: ProcessingConfiguration | undefined) =>
     ]),
   );
 
+/** Firehose's own CloudWatch Logs decompression with message extraction (docs/contracts.md §3.1). */
+const DECOMPRESSING: ProcessingConfiguration = {
+  Enabled: true,
+  Processors: [
+    {
+      Type: 'Decompression',
+      Parameters: [{ ParameterName: 'CompressionFormat', ParameterValue: 'GZIP' }],
+    },
+    {
+      Type: 'CloudWatchLogProcessing',
+      Parameters: [{ ParameterName: 'DataMessageExtraction', ParameterValue: 'true' }],
+    },
+  ],
+};
+
 describe('attachProcessor (against moto)', () => {
   beforeEach(() => moto.reset());
 
@@ -107,6 +122,45 @@ describe('attachProcessor (against moto)', () => {
     );
     const document = JSON.parse(decodeURIComponent(policy.PolicyDocument as string));
     expect(document.Statement[0].Resource).toEqual([functionArn, `${functionArn}:*`]);
+  });
+
+  it('warns of CloudWatch Logs decompression, and turns it off with --no-decompression (docs/contracts.md §3.1)', async () => {
+    const roleArn = await role('delivery');
+    const functionArn = await lambdaFunction('processor');
+    await stream('amazon-apigateway-logs', roleArn, DECOMPRESSING);
+    const warned = scriptedIo(true);
+    await attachProcessor(
+      { stream: 'amazon-apigateway-logs', functionName: 'processor' },
+      clients,
+      warned,
+    );
+    expect(warned.lines.join('\n')).toContain(
+      'warning: CloudWatch Logs decompression is on: the stream takes CloudWatch Logs subscriptions only',
+    );
+    expect((await destinationOf('amazon-apigateway-logs')).http.ProcessingConfiguration).toEqual({
+      Enabled: true,
+      Processors: [
+        ...(DECOMPRESSING.Processors ?? []),
+        expect.objectContaining({ Type: 'Lambda' }),
+      ],
+    });
+
+    const off = scriptedIo(true);
+    await attachProcessor(
+      { stream: 'amazon-apigateway-logs', functionName: 'processor', noDecompression: true },
+      clients,
+      off,
+    );
+    expect(off.lines.join('\n')).not.toContain('warning: CloudWatch Logs decompression');
+    expect(off.lines).toContainEqual(
+      expect.stringContaining(
+        `processor of amazon-apigateway-logs → ${functionArn} (buffer 1 MB / 60 s)`,
+      ),
+    );
+    const { http } = await destinationOf('amazon-apigateway-logs');
+    expect(http.ProcessingConfiguration.Processors.map((p: { Type: string }) => p.Type)).toEqual([
+      'Lambda',
+    ]);
   });
 
   it('changes nothing when the answer is no', async () => {

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { APIGatewayClient, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { FirehoseClient } from '@aws-sdk/client-firehose';
+import { FirehoseClient, UpdateDestinationCommand } from '@aws-sdk/client-firehose';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -64,6 +64,8 @@ interface Setup {
   metrics?: Partial<Record<string, number>>;
   failedObject?: boolean;
   backup?: false;
+  /** Firehose's own CloudWatch Logs decompression before the processor (docs/contracts.md §3.1). */
+  decompression?: boolean;
 }
 
 const HEALTHY_METRICS: Record<string, number> = {
@@ -104,6 +106,28 @@ async function deploy(setup: Setup = {}) {
     processing:
       setup.processing === false ? undefined : lambdaProcessing(functionArn, setup.bufferMB ?? '1'),
   });
+  if (setup.decompression) {
+    const processing = lambdaProcessing(functionArn, setup.bufferMB ?? '1');
+    await clients.firehose.send(
+      new UpdateDestinationCommand({
+        DeliveryStreamName: STREAM,
+        CurrentDeliveryStreamVersionId: '1',
+        DestinationId: 'destinationId-000000000001',
+        HttpEndpointDestinationUpdate: {
+          ProcessingConfiguration: {
+            Enabled: true,
+            Processors: [
+              {
+                Type: 'Decompression',
+                Parameters: [{ ParameterName: 'CompressionFormat', ParameterValue: 'GZIP' }],
+              },
+              ...(processing.Processors ?? []),
+            ],
+          },
+        },
+      }),
+    );
+  }
   const restApiId = await createRestApi(clients.apiGateway, 'pets', ['prod', 'dev']);
   if (setup.stageLogs !== false) {
     await setStageLogs(
@@ -239,6 +263,37 @@ describe('doctor (against moto)', () => {
       'stage-format',
       'execution-logs',
     ]);
+  }, 30_000);
+
+  it('names the LOG_FORMAT variables API Gateway does not list, which the processor reads as strings', async () => {
+    const format = `${DEFAULT_FORMAT}, Shiny: $context.someNewThing, Mode: $context.integration.responseTransferMode`;
+    await deploy({ variables: { LOG_FORMAT: format }, stageFormat: format });
+    const checks = await diagnose();
+    expect(statuses(checks)).toEqual({ ...ALL_OK, 'function-settings': 'warn' });
+    expect(byId(checks, 'function-settings')).toMatchObject({
+      summary:
+        "LOG_FORMAT names variables API Gateway's list does not; the processor reads them as strings",
+      evidence: expect.stringMatching(
+        /^\$context\.someNewThing \(closest known: \$context\.\w+\)$/,
+      ),
+    });
+  }, 30_000);
+
+  it('fails a stream with CloudWatch Logs decompression on that stages and log deliveries write to (docs/contracts.md §3.1)', async () => {
+    const { restApiId } = await deploy({ decompression: true });
+    const streamArn = `arn:aws:firehose:us-east-1:123456789012:deliverystream/${STREAM}`;
+    await deliverExecutionLogs(clients.logs, { restApiId, stage: 'dev' }, streamArn);
+    const checks = await diagnose();
+    expect(statuses(checks)).toEqual({ ...ALL_OK, decompression: 'fail' });
+    const decompression = byId(checks, 'decompression');
+    expect(decompression.evidence.split('\n')).toEqual([
+      'CloudWatch Logs decompression is on: the stream takes CloudWatch Logs subscriptions only',
+      `fails: stage pets (${restApiId}) prod: access logs`,
+      `fails: log delivery apigw-${restApiId}-dev-execution`,
+    ]);
+    expect(decompression.fix).toMatch(
+      /^npm run attach -- --stream amazon-apigateway-access-logs --function arn:aws:lambda:\S+ --no-decompression/,
+    );
   }, 30_000);
 
   /** Each case breaks one thing; exactly that check turns ✗ (or !), with its fix. */

@@ -101,6 +101,66 @@ describe('pointStageLogs (against moto)', () => {
     expect(io.lines.join('\n')).toContain('set its LOG_FORMAT (template parameter LogFormat)');
   });
 
+  it('takes a format with a variable newer than its list, and says so', async () => {
+    await streamNamed('amazon-apigateway-logs');
+    const restApiId = await restApiWithStage();
+    const io = scriptedIo(true);
+    const format = `${DEFAULT_FORMAT}, Shiny: $context.someNewThing`;
+    await pointStageLogs(
+      { restApiId, stage: 'prod', stream: 'amazon-apigateway-logs', format },
+      clients,
+      io,
+    );
+    expect(io.lines[0]).toMatch(
+      /^warning: the format names \$context\.someNewThing, which API Gateway's list of variables does not \(closest: \$context\.\w+\); the processor reads it as a string$/,
+    );
+    const stage = await clients.apiGateway.send(
+      new GetStageCommand({ restApiId, stageName: 'prod' }),
+    );
+    expect(stage.accessLogSettings?.format).toBe(format);
+  });
+
+  it('refuses a stream with CloudWatch Logs decompression on, where its logs would fail (docs/contracts.md §3.1)', async () => {
+    await clients.firehose.send(
+      new CreateDeliveryStreamCommand({
+        DeliveryStreamName: 'amazon-apigateway-decompressed',
+        ExtendedS3DestinationConfiguration: {
+          BucketARN: 'arn:aws:s3:::b',
+          RoleARN: 'arn:aws:iam::123456789012:role/r',
+          ProcessingConfiguration: {
+            Enabled: true,
+            Processors: [
+              {
+                Type: 'Decompression',
+                Parameters: [{ ParameterName: 'CompressionFormat', ParameterValue: 'GZIP' }],
+              },
+            ],
+          },
+        },
+      }),
+    );
+    const restApiId = await restApiWithStage();
+    for (const executionLogs of [undefined, 'ERROR'] as const) {
+      const io = scriptedIo(true);
+      await expect(
+        pointStageLogs(
+          { restApiId, stage: 'prod', stream: 'amazon-apigateway-decompressed', executionLogs },
+          clients,
+          io,
+        ),
+      ).rejects.toThrow(
+        'delivery stream amazon-apigateway-decompressed has CloudWatch Logs decompression on: it takes CloudWatch Logs subscriptions only',
+      );
+      expect(io.asked).toBe(0);
+    }
+    const { deliveries } = await clients.logs.send(new DescribeDeliveriesCommand({}));
+    expect(deliveries).toEqual([]);
+    const stage = await clients.apiGateway.send(
+      new GetStageCommand({ restApiId, stageName: 'prod' }),
+    );
+    expect(stage.accessLogSettings).toBeUndefined();
+  });
+
   it('warns when the stream name lacks the amazon-apigateway- prefix', async () => {
     await streamNamed('access-logs');
     const restApiId = await restApiWithStage();

@@ -2,7 +2,7 @@
  * execution-logs: a stage that writes execution logs (logging level ERROR or INFO) and logs to
  * the stream has them delivered there too (docs/contracts.md §8); checked only when one does.
  */
-import { readDeliveries, stageArn } from '../../aws/execution-logs';
+import { stageArn } from '../../aws/execution-logs';
 import { stageLabel } from '../../aws/stages';
 import { check, couldNot } from '../check';
 import type { DoctorCheck } from '../facts';
@@ -15,17 +15,17 @@ export const executionLogsCheck: DoctorCheck = async (facts) => {
   if (!stream || stages.length === 0) return undefined;
   const evidence: string[] = [];
   const missing: string[] = [];
-  try {
-    const deliversTo = await readDeliveries(facts.clients.logs);
-    for (const stage of stages) {
-      const delivered = deliversTo(stageArn(stream.arn, stage.restApiId, stage.stage), stream.arn);
-      evidence.push(
-        `${stageLabel(stage)}: ${stage.executionLevel}, ${delivered ? 'delivered to the stream' : 'not delivered to the stream'}`,
-      );
-      if (!delivered) missing.push(stage.stage);
-    }
-  } catch (error) {
-    return couldNot('execution-logs', "read the stages' log deliveries", error);
+  const deliveries = await facts.deliveries();
+  if (!deliveries.ok) {
+    return couldNot('execution-logs', "read the stages' log deliveries", deliveries.error);
+  }
+  for (const stage of stages) {
+    const arn = stageArn(stream.arn, stage.restApiId, stage.stage);
+    const delivered = deliveries.value.delivers(arn, stream.arn);
+    evidence.push(
+      `${stageLabel(stage)}: ${stage.executionLevel}, ${delivered ? 'delivered to the stream' : 'not delivered to the stream'}`,
+    );
+    if (!delivered) missing.push(stage.stage);
   }
   if (missing.length === 0) {
     return check('execution-logs', 'ok', "the stages' execution logs reach the stream", evidence);
