@@ -11,17 +11,27 @@
  * Also: bundle size, module init time, peak RSS for a 6 MB batch, and the cost per GB of logs.
  * `-- --soak [--batches 3000]`: the soak run of bench/soak.ts instead.
  */
+import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { getHeapStatistics } from 'node:v8';
 import { gunzipSync } from 'node:zlib';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { splitEventLines } from '../src/encode';
 import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../src/formats/known';
 import { cloudWatchBatch, hostileUserAgentBatch, linesBatch } from './batches';
-import { inflatingRun, initTimeMs, peakRssMB, rieInitMs, sixMegabyteBatch } from './measure';
+import {
+  FUNCTION_MEMORY_MB,
+  inflatingRun,
+  initTimeMs,
+  LAMBDA_NODE_FLAGS,
+  peakRssMB,
+  rieInitMs,
+  sixMegabyteBatch,
+} from './measure';
 import { soak, soakBatches } from './soak';
 
 type Handler = (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>;
@@ -35,6 +45,16 @@ const { values: options } = parseArgs({
     batches: { type: 'string', default: '3000' },
   },
 });
+
+if (options.soak && !LAMBDA_NODE_FLAGS.every((flag) => process.execArgv.includes(flag))) {
+  // The soak runs with the heap Lambda gives the function: this process again, under its flags.
+  const flagged = spawnSync(
+    process.execPath,
+    [...process.execArgv, ...LAMBDA_NODE_FLAGS, ...process.argv.slice(1)],
+    { stdio: 'inherit' },
+  );
+  process.exit(flagged.status ?? 1);
+}
 const RUNS = Number(options.runs);
 const WARMUP = 15;
 const BATCH_BYTES = 1024 * 1024;
@@ -53,7 +73,6 @@ const PRICE = {
 };
 /** Lambda gives a function one full vCPU at 1,769 MB and a share in proportion below that. */
 const LAMBDA_FULL_VCPU_MB = 1769;
-const TEMPLATE_MEMORY_MB = 256;
 
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
@@ -304,10 +323,10 @@ function costPerGb(result: CaseResult) {
   // CPU time per GB of log lines measured here, stretched to the CPU share of the template's memory.
   const cpuSecondsPerGb = (result.handler.median / 1000) * (1024 / result.inputMB);
   const durationSecondsPerGb =
-    cpuSecondsPerGb * Math.max(1, LAMBDA_FULL_VCPU_MB / TEMPLATE_MEMORY_MB);
+    cpuSecondsPerGb * Math.max(1, LAMBDA_FULL_VCPU_MB / FUNCTION_MEMORY_MB);
   const invocationsPerGb = 1024 / result.inputMB;
   const lambda =
-    durationSecondsPerGb * (TEMPLATE_MEMORY_MB / 1024) * PRICE.lambdaArmPerGbSecond +
+    durationSecondsPerGb * (FUNCTION_MEMORY_MB / 1024) * PRICE.lambdaArmPerGbSecond +
     invocationsPerGb * PRICE.lambdaPerRequest;
   const averageLine = (result.inputMB * 1024 * 1024) / result.lines;
   const firehose =
@@ -350,7 +369,7 @@ if (options.soak) {
   if (options.json) console.log(JSON.stringify(report, null, 2));
   else {
     console.log(
-      `Soak: ${report.batches} batches of ~1 MB (every format, CloudWatch gzip, hostile records) through one handler.`,
+      `Soak: ${report.batches} batches of ~1 MB (every format, CloudWatch gzip, hostile records) through one handler, with the V8 flags of a ${FUNCTION_MEMORY_MB} MB function (${LAMBDA_NODE_FLAGS.join(' ')}; heap limit ${f(getHeapStatistics().heap_size_limit / 1024 / 1024)} MB).`,
     );
     console.log(`| measure | warm (a tenth in) | half way | end |`);
     console.log('|---|---:|---:|---:|');
@@ -398,7 +417,7 @@ const hostileExpression = hostile
       'hostile-expression',
     )
   : undefined;
-const gzipRss = peakRssMB(BUNDLE, ...inflatingRun());
+const gzipRss = peakRssMB(BUNDLE, inflatingRun());
 const cost = costPerGb(results[0] as CaseResult);
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`;
@@ -478,14 +497,15 @@ if (options.json) {
   console.log(`| bundle dist/handler.mjs (minified) | ${f(bundleBytes / 1024)} KB |`);
   console.log(`| module init (import in a fresh process, median of 9) | ${f(initMs)} ms |`);
   console.log(
-    `| cold start under Lambda's runtime interface (RIE INIT REPORT, Node 22, median of 5) | ${typeof rieInit === 'number' ? `${f(rieInit)} ms` : rieInit} |`,
+    `| cold start under Lambda's runtime interface (RIE INIT REPORT, the runtime's Node.js, median of 5) | ${typeof rieInit === 'number' ? `${f(rieInit)} ms` : rieInit} |`,
   );
-  console.log(`| peak RSS, one ${f(rss.eventMB, 2)} MB batch | ${f(rss.peakMB)} MB |`);
+  const heap = `V8 flags of a ${FUNCTION_MEMORY_MB} MB function: ${LAMBDA_NODE_FLAGS.join(' ')}`;
+  console.log(`| peak RSS, one ${f(rss.eventMB, 2)} MB batch (${heap}) | ${f(rss.peakMB)} MB |`);
   console.log(
-    `| peak RSS, 200 gzip records each inflating to 4 MiB (${f(gzipRss.eventMB, 2)} MB batch; V8 heap capped at 128 MB) | ${f(gzipRss.peakMB)} MB |`,
+    `| peak RSS, 200 gzip records each inflating to 4 MiB (${f(gzipRss.eventMB, 2)} MB batch; ${heap}) | ${f(gzipRss.peakMB)} MB |`,
   );
   console.log(
-    `| processor cost per GB of logs (${TEMPLATE_MEMORY_MB} MB arm64, default format) | $${cost.lambda.toFixed(5)} |`,
+    `| processor cost per GB of logs (${FUNCTION_MEMORY_MB} MB arm64, default format) | $${cost.lambda.toFixed(5)} |`,
   );
   console.log(`| Firehose ingestion, list price per GB | $${cost.firehoseList.toFixed(3)} |`);
   console.log(

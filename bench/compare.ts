@@ -34,7 +34,7 @@ const figures: Record<keyof typeof bundles, Figures> = {
   after: { init: [], rie: [], rss: [], gzipRss: [] },
 };
 const batch = sixMegabyteBatch();
-const [gzipBatch, gzipOptions] = inflatingRun();
+const gzipBatch = inflatingRun();
 for (let round = 0; round < Number(options.rounds); round++) {
   for (const [name, bundle] of Object.entries(bundles) as [keyof typeof bundles, string][]) {
     const into = figures[name];
@@ -42,7 +42,7 @@ for (let round = 0; round < Number(options.rounds); round++) {
     const rie = await rieInitMs(bundle);
     into.rie.push(typeof rie === 'number' ? rie : Number.NaN);
     into.rss.push(peakRssMB(bundle, batch).peakMB);
-    into.gzipRss.push(peakRssMB(bundle, gzipBatch, gzipOptions).peakMB);
+    into.gzipRss.push(peakRssMB(bundle, gzipBatch).peakMB);
   }
 }
 

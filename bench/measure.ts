@@ -9,9 +9,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
-import { installRuntime, missingTools, startRuntime } from '../scripts/lambda-runtime';
+import {
+  installRuntime,
+  lambdaNodeFlags,
+  missingTools,
+  startRuntime,
+  templateFunction,
+} from '../scripts/lambda-runtime';
 import { DEFAULT_FORMAT } from '../src/formats/known';
 import { inflatingBatch, linesBatch } from './batches';
+
+/** The function's memory as template.yaml deploys it. */
+export const FUNCTION_MEMORY_MB = Number(templateFunction().memoryMB);
+/**
+ * The V8 flags Lambda's Node.js bootstrap gives a function of that memory (its heap sized from it,
+ * not from the machine's): every memory figure is measured under them.
+ */
+export const LAMBDA_NODE_FLAGS = lambdaNodeFlags(FUNCTION_MEMORY_MB);
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -33,7 +47,8 @@ export function initTimeMs(bundle: string): number {
 
 /**
  * The cold start as Lambda's runtime interface reports it: the RIE's `INIT REPORT` for a fresh
- * runtime (Node 22 and the RIC, scripts/lambda-runtime.ts), median of 5; or why it was not measured.
+ * runtime (the runtime's Node.js and the RIC, scripts/lambda-runtime.ts), median of 5; or why it
+ * was not measured.
  */
 export async function rieInitMs(
   bundle: string,
@@ -61,11 +76,14 @@ export async function rieInitMs(
   return median(times);
 }
 
-/** Peak RSS of a fresh Node process that loads the bundle and answers one batch. */
+/**
+ * Peak RSS of a fresh Node process that loads the bundle and answers one batch, with the heap
+ * Lambda gives the function.
+ */
 export function peakRssMB(
   bundle: string,
   event: FirehoseTransformationEvent,
-  nodeOptions: string[] = [],
+  nodeOptions: readonly string[] = LAMBDA_NODE_FLAGS,
 ): { eventMB: number; peakMB: number } {
   const directory = mkdtempSync(join(tmpdir(), 'bench-'));
   const path = join(directory, 'event.json');
@@ -93,9 +111,8 @@ export function sixMegabyteBatch(): FirehoseTransformationEvent {
 
 /**
  * 200 gzip records that each inflate to just under the 4 MiB cap (all inflated at once they once
- * took 1.8 GB, in a function of 256 MB), with about the V8 heap a 256 MB function has: V8 sizes
- * its heap from the machine's memory, and a 256 MB function gets about 128 MB.
+ * took 1.8 GB, in a function of 256 MB).
  */
-export function inflatingRun(): [FirehoseTransformationEvent, string[]] {
-  return [inflatingBatch(200, 4 * 1024 * 1024 - 1024), ['--max-old-space-size=128']];
+export function inflatingRun(): FirehoseTransformationEvent {
+  return inflatingBatch(200, 4 * 1024 * 1024 - 1024);
 }

@@ -5,7 +5,7 @@ export const BUILD_OPTIONS: BuildOptions = {
   entryPoints: ['src/handler.ts'],
   bundle: true,
   platform: 'node',
-  target: 'node22',
+  target: 'node24',
   format: 'esm',
   minify: true,
   sourcemap: true,

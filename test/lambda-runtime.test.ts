@@ -1,16 +1,20 @@
 /**
- * The built bundle under Lambda's own runtime interface (the RIE and the Node.js RIC on Node 22,
- * what `sam local invoke` runs in its container, docs/contracts.md §7) answers exactly as the
- * in-process handler does.
+ * The built bundle under Lambda's own runtime interface (the RIE and the Node.js RIC on the
+ * runtime's Node.js, what `sam local invoke` runs in its container, docs/contracts.md §7) answers
+ * exactly as the in-process handler does.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
 import {
   installRuntime,
   type LambdaRuntime,
+  lambdaNodeFlags,
   missingTools,
   startRuntime,
+  templateFunction,
 } from '../scripts/lambda-runtime';
 import { runBatch } from './support/batches';
 
@@ -55,6 +59,29 @@ suite(`the function under Lambda's runtime interface${missing.length ? ` (skippe
       }),
     );
   });
+
+  it("starts the function on the runtime's Node.js with the heap Lambda's bootstrap gives its memory", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'runtime-probe-'));
+    try {
+      writeFileSync(
+        join(folder, 'probe.mjs'),
+        'export const handler = async () => ({ version: process.version, flags: process.execArgv });',
+      );
+      const probe = await startRuntime(join(folder, 'probe.mjs'), quiet);
+      try {
+        const { body } = await probe.invoke({});
+        const tested = /^version=(\d+)\./m.exec(readFileSync('scripts/lambda-node.sh', 'utf8'));
+        expect(body).toEqual({
+          version: expect.stringMatching(new RegExp(`^v${tested?.[1]}\\.`)),
+          flags: lambdaNodeFlags(Number(templateFunction().memoryMB)),
+        });
+      } finally {
+        await probe.stop();
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('runs from npm run invoke -- --runtime lambda, printing the same view as the default invoke', () => {
     const args = (runtime: string) =>

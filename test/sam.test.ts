@@ -27,6 +27,17 @@ describe('SAM checks', () => {
     expect(lint.status).toBe(0);
   });
 
+  it('deploys the newest Node.js runtime Lambda offers, as cfn-lint knows them', () => {
+    // cfn-lint's table of Lambda runtimes names each one's successor; the newest has none.
+    const newest = run(`${bin}/python`, [
+      '-c',
+      "import json, cfnlint, pathlib; d = json.loads((pathlib.Path(cfnlint.__file__).parent / 'data/AdditionalSpecs/LmbdRuntimeLifecycle.json').read_text()); print(*[k for k, v in d.items() if k.startswith('nodejs') and not v['successor']])",
+    ]);
+    expect(newest.stderr).toBe('');
+    const runtime = /^ {4}Runtime: (\S+)$/m.exec(readFileSync('template.yaml', 'utf8'))?.[1];
+    expect(newest.stdout.trim()).toBe(runtime);
+  });
+
   it('sam validate --lint accepts the template', () => {
     const validate = run(`${bin}/sam`, ['validate', '--lint']);
     expect(validate.stdout).toContain('is a valid SAM Template');

@@ -107,10 +107,12 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
     const stream = resources.DeliveryStream.Properties;
     const destination = stream.HttpEndpointDestinationConfiguration;
 
-    it('runs the processor on nodejs22.x or newer, arm64, built by esbuild like npm run build', () => {
+    it('runs the processor on the Node.js the suite runs on (scripts/lambda-node.sh), arm64, built by esbuild like npm run build', () => {
       const fn = resources.ProcessorFunction;
       expect(fn.Type).toBe('AWS::Lambda::Function');
-      expect(fn.Properties.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
+      const tested = /^version=(\d+)\./m.exec(readFileSync('scripts/lambda-node.sh', 'utf8'))?.[1];
+      expect(fn.Properties.Runtime).toBe(`nodejs${tested}.x`);
+      expect(BUILD_OPTIONS.target).toBe(`node${tested}`);
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Metadata.BuildMethod).toBe('esbuild');
       const build = fn.Metadata.BuildProperties;

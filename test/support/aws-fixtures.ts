@@ -69,7 +69,7 @@ export async function createFunction(
   const created = await clients.lambda.send(
     new CreateFunctionCommand({
       FunctionName: name,
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Role: execution,
       Handler: 'handler.handler',
       Timeout: 60,
