@@ -5,10 +5,11 @@
 
 /**
  * The recommended stage format: the OpenObserve guide's key-value format plus what makes events
- * useful (exact time, latencies, the API and stage) and what answers "why did it fail, and for
- * whom" (API Gateway's error type, the integration's status and error, the authorizer's and WAF's
- * outcome, the API key's id, never the key, and the X-Ray trace), every variable one of
- * docs/contracts.md §8's; free-text fields last so that a comma or colon inside them can never
+ * useful (exact time, latencies, the API and stage), what answers "why did it fail, and for whom"
+ * (API Gateway's error type, the integration's status and error, the authorizer's and WAF's
+ * outcome, the API key's id, never the key, and the X-Ray trace) and how a streamed response went
+ * (the transfer mode, the times to its headers and first bytes), every variable one of
+ * docs/contracts.md §2.1's; free-text fields last so that a comma or colon inside them can never
  * shift the fields after them. Under API Gateway's 3 KB limit for a format (a test measures it).
  */
 export const DEFAULT_FORMAT =
@@ -17,7 +18,10 @@ export const DEFAULT_FORMAT =
   'StatusCode: $context.status, ResponseLength: $context.responseLength, ' +
   'RequestTime: $context.requestTime, RequestTimeEpoch: $context.requestTimeEpoch, ' +
   'ResponseLatency: $context.responseLatency, IntegrationLatency: $context.integrationLatency, ' +
-  'IntegrationStatus: $context.integration.status, ErrorType: $context.error.responseType, ' +
+  'IntegrationStatus: $context.integration.status, ' +
+  'TransferMode: $context.integration.responseTransferMode, ' +
+  'TimeToFirstContent: $context.integration.timeToFirstContent, ' +
+  'TimeToAllHeaders: $context.integration.timeToAllHeaders, ErrorType: $context.error.responseType, ' +
   'AuthorizerStatus: $context.authorizer.status, AuthorizerLatency: $context.authorizer.latency, ' +
   'WafStatus: $context.waf.status, WafResponse: $context.wafResponseCode, ' +
   'ApiKeyId: $context.identity.apiKeyId, Protocol: $context.protocol, ' +
@@ -27,22 +31,38 @@ export const DEFAULT_FORMAT =
   'IntegrationError: $context.integration.error, AuthorizerError: $context.authorizer.error';
 
 /**
- * The format recommended before: a stage that still writes it keeps working (the processor knows it
- * by name), and `npm run doctor` says to move it.
+ * The formats recommended before, newest first: a stage that still writes one keeps working (the
+ * processor knows it by name), and `npm run doctor` says to move it.
  */
-export const PREVIOUS_DEFAULT_FORMAT =
-  'RequestId: $context.requestId, SourceIP: $context.identity.sourceIp, ' +
-  'Method: $context.httpMethod, ResourcePath: $context.resourcePath, ' +
-  'StatusCode: $context.status, ResponseLength: $context.responseLength, ' +
-  'RequestTime: $context.requestTime, RequestTimeEpoch: $context.requestTimeEpoch, ' +
-  'ResponseLatency: $context.responseLatency, IntegrationLatency: $context.integrationLatency, ' +
-  'Protocol: $context.protocol, ApiId: $context.apiId, Stage: $context.stage, ' +
-  'UserAgent: $context.identity.userAgent, ErrorMessage: $context.error.message';
+export const PREVIOUS_DEFAULT_FORMATS = {
+  default_v2:
+    'RequestId: $context.requestId, SourceIP: $context.identity.sourceIp, ' +
+    'Method: $context.httpMethod, ResourcePath: $context.resourcePath, ' +
+    'StatusCode: $context.status, ResponseLength: $context.responseLength, ' +
+    'RequestTime: $context.requestTime, RequestTimeEpoch: $context.requestTimeEpoch, ' +
+    'ResponseLatency: $context.responseLatency, IntegrationLatency: $context.integrationLatency, ' +
+    'IntegrationStatus: $context.integration.status, ErrorType: $context.error.responseType, ' +
+    'AuthorizerStatus: $context.authorizer.status, AuthorizerLatency: $context.authorizer.latency, ' +
+    'WafStatus: $context.waf.status, WafResponse: $context.wafResponseCode, ' +
+    'ApiKeyId: $context.identity.apiKeyId, Protocol: $context.protocol, ' +
+    'ApiId: $context.apiId, Stage: $context.stage, DomainName: $context.domainName, ' +
+    'XrayTraceId: $context.xrayTraceId, Path: $context.path, ' +
+    'UserAgent: $context.identity.userAgent, ErrorMessage: $context.error.message, ' +
+    'IntegrationError: $context.integration.error, AuthorizerError: $context.authorizer.error',
+  default_v1:
+    'RequestId: $context.requestId, SourceIP: $context.identity.sourceIp, ' +
+    'Method: $context.httpMethod, ResourcePath: $context.resourcePath, ' +
+    'StatusCode: $context.status, ResponseLength: $context.responseLength, ' +
+    'RequestTime: $context.requestTime, RequestTimeEpoch: $context.requestTimeEpoch, ' +
+    'ResponseLatency: $context.responseLatency, IntegrationLatency: $context.integrationLatency, ' +
+    'Protocol: $context.protocol, ApiId: $context.apiId, Stage: $context.stage, ' +
+    'UserAgent: $context.identity.userAgent, ErrorMessage: $context.error.message',
+} as const;
 
 /** Name → format string. docs/contracts.md §2 lists AWS's samples and the OpenObserve guide's format. */
 export const KNOWN_FORMATS: Readonly<Record<string, string>> = {
   default: DEFAULT_FORMAT,
-  default_v1: PREVIOUS_DEFAULT_FORMAT,
+  ...PREVIOUS_DEFAULT_FORMATS,
   openobserve_guide:
     'RequestId: $context.requestId, SourceIP: $context.identity.sourceIp, Method: $context.httpMethod, ResourcePath: $context.resourcePath, StatusCode: $context.status, ResponseLength: $context.responseLength, RequestTime: $context.requestTime',
   clf: '$context.identity.sourceIp $context.identity.caller $context.identity.user [$context.requestTime]"$context.httpMethod $context.resourcePath $context.protocol" $context.status $context.responseLength $context.requestId $context.extendedRequestId',

@@ -1,10 +1,12 @@
 import { type EnrichSettings, enrichEvent, latencyBuckets } from '../../src/enrich';
 import { compileFormat } from '../../src/formats/compile';
-import { PREVIOUS_DEFAULT_FORMAT as DEFAULT_FORMAT } from '../../src/formats/known';
+import { PREVIOUS_DEFAULT_FORMATS } from '../../src/formats/known';
 import { compileConfigured, createLineReader } from '../../src/parse';
 import { createEventWriter, needsEscape } from '../../src/write';
 import { encodeEvent } from '../support/reference/event';
 
+/** The lines below are written in the first recommended format. */
+const DEFAULT_FORMAT = PREVIOUS_DEFAULT_FORMATS.default_v1;
 const buckets = latencyBuckets([50, 100, 250, 500, 1000, 2500, 5000, 10000]);
 const keep: EnrichSettings = { latencyBuckets: buckets, sourceIp: { mode: 'keep' } };
 const ARRIVAL = Date.UTC(2026, 10, 24, 18, 47, 30);

@@ -77,6 +77,7 @@ const COLOR = {
   brown: '#6D4C41',
   lime: '#7CB342',
   indigo: '#3949AB',
+  blueGrey: '#546E7A',
 } as const;
 
 /**
@@ -120,6 +121,7 @@ const FORMAT_PALETTE = [
   COLOR.brown,
   COLOR.lime,
   COLOR.deepPurple,
+  COLOR.blueGrey,
 ];
 const LOG_FORMAT_COLORS: readonly (readonly [string, string])[] = [
   ...[...Object.keys(KNOWN_FORMATS), 'custom'].map(
@@ -309,6 +311,39 @@ export const TABS: readonly TabSpec[] = [
         h: 16,
         numbers: 'ms',
         color: COLOR.deepPurple,
+      },
+      {
+        type: 'line',
+        title: 'Streamed responses: time to first byte against latency, p95 per minute (ms)',
+        description:
+          'For responses the integration streamed (REST response streaming): p95 of the time to the first content bytes beside p95 of the whole response. Clients see data from the first; a first byte that rises with the latency means the backend buffers before it streams.',
+        sql: `SELECT ${MINUTE}, ${percentile('integration_time_to_first_content', 0.95)} AS first_byte_p95_ms, ${percentile('response_latency', 0.95)} AS latency_p95_ms ${FROM} WHERE ${API_FILTER} AND integration_response_transfer_mode = 'STREAMED' AND integration_time_to_first_content IS NOT NULL GROUP BY minute ORDER BY minute`,
+        x: ['minute'],
+        y: ['first_byte_p95_ms', 'latency_p95_ms'],
+        w: 96,
+        h: 16,
+        numbers: 'ms',
+        seriesColors: [
+          ['first_byte_p95_ms', COLOR.teal],
+          ['latency_p95_ms', COLOR.deepPurple],
+        ],
+      },
+      {
+        type: 'area-stacked',
+        title: 'Requests per minute by transfer mode',
+        description:
+          "How the integrations answered: BUFFERED (the whole response at once) or STREAMED (`$context.integration.responseTransferMode`). Requests API Gateway answered itself have none. A stage's format without the variable shows nothing here (`npm run doctor`, stage-format).",
+        sql: `SELECT ${MINUTE}, integration_response_transfer_mode, ${COUNT} AS requests ${FROM} WHERE ${API_FILTER} AND integration_response_transfer_mode IS NOT NULL GROUP BY minute, integration_response_transfer_mode ORDER BY minute, integration_response_transfer_mode`,
+        x: ['minute'],
+        y: ['requests'],
+        breakdown: ['integration_response_transfer_mode'],
+        w: 96,
+        h: 16,
+        numbers: 'count',
+        seriesColors: [
+          ['BUFFERED', COLOR.blue],
+          ['STREAMED', COLOR.teal],
+        ],
       },
       {
         type: 'h-bar',

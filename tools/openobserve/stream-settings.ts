@@ -37,6 +37,8 @@ const INTEGER_COLUMNS = [
   'authorizer_latency',
   'waf_status',
   'method_status',
+  'integration_time_to_first_content',
+  'integration_time_to_all_headers',
 ];
 const TEXT_COLUMNS = [
   'request_id',
@@ -77,6 +79,7 @@ const TEXT_COLUMNS = [
   'authorizer_id',
   'usage_plan',
   'integration_request_id',
+  'integration_response_transfer_mode',
 ];
 export const STREAM_FIELDS = [
   ...TEXT_COLUMNS.map((name) => ({ name, type: 'Utf8' })),

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { formatVariables } from '../../../src/formats/compile';
-import { DEFAULT_FORMAT, PREVIOUS_DEFAULT_FORMAT } from '../../../src/formats/known';
+import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../../../src/formats/known';
 import { isAccessLogVariable } from '../../../src/formats/variables';
 import { createLineReader } from '../../../src/parse';
 import { readCorpus } from '../../support/sample-events';
@@ -28,15 +28,17 @@ describe('the recommended access-log format', () => {
     expect(variables).not.toContain('identity.apiKey');
   });
 
-  it('reads a line of the previous recommended format to the same fields as before', () => {
+  it('reads a line of each format recommended before to the same fields as its own format does', () => {
     const previous = readCorpus().filter((entry) => entry.event === 'previous-format');
-    expect(previous.length).toBeGreaterThan(0);
+    const names = new Set(previous.map((entry) => entry.expect.log_format));
+    expect(names).toEqual(new Set(['default_v1', 'default_v2']));
     for (const entry of previous) {
+      const name = entry.expect.log_format as string;
       const now = createLineReader(DEFAULT_FORMAT)(entry.line);
-      const before = createLineReader(PREVIOUS_DEFAULT_FORMAT)(entry.line);
+      const before = createLineReader(KNOWN_FORMATS[name] as string)(entry.line);
       expect(now.ok && before.ok).toBe(true);
       if (!now.ok || !before.ok) continue;
-      expect(now.format).toBe('default_v1');
+      expect(now.format).toBe(name);
       expect(now.fields).toEqual(before.fields);
     }
   });

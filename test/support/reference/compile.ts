@@ -66,6 +66,7 @@ const TOKEN_FIELDS = new Set([
   'api_key_id',
   'xray_trace_id',
   'waf_response_code',
+  'integration_response_transfer_mode',
 ]);
 
 function kindOf(field: string): ValueKind {

@@ -296,6 +296,13 @@ describe('doctor (against moto)', () => {
     );
   }, 30_000);
 
+  it('says what the events of a stage on a format recommended before lack', async () => {
+    const { restApiId } = await deploy({ stageFormat: KNOWN_FORMATS.default_v2 });
+    expect(byId(await diagnose(), 'stage-format').evidence.split('\n')).toContain(
+      `pets (${restApiId}) prod: writes a format recommended before (default_v2); it keeps working, but its events lack integration_response_transfer_mode, integration_time_to_first_content, integration_time_to_all_headers: move it (fix below)`,
+    );
+  }, 30_000);
+
   /** Each case breaks one thing; exactly that check turns ✗ (or !), with its fix. */
   const broken: [string, Setup, string, Check['status'], RegExp][] = [
     [
@@ -313,8 +320,15 @@ describe('doctor (against moto)', () => {
       /LogFormat/,
     ],
     [
-      'the stage still writes the previous recommended format',
+      'the stage still writes the first recommended format',
       { stageFormat: KNOWN_FORMATS.default_v1 },
+      'stage-format',
+      'warn',
+      /^npm run stage-logs -- --rest-api-id \w+ --stage prod --stream amazon-apigateway-access-logs$/,
+    ],
+    [
+      'the stage still writes the format recommended before response streaming',
+      { stageFormat: KNOWN_FORMATS.default_v2 },
       'stage-format',
       'warn',
       /^npm run stage-logs -- --rest-api-id \w+ --stage prod --stream amazon-apigateway-access-logs$/,

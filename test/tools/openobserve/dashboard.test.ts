@@ -282,6 +282,7 @@ describe('the dashboard as a reader sees it', () => {
     expect(charts.map((panel) => panel.title)).toEqual([
       'Latency per minute: p50, p95, p99 (ms)',
       "API Gateway's own share: p95 overhead per minute (ms)",
+      'Streamed responses: time to first byte against latency, p95 per minute (ms)',
       'Top resources by p95 latency (ms)',
       'Authorizer p95 latency per minute (ms)',
     ]);

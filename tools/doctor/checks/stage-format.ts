@@ -1,8 +1,12 @@
 /** stage-format: whether the stages write the format the processor reads (LOG_FORMAT). */
-import { formatName } from '../../../src/formats/known';
+import { canonicalName } from '../../../src/fields';
+import { formatVariables } from '../../../src/formats/compile';
+import { DEFAULT_FORMAT, formatName, PREVIOUS_DEFAULT_FORMATS } from '../../../src/formats/known';
 import type { StageLogging } from '../../aws/stages';
 import { check } from '../check';
 import type { DoctorCheck } from '../facts';
+
+const isPrevious = (name: string) => Object.hasOwn(PREVIOUS_DEFAULT_FORMATS, name);
 
 /** The `$context` variables of a format. */
 function variablesOf(format: string): Set<string> {
@@ -15,8 +19,11 @@ function differs(stage: StageLogging, logFormat: string): string {
   const readVars = variablesOf(logFormat);
   const missing = [...variablesOf(stage.format ?? '')].filter((name) => !readVars.has(name));
   const known = formatName(stage.format);
-  if (known === 'default_v1') {
-    return `${label}: writes the previous recommended format; it keeps working, but its events have no error type, authorizer, WAF, API key or trace: move it (fix below)`;
+  if (isPrevious(known)) {
+    const lacking = formatVariables(DEFAULT_FORMAT)
+      .filter((variable) => !formatVariables(stage.format ?? '').includes(variable))
+      .map(canonicalName);
+    return `${label}: writes a format recommended before (${known}); it keeps working, but its events lack ${lacking.join(', ')}: move it (fix below)`;
   }
   return known !== 'custom'
     ? `${label}: writes the known format "${known}"; the processor falls back to detection and reads it as ${known}`
@@ -45,12 +52,12 @@ export const stageFormatCheck: DoctorCheck = async (facts) => {
       evidence,
     );
   }
-  const previous = stages.filter((stage) => formatName(stage.format) === 'default_v1');
+  const previous = stages.filter((stage) => isPrevious(formatName(stage.format)));
   if (previous.length > 0) {
     return check(
       'stage-format',
       'warn',
-      `${previous.length} stage(s) still write the previous recommended format`,
+      `${previous.length} stage(s) still write a format recommended before`,
       evidence,
       previous
         .map(
