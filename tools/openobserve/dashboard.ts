@@ -38,8 +38,10 @@ const FROM = `FROM "\${stream}"`;
 const MINUTE = "histogram(_timestamp, '1 minute') AS minute";
 const RESOURCE = "concat(http_method, ' ', resource_path) AS resource";
 /** The integration failed: its own 5xx, or API Gateway's failure or time-out calling it. */
+// COALESCE: a request API Gateway answered itself has neither field, and NOT of an unknown is
+// unknown, which CASE takes for false: without it, no such request would count as API Gateway's.
 const INTEGRATION_FAILED =
-  "integration_status >= 500 OR error_response_type IN ('INTEGRATION_FAILURE', 'INTEGRATION_TIMEOUT')";
+  "COALESCE(integration_status, 0) >= 500 OR COALESCE(error_response_type, '') IN ('INTEGRATION_FAILURE', 'INTEGRATION_TIMEOUT')";
 /** Requests that match a condition, weighted. */
 const COUNT_WHERE = (condition: string) => `SUM(CASE WHEN ${condition} THEN ${WEIGHT} ELSE 0 END)`;
 const countWhere = (condition: string, alias: string) => `${COUNT_WHERE(condition)} AS ${alias}`;

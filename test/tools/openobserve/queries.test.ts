@@ -1,5 +1,5 @@
 /**
- * Every query we ship (dashboard panels, alerts, README) on Apache DataFusion, OpenObserve's query
+ * Every query we ship (dashboard panels, alerts, the docs' examples) on Apache DataFusion, OpenObserve's query
  * engine (docs/contracts.md §6), over the events the processor writes for events/ and the corpus. The
  * expected values are counted here from the events themselves.
  */
@@ -11,11 +11,11 @@ import {
   ALL,
   type Answer,
   asServerRuns,
+  documentedQueries,
   type Event,
   processorEvents,
   quantileBounds,
   type Row,
-  readmeQueries,
   runSql,
   type Variables,
 } from '../../support/datafusion';
@@ -232,6 +232,20 @@ describe('API health panels', () => {
         'integration_response_transfer_mode',
       ),
     );
+  });
+
+  it("split errors into API Gateway's own and the integration's, every error counted once", () => {
+    const failed = requests.filter((e) => Number(e.status) >= 400);
+    const integration = (e: Event) =>
+      Number(e.integration_status ?? 0) >= 500 ||
+      ['INTEGRATION_FAILURE', 'INTEGRATION_TIMEOUT'].includes(String(e.error_response_type));
+    const rows = rowsOf("API Gateway's own errors against the integration's, per minute");
+    const sum = (column: string) => rows.reduce((total, row) => total + Number(row[column]), 0);
+    expect(sum('integration_errors')).toBe(count(failed, integration));
+    expect(sum('gateway_errors')).toBe(count(failed, (e) => !integration(e)));
+    expect(
+      count(failed, (e) => !integration(e) && e.integration_status === undefined),
+    ).toBeGreaterThan(0);
   });
 
   it('rank resources by requests, p95 latency and 5xx', () => {
@@ -477,8 +491,8 @@ describe('the alert pack on DataFusion', () => {
   });
 });
 
-describe("the README's SQL examples", () => {
-  const statements = readmeQueries();
+describe('the SQL examples of the docs', () => {
+  const statements = documentedQueries();
 
   it('are there', () => {
     expect(statements.length).toBeGreaterThanOrEqual(5);
