@@ -142,3 +142,159 @@ export function inflatingBatch(count: number, inflatedBytes: number): FirehoseTr
   const record = { bytes: gzipSync(Buffer.alloc(inflatedBytes, 'x')) };
   return firehoseEvent(Array.from({ length: count }, () => record));
 }
+
+/** One request's outcome: its status, API Gateway's error type, and what answered it. */
+interface Outcome {
+  readonly status: number;
+  readonly errorType?: string;
+  readonly message?: string;
+  /** The integration was called (its status is the request's). */
+  readonly integrated: boolean;
+  readonly authorizer?: 'denied' | 'failed';
+  readonly waf?: 'blocked';
+}
+
+/** Outcomes by weight: mostly 2xx, every error type the dashboard colours, a few of each. */
+const OUTCOMES: readonly (readonly [number, Outcome])[] = [
+  [70, { status: 200, integrated: true }],
+  [6, { status: 201, integrated: true }],
+  [3, { status: 204, integrated: true }],
+  [2, { status: 301, integrated: true }],
+  [3, { status: 404, integrated: true }],
+  [2, { status: 400, integrated: true, message: 'Invalid request body' }],
+  [2, { status: 429, errorType: 'THROTTLED', message: 'Too Many Requests', integrated: false }],
+  [1, { status: 429, errorType: 'QUOTA_EXCEEDED', message: 'Limit Exceeded', integrated: false }],
+  [1, { status: 403, errorType: 'INVALID_API_KEY', message: 'Forbidden', integrated: false }],
+  [
+    1,
+    {
+      status: 403,
+      errorType: 'WAF_FILTERED',
+      message: 'Forbidden',
+      integrated: false,
+      waf: 'blocked',
+    },
+  ],
+  [
+    1,
+    {
+      status: 401,
+      errorType: 'UNAUTHORIZED',
+      message: 'Unauthorized',
+      integrated: false,
+      authorizer: 'denied',
+    },
+  ],
+  [
+    1,
+    {
+      status: 502,
+      errorType: 'INTEGRATION_FAILURE',
+      message: 'Internal server error',
+      integrated: true,
+    },
+  ],
+  [
+    1,
+    {
+      status: 504,
+      errorType: 'INTEGRATION_TIMEOUT',
+      message: 'Endpoint request timed out',
+      integrated: true,
+    },
+  ],
+  [
+    1,
+    {
+      status: 500,
+      errorType: 'AUTHORIZER_FAILURE',
+      message: 'Internal server error',
+      integrated: false,
+      authorizer: 'failed',
+    },
+  ],
+];
+const APIS = [
+  { apiId: 'a1b2c3d4e5', stage: 'prod', domainName: 'pets.example.com' },
+  { apiId: 'a1b2c3d4e5', stage: 'staging', domainName: 'pets-staging.example.com' },
+  { apiId: 'k9x8w7v6u5', stage: 'prod', domainName: 'orders.example.com' },
+];
+const API_KEYS = ['k7q2m9x4p1', 'b3n8v1c6z0', 'r5t7y2u9i4', '-'];
+/** Clients, a few of them busy: the first of the list is picked most often. */
+const CLIENTS = Array.from({ length: 40 }, (_, i) => `198.51.100.${10 + i * 5}`);
+/** The resource whose responses an integration streams (REST response streaming). */
+const STREAMED_PATH = '/reports/{id}/export';
+
+/**
+ * `count` requests spread over the `minutes` before `endMs`, as a stage writes them in the
+ * recommended format: several APIs and stages, every outcome the dashboard shows (error types,
+ * authorizers, the web ACL, API keys, streamed responses), plus one line in a hundred that no
+ * format reads. For pictures and tests of the dashboard, not for the benchmark.
+ */
+export function liveTraffic(endMs: number, minutes: number, count: number, seed = 7): string[] {
+  const next = random(seed);
+  const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)] as T;
+  const total = OUTCOMES.reduce((sum, [weight]) => sum + weight, 0);
+  const outcome = (): Outcome => {
+    let left = next() * total;
+    for (const [weight, candidate] of OUTCOMES) {
+      left -= weight;
+      if (left < 0) return candidate;
+    }
+    return OUTCOMES[0]?.[1] as Outcome;
+  };
+  const lines: string[] = [];
+  for (let i = 0; i < count; i++) {
+    if (i % 100 === 99) {
+      lines.push(`health probe ${i}: connection reset by peer`);
+      continue;
+    }
+    const epoch = Math.floor(endMs - minutes * 60_000 + (i / count) * minutes * 60_000);
+    const base = requestValues(next, i);
+    const { resourcePath = '/', httpMethod = 'GET', requestId = '' } = base;
+    const { status, errorType, message, integrated, authorizer, waf } = outcome();
+    const streamed = integrated && status === 200 && next() < 0.04;
+    const integration = integrated
+      ? Math.floor(streamed ? 2_000 + next() * 30_000 : 20 + next() * next() * 1_500)
+      : undefined;
+    const authorized = next() < 0.6 || authorizer !== undefined;
+    const authorizerLatency = Math.floor(4 + next() * next() * 120);
+    const firstContent = integration && Math.floor(15 + next() * (streamed ? 80 : integration));
+    lines.push(
+      renderLine(DEFAULT_FORMAT, {
+        ...base,
+        ...pick(APIS),
+        'identity.sourceIp': CLIENTS[Math.floor(next() * next() * CLIENTS.length)] as string,
+        resourcePath: streamed ? STREAMED_PATH : resourcePath,
+        httpMethod: streamed ? 'GET' : httpMethod,
+        path: `/prod${streamed ? '/reports/42/export' : resourcePath}`,
+        status: String(status),
+        requestTime: requestTime(epoch),
+        requestTimeEpoch: String(epoch),
+        responseLatency: String((integration ?? 0) + Math.floor(1 + next() * 25)),
+        integrationLatency: integration === undefined ? '-' : String(integration),
+        'integration.status': integrated ? String(status) : '-',
+        'integration.responseTransferMode': integrated ? (streamed ? 'STREAMED' : 'BUFFERED') : '-',
+        'integration.timeToFirstContent': firstContent ? String(firstContent) : '-',
+        'integration.timeToAllHeaders': firstContent ? String(Math.max(1, firstContent - 2)) : '-',
+        'error.responseType': errorType ?? '-',
+        'error.message': message ?? '-',
+        'integration.error': errorType?.startsWith('INTEGRATION') ? (message ?? '-') : '-',
+        'authorizer.status': !authorized
+          ? '-'
+          : authorizer === 'denied'
+            ? '401'
+            : authorizer === 'failed'
+              ? '500'
+              : '200',
+        'authorizer.latency': authorized ? String(authorizerLatency) : '-',
+        'authorizer.error': authorizer === 'failed' ? 'Authorizer timed out' : '-',
+        'waf.status': waf ? '403' : '200',
+        wafResponseCode: waf ? 'WAF_BLOCK' : 'WAF_ALLOW',
+        'identity.apiKeyId': pick(API_KEYS),
+        xrayTraceId: `1-${Math.floor(epoch / 1000).toString(16)}-${requestId.replace(/-/g, '').slice(0, 24)}`,
+      }),
+    );
+  }
+  return lines;
+}

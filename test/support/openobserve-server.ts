@@ -5,10 +5,12 @@
  * removed afterwards.
  *
  * The binary: `OPENOBSERVE_BIN`, else `../shared/openobserve/` beside the repository (OpenObserve
- * v0.90.0 for Linux x86-64, gzipped), unpacked once into `node_modules/.openobserve/`. Without
- * one, the tests that need it are skipped and say why.
+ * v0.90.0 for Linux x86-64, gzipped), unpacked once into `node_modules/.openobserve/`; for the web
+ * UI, the build that reads it from disk and the UI's files (`OPENOBSERVE_UI_BIN`,
+ * `OPENOBSERVE_WEB_DIST`, or the same folder). Without one, the tests that need it are skipped and
+ * say why.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import {
   chmodSync,
@@ -18,6 +20,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,36 +32,76 @@ import { DEFAULT_DELIVERY, deliverBatch } from '../../tools/openobserve/firehose
 
 /** The version in ../shared/openobserve/, and where OpenObserve publishes its releases. */
 export const OPENOBSERVE_VERSION = 'v0.90.0';
-const SHARED_BINARY = resolve('../shared/openobserve/openobserve-v0.90.0-linux-x86_64.gz');
-/** sha256 of the unpacked binary, from ../shared/openobserve/README.md. */
-const SHARED_SHA256 = 'd8f8e80ea7347d767d16916371a8271136a74776138c16266929d8885044f0c8';
+const SHARED = resolve('../shared/openobserve');
 const CACHE = resolve('node_modules/.openobserve');
 
-type Binary = { readonly path: string; readonly gzip?: string } | { readonly missing: string };
+/** The builds ../shared/openobserve/ holds, with the sha256 its README gives for each. */
+const SHARED_BUILDS = {
+  api: {
+    gzip: join(SHARED, 'openobserve-v0.90.0-linux-x86_64.gz'),
+    sha256: 'd8f8e80ea7347d767d16916371a8271136a74776138c16266929d8885044f0c8',
+  },
+  // The same server reading its web UI from ./web/dist/ at run time, and that UI (`dist/`).
+  ui: {
+    gzip: join(SHARED, 'openobserve-v0.90.0-ui-linux-x86_64.gz'),
+    sha256: 'b29d14a7f858c94f1543c2ddc070d5b9348de604426af6ed87d0363c1dcefa6c',
+    web: join(SHARED, 'openobserve-web-v0.90.0.tar.gz'),
+    webSha256: 'fd54682bbc185639852a76e93b8819021bbddc143a36ca6176c2d6f2628ea2c1',
+  },
+} as const;
 
-/** Where the binary is, or why there is none. Decided once per test file, at load. */
-function findBinary(): Binary {
-  const fromEnv = process.env.OPENOBSERVE_BIN;
+type Binary =
+  | {
+      readonly path: string;
+      readonly gzip?: string;
+      readonly sha256?: string;
+      /** The web UI's `dist/` folder, and the tarball it is unpacked from. */
+      readonly web?: { readonly dist: string; readonly tarball?: string; readonly sha256?: string };
+    }
+  | { readonly missing: string };
+
+/**
+ * Where the binary is, or why there is none: OPENOBSERVE_BIN (OPENOBSERVE_UI_BIN and
+ * OPENOBSERVE_WEB_DIST for the web UI), else ../shared/openobserve/. Decided once per test file.
+ */
+function findBinary(ui: boolean): Binary {
+  const fromEnv = ui ? process.env.OPENOBSERVE_UI_BIN : process.env.OPENOBSERVE_BIN;
+  const webFromEnv = process.env.OPENOBSERVE_WEB_DIST;
   if (fromEnv) {
-    return existsSync(fromEnv)
-      ? { path: resolve(fromEnv) }
-      : { missing: `OPENOBSERVE_BIN=${fromEnv} does not exist` };
+    if (!existsSync(fromEnv)) return { missing: `${fromEnv} does not exist` };
+    if (!ui) return { path: resolve(fromEnv) };
+    return webFromEnv && existsSync(join(webFromEnv, 'index.html'))
+      ? { path: resolve(fromEnv), web: { dist: resolve(webFromEnv) } }
+      : { missing: "OPENOBSERVE_WEB_DIST must name the web UI's dist/ folder" };
   }
-  if (!existsSync(SHARED_BINARY)) {
+  const build = ui ? SHARED_BUILDS.ui : SHARED_BUILDS.api;
+  if (!existsSync(build.gzip) || ('web' in build && !existsSync(build.web))) {
     return {
-      missing: `no OpenObserve binary: set OPENOBSERVE_BIN to OpenObserve ${OPENOBSERVE_VERSION} (README, "Development")`,
+      missing: ui
+        ? `no OpenObserve with its web UI: set OPENOBSERVE_UI_BIN and OPENOBSERVE_WEB_DIST (docs/development.md)`
+        : `no OpenObserve binary: set OPENOBSERVE_BIN to OpenObserve ${OPENOBSERVE_VERSION} (docs/development.md)`,
     };
   }
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    return { missing: `${SHARED_BINARY} is for Linux x86-64; set OPENOBSERVE_BIN` };
+    return {
+      missing: `${build.gzip} is for Linux x86-64; set ${ui ? 'OPENOBSERVE_UI_BIN' : 'OPENOBSERVE_BIN'}`,
+    };
   }
+  const name = (file: string, sha256: string) => join(CACHE, `${file}-${sha256.slice(0, 12)}`);
   return {
-    path: join(CACHE, `openobserve-${OPENOBSERVE_VERSION}-${SHARED_SHA256.slice(0, 12)}`),
-    gzip: SHARED_BINARY,
+    path: name(`openobserve-${OPENOBSERVE_VERSION}${ui ? '-ui' : ''}`, build.sha256),
+    gzip: build.gzip,
+    sha256: build.sha256,
+    web:
+      'web' in build
+        ? {
+            dist: join(name(`web-${OPENOBSERVE_VERSION}`, build.webSha256), 'dist'),
+            tarball: build.web,
+            sha256: build.webSha256,
+          }
+        : undefined,
   };
 }
-
-const binary = findBinary();
 
 /**
  * Unpacks `gzip` to `target` once, checking its sha256. Test files run in parallel workers: each
@@ -77,9 +120,33 @@ export function unpackBinary(gzip: string, target: string, sha256: string): void
   renameSync(partial, target);
 }
 
+/**
+ * Unpacks the web UI's tarball once, checking its sha256, into the folder that holds `dist`;
+ * renamed into place as the binary is.
+ */
+function unpackWeb(tarball: string, dist: string, sha256: string): void {
+  if (existsSync(dist)) return;
+  const bytes = readFileSync(tarball);
+  const actual = createHash('sha256').update(bytes).digest('hex');
+  if (actual !== sha256) throw new Error(`${tarball} has sha256 ${actual}, expected ${sha256}`);
+  const folder = resolve(dist, '..');
+  const partial = `${folder}.${process.pid}-${randomUUID().slice(0, 8)}.partial`;
+  mkdirSync(partial, { recursive: true });
+  execFileSync('tar', ['-xzf', tarball, '-C', partial]);
+  try {
+    renameSync(partial, folder);
+  } catch (error) {
+    // Another worker put it in place first.
+    rmSync(partial, { recursive: true, force: true });
+    if (!existsSync(dist)) throw error;
+  }
+}
+
 export interface RealOpenObserveOptions {
   /** ZO_INGEST_ALLOWED_UPTO: events older than this many hours are dropped (default 5, §5). */
   readonly ingestWindowHours?: number;
+  /** The build that serves its web UI at /web/ (for the browser), not the API-only one. */
+  readonly ui?: boolean;
 }
 
 export interface RealOpenObserve {
@@ -110,9 +177,18 @@ const USER = 'root@example.com';
 const PASSWORD = 'Complexpass#123';
 const TOKEN = 'ingest-token-123';
 
-async function start(path: string, options: RealOpenObserveOptions): Promise<RealOpenObserve> {
+async function start(
+  path: string,
+  options: RealOpenObserveOptions,
+  webDist?: string,
+): Promise<RealOpenObserve> {
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
   const data = mkdtempSync(join(tmpdir(), 'openobserve-'));
+  // The UI build reads its web UI from ./web/dist/ of the folder it starts in.
+  if (webDist) {
+    mkdirSync(join(data, 'web'));
+    symlinkSync(webDist, join(data, 'web', 'dist'));
+  }
   const output: string[] = [];
   const child: ChildProcess = spawn(path, [], {
     cwd: data,
@@ -217,19 +293,46 @@ async function start(path: string, options: RealOpenObserveOptions): Promise<Rea
   };
 }
 
-let skipReported = false;
+const binaries = { api: findBinary(false), ui: findBinary(true) };
+
+/** Why a real OpenObserve (with its web UI, for `ui`) cannot start here; undefined when it can. */
+export function openObserveUnavailable(options: RealOpenObserveOptions = {}): string | undefined {
+  const binary = binaries[options.ui ? 'ui' : 'api'];
+  return 'missing' in binary ? binary.missing : undefined;
+}
+
+/** Unpacks what the server needs (once) and starts it; stop it with its `stop`. */
+export async function startOpenObserve(
+  options: RealOpenObserveOptions = {},
+): Promise<RealOpenObserve> {
+  const binary = binaries[options.ui ? 'ui' : 'api'];
+  if ('missing' in binary) throw new Error(binary.missing);
+  if (binary.gzip && binary.sha256) unpackBinary(binary.gzip, binary.path, binary.sha256);
+  const web = binary.web;
+  if (web?.tarball && web.sha256) unpackWeb(web.tarball, web.dist, web.sha256);
+  return start(binary.path, options, web?.dist);
+}
+
+const skipReported = new Set<string>();
 
 /**
- * `describe` for tests that need the real server; without a binary, `describe.skip` with the reason
- * in its title, and the reason printed once.
+ * `describe` for tests that need the real server (with its web UI, for `ui`); without it,
+ * `describe.skip` with the reason in its title, and the reason printed once.
  */
-export function describeWithOpenObserve(title: string, body: () => void): void {
-  if ('missing' in binary) {
-    if (!skipReported) {
-      skipReported = true;
-      process.stderr.write(`skipped (real OpenObserve): ${binary.missing}\n`);
+export function describeWithOpenObserve(
+  title: string,
+  body: () => void,
+  options: RealOpenObserveOptions = {},
+): void {
+  const missing = openObserveUnavailable(options);
+  if (missing) {
+    if (!skipReported.has(missing)) {
+      skipReported.add(missing);
+      process.stderr.write(
+        `skipped (real OpenObserve${options.ui ? ' with its web UI' : ''}): ${missing}\n`,
+      );
     }
-    describe.skip(`${title} (skipped: ${binary.missing})`, body);
+    describe.skip(`${title} (skipped: ${missing})`, body);
   } else {
     describe(title, body);
   }
@@ -242,9 +345,7 @@ export function describeWithOpenObserve(title: string, body: () => void): void {
 export function useOpenObserve(options: RealOpenObserveOptions = {}): () => RealOpenObserve {
   let server: RealOpenObserve | undefined;
   beforeAll(async () => {
-    if ('missing' in binary) throw new Error(binary.missing);
-    if (binary.gzip) unpackBinary(binary.gzip, binary.path, SHARED_SHA256);
-    server = await start(binary.path, options);
+    server = await startOpenObserve(options);
   }, 120_000);
   afterAll(async () => {
     await server?.stop();
