@@ -4,16 +4,23 @@
  * The rule: a file that cites a section with `§` names `docs/contracts.md §N` at least once, and
  * a bare `§N` or `§N.M` elsewhere in that file refers to the same document. Every cited number
  * must be the number of a `##` or `###` heading of docs/contracts.md, and no file may point at a
- * contracts file by any other path. Scanned: src/, tools/, test/, scripts/, bench/, README.md and
+ * contracts file by any other path (a link from another page of docs/ may name it relatively).
+ * Scanned: src/, tools/, test/, scripts/, bench/, README.md, the other pages of docs/ and
  * template.yaml.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 const root = join(__dirname, '..');
 const contractsPath = 'docs/contracts.md';
 const scannedDirs = ['src', 'tools', 'test', 'scripts', 'bench'];
-const scannedFiles = ['README.md', 'template.yaml'];
+const scannedFiles = [
+  'README.md',
+  'template.yaml',
+  ...readdirSync(join(root, 'docs'))
+    .filter((name) => name.endsWith('.md') && `docs/${name}` !== contractsPath)
+    .map((name) => `docs/${name}`),
+];
 const skippedDirs = new Set(['node_modules', '__pycache__', '.venv']);
 
 /** `## 3. Title` or `### 5.1 Title` → '3', '5.1'. */
@@ -55,6 +62,13 @@ function scanned(): Scanned[] {
     .filter(({ text }) => !text.includes('\u0000'));
 }
 
+/** Whether a mention in `file` names docs/contracts.md: by that path, or relatively from docs/. */
+function names(file: string, mention: string): boolean {
+  if (mention.endsWith(contractsPath)) return true;
+  const link = /\]\(([^)#\s]*contracts\.md)/.exec(mention)?.[1];
+  return link !== undefined && join(dirname(file), link) === contractsPath;
+}
+
 const sections = sectionNumbers(readFileSync(join(root, contractsPath), 'utf8'));
 const files = scanned();
 const citing = files.filter(({ text }) => text.match(citation));
@@ -84,7 +98,7 @@ describe(contractsPath, () => {
   it('is the only contracts file cited', () => {
     const others = files.flatMap(({ file, text }) =>
       [...text.matchAll(contractsMention)]
-        .filter((match) => !match[0].endsWith(contractsPath))
+        .filter((match) => !names(file, match[0]))
         .map((match) => `${file}: ${match[0]}`),
     );
     expect(others).toEqual([]);

@@ -165,7 +165,7 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
         .flatMap((path) => Object.keys(path))
         .filter((key) => verbs.includes(key) || key === 'x-amazon-apigateway-any-method').length;
 
-      const readme = readFileSync('README.md', 'utf8');
+      const readme = readFileSync('docs/deploy.md', 'utf8');
       const number = (pattern: RegExp, group = 1) => {
         const match = pattern.exec(readme);
         expect({ pattern: String(pattern), found: Boolean(match) }).toEqual({
@@ -487,11 +487,11 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
     );
 
     it.each(cases)(
-      '%s: every stage logs to the stream, and it is the one stage the README names',
+      '%s: every stage logs to the stream, and it is the one stage the docs name',
       (_name, values, expandedTemplate) => {
         const stages = createdStages(expandedTemplate, values);
         const demo = values.DeployMode === 'full' && values.CreateDemoApi === 'true';
-        // README and the DemoApiUrl output name one stage, /demo.
+        // The docs and the DemoApiUrl output name one stage, /demo.
         expect(stages.map((stage) => stage.name)).toEqual(demo ? ['demo'] : []);
         for (const stage of stages) {
           expect({ stage: stage.name, logs: stage.properties.AccessLogSetting }).toEqual({
@@ -579,7 +579,7 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
     );
 
     it.each(cases)(
-      '%s: a stream with an alarm topic alarms on failed backups; the README counts the alarms',
+      '%s: a stream with an alarm topic alarms on failed backups; docs/deploy.md counts the alarms',
       (_name, values, expandedTemplate) => {
         const created = createdResources(expandedTemplate, values);
         const alarms = Object.values(created).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
@@ -591,7 +591,7 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
           values.AlarmTopicArn &&
           values.PublishMetrics === 'true'
         ) {
-          const readme = readFileSync('README.md', 'utf8');
+          const readme = readFileSync('docs/deploy.md', 'utf8');
           const stated = /\| Alarms \(`AlarmTopicArn` set\) \| (\d+) standard alarms/.exec(readme);
           expect(Number(stated?.[1])).toBe(alarms.length);
         }
@@ -706,7 +706,7 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
 
     /** The examples "Rules: what leaves the account" gives, as `VARIABLE=value` in its code spans. */
     const readmeExamples = (() => {
-      const readme = readFileSync('README.md', 'utf8');
+      const readme = readFileSync('docs/reference.md', 'utf8');
       const section = readme.slice(readme.indexOf('## Rules: what leaves the account'));
       const text = section.slice(0, section.indexOf('\n## ', 1));
       const found: { variable: Variable; value: string }[] = [];
@@ -747,14 +747,14 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
       DROP_FIELDS: ['caller;user', 'caller user', 'Caller', '_timestamp', 'caller,sample_rate'],
     };
 
-    it('finds the README’s examples of every setting', () => {
+    it('finds the examples docs/reference.md gives of every setting', () => {
       expect(new Set(readmeExamples.map(({ variable }) => variable))).toEqual(
         new Set(settings.map(({ variable }) => variable)),
       );
     });
 
     it.each(settings)(
-      '$parameter accepts every README example of $variable, and the function starts with it',
+      '$parameter accepts every documented example of $variable, and the function starts with it',
       ({ parameter, variable, parse }) => {
         const examples = readmeExamples.filter((example) => example.variable === variable);
         for (const { value } of examples) {

@@ -48,10 +48,13 @@ export function processorEvents(env: Record<string, string> = {}): Event[] {
   return processorRecords(env).flatMap(eventsOf);
 }
 
-/** The SQL statements of the README's sql blocks, comments removed. */
-export function readmeQueries(): string[] {
-  const readme = readFileSync('README.md', 'utf8');
-  return [...readme.matchAll(/```sql\n([\s\S]*?)```/g)].flatMap((block) =>
+/** The SQL statements of the sql blocks in README.md and docs/, comments removed. */
+export function documentedQueries(): string[] {
+  const pages = ['README.md', ...readdirSync('docs').map((name) => `docs/${name}`)].filter(
+    (path) => path.endsWith('.md'),
+  );
+  const text = pages.map((path) => readFileSync(path, 'utf8')).join('\n');
+  return [...text.matchAll(/```sql\n([\s\S]*?)```/g)].flatMap((block) =>
     (block[1] as string)
       .split(/\n\s*\n/)
       .map((text) => text.replace(/^--.*$/gm, '').trim())

@@ -1,7 +1,7 @@
 /**
  * The processor's events in a real OpenObserve (test/support/openobserve-server.ts): sent as Firehose
  * sends them, they come back from search as written, and every query the project ships (dashboard
- * panels, alerts, README) answers there as DataFusion answers it over the same events.
+ * panels, alerts, the docs' examples) answers there as DataFusion answers it over the same events.
  */
 
 import { readFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ import {
   okData,
   processorRecords,
   type Row,
-  readmeQueries,
+  documentedQueries,
   runSql,
   substitute,
   type Variables,
@@ -239,13 +239,13 @@ describeWithOpenObserve('a real OpenObserve', () => {
       await expectSameAnswer(sql, {});
     });
 
-    const statements = readmeQueries();
-    it.each(statements)('answers the README query %s as DataFusion does', async (sql) => {
+    const statements = documentedQueries();
+    it.each(statements)('answers the documented query %s as DataFusion does', async (sql) => {
       expect((await expectSameAnswer(sql, {})).length).toBeGreaterThan(0);
     });
   });
 
-  describe('the dashboard imported by hand (README)', () => {
+  describe('the dashboard imported by hand (docs/openobserve.md)', () => {
     const requestLines = recordTexts(records)
       .flatMap((text) => text.split('\n'))
       .filter((line) => !line.includes('"log_format":"raw"'));
@@ -259,9 +259,9 @@ describeWithOpenObserve('a real OpenObserve', () => {
       const org = await server().createOrganization('by_hand');
       const api = server().api();
       if (createStreamFirst) {
-        // The README's curl command.
+        // The curl command of docs/openobserve.md.
         const [, path] = /"https:\/\/api\.openobserve\.ai(\/api\/default\/streams\/[^"]+)"/.exec(
-          readFileSync('README.md', 'utf8'),
+          readFileSync('docs/openobserve.md', 'utf8'),
         ) ?? [''];
         const body = JSON.parse(readFileSync('openobserve/stream.json', 'utf8'));
         await api.request('POST', String(path).replace('/default/', `/${org}/`), body);
