@@ -50,8 +50,8 @@ export function processorEvents(env: Record<string, string> = {}): Event[] {
 
 /** The SQL statements of the sql blocks in README.md and docs/, comments removed. */
 export function documentedQueries(): string[] {
-  const pages = ['README.md', ...readdirSync('docs').map((name) => `docs/${name}`)].filter(
-    (path) => path.endsWith('.md'),
+  const pages = ['README.md', ...readdirSync('docs').map((name) => `docs/${name}`)].filter((path) =>
+    path.endsWith('.md'),
   );
   const text = pages.map((path) => readFileSync(path, 'utf8')).join('\n');
   return [...text.matchAll(/```sql\n([\s\S]*?)```/g)].flatMap((block) =>

@@ -14,11 +14,11 @@ import { eventsOf, runBatch } from '../../support/batches';
 import {
   ALL,
   asServerRuns,
+  documentedQueries,
   type Event,
   okData,
   processorRecords,
   type Row,
-  documentedQueries,
   runSql,
   substitute,
   type Variables,
