@@ -9,6 +9,7 @@ import { type Inflated, inflateRecord, mayBeGzip } from './decode';
 import { originOf } from './enrich';
 import { createRecordTransform } from './record';
 import { type BatchOutcome, createResponse } from './response';
+import type { RouteOptions } from './route';
 
 export type { BatchOutcome } from './response';
 
@@ -35,8 +36,8 @@ function recordsOf(event: FirehoseTransformationEvent): FirehoseTransformationEv
  * encode and builds the response. Returns exactly the input recordIds, in input order, each with a
  * result and base64 data (§3). Never throws for record content.
  */
-export function createProcessor(config: Config): Processor {
-  const transform = createRecordTransform(config);
+export function createProcessor(config: Config, options?: RouteOptions): Processor {
+  const transform = createRecordTransform(config, options);
   return (event, inflated) => {
     const records = recordsOf(event);
     const response = createResponse(records, transform, originOf(event.deliveryStreamArn));

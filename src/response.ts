@@ -8,13 +8,8 @@ import type { FirehoseTransformationEventRecord, FirehoseTransformationResult } 
 import { addCounts, type Counts, emptyCounts } from './counts';
 import type { Inflated } from './decode';
 import type { Origin } from './enrich';
-import {
-  compressed,
-  failed,
-  type RecordOutcome,
-  type RecordTransform,
-  type ResultRecord,
-} from './record';
+import { compressed, failed, type RecordOutcome, type ResultRecord } from './outcome';
+import type { RecordTransform } from './record';
 
 /**
  * Lambda's synchronous response limit is 6 MB (§3). The response is kept under this bound, which

@@ -4,7 +4,7 @@ import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { readConfig } from '../../src/config';
 import { createProcessor } from '../../src/firehose';
 import { createHandler } from '../../src/lambda';
-import { MAX_OUTPUT_RECORD_BYTES } from '../../src/record';
+import { MAX_OUTPUT_RECORD_BYTES } from '../../src/outcome';
 import { RESPONSE_LIMIT_BYTES } from '../../src/response';
 import { eventOf, eventsOf, runBatch, transform } from '../support/batches';
 import { cloudWatchRecord, firehoseEvent, SAMPLE_ARRIVAL_MS } from '../support/firehose-event';

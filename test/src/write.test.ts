@@ -1,9 +1,9 @@
+import { encodeEvent } from '../../src/encode';
 import { type EnrichSettings, enrichEvent, latencyBuckets } from '../../src/enrich';
 import { compileFormat } from '../../src/formats/compile';
 import { PREVIOUS_DEFAULT_FORMATS } from '../../src/formats/known';
 import { compileConfigured, createLineReader } from '../../src/parse';
 import { createEventWriter, needsEscape } from '../../src/write';
-import { encodeEvent } from '../support/reference/event';
 
 /** The lines below are written in the first recommended format. */
 const DEFAULT_FORMAT = PREVIOUS_DEFAULT_FORMATS.default_v1;
