@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Envelope } from './decode';
-import type { Fields } from './fields';
+import { type Fields, MAX_EVENT_FIELDS } from './fields';
 import { MAX_EVENT_TIME_MS, parseRequestTime, requestTimeIso } from './time';
 import { traceIdOf } from './trace';
 
@@ -77,8 +77,10 @@ export function latencyBucketIndex(latencyMs: number, { bounds }: LatencyBuckets
 }
 
 /** `1xx` … `5xx`; undefined for a value that is not an HTTP status. */
+const STATUS_CLASSES = ['', '1xx', '2xx', '3xx', '4xx', '5xx'];
+
 export function statusClass(status: number): string | undefined {
-  return status >= 100 && status <= 599 ? `${Math.floor(status / 100)}xx` : undefined;
+  return status >= 100 && status <= 599 ? STATUS_CLASSES[Math.floor(status / 100)] : undefined;
 }
 
 /** IPv4 to its /24, IPv6 to its /48; undefined for anything that is not an address. */
@@ -114,20 +116,165 @@ export function hashIp(ip: string, key: string): string {
   return hashed;
 }
 
-function applySourceIpPolicy(fields: Fields, policy: SourceIpPolicy): void {
-  const ip = fields.source_ip;
-  if (policy.mode === 'keep' || typeof ip !== 'string') return;
-  const replaced = policy.mode === 'hash' ? hashIp(ip, policy.key) : truncateIp(ip);
-  if (replaced === undefined) delete fields.source_ip;
-  else fields.source_ip = replaced;
+/** A value as an event holds it; undefined leaves the field out. */
+export type Value = string | number | undefined;
+
+/** Where a line is enriched: the reading that produced it, where it came from, the settings. */
+export interface Where {
+  readonly format: string;
+  readonly line: LineContext;
+  readonly settings: EnrichSettings;
 }
 
 /**
- * Adds what a user queries by and OpenObserve needs: `_timestamp` in epoch microseconds (§5: the
- * event time column; `requestTime`'s own format does not parse there), `request_time` as ISO 8601,
- * `status_class`, `latency_bucket`, `integration_overhead_ms`, `trace_id` (W3C form of an X-Ray
- * trace id), and where the line came from (CloudWatch envelope, account and region).
- * Mutates and returns `fields`.
+ * A field the processor adds to every event it can. One entry drives both ways an event is made:
+ * enrichEvent sets it on the fields object, and the writer (write.ts) appends it as text, in this
+ * order, after the line's own fields. Adding a field is adding an entry here (docs/layout.md).
+ */
+export interface Enrichment {
+  readonly field: string;
+  /** The line's fields it is derived from (at most two), passed to `derive` in this order. */
+  readonly from: readonly [] | readonly [string] | readonly [string, string];
+  /** Its value, from those fields as read (before rewrites); undefined leaves it out. */
+  readonly derive: (first: Value, second: Value, where: Where) => Value;
+  /**
+   * How the writer writes it: `integer`; `label`, a string JSON never escapes (a status class, a
+   * bucket label, hex); `text`, a string it checks for what JSON escapes.
+   */
+  readonly kind: 'integer' | 'label' | 'text';
+  /**
+   * For the writer, optional: every value `derive` can give under these settings, when they are
+   * few (a status class, a latency bucket), so each is written as one piece made at init.
+   */
+  readonly labels?: (settings: EnrichSettings) => readonly string[];
+  /**
+   * For the writer, optional: the value's JSON text straight from the line's text of the first
+   * field (and its value), when that text is it; undefined to write `derive`'s value. Must give
+   * the text JSON.stringify gives that value (the property test and the golden outputs hold it).
+   */
+  readonly text?: (firstText: string, first: Value) => string | undefined;
+}
+
+/** `_timestamp`'s epoch ms: the request's, else the line's fallback (CloudWatch, then arrival). */
+function eventTimeMs(epoch: Value, requestTime: Value, fallbackTimeMs: number): number {
+  if (typeof epoch === 'number' && epoch > 0 && epoch <= MAX_EVENT_TIME_MS) return epoch;
+  return (
+    (typeof requestTime === 'string' ? parseRequestTime(requestTime) : undefined) ?? fallbackTimeMs
+  );
+}
+
+/**
+ * What a user queries by and OpenObserve needs: `trace_id` (W3C form of an X-Ray trace id),
+ * `status_class`, `latency_bucket`, `integration_overhead_ms`, the reading, where the line came
+ * from (CloudWatch envelope, account and region) and `_timestamp` in epoch microseconds (§5: the
+ * event time column; `requestTime`'s own format does not parse there).
+ */
+export const ENRICHMENTS: readonly Enrichment[] = [
+  {
+    field: 'trace_id',
+    from: ['xray_trace_id'],
+    kind: 'label',
+    derive: (xray) => (typeof xray === 'string' ? traceIdOf(xray) : undefined),
+  },
+  {
+    field: 'status_class',
+    from: ['status'],
+    kind: 'label',
+    derive: (status) => (typeof status === 'number' ? statusClass(status) : undefined),
+    labels: () => STATUS_CLASSES.slice(1),
+  },
+  {
+    field: 'latency_bucket',
+    from: ['response_latency'],
+    kind: 'label',
+    derive: (latency, _, where) =>
+      typeof latency === 'number'
+        ? latencyBucket(latency, where.settings.latencyBuckets)
+        : undefined,
+    labels: (settings) => settings.latencyBuckets.labels,
+  },
+  {
+    field: 'integration_overhead_ms',
+    from: ['response_latency', 'integration_latency'],
+    kind: 'integer',
+    derive: (response, integration) =>
+      typeof response === 'number' && typeof integration === 'number'
+        ? response - integration
+        : undefined,
+  },
+  { field: 'log_format', from: [], kind: 'label', derive: (_, __, where) => where.format },
+  { field: 'log_group', from: [], kind: 'text', derive: (_, __, w) => w.line.envelope?.log_group },
+  {
+    field: 'log_stream',
+    from: [],
+    kind: 'text',
+    derive: (_, __, where) => where.line.envelope?.log_stream,
+  },
+  { field: 'owner', from: [], kind: 'text', derive: (_, __, where) => where.line.envelope?.owner },
+  {
+    field: 'aws_account_id',
+    from: [],
+    kind: 'text',
+    derive: (_, __, where) => where.line.origin?.aws_account_id,
+  },
+  {
+    field: 'aws_region',
+    from: [],
+    kind: 'text',
+    derive: (_, __, where) => where.line.origin?.aws_region,
+  },
+  {
+    field: '_timestamp',
+    from: ['request_time_epoch', 'request_time'],
+    kind: 'integer',
+    derive: (epoch, requestTime, where) =>
+      Math.round(eventTimeMs(epoch, requestTime, where.line.fallbackTimeMs) * 1000),
+    // A request time in whole milliseconds, as requestTimeEpoch is, is its text and `000`, with no
+    // number to format, unless the text has a leading zero.
+    text: (epochText, epoch) =>
+      typeof epoch === 'number' &&
+      epoch > 0 &&
+      epoch <= MAX_EVENT_TIME_MS &&
+      epochText.charCodeAt(0) !== 48
+        ? `${epochText}000`
+        : undefined,
+  },
+];
+
+/**
+ * Names the processor itself writes: a log line may not set them; a reading that meets one keeps
+ * it in `message` instead.
+ */
+export const RESERVED_FIELDS: ReadonlySet<string> = new Set([
+  ...ENRICHMENTS.map(({ field }) => field),
+  'parse_error',
+]);
+
+/** Parsed fields a fallback reading may create: what is left once the processor's own are counted. */
+export const MAX_READ_FIELDS = MAX_EVENT_FIELDS - RESERVED_FIELDS.size - 1; // -1: `message`
+
+/**
+ * How a field of the line is rewritten in place, under these settings: `request_time` to ISO 8601
+ * (left as written when it does not parse), `source_ip` by SOURCE_IP (removed when truncation or
+ * hashing finds no address). Undefined when the field is kept as read.
+ */
+export function rewriteOf(
+  field: string,
+  settings: EnrichSettings,
+): ((value: string) => string | undefined) | undefined {
+  if (field === 'request_time') return (value) => requestTimeIso(value) ?? value;
+  if (field !== 'source_ip') return undefined;
+  const policy = settings.sourceIp;
+  if (policy.mode === 'keep') return undefined;
+  return policy.mode === 'hash' ? (ip) => hashIp(ip, policy.key) : truncateIp;
+}
+
+/** The fields a rewrite may apply to. */
+const REWRITTEN = ['request_time', 'source_ip'];
+
+/**
+ * Adds ENRICHMENTS to a line's fields, after rewriting REWRITTEN in place. Mutates and returns
+ * `fields`.
  */
 export function enrichEvent(
   fields: Fields,
@@ -135,51 +282,26 @@ export function enrichEvent(
   context: LineContext,
   settings: EnrichSettings,
 ): Fields {
-  let timeMs: number | undefined;
-  const epoch = fields.request_time_epoch;
-  if (typeof epoch === 'number' && epoch > 0 && epoch <= MAX_EVENT_TIME_MS) timeMs = epoch;
-  const requestTime = fields.request_time;
-  if (typeof requestTime === 'string') {
-    const parsed = parseRequestTime(requestTime);
-    if (parsed !== undefined) {
-      fields.request_time = requestTimeIso(requestTime) as string;
-      timeMs ??= parsed;
-    }
+  const where: Where = { format, line: context, settings };
+  // Derived from the fields as read: `_timestamp` reads request_time before it becomes ISO 8601.
+  const values = ENRICHMENTS.map(({ from: [first, second], derive }) =>
+    derive(
+      first === undefined ? undefined : fields[first],
+      second === undefined ? undefined : fields[second],
+      where,
+    ),
+  );
+  for (const field of REWRITTEN) {
+    const value = fields[field];
+    const rewrite = rewriteOf(field, settings);
+    if (rewrite === undefined || typeof value !== 'string') continue;
+    const rewritten = rewrite(value);
+    if (rewritten === undefined) delete fields[field];
+    else fields[field] = rewritten;
   }
-
-  applySourceIpPolicy(fields, settings.sourceIp);
-
-  const xray = fields.xray_trace_id;
-  if (typeof xray === 'string') {
-    const traceId = traceIdOf(xray);
-    if (traceId) fields.trace_id = traceId;
-  }
-  const status = fields.status;
-  if (typeof status === 'number') {
-    const statusClassLabel = statusClass(status);
-    if (statusClassLabel) fields.status_class = statusClassLabel;
-  }
-  const responseLatency = fields.response_latency;
-  if (typeof responseLatency === 'number') {
-    fields.latency_bucket = latencyBucket(responseLatency, settings.latencyBuckets);
-    const integrationLatency = fields.integration_latency;
-    if (typeof integrationLatency === 'number') {
-      fields.integration_overhead_ms = responseLatency - integrationLatency;
-    }
-  }
-
-  fields.log_format = format;
-  const envelope = context.envelope;
-  if (envelope) {
-    fields.log_group = envelope.log_group;
-    fields.log_stream = envelope.log_stream;
-    fields.owner = envelope.owner;
-  }
-  const origin = context.origin;
-  if (origin) {
-    fields.aws_account_id = origin.aws_account_id;
-    fields.aws_region = origin.aws_region;
-  }
-  fields._timestamp = Math.round((timeMs ?? context.fallbackTimeMs) * 1000);
+  ENRICHMENTS.forEach(({ field }, i) => {
+    const value = values[i];
+    if (value !== undefined) fields[field] = value;
+  });
   return fields;
 }

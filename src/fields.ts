@@ -107,30 +107,8 @@ export function aliasName(key: string): string {
   return ALIASES.get(squashed) ?? snakeCase(key.replace(/\./g, '_'));
 }
 
-/**
- * Names the processor itself writes. A log line may not set them: a reading that meets one keeps
- * it in `message` instead.
- */
-export const RESERVED_FIELDS = new Set([
-  '_timestamp',
-  'status_class',
-  'latency_bucket',
-  'integration_overhead_ms',
-  'log_format',
-  'log_group',
-  'log_stream',
-  'owner',
-  'parse_error',
-  'trace_id',
-  'aws_account_id',
-  'aws_region',
-]);
-
 /** At most this many fields per event, whatever a line holds (§5: field count per batch is capped). */
 export const MAX_EVENT_FIELDS = 64;
-
-/** Parsed fields a fallback reading may create: what is left once the processor's own are counted. */
-export const MAX_READ_FIELDS = MAX_EVENT_FIELDS - RESERVED_FIELDS.size - 1; // -1: `message`
 
 /**
  * A label text from a line may become a field name only if it looks like one: letters, digits,

@@ -1,13 +1,5 @@
-import {
-  ALIAS_FIELDS,
-  aliasName,
-  type Fields,
-  isIntegerField,
-  isLabel,
-  MAX_READ_FIELDS,
-  RESERVED_FIELDS,
-  toInteger,
-} from './fields';
+import { MAX_READ_FIELDS, RESERVED_FIELDS } from './enrich';
+import { ALIAS_FIELDS, aliasName, type Fields, isIntegerField, isLabel, toInteger } from './fields';
 import { Ambiguous, type CompiledFormat, compileFormat } from './formats/compile';
 import { formatName, KNOWN_FORMATS } from './formats/known';
 

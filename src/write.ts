@@ -10,11 +10,17 @@
  * and stringifying it whole was a third of a batch's time, and a library would add that work back.
  */
 import type { Envelope } from './decode';
-import { type EnrichSettings, hashIp, latencyBucketIndex, type Origin, truncateIp } from './enrich';
-import { RESERVED_FIELDS } from './fields';
-import type { CompiledFormat, Reading } from './formats/compile';
-import { MAX_EVENT_TIME_MS, parseRequestTime, requestTimeIso } from './time';
-import { traceIdOf } from './trace';
+import {
+  ENRICHMENTS,
+  type Enrichment,
+  type EnrichSettings,
+  type Origin,
+  RESERVED_FIELDS,
+  rewriteOf,
+  type Value,
+  type Where,
+} from './enrich';
+import type { CompiledFormat } from './formats/compile';
 
 /**
  * One event's JSON line and the `\n` that ends it in a record, or undefined when the line is not
@@ -29,14 +35,15 @@ export type EventWriter = (
 
 /**
  * How a value is written: text looked at for what JSON escapes, a token whose check already did,
- * an integer as written, or a value enrichment replaces.
+ * an integer as written, or a value rewritten first (enrich.ts, rewriteOf).
  */
 const TEXT = 0;
 const TOKEN = 1;
 const INTEGER = 2;
-const REQUEST_TIME = 3;
-const SOURCE_IP = 4;
-type Role = typeof TEXT | typeof TOKEN | typeof INTEGER | typeof REQUEST_TIME | typeof SOURCE_IP;
+const REWRITTEN = 3;
+/** Rewritten to text that holds nothing JSON escapes: a request time (kind `time`) in ISO 8601, an address. */
+const REWRITTEN_PLAIN = 4;
+type Role = typeof TEXT | typeof TOKEN | typeof INTEGER | typeof REWRITTEN | typeof REWRITTEN_PLAIN;
 
 /**
  * Whether JSON must escape a character of `value`: a quote, a backslash, a control character, or a
@@ -47,11 +54,6 @@ type Role = typeof TEXT | typeof TOKEN | typeof INTEGER | typeof REQUEST_TIME | 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
 const MUST_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 export const needsEscape = (value: string): boolean => MUST_ESCAPE.test(value);
-
-/** A string value with its quotes, escaped as JSON.stringify would, only when it must be. */
-export function quoted(value: string): string {
-  return needsEscape(value) ? JSON.stringify(value) : `"${value}"`;
-}
 
 /**
  * An integer as the line wrote it, which is how JSON.stringify writes the number toInteger read
@@ -89,135 +91,193 @@ function writable(format: CompiledFormat): boolean {
 
 function roleOf(field: string, kind: string, settings: EnrichSettings): Role {
   if (kind === 'integer') return INTEGER;
-  if (field === 'request_time') return REQUEST_TIME;
-  if (field === 'source_ip' && settings.sourceIp.mode !== 'keep') return SOURCE_IP;
+  if (rewriteOf(field, settings)) {
+    const plain = (field === 'request_time' && kind === 'time') || field === 'source_ip';
+    return plain ? REWRITTEN_PLAIN : REWRITTEN;
+  }
   return kind === 'token' ? TOKEN : TEXT;
 }
 
-/**
- * `_timestamp`'s text: enrichEvent's epoch microseconds of the request's time, else of the line's
- * fallback. A request time in whole milliseconds, as requestTimeEpoch is, is its text and `000`,
- * with no number to format; any other is formatted once for the lines that share it.
- */
-function createTimestamp(format: CompiledFormat) {
-  const epochAt = format.fields.indexOf('request_time_epoch');
-  const timeAt = format.fields.indexOf('request_time');
-  let lastMs: number | undefined;
-  let lastText = '';
-  const timestampOf = (reading: Reading, fallbackTimeMs: number): string => {
-    const epoch = epochAt < 0 ? undefined : reading.values[epochAt];
-    if (typeof epoch === 'number' && epoch > 0 && epoch <= MAX_EVENT_TIME_MS) {
-      const text = reading.texts[epochAt] as string;
-      if (text.charCodeAt(0) !== 48) return `${text}000`; // no leading zero: as JSON writes it
-    }
-    const requestTime = timeAt < 0 ? undefined : reading.values[timeAt];
-    const timeMs =
-      (typeof epoch === 'number' && epoch > 0 && epoch <= MAX_EVENT_TIME_MS ? epoch : undefined) ??
-      (typeof requestTime === 'string' ? parseRequestTime(requestTime) : undefined) ??
-      fallbackTimeMs;
-    if (timeMs !== lastMs) {
-      lastMs = timeMs;
-      lastText = `${Math.round(timeMs * 1000)}`;
-    }
-    return lastText;
-  };
-  return timestampOf;
+/** The line's end after each state: the field the object path adds last, and the newline. */
+const ENDS = afterEach('"sample_rate":1}\n');
+
+/** A mutable LineContext the tail fills for each line: no object made per line. */
+interface LineSlot {
+  fallbackTimeMs: number;
+  envelope: Envelope | undefined;
+  origin: Origin | undefined;
 }
 
-/** The line's end: the field after `_timestamp`, and the newline after the event. */
-const END = ',"sample_rate":1}\n';
+/** A value's text after each state, and the state it leaves. */
+interface Piece {
+  readonly texts: readonly string[];
+  readonly state: number;
+}
+
+/** An entry's key and value after each state: a string left open, or a closed value. */
+function pieceOf(entry: Enrichment, value: string | number): Piece {
+  if (entry.kind === 'integer')
+    return { texts: afterEach(`"${entry.field}":${value}`), state: CLOSED };
+  const text = value as string;
+  return entry.kind === 'label' || !needsEscape(text)
+    ? { texts: afterEach(`"${entry.field}":"${text}`), state: OPEN }
+    : { texts: afterEach(`"${entry.field}":${JSON.stringify(text)}`), state: CLOSED };
+}
 
 /**
- * The enrichment of enrichEvent, from the values by position: the text after the fields, each
- * piece written with what ends the value before it, as the fields are (`state`).
+ * The enrichment entries that read no field of the line, in a run: their values are the batch's
+ * or the record's (the reading, the account and region, the envelope), so the run is written as
+ * one piece, made again only when the envelope or the origin changes.
+ */
+class ContextRun {
+  private lastEnvelope: Envelope | undefined;
+  private lastOrigin: Origin | undefined;
+  private made = false;
+  /** The run's text after each state, and the state it ends in. */
+  private texts: string[] = [];
+  private ends: number[] = [];
+  /** The state the last write ended in. */
+  end = FIRST;
+
+  constructor(
+    private readonly entries: readonly Enrichment[],
+    private readonly where: Where,
+  ) {}
+
+  write(state: number): string {
+    const { line } = this.where;
+    if (!this.made || line.envelope !== this.lastEnvelope || line.origin !== this.lastOrigin) {
+      this.made = true;
+      this.lastEnvelope = line.envelope;
+      this.lastOrigin = line.origin;
+      this.texts = [];
+      this.ends = [];
+      for (let start = FIRST; start <= OPEN; start++) {
+        let text = '';
+        let at = start;
+        for (const entry of this.entries) {
+          const value = entry.derive(undefined, undefined, this.where);
+          if (value === undefined) continue;
+          const piece = pieceOf(entry, value);
+          text += piece.texts[at];
+          at = piece.state;
+        }
+        this.texts.push(text);
+        this.ends.push(at);
+      }
+    }
+    this.end = this.ends[state] as number;
+    return this.texts[state] as string;
+  }
+}
+
+/**
+ * An integer's JSON text. Hand-written for the hot path: V8 writes an integer past 2^31 through
+ * its double-to-text routine, about 140 ns for a `_timestamp`'s 16 digits; two halves of 8 digits
+ * at most take a third of that.
+ */
+const PADDING = ['', '0', '00', '000', '0000', '00000', '000000', '0000000'];
+function integerTextOf(value: number): string {
+  if (value < 1e9 && value > -1e9) return `${value}`;
+  if (value < 0 || !Number.isSafeInteger(value)) return JSON.stringify(value);
+  const high = Math.floor(value / 1e8);
+  const low = `${value - high * 1e8}`;
+  return `${high}${PADDING[8 - low.length]}${low}`;
+}
+
+/** The rest of a line's tail: from the text so far and the state it ends in, the whole line. */
+type Link = (out: string, state: number) => string;
+
+/**
+ * One entry that reads the line's fields, as a link that writes it and calls the next. Each key
+ * and its value are joined first, then added to the line: short pieces come out flat, and the
+ * line's text is fewer pieces for V8 to join (Buffer.byteLength flattens it). Each link
+ * calls one `derive` and one next link, so V8 can inline both: the tail runs as if written by hand
+ * for the format, with nothing looked up per line.
+ */
+function entryLink(entry: Enrichment, format: CompiledFormat, where: Where, next: Link): Link {
+  const { values, texts } = format.reading;
+  const [first = -1, second = -1] = entry.from.map((field) => format.fields.indexOf(field));
+  const { derive, text: textOf, kind } = entry;
+  const openKeys = afterEach(`"${entry.field}":"`);
+  const closedKeys = afterEach(`"${entry.field}":`);
+  const labels = entry.labels?.(where.settings);
+  const pieces =
+    labels && new Map(labels.map((label) => [label, afterEach(`"${entry.field}":"${label}`)]));
+  // Lines of a record often share a value (a time): its text is made once for them.
+  let lastValue: Value;
+  let lastText = '';
+  return (out, state) => {
+    const text =
+      first < 0 || textOf === undefined ? undefined : textOf(texts[first] as string, values[first]);
+    if (text !== undefined) return next(`${out}${`${closedKeys[state]}${text}`}`, CLOSED);
+    const value = derive(
+      first < 0 ? undefined : values[first],
+      second < 0 ? undefined : values[second],
+      where,
+    );
+    if (value === undefined) return next(out, state);
+    if (kind === 'integer') {
+      if (value !== lastValue) {
+        lastValue = value;
+        lastText = integerTextOf(value as number);
+      }
+      return next(`${out}${`${closedKeys[state]}${lastText}`}`, CLOSED);
+    }
+    if (pieces !== undefined) {
+      return next(`${out}${(pieces.get(value as string) as string[])[state]}`, OPEN);
+    }
+    if (kind === 'label' || !needsEscape(value as string)) {
+      return next(`${out}${`${openKeys[state]}${value}`}`, OPEN);
+    }
+    return next(`${out}${`${closedKeys[state]}${JSON.stringify(value)}`}`, CLOSED);
+  };
+}
+
+/** A run of entries that read no field of the line, as one link (ContextRun). */
+function runLink(run: ContextRun, next: Link): Link {
+  return (out, state) => {
+    const text = run.write(state);
+    return next(`${out}${text}`, run.end);
+  };
+}
+
+/**
+ * The enrichment of enrichEvent, from the values by position: ENRICHMENTS in order, each written
+ * with what ends the value before it (`state`). Entries that read the line's fields are derived
+ * for each line; each run of entries that read none is one piece (ContextRun). Built from the
+ * end: each link knows the next.
  */
 function createTail(format: CompiledFormat, settings: EnrichSettings) {
-  const { fields } = format;
-  const [statusAt, latencyAt, integrationAt, xrayAt] = [
-    fields.indexOf('status'),
-    fields.indexOf('response_latency'),
-    fields.indexOf('integration_latency'),
-    fields.indexOf('xray_trace_id'),
-  ];
-  const traceKeys = afterEach('"trace_id":"');
-  // Each piece by state, as the keys are; the labels leave their string open.
-  const statusClasses: string[][] = [];
-  for (const label of ['', '1xx', '2xx', '3xx', '4xx', '5xx']) {
-    statusClasses.push(afterEach(`"status_class":"${label}`));
-  }
-  const buckets = settings.latencyBuckets;
-  const bucketTexts: string[][] = [];
-  for (const label of buckets.labels) {
-    bucketTexts.push(afterEach(`"latency_bucket":${JSON.stringify(label).slice(0, -1)}`));
-  }
-  const overheadKeys = afterEach('"integration_overhead_ms":');
-  const logFormat = `"log_format":${JSON.stringify(format.name)}`;
-  const logFormats = afterEach(logFormat);
-  const timestamp = createTimestamp(format);
-  let lastEnvelope: Envelope | undefined;
-  let envelopeText = '';
-  /** envelopeText and originThenTime together: one piece per line. */
-  let envelopeThenTime = '';
-  // The account and region change at most once per invocation: their text is made then.
-  let lastOrigin: Origin | undefined;
-  let originThenTime = ',"_timestamp":';
-  let logFormatsThenTime = afterEach(`${logFormat}${originThenTime}`);
-  const useOrigin = (origin: Origin | undefined) => {
-    if (origin === lastOrigin) return;
-    lastOrigin = origin;
-    originThenTime = origin
-      ? `,"aws_account_id":${quoted(origin.aws_account_id)},"aws_region":${quoted(origin.aws_region)},"_timestamp":`
-      : ',"_timestamp":';
-    logFormatsThenTime = afterEach(`${logFormat}${originThenTime}`);
-    envelopeThenTime = `${envelopeText}${originThenTime}`;
+  const line: LineSlot = { fallbackTimeMs: 0, envelope: undefined, origin: undefined };
+  const where: Where = { format: format.name, line, settings };
+  let tail: Link = (out, state) => `${out}${ENDS[state]}`;
+  let run: Enrichment[] = [];
+  const endRun = () => {
+    if (run.length > 0) tail = runLink(new ContextRun(run, where), tail);
+    run = [];
   };
-
+  for (let i = ENRICHMENTS.length - 1; i >= 0; i--) {
+    const entry = ENRICHMENTS[i] as Enrichment;
+    if (entry.from.length === 0) {
+      run.unshift(entry);
+      continue;
+    }
+    endRun();
+    tail = entryLink(entry, format, where, tail);
+  }
+  endRun();
   const writeTail = (
     fields: string,
     fieldsState: number,
-    reading: Reading,
     fallbackTimeMs: number,
     envelope: Envelope | undefined,
     origin: Origin | undefined,
   ): string => {
-    const { values } = reading;
-    let out = fields;
-    let state = fieldsState;
-    const xray = xrayAt < 0 ? undefined : values[xrayAt];
-    if (typeof xray === 'string') {
-      const traceId = traceIdOf(xray);
-      if (traceId) {
-        out += `${traceKeys[state]}${traceId}`;
-        state = OPEN;
-      }
-    }
-    useOrigin(origin);
-    const status = statusAt < 0 ? undefined : values[statusAt];
-    if (typeof status === 'number' && status >= 100 && status <= 599) {
-      out += statusClasses[Math.floor(status / 100)]?.[state];
-      state = OPEN;
-    }
-    const latency = latencyAt < 0 ? undefined : values[latencyAt];
-    if (typeof latency === 'number') {
-      out += bucketTexts[latencyBucketIndex(latency, buckets)]?.[state];
-      state = OPEN;
-      const integration = integrationAt < 0 ? undefined : values[integrationAt];
-      if (typeof integration === 'number') {
-        out += `${overheadKeys[state]}${latency - integration}`;
-        state = CLOSED;
-      }
-    }
-    if (envelope) {
-      if (envelope !== lastEnvelope) {
-        lastEnvelope = envelope;
-        envelopeText = `,"log_group":${quoted(envelope.log_group)},"log_stream":${quoted(envelope.log_stream)},"owner":${quoted(envelope.owner)}`;
-        envelopeThenTime = `${envelopeText}${originThenTime}`;
-      }
-      out += `${logFormats[state]}${envelopeThenTime}`;
-    } else {
-      out += logFormatsThenTime[state];
-    }
-    return `${out}${timestamp(reading, fallbackTimeMs)}${END}`;
+    line.fallbackTimeMs = fallbackTimeMs;
+    line.envelope = envelope;
+    line.origin = origin;
+    return tail(fields, fieldsState);
   };
   return writeTail;
 }
@@ -238,10 +298,13 @@ export function createEventWriter(
   // value's own quote too. One concatenation per field, not three. (Loops, not map: the function
   // runs once, at init, where each closure would first be compiled.)
   const roles: Role[] = [];
+  const rewrites: ((value: string) => string | undefined)[] = [];
   const keys: string[] = [];
   const openKeys: string[] = [];
   for (let i = 0; i < count; i++) {
-    roles.push(roleOf(format.fields[i] as string, format.kinds[i] as string, settings));
+    const field = format.fields[i] as string;
+    roles.push(roleOf(field, format.kinds[i] as string, settings));
+    rewrites.push(rewriteOf(field, settings) ?? String);
   }
   for (const after of AFTER) {
     for (const field of format.fields) {
@@ -252,7 +315,6 @@ export function createEventWriter(
   const { reading } = format;
   const { values, texts, plain } = reading;
   const tail = createTail(format, settings);
-  const policy = settings.sourceIp;
 
   const writeEvent: EventWriter = (line, fallbackTimeMs, envelope, origin) => {
     if (!format.readOne(line)) return undefined;
@@ -277,28 +339,23 @@ export function createEventWriter(
             state = OPEN;
           }
           break;
-        case REQUEST_TIME: {
-          // A request time has one shape (formats/compile.ts), so it always has an ISO 8601 form,
-          // which needs no escape.
-          const iso = requestTimeIso(value as string);
-          out +=
-            iso === undefined ? `${keys[at]}${quoted(value as string)}` : `${openKeys[at]}${iso}`;
-          state = iso === undefined ? CLOSED : OPEN;
-          break;
-        }
-        case SOURCE_IP: {
-          // Truncated and hashed addresses are digits, hex, `.` and `:`: nothing to escape.
-          const ip =
-            policy.mode === 'hash'
-              ? hashIp(value as string, policy.key)
-              : truncateIp(value as string);
-          if (ip === undefined) break;
-          out += `${openKeys[at]}${ip}`;
-          state = OPEN;
+        case REWRITTEN:
+        case REWRITTEN_PLAIN: {
+          // A request time in ISO 8601, a truncated or hashed address: a rewrite is left out when
+          // it finds nothing, and any other checked for what JSON escapes like any text.
+          const rewritten = (rewrites[i] as (value: string) => string | undefined)(value as string);
+          if (rewritten === undefined) break;
+          if (roles[i] === REWRITTEN && needsEscape(rewritten)) {
+            out += `${keys[at]}${JSON.stringify(rewritten)}`;
+            state = CLOSED;
+          } else {
+            out += `${openKeys[at]}${rewritten}`;
+            state = OPEN;
+          }
         }
       }
     }
-    return tail(out, state, reading, fallbackTimeMs, envelope, origin);
+    return tail(out, state, fallbackTimeMs, envelope, origin);
   };
   return writeEvent;
 }

@@ -1,4 +1,5 @@
 import {
+  ENRICHMENTS,
   enrichEvent,
   hashIp,
   latencyBucket,
@@ -128,4 +129,75 @@ describe('enrichEvent', () => {
       hashIp('203.0.113.17', 'k'.repeat(16)),
     );
   });
+});
+
+/**
+ * One example per entry of ENRICHMENTS: the line's fields, where it came from, and the value the
+ * entry gives. A new entry without one here fails the first test below.
+ */
+const EXAMPLES: Record<
+  string,
+  { fields: Record<string, string | number>; line?: object; value: string | number }
+> = {
+  trace_id: {
+    fields: { xray_trace_id: '1-5759e988-bd862e3fe1be46a994272793' },
+    value: '5759e988bd862e3fe1be46a994272793',
+  },
+  status_class: { fields: { status: 429 }, value: '4xx' },
+  latency_bucket: { fields: { response_latency: 87 }, value: '02: 50-99ms' },
+  integration_overhead_ms: {
+    fields: { response_latency: 87, integration_latency: 61 },
+    value: 26,
+  },
+  log_format: { fields: {}, value: 'default' },
+  log_group: {
+    fields: {},
+    line: { envelope: { log_group: '/aws/x', log_stream: 's', owner: 'o' } },
+    value: '/aws/x',
+  },
+  log_stream: {
+    fields: {},
+    line: { envelope: { log_group: '/aws/x', log_stream: 's', owner: 'o' } },
+    value: 's',
+  },
+  owner: {
+    fields: {},
+    line: { envelope: { log_group: '/aws/x', log_stream: 's', owner: 'o' } },
+    value: 'o',
+  },
+  aws_account_id: {
+    fields: {},
+    line: { origin: { aws_account_id: '123456789012', aws_region: 'eu-west-1' } },
+    value: '123456789012',
+  },
+  aws_region: {
+    fields: {},
+    line: { origin: { aws_account_id: '123456789012', aws_region: 'eu-west-1' } },
+    value: 'eu-west-1',
+  },
+  _timestamp: { fields: { request_time: '24/Nov/2026:18:47:20 +0000' }, value: 1795546040000000 },
+};
+
+describe('ENRICHMENTS', () => {
+  it('has an example for every entry, and no example without an entry', () => {
+    expect(ENRICHMENTS.map(({ field }) => field).sort()).toEqual(Object.keys(EXAMPLES).sort());
+  });
+
+  it.each(ENRICHMENTS.map((entry) => [entry.field, entry] as const))(
+    '%s: its example, in the type its kind says',
+    (field, entry) => {
+      const example = EXAMPLES[field];
+      if (!example) return;
+      const event = enrichEvent(
+        { ...example.fields },
+        'default',
+        { ...arrival, ...example.line },
+        settings,
+      );
+      expect(event[field]).toBe(example.value);
+      expect(typeof example.value).toBe(entry.kind === 'integer' ? 'number' : 'string');
+      // A label is written as it is: it must never hold what JSON escapes.
+      if (entry.kind === 'label') expect(JSON.stringify(example.value)).toBe(`"${example.value}"`);
+    },
+  );
 });

@@ -1,4 +1,5 @@
 /** The stream `npm run openobserve -- setup` creates or updates (docs/contracts.md §6). */
+import { ENRICHMENTS } from '../../src/enrich';
 import { FREE_TEXT_FIELDS } from '../../src/rules';
 
 export const DEFAULT_STREAM = 'api_gateway_access';
@@ -30,7 +31,6 @@ const INTEGER_COLUMNS = [
   'request_time_epoch',
   'response_latency',
   'integration_latency',
-  'integration_overhead_ms',
   'integration_status',
   'sample_rate',
   'authorizer_status',
@@ -51,28 +51,18 @@ const TEXT_COLUMNS = [
   'resource_path',
   'path',
   'protocol',
-  'status_class',
   'request_time',
-  'latency_bucket',
   'error_message',
   'api_id',
   'stage',
   'domain_name',
-  'log_format',
-  'log_group',
-  'log_stream',
-  'owner',
   'message',
-  'parse_error',
-  'aws_account_id',
-  'aws_region',
   'error_response_type',
   'integration_error',
   'authorizer_error',
   'waf_response_code',
   'api_key_id',
   'xray_trace_id',
-  'trace_id',
   'failure',
   'failure_reason',
   'authorizer_outcome',
@@ -81,9 +71,15 @@ const TEXT_COLUMNS = [
   'integration_request_id',
   'integration_response_transfer_mode',
 ];
+/** The processor's own fields, each with its kind's type; `_timestamp` is OpenObserve's. */
+const OWN_COLUMNS = ENRICHMENTS.filter(({ field }) => field !== '_timestamp').map(
+  ({ field, kind }) => ({ name: field, type: kind === 'integer' ? 'Int64' : 'Utf8' }),
+);
 export const STREAM_FIELDS = [
   ...TEXT_COLUMNS.map((name) => ({ name, type: 'Utf8' })),
+  { name: 'parse_error', type: 'Utf8' },
   ...INTEGER_COLUMNS.map((name) => ({ name, type: 'Int64' })),
+  ...OWN_COLUMNS,
 ];
 
 /** A new stream as `POST /api/{org}/streams/{stream}` takes it: the processor's fields. */

@@ -5,7 +5,7 @@
 import { gunzipSync } from 'node:zlib';
 import { isGzip } from '../../src/decode';
 import { encodeEvent, splitEventLines } from '../../src/encode';
-import { MAX_OUTPUT_RECORD_BYTES } from '../../src/record';
+import { MAX_OUTPUT_RECORD_BYTES } from '../../src/outcome';
 import type { Source } from './sources';
 import { MAX_INFLATED_BYTES } from './sources';
 
