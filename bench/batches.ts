@@ -5,7 +5,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
-import { DEFAULT_FORMAT } from '../src/formats/known';
+import { DEFAULT_FORMAT } from '../src/surface';
 import { cloudWatchRecord, firehoseEvent, type RecordInput } from '../test/support/firehose-event';
 
 /** Small deterministic PRNG (mulberry32): the same batches on every run. */

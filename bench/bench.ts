@@ -18,10 +18,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
-import { gunzipSync } from 'node:zlib';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
-import { splitEventLines } from '../src/encode';
-import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../src/formats/known';
+import { DEFAULT_FORMAT, gunzippedText, KNOWN_FORMATS, splitEventLines } from '../src/surface';
 import { cloudWatchBatch, hostileUserAgentBatch, linesBatch } from './batches';
 import {
   FUNCTION_MEMORY_MB,
@@ -88,7 +86,7 @@ async function loadHandler(logFormat: string, instance: string): Promise<Handler
 
 function decodeData(data: string): string {
   const bytes = Buffer.from(data, 'base64');
-  return (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
+  return gunzippedText(bytes);
 }
 
 /** The output objects the handler produced, per record, for the floor to serialise again. */

@@ -16,7 +16,7 @@ import {
   startRuntime,
   templateFunction,
 } from '../scripts/lambda-runtime';
-import { DEFAULT_FORMAT } from '../src/formats/known';
+import { DEFAULT_FORMAT } from '../src/surface';
 import { inflatingBatch, linesBatch } from './batches';
 
 /** The function's memory as template.yaml deploys it. */

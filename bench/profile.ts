@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { build } from 'esbuild';
 import { BUILD_OPTIONS } from '../scripts/build-options';
-import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../src/formats/known';
+import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../src/surface';
 import { cloudWatchBatch, linesBatch } from './batches';
 
 type Handler = (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>;

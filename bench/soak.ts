@@ -8,7 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
-import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../src/formats/known';
+import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../src/surface';
 import { firehoseEvent, type RecordInput } from '../test/support/firehose-event';
 import { cloudWatchBatch, linesBatch, renderLine } from './batches';
 

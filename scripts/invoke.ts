@@ -17,16 +17,14 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { gunzipSync } from 'node:zlib';
 import type {
   Context,
   FirehoseTransformationEvent,
   FirehoseTransformationResult,
 } from 'aws-lambda';
-import { isGzip } from '../src/decode';
-import { splitEventLines } from '../src/encode';
+import { gunzippedText, splitEventLines } from '../src/surface';
 import { firehoseEvent } from '../test/support/firehose-event';
-import { installRuntime, RuntimeUnavailable, startRuntime } from './lambda-runtime';
+import { installRuntime, RuntimeUnavailableError, startRuntime } from './lambda-runtime';
 
 type Handler = (
   event: FirehoseTransformationEvent,
@@ -50,9 +48,7 @@ if (!file || !['node', 'lambda'].includes(values.runtime)) {
 }
 
 function readEvent(path: string): FirehoseTransformationEvent {
-  let bytes = readFileSync(path);
-  if (isGzip(bytes)) bytes = gunzipSync(bytes);
-  const text = bytes.toString('utf8');
+  const text = gunzippedText(readFileSync(path));
   if (path.endsWith('.json')) {
     const parsed = JSON.parse(text) as FirehoseTransformationEvent;
     if (Array.isArray(parsed.records)) return parsed;
@@ -149,7 +145,7 @@ async function invokeUnderLambdaRuntime(): Promise<FirehoseTransformationResult>
   try {
     installRuntime((line) => console.error(line));
   } catch (error) {
-    if (!(error instanceof RuntimeUnavailable)) throw error;
+    if (!(error instanceof RuntimeUnavailableError)) throw error;
     console.error(error.message);
     process.exit(1);
   }

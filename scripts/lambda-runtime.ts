@@ -36,8 +36,8 @@ export function lambdaNodeFlags(memoryMB: number): string[] {
 }
 
 /** The runtime cannot be built here; the message names what is missing and the alternative. */
-export class RuntimeUnavailable extends Error {
-  override name = 'RuntimeUnavailable';
+export class RuntimeUnavailableError extends Error {
+  override name = 'RuntimeUnavailableError';
 }
 
 const onPath = (tool: string) => {
@@ -79,7 +79,7 @@ function build(
 export function installRuntime(log: (line: string) => void = () => undefined): void {
   const missing = missingTools();
   if (missing.length) {
-    throw new RuntimeUnavailable(
+    throw new RuntimeUnavailableError(
       `the Lambda runtime interface needs ${missing.join(', ')} to build once (AWS's RIE is a Go program, the Node.js RIC a native addon); without them use the in-process invoke: npm run invoke -- <file>`,
     );
   }
@@ -202,6 +202,31 @@ export interface LambdaRuntime {
 }
 
 /**
+ * The environment Lambda gives the function, and nothing of this shell: the RIE passes its whole
+ * environment on (docs/contracts.md §7), with the template's settings (yours override them).
+ */
+function lambdaEnvironment(bundle: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const fn = templateFunction(env);
+  const name = env.AWS_LAMBDA_FUNCTION_NAME ?? 'AccessLogProcessor';
+  return {
+    PATH: `${dirname(NODE)}:/usr/local/bin:/usr/bin:/bin`,
+    LANG: 'en_US.UTF-8',
+    TZ: ':UTC',
+    LAMBDA_TASK_ROOT: dirname(resolve(bundle)),
+    _HANDLER: `${basename(bundle).replace(/\.m?js$/, '')}.handler`,
+    AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+    AWS_LAMBDA_FUNCTION_NAME: name,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: fn.memoryMB,
+    AWS_LAMBDA_FUNCTION_TIMEOUT: fn.timeoutSeconds,
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${name}`,
+    AWS_REGION: env.AWS_REGION ?? 'us-east-1',
+    AWS_DEFAULT_REGION: env.AWS_REGION ?? 'us-east-1',
+    ...fn.variables,
+  };
+}
+
+/**
  * Starts the RIE on loopback for a bundle (e.g. dist/handler.mjs) in the clean environment Lambda
  * gives a function: the RIE passes its whole environment on, so nothing of this shell leaks in.
  */
@@ -209,9 +234,7 @@ export async function startRuntime(
   bundle: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<LambdaRuntime> {
-  const fn = templateFunction(env);
   const [apiPort, runtimePort] = [await freePort(), await freePort()];
-  const name = env.AWS_LAMBDA_FUNCTION_NAME ?? 'AccessLogProcessor';
   const child = spawn(
     RIE,
     [
@@ -225,22 +248,7 @@ export async function startRuntime(
       cwd: dirname(resolve(bundle)),
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        PATH: `${dirname(NODE)}:/usr/local/bin:/usr/bin:/bin`,
-        LANG: 'en_US.UTF-8',
-        TZ: ':UTC',
-        LAMBDA_TASK_ROOT: dirname(resolve(bundle)),
-        _HANDLER: `${basename(bundle).replace(/\.m?js$/, '')}.handler`,
-        AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
-        AWS_LAMBDA_FUNCTION_NAME: name,
-        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: fn.memoryMB,
-        AWS_LAMBDA_FUNCTION_TIMEOUT: fn.timeoutSeconds,
-        AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${name}`,
-        AWS_REGION: env.AWS_REGION ?? 'us-east-1',
-        AWS_DEFAULT_REGION: env.AWS_REGION ?? 'us-east-1',
-        ...fn.variables,
-      },
+      env: lambdaEnvironment(bundle, env),
     },
   );
   let output = '';

@@ -34,6 +34,15 @@ export interface Config {
   readonly rules: RuleSettings;
 }
 
+/**
+ * Powertools' service name and metrics namespace when the environment gives none: here, so that
+ * a command can read them without starting the function.
+ */
+export const POWERTOOLS_DEFAULTS = {
+  serviceName: 'apigw-access-logs',
+  metricsNamespace: 'ApiGatewayAccessLogs',
+} as const;
+
 export const DEFAULT_LATENCY_BUCKETS_MS = '50,100,250,500,1000,2500,5000,10000';
 /** A shorter key could be guessed; the hash would then reveal the addresses. */
 export const MIN_HASH_KEY_LENGTH = 16;

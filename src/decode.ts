@@ -150,6 +150,18 @@ export type Inflated = Buffer | 'too_large' | 'corrupt';
 
 /** Whether bytes start with gzip's magic number (RFC 1952: 1f 8b). */
 export const isGzip = (bytes: Uint8Array): boolean => bytes[0] === 0x1f && bytes[1] === 0x8b;
+
+/**
+ * The text of bytes that may be gzip (a file, an S3 object, a record the processor compressed),
+ * inflated to at most `maxBytes` (a RangeError past it). For the commands around the function,
+ * which read one object at a time; the function's own records inflate off the main thread
+ * (inflateRecord).
+ */
+export function gunzippedText(bytes: Buffer, maxBytes?: number): string {
+  return (isGzip(bytes) ? gunzipSync(bytes, { maxOutputLength: maxBytes }) : bytes).toString(
+    'utf8',
+  );
+}
 const gunzipAsync = promisify(gunzip);
 
 /** base64 of the gzip magic bytes 1f 8b starts with "H4": no other record can be gzip. */

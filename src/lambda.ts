@@ -10,17 +10,11 @@ import type {
   FirehoseTransformationEvent,
   FirehoseTransformationResult,
 } from 'aws-lambda';
-import { readConfig } from './config';
+import { POWERTOOLS_DEFAULTS, readConfig } from './config';
 import type { Counts } from './counts';
 import { createAsyncProcessor } from './firehose';
 import { compileUserPatterns } from './rules';
 import { type SecretReader, withSecrets } from './secrets';
-
-/** Powertools' service name and metrics namespace when the environment gives none. */
-export const POWERTOOLS_DEFAULTS = {
-  serviceName: 'apigw-access-logs',
-  metricsNamespace: 'ApiGatewayAccessLogs',
-} as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
 export type FirehoseHandler = (

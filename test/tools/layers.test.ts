@@ -1,5 +1,5 @@
 /**
- * The command side's layers (README, "Where things are"): a command module imports no other
+ * The command side's layers (docs/layout.md, "The command side"): a command module imports no other
  * command, and nothing in tools/ but run.ts imports a command; each folder imports only the
  * folders below it.
  */
@@ -40,7 +40,9 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   replay: ['cli', 'aws', 'openobserve'],
   doctor: ['cli', 'aws', 'openobserve'],
   package: ['cli', 'aws'],
-  commands: ['cli', 'aws', 'openobserve', 'replay', 'doctor', 'package'],
+  attach: ['cli', 'aws'],
+  'stage-logs': ['cli', 'aws'],
+  commands: ['cli', 'aws', 'openobserve', 'replay', 'doctor', 'package', 'attach', 'stage-logs'],
   'run.ts': ['cli', 'commands'],
 };
 

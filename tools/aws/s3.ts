@@ -2,7 +2,6 @@
  * Objects in S3: paged listing, an object's text (gzip inflated, as Firehose may write it), and
  * what `package` needs: a bucket's region, whether an object is there, an upload.
  */
-import { gunzipSync } from 'node:zlib';
 import {
   GetObjectCommand,
   HeadBucketCommand,
@@ -11,7 +10,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { isGzip } from '../../src/decode';
+import { gunzippedText } from '../../src/surface';
 import { errorName } from './clients';
 
 export interface ObjectEntry {
@@ -63,7 +62,7 @@ export async function readObjectText(
   maxOutputLength?: number,
 ): Promise<string> {
   const bytes = await readObject(s3, bucket, key);
-  return (isGzip(bytes) ? gunzipSync(bytes, { maxOutputLength }) : bytes).toString('utf8');
+  return gunzippedText(bytes, maxOutputLength);
 }
 
 const notFound = (error: unknown) =>

@@ -7,15 +7,13 @@
  */
 import { defineCommand, EXIT } from '../cli/command';
 import { UsageError } from '../cli/errors';
-import { openObserveCredentials } from '../cli/io';
 import { COMMON_OPTIONS } from '../cli/options';
 import { planStatus, runPlan } from '../cli/plan';
-import { secureUrl } from '../cli/url';
 import { DEFAULT_THRESHOLDS } from '../openobserve/alerts';
-import { openObserveApi } from '../openobserve/api';
+import { connect, OPENOBSERVE_OPTIONS } from '../openobserve/connect';
 import { planSetup, type SetupOptions } from '../openobserve/setup/plan';
 import { formatSloStatus, readSloStatus } from '../openobserve/slo-status';
-import { DEFAULT_RETENTION_DAYS, DEFAULT_STREAM } from '../openobserve/stream-settings';
+import { DEFAULT_RETENTION_DAYS } from '../openobserve/stream-settings';
 
 export const command = defineCommand({
   spec: {
@@ -24,14 +22,7 @@ export const command = defineCommand({
       'Installs API health in OpenObserve: the dashboard, the alerts (with --alert-destination) and the stream settings.',
     positionals: { value: 'setup | slo', min: 1, max: 1, choices: ['setup', 'slo'] },
     options: {
-      url: {
-        type: 'string',
-        value: 'URL',
-        required: true,
-        help: "OpenObserve's address (https; http only to a loopback address)",
-      },
-      org: { type: 'string', value: 'ORG', default: 'default', help: 'the organization id' },
-      stream: { type: 'string', value: 'NAME', default: DEFAULT_STREAM, help: 'the stream' },
+      ...OPENOBSERVE_OPTIONS,
       folder: {
         type: 'string',
         value: 'NAME',
@@ -124,8 +115,7 @@ export const command = defineCommand({
     },
   },
   async run({ values, positionals }, io) {
-    const url = secureUrl(values.url, '--url');
-    const api = openObserveApi(url, await openObserveCredentials());
+    const api = await connect(values);
     if (positionals[0] === 'slo') {
       const statuses = await readSloStatus(api, values.org);
       if (values.json) io.json(statuses);

@@ -5,7 +5,7 @@
  * command line; the processor's settings from the function named by --function, else from this
  * shell's environment, and the run says which. Exits 1 when anything was kept in --failed.
  */
-import { createAsyncProcessor } from '../../src/firehose';
+import { createAsyncProcessor } from '../../src/surface';
 import { awsClients } from '../aws/clients';
 import { defineCommand, EXIT } from '../cli/command';
 import { UsageError } from '../cli/errors';

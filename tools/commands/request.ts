@@ -5,12 +5,9 @@
  */
 import { defineCommand, EXIT } from '../cli/command';
 import { parseDuration } from '../cli/duration';
-import { openObserveCredentials } from '../cli/io';
 import { COMMON_OPTIONS } from '../cli/options';
-import { secureUrl } from '../cli/url';
-import { openObserveApi } from '../openobserve/api';
+import { connect, OPENOBSERVE_OPTIONS } from '../openobserve/connect';
 import { formatRequestStory, readRequestStory } from '../openobserve/request-story';
-import { DEFAULT_STREAM } from '../openobserve/stream-settings';
 
 export const command = defineCommand({
   spec: {
@@ -19,14 +16,7 @@ export const command = defineCommand({
       "One request's access event, its execution-log lines in order and a link to its trace, from OpenObserve.",
     positionals: { value: '<request-id>', min: 1, max: 1 },
     options: {
-      url: {
-        type: 'string',
-        value: 'URL',
-        required: true,
-        help: "OpenObserve's address (https; http only to a loopback address)",
-      },
-      org: { type: 'string', value: 'ORG', default: 'default', help: 'the organization id' },
-      stream: { type: 'string', value: 'NAME', default: DEFAULT_STREAM, help: 'the events stream' },
+      ...OPENOBSERVE_OPTIONS,
       'traces-stream': {
         type: 'string',
         value: 'NAME',
@@ -46,8 +36,7 @@ export const command = defineCommand({
     },
   },
   async run({ values, positionals }, io) {
-    const url = secureUrl(values.url, '--url');
-    const api = openObserveApi(url, await openObserveCredentials());
+    const api = await connect(values);
     const now = Date.now();
     const story = await readRequestStory(api, positionals[0] as string, {
       org: values.org,

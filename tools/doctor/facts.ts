@@ -4,10 +4,7 @@
  * A fact that could not be read holds the error, so each check can say what it could not see.
  */
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
-import { readConfig } from '../../src/config';
-import { ConfigError } from '../../src/errors';
-import { DEFAULT_FORMAT } from '../../src/formats/known';
-import { compileUserPatterns } from '../../src/rules';
+import { ConfigError, compileUserPatterns, DEFAULT_FORMAT, readConfig } from '../../src/surface';
 import type { AwsClients } from '../aws/clients';
 import { type Deliveries, readDeliveries } from '../aws/execution-logs';
 import { findFunction, settingsOf } from '../aws/lambda';

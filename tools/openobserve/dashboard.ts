@@ -8,7 +8,7 @@
  * cited "at v0.90.0" are from its tag v0.90.0 (commit f20d1bfb49e8), the oldest version the dashboard is built for.
  */
 
-import { KNOWN_FORMATS } from '../../src/formats/known';
+import { KNOWN_FORMATS } from '../../src/surface';
 import { COUNT, percentile, WEIGHT } from './sql';
 import { DEFAULT_STREAM } from './stream-settings';
 

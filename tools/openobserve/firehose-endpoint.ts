@@ -58,10 +58,6 @@ export function backoffMs(
   return Math.round(ceiling * (0.5 + random() / 2));
 }
 
-/**
- * Delivers one batch of event lines (each line one Firehose record, ≤ 1,024,000 bytes, §4).
- * Resolves when OpenObserve acknowledged it; throws RejectedError or DeliveryStoppedError otherwise.
- */
 /** OpenObserve's answer to a delivered batch: JSON with the request's own id (§4). */
 function acknowledged(text: string, requestId: string): boolean {
   try {
@@ -71,12 +67,8 @@ function acknowledged(text: string, requestId: string): boolean {
   }
 }
 
-export async function deliverBatch(
-  lines: readonly string[],
-  options: DeliveryOptions,
-  onRetry: (attempt: number, reason: string, delayMs: number) => void = () => undefined,
-  sleep: Sleep = realSleep,
-): Promise<{ requestId: string; attempts: number }> {
+/** One batch as Firehose posts it (§4): a request id kept across retries, gzip JSON, headers. */
+function firehoseRequest(lines: readonly string[], options: DeliveryOptions) {
   const requestId = randomUUID();
   const body = gzipSync(
     JSON.stringify({
@@ -94,13 +86,68 @@ export async function deliverBatch(
     'User-Agent': 'apigw-firehose-openobserve-replay',
   };
   if (options.sourceArn) headers['X-Amz-Firehose-Source-Arn'] = options.sourceArn;
+  return { requestId, body, headers };
+}
 
+/**
+ * What an answer means: delivered (true), worth another attempt (its reason), or an error thrown:
+ * a redirect or a 2xx that is not OpenObserve's acknowledgement, a refused key, a refused batch.
+ * Quotes of the answer never hold the access key (quoteAnswer).
+ */
+async function judge(
+  response: Response,
+  requestId: string,
+  options: DeliveryOptions,
+): Promise<true | string> {
   const endpoint = publicUrl(options.endpoint);
   const secrets = [options.accessKey, Buffer.from(options.accessKey, 'base64').toString('utf8')];
   const quote = (text: string) => {
     const quoted = quoteAnswer(text, secrets);
     return quoted ? `: ${quoted}` : '';
   };
+  const { status } = response;
+  if (status >= 300 && status < 400) {
+    await response.body?.cancel();
+    const location = response.headers.get('location') ?? '';
+    const target = quoteAnswer(
+      URL.canParse(location, options.endpoint)
+        ? publicUrl(new URL(location, options.endpoint).href)
+        : location,
+      secrets,
+    );
+    throw new NotAcknowledgedError(
+      `${endpoint} answered HTTP ${status}, a redirect${target ? ` to ${target}` : ''}; it is not followed (the access key would go along, and the events would not): use the URL OpenObserve answers at`,
+    );
+  }
+  const text = await readAnswer(response);
+  if (status >= 200 && status < 300) {
+    if (acknowledged(text, requestId) && status === 200) return true;
+    const type = response.headers.get('content-type')?.split(';')[0] || 'no content type';
+    throw new NotAcknowledgedError(
+      `${endpoint} answered HTTP ${status} (${type}) without OpenObserve's acknowledgement (JSON with the requestId sent)${quote(text)}; is it OpenObserve's _kinesis_firehose endpoint?`,
+    );
+  }
+  if (status === 401 || status === 403) {
+    throw new DeliveryStoppedError(
+      `OpenObserve refused the access key (HTTP ${status}${quote(text)}); check OPENOBSERVE_ACCESS_KEY`,
+    );
+  }
+  if (status !== 429 && status < 500) throw new RejectedError(`HTTP ${status}${quote(text)}`);
+  return `HTTP ${status}`;
+}
+
+/**
+ * Delivers one batch of event lines (each line one Firehose record, ≤ 1,024,000 bytes, §4).
+ * Resolves when OpenObserve acknowledged it; throws RejectedError or DeliveryStoppedError otherwise,
+ * after `maxAttempts` with backoff for 429, 5xx, time-outs and dropped connections.
+ */
+export async function deliverBatch(
+  lines: readonly string[],
+  options: DeliveryOptions,
+  onRetry: (attempt: number, reason: string, delayMs: number) => void = () => undefined,
+  sleep: Sleep = realSleep,
+): Promise<{ requestId: string; attempts: number }> {
+  const { requestId, body, headers } = firehoseRequest(lines, options);
   for (let attempt = 1; ; attempt++) {
     let reason: string;
     try {
@@ -111,39 +158,11 @@ export async function deliverBatch(
         redirect: 'manual',
         signal: AbortSignal.timeout(options.timeoutMs),
       });
-      const { status } = response;
-      if (status >= 300 && status < 400) {
-        await response.body?.cancel();
-        const location = response.headers.get('location') ?? '';
-        const target = quoteAnswer(
-          URL.canParse(location, options.endpoint)
-            ? publicUrl(new URL(location, options.endpoint).href)
-            : location,
-          secrets,
-        );
-        throw new NotAcknowledgedError(
-          `${endpoint} answered HTTP ${status}, a redirect${target ? ` to ${target}` : ''}; it is not followed (the access key would go along, and the events would not): use the URL OpenObserve answers at`,
-        );
-      }
-      const text = await readAnswer(response);
-      if (status >= 200 && status < 300) {
-        if (acknowledged(text, requestId) && status === 200)
-          return { requestId, attempts: attempt };
-        const type = response.headers.get('content-type')?.split(';')[0] || 'no content type';
-        throw new NotAcknowledgedError(
-          `${endpoint} answered HTTP ${status} (${type}) without OpenObserve's acknowledgement (JSON with the requestId sent)${quote(text)}; is it OpenObserve's _kinesis_firehose endpoint?`,
-        );
-      }
-      if (status === 401 || status === 403) {
-        throw new DeliveryStoppedError(
-          `OpenObserve refused the access key (HTTP ${status}${quote(text)}); check OPENOBSERVE_ACCESS_KEY`,
-        );
-      }
-      if (status !== 429 && status < 500) {
-        throw new RejectedError(`HTTP ${status}${quote(text)}`);
-      }
-      reason = `HTTP ${status}`;
+      const answer = await judge(response, requestId, options);
+      if (answer === true) return { requestId, attempts: attempt };
+      reason = answer;
     } catch (error) {
+      // A refused key or batch, and an answer that is not OpenObserve's (a DeliveryStoppedError).
       if (error instanceof DeliveryStoppedError || error instanceof RejectedError) throw error;
       const code = noAnswerCode(error);
       reason = code === 'timed out' ? code : `network error${code ? ` ${code}` : ''}`;
@@ -155,7 +174,7 @@ export async function deliverBatch(
     }
     if (attempt >= options.maxAttempts) {
       throw new DeliveryStoppedError(
-        `gave up after ${attempt} attempts (${reason} from ${endpoint}); rerun to resume`,
+        `gave up after ${attempt} attempts (${reason} from ${publicUrl(options.endpoint)}); rerun to resume`,
       );
     }
     const delay = backoffMs(attempt - 1, options);

@@ -1,6 +1,5 @@
 /** The stream `npm run openobserve -- setup` creates or updates (docs/contracts.md §6). */
-import { ENRICHMENTS } from '../../src/enrich';
-import { FREE_TEXT_FIELDS } from '../../src/rules';
+import { ENRICHMENTS, FREE_TEXT_FIELDS } from '../../src/surface';
 
 export const DEFAULT_STREAM = 'api_gateway_access';
 

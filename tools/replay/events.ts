@@ -2,10 +2,12 @@
  * What a replay does with one unit's event lines: each one is sent, restamped, or kept in the
  * failed file with why (too large for a record, not an event, outside OpenObserve's ingest window).
  */
-import { gunzipSync } from 'node:zlib';
-import { isGzip } from '../../src/decode';
-import { encodeEvent, splitEventLines } from '../../src/encode';
-import { MAX_OUTPUT_RECORD_BYTES } from '../../src/outcome';
+import {
+  encodeEvent,
+  gunzippedText,
+  MAX_OUTPUT_RECORD_BYTES,
+  splitEventLines,
+} from '../../src/surface';
 import type { Source } from './sources';
 import { MAX_INFLATED_BYTES } from './sources';
 
@@ -37,10 +39,7 @@ export function failedEntry(
 /** The processor's output for one record: gzip when its events would not fit a record (§5). */
 export function outputLines(data: string): string[] {
   const bytes = Buffer.from(data, 'base64');
-  const text = isGzip(bytes)
-    ? gunzipSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES }).toString('utf8')
-    : bytes.toString('utf8');
-  return splitEventLines(text);
+  return splitEventLines(gunzippedText(bytes, MAX_INFLATED_BYTES));
 }
 
 /** Why OpenObserve would drop an event with this `_timestamp` (µs), or '' when it keeps it (§5). */

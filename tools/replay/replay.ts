@@ -7,7 +7,7 @@
 import { appendFileSync, existsSync, statSync, truncateSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
-import type { BatchOutcome } from '../../src/firehose';
+import type { BatchOutcome } from '../../src/surface';
 import { RejectedError, UnreadableSourceError, UsageError } from '../cli/errors';
 import type { Progress } from '../cli/progress';
 import { type DeliveryOptions, deliverBatch } from '../openobserve/firehose-endpoint';

@@ -4,9 +4,7 @@
  * named by its secret's ARN is read from Secrets Manager, as the function reads it at init.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { type Config, readConfig } from '../../src/config';
-import { compileUserPatterns } from '../../src/rules';
-import { withSecrets } from '../../src/secrets';
+import { type Config, compileUserPatterns, readConfig, withSecrets } from '../../src/surface';
 import { awsClients, errorName } from '../aws/clients';
 import { findFunction, settingsOf } from '../aws/lambda';
 import { RefusedError } from '../cli/errors';

@@ -13,10 +13,9 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline, Readable } from 'node:stream';
-import { createGunzip, gunzipSync, inflateRawSync } from 'node:zlib';
+import { createGunzip, inflateRawSync } from 'node:zlib';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { isGzip } from '../../src/decode';
-import { splitEventLines } from '../../src/encode';
+import { gunzippedText, isGzip, splitEventLines } from '../../src/surface';
 import { listObjects } from '../aws/s3';
 import { UnreadableSourceError } from '../cli/errors';
 
@@ -316,9 +315,7 @@ interface ErrorRecord {
 function eventLines(bytes: Buffer): string[] | undefined {
   let text: string;
   try {
-    text = (
-      isGzip(bytes) ? gunzipSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES }) : bytes
-    ).toString('utf8');
+    text = gunzippedText(bytes, MAX_INFLATED_BYTES);
   } catch {
     return undefined;
   }

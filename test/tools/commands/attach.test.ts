@@ -13,10 +13,10 @@ import {
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { type AttachClients, type AttachOptions, planAttach } from '../../../tools/attach/plan';
 import { RefusedError as Refused } from '../../../tools/cli/errors';
 import type { Io } from '../../../tools/cli/io';
 import { runPlan } from '../../../tools/cli/plan';
-import { type AttachClients, type AttachOptions, planAttach } from '../../../tools/commands/attach';
 import {
   createFunction,
   createHttpStream,

@@ -17,7 +17,7 @@ import {
   planStageLogs,
   type StageLogsClients,
   type StageLogsOptions,
-} from '../../../tools/commands/stage-logs';
+} from '../../../tools/stage-logs/plan';
 import { createRestApi, setStageLogs } from '../../support/aws-fixtures';
 import { scriptedIo } from '../../support/io';
 import { type Moto, startMoto } from '../../support/moto';

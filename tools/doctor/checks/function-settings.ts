@@ -4,10 +4,12 @@
  * string, and named here (docs/contracts.md §2.2).
  */
 
-import { closestVariable } from '../../../src/formats/closest';
-import { formatVariables } from '../../../src/formats/compile';
-import { formatName } from '../../../src/formats/known';
-import { unknownVariables } from '../../../src/formats/variables';
+import {
+  closestVariable,
+  formatName,
+  formatVariables,
+  unknownVariables,
+} from '../../../src/surface';
 import { check } from '../check';
 import type { DoctorCheck } from '../facts';
 

@@ -3,7 +3,7 @@
  * OpenObserve (docs/contracts.md §5, §6).
  */
 import { randomUUID } from 'node:crypto';
-import { encodeEvent } from '../../../src/encode';
+import { encodeEvent } from '../../../src/surface';
 import { DeliveryStoppedError, NotAcknowledgedError, RejectedError } from '../../cli/errors';
 import { type Credentials, openObserveApi } from '../../openobserve/api';
 import {

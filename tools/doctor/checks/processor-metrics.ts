@@ -1,5 +1,5 @@
 /** processor-metrics: the processor's own metrics (records failed, lines unread). */
-import { POWERTOOLS_DEFAULTS } from '../../../src/lambda';
+import { POWERTOOLS_DEFAULTS } from '../../../src/surface';
 import { settingsOf } from '../../aws/lambda';
 import { check, couldNot } from '../check';
 import { type DoctorCheck, show } from '../facts';

@@ -1,7 +1,11 @@
 /** stage-format: whether the stages write the format the processor reads (LOG_FORMAT). */
-import { canonicalName } from '../../../src/fields';
-import { formatVariables } from '../../../src/formats/compile';
-import { DEFAULT_FORMAT, formatName, PREVIOUS_DEFAULT_FORMATS } from '../../../src/formats/known';
+import {
+  canonicalName,
+  DEFAULT_FORMAT,
+  formatName,
+  formatVariables,
+  PREVIOUS_DEFAULT_FORMATS,
+} from '../../../src/surface';
 import type { StageLogging } from '../../aws/stages';
 import { check } from '../check';
 import type { DoctorCheck } from '../facts';

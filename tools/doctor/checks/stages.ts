@@ -1,6 +1,6 @@
 /** stages: which REST API stages log to the stream. */
 
-import { formatName } from '../../../src/formats/known';
+import { formatName } from '../../../src/surface';
 import { destinationName } from '../../aws/stages';
 import { check, couldNot } from '../check';
 import { type DoctorCheck, enrollFix, type Facts, type StagesFact } from '../facts';

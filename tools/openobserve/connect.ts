@@ -1,0 +1,25 @@
+/**
+ * What every command that talks to OpenObserve's API takes and does first: `--url`, `--org` and
+ * `--stream` (one option table for all of them), then a client for the URL (https, or http to a
+ * loopback address) with the user's credentials from the environment or a prompt.
+ */
+import { openObserveCredentials } from '../cli/io';
+import { secureUrl } from '../cli/url';
+import { type OpenObserveApi, openObserveApi } from './api';
+import { DEFAULT_STREAM } from './stream-settings';
+
+export const OPENOBSERVE_OPTIONS = {
+  url: {
+    type: 'string',
+    value: 'URL',
+    required: true,
+    help: "OpenObserve's address (https; http only to a loopback address)",
+  },
+  org: { type: 'string', value: 'ORG', default: 'default', help: 'the organization id' },
+  stream: { type: 'string', value: 'NAME', default: DEFAULT_STREAM, help: 'the events stream' },
+} as const;
+
+/** The API client for `--url`, with the credentials of the environment or a no-echo prompt. */
+export async function connect(values: { readonly url: string }): Promise<OpenObserveApi> {
+  return openObserveApi(secureUrl(values.url, '--url'), await openObserveCredentials());
+}

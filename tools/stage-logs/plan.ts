@@ -1,0 +1,341 @@
+/**
+ * What `npm run stage-logs` changes, planned from what it reads first: a stage's (or every stage's)
+ * access-log destination and format, and with --execution-logs their execution logs and the log
+ * delivery to the stream (docs/contracts.md §2, §8).
+ */
+import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { FirehoseClient } from '@aws-sdk/client-firehose';
+import {
+  ConfigError,
+  closestVariable,
+  DEFAULT_FORMAT,
+  formatName,
+  formatVariables,
+  readConfig,
+  unknownVariables,
+} from '../../src/surface';
+import {
+  accountLogsRole,
+  deliverExecutionLogs,
+  type ExecutionLevel,
+  readDeliveries,
+  setExecutionLevel,
+  stageArn,
+  stopExecutionDelivery,
+  streamTaggedForDelivery,
+  tagForDelivery,
+} from '../aws/execution-logs';
+import {
+  destinationName,
+  getStage,
+  listStages,
+  STREAM_PREFIX,
+  type StageLogging,
+  setAccessLogs,
+  stageLabel,
+} from '../aws/stages';
+import { requireStream } from '../aws/stream';
+import { RefusedError } from '../cli/errors';
+import { table } from '../cli/output';
+import type { Change, Plan } from '../cli/plan';
+
+export interface StageLogsOptions {
+  readonly restApiId: string;
+  readonly stage: string;
+  /** Delivery stream name or ARN. */
+  readonly stream: string;
+  /** The stage's new access-log format; the recommended format when not given. */
+  readonly format?: string;
+  /** Its execution logs to the stream too, at this level (OFF stops them). */
+  readonly executionLogs?: ExecutionLevel;
+}
+
+export interface AllStagesOptions {
+  readonly stream: string;
+  readonly format?: string;
+  readonly executionLogs?: ExecutionLevel;
+  /** Also move stages that log somewhere else. */
+  readonly takeOver: boolean;
+}
+
+export interface StageLogsClients {
+  readonly apiGateway: APIGatewayClient;
+  readonly firehose: FirehoseClient;
+  readonly logs: CloudWatchLogsClient;
+}
+
+/** The format a stage will log with, checked by the processor's own rules (§2). */
+function checkedFormat(format: string | undefined): string {
+  const chosen = format ?? DEFAULT_FORMAT;
+  try {
+    readConfig({ LOG_FORMAT: chosen });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      throw new RefusedError(error.message.replace('LOG_FORMAT', 'the format'), { cause: error });
+    }
+    throw error;
+  }
+  return chosen;
+}
+
+/** A warning for each variable of the format API Gateway's list does not name (§2.2). */
+function formatWarnings(format: string): string[] {
+  return unknownVariables(formatVariables(format)).map(
+    (variable) =>
+      `warning: the format names $context.${variable}, which API Gateway's list of variables does not (closest: $context.${closestVariable(variable)}); the processor reads it as a string`,
+  );
+}
+
+/** The stream's ARN, and a warning when API Gateway will refuse its name. */
+async function target(firehose: FirehoseClient, stream: string) {
+  const name = stream.slice(stream.lastIndexOf('/') + 1);
+  const warnings = name.startsWith(STREAM_PREFIX)
+    ? []
+    : [
+        `warning: ${name} does not start with ${STREAM_PREFIX}; API Gateway only logs to streams whose name does, and will refuse this one`,
+      ];
+  const facts = await requireStream(firehose, name);
+  if (facts.decompression) {
+    // §3.1: such a stream takes CloudWatch Logs subscriptions only.
+    throw new RefusedError(
+      `delivery stream ${name} has CloudWatch Logs decompression on: it takes CloudWatch Logs subscriptions only, and a stage's access logs or execution-log delivery to it would fail. Turn it off first: npm run attach -- --stream ${name} --function ${facts.functionArn ?? '<function>'} --no-decompression`,
+    );
+  }
+  return { arn: facts.arn, warnings };
+}
+
+const FORMAT_REMINDER =
+  'The processor must read the same format: set its LOG_FORMAT (template parameter LogFormat) to it.';
+
+/** One stage to the stream: what would change, read first. */
+export async function planStageLogs(
+  options: StageLogsOptions,
+  clients: StageLogsClients,
+): Promise<Plan> {
+  const format = checkedFormat(options.format);
+  const { arn, warnings } = await target(clients.firehose, options.stream);
+  const stage = await getStage(clients.apiGateway, options.restApiId, options.stage);
+  if (!stage) {
+    throw new RefusedError(
+      `no stage ${options.stage} on REST API ${options.restApiId}; only REST APIs log to Firehose (an HTTP API's logs can reach the stream through a CloudWatch Logs subscription: template parameter SubscribeLogGroupName)`,
+    );
+  }
+  const shows = [
+    ...warnings,
+    ...formatWarnings(format),
+    `REST API ${options.restApiId}, stage ${options.stage}: access logs`,
+    `  destination: ${stage.destinationArn ?? 'none'}`,
+    `           →  ${arn}`,
+    `  format: ${stage.format ?? 'none'}`,
+    `      →  ${format}`,
+  ];
+  const same = stage.destinationArn === arn && stage.format === format;
+  if (!same && stage.destinationArn?.startsWith('arn:aws:logs:')) {
+    shows.push(
+      '  note: a stage logs to CloudWatch Logs or to Firehose, not both; CloudWatch Logs access logging stops',
+    );
+  }
+  const streamName = arn.slice(arn.lastIndexOf('/') + 1);
+  const execution = options.executionLogs
+    ? await executionPlan(clients, [stage], arn, options.executionLogs)
+    : undefined;
+  return {
+    shows: [...shows, ...(execution?.shows ?? [])],
+    changes: [
+      ...(same
+        ? []
+        : [
+            {
+              describe: `stage ${options.stage} of ${options.restApiId}: access logs → ${streamName}, ${formatName(format)}`,
+              apply: () => setAccessLogs(clients.apiGateway, stage, arn, format),
+            },
+          ]),
+      ...(execution?.changes ?? []),
+    ],
+    afterwards: format !== DEFAULT_FORMAT ? [FORMAT_REMINDER] : [],
+    readBack: async () => {
+      const access = await readBack(clients, [stage], arn, format);
+      return { mismatches: [...access.mismatches, ...((await execution?.readBack()) ?? [])] };
+    },
+  };
+}
+
+/** What execution logging is for each stage, and the changes that set it to `level`. */
+async function executionPlan(
+  clients: StageLogsClients,
+  stages: readonly StageLogging[],
+  streamArn: string,
+  level: ExecutionLevel,
+) {
+  if (level !== 'OFF' && stages.length && !(await accountLogsRole(clients.apiGateway))) {
+    throw new RefusedError(
+      "API Gateway writes execution logs only with the account's CloudWatch role, and this account has none: set one in the API Gateway console (Settings), then rerun",
+    );
+  }
+  const changes: Change[] = [];
+  const shows: string[] = [];
+  if (level !== 'OFF' && !(await streamTaggedForDelivery(clients.firehose, streamArn))) {
+    changes.push({
+      describe: 'stream: tag LogDeliveryEnabled=true (CloudWatch Logs delivers to no other stream)',
+      apply: () => tagForDelivery(clients.firehose, streamArn),
+    });
+  }
+  const deliveries = await readDeliveries(clients.logs);
+  for (const stage of stages) {
+    const current = stage.executionLevel ?? 'OFF';
+    const delivered = deliveries.delivers(
+      stageArn(streamArn, stage.restApiId, stage.stage),
+      streamArn,
+    );
+    shows.push(
+      `  execution logs of ${stageLabel(stage)}: ${current}${delivered ? ', to the stream' : ''} → ${level}`,
+    );
+    if (current === level && delivered === (level !== 'OFF')) continue;
+    changes.push({
+      describe: `${stageLabel(stage)}: execution logs ${level}${level === 'OFF' ? '' : ' to the stream'}`,
+      apply: async () => {
+        await setExecutionLevel(clients.apiGateway, stage, level);
+        if (level === 'OFF') await stopExecutionDelivery(clients.logs, stage);
+        else await deliverExecutionLogs(clients.logs, stage, streamArn);
+      },
+    });
+  }
+  const readBack = async () => {
+    const mismatches: string[] = [];
+    const deliveredNow = await readDeliveries(clients.logs);
+    for (const stage of stages) {
+      const now = await getStage(clients.apiGateway, stage.restApiId, stage.stage);
+      const delivered = deliveredNow.delivers(
+        stageArn(streamArn, stage.restApiId, stage.stage),
+        streamArn,
+      );
+      if ((now?.executionLevel ?? 'OFF') !== level || delivered !== (level !== 'OFF')) {
+        mismatches.push(
+          `${stageLabel(stage)}: execution logs read back as ${now?.executionLevel ?? 'OFF'}${delivered ? ', to the stream' : ''}`,
+        );
+      }
+    }
+    return mismatches;
+  };
+  return { changes, shows, readBack };
+}
+
+/** What reads back other than planned, stage by stage. */
+async function readBack(
+  clients: StageLogsClients,
+  stages: readonly StageLogging[],
+  arn: string,
+  format: string,
+) {
+  const mismatches: string[] = [];
+  for (const stage of stages) {
+    const now = await getStage(clients.apiGateway, stage.restApiId, stage.stage);
+    if (now?.destinationArn !== arn || now.format !== format) {
+      mismatches.push(
+        `${stageLabel(stage)}: reads back as ${destinationName(now?.destinationArn, arn)}, ${formatName(now?.format)}`,
+      );
+    }
+  }
+  return { mismatches };
+}
+
+/** One region's stages, where they log and what each becomes. */
+async function regionPlan(options: AllStagesOptions, clients: StageLogsClients, format: string) {
+  const { arn, warnings } = await target(clients.firehose, options.stream);
+  const stages = await listStages(clients.apiGateway);
+  const entries = stages.map((stage) => {
+    const here = stage.destinationArn === arn;
+    const elsewhere = Boolean(stage.destinationArn) && !here;
+    const change = !(here && stage.format === format) && (!elsewhere || options.takeOver);
+    const becomes = change
+      ? `this stream, ${formatName(format)}`
+      : elsewhere
+        ? 'left alone (--take-over moves it)'
+        : 'unchanged';
+    return { stage, change, becomes };
+  });
+  const logging = entries
+    .filter((e) => e.change || e.stage.destinationArn === arn)
+    .map((e) => e.stage);
+  const execution = options.executionLogs
+    ? await executionPlan(clients, logging, arn, options.executionLogs)
+    : undefined;
+  return {
+    arn,
+    warnings,
+    entries,
+    moved: entries.filter((e) => e.change).map((e) => e.stage),
+    execution,
+  };
+}
+
+/**
+ * Every REST stage of a region (or of each region given) to the stream of the same name there:
+ * the plan as one table, one confirmation, then each stage changed and reported. Stages that log
+ * elsewhere stay unless `takeOver`.
+ */
+export async function planAllStages(
+  options: AllStagesOptions,
+  clientsFor: (region?: string) => StageLogsClients,
+  regions: readonly (string | undefined)[] = [undefined],
+): Promise<Plan> {
+  const format = checkedFormat(options.format);
+  const several = regions.length > 1;
+  type RegionPlan = Awaited<ReturnType<typeof regionPlan>> & {
+    region?: string;
+    clients: StageLogsClients;
+  };
+  const plans: RegionPlan[] = [];
+  for (const region of regions) {
+    const clients = clientsFor(region);
+    plans.push({ region, clients, ...(await regionPlan(options, clients, format)) });
+  }
+  const rows = table(
+    [...(several ? ['region'] : []), 'API', 'stage', 'logs to', 'format', 'becomes'],
+    plans.flatMap(({ region, arn, entries }) =>
+      entries.map(({ stage, becomes }) => [
+        ...(several ? [region ?? ''] : []),
+        `${stage.apiName} (${stage.restApiId})`,
+        stage.stage,
+        destinationName(stage.destinationArn, arn),
+        formatName(stage.format),
+        becomes,
+      ]),
+    ),
+  );
+  const label = (region: string | undefined, stage: StageLogging) =>
+    `${several ? `${region}: ` : ''}${stage.apiName} (${stage.restApiId}) ${stage.stage}`;
+  const moved = plans.reduce((sum, plan) => sum + plan.moved.length, 0);
+  const where = several ? regions.join(', ') : 'this region';
+  return {
+    shows: [
+      ...new Set(plans.flatMap((plan) => plan.warnings)),
+      ...formatWarnings(format),
+      several
+        ? `REST API stages in ${where}, and their access logs → ${options.stream} in each region`
+        : `REST API stages in this region, and their access logs → ${plans[0]?.arn}`,
+      ...rows.map((line) => `  ${line}`),
+      ...plans.flatMap((plan) => plan.execution?.shows ?? []),
+    ],
+    changes: plans.flatMap(({ region, clients, arn, moved, execution }) => [
+      ...moved.map((stage) => ({
+        describe: label(region, stage),
+        apply: () => setAccessLogs(clients.apiGateway, stage, arn, format),
+      })),
+      ...(execution?.changes ?? []),
+    ]),
+    nothingToChange: rows.length > 2 ? 'Nothing to change.' : `No REST API stages in ${where}.`,
+    question: `Apply these changes to ${moved} stage(s)${options.executionLogs ? ' and their execution logs' : ''}?`,
+    independent: true,
+    afterwards: format !== DEFAULT_FORMAT && moved ? [FORMAT_REMINDER] : [],
+    readBack: async () => {
+      const mismatches: string[] = [];
+      for (const { clients, moved, arn, execution } of plans) {
+        mismatches.push(...(await readBack(clients, moved, arn, format)).mismatches);
+        mismatches.push(...((await execution?.readBack()) ?? []));
+      }
+      return { mismatches };
+    },
+  };
+}
