@@ -1,5 +1,5 @@
 import { promisify } from 'node:util';
-import { gunzip, gunzipSync } from 'node:zlib';
+import { zlib } from './builtins';
 
 /** CloudWatch Logs subscription envelope fields an event carries (docs/contracts.md §3). */
 export interface Envelope {
@@ -158,11 +158,16 @@ export const isGzip = (bytes: Uint8Array): boolean => bytes[0] === 0x1f && bytes
  * (inflateRecord).
  */
 export function gunzippedText(bytes: Buffer, maxBytes?: number): string {
-  return (isGzip(bytes) ? gunzipSync(bytes, { maxOutputLength: maxBytes }) : bytes).toString(
+  return (isGzip(bytes) ? zlib().gunzipSync(bytes, { maxOutputLength: maxBytes }) : bytes).toString(
     'utf8',
   );
 }
-const gunzipAsync = promisify(gunzip);
+/** zlib's asynchronous gunzip as a promise, made on first use. */
+let gunzipPromise: ((bytes: Buffer, options: object) => Promise<Buffer>) | undefined;
+const gunzipAsync = (bytes: Buffer, options: object): Promise<Buffer> => {
+  gunzipPromise ??= promisify(zlib().gunzip) as (bytes: Buffer, options: object) => Promise<Buffer>;
+  return gunzipPromise(bytes, options);
+};
 
 /** base64 of the gzip magic bytes 1f 8b starts with "H4": no other record can be gzip. */
 export const mayBeGzip = (data: unknown): boolean =>
@@ -206,7 +211,7 @@ export async function inflateRecord(data: string): Promise<Inflated | undefined>
 
 function inflateNow(bytes: Buffer): Inflated {
   try {
-    return gunzipSync(bytes, { maxOutputLength: MAX_DECOMPRESSED_BYTES });
+    return zlib().gunzipSync(bytes, { maxOutputLength: MAX_DECOMPRESSED_BYTES });
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE'
       ? 'too_large'

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { isIPv4, isIPv6 } from 'node:net';
+import { net } from './builtins';
 import type { Envelope } from './decode';
 import { type Fields, MAX_EVENT_FIELDS } from './fields';
 import { MAX_EVENT_TIME_MS, parseRequestTime, requestTimeIso } from './time';
@@ -85,6 +85,7 @@ export function statusClass(status: number): string | undefined {
 
 /** IPv4 to its /24, IPv6 to its /48; undefined for anything that is not an address. */
 export function truncateIp(ip: string): string | undefined {
+  const { isIPv4, isIPv6 } = net();
   if (isIPv4(ip)) return `${ip.slice(0, ip.lastIndexOf('.'))}.0`;
   if (!isIPv6(ip)) return undefined;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);

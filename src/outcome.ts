@@ -3,11 +3,11 @@
  * they would not fit a record; Dropped; or ProcessingFailed with the original data. One place for
  * every result a record can have, and for what it counts for.
  */
-import { gzipSync } from 'node:zlib';
 import type {
   FirehoseTransformationEventRecord,
   FirehoseTransformationResultRecord,
 } from 'aws-lambda';
+import { zlib } from './builtins';
 import type { OnParseError } from './config';
 import { type RecordCounts, recordCounts, type Tally } from './counts';
 import { asBase64 } from './decode';
@@ -77,6 +77,7 @@ export function dropped(
  * first; the smallest only when that is still too large.
  */
 function compress(lines: Buffer): Buffer {
+  const { gzipSync } = zlib();
   const fast = gzipSync(lines, { level: 1 });
   return fast.length <= MAX_OUTPUT_RECORD_BYTES ? fast : gzipSync(lines, { level: 9 });
 }

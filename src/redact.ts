@@ -5,7 +5,7 @@
  * visit each character a bounded number of times; the others keep an expression whose every
  * repetition is bounded or cannot give characters back.
  */
-import { isIPv6 } from 'node:net';
+import { net } from './builtins';
 
 /** A class of text, replaced by `[name]` wherever it occurs. */
 export interface Redaction {
@@ -148,12 +148,12 @@ function nextIpv6(value: string, from: number): [number, number] | undefined {
       i++;
     }
     if (!colon) continue;
-    if (i - start <= MAX_IPV6_LENGTH && isIPv6(value.slice(start, i))) return [start, i];
+    if (i - start <= MAX_IPV6_LENGTH && net().isIPv6(value.slice(start, i))) return [start, i];
     let end = i;
     while (end > start && (value.charCodeAt(end - 1) === 46 || value.charCodeAt(end - 1) === 58)) {
       end--;
     }
-    if (end < i && end - start <= MAX_IPV6_LENGTH && isIPv6(value.slice(start, end))) {
+    if (end < i && end - start <= MAX_IPV6_LENGTH && net().isIPv6(value.slice(start, end))) {
       return [start, end];
     }
   }
