@@ -3,6 +3,8 @@
  * by side on what `npm run bench` measures besides speed (bundle size, module init, the cold start
  * under Lambda's runtime interface, peak RSS for the 5.9 MB batch and for the gzip batch), taken
  * in turns so that the machine's drift falls on both; each figure is the median of the rounds.
+ * Then their speed: both handlers loaded in this one process, each batch (default, clf,
+ * CloudWatch gzip) through one and the other in alternating order, 60 times after warm-up.
  * `after` is dist/handler.mjs unless given. A build of an earlier commit:
  *
  *   git archive <commit> | tar -x -C /tmp/before && ln -s "$PWD/node_modules" /tmp/before/ &&
@@ -10,7 +12,11 @@
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { FirehoseTransformationEvent } from 'aws-lambda';
+import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../src/surface';
+import { cloudWatchBatch, linesBatch } from './batches';
 import {
   inflatingRun,
   initTimeMs,
@@ -63,3 +69,41 @@ const rows: [keyof Figures, string][] = [
 for (const [key, label] of rows) {
   console.log(`| ${label} | ${f(figures.before[key])} | ${f(figures.after[key])} |`);
 }
+
+/** Both handlers on the same batches in one process, alternating, after warm-up. */
+async function speed(): Promise<void> {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  type Handler = (event: FirehoseTransformationEvent) => Promise<unknown>;
+  const load = async (path: string, format: string, tag: string): Promise<Handler> => {
+    process.env.LOG_FORMAT = format;
+    return (await import(`${pathToFileURL(path).href}?${tag}`)).handler as Handler;
+  };
+  const batches: [string, string, FirehoseTransformationEvent][] = [
+    ['default', DEFAULT_FORMAT, linesBatch(DEFAULT_FORMAT, 1024 * 1024, 5)],
+    ['clf', KNOWN_FORMATS.clf as string, linesBatch(KNOWN_FORMATS.clf as string, 1024 * 1024, 5)],
+    ['cloudwatch_gzip', DEFAULT_FORMAT, cloudWatchBatch(DEFAULT_FORMAT, 1024 * 1024)],
+  ];
+  console.log('\n| batch | before, ms | after, ms | after ÷ before |');
+  console.log('|---|---:|---:|---:|');
+  for (const [name, format, event] of batches) {
+    const handlers = {
+      before: await load(bundles.before, format, `${name}-before`),
+      after: await load(bundles.after, format, `${name}-after`),
+    };
+    const times = { before: [] as number[], after: [] as number[] };
+    for (let run = 0; run < 75; run++) {
+      const order = run % 2 ? (['before', 'after'] as const) : (['after', 'before'] as const);
+      for (const which of order) {
+        const start = performance.now();
+        JSON.stringify(await handlers[which](event));
+        if (run >= 15) times[which].push(performance.now() - start);
+      }
+    }
+    const [before, after] = [median(times.before), median(times.after)];
+    console.log(
+      `| ${name} | ${before.toFixed(2)} | ${after.toFixed(2)} | ${(after / before).toFixed(3)} |`,
+    );
+  }
+}
+await speed();
