@@ -5,7 +5,7 @@
  * and prints the response with every record's data decoded.
  *
  * `--runtime lambda` runs the bundle under Lambda's own runtime interface instead (AWS's Runtime
- * Interface Emulator and the Node.js Runtime Interface Client on Node 22, as `sam local invoke`
+ * Interface Emulator and the Node.js Runtime Interface Client on the runtime's Node.js, as `sam local invoke`
  * does in its container: scripts/lambda-runtime.ts), with the template's settings.
  *
  * `<file>` is a Firehose event (events/*.json) or a file of log lines (optionally .gz), which is

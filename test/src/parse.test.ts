@@ -92,6 +92,14 @@ describe('createLineReader', () => {
     );
   });
 
+  it('compares repeated keys in time linear in the line: 64 KB values, a key given 200 times', () => {
+    const big = 'x'.repeat(64 * 1024);
+    const same = `{"requestId":"r-1",${Array.from({ length: 200 }, () => `"ua":"${big}"`).join(',')}}`;
+    expect(read(same)).toMatchObject({ ok: true, fields: { request_id: 'r-1', ua: big } });
+    const differ = same.replace(/x"}$/, 'y"}');
+    expect(read(differ)).toMatchObject({ ok: false, reason: expect.stringContaining('ua given') });
+  });
+
   it('still refuses two values for one field, whether two names or one key given twice', () => {
     for (const line of [
       '{"requestId":"r-1","integration_latency":"116","integrationLatency":"117"}',

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 /** Caches tools leave on purpose, by name: not a test's leak. */
 const TOOL_CACHES: readonly RegExp[] = [
   /^jest_/, // jest's transform cache
-  /^node-compile-cache$/, // Node.js 22's module compile cache (module.enableCompileCache, tsx)
+  /^node-compile-cache$/, // Node.js 22 and later's module compile cache (module.enableCompileCache, tsx)
   /^tsx-\d+$/, // tsx's transform cache, one per user id
 ];
 
