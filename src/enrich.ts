@@ -129,7 +129,7 @@ export interface Where {
 
 /**
  * A field the processor adds to every event it can. One entry drives both ways an event is made:
- * enrichEvent sets it on the fields object, and the writer (write.ts) appends it as text, in this
+ * the enricher (createEnricher) sets it on the fields object, and the writer (write.ts) appends it as text, in this
  * order, after the line's own fields. Adding a field is adding an entry here (docs/layout.md).
  */
 export interface Enrichment {
@@ -273,15 +273,19 @@ export function rewriteOf(
 /** The fields a rewrite may apply to. */
 const REWRITTEN = ['request_time', 'source_ip'];
 
-/** A line's fields enriched in place (enrichEvent), for one set of settings. */
+/**
+ * A line's fields enriched in place: REWRITTEN rewritten, ENRICHMENTS added; mutates and returns
+ * `fields`.
+ */
 export type Enricher = (fields: Fields, format: string, context: LineContext) => Fields;
 
 /** A field name as code may hold it: the table's own names are all of this form. */
 const PLAIN_FIELD = /^[a-z_][a-z0-9_]*$/;
 
 /**
- * enrichEvent for one set of settings, made once. Written as code for the table, once: each
- * field read and written by its own name, as hand-written code would. In a loop over the table one
+ * The enricher for one set of settings, made once per configuration (src/route.ts). Written as
+ * code for the table, once: each field read and written by its own name, as hand-written code
+ * would. In a loop over the table one
  * place would read and write every name, which V8 handles as megamorphic property access, the
  * object path's slowest step (it made the rules benchmark 18% slower). The code holds only the
  * table's field names, each checked to be a plain name, and calls the entries' own functions.
@@ -326,24 +330,4 @@ export function createEnricher(settings: EnrichSettings): Enricher {
     `return (fields, format, context) => {\n${body}\n};`,
   );
   return make(ENRICHMENTS, rewrites, where) as Enricher;
-}
-
-const enrichers = new WeakMap<EnrichSettings, Enricher>();
-
-/**
- * Adds ENRICHMENTS to a line's fields, after rewriting REWRITTEN in place. Mutates and returns
- * `fields`. (The record transform makes its enricher once: createEnricher.)
- */
-export function enrichEvent(
-  fields: Fields,
-  format: string,
-  context: LineContext,
-  settings: EnrichSettings,
-): Fields {
-  let enrich = enrichers.get(settings);
-  if (!enrich) {
-    enrich = createEnricher(settings);
-    enrichers.set(settings, enrich);
-  }
-  return enrich(fields, format, context);
 }

@@ -8,7 +8,7 @@ import type { Config } from './config';
 import { count, type RecordCounts, type Tally } from './counts';
 import type { DecodedRecord } from './decode';
 import { encodeEvent } from './encode';
-import { enrichEvent, type LineContext, type Origin } from './enrich';
+import { createEnricher, type LineContext, type Origin } from './enrich';
 import { executionEvent, executionLogGroup, readExecutionRecord } from './execution';
 import type { Fields } from './fields';
 import type { RecordEvents } from './outcome';
@@ -49,6 +49,7 @@ function tallyOf(counts: RecordCounts, key: 'droppedBy' | 'sampledOutBy' | 'reda
  */
 function createEventSteps(config: Config) {
   const withRules = hasRules(config.rules);
+  const enrich = createEnricher(config);
   const keepEvent = (into: RecordEvents, fields: Fields, format: string) => {
     if (!withRules) {
       into.text += `${encodeEvent(fields, 1)}\n`;
@@ -89,16 +90,16 @@ function createEventSteps(config: Config) {
     const fields = agreed
       ? { ...agreed, message, parse_error: parseError }
       : { message, parse_error: parseError };
-    keepEvent(into, enrichEvent(fields, 'raw', context, config), 'raw');
+    keepEvent(into, enrich(fields, 'raw', context), 'raw');
   };
-  return { withRules, keepEvent, unparsedLine };
+  return { withRules, enrich, keepEvent, unparsedLine };
 }
 
 type EventSteps = ReturnType<typeof createEventSteps>;
 
 /** One line the writer does not cover: an execution-log line, else read by the formats. */
-function createObjectPath(config: Config, readLine: LineReader, steps: EventSteps) {
-  const { keepEvent, unparsedLine } = steps;
+function createObjectPath(readLine: LineReader, steps: EventSteps) {
+  const { enrich, keepEvent, unparsedLine } = steps;
   return (events: RecordEvents, line: string, context: LineContext) => {
     const execution = readExecutionRecord(line);
     if (execution) {
@@ -106,12 +107,12 @@ function createObjectPath(config: Config, readLine: LineReader, steps: EventStep
         execution.timeMs === undefined
           ? context
           : { ...context, fallbackTimeMs: lineTime(execution.timeMs, context.fallbackTimeMs) };
-      keepEvent(events, enrichEvent(execution.fields, 'execution', timed, config), 'execution');
+      keepEvent(events, enrich(execution.fields, 'execution', timed), 'execution');
       return;
     }
     const read = readLine(line);
     if (read.ok) {
-      keepEvent(events, enrichEvent(read.fields, read.format, context, config), read.format);
+      keepEvent(events, enrich(read.fields, read.format, context), read.format);
     } else {
       unparsedLine(events, line, read.reason, context, read.agreed);
     }
@@ -122,7 +123,7 @@ function createObjectPath(config: Config, readLine: LineReader, steps: EventStep
  * The lines of a stage's execution log group (`API-Gateway-Execution-Logs_{api}/{stage}`): each
  * `(<request id>) <message>`, with the group's API and stage (docs/contracts.md §8).
  */
-function createExecutionGroup(config: Config, { keepEvent, unparsedLine }: EventSteps) {
+function createExecutionGroup({ enrich, keepEvent, unparsedLine }: EventSteps) {
   return (
     events: RecordEvents,
     decoded: DecodedLines,
@@ -135,7 +136,7 @@ function createExecutionGroup(config: Config, { keepEvent, unparsedLine }: Event
       const fallbackTimeMs = timesMs ? lineTime(timesMs[i], base.arrivalMs) : base.arrivalMs;
       const context: LineContext = { fallbackTimeMs, envelope, origin: base.origin };
       const fields = executionEvent(line, source);
-      if (fields) keepEvent(events, enrichEvent(fields, 'execution', context, config), 'execution');
+      if (fields) keepEvent(events, enrich(fields, 'execution', context), 'execution');
       else
         unparsedLine(events, line, 'not an execution-log line: (<request id>) <message>', context);
     }
@@ -146,8 +147,8 @@ function createExecutionGroup(config: Config, { keepEvent, unparsedLine }: Event
 export function createLineRouter(config: Config, { writer = true }: RouteOptions = {}) {
   const configured = compileConfigured(config.logFormat);
   const steps = createEventSteps(config);
-  const readOther = createObjectPath(config, createLineReader(config.logFormat, configured), steps);
-  const readExecutionGroup = createExecutionGroup(config, steps);
+  const readOther = createObjectPath(createLineReader(config.logFormat, configured), steps);
+  const readExecutionGroup = createExecutionGroup(steps);
   // Rules need each event's fields: with any set, every line takes the object path.
   const writeEvent = steps.withRules || !writer ? undefined : createEventWriter(configured, config);
   const written = configured.name;

@@ -222,7 +222,7 @@ function entryCode(
 }
 
 /**
- * The enrichment of enrichEvent, from the values by position: ENRICHMENTS in order, each written
+ * The enricher's additions (createEnricher), from the values by position: ENRICHMENTS in order, each written
  * with what ends the value before it (`state`); each run of entries that read no field is one
  * piece (ContextRun). Written as code for the format, once, each entry in lines of its own: a
  * chain of closures, one per entry, called every `derive` and every next link from one place,

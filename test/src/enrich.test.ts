@@ -1,16 +1,23 @@
 import {
+  createEnricher,
   ENRICHMENTS,
-  enrichEvent,
+  type EnrichSettings,
   hashIp,
+  type LineContext,
   latencyBucket,
   latencyBuckets,
   statusClass,
   truncateIp,
 } from '../../src/enrich';
+import type { Fields } from '../../src/fields';
 
 const buckets = latencyBuckets([50, 100, 250, 500, 1000, 2500, 5000, 10000]);
 const settings = { latencyBuckets: buckets, sourceIp: { mode: 'keep' } as const };
 const arrival = { fallbackTimeMs: Date.UTC(2026, 10, 24, 18, 47, 30) };
+
+/** One line through the enricher the processor makes for these settings. */
+const enrichEvent = (fields: Fields, format: string, context: LineContext, under: EnrichSettings) =>
+  createEnricher(under)(fields, format, context);
 
 describe('latencyBucket', () => {
   it('puts a latency in the bucket whose bounds hold it', () => {
@@ -67,7 +74,7 @@ describe('hashIp', () => {
   });
 });
 
-describe('enrichEvent', () => {
+describe('createEnricher', () => {
   it('takes _timestamp in microseconds from request_time_epoch first', () => {
     const event = enrichEvent(
       { request_time_epoch: 1795546045123, request_time: '24/Nov/2026:18:47:20 +0000' },

@@ -1,5 +1,5 @@
 import { encodeEvent } from '../../src/encode';
-import { type EnrichSettings, enrichEvent, latencyBuckets } from '../../src/enrich';
+import { createEnricher, type EnrichSettings, latencyBuckets } from '../../src/enrich';
 import { compileFormat } from '../../src/formats/compile';
 import { PREVIOUS_DEFAULT_FORMATS } from '../../src/formats/known';
 import { compileConfigured, createLineReader } from '../../src/parse';
@@ -30,7 +30,7 @@ function objectPath(format: string, text: string, settings = keep, withEnvelope 
   const read = createLineReader(format)(text);
   if (!read.ok) throw new Error(read.reason);
   const context = { fallbackTimeMs: ARRIVAL, envelope: withEnvelope ? envelope : undefined };
-  return `${encodeEvent(enrichEvent(read.fields, read.format, context, settings), 1)}\n`;
+  return `${encodeEvent(createEnricher(settings)(read.fields, read.format, context), 1)}\n`;
 }
 
 function writer(format = DEFAULT_FORMAT, settings = keep) {
