@@ -205,22 +205,46 @@ const isNumberChar = (code: number) =>
   code === 69;
 
 /**
- * Reads a JSON text JSON.parse accepted for JsonTextFacts. Linear: it jumps from quote to quote,
- * and looks at the characters between strings only for nesting and numbers.
+ * Reads a JSON text JSON.parse accepted for JsonTextFacts. A line whose keys each stand once (all
+ * but a few) is read once; only one with a repeated key is read again, for those keys' values.
  */
 function jsonTextFacts(text: string): JsonTextFacts {
-  /** Each key of the outer object with its values as written, in order. */
-  const written = new Map<string, string[]>();
+  const { repeatedKeys, altered } = scanJsonText(text);
+  const repeated = new Map<string, string[]>();
+  if (repeatedKeys.size === 0) return { repeated, altered };
+  for (const [key, texts] of scanJsonText(text, repeatedKeys).written) {
+    repeated.set(key, texts.slice(0, -1));
+  }
+  return { repeated, altered };
+}
+
+/** Adds a value's text to its key's in `written`; -1, for the next value's start. */
+function keepValue(
+  written: Map<string, string[]>,
+  key: string,
+  text: string,
+  start: number,
+  end: number,
+): number {
+  const texts = written.get(key);
+  if (texts) texts.push(text.slice(start, end));
+  else written.set(key, [text.slice(start, end)]);
+  return -1;
+}
+
+/**
+ * The outer object's keys that stand more than once, those whose numbers JSON.parse alters, and
+ * the values as written of the keys in `wanted`. Linear: it jumps from quote to quote, and looks
+ * at the characters between strings only for nesting and numbers.
+ */
+function scanJsonText(text: string, wanted?: ReadonlySet<string>) {
+  const seen = new Set<string>();
+  const repeatedKeys = new Set<string>();
   const altered = new Set<string>();
+  const written = new Map<string, string[]>();
   let key = '';
+  /** Where the value of a wanted key starts, until it ends; -1 otherwise. */
   let valueStart = -1;
-  const endValue = (at: number) => {
-    if (valueStart < 0) return;
-    const texts = written.get(key);
-    if (texts) texts.push(text.slice(valueStart, at));
-    else written.set(key, [text.slice(valueStart, at)]);
-    valueStart = -1;
-  };
   let depth = 0;
   let i = 0;
   while (i < text.length) {
@@ -232,9 +256,11 @@ function jsonTextFacts(text: string): JsonTextFacts {
         depth++; // { [
       else if (code === 125 || code === 93) {
         depth--; // } ]
-        if (depth === 0) endValue(i);
-      } else if (code === 44 && depth === 1) endValue(i);
-      else if ((code >= 48 && code <= 57) || code === 45) {
+        if (depth === 0 && valueStart >= 0)
+          valueStart = keepValue(written, key, text, valueStart, i);
+      } else if (code === 44 && depth === 1 && valueStart >= 0) {
+        valueStart = keepValue(written, key, text, valueStart, i);
+      } else if ((code >= 48 && code <= 57) || code === 45) {
         const start = i;
         while (i < stop && isNumberChar(text.charCodeAt(i))) i++;
         const number = text.slice(start, i);
@@ -259,14 +285,12 @@ function jsonTextFacts(text: string): JsonTextFacts {
     if (text.charCodeAt(after) !== 58) continue; // a value, not a key
     const raw = text.slice(quote + 1, end);
     key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
-    valueStart = after + 1;
-    i = valueStart;
+    if (seen.has(key)) repeatedKeys.add(key);
+    else seen.add(key);
+    i = after + 1;
+    if (wanted?.has(key)) valueStart = i;
   }
-  const repeated = new Map<string, string[]>();
-  for (const [name, texts] of written) {
-    if (texts.length > 1) repeated.set(name, texts.slice(0, -1));
-  }
-  return { repeated, altered };
+  return { repeatedKeys, altered, written };
 }
 
 function readJsonLine(line: string): Fields | Ambiguous | undefined {
