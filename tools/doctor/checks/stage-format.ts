@@ -12,20 +12,19 @@ import type { DoctorCheck } from '../facts';
 
 const isPrevious = (name: string) => Object.hasOwn(PREVIOUS_DEFAULT_FORMATS, name);
 
-/** The `$context` variables of a format. */
-function variablesOf(format: string): Set<string> {
-  return new Set([...format.matchAll(/\$context\.[A-Za-z0-9_.]+/g)].map((match) => match[0]));
-}
+/** The `$context` variables of a format, without `$context.`. */
+const variablesOf = (format: string | undefined) => new Set(formatVariables(format ?? ''));
 
 /** How the processor reads a stage whose format differs from LOG_FORMAT. */
 function differs(stage: StageLogging, logFormat: string): string {
   const label = `${stage.apiName} (${stage.restApiId}) ${stage.stage}`;
-  const readVars = variablesOf(logFormat);
-  const missing = [...variablesOf(stage.format ?? '')].filter((name) => !readVars.has(name));
+  const written = variablesOf(stage.format);
+  const read = variablesOf(logFormat);
+  const missing = [...written].filter((name) => !read.has(name)).map((name) => `$context.${name}`);
   const known = formatName(stage.format);
   if (isPrevious(known)) {
-    const lacking = formatVariables(DEFAULT_FORMAT)
-      .filter((variable) => !formatVariables(stage.format ?? '').includes(variable))
+    const lacking = [...variablesOf(DEFAULT_FORMAT)]
+      .filter((name) => !written.has(name))
       .map(canonicalName);
     return `${label}: writes a format recommended before (${known}); it keeps working, but its events lack ${lacking.join(', ')}: move it (fix below)`;
   }
