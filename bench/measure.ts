@@ -4,9 +4,9 @@
  * by bench/bench.ts and bench/compare.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
 import {
@@ -26,6 +26,29 @@ export const FUNCTION_MEMORY_MB = Number(templateFunction().memoryMB);
  * not from the machine's): every memory figure is measured under them.
  */
 export const LAMBDA_NODE_FLAGS = lambdaNodeFlags(FUNCTION_MEMORY_MB);
+
+/** A chunk's static imports of other chunks (`import"./x.mjs"`, `from"./x.mjs"`), not `import(…)`. */
+const STATIC_CHUNK_IMPORT = /(?:\bfrom|\bimport)\s*"(\.\/[^"]+\.mjs)"/g;
+
+/**
+ * The code a bundle's init parses, in bytes: its entry and every chunk the entry imports
+ * statically. The other chunks (the object path, the secret reader, RE2JS) load when first needed.
+ */
+export function initCodeBytes(bundle: string): number {
+  const dir = dirname(bundle);
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const [, path] of readFileSync(join(dir, file), 'utf8').matchAll(STATIC_CHUNK_IMPORT)) {
+      visit((path as string).slice(2));
+    }
+  };
+  visit(bundle.slice(dir.length + 1));
+  let bytes = 0;
+  for (const file of seen) bytes += statSync(join(dir, file)).size;
+  return bytes;
+}
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -3,14 +3,8 @@ import { ConfigError } from './errors';
 import { formatVariables } from './formats/compile';
 import { DEFAULT_FORMAT } from './formats/known';
 import { unknownVariables } from './formats/variables';
-import { eventFields } from './parse';
-import {
-  parseDropEvents,
-  parseDropFields,
-  parseRedact,
-  parseSample,
-  type RuleSettings,
-} from './rules';
+import { objectPath } from './on-demand';
+import type { RuleSettings } from './rules';
 
 export type OnParseError = 'keep' | 'fail' | 'drop';
 
@@ -124,7 +118,28 @@ function readSourceIp(env: Env): Pick<Config, 'sourceIp' | 'sourceIpHashKeySecre
   );
 }
 
+/** The settings that hold rules. */
+const RULE_SETTINGS = ['DROP_EVENTS', 'SAMPLE', 'REDACT', 'DROP_FIELDS'] as const;
+
+/**
+ * Whether the environment sets a rule: its parsers are the object path's (on-demand.ts), which
+ * must then be loaded before readConfig.
+ */
+export const namesRules = (env: Env): boolean => RULE_SETTINGS.some((name) => env[name]?.trim());
+
+const NO_RULES: RuleSettings = { drop: [], sample: [], redact: [], dropFields: [] };
+
+/** Whether any rule is set: without one, every event is kept as it is (the common case). */
+export const hasRules = (settings: RuleSettings) =>
+  settings.drop.length +
+    settings.sample.length +
+    settings.redact.length +
+    settings.dropFields.length >
+  0;
+
 function readRules(env: Env, logFormat: string): RuleSettings {
+  if (!namesRules(env)) return NO_RULES;
+  const { eventFields, parseDropEvents, parseDropFields, parseRedact, parseSample } = objectPath();
   // The fields rules are checked against, only when a rule names one.
   const named = [env.DROP_EVENTS, env.SAMPLE, env.DROP_FIELDS].some((text) => text?.trim());
   const known = named ? eventFields(logFormat) : undefined;

@@ -145,6 +145,19 @@ function readEnvelope(text: string): DecodedRecord | undefined {
   };
 }
 
+/**
+ * `API-Gateway-Execution-Logs_{rest-api-id}/{stage}`, the group standard execution logging writes
+ * to: its API and stage; undefined for any other group.
+ */
+export function executionLogGroup(logGroup: string): { api_id: string; stage: string } | undefined {
+  const prefix = 'API-Gateway-Execution-Logs_';
+  if (!logGroup.startsWith(prefix)) return undefined;
+  const rest = logGroup.slice(prefix.length);
+  const slash = rest.indexOf('/');
+  if (slash < 1 || slash === rest.length - 1) return undefined;
+  return { api_id: rest.slice(0, slash), stage: rest.slice(slash + 1) };
+}
+
 /** A gzip record's bytes once inflated, or why they could not be. */
 export type Inflated = Buffer | 'too_large' | 'corrupt';
 

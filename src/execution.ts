@@ -9,6 +9,8 @@
 import type { Fields } from './fields';
 import { traceIdOf } from './trace';
 
+export { executionLogGroup } from './decode';
+
 /** `(<request id>) <message>`: the id is letters, digits and dashes. */
 export function splitExecutionLine(
   line: string,
@@ -168,19 +170,6 @@ export function executionFacts(message: string): Fields {
     }
   }
   return {};
-}
-
-/**
- * `API-Gateway-Execution-Logs_{rest-api-id}/{stage}`, the group standard execution logging writes
- * to: its API and stage; undefined for any other group.
- */
-export function executionLogGroup(logGroup: string): { api_id: string; stage: string } | undefined {
-  const prefix = 'API-Gateway-Execution-Logs_';
-  if (!logGroup.startsWith(prefix)) return undefined;
-  const rest = logGroup.slice(prefix.length);
-  const slash = rest.indexOf('/');
-  if (slash < 1 || slash === rest.length - 1) return undefined;
-  return { api_id: rest.slice(0, slash), stage: rest.slice(slash + 1) };
 }
 
 /** A delivery source's resource, `arn:…:apigateway:{region}:{account}:/restapis/{id}/stages/{stage}`. */

@@ -7,8 +7,9 @@ import type { FirehoseTransformationEvent, FirehoseTransformationEventRecord } f
 import type { Config } from './config';
 import { type Inflated, inflateRecord, mayBeGzip } from './decode';
 import { originOf } from './enrich';
+import { loadObjectPath, NotLoaded } from './on-demand';
 import { createRecordTransform } from './record';
-import { type BatchOutcome, createResponse } from './response';
+import { type BatchOutcome, createResponse, type Response } from './response';
 import type { RouteOptions } from './route';
 
 export type { BatchOutcome } from './response';
@@ -46,6 +47,24 @@ export function createProcessor(config: Config, options?: RouteOptions): Process
   };
 }
 
+/**
+ * Adds record i to the response; undefined once added, or, when the record needs the object path
+ * and it is not loaded yet (on-demand.ts), a promise that loads it and adds the record then.
+ */
+function addRecord(
+  response: Response,
+  i: number,
+  inflated: Inflated | undefined,
+): Promise<void> | undefined {
+  try {
+    response.add(i, inflated);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof NotLoaded)) throw error;
+    return loadObjectPath().then(() => response.add(i, inflated));
+  }
+}
+
 /** Gzip records inflated together: one wait for the thread pool per group, not per record. */
 const INFLATE_GROUP = 8;
 
@@ -66,7 +85,11 @@ export function createAsyncProcessor(
     const gzip: number[] = [];
     for (let i = 0; i < records.length; i++) if (mayBeGzip(records[i]?.data)) gzip.push(i);
     if (gzip.length === 0) {
-      for (let i = 0; i < records.length; i++) response.add(i, undefined);
+      for (let i = 0; i < records.length; i++) {
+        // Awaited only when it loads: an await per record would cost every batch.
+        const loading = addRecord(response, i, undefined);
+        if (loading) await loading;
+      }
       return response.done();
     }
     const inflated: (Inflated | undefined)[] = [];
@@ -92,7 +115,8 @@ export function createAsyncProcessor(
       group++;
       current = inflateGroup(group);
       for (; next < end; next++) {
-        response.add(next, inflated[next]);
+        const loading = addRecord(response, next, inflated[next]);
+        if (loading) await loading;
         inflated[next] = undefined;
       }
     }

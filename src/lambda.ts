@@ -10,10 +10,10 @@ import type {
   FirehoseTransformationEvent,
   FirehoseTransformationResult,
 } from 'aws-lambda';
-import { POWERTOOLS_DEFAULTS, readConfig } from './config';
+import { hasRules, namesRules, POWERTOOLS_DEFAULTS, readConfig } from './config';
 import type { Counts } from './counts';
 import { createAsyncProcessor } from './firehose';
-import { compileUserPatterns } from './rules';
+import { loadObjectPath } from './on-demand';
 import { type SecretReader, withSecrets } from './secrets';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -71,8 +71,10 @@ async function reportUnknown(logger: Logger, variables: readonly string[]): Prom
  * ConfigError naming it.
  */
 export async function createHandler(env: Env, readSecret?: SecretReader): Promise<FirehoseHandler> {
+  // With a rule set every line takes the object path, and its parsers read the rules.
+  if (namesRules(env)) await loadObjectPath();
   const config = await withSecrets(readConfig(env), readSecret);
-  await compileUserPatterns(config.rules);
+  if (hasRules(config.rules)) await (await loadObjectPath()).compileUserPatterns(config.rules);
   const processBatch = createAsyncProcessor(config);
   const serviceName = env.POWERTOOLS_SERVICE_NAME ?? POWERTOOLS_DEFAULTS.serviceName;
   const logger = new Logger({ serviceName });

@@ -6,6 +6,7 @@ import type { FirehoseTransformationEventRecord } from 'aws-lambda';
 import type { Config } from './config';
 import { decodeRecord, type Inflated } from './decode';
 import type { Origin } from './enrich';
+import { NotLoaded } from './on-demand';
 import { dropped, failed, outcomeOf, type RecordOutcome, recordEvents } from './outcome';
 import { createLineRouter, type RouteOptions } from './route';
 
@@ -52,6 +53,7 @@ export function createRecordTransform(config: Config, options?: RouteOptions): R
     try {
       return transformRecord(record, inflated, origin);
     } catch (error) {
+      if (error instanceof NotLoaded) throw error; // the processor loads it and comes back
       // A defect must not fail the batch: the record is kept for S3 and the reason is logged.
       return failed(record, `unexpected error: ${(error as Error).message}`);
     }

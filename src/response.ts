@@ -104,8 +104,9 @@ export function createResponse(
       const record = records[i] as FirehoseTransformationEventRecord;
       const data = dataOf(record);
       const worst = 'ProcessingFailed'.length + data.length;
-      summary.bytesIn += base64Bytes(data);
+      // Before anything is counted: a transform that throws NotLoaded (on-demand.ts) is run again.
       let outcome = full ? undefined : transform(record, inflated, origin);
+      summary.bytesIn += base64Bytes(data);
       if (outcome && !fits(worst, outcome)) {
         const smaller = mayCompress(outcome) ? compressed(outcome) : undefined;
         outcome = smaller && fits(worst, smaller) ? smaller : undefined;

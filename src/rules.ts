@@ -4,6 +4,9 @@
  * Compiled once at init (config.ts), applied to each enriched event before it is encoded.
  */
 import { ConfigError } from './errors';
+
+export { hasRules } from './config';
+
 import type { Fields } from './fields';
 import { REDACTIONS, type Redaction } from './redact';
 
@@ -301,14 +304,6 @@ export type Verdict =
   | { readonly kept: false; readonly droppedBy?: string; readonly sampledOutBy?: string };
 
 const NOTHING_REDACTED: readonly string[] = [];
-
-/** Whether any rule is set: without one, every event is kept as it is (the common case). */
-export const hasRules = (settings: RuleSettings) =>
-  settings.drop.length +
-    settings.sample.length +
-    settings.redact.length +
-    settings.dropFields.length >
-  0;
 
 /** Applies the rules to an enriched event, changing it in place (redaction, fields) when it is kept. */
 export function applyRules(fields: Fields, settings: RuleSettings): Verdict {

@@ -82,3 +82,8 @@ export const MAX_EVENT_TIME_MS = Math.floor(Number.MAX_SAFE_INTEGER / 1000);
 export function isoTime(epochMs: number): string {
   return new Date(epochMs).toISOString();
 }
+
+/** A CloudWatch event time that `_timestamp` (µs) can hold exactly; else Firehose's arrival. */
+export function lineTime(time: number | undefined, fallback: number): number {
+  return time !== undefined && time >= 0 && time <= MAX_EVENT_TIME_MS ? time : fallback;
+}

@@ -1,5 +1,4 @@
 import {
-  createEnricher,
   ENRICHMENTS,
   type EnrichSettings,
   hashIp,
@@ -9,6 +8,7 @@ import {
   statusClass,
   truncateIp,
 } from '../../src/enrich';
+import { createEnricher } from '../../src/enricher';
 import type { Fields } from '../../src/fields';
 
 const buckets = latencyBuckets([50, 100, 250, 500, 1000, 2500, 5000, 10000]);

@@ -1,5 +1,6 @@
 import { encodeEvent } from '../../src/encode';
-import { createEnricher, type EnrichSettings, latencyBuckets } from '../../src/enrich';
+import { type EnrichSettings, latencyBuckets } from '../../src/enrich';
+import { createEnricher } from '../../src/enricher';
 import { compileFormat } from '../../src/formats/compile';
 import { PREVIOUS_DEFAULT_FORMATS } from '../../src/formats/known';
 import { compileConfigured, createLineReader } from '../../src/parse';

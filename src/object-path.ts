@@ -1,0 +1,154 @@
+/**
+ * The object path: a line's fields object through enrich → rules → encode, for every line the
+ * writer (write.ts) does not cover: an execution-log line (a stage's log group, a log delivery's
+ * records, bare), a line LOG_FORMAT does not read one way (the formats' reading, parse.ts), and
+ * every line when a rule is set. A line not read, or read more than one way, is kept whole as
+ * `message` with what is sure. A chunk of its own, loaded when first needed (on-demand.ts); what
+ * the settings need of it at init (the rules' parsers) comes from here too.
+ */
+import type { Config } from './config';
+import { count, type RecordCounts, type Tally } from './counts';
+import { encodeEvent } from './encode';
+import type { LineContext, Origin } from './enrich';
+import { createEnricher } from './enricher';
+import { executionEvent, readExecutionRecord } from './execution';
+import type { Fields } from './fields';
+import type { CompiledFormat } from './formats/compile';
+import type { RecordEvents } from './outcome';
+import { createLineReader, type LineReader } from './parse';
+import type { DecodedLines } from './route';
+import { applyRules } from './rules';
+import { lineTime } from './time';
+
+export { eventFields } from './parse';
+export {
+  compileUserPatterns,
+  parseDropEvents,
+  parseDropFields,
+  parseRedact,
+  parseSample,
+} from './rules';
+
+/** A tally of a record's counts, made when first needed. */
+function tallyOf(counts: RecordCounts, key: 'droppedBy' | 'sampledOutBy' | 'redactedBy'): Tally {
+  let tally = counts[key];
+  if (!tally) {
+    tally = {};
+    counts[key] = tally;
+  }
+  return tally;
+}
+
+/**
+ * The per-line steps of one configuration: an enriched event through DROP_EVENTS, SAMPLE, REDACT
+ * and DROP_FIELDS, then encoded; a line not read, or read more than one way, kept whole as
+ * `message` with what is sure (ON_PARSE_ERROR=keep).
+ */
+function createEventSteps(config: Config, withRules: boolean) {
+  const enrich = createEnricher(config);
+  const keepEvent = (into: RecordEvents, fields: Fields, format: string) => {
+    if (!withRules) {
+      into.text += `${encodeEvent(fields, 1)}\n`;
+      into.lines++;
+      count(into.byFormat, format);
+      return;
+    }
+    const counts = into.counts;
+    counts.eventsIn++;
+    const verdict = applyRules(fields, config.rules);
+    if (!verdict.kept) {
+      if (verdict.droppedBy !== undefined) {
+        counts.eventsDropped++;
+        count(tallyOf(counts, 'droppedBy'), verdict.droppedBy);
+      } else {
+        counts.eventsSampledOut++;
+        count(tallyOf(counts, 'sampledOutBy'), verdict.sampledOutBy ?? '');
+      }
+      return;
+    }
+    if (verdict.redactedBy.length > 0) {
+      counts.eventsRedacted++;
+      for (const name of verdict.redactedBy) count(tallyOf(counts, 'redactedBy'), name);
+    }
+    into.text += `${encodeEvent(fields, verdict.sampleRate)}\n`;
+    into.lines++;
+    count(into.byFormat, format);
+  };
+  const unparsedLine = (
+    into: RecordEvents,
+    message: string,
+    parseError: string,
+    context: LineContext,
+    agreed?: Fields,
+  ) => {
+    into.unparsed++;
+    if (config.onParseError !== 'keep') return;
+    const fields = agreed
+      ? { ...agreed, message, parse_error: parseError }
+      : { message, parse_error: parseError };
+    keepEvent(into, enrich(fields, 'raw', context), 'raw');
+  };
+  return { enrich, keepEvent, unparsedLine };
+}
+
+type EventSteps = ReturnType<typeof createEventSteps>;
+
+/** One line the writer does not cover: an execution-log line, else read by the formats. */
+function createObjectPath(readLine: LineReader, steps: EventSteps) {
+  const { enrich, keepEvent, unparsedLine } = steps;
+  return (events: RecordEvents, line: string, context: LineContext) => {
+    const execution = readExecutionRecord(line);
+    if (execution) {
+      const timed =
+        execution.timeMs === undefined
+          ? context
+          : { ...context, fallbackTimeMs: lineTime(execution.timeMs, context.fallbackTimeMs) };
+      keepEvent(events, enrich(execution.fields, 'execution', timed), 'execution');
+      return;
+    }
+    const read = readLine(line);
+    if (read.ok) {
+      keepEvent(events, enrich(read.fields, read.format, context), read.format);
+    } else {
+      unparsedLine(events, line, read.reason, context, read.agreed);
+    }
+  };
+}
+
+/**
+ * The lines of a stage's execution log group (`API-Gateway-Execution-Logs_{api}/{stage}`): each
+ * `(<request id>) <message>`, with the group's API and stage (docs/contracts.md §8).
+ */
+function createExecutionGroup({ enrich, keepEvent, unparsedLine }: EventSteps) {
+  return (
+    events: RecordEvents,
+    decoded: DecodedLines,
+    source: { api_id: string; stage: string },
+    base: { arrivalMs: number; origin?: Origin },
+  ) => {
+    const { lines, timesMs, envelope } = decoded;
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] as string;
+      const fallbackTimeMs = timesMs ? lineTime(timesMs[i], base.arrivalMs) : base.arrivalMs;
+      const context: LineContext = { fallbackTimeMs, envelope, origin: base.origin };
+      const fields = executionEvent(line, source);
+      if (fields) keepEvent(events, enrich(fields, 'execution', context), 'execution');
+      else
+        unparsedLine(events, line, 'not an execution-log line: (<request id>) <message>', context);
+    }
+  };
+}
+
+/**
+ * The object path of one configuration, made once: `readOther` for a line of a plain or CloudWatch
+ * record, `readExecutionGroup` for the lines of a stage's execution log group, `unparsedLine` for a
+ * line or record nothing reads.
+ */
+export function createObjectSteps(config: Config, configured: CompiledFormat, withRules: boolean) {
+  const steps = createEventSteps(config, withRules);
+  return {
+    readOther: createObjectPath(createLineReader(config.logFormat, configured), steps),
+    readExecutionGroup: createExecutionGroup(steps),
+    unparsedLine: steps.unparsedLine,
+  };
+}
