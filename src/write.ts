@@ -9,7 +9,6 @@
  * Written by hand, not with a serializer library: building a fields object per line, enriching it
  * and stringifying it whole was a third of a batch's time, and a library would add that work back.
  */
-import { codeWith } from './codegen';
 import type { Envelope } from './decode';
 import {
   ENRICHMENTS,
@@ -185,7 +184,8 @@ function integerTextOf(value: number): string {
   return `${high}${PADDING[8 - low.length]}${low}`;
 }
 
-type Give = ReturnType<typeof codeWith>['give'];
+/** Hands a value to the tail's code under a name of its own, and returns the name. */
+type Give = (value: unknown) => string;
 
 /**
  * One entry that reads the line's fields, as the tail's code: its value derived (or, for an entry
@@ -224,16 +224,22 @@ function entryCode(
 /**
  * The enricher's additions (createEnricher), from the values by position: ENRICHMENTS in order, each written
  * with what ends the value before it (`state`); each run of entries that read no field is one
- * piece (ContextRun). Written as code for the format, once (codegen.ts), each entry in lines of
- * its own: a chain of closures, one per entry, called every `derive` and every next link from one
- * place, which V8 neither inlines nor predicts, and made the writer 5% slower than hand-written
- * code.
+ * piece (ContextRun). Written as code for the format, once, each entry in lines of its own: a
+ * chain of closures, one per entry, called every `derive` and every next link from one place,
+ * which V8 neither inlines nor predicts, and made the writer 5% slower than hand-written code.
+ * The code holds only indexes, states and the names of the values it is given.
  */
 function createTail(format: CompiledFormat, settings: EnrichSettings) {
   const line: LineSlot = { fallbackTimeMs: 0, envelope: undefined, origin: undefined };
   const where: Where = { format: format.name, line, settings };
   const { values, texts } = format.reading;
-  const { give, make } = codeWith({ values, texts, line, where, ENDS, needsEscape, integerTextOf });
+  const names = ['values', 'texts', 'line', 'where', 'ENDS', 'needsEscape', 'integerTextOf'];
+  const given: unknown[] = [values, texts, line, where, ENDS, needsEscape, integerTextOf];
+  const give: Give = (value) => {
+    given.push(value);
+    names.push(`c${names.length}`);
+    return names[names.length - 1] as string;
+  };
   const code: string[] = [];
   let run: Enrichment[] = [];
   const endRun = () => {
@@ -257,15 +263,13 @@ function createTail(format: CompiledFormat, settings: EnrichSettings) {
   ${code.join('\n  ')}
   return out + ENDS[state];
 };`;
-  return make<
-    (
-      fields: string,
-      fieldsState: number,
-      fallbackTimeMs: number,
-      envelope: Envelope | undefined,
-      origin: Origin | undefined,
-    ) => string
-  >(tail);
+  return new Function(...names, tail)(...given) as (
+    fields: string,
+    fieldsState: number,
+    fallbackTimeMs: number,
+    envelope: Envelope | undefined,
+    origin: Origin | undefined,
+  ) => string;
 }
 
 /**

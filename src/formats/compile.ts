@@ -1,4 +1,3 @@
-import { codeWith } from '../codegen';
 import { canonicalName, type Fields, isIntegerField, toInteger } from '../fields';
 import { isRequestTime } from '../time';
 import { isAccessLogVariable } from './variables';
@@ -273,90 +272,6 @@ function ambiguous(
 }
 
 /**
- * One value's code in the first match: where it ends (the first occurrence of its separator, or
- * the line's end for the last), then, unless it is absent (nothing or `-`), its text checked for
- * its kind and kept; a value that does not fit its field ends the match.
- */
-function valueCode(
-  i: number,
-  variable: Variable,
-  separator: string,
-  last: boolean,
-  give: (value: unknown) => string,
-): string {
-  const length = separator.length;
-  const end = last
-    ? `end = line.length - ${length}; if (end < from || !line.endsWith(${give(separator)})) return false;`
-    : `end = line.indexOf(${give(separator)}, from); if (end === -1) return false;`;
-  let check: string;
-  switch (variable.kind) {
-    case 'integer':
-      check = `value = toInteger(text); if (value === undefined) return false; plain[${i}] = true;`;
-      break;
-    case 'time':
-      check = `if (!isRequestTime(text)) return false; value = text; plain[${i}] = true;`;
-      break;
-    case 'token':
-      // What ends a token and what JSON escapes in one scan: most tokens hold neither.
-      check = `if (TOKEN_BREAK_OR_ESCAPE.test(text)) { if (TOKEN_BREAK.test(text)) return false; plain[${i}] = false; }
-    else plain[${i}] = true;
-    value = text;`;
-      break;
-    default:
-      check = variable.quoted
-        ? `value = text.includes('\\\\') ? unescapeJson(text) : text; plain[${i}] = false;`
-        : `value = text; plain[${i}] = false;`;
-  }
-  return `${end}
-  if (end === from || (end === from + 1 && line.charCodeAt(from) === 45)) {
-    values[${i}] = undefined; texts[${i}] = end === from ? '' : '-';
-  } else {
-    text = line.slice(from, end);
-    ${check}
-    values[${i}] = value; texts[${i}] = text;
-  }
-  ends[${i}] = end; from = end + ${length};`;
-}
-
-/**
- * The first placement of the separators as code for the format (codegen.ts), each value in lines
- * of its own with its kind's check: a loop over the variables, which looked up each one's
- * separator and kind for every value of every line, made reading the default format's lines 9%
- * slower. A line that starts with the prefix is read from `start`.
- */
-function firstMatchCode(
-  variables: readonly Variable[],
-  separators: readonly string[],
-  start: number,
-  into: { values: Value[]; texts: string[]; plain: boolean[]; ends: number[] },
-): (line: string) => boolean {
-  const { give, make } = codeWith({
-    ...into,
-    toInteger,
-    isRequestTime,
-    unescapeJson,
-    TOKEN_BREAK,
-    TOKEN_BREAK_OR_ESCAPE,
-  });
-  const code: string[] = [];
-  for (let i = 0; i < variables.length; i++) {
-    const separator = separators[i] as string;
-    const last = i === variables.length - 1;
-    // Two values with nothing between them: where the first ends is anyone's guess.
-    if (!last && separator.length === 0) {
-      code.push('return false;');
-      break;
-    }
-    code.push(valueCode(i, variables[i] as Variable, separator, last, give));
-  }
-  return make(`return (line) => {
-  let from = ${start}; let end; let text; let value;
-  ${code.join('\n  ')}
-  return true;
-};`);
-}
-
-/**
  * The first placement of a format's separators, each value ending at the first occurrence of its
  * own (matchFirst: most lines end here), and whether a line could read another way after it
  * (mayReadOtherwise). matchFirst keeps each typed value in `values` and its text in `texts`.
@@ -373,12 +288,44 @@ function createFirstMatch(
   const ends = new Array<number>(count).fill(0);
   const stretchableAt = stretchableIndexes(variables, separators);
 
-  const matchFirst = firstMatchCode(variables, separators, prefix.length, {
-    values,
-    texts,
-    plain,
-    ends,
-  });
+  const matchFirst = (line: string): boolean => {
+    let from = prefix.length;
+    for (let i = 0; i < count; i++) {
+      const separator = separators[i] as string;
+      let end: number;
+      if (i === count - 1) {
+        end = line.length - separator.length;
+        if (end < from || !line.endsWith(separator)) return false;
+      } else {
+        if (separator.length === 0) return false;
+        end = line.indexOf(separator, from);
+        if (end === -1) return false;
+      }
+      if (end === from || (end === from + 1 && line.charCodeAt(from) === 45)) {
+        // Nothing or `-`, absent in any field (isAbsent): no need to slice it out.
+        values[i] = undefined;
+        texts[i] = end === from ? '' : '-';
+      } else {
+        const text = line.slice(from, end);
+        const variable = variables[i] as Variable;
+        let value: Value | typeof REJECT;
+        if (variable.kind === 'token') {
+          const clean = !TOKEN_BREAK_OR_ESCAPE.test(text);
+          value = clean ? text : typed(variable, text);
+          plain[i] = clean;
+        } else {
+          value = typed(variable, text);
+          plain[i] = variable.kind !== 'text';
+        }
+        if (value === REJECT) return false;
+        values[i] = value;
+        texts[i] = text;
+      }
+      ends[i] = end;
+      from = end + separator.length;
+    }
+    return true;
+  };
 
   /**
    * After matchFirst: whether another placement may exist. The first value that differs in another
