@@ -48,20 +48,34 @@ export function createProcessor(config: Config, options?: RouteOptions): Process
 }
 
 /**
- * Adds record i to the response; undefined once added, or, when the record needs the object path
- * and it is not loaded yet (on-demand.ts), a promise that loads it and adds the record then.
+ * Adds records `from` to `to` - 1 to the response, releasing each one's inflated bytes once it is
+ * added. A record that needs the object path before it is loaded (on-demand.ts) throws NotLoaded
+ * out of the loop: the object path is loaded and the loop goes on from that record. The loop
+ * itself stays a plain call per record: a wrapper with its own try per record made the CLF batch
+ * (short lines, a record each) 4% slower.
  */
-function addRecord(
+async function addRecords(
   response: Response,
-  i: number,
-  inflated: Inflated | undefined,
-): Promise<void> | undefined {
-  try {
-    response.add(i, inflated);
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof NotLoaded)) throw error;
-    return loadObjectPath().then(() => response.add(i, inflated));
+  from: number,
+  to: number,
+  inflated?: (Inflated | undefined)[],
+): Promise<void> {
+  let i = from;
+  for (;;) {
+    try {
+      if (inflated) {
+        for (; i < to; i++) {
+          response.add(i, inflated[i]);
+          inflated[i] = undefined;
+        }
+      } else {
+        for (; i < to; i++) response.add(i, undefined);
+      }
+      return;
+    } catch (error) {
+      if (!(error instanceof NotLoaded)) throw error;
+      await loadObjectPath();
+    }
   }
 }
 
@@ -85,11 +99,7 @@ export function createAsyncProcessor(
     const gzip: number[] = [];
     for (let i = 0; i < records.length; i++) if (mayBeGzip(records[i]?.data)) gzip.push(i);
     if (gzip.length === 0) {
-      for (let i = 0; i < records.length; i++) {
-        // Awaited only when it loads: an await per record would cost every batch.
-        const loading = addRecord(response, i, undefined);
-        if (loading) await loading;
-      }
+      await addRecords(response, 0, records.length);
       return response.done();
     }
     const inflated: (Inflated | undefined)[] = [];
@@ -114,11 +124,8 @@ export function createAsyncProcessor(
       const end = group * INFLATE_GROUP + INFLATE_GROUP >= gzip.length ? records.length : last + 1;
       group++;
       current = inflateGroup(group);
-      for (; next < end; next++) {
-        const loading = addRecord(response, next, inflated[next]);
-        if (loading) await loading;
-        inflated[next] = undefined;
-      }
+      await addRecords(response, next, end, inflated);
+      next = end;
     }
     await current; // a group started for records the full response no longer needed
     return response.done();
