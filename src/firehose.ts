@@ -51,8 +51,8 @@ export function createProcessor(config: Config, options?: RouteOptions): Process
  * Adds records `from` to `to` - 1 to the response, releasing each one's inflated bytes once it is
  * added. A record that needs the object path before it is loaded (on-demand.ts) throws NotLoaded
  * out of the loop: the object path is loaded and the loop goes on from that record. The loop
- * itself stays a plain call per record: a wrapper with its own try per record made the CLF batch
- * (short lines, a record each) 4% slower.
+ * itself stays a plain call per record: a wrapper with its own try per record measured about 4%
+ * slower on the CLF batch (short lines, a record each) in an A/B of the two builds.
  */
 async function addRecords(
   response: Response,
