@@ -21,7 +21,6 @@
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
@@ -29,6 +28,7 @@ import { DEFAULT_FORMAT, gunzippedText, KNOWN_FORMATS, splitEventLines } from '.
 import { cloudWatchBatch, hostileUserAgentBatch, linesBatch } from './batches';
 import {
   FUNCTION_MEMORY_MB,
+  freshHandler,
   inflatingRun,
   initCodeBytes,
   initTimeMs,
@@ -84,13 +84,9 @@ const LAMBDA_FULL_VCPU_MB = 1769;
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
-async function loadHandler(logFormat: string, instance: string): Promise<Handler> {
-  process.env.LOG_FORMAT = logFormat;
-  // A distinct query string gives a fresh module instance: its init reads this LOG_FORMAT.
-  const module = (await import(`${pathToFileURL(BUNDLE).href}?${instance}`)) as {
-    handler: Handler;
-  };
-  return module.handler;
+/** A handler of its own for each case (freshHandler), its init reading this LOG_FORMAT. */
+function loadHandler(logFormat: string): Promise<Handler> {
+  return freshHandler<Handler>(BUNDLE, { LOG_FORMAT: logFormat });
 }
 
 function decodeData(data: string): string {
@@ -234,7 +230,7 @@ async function measureCase(
   format: string,
   event: FirehoseTransformationEvent,
 ): Promise<CaseResult> {
-  const handler = await loadHandler(format, name);
+  const handler = await loadHandler(format);
   const first = await handler(event);
   const outputs = prebuiltOutputs(first);
   // Each Ok record's text as the handler wrote it, made flat once: the strict floor's input.
@@ -321,11 +317,10 @@ export const HOSTILE_REDACT_EXPRESSION = {
 async function measureRules(
   event: FirehoseTransformationEvent,
   settings: Record<string, string> = TYPICAL_RULES,
-  instance = 'rules',
 ): Promise<RulesResult> {
-  const plain = await loadHandler(DEFAULT_FORMAT, `no-${instance}`);
+  const plain = await loadHandler(DEFAULT_FORMAT);
   Object.assign(process.env, settings);
-  const ruled = await loadHandler(DEFAULT_FORMAT, instance);
+  const ruled = await loadHandler(DEFAULT_FORMAT);
   for (const name of Object.keys(settings)) delete process.env[name];
   const events = async (handler: Handler) =>
     prebuiltOutputs(await handler(event)).reduce((sum, objects) => sum + (objects?.length ?? 0), 0);
@@ -395,7 +390,7 @@ const cases: [string, string, FirehoseTransformationEvent][] = [
 
 if (options.soak) {
   const report = await soak(
-    await loadHandler(DEFAULT_FORMAT, 'soak'),
+    await loadHandler(DEFAULT_FORMAT),
     soakBatches(BATCH_BYTES),
     Number(options.batches),
   );
@@ -462,14 +457,10 @@ const rieInit = await rieInitMs(BUNDLE, (line) => console.error(line));
 const rss = peakRssMB(BUNDLE, sixMegabyteBatch());
 const hostile = !options.only || options.only === 'hostile';
 const hostileRedact = hostile
-  ? await measureRules(hostileUserAgentBatch(BATCH_BYTES), HOSTILE_REDACT, 'hostile-redact')
+  ? await measureRules(hostileUserAgentBatch(BATCH_BYTES), HOSTILE_REDACT)
   : undefined;
 const hostileExpression = hostile
-  ? await measureRules(
-      hostileUserAgentBatch(BATCH_BYTES),
-      HOSTILE_REDACT_EXPRESSION,
-      'hostile-expression',
-    )
+  ? await measureRules(hostileUserAgentBatch(BATCH_BYTES), HOSTILE_REDACT_EXPRESSION)
   : undefined;
 const gzipRss = peakRssMB(BUNDLE, inflatingRun());
 const cost = costPerGb(results[0] as CaseResult);

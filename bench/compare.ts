@@ -11,12 +11,12 @@
  *   (cd /tmp/before && npm run build)   # then /tmp/before/dist/handler.mjs
  */
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../src/surface';
 import { cloudWatchBatch, linesBatch } from './batches';
 import {
+  freshHandler,
   inflatingRun,
   initCodeBytes,
   initTimeMs,
@@ -80,10 +80,8 @@ async function speed(): Promise<void> {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   type Handler = (event: FirehoseTransformationEvent) => Promise<unknown>;
-  const load = async (path: string, format: string, tag: string): Promise<Handler> => {
-    process.env.LOG_FORMAT = format;
-    return (await import(`${pathToFileURL(path).href}?${tag}`)).handler as Handler;
-  };
+  const load = (path: string, format: string): Promise<Handler> =>
+    freshHandler<Handler>(path, { LOG_FORMAT: format });
   const batches: [string, string, FirehoseTransformationEvent][] = [
     ['default', DEFAULT_FORMAT, linesBatch(DEFAULT_FORMAT, 1024 * 1024, 5)],
     ['clf', KNOWN_FORMATS.clf as string, linesBatch(KNOWN_FORMATS.clf as string, 1024 * 1024, 5)],
@@ -93,8 +91,8 @@ async function speed(): Promise<void> {
   console.log('|---|---:|---:|---:|');
   for (const [name, format, event] of batches) {
     const handlers = {
-      before: await load(bundles.before, format, `${name}-before`),
-      after: await load(bundles.after, format, `${name}-after`),
+      before: await load(bundles.before, format),
+      after: await load(bundles.after, format),
     };
     const times = { before: [] as number[], after: [] as number[] };
     for (let run = 0; run < 75; run++) {

@@ -4,7 +4,15 @@
  * by bench/bench.ts and bench/compare.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -49,6 +57,29 @@ export function initCodeBytes(bundle: string): number {
   let bytes = 0;
   for (const file of seen) bytes += statSync(join(dir, file)).size;
   return bytes;
+}
+
+const copies: string[] = [];
+process.on('exit', () => {
+  for (const copy of copies) rmSync(copy, { recursive: true, force: true });
+});
+
+/**
+ * The handler of a copy of the build, imported with `env` set: each copy is a module instance of
+ * its own, chunks included, as a function with one configuration runs it. A query string on the
+ * entry would give a fresh entry only: the chunks it imports (the processor's shared code) would
+ * be the same instances for every case, which would then share V8's type feedback across formats.
+ * The copies are removed when the process exits.
+ */
+export async function freshHandler<T>(bundle: string, env: Record<string, string>): Promise<T> {
+  const copy = mkdtempSync(join(tmpdir(), 'bench-bundle-'));
+  copies.push(copy);
+  for (const file of readdirSync(dirname(bundle))) {
+    if (file.endsWith('.mjs')) cpSync(join(dirname(bundle), file), join(copy, file));
+  }
+  Object.assign(process.env, env);
+  const entry = join(copy, bundle.slice(dirname(bundle).length + 1));
+  return ((await import(pathToFileURL(entry).href)) as { handler: T }).handler;
 }
 
 export function median(values: readonly number[]): number {
