@@ -188,6 +188,8 @@ export const mayBeGzip = (data: unknown): boolean =>
 
 /** The most output zlib is asked to hold at once for one record. */
 const MAX_INFLATE_CHUNK = 1024 * 1024;
+/** Deflate's largest expansion: one compressed byte inflates to at most about 1,032 bytes. */
+const MAX_DEFLATE_RATIO = 1032;
 
 /**
  * How much output zlib writes before it hands it back: the inflated size the gzip trailer states
@@ -195,11 +197,14 @@ const MAX_INFLATE_CHUNK = 1024 * 1024;
  * each filled chunk waits for the main thread to ask for the next, and the main thread is busy
  * transforming the records before: with zlib's 16 KiB a CloudWatch record of 100 events inflated
  * a third at a time, and the batch waited for the rest. The trailer is the sender's word: a wrong
- * one costs more chunks, not a wrong result, and the bound keeps a false one from holding memory.
+ * one costs more chunks, not a wrong result. No record gets more than its bytes could inflate to
+ * (deflate's largest ratio) nor MAX_INFLATE_CHUNK: a truncated record of 24 bytes, whose last four
+ * are any number, once had zlib hold 1 MiB for it.
  */
 function inflatedChunk(bytes: Buffer): number {
   const stated = bytes.length >= 18 ? bytes.readUInt32LE(bytes.length - 4) : 0;
-  return Math.min(Math.max(stated + 64, 16 * 1024), MAX_INFLATE_CHUNK);
+  const possible = Math.min(stated, bytes.length * MAX_DEFLATE_RATIO);
+  return Math.min(Math.max(possible + 64, 16 * 1024), MAX_INFLATE_CHUNK);
 }
 
 /**
