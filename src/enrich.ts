@@ -128,8 +128,8 @@ export interface Where {
 
 /**
  * A field the processor adds to every event it can. One entry drives both ways an event is made:
- * the enricher (createEnricher) sets it on the fields object, and the writer (write.ts) appends it as text, in this
- * order, after the line's own fields. Adding a field is adding an entry here (docs/layout.md).
+ * the enricher (createEnricher, enricher.ts) sets it on the fields object, and the writer
+ * (write.ts) appends it as text, in this order, after the line's own fields. Adding a field is adding an entry here (docs/layout.md).
  */
 export interface Enrichment {
   readonly field: string;

@@ -18,7 +18,7 @@ export type Enricher = (fields: Fields, format: string, context: LineContext) =>
 const PLAIN_FIELD = /^[a-z_][a-z0-9_]*$/;
 
 /**
- * The enricher for one set of settings, made once per configuration (src/route.ts). Written as
+ * The enricher for one set of settings, made once per configuration (object-path.ts). Written as
  * code for the table, once: each field read and written by its own name, as hand-written code
  * would. In a loop over the table one
  * place would read and write every name, which V8 handles as megamorphic property access, the

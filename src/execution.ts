@@ -9,8 +9,6 @@
 import type { Fields } from './fields';
 import { traceIdOf } from './trace';
 
-export { executionLogGroup } from './decode';
-
 /** `(<request id>) <message>`: the id is letters, digits and dashes. */
 export function splitExecutionLine(
   line: string,

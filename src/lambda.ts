@@ -13,7 +13,7 @@ import type {
 import { hasRules, namesRules, POWERTOOLS_DEFAULTS, readConfig } from './config';
 import type { Counts } from './counts';
 import { createAsyncProcessor } from './firehose';
-import { loadObjectPath } from './on-demand';
+import { loadObjectPath, objectPath } from './on-demand';
 import { type SecretReader, withSecrets } from './secrets';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -74,7 +74,7 @@ export async function createHandler(env: Env, readSecret?: SecretReader): Promis
   // With a rule set every line takes the object path, and its parsers read the rules.
   if (namesRules(env)) await loadObjectPath();
   const config = await withSecrets(readConfig(env), readSecret);
-  if (hasRules(config.rules)) await (await loadObjectPath()).compileUserPatterns(config.rules);
+  if (hasRules(config.rules)) await objectPath().compileUserPatterns(config.rules);
   const processBatch = createAsyncProcessor(config);
   const serviceName = env.POWERTOOLS_SERVICE_NAME ?? POWERTOOLS_DEFAULTS.serviceName;
   const logger = new Logger({ serviceName });

@@ -7,8 +7,9 @@
  *
  * The record transform is synchronous, and an import is not: code that needs the object path asks
  * objectPath(), which throws NotLoaded until it is loaded; the function's processor
- * (createAsyncProcessor) loads it then and transforms that record again (the transform changes
- * nothing outside its own record until it returns). Commands and tests load it beforehand.
+ * (createAsyncProcessor) loads it then and goes on from that record, which it transforms anew
+ * (the transform changes nothing outside its own record until it returns). Commands and tests
+ * load it beforehand.
  */
 export type ObjectPath = typeof import('./object-path');
 

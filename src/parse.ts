@@ -1,7 +1,7 @@
 import { MAX_READ_FIELDS, RESERVED_FIELDS } from './enrich';
 import { ALIAS_FIELDS, aliasName, type Fields, isIntegerField, isLabel, toInteger } from './fields';
 import { Ambiguous, type CompiledFormat, compileFormat } from './formats/compile';
-import { formatName, KNOWN_FORMATS } from './formats/known';
+import { compileConfigured, KNOWN_FORMATS } from './formats/known';
 
 /**
  * `format` names the reading that produced the fields; it becomes the event's `log_format`. A line
@@ -13,11 +13,6 @@ export type ReadResult =
   | { readonly ok: false; readonly reason: string; readonly agreed?: Fields };
 
 export type LineReader = (line: string) => ReadResult;
-
-/** LOG_FORMAT compiled, under its name (formatName). */
-export function compileConfigured(logFormat: string): CompiledFormat {
-  return compileFormat(formatName(logFormat), logFormat);
-}
 
 let knownCompiled: readonly CompiledFormat[] | undefined;
 

@@ -8,8 +8,7 @@ import { hasRules } from './config';
 import { count } from './counts';
 import { type DecodedRecord, executionLogGroup } from './decode';
 import type { LineContext, Origin } from './enrich';
-import { compileFormat } from './formats/compile';
-import { formatName } from './formats/known';
+import { compileConfigured } from './formats/known';
 import { type ObjectPath, objectPath } from './on-demand';
 import type { RecordEvents } from './outcome';
 import { lineTime } from './time';
@@ -29,7 +28,7 @@ type Steps = ReturnType<ObjectPath['createObjectSteps']>;
 
 /** The lines of a record to their events, each through the writer when it covers the line. */
 export function createLineRouter(config: Config, { writer = true }: RouteOptions = {}) {
-  const configured = compileFormat(formatName(config.logFormat), config.logFormat);
+  const configured = compileConfigured(config.logFormat);
   const withRules = hasRules(config.rules);
   // Rules need each event's fields: with any set, every line takes the object path.
   const writeEvent = withRules || !writer ? undefined : createEventWriter(configured, config);

@@ -5,8 +5,6 @@
  */
 import { ConfigError } from './errors';
 
-export { hasRules } from './config';
-
 import type { Fields } from './fields';
 import { REDACTIONS, type Redaction } from './redact';
 

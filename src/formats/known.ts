@@ -1,3 +1,5 @@
+import { type CompiledFormat, compileFormat } from './compile';
+
 /**
  * Access-log formats the processor knows by name. Each is a valid API Gateway `Format` string;
  * adding a format means adding an entry here.
@@ -78,4 +80,9 @@ export function formatName(source: string | undefined): string {
     if (known === source) return name;
   }
   return 'custom';
+}
+
+/** LOG_FORMAT compiled, under its name (formatName). */
+export function compileConfigured(logFormat: string): CompiledFormat {
+  return compileFormat(formatName(logFormat), logFormat);
 }

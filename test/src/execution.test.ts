@@ -1,9 +1,9 @@
 import fc from 'fast-check';
+import { executionLogGroup } from '../../src/decode';
 import {
   EXECUTION_MESSAGES,
   executionEvent,
   executionFacts,
-  executionLogGroup,
   executionSource,
   splitExecutionLine,
 } from '../../src/execution';

@@ -2,8 +2,8 @@ import { encodeEvent } from '../../src/encode';
 import { type EnrichSettings, latencyBuckets } from '../../src/enrich';
 import { createEnricher } from '../../src/enricher';
 import { compileFormat } from '../../src/formats/compile';
-import { PREVIOUS_DEFAULT_FORMATS } from '../../src/formats/known';
-import { compileConfigured, createLineReader } from '../../src/parse';
+import { compileConfigured, PREVIOUS_DEFAULT_FORMATS } from '../../src/formats/known';
+import { createLineReader } from '../../src/parse';
 import { createEventWriter, needsEscape } from '../../src/write';
 
 /** The lines below are written in the first recommended format. */
