@@ -12,8 +12,8 @@
  *    for the same bytes.
  * All in one process, interleaved, after warm-up; median and p10–p90 spread.
  * Also: the code loaded at init, module init time (in a bare process and on the runtime's Node.js),
- * the cold start under Lambda's runtime interface, peak RSS for a 6 MB batch, and the cost per GB
- * of logs.
+ * the cold start under Lambda's runtime interface, each beside the same measure of a function that
+ * does nothing (its floor), peak RSS for a 6 MB batch, and the cost per GB of logs.
  * `-- --only <batch>`: one batch; `-- --rounds 5`: each batch measured five times over, the median
  * round shown (the headline: `npm run bench -- --only default --rounds 5`).
  * `-- --soak [--batches 3000]`: the soak run of bench/soak.ts instead.
@@ -27,6 +27,7 @@ import type { FirehoseTransformationEvent, FirehoseTransformationResult } from '
 import { DEFAULT_FORMAT, gunzippedText, KNOWN_FORMATS, splitEventLines } from '../src/surface';
 import { cloudWatchBatch, hostileUserAgentBatch, linesBatch } from './batches';
 import {
+  emptyFunction,
   FUNCTION_MEMORY_MB,
   freshHandler,
   inflatingRun,
@@ -454,6 +455,12 @@ const initCode = initCodeBytes(BUNDLE);
 const initMs = initTimeMs(BUNDLE);
 const runtimeInit = runtimeInitMs(BUNDLE);
 const rieInit = await rieInitMs(BUNDLE, (line) => console.error(line));
+const EMPTY = emptyFunction();
+const emptyInit = {
+  initMs: initTimeMs(EMPTY),
+  runtimeInitMs: runtimeInitMs(EMPTY),
+  rieInitMs: await rieInitMs(EMPTY),
+};
 const rss = peakRssMB(BUNDLE, sixMegabyteBatch());
 const hostile = !options.only || options.only === 'hostile';
 const hostileRedact = hostile
@@ -475,6 +482,7 @@ const report = {
   initMs,
   runtimeInitMs: runtimeInit,
   rieInitMs: rieInit,
+  emptyInit,
   rss,
   hostileRedact,
   hostileExpression,
@@ -551,13 +559,18 @@ if (options.json) {
   console.log(
     `| code loaded at init (dist/handler.mjs and the chunks it imports, minified) | ${f(initCode / 1024)} KB |`,
   );
+  const ms = (value: number | string) => (typeof value === 'number' ? `${f(value)} ms` : value);
+  const empty = 'an empty function measured the same way: what no bundle can make shorter';
   console.log(`| module init (import in a fresh process, median of 9) | ${f(initMs)} ms |`);
+  console.log(`| … ${empty} (Node.js's module loader starting) | ${ms(emptyInit.initMs)} |`);
   console.log(
-    `| module init on the runtime's Node.js, after the modules its runtime client loads first (median of 15) | ${typeof runtimeInit === 'number' ? `${f(runtimeInit)} ms` : runtimeInit} |`,
+    `| module init on the runtime's Node.js, after the modules its runtime client loads first (median of 15) | ${ms(runtimeInit)} |`,
   );
+  console.log(`| … ${empty} | ${ms(emptyInit.runtimeInitMs)} |`);
   console.log(
-    `| cold start under Lambda's runtime interface (RIE INIT REPORT, the runtime's Node.js, median of 5) | ${typeof rieInit === 'number' ? `${f(rieInit)} ms` : rieInit} |`,
+    `| cold start under Lambda's runtime interface (RIE INIT REPORT, the runtime's Node.js, median of 5) | ${ms(rieInit)} |`,
   );
+  console.log(`| … ${empty} (the runtime's own start) | ${ms(emptyInit.rieInitMs)} |`);
   const heap = `V8 flags of a ${FUNCTION_MEMORY_MB} MB function: ${LAMBDA_NODE_FLAGS.join(' ')}`;
   console.log(`| peak RSS, one ${f(rss.eventMB, 2)} MB batch (${heap}) | ${f(rss.peakMB)} MB |`);
   console.log(
