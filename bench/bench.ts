@@ -16,14 +16,18 @@
  * does nothing (its floor), peak RSS for a 6 MB batch, and the cost per GB of logs.
  * `-- --only <batch>`: one batch; `-- --rounds 5`: each batch measured five times over, the median
  * round shown (the headline: `npm run bench -- --only default --rounds 5`).
+ * `-- --runtime-node`: all of it on the Node.js of the template's runtime (24), which Lambda runs
+ * the function on, rather than on the Node.js that runs npm.
  * `-- --soak [--batches 3000]`: the soak run of bench/soak.ts instead.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
+import { RUNTIME_NODE } from '../scripts/lambda-runtime';
 import { DEFAULT_FORMAT, gunzippedText, KNOWN_FORMATS, splitEventLines } from '../src/surface';
 import { cloudWatchBatch, hostileUserAgentBatch, linesBatch } from './batches';
 import {
@@ -50,10 +54,19 @@ const { values: options } = parseArgs({
     only: { type: 'string' },
     rounds: { type: 'string', default: '1' },
     soak: { type: 'boolean', default: false },
+    'runtime-node': { type: 'boolean', default: false },
     batches: { type: 'string', default: '3000' },
   },
 });
 
+if (options['runtime-node'] && realpathSync(process.execPath) !== realpathSync(RUNTIME_NODE)) {
+  // The Node.js Lambda runs the function on (the template's runtime): this process again, there.
+  execFileSync('bash', ['scripts/lambda-node.sh', '--install'], { stdio: 'inherit' });
+  const there = spawnSync(RUNTIME_NODE, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+  });
+  process.exit(there.status ?? 1);
+}
 if (options.soak && !LAMBDA_NODE_FLAGS.every((flag) => process.execArgv.includes(flag))) {
   // The soak runs with the heap Lambda gives the function: this process again, under its flags.
   const flagged = spawnSync(
