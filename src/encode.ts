@@ -11,13 +11,29 @@
  * values, so the event never spans two lines.
  */
 export function encodeEvent(event: object, sampleRate?: number): string {
-  const json = JSON.stringify(event);
+  let json = JSON.stringify(event);
+  // Only a lone surrogate is written as `\udXXX` (a pair is written as it is); rare, so only then
+  // are the values looked at (a backslash of a value's own followed by `ud` also comes here).
+  if (json.includes('\\ud')) json = JSON.stringify(event, wellFormedValue);
   if (sampleRate === undefined) return `{\t${json.slice(1)}`;
   // Appended as text: adding the property to every event object would cost more than writing it.
   return json === '{}'
     ? `{\t"sample_rate":${sampleRate}}`
     : `{\t${json.slice(1, -1)},"sample_rate":${sampleRate}}`;
 }
+
+/**
+ * A string as JSON text OpenObserve reads: a lone surrogate (half of a UTF-16 pair: a line's
+ * `\ud83d` escape read as JSON, text cut between the halves of a pair) becomes U+FFFD first.
+ * JSON.stringify writes one as the escape `\ud83d`, which OpenObserve's JSON reader refuses, and
+ * with it every record of the delivery (docs/contracts.md §5).
+ */
+export function jsonString(text: string): string {
+  return JSON.stringify(text.isWellFormed() ? text : text.toWellFormed());
+}
+
+const wellFormedValue = (_key: string, value: unknown) =>
+  typeof value === 'string' && !value.isWellFormed() ? value.toWellFormed() : value;
 
 /** A record's text (each event line followed by `\n`) back to its event lines. */
 export function splitEventLines(text: string): string[] {

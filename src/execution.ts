@@ -32,11 +32,23 @@ export interface ExecutionMessage {
   read(rest: string): Fields | undefined;
 }
 
+/** The longest `failure_reason` an event keeps: a function's error message can be long. */
+const MAX_REASON = 1000;
+
 /**
- * A failure's reason, to group by: its first 1,000 characters (a function's error message can be
- * long; `message` keeps it whole).
+ * A failure's reason cut to its first 1,000 characters, to group by (`message` keeps it whole),
+ * never between the halves of a UTF-16 pair. The object path cuts it as the event's last step,
+ * after REDACT: a secret cut in half would no longer look like one.
  */
-const reasonOf = (text: string) => (text.length > 1000 ? text.slice(0, 1000) : text);
+export function cutFailureReason(fields: Fields): void {
+  const reason = fields.failure_reason;
+  if (typeof reason !== 'string' || reason.length <= MAX_REASON) return;
+  const high = reason.charCodeAt(MAX_REASON - 1);
+  fields.failure_reason = reason.slice(
+    0,
+    high >= 0xd800 && high <= 0xdbff ? MAX_REASON - 1 : MAX_REASON,
+  );
+}
 
 const status = (text: string) => (/^\d{3}$/.test(text) ? Number(text) : undefined);
 const whole = (text: string, pattern: RegExp) => pattern.exec(text) ?? undefined;
@@ -72,7 +84,7 @@ export const EXECUTION_MESSAGES: readonly ExecutionMessage[] = [
   },
   {
     prefix: 'Execution failed due to configuration error: ',
-    read: (rest) => ({ failure: 'configuration', failure_reason: reasonOf(rest) }),
+    read: (rest) => ({ failure: 'configuration', failure_reason: rest }),
   },
   {
     // `Lambda execution failed with status 200 due to customer function error: <message>. Lambda request id: <id>`
@@ -88,7 +100,7 @@ export const EXECUTION_MESSAGES: readonly ExecutionMessage[] = [
         fields.integration_request_id = reason.slice(tail + 21);
         reason = reason.slice(0, tail);
       }
-      fields.failure_reason = reasonOf(reason);
+      fields.failure_reason = reason;
       return fields;
     },
   },
@@ -158,6 +170,31 @@ export const EXECUTION_MESSAGES: readonly ExecutionMessage[] = [
     prefix: 'AWS Integration Endpoint RequestId : ',
     read: (rest) => (/^[\w-]{1,128}$/.test(rest) ? { integration_request_id: rest } : undefined),
   },
+];
+
+/**
+ * Every field an execution-log event can have: its line's request id and message, the API and
+ * stage of its source, and the facts of the table above (a test reads each of its messages), for
+ * the rules to name (parse.ts, eventFields).
+ */
+export const EXECUTION_FIELDS: readonly string[] = [
+  'request_id',
+  'api_id',
+  'stage',
+  'message',
+  'method_status',
+  'integration_status',
+  'integration_latency',
+  'integration_request_id',
+  'failure',
+  'failure_reason',
+  'authorizer_outcome',
+  'authorizer_id',
+  'usage_plan',
+  'http_method',
+  'resource_path',
+  'trace_id',
+  'extended_request_id',
 ];
 
 /** The facts of one message: those of the table entry it starts with, or none. */

@@ -7,13 +7,13 @@
  * the settings need of it at init (the rules' parsers) comes from here too.
  */
 import type { Config } from './config';
-import { count, type RecordCounts, type Tally } from './counts';
+import { count, type RecordCounts, ruleTally, type Tally } from './counts';
 import { encodeEvent } from './encode';
 import type { LineContext, Origin } from './enrich';
 import { createEnricher } from './enricher';
-import { executionEvent, readExecutionRecord } from './execution';
+import { cutFailureReason, executionEvent, readExecutionRecord } from './execution';
 import type { Fields } from './fields';
-import type { CompiledFormat } from './formats/compile';
+import { Ambiguous, type CompiledFormat } from './formats/compile';
 import type { RecordEvents } from './outcome';
 import { createLineReader, type LineReader } from './parse';
 import type { DecodedLines } from './route';
@@ -33,7 +33,7 @@ export {
 function tallyOf(counts: RecordCounts, key: 'droppedBy' | 'sampledOutBy' | 'redactedBy'): Tally {
   let tally = counts[key];
   if (!tally) {
-    tally = {};
+    tally = ruleTally();
     counts[key] = tally;
   }
   return tally;
@@ -48,6 +48,7 @@ function createEventSteps(config: Config, withRules: boolean) {
   const enrich = createEnricher(config);
   const keepEvent = (into: RecordEvents, fields: Fields, format: string) => {
     if (!withRules) {
+      cutFailureReason(fields);
       into.text += `${encodeEvent(fields, 1)}\n`;
       into.lines++;
       count(into.byFormat, format);
@@ -70,6 +71,7 @@ function createEventSteps(config: Config, withRules: boolean) {
       counts.eventsRedacted++;
       for (const name of verdict.redactedBy) count(tallyOf(counts, 'redactedBy'), name);
     }
+    cutFailureReason(fields);
     into.text += `${encodeEvent(fields, verdict.sampleRate)}\n`;
     into.lines++;
     count(into.byFormat, format);
@@ -93,10 +95,19 @@ function createEventSteps(config: Config, withRules: boolean) {
 
 type EventSteps = ReturnType<typeof createEventSteps>;
 
-/** One line the writer does not cover: an execution-log line, else read by the formats. */
-function createObjectPath(readLine: LineReader, steps: EventSteps) {
+/**
+ * One line the writer does not cover: one LOG_FORMAT reads, else an execution-log line, else read
+ * by the formats. LOG_FORMAT first, as the writer reads it: a format may itself start like an
+ * execution-log line (`($context.requestId) …`), and a rule must not change how a line reads.
+ */
+function createObjectPath(configured: CompiledFormat, readLine: LineReader, steps: EventSteps) {
   const { enrich, keepEvent, unparsedLine } = steps;
   return (events: RecordEvents, line: string, context: LineContext) => {
+    const own = configured.parse(line);
+    if (own !== undefined && !(own instanceof Ambiguous)) {
+      keepEvent(events, enrich(own, configured.name, context), configured.name);
+      return;
+    }
     const execution = readExecutionRecord(line);
     if (execution) {
       const timed =
@@ -147,7 +158,7 @@ function createExecutionGroup({ enrich, keepEvent, unparsedLine }: EventSteps) {
 export function createObjectSteps(config: Config, configured: CompiledFormat, withRules: boolean) {
   const steps = createEventSteps(config, withRules);
   return {
-    readOther: createObjectPath(createLineReader(config.logFormat, configured), steps),
+    readOther: createObjectPath(configured, createLineReader(config.logFormat, configured), steps),
     readExecutionGroup: createExecutionGroup(steps),
     unparsedLine: steps.unparsedLine,
   };

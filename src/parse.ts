@@ -1,4 +1,5 @@
 import { MAX_READ_FIELDS, RESERVED_FIELDS } from './enrich';
+import { EXECUTION_FIELDS } from './execution';
 import { ALIAS_FIELDS, aliasName, type Fields, isIntegerField, isLabel, toInteger } from './fields';
 import { Ambiguous, type CompiledFormat, compileFormat } from './formats/compile';
 import { compileConfigured, KNOWN_FORMATS } from './formats/known';
@@ -339,7 +340,8 @@ export function createLineReader(
 
 /**
  * Every field an event can have with this LOG_FORMAT: the processor's own, the fields of LOG_FORMAT
- * and of the known formats, and the names the fallback readings give known keys. The rules of
+ * and of the known formats, the names the fallback readings give known keys, and the fields of
+ * execution-log events. The rules of
  * DROP_EVENTS, SAMPLE and DROP_FIELDS are checked against it at init.
  */
 export function eventFields(logFormat: string): Set<string> {
@@ -350,5 +352,6 @@ export function eventFields(logFormat: string): Set<string> {
     ...ALIAS_FIELDS,
     ...knownFormats().flatMap((format) => format.fields),
     ...compileFormat('configured', logFormat).fields,
+    ...EXECUTION_FIELDS,
   ]);
 }

@@ -134,8 +134,8 @@ const MAX_IPV6_LENGTH = 45;
 
 /**
  * IPv6 has too many written forms for a readable pattern: each run of hex digits, colons and dots
- * that holds a colon is taken, and replaced when Node's own parser accepts it as an address, with
- * or without the `.` or `:` of the sentence after it.
+ * that holds a colon is taken, and replaced when Node's own parser accepts it as an address (see
+ * addressIn for the text around one).
  */
 function nextIpv6(value: string, from: number): [number, number] | undefined {
   let i = from;
@@ -147,15 +147,38 @@ function nextIpv6(value: string, from: number): [number, number] | undefined {
       if (value.charCodeAt(i) === 58) colon = true;
       i++;
     }
-    if (!colon) continue;
-    if (i - start <= MAX_IPV6_LENGTH && net().isIPv6(value.slice(start, i))) return [start, i];
-    let end = i;
-    while (end > start && (value.charCodeAt(end - 1) === 46 || value.charCodeAt(end - 1) === 58)) {
-      end--;
+    if (colon) {
+      const found = addressIn(value, start, i);
+      if (found) return found;
     }
-    if (end < i && end - start <= MAX_IPV6_LENGTH && net().isIPv6(value.slice(start, end))) {
-      return [start, end];
-    }
+  }
+  return undefined;
+}
+
+const isStop = (code: number) => code === 46 || code === 58;
+
+/**
+ * The address a run of hex digits, colons and dots holds: the run itself; else without the `.` or
+ * `:` around it, a sentence's or a label's (`…::1.`, `host:2001:db8::1`); else after its first
+ * group, a label of hex letters (`cafe12:2001:db8::1`). At most five looks at 45 characters.
+ */
+function addressIn(value: string, start: number, end: number): [number, number] | undefined {
+  let first = start;
+  while (first < end && isStop(value.charCodeAt(first))) first++;
+  let last = end;
+  while (last > first && isStop(value.charCodeAt(last - 1))) last--;
+  let label = first;
+  while (label < last && value.charCodeAt(label) !== 58) label++;
+  label++;
+  const candidates: [number, number][] = [
+    [start, end],
+    [first, end],
+    [start, last],
+    [first, last],
+  ];
+  if (label > first && label < last) candidates.push([label, last]);
+  for (const [from, to] of candidates) {
+    if (to - from <= MAX_IPV6_LENGTH && net().isIPv6(value.slice(from, to))) return [from, to];
   }
   return undefined;
 }

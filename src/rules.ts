@@ -157,7 +157,7 @@ function checkField(field: string, where: string, known: KnownFields): void {
   if (known && !known.has(field)) {
     const near = [...known].filter((name) => name.includes(field) || field.includes(name));
     throw new ConfigError(
-      `${where}: no event has a field "${field}"${near.length ? ` (did you mean ${near.join(' or ')}?)` : ''}; the fields are those of the output table and of LOG_FORMAT's variables`,
+      `${where}: no event has a field "${field}"${near.length ? ` (did you mean ${near.join(' or ')}?)` : ''}; the fields are those of the output table, of LOG_FORMAT's variables and of execution-log events`,
     );
   }
 }
@@ -241,8 +241,8 @@ export function parseSample(text: string | undefined, known?: KnownFields): Samp
  */
 export function parseRedact(text: string | undefined): RedactRule[] {
   return splitRules(text).map((rule) => {
-    const builtIn = REDACTIONS[rule];
-    if (builtIn) return builtIn;
+    // Own properties only: `constructor` or `toString` is no class, whatever every object has.
+    if (Object.hasOwn(REDACTIONS, rule)) return REDACTIONS[rule] as Redaction;
     const match = /^([a-z0-9_]+)\s*~\s*(.+)$/.exec(rule);
     if (!match) {
       throw new ConfigError(

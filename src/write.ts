@@ -10,6 +10,7 @@
  * and stringifying it whole was a third of a batch's time, and a library would add that work back.
  */
 import type { Envelope } from './decode';
+import { jsonString } from './encode';
 import {
   ENRICHMENTS,
   type Enrichment,
@@ -46,7 +47,7 @@ type Role = typeof TEXT | typeof TOKEN | typeof INTEGER | typeof REWRITTEN | typ
 
 /**
  * Whether JSON must escape a character of `value`: a quote, a backslash, a control character, or a
- * surrogate (JSON.stringify writes a lone one as `\uXXXX`; a pair is left to it too). Most values
+ * surrogate (a lone one becomes U+FFFD in jsonString; a pair is left to it too). Most values
  * have none, and are then written as they are. A regular expression: V8 scans a character class
  * faster than a loop over charCodeAt.
  */
@@ -120,7 +121,7 @@ function pieceOf(entry: Enrichment, value: string | number): Piece {
   const text = value as string;
   return entry.kind === 'label' || !needsEscape(text)
     ? { texts: afterEach(`"${entry.field}":"${text}`), state: OPEN }
-    : { texts: afterEach(`"${entry.field}":${JSON.stringify(text)}`), state: CLOSED };
+    : { texts: afterEach(`"${entry.field}":${jsonString(text)}`), state: CLOSED };
 }
 
 /**
@@ -212,7 +213,7 @@ function entryCode(
     const open = give(afterEach(`"${entry.field}":"`));
     const plain = entry.kind === 'label' ? 'true' : '!needsEscape(v)';
     write = `if (${plain}) { out += ${open}[state] + v; state = ${OPEN}; }
-    else { out += ${closed}[state] + JSON.stringify(v); state = ${CLOSED}; }`;
+    else { out += ${closed}[state] + jsonString(v); state = ${CLOSED}; }`;
   }
   const derived = `v = ${give(entry.derive)}(${at(first)}, ${at(second)}, where);
   if (v !== undefined) { ${write} }`;
@@ -233,8 +234,26 @@ function createTail(format: CompiledFormat, settings: EnrichSettings) {
   const line: LineSlot = { fallbackTimeMs: 0, envelope: undefined, origin: undefined };
   const where: Where = { format: format.name, line, settings };
   const { values, texts } = format.reading;
-  const names = ['values', 'texts', 'line', 'where', 'ENDS', 'needsEscape', 'integerTextOf'];
-  const given: unknown[] = [values, texts, line, where, ENDS, needsEscape, integerTextOf];
+  const names = [
+    'values',
+    'texts',
+    'line',
+    'where',
+    'ENDS',
+    'needsEscape',
+    'integerTextOf',
+    'jsonString',
+  ];
+  const given: unknown[] = [
+    values,
+    texts,
+    line,
+    where,
+    ENDS,
+    needsEscape,
+    integerTextOf,
+    jsonString,
+  ];
   const give: Give = (value) => {
     given.push(value);
     names.push(`c${names.length}`);
@@ -322,7 +341,7 @@ export function createEventWriter(
         case TOKEN:
         case TEXT:
           if (!plain[i] && needsEscape(value as string)) {
-            out += `${keys[at]}${JSON.stringify(value)}`;
+            out += `${keys[at]}${jsonString(value as string)}`;
             state = CLOSED;
           } else {
             out += `${openKeys[at]}${value}`;
@@ -336,7 +355,7 @@ export function createEventWriter(
           const rewritten = (rewrites[i] as (value: string) => string | undefined)(value as string);
           if (rewritten === undefined) break;
           if (roles[i] === REWRITTEN && needsEscape(rewritten)) {
-            out += `${keys[at]}${JSON.stringify(rewritten)}`;
+            out += `${keys[at]}${jsonString(rewritten)}`;
             state = CLOSED;
           } else {
             out += `${openKeys[at]}${rewritten}`;

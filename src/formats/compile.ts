@@ -144,7 +144,9 @@ function typed(variable: Variable, value: string): Value | typeof REJECT {
 
 function unescapeJson(value: string): string {
   try {
-    return JSON.parse(`"${value}"`) as string;
+    const text = JSON.parse(`"${value}"`) as string;
+    // `\ud83d` alone is half a character: the text a client wrote stays, as a lone backslash does.
+    return text.isWellFormed() ? text : value;
   } catch {
     // API Gateway's escaping is unreliable (§2): a lone backslash stays as written.
     return value;

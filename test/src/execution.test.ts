@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { executionLogGroup } from '../../src/decode';
 import {
+  EXECUTION_FIELDS,
   EXECUTION_MESSAGES,
   executionEvent,
   executionFacts,
@@ -79,6 +80,21 @@ describe('executionFacts', () => {
       if (entry.prefix.startsWith('Usage Plan check failed')) continue;
       expect(KNOWN.some(([message]) => message.startsWith(entry.prefix))).toBe(true);
     }
+  });
+
+  it('gives only fields EXECUTION_FIELDS names, so that a rule may name each', () => {
+    const line = (message: string) => `(5f3a-1b2c) ${message}`;
+    for (const [message] of KNOWN) {
+      const event = executionEvent(line(message), { api_id: 'a1', stage: 'prod' }) ?? {};
+      for (const field of Object.keys(event)) expect(EXECUTION_FIELDS).toContain(field);
+    }
+    // And every one it names is given by some message.
+    const given = new Set(
+      KNOWN.flatMap(([message]) =>
+        Object.keys(executionEvent(line(message), { api_id: 'a1', stage: 'prod' }) ?? {}),
+      ),
+    );
+    expect(EXECUTION_FIELDS.filter((field) => !given.has(field))).toEqual([]);
   });
 
   it('keeps any other message, or one that does not fit its entry, as message only', () => {

@@ -6,8 +6,14 @@ import { createProcessor } from '../../src/firehose';
 import { createHandler } from '../../src/lambda';
 import { MAX_OUTPUT_RECORD_BYTES } from '../../src/outcome';
 import { RESPONSE_LIMIT_BYTES } from '../../src/response';
+import { compileUserPatterns } from '../../src/rules';
 import { eventOf, eventsOf, runBatch, transform } from '../support/batches';
-import { cloudWatchRecord, firehoseEvent, SAMPLE_ARRIVAL_MS } from '../support/firehose-event';
+import {
+  cloudWatchRecord,
+  firehoseEvent,
+  loneSurrogateRecords,
+  SAMPLE_ARRIVAL_MS,
+} from '../support/firehose-event';
 import { readCorpus } from '../support/sample-events';
 
 const corpus = readCorpus();
@@ -316,6 +322,35 @@ describe('DROP_EVENTS, SAMPLE, REDACT and DROP_FIELDS in a batch', () => {
       message: 'plain text about [email] and [uuid]',
     });
   });
+
+  it('counts a REDACT class of yours named like what every object has', async () => {
+    const config = readConfig({ REDACT: 'constructor~secret;__proto__~token' });
+    await compileUserPatterns(config.rules);
+    const { response, summary } = createProcessor(config)(
+      firehoseEvent([{ text: 'a secret and a token' }]),
+    );
+    expect(eventsOf(response.records[0]?.data as string)[0]?.message).toBe(
+      'a [constructor] and a [__proto__]',
+    );
+    expect(summary.eventsRedacted).toBe(1);
+    expect(Object.entries(summary.redactedBy)).toEqual([
+      ['constructor', 1],
+      ['__proto__', 1],
+    ]);
+  });
+
+  it('reads a line as LOG_FORMAT does with a rule set too, though it looks like an execution-log line', () => {
+    const format = '($context.requestId) $context.status $context.identity.sourceIp';
+    const line = '(r-5) 500 203.0.113.7';
+    const read = { request_id: 'r-5', status: 500, log_format: 'custom' };
+    expect(eventOf(line, { LOG_FORMAT: format })).toMatchObject(read);
+    expect(
+      eventOf(line, { LOG_FORMAT: format, SOURCE_IP: 'truncate', REDACT: 'email' }),
+    ).toMatchObject({ ...read, source_ip: '203.0.113.0' });
+    expect(transform([{ text: line }], { LOG_FORMAT: format, DROP_EVENTS: 'status=500' })).toEqual(
+      [],
+    );
+  });
 });
 
 describe('handler', () => {
@@ -516,6 +551,36 @@ describe('hostile input', () => {
     expect(event.request_time_epoch).toBeUndefined();
     expect(event._timestamp).toBe(SAMPLE_ARRIVAL_MS * 1000);
     expect(event.parse_error).toMatch(/request_id, request_time_epoch given more than once/);
+  });
+
+  it('writes no half of a UTF-16 pair, which OpenObserve refuses with the whole request', () => {
+    const strings = (event: Record<string, unknown>) =>
+      Object.values(event).filter((value): value is string => typeof value === 'string');
+    for (const env of [{}, { REDACT: 'email' }] as Record<string, string>[]) {
+      const events = transform(loneSurrogateRecords(lineOf('default-format')), env);
+      expect(events.map((event) => event.request_id)).toEqual([
+        'lone-json',
+        `lone-cloudwatch-${lineOf('default-format').match(/RequestId: ([^,]*)/)?.[1]}`,
+        'lone-execution',
+      ]);
+      for (const event of events) {
+        for (const text of strings(event)) expect(text.isWellFormed()).toBe(true);
+      }
+      expect(events[0]?.user_agent).toBe('x \ufffd y');
+      expect(events[1]?.user_agent).toMatch(/^x \ufffd y/);
+      // Cut before the emoji, not between its halves.
+      expect(events[2]?.failure_reason).toBe('a'.repeat(999));
+    }
+  });
+
+  it('keeps a `\\ud83d` of a JSON format as written: half a character is no text to unescape', () => {
+    const line = '{"requestId":"r-4","ua":"x \\ud83d y","status":"200","path":"/"}';
+    for (const env of [
+      { LOG_FORMAT: stageJson },
+      { LOG_FORMAT: stageJson, REDACT: 'email' },
+    ] as Record<string, string>[]) {
+      expect(eventOf(line, env)).toMatchObject({ request_id: 'r-4', user_agent: 'x \\ud83d y' });
+    }
   });
 
   it('delivers every event of a CloudWatch Logs record with thousands of events', () => {

@@ -96,7 +96,10 @@ describe('parseDropEvents', () => {
     ['status==500', 'has two operators; write status=500'],
     ['status~', 'has no expression'],
     ['status=', 'has no value'],
-    ['method=OPTIONS', 'no event has a field "method" (did you mean http_method?)'],
+    [
+      'method=OPTIONS',
+      'no event has a field "method" (did you mean http_method or method_status?)',
+    ],
     ['constructor~.', 'no event has a field "constructor"'],
     ['__proto__=x', 'no event has a field "__proto__"'],
   ])('refuses %s at start-up, saying what is wrong', (text, message) => {
@@ -184,6 +187,11 @@ describe('parseRedact', () => {
     ],
     ['ipv4', 'from 203.0.113.17 and 10.0.0.1.', 'from [ipv4] and [ipv4].'],
     ['ipv6', 'from 2001:db8:85a3::8a2e:370:7334, at 12:30', 'from [ipv6], at 12:30'],
+    [
+      'ipv6',
+      'host:2001:db8:85a3::8a2e:370:7334 client_ip:2001:db8::1 cafe12:2001:db8::1.',
+      'host:[ipv6] client_ip:[ipv6] cafe12:[ipv6].',
+    ],
     ['uuid', 'order 7c3a8a4e-2f6b-4c4e-9a1f-0d3c6e1b2a01 missing', 'order [uuid] missing'],
     ['card~\\b\\d{16}\\b', 'card 4111111111111111 declined', 'card [card] declined'],
   ])('%s: replaces every match with its class', async (classes, value, expected) => {
@@ -214,6 +222,10 @@ describe('parseRedact', () => {
       'REDACT: "phone" is neither a class (email, jwt, bearer, ipv4, uuid, ipv6) nor name~regex',
     );
     expect(() => readConfig({ REDACT: 'email,jwt' })).toThrow('separate classes with ";", not ","');
+    // Names every object has are no class.
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(() => readConfig({ REDACT: name })).toThrow(`REDACT: "${name}" is neither a class`);
+    }
   });
 
   it('refuses an expression that matches what REDACT puts in, which would grow values', async () => {
@@ -284,11 +296,23 @@ describe('applyRules', () => {
 
 describe('redaction (property)', () => {
   // An address is any run of hex digits, colons and dots Node's parser accepts, with or without
-  // the punctuation after it.
+  // the punctuation before and after it, or after a label (`host:`, `cafe12:`).
   const detectors: Record<string, (value: string) => boolean> = {
     ipv6: (value) =>
-      (value.match(/[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*/g) ?? []).some(
-        (run) => isIPv6(run) || isIPv6(run.replace(/[.:]+$/, '')),
+      (value.match(/[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*/g) ?? []).some((run) =>
+        [
+          run,
+          run.replace(/[.:]+$/, ''),
+          run.replace(/^[.:]+/, ''),
+          run.replace(/^[.:]+|[.:]+$/g, ''),
+        ]
+          .concat(
+            run
+              .replace(/^[.:]+/, '')
+              .replace(/[.:]+$/, '')
+              .replace(/^[^:]*:/, ''),
+          )
+          .some((candidate) => isIPv6(candidate)),
       ),
   };
   const samples = fc.constantFrom(
@@ -300,6 +324,7 @@ describe('redaction (property)', () => {
     '203.0.113.17',
     '255.255.255.255',
     '2001:db8::1',
+    'host:2001:db8::1',
     '::ffff:192.0.2.1',
     'fe80::1%',
     '7c3a8a4e-2f6b-4c4e-9a1f-0d3c6e1b2a01',

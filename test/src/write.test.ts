@@ -52,7 +52,8 @@ describe('createEventWriter', () => {
       const text = line({ userAgent });
       const written = writer()(text, ARRIVAL, undefined) as string;
       expect(written).toBe(objectPath(DEFAULT_FORMAT, text));
-      expect(JSON.parse(written).user_agent).toBe(userAgent);
+      // Half of a UTF-16 pair becomes U+FFFD: OpenObserve refuses its escape (encode.ts).
+      expect(JSON.parse(written).user_agent).toBe(userAgent.toWellFormed());
     }
   });
 

@@ -60,3 +60,28 @@ export function cloudWatchRecord(
   };
   return { bytes: gzipSync(JSON.stringify(envelope)) };
 }
+
+/**
+ * Records whose events would hold half of a UTF-16 pair if nothing stopped it, each with a request
+ * id starting `lone-` (OpenObserve refuses a lone surrogate's escape, and the whole request with
+ * it): a JSON object line with a `\ud83d` escape, a CloudWatch Logs message with one (its envelope
+ * is JSON), an execution-log failure whose 1,000th character is the first half of an emoji.
+ * `line` is a line of the recommended format.
+ */
+export function loneSurrogateRecords(line: string): RecordInput[] {
+  const half = '\ud83d';
+  return [
+    { text: `{"requestId":"lone-json","status":"500","userAgent":"x ${half} y"}` },
+    cloudWatchRecord([
+      {
+        message: line
+          .replace('RequestId: ', 'RequestId: lone-cloudwatch-')
+          .replace(/UserAgent: [^,]*/, `UserAgent: x ${JSON.parse(`"${half}"`)} y`),
+        timestampMs: SAMPLE_ARRIVAL_MS,
+      },
+    ]),
+    {
+      text: `(lone-execution) Execution failed due to configuration error: ${'a'.repeat(999)}😀 and more`,
+    },
+  ];
+}

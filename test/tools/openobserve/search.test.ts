@@ -23,7 +23,11 @@ import {
   substitute,
   type Variables,
 } from '../../support/datafusion';
-import { cloudWatchRecord, firehoseEvent } from '../../support/firehose-event';
+import {
+  cloudWatchRecord,
+  firehoseEvent,
+  loneSurrogateRecords,
+} from '../../support/firehose-event';
 import { describeWithOpenObserve, useOpenObserve } from '../../support/openobserve-server';
 import { readCorpus } from '../../support/sample-events';
 
@@ -45,6 +49,7 @@ const WINDOW_HOURS = Math.ceil((Date.now() - START_US / 1000) / 3_600_000) + 24;
 const SAMPLED_STREAM = 'api_gateway_sampled';
 const WINDOW_STREAM = 'api_gateway_window';
 const COMPRESSED_STREAM = 'api_gateway_compressed';
+const LONE_STREAM = 'api_gateway_lone';
 
 const dashboard = buildDashboard(DEFAULT_STREAM);
 const panels = dashboard.tabs.flatMap((tab) => tab.panels);
@@ -201,6 +206,37 @@ describeWithOpenObserve('a real OpenObserve', () => {
         (now + 3_600_000) * 1000,
       );
       expect(hits).toEqual([{ events: 3_000 }]);
+    });
+
+    it('keeps every event of lines that held half of a UTF-16 pair, with a good line beside them', async () => {
+      const line = readCorpus().find((entry) => entry.event === 'default-format')?.line ?? '';
+      const { response } = runBatch(
+        firehoseEvent([
+          ...loneSurrogateRecords(line),
+          { text: line.replace('RequestId: ', 'RequestId: lone-good-') },
+        ]),
+      );
+      // One request as Firehose sends it: OpenObserve answers for all its records at once.
+      const answer = await fetch(server().firehoseUrl(LONE_STREAM), {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Amz-Firehose-Access-Key': server().accessKey,
+          'X-Amz-Firehose-Request-Id': 'lone-1',
+        },
+        body: JSON.stringify({
+          requestId: 'lone-1',
+          timestamp: Date.now(),
+          records: response.records.map((record) => ({ data: record.data })),
+        }),
+      });
+      expect(answer.status).toBe(200);
+      const hits = await server().search(
+        `SELECT COUNT(*) AS events FROM "${LONE_STREAM}" WHERE request_id LIKE 'lone-%'`,
+        START_US - 86_400_000_000,
+        END_US + 86_400_000_000,
+      );
+      expect(hits).toEqual([{ events: 4 }]);
     });
 
     it('answers 200 for events older than its ingest window, and keeps none of them', async () => {
