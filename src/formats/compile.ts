@@ -154,10 +154,24 @@ function unescapeJson(value: string): string {
 }
 
 /**
- * Steps the backtracking matcher may take for one line. Typical lines need one step per variable;
- * the cap keeps a hostile line from costing more than a few microseconds.
+ * Steps the backtracking matcher may take for one line. Typical lines need one step per variable.
  */
 const MAX_MATCH_STEPS = 2_000;
+
+/**
+ * What the matcher may look at for one line: its steps, and the characters its searches and
+ * checks read over all of them, a few times the line's length. Each step reads its value again, so
+ * without the second a hostile line of 1 MB with a separator every few bytes took seconds.
+ */
+interface Budget {
+  steps: number;
+  chars: number;
+}
+const budgetFor = (line: string): Budget => ({
+  steps: MAX_MATCH_STEPS,
+  chars: 16 * line.length + 4096,
+});
+const spent = (budget: Budget) => budget.steps < 0 || budget.chars < 0;
 
 /** A typed value; undefined for an absent one, whose field is left out. */
 type Value = string | number | undefined;
@@ -216,7 +230,7 @@ function createPlacements(
     line: string,
     i: number,
     from: number,
-    budget: { steps: number },
+    budget: Budget,
     found: () => boolean,
   ): boolean => {
     const variable = variables[i] as Variable;
@@ -224,20 +238,30 @@ function createPlacements(
     if (i === count - 1) {
       const end = line.length - separator.length;
       if (end < from || !line.endsWith(separator)) return false;
+      budget.chars -= end - from;
+      if (spent(budget)) return false;
       const value = typed(variable, line.slice(from, end));
       if (value === REJECT) return false;
       values[i] = value;
       return found();
     }
-    let end = separator.length === 0 ? from : line.indexOf(separator, from);
+    // Each search is charged what it read, and each check its value's length.
+    const next = (at: number) => {
+      const found = separator.length === 0 ? at : line.indexOf(separator, at);
+      budget.chars -= (found === -1 ? line.length : found) - at;
+      return found;
+    };
+    let end = next(from);
     while (end !== -1 && end <= line.length) {
-      if (--budget.steps < 0) return false;
+      budget.steps--;
+      budget.chars -= end - from;
+      if (spent(budget)) return false;
       const value = typed(variable, line.slice(from, end));
       if (value !== REJECT) {
         values[i] = value;
         if (placements(line, i + 1, end + separator.length, budget, found)) return true;
       }
-      end = separator.length === 0 ? end + 1 : line.indexOf(separator, end + 1);
+      end = next(end + 1);
     }
     return false;
   };
@@ -383,14 +407,16 @@ export function compileFormat(name: string, source: string): CompiledFormat {
   /** The one reading of a line, or Ambiguous with the fields every reading agrees on. */
   const readingsOf = (line: string): Fields | Ambiguous | undefined => {
     const readings: Value[][] = [];
-    const budget = { steps: MAX_MATCH_STEPS };
+    const budget = budgetFor(line);
     const stopped = placements(line, 0, prefix.length, budget, () => {
       readings.push(values.slice());
       return readings.length >= MAX_READINGS;
     });
-    const complete = !stopped && budget.steps >= 0;
+    const complete = !stopped && !spent(budget);
     const first = readings[0];
-    if (!first) return undefined;
+    // Out of budget before a reading: whether one exists is unknown, and another format's
+    // reading (the labels') could take a client's text for fields.
+    if (!first) return complete ? undefined : ambiguous(variables, readings, false);
     if (readings.length > 1 || !complete) return ambiguous(variables, readings, complete);
     for (let i = 0; i < count; i++) values[i] = first[i] as Value;
     return toFields();
@@ -402,8 +428,9 @@ export function compileFormat(name: string, source: string): CompiledFormat {
     if (matchFirst(line)) return mayReadOtherwise(line) ? readingsOf(line) : toFields();
     // Where a value can stretch, one enumeration both finds the readings and compares them.
     if (stretches) return readingsOf(line);
-    const found = placements(line, 0, prefix.length, { steps: MAX_MATCH_STEPS }, () => true);
-    return found ? toFields() : undefined;
+    const budget = budgetFor(line);
+    if (placements(line, 0, prefix.length, budget, () => true)) return toFields();
+    return spent(budget) ? ambiguous(variables, [], false) : undefined;
   };
 
   return {

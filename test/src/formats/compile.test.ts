@@ -1,5 +1,5 @@
-import { compileFormat } from '../../../src/formats/compile';
-import { KNOWN_FORMATS } from '../../../src/formats/known';
+import { Ambiguous, compileFormat } from '../../../src/formats/compile';
+import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../../../src/formats/known';
 
 describe('compileFormat', () => {
   const keyValue = compileFormat(
@@ -81,10 +81,39 @@ describe('compileFormat', () => {
       'many',
       '$context.a,$context.b,$context.c,$context.d,$context.e,$context.f,$context.status',
     );
-    // Without the step budget this is ~5,000^6 placements: the test would never finish.
-    expect(many.parse(`${','.repeat(5_000)}x`)).toBeUndefined();
+    // Without the step budget this is ~5,000^6 placements: the test would never finish. Out of
+    // budget, it cannot say the format does not read the line: the line is ambiguous.
+    expect(many.parse(`${','.repeat(5_000)}x`)).toBeInstanceOf(Ambiguous);
     // Within the budget the same format still reads a real line.
     expect(many.parse('a,b,c,d,e,f,200')).toMatchObject({ status: 200 });
+  });
+
+  it('takes time linear in a hostile line: each step reads its value again, within a budget of characters', () => {
+    const format = compileFormat('d', DEFAULT_FORMAT);
+    const separator = ', SourceIP: ';
+    // A request id and then copy after copy of the separator after it: every step is a placement
+    // of the request id ending at a later copy, and read the whole id again.
+    const hostile = (length: number) =>
+      `RequestId: ${'a'.repeat(length / 2)}${separator.repeat(length / 2 / separator.length)}`;
+    const timed = (line: string) => {
+      const started = performance.now();
+      format.parse(line);
+      return performance.now() - started;
+    };
+    timed(hostile(10_000));
+    // About 1 s when each step was charged only as a step; about 30 ms now.
+    expect(timed(hostile(1024 * 1024))).toBeLessThan(250);
+  });
+
+  it("keeps a line it ran out of budget on as ambiguous: no other reading may take a client's text for fields", () => {
+    const format = compileFormat(
+      'custom',
+      'RequestId: $context.requestId, UserAgent: $context.identity.userAgent, StatusCode: $context.status, Latency: $context.responseLatency',
+    );
+    const agent = `evil, SourceIP: 6.6.6.6${', StatusCode: '.repeat(50)}${', Latency: '.repeat(50)}`;
+    const read = format.parse(`RequestId: r-1, UserAgent: ${agent}, StatusCode: 200, Latency: 5`);
+    expect(read).toBeInstanceOf(Ambiguous);
+    expect((read as Ambiguous).reason).toMatch(/too many ways to read it/);
   });
 
   it('compiles every known format, each carrying the request id API Gateway requires', () => {
