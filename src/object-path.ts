@@ -14,7 +14,7 @@ import { createEnricher } from './enricher';
 import { cutFailureReason, executionEvent, readExecutionRecord } from './execution';
 import type { Fields } from './fields';
 import { Ambiguous, type CompiledFormat } from './formats/compile';
-import type { RecordEvents } from './outcome';
+import { eventsFull, type RecordEvents } from './outcome';
 import { createLineReader, type LineReader } from './parse';
 import type { DecodedLines } from './route';
 import { applyRules } from './rules';
@@ -138,7 +138,7 @@ function createExecutionGroup({ enrich, keepEvent, unparsedLine }: EventSteps) {
     base: { arrivalMs: number; origin?: Origin },
   ) => {
     const { lines, timesMs, envelope } = decoded;
-    for (let i = 0; i < lines.length; i++) {
+    for (let i = 0; i < lines.length && !eventsFull(events); i++) {
       const line = lines[i] as string;
       const fallbackTimeMs = timesMs ? lineTime(timesMs[i], base.arrivalMs) : base.arrivalMs;
       const context: LineContext = { fallbackTimeMs, envelope, origin: base.origin };

@@ -16,6 +16,18 @@ import { textAsBase64 } from './encode';
 /** A transformed record must stay under this many bytes to reach the HTTP endpoint (docs/contracts.md §4). */
 export const MAX_OUTPUT_RECORD_BYTES = 1_024_000;
 
+/**
+ * The most event text one record may make, in characters: four times the most a gzip record
+ * inflates to (decode.ts). Lines of real access logs make at most about twice their size; a
+ * record of millions of tiny lines, each a raw event of some 170 bytes, would otherwise fill the
+ * function's memory before anything measured it. Its lines stop being read there and the record
+ * fails (kept for S3), as one past MAX_OUTPUT_RECORD_BYTES even compressed would.
+ */
+export const MAX_RECORD_EVENT_TEXT = 16 * 1024 * 1024;
+
+/** Whether a record's events have reached MAX_RECORD_EVENT_TEXT: its lines stop being read. */
+export const eventsFull = (events: RecordEvents) => events.text.length > MAX_RECORD_EVENT_TEXT;
+
 /** Firehose makes `data` optional in its types, but every result record needs it, Dropped too (§3). */
 export type ResultRecord = FirehoseTransformationResultRecord & { data: string };
 
@@ -105,6 +117,9 @@ export function outcomeOf(
   if (!withRules) counts.eventsIn = lines;
   if (unparsed > 0 && onParseError === 'fail') {
     return failed(record, 'unparsed line (ON_PARSE_ERROR=fail)', unparsed);
+  }
+  if (eventsFull(events)) {
+    return failed(record, `events past ${MAX_RECORD_EVENT_TEXT} characters`, unparsed);
   }
   if (lines === 0) {
     const removed = counts.eventsDropped + counts.eventsSampledOut;

@@ -10,7 +10,7 @@ import { type DecodedRecord, executionLogGroup } from './decode';
 import type { LineContext, Origin } from './enrich';
 import { compileConfigured } from './formats/known';
 import { type ObjectPath, objectPath } from './on-demand';
-import type { RecordEvents } from './outcome';
+import { eventsFull, type RecordEvents } from './outcome';
 import { lineTime } from './time';
 import { createEventWriter } from './write';
 
@@ -55,7 +55,7 @@ export function createLineRouter(config: Config, { writer = true }: RouteOptions
     // Plain records share one context, made for the first line that needs it; CloudWatch lines
     // each carry their own time.
     let recordContext: LineContext | undefined;
-    for (let i = 0; i < lines.length; i++) {
+    for (let i = 0; i < lines.length && !eventsFull(events); i++) {
       const line = lines[i] as string;
       const fallbackTimeMs = timesMs ? lineTime(timesMs[i], arrivalMs) : arrivalMs;
       const event = writeEvent?.(line, fallbackTimeMs, envelope, origin);

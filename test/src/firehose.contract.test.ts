@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { readConfig } from '../../src/config';
 import { createProcessor } from '../../src/firehose';
 import { createHandler } from '../../src/lambda';
-import { MAX_OUTPUT_RECORD_BYTES } from '../../src/outcome';
+import { MAX_OUTPUT_RECORD_BYTES, MAX_RECORD_EVENT_TEXT } from '../../src/outcome';
 import { RESPONSE_LIMIT_BYTES } from '../../src/response';
 import { compileUserPatterns } from '../../src/rules';
 import { eventOf, eventsOf, runBatch, transform } from '../support/batches';
@@ -581,6 +582,27 @@ describe('hostile input', () => {
     ] as Record<string, string>[]) {
       expect(eventOf(line, env)).toMatchObject({ request_id: 'r-4', user_agent: 'x \\ud83d y' });
     }
+  });
+
+  it('fails records of millions of tiny lines, their events past 16 MiB, and answers the others', () => {
+    const tiny = 'a\n'.repeat(2_000_000); // 4 MB: each line a raw event of some 170 bytes
+    const good = lineOf('default-format');
+    const started = performance.now();
+    const { response, summary } = runBatch(
+      firehoseEvent([
+        { bytes: gzipSync(tiny) },
+        { text: tiny.slice(0, 1_000_000) },
+        { text: good },
+      ]),
+    );
+    // A plain record of 1 MB of them too: half a million raw events would be 85 MB.
+    expect(response.records.map((record) => record.result)).toEqual([
+      'ProcessingFailed',
+      'ProcessingFailed',
+      'Ok',
+    ]);
+    expect(summary.reasons).toEqual({ [`events past ${MAX_RECORD_EVENT_TEXT} characters`]: 2 });
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 
   it('delivers every event of a CloudWatch Logs record with thousands of events', () => {
