@@ -18,6 +18,8 @@ export interface Counts {
   bytesOut: number;
   /** Records failed because the response would have passed RESPONSE_LIMIT_BYTES. */
   failedOverResponseLimit: number;
+  /** Records failed because the invocation's time was running out (firehose.ts, the deadline). */
+  failedOutOfTime: number;
   /** Ok records whose events were sent gzip-compressed, to fit a record or the response. */
   compressed: number;
   /** Events read (parsed, or kept raw) before DROP_EVENTS and SAMPLE: out + dropped + sampled out. */
@@ -75,6 +77,7 @@ export function recordCounts(): RecordCounts {
     bytesIn: 0,
     bytesOut: 0,
     failedOverResponseLimit: 0,
+    failedOutOfTime: 0,
     compressed: 0,
     eventsIn: 0,
     eventsDropped: 0,
@@ -106,6 +109,7 @@ export function addCounts(into: Counts, part: RecordCounts): void {
   into.bytesIn += part.bytesIn;
   into.bytesOut += part.bytesOut;
   into.failedOverResponseLimit += part.failedOverResponseLimit;
+  into.failedOutOfTime += part.failedOutOfTime;
   into.compressed += part.compressed;
   into.eventsIn += part.eventsIn;
   into.eventsDropped += part.eventsDropped;

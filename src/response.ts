@@ -84,6 +84,8 @@ export function createResponse(
   let committed = 16;
   for (const record of records) committed += 'ProcessingFailed'.length + dataOf(record).length;
   let full = false;
+  /** Why no more records are transformed before the response is full (stop), if they are not. */
+  let stopped: string | undefined;
 
   /** Whether the response has room for `outcome` in place of the `worst` one reserved. */
   const fits = (worst: number, outcome: RecordOutcome) => {
@@ -99,20 +101,30 @@ export function createResponse(
     isFull(): boolean {
       return full;
     },
+    /** From now on each record is returned ProcessingFailed with its data, for `reason`. */
+    stop(reason: string): void {
+      stopped ??= reason;
+    },
+    isStopped(): boolean {
+      return full || stopped !== undefined;
+    },
     /** Adds record i, transformed only while the response has room. */
     add(i: number, inflated: Inflated | undefined): void {
       const record = records[i] as FirehoseTransformationEventRecord;
       const data = dataOf(record);
       const worst = 'ProcessingFailed'.length + data.length;
       // Before anything is counted: a transform that throws NotLoaded (on-demand.ts) is run again.
-      let outcome = full ? undefined : transform(record, inflated, origin);
+      let outcome = full || stopped ? undefined : transform(record, inflated, origin);
       summary.bytesIn += base64Bytes(data);
       if (outcome && !fits(worst, outcome)) {
         const smaller = mayCompress(outcome) ? compressed(outcome) : undefined;
         outcome = smaller && fits(worst, smaller) ? smaller : undefined;
         full = outcome === undefined;
       }
-      if (!outcome) {
+      if (!outcome && stopped && !full) {
+        summary.failedOutOfTime++;
+        outcome = failed(record, stopped);
+      } else if (!outcome) {
         summary.failedOverResponseLimit++;
         outcome = failed(record, 'response would pass the 6 MB limit');
       }

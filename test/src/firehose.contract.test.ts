@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import type { FirehoseTransformationEvent } from 'aws-lambda';
+import type { Context, FirehoseTransformationEvent } from 'aws-lambda';
 import { readConfig } from '../../src/config';
-import { createProcessor } from '../../src/firehose';
+import { createAsyncProcessor, createProcessor } from '../../src/firehose';
 import { createHandler } from '../../src/lambda';
 import { MAX_OUTPUT_RECORD_BYTES, MAX_RECORD_EVENT_TEXT } from '../../src/outcome';
 import { RESPONSE_LIMIT_BYTES } from '../../src/response';
@@ -410,6 +410,36 @@ describe('handler', () => {
     }
   });
 
+  it('keeps a tenth of its time, at least 3 s, to answer: with less left, a batch with gzip records comes back failed, each record with its data', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { POWERTOOLS_LOG_LEVEL: 'INFO' });
+    const line = lineOf('default-format');
+    const event = firehoseEvent([{ text: line }, { bytes: gzipSync(line) }]);
+    const left = (ms: number) => ({ getRemainingTimeInMillis: () => ms }) as unknown as Context;
+    try {
+      const results: string[][] = [];
+      const output = await captureStdout(async () => {
+        const handler = await createHandler(process.env);
+        for (const ms of [60_000, 2_900]) {
+          const response = await handler(event, left(ms));
+          results.push(response.records.map((record) => record.result));
+        }
+      });
+      expect(results).toEqual([
+        ['Ok', 'Ok'],
+        ['ProcessingFailed', 'ProcessingFailed'],
+      ]);
+      const summaries = output
+        .trim()
+        .split('\n')
+        .map((text) => JSON.parse(text))
+        .filter((entry) => entry.message === 'batch transformed');
+      expect(summaries.map((summary) => summary.failedOutOfTime)).toEqual([0, 2]);
+    } finally {
+      process.env = saved;
+    }
+  });
+
   it('starts with variables API Gateway added after its list, logs them once at init and keeps their values', async () => {
     const saved = { ...process.env };
     Object.assign(process.env, { POWERTOOLS_LOG_LEVEL: 'INFO' });
@@ -603,6 +633,21 @@ describe('hostile input', () => {
     ]);
     expect(summary.reasons).toEqual({ [`events past ${MAX_RECORD_EVENT_TEXT} characters`]: 2 });
     expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
+  it('fails the records left once its deadline has passed, each with its data, between groups of gzip records', async () => {
+    // Each record inflates to a million blank lines: a group of eight takes far more than 50 ms.
+    const blank = gzipSync('\n'.repeat(1_000_000));
+    const event = firehoseEvent(Array.from({ length: 16 }, () => ({ bytes: blank })));
+    const processBatch = createAsyncProcessor(readConfig({}));
+    const { response, summary } = await processBatch(event, Date.now() + 50);
+    expect(response.records.map((record) => record.result)).toEqual([
+      ...Array(8).fill('Dropped'),
+      ...Array(8).fill('ProcessingFailed'),
+    ]);
+    expect(response.records[15]?.data).toBe(event.records[15]?.data);
+    expect(summary.failedOutOfTime).toBe(8);
+    expect(summary.reasons["the invocation's time was running out"]).toBe(8);
   });
 
   it('delivers every event of a CloudWatch Logs record with thousands of events', () => {
