@@ -18,8 +18,16 @@ export type DecodedRecord =
     }
   /** A CloudWatch Logs health check, or a record with no line in it: nothing to deliver. */
   | { readonly kind: 'nothing'; readonly reason: string }
-  /** Bytes that are not text. `message` keeps them, base64, so an event can still hold them. */
-  | { readonly kind: 'unreadable'; readonly reason: string; readonly message: string }
+  /**
+   * Data that is not text: `message` keeps it, so an event can still hold it; `bytes` when that
+   * is base64 of bytes (corrupt gzip, not UTF-8), which no rule can read.
+   */
+  | {
+      readonly kind: 'unreadable';
+      readonly reason: string;
+      readonly message: string;
+      readonly bytes: boolean;
+    }
   /** Past a safety limit: only the original record can be kept (in S3). */
   | { readonly kind: 'too_large'; readonly reason: string };
 
@@ -249,7 +257,8 @@ export function decodeRecord(data: string, inflated?: Inflated): DecodedRecord {
     if (ascii !== undefined) return linesOf(ascii);
     const bytes = Buffer.from(data, 'base64');
     if (!isBase64(data, bytes)) {
-      return { kind: 'unreadable', reason: 'record data is not valid base64', message: data };
+      const reason = 'record data is not valid base64';
+      return { kind: 'unreadable', reason, message: data, bytes: false };
     }
     if (bytes.length === 0) return { kind: 'nothing', reason: 'empty record' };
     content = isGzip(bytes) ? inflateNow(bytes) : bytes;
@@ -261,7 +270,12 @@ export function decodeRecord(data: string, inflated?: Inflated): DecodedRecord {
     };
   }
   if (content === 'corrupt') {
-    return { kind: 'unreadable', reason: 'gzip data is corrupt or truncated', message: data };
+    return {
+      kind: 'unreadable',
+      reason: 'gzip data is corrupt or truncated',
+      message: data,
+      bytes: true,
+    };
   }
   const bytes = content;
   const text = toText(bytes);
@@ -270,6 +284,7 @@ export function decodeRecord(data: string, inflated?: Inflated): DecodedRecord {
       kind: 'unreadable',
       reason: 'record is not UTF-8 text; message holds its bytes in base64',
       message: bytes.toString('base64'),
+      bytes: true,
     };
   }
   return linesOf(text);

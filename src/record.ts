@@ -37,6 +37,10 @@ export function createRecordTransform(config: Config, options?: RouteOptions): R
       case 'too_large':
         return failed(record, decoded.reason);
       case 'unreadable':
+        // REDACT cannot look inside bytes: kept for S3, they never reach OpenObserve unread.
+        if (decoded.bytes && config.rules.redact.length > 0) {
+          return failed(record, `${decoded.reason}; REDACT cannot read bytes`);
+        }
         unparsedLine(events, decoded.message, decoded.reason, {
           fallbackTimeMs: arrivalMs,
           origin,

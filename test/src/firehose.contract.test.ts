@@ -324,6 +324,29 @@ describe('DROP_EVENTS, SAMPLE, REDACT and DROP_FIELDS in a batch', () => {
     });
   });
 
+  it('keeps bytes REDACT cannot read out of OpenObserve: not UTF-8, corrupt gzip', () => {
+    const secret = 'user alice@example.com from 203.0.113.7';
+    const latin1 = Buffer.concat([Buffer.from(`${secret} `), Buffer.from([0xe9])]);
+    const truncated = gzipSync(secret).subarray(0, 20);
+    const event = firehoseEvent([{ bytes: latin1 }, { bytes: truncated }, { text: secret }]);
+    const { response } = runBatch(event, { REDACT: 'email;ipv4' });
+    expect(response.records.map((record) => record.result)).toEqual([
+      'ProcessingFailed',
+      'ProcessingFailed',
+      'Ok',
+    ]);
+    expect(response.records[0]?.data).toBe(event.records[0]?.data);
+    expect(eventsOf(response.records[2]?.data as string)[0]?.message).toBe(
+      'user [email] from [ipv4]',
+    );
+    // Without REDACT they are kept, their bytes in base64.
+    expect(runBatch(event).response.records.map((record) => record.result)).toEqual([
+      'Ok',
+      'Ok',
+      'Ok',
+    ]);
+  });
+
   it('counts a REDACT class of yours named like what every object has', async () => {
     const config = readConfig({ REDACT: 'constructor~secret;__proto__~token' });
     await compileUserPatterns(config.rules);
