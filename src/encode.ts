@@ -11,6 +11,9 @@
  * values, so the event never spans two lines.
  */
 export function encodeEvent(event: object, sampleRate?: number): string {
+  // Only a LOG_FORMAT variable named so gives one (a line's own goes to `message`, parse.ts):
+  // the processor's weight is the one the dashboards count with.
+  if (sampleRate !== undefined && 'sample_rate' in event) delete event.sample_rate;
   let json = JSON.stringify(event);
   // Only a lone surrogate is written as `\udXXX` (a pair is written as it is); rare, so only then
   // are the values looked at (a backslash of a value's own followed by `ud` also comes here).

@@ -248,6 +248,8 @@ export const ENRICHMENTS: readonly Enrichment[] = [
 export const RESERVED_FIELDS: ReadonlySet<string> = new Set([
   ...ENRICHMENTS.map(({ field }) => field),
   'parse_error',
+  // Written after every event's fields (encode.ts): a line's own would be the key twice.
+  'sample_rate',
 ]);
 
 /** Parsed fields a fallback reading may create: what is left once the processor's own are counted. */

@@ -38,7 +38,7 @@ export function createRecordTransform(config: Config, options?: RouteOptions): R
         return failed(record, decoded.reason);
       case 'unreadable':
         // REDACT cannot look inside bytes: kept for S3, they never reach OpenObserve unread.
-        if (decoded.bytes && config.rules.redact.length > 0) {
+        if (decoded.bytes && config.onParseError === 'keep' && config.rules.redact.length > 0) {
           return failed(record, `${decoded.reason}; REDACT cannot read bytes`);
         }
         unparsedLine(events, decoded.message, decoded.reason, {

@@ -73,7 +73,7 @@ const CLOSED = 1;
 const OPEN = 2;
 
 /** Field names a line may give that the writer leaves to the object path. */
-const OBJECT_PATH_FIELDS = new Set([...RESERVED_FIELDS, 'message', 'sample_rate']);
+const OBJECT_PATH_FIELDS = new Set([...RESERVED_FIELDS, 'message']);
 const PLAIN_NAME = /^[a-z][a-z0-9_]*$/;
 
 /**

@@ -70,13 +70,18 @@ describe('decodeRecord', () => {
       kind: 'unreadable',
       reason: 'record data is not valid base64',
       message: 'not base64!',
+      bytes: false,
     });
     expect(decodeRecord('QUJD!')).toMatchObject({ kind: 'unreadable' });
   });
 
   it('keeps binary and invalid UTF-8 as base64 of its bytes', () => {
     const bytes = Uint8Array.from([0xc3, 0x28, 0x41]);
-    expect(decodeRecord(b64(bytes))).toMatchObject({ kind: 'unreadable', message: b64(bytes) });
+    expect(decodeRecord(b64(bytes))).toMatchObject({
+      kind: 'unreadable',
+      message: b64(bytes),
+      bytes: true,
+    });
     expect(decodeRecord(b64('a\u0000b'))).toMatchObject({ kind: 'unreadable' });
   });
 
@@ -94,6 +99,7 @@ describe('decodeRecord', () => {
       kind: 'unreadable',
       reason: 'gzip data is corrupt or truncated',
       message: truncated,
+      bytes: true,
     });
   });
 

@@ -673,6 +673,25 @@ describe('hostile input', () => {
     expect(summary.reasons["the invocation's time was running out"]).toBe(8);
   });
 
+  it("writes sample_rate once, the processor's, whatever the line names so", () => {
+    const cases: [string, Record<string, string>][] = [
+      ['{"requestId":"r-6","sample_rate":1000}', {}],
+      ['RequestId: r-6, SampleRate: 1000, Status: 200', {}],
+      ['r-6 1000', { LOG_FORMAT: '$context.requestId $context.sampleRate' }],
+    ];
+    for (const [line, env] of cases) {
+      for (const rules of [{}, { REDACT: 'email' }] as Record<string, string>[]) {
+        const { response } = runBatch(firehoseEvent([{ text: line }]), { ...env, ...rules });
+        const text = Buffer.from(response.records[0]?.data as string, 'base64').toString();
+        expect(text.match(/"sample_rate":/g)).toHaveLength(1);
+        expect(eventsOf(response.records[0]?.data as string)[0]).toMatchObject({
+          request_id: 'r-6',
+          sample_rate: 1,
+        });
+      }
+    }
+  });
+
   it('delivers every event of a CloudWatch Logs record with thousands of events', () => {
     const line = lineOf('default-format');
     const messages = Array.from({ length: 3_000 }, (_, i) => ({
