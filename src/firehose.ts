@@ -24,12 +24,19 @@ export type Processor = (
 ) => BatchOutcome;
 
 function recordsOf(event: FirehoseTransformationEvent): FirehoseTransformationEventRecord[] {
-  if (!event || !Array.isArray(event.records)) {
+  const records: unknown = event?.records;
+  const at = Array.isArray(records)
+    ? records.findIndex((record) => typeof record !== 'object' || record === null)
+    : 0;
+  if (at !== -1) {
+    const which = Array.isArray(records)
+      ? `records[${at}] is not a record`
+      : '"records" is not an array';
     throw new TypeError(
-      'Not a Firehose data-transformation event: "records" must be an array of {recordId, data}',
+      `Not a Firehose data-transformation event: ${which}; "records" must be an array of {recordId, data}`,
     );
   }
-  return event.records;
+  return records as FirehoseTransformationEventRecord[];
 }
 
 /**

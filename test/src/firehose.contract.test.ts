@@ -113,9 +113,14 @@ describe('handler contract (docs/contracts.md §3)', () => {
 
   it('throws a clear error only for an event that is not a Firehose batch', () => {
     expect(() => runBatch({} as FirehoseTransformationEvent)).toThrow(
-      'Not a Firehose data-transformation event: "records" must be an array',
+      'Not a Firehose data-transformation event: "records" is not an array; "records" must be an array of {recordId, data}',
     );
     expect(() => runBatch(null as unknown as FirehoseTransformationEvent)).toThrow(TypeError);
+    const withNull = firehoseEvent([{ text: lineOf('clf') }]);
+    (withNull.records as unknown[]).push(null);
+    expect(() => runBatch(withNull)).toThrow(
+      'Not a Firehose data-transformation event: records[1] is not a record;',
+    );
   });
 
   it('fails a record without data instead of the batch', () => {
