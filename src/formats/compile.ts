@@ -201,13 +201,17 @@ function splitFormat(source: string): { variables: Variable[]; literals: string[
 /**
  * Free text, or a token whose separator a token may hold, may end at a later occurrence of its
  * separator. Integers and request times have one shape, so another placement can never start
- * with them. The indexes of the variables that may.
+ * with them, unless the separator starts with `-`, API Gateway's absent value, or there is none
+ * (two variables side by side: a user agent ending in digits, then a status). The indexes of the
+ * variables that may.
  */
 function stretchableIndexes(variables: readonly Variable[], separators: readonly string[]) {
   return variables.flatMap((variable, i) => {
     const separator = separators[i] as string;
-    if (i === variables.length - 1 || separator.length === 0) return [];
+    if (i === variables.length - 1) return [];
     const stretches =
+      separator.length === 0 ||
+      separator.startsWith('-') ||
       variable.kind === 'text' ||
       (variable.kind === 'token' && !TOKEN_BREAK.test(separator)) ||
       (variable.kind === 'integer' && /^\d+$/.test(separator));

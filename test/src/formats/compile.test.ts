@@ -116,6 +116,26 @@ describe('compileFormat', () => {
     expect((read as Ambiguous).reason).toMatch(/too many ways to read it/);
   });
 
+  it('finds the other reading of two variables side by side, and of a `-` after a number', () => {
+    const sideBySide = compileFormat(
+      's',
+      '$context.requestId $context.identity.userAgent$context.status',
+    );
+    // A user agent ending in digits, then the status: `curl/8.5.` and 0200, or `curl/8.5.0` and 200.
+    expect(sideBySide.parse('r-1 curl/8.5.0200')).toBeInstanceOf(Ambiguous);
+    const dashed = compileFormat(
+      'd',
+      '$context.requestId $context.authorizer.latency-$context.integrationLatency',
+    );
+    // `-` is API Gateway's absent value: an absent latency, then 5; or nothing, then -5.
+    expect(dashed.parse('r-1 --5')).toBeInstanceOf(Ambiguous);
+    expect(dashed.parse('r-1 12-5')).toEqual({
+      request_id: 'r-1',
+      authorizer_latency: 12,
+      integration_latency: 5,
+    });
+  });
+
   it('compiles every known format, each carrying the request id API Gateway requires', () => {
     for (const [name, source] of Object.entries(KNOWN_FORMATS)) {
       expect(source).toContain('$context.requestId');
