@@ -158,29 +158,34 @@ function nextIpv6(value: string, from: number): [number, number] | undefined {
 const isStop = (code: number) => code === 46 || code === 58;
 
 /**
+ * Whether value[from, to) is an address. Every text form of one has two colons at least (`::`)
+ * and 45 characters at most: a time (`12:30`) is not handed to Node's parser.
+ */
+function isAddress(value: string, from: number, to: number): boolean {
+  if (to - from > MAX_IPV6_LENGTH) return false;
+  let colons = 0;
+  for (let i = from; i < to && colons < 2; i++) if (value.charCodeAt(i) === 58) colons++;
+  return colons === 2 && net().isIPv6(value.slice(from, to));
+}
+
+/**
  * The address a run of hex digits, colons and dots holds: the run itself; else without the `.` or
  * `:` around it, a sentence's or a label's (`…::1.`, `host:2001:db8::1`); else after its first
- * group, a label of hex letters (`cafe12:2001:db8::1`). At most five looks at 45 characters.
+ * group, a label of hex letters (`cafe12:2001:db8::1`).
  */
 function addressIn(value: string, start: number, end: number): [number, number] | undefined {
+  if (isAddress(value, start, end)) return [start, end];
   let first = start;
   while (first < end && isStop(value.charCodeAt(first))) first++;
   let last = end;
   while (last > first && isStop(value.charCodeAt(last - 1))) last--;
+  if (first > start && isAddress(value, first, end)) return [first, end];
+  if (last < end && isAddress(value, start, last)) return [start, last];
+  if (first > start && last < end && isAddress(value, first, last)) return [first, last];
   let label = first;
   while (label < last && value.charCodeAt(label) !== 58) label++;
   label++;
-  const candidates: [number, number][] = [
-    [start, end],
-    [first, end],
-    [start, last],
-    [first, last],
-  ];
-  if (label > first && label < last) candidates.push([label, last]);
-  for (const [from, to] of candidates) {
-    if (to - from <= MAX_IPV6_LENGTH && net().isIPv6(value.slice(from, to))) return [from, to];
-  }
-  return undefined;
+  return label < last && isAddress(value, label, last) ? [label, last] : undefined;
 }
 
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
