@@ -49,20 +49,14 @@ type NumberKey = Exclude<keyof Counts, TallyKey>;
  */
 export type RecordCounts = { [K in NumberKey]: number } & { [K in TallyKey]: Tally | undefined };
 
-/**
- * A tally by the names of rules and classes, which may be yours (`REDACT=constructor~…`): no
- * prototype, so that no name every object has (`constructor`, `__proto__`) is taken for a count.
- */
-export const ruleTally = (): Tally => Object.create(null);
-
 export function emptyCounts(): Counts {
   return {
     ...recordCounts(),
     eventsByFormat: {},
     reasons: {},
-    droppedBy: ruleTally(),
-    sampledOutBy: ruleTally(),
-    redactedBy: ruleTally(),
+    droppedBy: {},
+    sampledOutBy: {},
+    redactedBy: {},
   };
 }
 

@@ -7,7 +7,7 @@
  * the settings need of it at init (the rules' parsers) comes from here too.
  */
 import type { Config } from './config';
-import { count, type RecordCounts, ruleTally, type Tally } from './counts';
+import { count, type RecordCounts, type Tally } from './counts';
 import { encodeEvent } from './encode';
 import type { LineContext, Origin } from './enrich';
 import { createEnricher } from './enricher';
@@ -33,7 +33,7 @@ export {
 function tallyOf(counts: RecordCounts, key: 'droppedBy' | 'sampledOutBy' | 'redactedBy'): Tally {
   let tally = counts[key];
   if (!tally) {
-    tally = ruleTally();
+    tally = {};
     counts[key] = tally;
   }
   return tally;

@@ -250,6 +250,13 @@ export function parseRedact(text: string | undefined): RedactRule[] {
       );
     }
     const [, name = '', source = ''] = match;
+    // The counts by class are keyed by name (counts.ts): `constructor` would count into the
+    // function every object has, `__proto__` nowhere.
+    if (name in Object.prototype) {
+      throw new ConfigError(
+        `REDACT: "${name}" is a name every JavaScript object has; choose another`,
+      );
+    }
     const pattern = new UserPattern(source, 'REDACT');
     const replacement = `[${name}]`;
     return {

@@ -226,6 +226,12 @@ describe('parseRedact', () => {
     for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
       expect(() => readConfig({ REDACT: name })).toThrow(`REDACT: "${name}" is neither a class`);
     }
+    // A class of yours named so would count into what every object has.
+    for (const name of ['constructor', '__proto__']) {
+      expect(() => readConfig({ REDACT: `${name}~secret` })).toThrow(
+        `REDACT: "${name}" is a name every JavaScript object has; choose another`,
+      );
+    }
   });
 
   it('refuses an expression that matches what REDACT puts in, which would grow values', async () => {
