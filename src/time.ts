@@ -51,7 +51,7 @@ export function parseRequestTime(value: string): number | undefined {
   if (month === undefined || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) {
     return undefined;
   }
-  const local = Date.UTC(
+  let local = Date.UTC(
     Number(year),
     month,
     Number(day),
@@ -59,6 +59,8 @@ export function parseRequestTime(value: string): number | undefined {
     Number(minute),
     Number(second),
   );
+  // Date.UTC takes years 0-99 for 1900-1999.
+  if (Number(year) < 100) local = new Date(local).setUTCFullYear(Number(year));
   // Date.UTC rolls 31/Feb over into March: a day that moved is not a real date.
   if (new Date(local).getUTCDate() !== Number(day) || Number(offsetMinutes) > 59) return undefined;
   const offset = (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000;

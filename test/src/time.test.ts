@@ -4,6 +4,10 @@ describe('parseRequestTime', () => {
   it('reads API Gateway requestTime as epoch milliseconds', () => {
     expect(parseRequestTime('24/Nov/2026:18:47:25 +0000')).toBe(Date.UTC(2026, 10, 24, 18, 47, 25));
   });
+  it('reads a year before 100 as that year, not as 19xx', () => {
+    expect(parseRequestTime('01/Jan/0050:00:00:00 +0000')).toBe(Date.parse('0050-01-01T00:00:00Z'));
+  });
+
   it('honours the offset', () => {
     expect(parseRequestTime('24/Nov/2026:18:47:25 +0530')).toBe(Date.UTC(2026, 10, 24, 13, 17, 25));
     expect(parseRequestTime('24/Nov/2026:18:47:25 -0800')).toBe(Date.UTC(2026, 10, 25, 2, 47, 25));
