@@ -134,7 +134,8 @@ function detached(processors: readonly Processor[], functionArn: string): Proces
     (p) =>
       !(p.Type === 'Lambda' && unqualified(parameter(p, 'LambdaArn')) === unqualified(functionArn)),
   );
-  return { Enabled: remaining.some((p) => p.Type === 'Lambda'), Processors: remaining };
+  // Firehose's own processors left (a delimiter, decompression) keep working.
+  return { Enabled: remaining.length > 0, Processors: remaining };
 }
 
 /** The lines shown before the question: the stream, warnings, the processor before and after. */

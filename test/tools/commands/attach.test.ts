@@ -261,6 +261,32 @@ describe('attachProcessor (against moto)', () => {
     expect(http.ProcessingConfiguration).toEqual({ Enabled: false, Processors: [] });
   });
 
+  it("detaches only the processor: Firehose's own processors on the stream keep working", async () => {
+    const roleArn = await role('delivery');
+    const functionArn = await lambdaFunction('processor');
+    const delimiter = {
+      Type: 'AppendDelimiterToRecord' as const,
+      Parameters: [{ ParameterName: 'Delimiter' as const, ParameterValue: '\\n' }],
+    };
+    await stream('amazon-apigateway-logs', roleArn, {
+      Enabled: true,
+      Processors: [
+        {
+          Type: 'Lambda',
+          Parameters: [{ ParameterName: 'LambdaArn', ParameterValue: functionArn }],
+        },
+        delimiter,
+      ],
+    });
+    await attachProcessor(
+      { stream: 'amazon-apigateway-logs', functionName: 'processor', detach: true },
+      clients,
+      scriptedIo(true),
+    );
+    const { http } = await destinationOf('amazon-apigateway-logs');
+    expect(http.ProcessingConfiguration).toEqual({ Enabled: true, Processors: [delimiter] });
+  });
+
   it('warns about a processor buffer that can fill the 6 MB response', async () => {
     const roleArn = await role('delivery');
     await lambdaFunction('processor');
