@@ -21,6 +21,8 @@ export interface StageLogging {
   readonly format?: string;
   /** Its execution logging level (`OFF`, `ERROR`, `INFO`), for all its methods. */
   readonly executionLevel?: string;
+  /** Whether it writes full requests and responses into its execution log (data tracing). */
+  readonly dataTrace?: boolean;
 }
 
 export const STREAM_PREFIX = 'amazon-apigateway-';
@@ -41,6 +43,7 @@ export async function listStages(apiGateway: APIGatewayClient): Promise<StageLog
           destinationArn: stage.accessLogSettings?.destinationArn,
           format: stage.accessLogSettings?.format,
           executionLevel: stage.methodSettings?.['*/*']?.loggingLevel,
+          dataTrace: stage.methodSettings?.['*/*']?.dataTraceEnabled === true,
         });
       }
     }
@@ -64,6 +67,7 @@ export async function getStage(
       destinationArn: found.accessLogSettings?.destinationArn,
       format: found.accessLogSettings?.format,
       executionLevel: found.methodSettings?.['*/*']?.loggingLevel,
+      dataTrace: found.methodSettings?.['*/*']?.dataTraceEnabled === true,
     };
   } catch (error) {
     if (errorName(error) === 'NotFoundException') return undefined;

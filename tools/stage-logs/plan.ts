@@ -188,12 +188,14 @@ async function executionPlan(
       stageArn(streamArn, stage.restApiId, stage.stage),
       streamArn,
     );
+    // Data tracing writes whole requests and responses to the log: it goes off with any change.
+    const trace = stage.dataTrace ? ' (data tracing on → off)' : '';
     shows.push(
-      `  execution logs of ${stageLabel(stage)}: ${current}${delivered ? ', to the stream' : ''} → ${level}`,
+      `  execution logs of ${stageLabel(stage)}: ${current}${delivered ? ', to the stream' : ''} → ${level}${trace}`,
     );
-    if (current === level && delivered === (level !== 'OFF')) continue;
+    if (current === level && delivered === (level !== 'OFF') && !stage.dataTrace) continue;
     changes.push({
-      describe: `${stageLabel(stage)}: execution logs ${level}${level === 'OFF' ? '' : ' to the stream'}`,
+      describe: `${stageLabel(stage)}: execution logs ${level}${level === 'OFF' ? '' : ' to the stream'}${trace ? ', data tracing off' : ''}`,
       apply: async () => {
         await setExecutionLevel(clients.apiGateway, stage, level);
         if (level === 'OFF') await stopExecutionDelivery(clients.logs, stage);
@@ -210,9 +212,13 @@ async function executionPlan(
         stageArn(streamArn, stage.restApiId, stage.stage),
         streamArn,
       );
-      if ((now?.executionLevel ?? 'OFF') !== level || delivered !== (level !== 'OFF')) {
+      if (
+        (now?.executionLevel ?? 'OFF') !== level ||
+        delivered !== (level !== 'OFF') ||
+        now?.dataTrace
+      ) {
         mismatches.push(
-          `${stageLabel(stage)}: execution logs read back as ${now?.executionLevel ?? 'OFF'}${delivered ? ', to the stream' : ''}`,
+          `${stageLabel(stage)}: execution logs read back as ${now?.executionLevel ?? 'OFF'}${delivered ? ', to the stream' : ''}${now?.dataTrace ? ', data tracing on' : ''}`,
         );
       }
     }

@@ -4,6 +4,7 @@ import {
   APIGatewayClient,
   GetStageCommand,
   UpdateAccountCommand,
+  UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
 import { CloudWatchLogsClient, DescribeDeliveriesCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateDeliveryStreamCommand, FirehoseClient } from '@aws-sdk/client-firehose';
@@ -400,5 +401,46 @@ describe('enrollRegion: --all-stages (against moto)', () => {
     expect(off.methodSettings?.['*/*']?.loggingLevel).toBe('OFF');
     expect((await clients.logs.send(new DescribeDeliveriesCommand({}))).deliveries).toEqual([]);
     expect(streamArn).toContain('amazon-apigateway-logs');
+  });
+
+  it('--execution-logs says in its plan that it turns data tracing off, and does', async () => {
+    await streamNamed('amazon-apigateway-logs');
+    const restApiId = await restApiWithStage();
+    await clients.apiGateway.send(
+      new UpdateAccountCommand({
+        patchOperations: [
+          {
+            op: 'replace',
+            path: '/cloudwatchRoleArn',
+            value: 'arn:aws:iam::123456789012:role/apigw-logs',
+          },
+        ],
+      }),
+    );
+    await clients.apiGateway.send(
+      new UpdateStageCommand({
+        restApiId,
+        stageName: 'prod',
+        patchOperations: [
+          { op: 'replace', path: '/*/*/logging/loglevel', value: 'ERROR' },
+          { op: 'replace', path: '/*/*/logging/dataTrace', value: 'true' },
+        ],
+      }),
+    );
+    const io = scriptedIo(true);
+    const options = { restApiId, stage: 'prod', stream: 'amazon-apigateway-logs' };
+    await expect(
+      pointStageLogs({ ...options, executionLogs: 'ERROR' }, clients, io),
+    ).resolves.toEqual({ changed: true });
+    expect(io.lines).toContain(
+      `  execution logs of (${restApiId}) prod: ERROR → ERROR (data tracing on → off)`,
+    );
+    const stage = await clients.apiGateway.send(
+      new GetStageCommand({ restApiId, stageName: 'prod' }),
+    );
+    expect(stage.methodSettings?.['*/*']).toMatchObject({
+      loggingLevel: 'ERROR',
+      dataTraceEnabled: false,
+    });
   });
 });
