@@ -4,6 +4,7 @@
  * for the stage, the stream as delivery destination, a delivery between them
  * (docs/contracts.md §8). Data tracing, which logs request and response bodies, stays off.
  */
+import { createHash } from 'node:crypto';
 import {
   type APIGatewayClient,
   GetAccountCommand,
@@ -35,8 +36,16 @@ export const stageArn = (streamArn: string, restApiId: string, stage: string) =>
   return `arn:${partition}:apigateway:${region}:${account}:/restapis/${restApiId}/stages/${stage}`;
 };
 
-/** Delivery names: letters, digits, `-` and `_`, at most 60 characters. */
-const deliveryName = (text: string) => text.replace(/[^\w-]/g, '-').slice(0, 60);
+/**
+ * Delivery names: letters, digits, `-` and `_`, at most 60 characters. A name that had to change
+ * to fit ends in a hash of the whole text: two long stage names with the same first 43 characters
+ * (or `a.b` and `a-b`) would otherwise share a source, and one stage take the other's.
+ */
+function deliveryName(text: string): string {
+  const name = text.replace(/[^\w-]/g, '-');
+  if (name === text && name.length <= 60) return name;
+  return `${name.slice(0, 51)}-${createHash('sha256').update(text).digest('hex').slice(0, 8)}`;
+}
 export const sourceNameOf = (restApiId: string, stage: string) =>
   deliveryName(`apigw-${restApiId}-${stage}-execution`);
 export const destinationNameOf = (streamArn: string) =>
