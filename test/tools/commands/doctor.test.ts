@@ -63,7 +63,8 @@ interface Setup {
   stageFormat?: string;
   metrics?: Partial<Record<string, number>>;
   failedObject?: boolean;
-  backup?: false;
+  /** No backup in the stream, or one naming a bucket that does not exist. */
+  backup?: false | 'missing';
   /** Firehose's own CloudWatch Logs decompression before the processor (docs/contracts.md §3.1). */
   decompression?: boolean;
 }
@@ -99,7 +100,9 @@ async function deploy(setup: Setup = {}) {
     ...setup.variables,
   });
   if (setup.grant !== false) await allowInvoke(clients.iam, role, functionArn);
-  await clients.s3.send(new CreateBucketCommand({ Bucket: 'backup-bucket' }));
+  if (setup.backup !== 'missing') {
+    await clients.s3.send(new CreateBucketCommand({ Bucket: 'backup-bucket' }));
+  }
   const streamArn = await createHttpStream(clients.firehose, STREAM, role, {
     url: setup.url ?? OPENOBSERVE_URL,
     bucket: setup.backup === false ? null : 'backup-bucket',
@@ -348,6 +351,13 @@ describe('doctor (against moto)', () => {
       /^npm run attach -- --stream amazon-apigateway-access-logs --function arn:aws:lambda:/,
     ],
     ['the stream keeps no backup', { backup: false }, 'backup', 'fail', /S3/],
+    [
+      "the stream's backup bucket does not exist",
+      { backup: 'missing' },
+      'backup',
+      'fail',
+      /^create the bucket backup-bucket/,
+    ],
     [
       'the processor buffer is 3 MB',
       { bufferMB: '3' },

@@ -1,4 +1,5 @@
 /** failed-records: objects Firehose wrote to the backup bucket over --since, and their error codes. */
+import { errorName } from '../../aws/clients';
 import { listObjects, readObjectText } from '../../aws/s3';
 import { check, couldNot } from '../check';
 import type { DoctorCheck, Facts } from '../facts';
@@ -78,6 +79,8 @@ export const failedRecordsCheck: DoctorCheck = async (facts) => {
       `once the cause is fixed: npm run replay -- ${prefixes.join(' ')} --endpoint ${(await facts.endpoint()) || '<endpoint>'}`,
     );
   } catch (error) {
+    // The backup check says the bucket is missing: nothing to list.
+    if (errorName(error) === 'NoSuchBucket') return undefined;
     return couldNot('failed-records', `list s3://${bucket}`, error);
   }
 };
