@@ -67,7 +67,7 @@ interface Pending {
   /** Last unit index per source in this batch. */
   last: Map<string, number>;
   /** Sources whose every unit is in this batch or an earlier one. */
-  ended: string[];
+  ended: { key: string; size: number }[];
   old: number;
 }
 
@@ -180,8 +180,8 @@ class ReplayRun {
     if (batch.lines.length > 0) await this.send();
     const sources = this.state.sources;
     for (const [key, last] of batch.last) sources[key] = { done: last + 1 };
-    for (const key of batch.ended) {
-      sources[key] = { ...sources[key], done: sources[key]?.done ?? 0, complete: true };
+    for (const { key, size } of batch.ended) {
+      sources[key] = { ...sources[key], done: sources[key]?.done ?? 0, complete: true, size };
     }
     this.state.failed = { path: this.failedPath, bytes: this.failedBytes };
     saveState(this.options.statePath, this.state);
@@ -263,7 +263,7 @@ class ReplayRun {
   /** Every record of a source not acknowledged before; an unreadable rest is kept as one entry. */
   async readSource(source: Source): Promise<void> {
     const saved = this.state.sources[source.key];
-    if (saved?.complete) {
+    if (saved?.complete && (saved.size === undefined || saved.size === source.size)) {
       this.summary.skipped += saved.done;
       this.deps.progress.update({ bytes: source.size });
       return;
@@ -285,7 +285,7 @@ class ReplayRun {
         failedEntry('Replay.SourceUnreadable', error.message, source, error.line + 1),
       ]);
     }
-    this.batch.ended.push(source.key);
+    this.batch.ended.push({ key: source.key, size: source.size });
   }
 }
 

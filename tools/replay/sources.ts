@@ -11,7 +11,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip, inflateRawSync } from 'node:zlib';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -258,7 +258,8 @@ async function* recordsOf(open: () => Promise<Readable>): AsyncGenerator<Piece> 
 
 function fileSource(path: string, size: number): Source {
   return {
-    key: path,
+    // The absolute path: `a.log` and `./a.log` are one source to resume.
+    key: resolve(path),
     name: path,
     size,
     records: () => recordsOf(async () => createReadStream(path)),
@@ -300,7 +301,9 @@ export async function listSources(specs: readonly string[], s3: () => S3Client):
   const lists = [];
   for (const spec of specs)
     lists.push(spec.startsWith('s3://') ? await s3Sources(spec, s3()) : await filesUnder(spec));
-  return lists.flat();
+  // A file named twice (itself and its folder, overlapping prefixes) is read once.
+  const seen = new Set<string>();
+  return lists.flat().filter((source) => !seen.has(source.key) && seen.add(source.key));
 }
 
 interface ErrorRecord {

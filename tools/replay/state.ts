@@ -5,8 +5,11 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 
 export interface State {
-  /** Per source key: units acknowledged, and whether the whole source is. */
-  sources: Record<string, { done: number; complete?: boolean }>;
+  /**
+   * Per source key: units acknowledged, whether the whole source is, and its size then: a source
+   * that has grown since (a failed file appended to) is read on from `done`.
+   */
+  sources: Record<string, { done: number; complete?: boolean; size?: number }>;
   /**
    * How long the failed file was at this checkpoint. A rerun cuts it back to that, then reads
    * again from the checkpoint: what it keeps again is in the file once.

@@ -10,7 +10,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { createGzip, gzipSync } from 'node:zlib';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -251,6 +251,28 @@ describe('replay', () => {
 
     const third = await replay(sources, options({ batchRecords: 2 }), deps());
     expect(third).toMatchObject({ sent: 0, skipped: lines.length });
+  });
+
+  it('knows a file however it is named, and reads one named twice once', async () => {
+    const path = file('a.log', defaultLines.slice(0, 2).join('\n'));
+    const spelt = relative(process.cwd(), path);
+    const twice = await listSources([directory, path, spelt, `${directory}/./a.log`], noS3);
+    expect(twice).toHaveLength(1);
+    await replay(twice, options(), deps());
+    const again = await replay(await listSources([spelt], noS3), options(), deps());
+    expect(again).toMatchObject({ sent: 0, skipped: 2 });
+    expect(requestIds(receiver.accepted())).toHaveLength(2);
+  });
+
+  it('reads on where it stopped in a file that has grown since it was read whole', async () => {
+    const path = file('failed.log', `${defaultLines[0]}\n`);
+    await replay(await listSources([path], noS3), options(), deps());
+    writeFileSync(path, `${defaultLines[0]}\n${defaultLines[1]}\n`);
+    const grown = await replay(await listSources([path], noS3), options(), deps());
+    expect(grown).toMatchObject({ sent: 1, skipped: 1 });
+    expect(requestIds(receiver.accepted())).toEqual(
+      [defaultLines[0], defaultLines[1]].map((line) => /RequestId: ([^,]+)/.exec(line ?? '')?.[1]),
+    );
   });
 
   it('redrives Firehose error output: failed records through the processor, failed deliveries as they are', async () => {
