@@ -30,12 +30,13 @@ function report(summary: ReplaySummary, dryRun: boolean, failedPath: string, win
   const formats = Object.entries(summary.byFormat)
     .map(([format, count]) => `${format} ${count}`)
     .join(', ');
+  const kept = dryRun ? `a run would keep them in ${failedPath}` : `kept in ${failedPath}`;
   const lines = [
-    `${dryRun ? 'written' : 'sent'} ${summary.sent} events${dryRun ? '' : ` in ${summary.batches} batches`}, failed ${summary.failed}${summary.failed ? ` (kept in ${failedPath})` : ''}, skipped ${summary.skipped} (done earlier), dropped ${summary.dropped}; by log format: ${formats || 'none'}`,
+    `${dryRun ? 'written' : 'sent'} ${summary.sent} events${dryRun ? '' : ` in ${summary.batches} batches`}, failed ${summary.failed}${summary.failed ? ` (${kept})` : ''}, skipped ${summary.skipped} (done earlier), dropped ${summary.dropped}; by log format: ${formats || 'none'}`,
   ];
   if (summary.olderThanWindow > 0) {
     lines.push(
-      `${summary.olderThanWindow} events were outside OpenObserve's ${windowHours}-hour ingest window: ${summary.oldSkipped} skipped (kept in ${failedPath}), ${summary.oldRestamped} restamped (time of sending in _timestamp, the original in original_timestamp), ${summary.oldSent} sent as they are`,
+      `${summary.olderThanWindow} events were outside OpenObserve's ${windowHours}-hour ingest window: ${summary.oldSkipped} skipped (${kept}), ${summary.oldRestamped} restamped (time of sending in _timestamp, the original in original_timestamp), ${summary.oldSent} sent as they are`,
     );
   }
   return lines;

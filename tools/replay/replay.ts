@@ -135,7 +135,17 @@ class ReplayRun {
   private keepFailed(lines: readonly string[]): void {
     if (lines.length === 0) return;
     const text = lines.map((line) => `${line}\n`).join('');
-    appendFileSync(this.failedPath, text);
+    // A dry run changes nothing: what it would keep is counted only (a real run after it would
+    // keep the same entries again).
+    if (this.options.delivery) {
+      if (this.state.failed?.path !== this.failedPath) {
+        // A checkpoint of the file's length before this run's first entry: a run that stops
+        // before its first acknowledged batch has its entries cut back by the rerun too.
+        this.state.failed = { path: this.failedPath, bytes: this.failedBytes };
+        saveState(this.options.statePath, this.state);
+      }
+      appendFileSync(this.failedPath, text);
+    }
     const bytes = Buffer.byteLength(text);
     this.failedBytes += bytes;
     this.batch.kept += bytes;

@@ -156,6 +156,19 @@ describe('replay', () => {
     expect(existsSync(join(directory, 'state.json'))).toBe(false);
   });
 
+  it('keeps a record once when the run that kept it stopped before its first acknowledged batch', async () => {
+    const old = (defaultLines[0] as string).replace(
+      /RequestTimeEpoch: \d+/,
+      'RequestTimeEpoch: 1000000000000',
+    );
+    const sources = await listSources([file('a.log', `${old}\n${defaultLines[1]}`)], noS3);
+    receiver.script(401);
+    await expect(replay(sources, options(), deps())).rejects.toThrow(DeliveryStopped);
+    await replay(sources, options(), deps());
+    const kept = readFileSync(join(directory, 'failed.ndjson'), 'utf8').trim().split('\n');
+    expect(kept.map((line) => JSON.parse(line).errorCode)).toEqual(['Replay.OutsideIngestWindow']);
+  });
+
   it('does not follow a redirect: stops naming where it points, sends the key nowhere else', async () => {
     const other = await startOtherHost();
     try {
@@ -706,15 +719,23 @@ describe('npm run replay', () => {
     }
   }, 60_000);
 
-  it('ends with status 1 when the processor failed a record, and keeps it with its place', async () => {
+  it('ends with status 1 when the processor failed a record; a dry run keeps nothing, a run keeps it with its place', async () => {
     const log = file('a.log', `${clfLines[0]}\nnot an access-log line\n`);
     const failed = join(directory, 'f.ndjson');
-    const result = await run(
-      [log, '--dry-run', '--failed', failed, '--ingest-window-hours', '87600'],
-      { ON_PARSE_ERROR: 'fail', LOG_FORMAT: '' },
+    const args = [log, '--failed', failed, '--ingest-window-hours', '87600'];
+    const env = { ON_PARSE_ERROR: 'fail', LOG_FORMAT: '' };
+    const dry = await run([...args, '--dry-run'], env);
+    expect(dry.stderr).toContain('written 1 events, failed 1 (a run would keep them in');
+    expect(dry.status).toBe(1);
+    // The run after it keeps the record once.
+    expect(existsSync(failed)).toBe(false);
+    const real = await run(
+      [...args, '--endpoint', receiver.url, '--state', join(directory, 'state.json')],
+      { ...env, OPENOBSERVE_ACCESS_KEY: ACCESS_KEY },
     );
-    expect(result.stderr).toContain('written 1 events, failed 1 (kept in');
-    expect(result.status).toBe(1);
+    expect(real.stderr).toContain('sent 1 events in 1 batches, failed 1 (kept in');
+    expect(real.status).toBe(1);
+    expect(readFileSync(failed, 'utf8').trim().split('\n')).toHaveLength(1);
     expect(JSON.parse(readFileSync(failed, 'utf8'))).toMatchObject({
       errorCode: 'Replay.ProcessingFailed',
       source: log,
@@ -840,7 +861,7 @@ describe('npm run replay, stopped and under load', () => {
       const baseline = await measure([small]);
       const loaded = await measure([big, 's3://backup/big/']);
       expect(loaded.stderr).toContain(`written ${defaultLines.length * 5} events`);
-      expect(loaded.stderr).toContain('failed 3 (kept in');
+      expect(loaded.stderr).toContain('failed 3 (a run would keep them in');
       expect(loaded.status).toBe(1);
       expect(baseline.peak).toBeGreaterThan(0);
       // 500 MB of input raise the peak by what one batch and the stream buffers not yet collected
