@@ -15,11 +15,14 @@ import {
   CreateDeliveryCommand,
   DeleteDeliveryCommand,
   DeleteDeliverySourceCommand,
-  DescribeDeliveriesCommand,
-  DescribeDeliveryDestinationsCommand,
-  DescribeDeliverySourcesCommand,
+  type Delivery,
+  type DeliveryDestination,
+  type DeliverySource,
   PutDeliveryDestinationCommand,
   PutDeliverySourceCommand,
+  paginateDescribeDeliveries,
+  paginateDescribeDeliveryDestinations,
+  paginateDescribeDeliverySources,
 } from '@aws-sdk/client-cloudwatch-logs';
 import {
   type FirehoseClient,
@@ -70,15 +73,35 @@ export interface Deliveries {
   readonly sourcesTo: (streamArn: string) => string[];
 }
 
+/** Every delivery of the account: the list comes 50 to a page. */
+async function allDeliveries(logs: CloudWatchLogsClient): Promise<Delivery[]> {
+  const deliveries: Delivery[] = [];
+  for await (const page of paginateDescribeDeliveries({ client: logs }, {})) {
+    deliveries.push(...(page.deliveries ?? []));
+  }
+  return deliveries;
+}
+
+/** Every delivery source of the account, page by page. */
+async function allSources(logs: CloudWatchLogsClient): Promise<DeliverySource[]> {
+  const sources: DeliverySource[] = [];
+  for await (const page of paginateDescribeDeliverySources({ client: logs }, {})) {
+    sources.push(...(page.deliverySources ?? []));
+  }
+  return sources;
+}
+
 /**
- * The account's log deliveries, read once (three list calls), for as many stages and streams as
- * asked.
+ * The account's log deliveries, read once (three lists, each page by page), for as many stages
+ * and streams as asked.
  */
 export async function readDeliveries(logs: CloudWatchLogsClient): Promise<Deliveries> {
-  const sources = (await logs.send(new DescribeDeliverySourcesCommand({}))).deliverySources ?? [];
-  const destinations =
-    (await logs.send(new DescribeDeliveryDestinationsCommand({}))).deliveryDestinations ?? [];
-  const deliveries = (await logs.send(new DescribeDeliveriesCommand({}))).deliveries ?? [];
+  const sources = await allSources(logs);
+  const destinations: DeliveryDestination[] = [];
+  for await (const page of paginateDescribeDeliveryDestinations({ client: logs }, {})) {
+    destinations.push(...(page.deliveryDestinations ?? []));
+  }
+  const deliveries = await allDeliveries(logs);
   const sourcesTo = (streamArn: string) => {
     const toStream = destinations
       .filter((d) => d.deliveryDestinationConfiguration?.destinationResourceArn === streamArn)
@@ -137,7 +160,7 @@ export async function deliverExecutionLogs(
       deliveryDestinationConfiguration: { destinationResourceArn: streamArn },
     }),
   );
-  const deliveries = (await logs.send(new DescribeDeliveriesCommand({}))).deliveries ?? [];
+  const deliveries = await allDeliveries(logs);
   const exists = deliveries.some(
     (d) => d.deliverySourceName === name && d.deliveryDestinationArn === deliveryDestination?.arn,
   );
@@ -157,11 +180,11 @@ export async function stopExecutionDelivery(
   stage: { readonly restApiId: string; readonly stage: string },
 ): Promise<void> {
   const name = sourceNameOf(stage.restApiId, stage.stage);
-  const deliveries = (await logs.send(new DescribeDeliveriesCommand({}))).deliveries ?? [];
+  const deliveries = await allDeliveries(logs);
   for (const delivery of deliveries.filter((d) => d.deliverySourceName === name)) {
     await logs.send(new DeleteDeliveryCommand({ id: delivery.id }));
   }
-  const sources = (await logs.send(new DescribeDeliverySourcesCommand({}))).deliverySources ?? [];
+  const sources = await allSources(logs);
   if (sources.some((source) => source.name === name)) {
     await logs.send(new DeleteDeliverySourceCommand({ name }));
   }

@@ -6,7 +6,13 @@ import {
   UpdateAccountCommand,
   UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
-import { CloudWatchLogsClient, DescribeDeliveriesCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CloudWatchLogsClient,
+  CreateDeliveryCommand,
+  DescribeDeliveriesCommand,
+  PutDeliveryDestinationCommand,
+  PutDeliverySourceCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { CreateDeliveryStreamCommand, FirehoseClient } from '@aws-sdk/client-firehose';
 import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../../../src/formats/known';
 import { RefusedError as Refused } from '../../../tools/cli/errors';
@@ -401,6 +407,51 @@ describe('enrollRegion: --all-stages (against moto)', () => {
     expect(off.methodSettings?.['*/*']?.loggingLevel).toBe('OFF');
     expect((await clients.logs.send(new DescribeDeliveriesCommand({}))).deliveries).toEqual([]);
     expect(streamArn).toContain('amazon-apigateway-logs');
+  });
+
+  it("--execution-logs reads every page of the account's deliveries: the stage's own is found past the first 50", async () => {
+    await streamNamed('amazon-apigateway-logs');
+    const others = await streamNamed('other-stream');
+    const restApiId = await restApiWithStage();
+    await clients.apiGateway.send(
+      new UpdateAccountCommand({
+        patchOperations: [
+          {
+            op: 'replace',
+            path: '/cloudwatchRoleArn',
+            value: 'arn:aws:iam::123456789012:role/apigw-logs',
+          },
+        ],
+      }),
+    );
+    const { deliveryDestination } = await clients.logs.send(
+      new PutDeliveryDestinationCommand({
+        name: 'other-destination',
+        deliveryDestinationConfiguration: { destinationResourceArn: others },
+      }),
+    );
+    for (let i = 0; i < 55; i++) {
+      await clients.logs.send(
+        new PutDeliverySourceCommand({
+          name: `other-${i}`,
+          resourceArn: `arn:aws:apigateway:us-east-1:123456789012:/restapis/other${i}/stages/prod`,
+          logType: 'EXECUTION_LOGS',
+        }),
+      );
+      await clients.logs.send(
+        new CreateDeliveryCommand({
+          deliverySourceName: `other-${i}`,
+          deliveryDestinationArn: deliveryDestination?.arn,
+        }),
+      );
+    }
+    const options = { restApiId, stage: 'prod', stream: 'amazon-apigateway-logs' };
+    await expect(
+      pointStageLogs({ ...options, executionLogs: 'ERROR' }, clients, scriptedIo(true)),
+    ).resolves.toEqual({ changed: true });
+    const again = scriptedIo(true);
+    await pointStageLogs({ ...options, executionLogs: 'ERROR' }, clients, again);
+    expect(again.lines.at(-1)).toBe('Nothing to change.');
   });
 
   it('--execution-logs says in its plan that it turns data tracing off, and does', async () => {
