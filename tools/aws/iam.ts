@@ -5,6 +5,7 @@
  * inline and attached policies; a statement with a Condition is not counted as allowing (it may
  * not hold), and an explicit Deny wins. Permission boundaries and SCPs are not seen.
  */
+import { createHash } from 'node:crypto';
 import {
   GetPolicyCommand,
   GetPolicyVersionCommand,
@@ -149,10 +150,13 @@ export async function grantInvoke(
   functionArn: string,
 ): Promise<void> {
   const functionName = functionArn.split(':')[6] as string;
+  // Named for this function's ARN: a function of the same name in another region (or a policy of
+  // yours) keeps its own grant, where a name of the function's alone was replaced.
+  const hash = createHash('sha256').update(functionArn).digest('hex').slice(0, 8);
   await iam.send(
     new PutRolePolicyCommand({
       RoleName: roleNameOf(roleArn),
-      PolicyName: `invoke-${functionName}`.slice(0, 128),
+      PolicyName: `invoke-${functionName.slice(0, 110)}-${hash}`,
       PolicyDocument: JSON.stringify({
         Version: '2012-10-17',
         Statement: [

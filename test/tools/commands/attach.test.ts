@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { type AttachClients, type AttachOptions, planAttach } from '../../../tools/attach/plan';
+import { grantInvoke } from '../../../tools/aws/iam';
 import { RefusedError as Refused } from '../../../tools/cli/errors';
 import type { Io } from '../../../tools/cli/io';
 import { runPlan } from '../../../tools/cli/plan';
@@ -116,12 +117,22 @@ describe('attachProcessor (against moto)', () => {
     expect(http.BufferingHints).toEqual({ SizeInMBs: 5, IntervalInSeconds: 60 });
     expect(http.RetryOptions).toEqual({ DurationInSeconds: 600 });
     const policies = await clients.iam.send(new ListRolePoliciesCommand({ RoleName: 'delivery' }));
-    expect(policies.PolicyNames).toEqual(['invoke-processor']);
-    const policy = await clients.iam.send(
-      new GetRolePolicyCommand({ RoleName: 'delivery', PolicyName: 'invoke-processor' }),
-    );
-    const document = JSON.parse(decodeURIComponent(policy.PolicyDocument as string));
-    expect(document.Statement[0].Resource).toEqual([functionArn, `${functionArn}:*`]);
+    expect(policies.PolicyNames).toEqual([expect.stringMatching(/^invoke-processor-[0-9a-f]{8}$/)]);
+    const resources = async (name: string) => {
+      const policy = await clients.iam.send(
+        new GetRolePolicyCommand({ RoleName: 'delivery', PolicyName: name }),
+      );
+      return JSON.parse(decodeURIComponent(policy.PolicyDocument as string)).Statement[0].Resource;
+    };
+    const name = policies.PolicyNames?.[0] as string;
+    expect(await resources(name)).toEqual([functionArn, `${functionArn}:*`]);
+
+    // A function of the same name in another region gets a grant of its own beside this one.
+    const west = functionArn.replace('us-east-1', 'us-west-2');
+    await grantInvoke(clients.iam, roleArn, west);
+    const both = await clients.iam.send(new ListRolePoliciesCommand({ RoleName: 'delivery' }));
+    expect(both.PolicyNames).toHaveLength(2);
+    expect(await resources(name)).toEqual([functionArn, `${functionArn}:*`]);
   });
 
   it('warns of CloudWatch Logs decompression, and turns it off with --no-decompression (docs/contracts.md §3.1)', async () => {
