@@ -107,6 +107,8 @@ export async function createHttpStream(
     processing?: ProcessingConfiguration;
     /** The backup bucket's name; `null` for a stream without S3 backup (Firehose requires one, moto does not). */
     bucket?: string | null;
+    /** The backup's ErrorOutputPrefix, where Firehose then writes failed records. */
+    errorOutputPrefix?: string;
   } = {},
 ): Promise<string> {
   const created = await firehose.send(
@@ -122,7 +124,11 @@ export async function createHttpStream(
         S3Configuration:
           options.bucket === null
             ? undefined
-            : { BucketARN: `arn:aws:s3:::${options.bucket ?? 'backup-bucket'}`, RoleARN: roleArn },
+            : {
+                BucketARN: `arn:aws:s3:::${options.bucket ?? 'backup-bucket'}`,
+                RoleARN: roleArn,
+                ErrorOutputPrefix: options.errorOutputPrefix,
+              },
         ProcessingConfiguration: options.processing,
       },
     }),

@@ -28,8 +28,11 @@ export interface DestinationSettings {
   readonly RoleARN?: string;
   readonly EndpointConfiguration?: { readonly Url?: string };
   readonly S3BackupMode?: string;
-  readonly S3DestinationDescription?: { readonly BucketARN?: string };
-  readonly S3Configuration?: { readonly BucketARN?: string };
+  readonly S3DestinationDescription?: {
+    readonly BucketARN?: string;
+    readonly ErrorOutputPrefix?: string;
+  };
+  readonly S3Configuration?: { readonly BucketARN?: string; readonly ErrorOutputPrefix?: string };
 }
 
 export interface StreamFacts {
@@ -58,6 +61,8 @@ export interface StreamFacts {
   /** The role Firehose invokes the processor with: the processor's RoleArn, else the stream's. */
   readonly roleArn?: string;
   readonly bucketArn?: string;
+  /** The backup's ErrorOutputPrefix: failed records go under it rather than the defaults. */
+  readonly errorOutputPrefix?: string;
 }
 
 /** A processor parameter's value (`LambdaArn`, `BufferSizeInMBs`, `RoleArn`, …). */
@@ -94,6 +99,9 @@ export function streamFacts(stream: DeliveryStreamDescription): StreamFacts {
     functionArn: parameter(lambda, 'LambdaArn'),
     roleArn: parameter(lambda, 'RoleArn') ?? settings.RoleARN,
     bucketArn: settings.S3DestinationDescription?.BucketARN ?? settings.S3Configuration?.BucketARN,
+    errorOutputPrefix:
+      settings.S3DestinationDescription?.ErrorOutputPrefix ??
+      settings.S3Configuration?.ErrorOutputPrefix,
   };
 }
 

@@ -63,6 +63,8 @@ interface Setup {
   stageFormat?: string;
   metrics?: Partial<Record<string, number>>;
   failedObject?: boolean;
+  /** The backup's ErrorOutputPrefix; a failed object is then written under it. */
+  errorOutputPrefix?: string;
   /** No backup in the stream, or one naming a bucket that does not exist. */
   backup?: false | 'missing';
   /** Firehose's own CloudWatch Logs decompression before the processor (docs/contracts.md §3.1). */
@@ -106,6 +108,7 @@ async function deploy(setup: Setup = {}) {
   const streamArn = await createHttpStream(clients.firehose, STREAM, role, {
     url: setup.url ?? OPENOBSERVE_URL,
     bucket: setup.backup === false ? null : 'backup-bucket',
+    errorOutputPrefix: setup.errorOutputPrefix,
     processing:
       setup.processing === false ? undefined : lambdaProcessing(functionArn, setup.bufferMB ?? '1'),
   });
@@ -171,7 +174,7 @@ async function deploy(setup: Setup = {}) {
     await clients.s3.send(
       new PutObjectCommand({
         Bucket: 'backup-bucket',
-        Key: 'processing-failed/2026/11/25/06/amazon-apigateway-access-logs-1-2026-11-25-06-00-00-abc',
+        Key: `${setup.errorOutputPrefix?.replace('!{firehose:error-output-type}', 'processing-failed') ?? 'processing-failed/'}2026/11/25/06/amazon-apigateway-access-logs-1-2026-11-25-06-00-00-abc`,
         Body: gzipSync(`${JSON.stringify(record)}\n${JSON.stringify(record)}\n`),
       }),
     );
@@ -399,6 +402,13 @@ describe('doctor (against moto)', () => {
       'failed-records',
       'fail',
       /^once the cause is fixed: npm run replay -- s3:\/\/backup-bucket\/processing-failed\/ --endpoint http:\/\/127\.0\.0\.1:\d+\/aws\/default\/api_gateway_access\/_kinesis_firehose$/,
+    ],
+    [
+      "failed records wait under the backup's own error prefix",
+      { failedObject: true, errorOutputPrefix: 'api-logs/errors/!{firehose:error-output-type}/' },
+      'failed-records',
+      'fail',
+      /^once the cause is fixed: npm run replay -- s3:\/\/backup-bucket\/api-logs\/errors\/ --endpoint /,
     ],
   ];
 

@@ -4,15 +4,24 @@ import { listObjects, readObjectText } from '../../aws/s3';
 import { check, couldNot } from '../check';
 import type { DoctorCheck, Facts } from '../facts';
 
-const PREFIXES = ['processing-failed/', 'http-endpoint-failed/'];
+/**
+ * Where Firehose writes failed records: its default prefixes, or the backup's ErrorOutputPrefix up
+ * to its first expression (`!{firehose:error-output-type}`, the time), under which every object is
+ * one (docs/contracts.md §3).
+ */
+function failedPrefixes(errorOutputPrefix: string | undefined): string[] {
+  if (!errorOutputPrefix) return ['processing-failed/', 'http-endpoint-failed/'];
+  const expression = errorOutputPrefix.indexOf('!{');
+  return [expression < 0 ? errorOutputPrefix : errorOutputPrefix.slice(0, expression)];
+}
 /** Objects counted per prefix at most; a sample of this many is read for error codes. */
 const LIST_LIMIT = 10_000;
 const SAMPLE = 5;
 
-async function failedObjects(facts: Facts, bucket: string) {
+async function failedObjects(facts: Facts, bucket: string, prefixes: readonly string[]) {
   const startMs = facts.options.now - facts.options.sinceMs;
   const found: { prefix: string; keys: string[] }[] = [];
-  for (const prefix of PREFIXES) {
+  for (const prefix of prefixes) {
     const keys: string[] = [];
     for await (const object of listObjects(facts.clients.s3, bucket, prefix)) {
       if (object.lastModifiedMs >= startMs) keys.push(object.key);
@@ -47,15 +56,16 @@ export const failedRecordsCheck: DoctorCheck = async (facts) => {
   const bucketArn = stream?.http ? stream.bucketArn : undefined;
   if (!bucketArn) return undefined;
   const bucket = bucketArn.slice(bucketArn.lastIndexOf(':') + 1);
+  const prefixes = failedPrefixes(stream?.errorOutputPrefix);
   try {
-    const found = await failedObjects(facts, bucket);
+    const found = await failedObjects(facts, bucket, prefixes);
     const total = found.reduce((sum, entry) => sum + entry.keys.length, 0);
     if (total === 0) {
       return check(
         'failed-records',
         'ok',
         `no failed records in s3://${bucket} in the last ${facts.since}`,
-        'processing-failed/ and http-endpoint-failed/ are empty for the window',
+        `${prefixes.join(' and ') || 'the bucket'} ${prefixes.length > 1 ? 'are' : 'is'} empty for the window`,
       );
     }
     const codes = await errorCodes(
@@ -63,7 +73,7 @@ export const failedRecordsCheck: DoctorCheck = async (facts) => {
       bucket,
       found.flatMap((entry) => entry.keys),
     );
-    const prefixes = found
+    const where = found
       .filter((entry) => entry.keys.length)
       .map((entry) => `s3://${bucket}/${entry.prefix}`);
     return check(
@@ -76,7 +86,7 @@ export const failedRecordsCheck: DoctorCheck = async (facts) => {
           .map(([code, n]) => `${code} ${n}`)
           .join(', ')}`,
       ],
-      `once the cause is fixed: npm run replay -- ${prefixes.join(' ')} --endpoint ${(await facts.endpoint()) || '<endpoint>'}`,
+      `once the cause is fixed: npm run replay -- ${where.join(' ')} --endpoint ${(await facts.endpoint()) || '<endpoint>'}`,
     );
   } catch (error) {
     // The backup check says the bucket is missing: nothing to list.
