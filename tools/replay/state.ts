@@ -3,6 +3,7 @@
  * Written whole then renamed after each acknowledged batch, so a crash never leaves half of it.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { RefusedError } from '../cli/errors';
 
 export interface State {
   /**
@@ -19,7 +20,19 @@ export interface State {
 
 export function loadState(path: string | undefined): State {
   if (!path || !existsSync(path)) return { sources: {} };
-  return JSON.parse(readFileSync(path, 'utf8')) as State;
+  let state: unknown;
+  try {
+    state = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    state = error;
+  }
+  const sources = (state as Partial<State> | null)?.sources;
+  if (typeof sources !== 'object' || sources === null || Array.isArray(sources)) {
+    throw new RefusedError(
+      `--state ${path} is not a replay checkpoint (${state instanceof Error ? state.message : 'no "sources" in it'}): move it away to start over, or name another with --state`,
+    );
+  }
+  return state as State;
 }
 
 export function saveState(path: string | undefined, state: State): void {

@@ -266,6 +266,17 @@ describe('replay', () => {
     expect(third).toMatchObject({ sent: 0, skipped: lines.length });
   });
 
+  it('refuses a checkpoint it cannot read, naming the file', async () => {
+    const sources = await listSources([file('a.log', defaultLines[0] as string)], noS3);
+    for (const text of ['', '{"sources":', '{}', '[]', 'null']) {
+      writeFileSync(join(directory, 'state.json'), text);
+      await expect(replay(sources, options(), deps())).rejects.toThrow(
+        `--state ${join(directory, 'state.json')} is not a replay checkpoint (`,
+      );
+    }
+    expect(receiver.requests).toHaveLength(0);
+  });
+
   it('knows a file however it is named, and reads one named twice once', async () => {
     const path = file('a.log', defaultLines.slice(0, 2).join('\n'));
     const spelt = relative(process.cwd(), path);
