@@ -483,7 +483,9 @@ const hostileExpression = hostile
   ? await measureRules(hostileUserAgentBatch(BATCH_BYTES), HOSTILE_REDACT_EXPRESSION)
   : undefined;
 const gzipRss = peakRssMB(BUNDLE, inflatingRun());
-const cost = costPerGb(results[0] as CaseResult);
+// The cost is the default batch's: with `--only` another batch, there is none to give.
+const defaultResult = results.find((result) => result.name === 'default');
+const cost = defaultResult && costPerGb(defaultResult);
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`;
 const report = {
@@ -589,20 +591,22 @@ if (options.json) {
   console.log(
     `| peak RSS, 200 gzip records each inflating to 4 MiB (${f(gzipRss.eventMB, 2)} MB batch; ${heap}) | ${f(gzipRss.peakMB)} MB |`,
   );
-  console.log(
-    `| processor cost per GB of logs (${FUNCTION_MEMORY_MB} MB arm64, default format) | $${cost.lambda.toFixed(5)} |`,
-  );
-  console.log(`| Firehose ingestion, list price per GB | $${cost.firehoseList.toFixed(3)} |`);
-  console.log(
-    `| Firehose ingestion per GB of ${Math.round(cost.averageLine)}-byte lines (5 KB minimum per record) | $${cost.firehoseBilled.toFixed(3)} |`,
-  );
-  console.log(
-    `| processor cost ÷ Firehose list price | ${f((cost.lambda / cost.firehoseList) * 100, 2)}% |`,
-  );
-  console.log(
-    `| floor cost ÷ Firehose list price (the floor with atob/btoa: the least any processor costs) | ${f((cost.floorLambda / cost.firehoseList) * 100, 2)}% |`,
-  );
-  console.log(
-    `| processor cost ÷ Firehose as billed for these lines | ${f((cost.lambda / cost.firehoseBilled) * 100, 2)}% |`,
-  );
+  if (cost) {
+    console.log(
+      `| processor cost per GB of logs (${FUNCTION_MEMORY_MB} MB arm64, default format) | $${cost.lambda.toFixed(5)} |`,
+    );
+    console.log(`| Firehose ingestion, list price per GB | $${cost.firehoseList.toFixed(3)} |`);
+    console.log(
+      `| Firehose ingestion per GB of ${Math.round(cost.averageLine)}-byte lines (5 KB minimum per record) | $${cost.firehoseBilled.toFixed(3)} |`,
+    );
+    console.log(
+      `| processor cost ÷ Firehose list price | ${f((cost.lambda / cost.firehoseList) * 100, 2)}% |`,
+    );
+    console.log(
+      `| floor cost ÷ Firehose list price (the floor with atob/btoa: the least any processor costs) | ${f((cost.floorLambda / cost.firehoseList) * 100, 2)}% |`,
+    );
+    console.log(
+      `| processor cost ÷ Firehose as billed for these lines | ${f((cost.lambda / cost.firehoseBilled) * 100, 2)}% |`,
+    );
+  }
 }
