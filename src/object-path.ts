@@ -15,7 +15,7 @@ import { cutFailureReason, executionEvent, readExecutionRecord } from './executi
 import type { Fields } from './fields';
 import { Ambiguous, type CompiledFormat } from './formats/compile';
 import { eventsFull, type RecordEvents } from './outcome';
-import { createLineReader, type LineReader } from './parse';
+import { createOtherReader, type LineReader, result } from './parse';
 import type { DecodedLines } from './route';
 import { applyRules } from './rules';
 import { lineTime } from './time';
@@ -100,7 +100,7 @@ type EventSteps = ReturnType<typeof createEventSteps>;
  * by the formats. LOG_FORMAT first, as the writer reads it: a format may itself start like an
  * execution-log line (`($context.requestId) …`), and a rule must not change how a line reads.
  */
-function createObjectPath(configured: CompiledFormat, readLine: LineReader, steps: EventSteps) {
+function createObjectPath(configured: CompiledFormat, readOthers: LineReader, steps: EventSteps) {
   const { enrich, keepEvent, unparsedLine } = steps;
   return (events: RecordEvents, line: string, context: LineContext) => {
     const own = configured.parse(line);
@@ -117,7 +117,8 @@ function createObjectPath(configured: CompiledFormat, readLine: LineReader, step
       keepEvent(events, enrich(execution.fields, 'execution', timed), 'execution');
       return;
     }
-    const read = readLine(line);
+    // LOG_FORMAT's reading once: an ambiguous one stands, any other line goes to the others.
+    const read = own ? result(own, configured.name) : readOthers(line);
     if (read.ok) {
       keepEvent(events, enrich(read.fields, read.format, context), read.format);
     } else {
@@ -158,7 +159,7 @@ function createExecutionGroup({ enrich, keepEvent, unparsedLine }: EventSteps) {
 export function createObjectSteps(config: Config, configured: CompiledFormat, withRules: boolean) {
   const steps = createEventSteps(config, withRules);
   return {
-    readOther: createObjectPath(configured, createLineReader(config.logFormat, configured), steps),
+    readOther: createObjectPath(configured, createOtherReader(config.logFormat), steps),
     readExecutionGroup: createExecutionGroup(steps),
     unparsedLine: steps.unparsedLine,
   };

@@ -303,7 +303,7 @@ function readJsonLine(line: string): Fields | Ambiguous | undefined {
 }
 
 /** A reading's result as the reader returns it. */
-function result(fields: Fields | Ambiguous, format: string): ReadResult {
+export function result(fields: Fields | Ambiguous, format: string): ReadResult {
   return fields instanceof Ambiguous
     ? { ok: false, reason: fields.reason, agreed: fields.agreed }
     : { ok: true, fields, format };
@@ -319,10 +319,17 @@ export function createLineReader(
   logFormat: string,
   configured: CompiledFormat = compileConfigured(logFormat),
 ): LineReader {
-  let fallbacks: readonly CompiledFormat[] | undefined;
+  const readOthers = createOtherReader(logFormat);
   return (line) => {
     const fields = configured.parse(line);
-    if (fields) return result(fields, configured.name);
+    return fields ? result(fields, configured.name) : readOthers(line);
+  };
+}
+
+/** The readings after LOG_FORMAT's (createLineReader), for a line LOG_FORMAT does not read. */
+export function createOtherReader(logFormat: string): LineReader {
+  let fallbacks: readonly CompiledFormat[] | undefined;
+  return (line) => {
     if (line.trimStart().startsWith('{')) {
       const json = readJsonLine(line.trim());
       if (json) return result(json, 'json');

@@ -71,6 +71,20 @@ async function streamNamed(name: string): Promise<string> {
 
 const restApiWithStage = () => createRestApi(clients.apiGateway, 'pets');
 
+/** The account's CloudWatch role, without which API Gateway writes no execution logs. */
+const giveAccountLogsRole = () =>
+  clients.apiGateway.send(
+    new UpdateAccountCommand({
+      patchOperations: [
+        {
+          op: 'replace',
+          path: '/cloudwatchRoleArn',
+          value: 'arn:aws:iam::123456789012:role/apigw-logs',
+        },
+      ],
+    }),
+  );
+
 describe('pointStageLogs (against moto)', () => {
   beforeEach(() => moto.reset());
 
@@ -368,17 +382,7 @@ describe('enrollRegion: --all-stages (against moto)', () => {
     await expect(
       pointStageLogs({ ...options, executionLogs: 'INFO' }, clients, scriptedIo(true)),
     ).rejects.toThrow("API Gateway writes execution logs only with the account's CloudWatch role");
-    await clients.apiGateway.send(
-      new UpdateAccountCommand({
-        patchOperations: [
-          {
-            op: 'replace',
-            path: '/cloudwatchRoleArn',
-            value: 'arn:aws:iam::123456789012:role/apigw-logs',
-          },
-        ],
-      }),
-    );
+    await giveAccountLogsRole();
     const io = scriptedIo(true);
     await expect(
       pointStageLogs({ ...options, executionLogs: 'INFO' }, clients, io),
@@ -413,17 +417,7 @@ describe('enrollRegion: --all-stages (against moto)', () => {
     await streamNamed('amazon-apigateway-logs');
     const others = await streamNamed('other-stream');
     const restApiId = await restApiWithStage();
-    await clients.apiGateway.send(
-      new UpdateAccountCommand({
-        patchOperations: [
-          {
-            op: 'replace',
-            path: '/cloudwatchRoleArn',
-            value: 'arn:aws:iam::123456789012:role/apigw-logs',
-          },
-        ],
-      }),
-    );
+    await giveAccountLogsRole();
     const { deliveryDestination } = await clients.logs.send(
       new PutDeliveryDestinationCommand({
         name: 'other-destination',
@@ -457,17 +451,7 @@ describe('enrollRegion: --all-stages (against moto)', () => {
   it('--execution-logs says in its plan that it turns data tracing off, and does', async () => {
     await streamNamed('amazon-apigateway-logs');
     const restApiId = await restApiWithStage();
-    await clients.apiGateway.send(
-      new UpdateAccountCommand({
-        patchOperations: [
-          {
-            op: 'replace',
-            path: '/cloudwatchRoleArn',
-            value: 'arn:aws:iam::123456789012:role/apigw-logs',
-          },
-        ],
-      }),
-    );
+    await giveAccountLogsRole();
     await clients.apiGateway.send(
       new UpdateStageCommand({
         restApiId,
