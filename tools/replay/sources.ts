@@ -57,37 +57,12 @@ export type Unit =
 /** zlib's own errors (`Z_DATA_ERROR`, `Z_BUF_ERROR`, …): the data is bad, not the connection. */
 const isZlibError = (error: unknown) => /^Z_/.test(String((error as { code?: unknown }).code));
 
-/** A stream's bytes, inflated as it is read when it starts with gzip's magic bytes. */
-async function* bytesOf(input: Readable): AsyncGenerator<Buffer> {
-  const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  let head = Buffer.alloc(0);
-  while (head.length < 2) {
-    const next = await chunks.next();
-    if (next.done) {
-      if (head.length) yield head;
-      return;
-    }
-    head = Buffer.concat([head, next.value]);
-  }
-  async function* all() {
-    yield head;
-    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
-  }
-  if (!isGzip(head)) {
-    yield* all();
-    return;
-  }
-  const gunzip = createGunzip();
-  // An error on either side ends the iteration below with it.
-  pipeline(Readable.from(all()), gunzip, () => undefined);
-  yield* gunzip;
-}
-
 /**
- * One gzip member at the start of `bytes`, which may go on with other records: its length as
- * stored and its inflated text (RFC 1952: header, raw deflate, 8-byte trailer).
+ * One gzip member at the start of `bytes`, which may go on with other bytes: its length as stored
+ * and its inflated bytes (RFC 1952: header, raw deflate, 8-byte trailer). Throws when the member
+ * is corrupt, ends past `bytes`, or inflates to more than MAX_INFLATED_BYTES.
  */
-function gzipMember(bytes: Buffer): { length: number; text: string } {
+function gzipMember(bytes: Buffer): { length: number; inflated: Buffer } {
   if (bytes.length < 18 || bytes[2] !== 8) throw new Error('not a gzip record');
   const flags = bytes[3] as number;
   let at = 10;
@@ -104,7 +79,67 @@ function gzipMember(bytes: Buffer): { length: number; text: string } {
     info: true,
     maxOutputLength: MAX_INFLATED_BYTES,
   }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
-  return { length: at + inflated.engine.bytesWritten + 8, text: inflated.buffer.toString('utf8') };
+  return { length: at + inflated.engine.bytesWritten + 8, inflated: inflated.buffer };
+}
+
+/**
+ * Whether a head that starts with gzip's magic bytes is records back to back rather than one gzip
+ * file: an object a stream backed up uncompressed whose first records the processor compressed.
+ * There a gzip member is followed, within the head, by bytes that start no member; a gzip file's
+ * members end only in another member or the file's end (zero padding aside). A head that is
+ * members to its end, or whose member does not end in it, is read as the gzip file it most
+ * likely is.
+ */
+function startsWithGzipRecords(head: Buffer): boolean {
+  let at = 0;
+  while (at < head.length) {
+    const rest = head.subarray(at);
+    if (!isGzip(rest)) return rest.some((byte) => byte !== 0);
+    try {
+      at += gzipMember(rest).length;
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
+/**
+ * A stream's bytes, inflated as they are read when the stream is gzip. The head (MAX_LINE_BYTES
+ * at most) of a stream that starts with gzip's magic bytes is held until startsWithGzipRecords
+ * has told a gzip file from records back to back, which are read as they are.
+ */
+async function* bytesOf(input: Readable): AsyncGenerator<Buffer> {
+  const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const head: Buffer[] = [];
+  let headLength = 0;
+  let ended = false;
+  const gather = async (upTo: number) => {
+    while (!ended && headLength < upTo) {
+      const next = await chunks.next();
+      if (next.done) ended = true;
+      else {
+        head.push(next.value);
+        headLength += next.value.length;
+      }
+    }
+  };
+  await gather(2);
+  const gzip = isGzip(Buffer.concat(head));
+  if (gzip) await gather(MAX_LINE_BYTES);
+  async function* all() {
+    yield* head;
+    if (ended) return;
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+  }
+  if (!gzip || startsWithGzipRecords(Buffer.concat(head))) {
+    yield* all();
+    return;
+  }
+  const gunzip = createGunzip();
+  // An error on either side ends the iteration below with it.
+  pipeline(Readable.from(all()), gunzip, () => undefined);
+  yield* gunzip;
 }
 
 const textOf = (bytes: Buffer) =>
@@ -184,7 +219,7 @@ class RecordSplitter {
         : { line: ++this.line, text: textOf(bytes.subarray(0, end)) };
       return bytes.subarray(end + 1);
     }
-    let member: { length: number; text: string };
+    let member: { length: number; inflated: Buffer };
     try {
       member = gzipMember(bytes);
     } catch (error) {
@@ -194,7 +229,11 @@ class RecordSplitter {
         { cause: error },
       );
     }
-    yield { line: ++this.line, gzip: bytes.subarray(0, member.length), text: member.text };
+    yield {
+      line: ++this.line,
+      gzip: bytes.subarray(0, member.length),
+      text: member.inflated.toString('utf8'),
+    };
     return bytes.subarray(member.length);
   }
 

@@ -392,6 +392,58 @@ describe('replay', () => {
     expect(summary).toMatchObject({ sent: 6, failed: 0 });
   });
 
+  it('reads an uncompressed AllData object that starts with gzip records as records back to back', async () => {
+    const big = (id: string) =>
+      gzipSync(
+        `{\t"request_id":"${id}-1","status":200,"log_format":"default","_timestamp":${NOW * 1000}}\n` +
+          `{\t"request_id":"${id}-2","status":500,"log_format":"default","_timestamp":${NOW * 1000}}\n`,
+      );
+    const plain = (id: string) =>
+      `{\t"request_id":"${id}","status":200,"log_format":"clf","_timestamp":${NOW * 1000}}\n`;
+    // A stream that backs up uncompressed: the object is the processor's records as they are, and
+    // the first ones were compressed by it (a gzip stream would end where the plain record starts).
+    const allData = file(
+      'all-data-uncompressed',
+      Buffer.concat([
+        big('a'),
+        big('b'),
+        Buffer.from(plain('c')),
+        big('d'),
+        Buffer.from(plain('e')),
+      ]),
+    );
+    const summary = await replay(await listSources([allData], noS3), options(), deps());
+    expect(receiver.problems).toEqual([]);
+    expect(requestIds(receiver.accepted())).toEqual([
+      'a-1',
+      'a-2',
+      'b-1',
+      'b-2',
+      'c',
+      'd-1',
+      'd-2',
+      'e',
+    ]);
+    expect(summary).toMatchObject({ sent: 8, failed: 0 });
+    expect(existsSync(join(directory, 'failed.ndjson'))).toBe(false);
+  });
+
+  it('reads a gzip file of several members (`cat a.gz b.gz`, zero padding) as one file', async () => {
+    const text = `${clfLines.join('\n')}\n`;
+    const cut = Math.floor(text.length / 2); // a line runs on from one member into the next
+    const concatenated = file(
+      'concatenated.log.gz',
+      Buffer.concat([gzipSync(text.slice(0, cut)), gzipSync(text.slice(cut)), Buffer.alloc(16)]),
+    );
+    const summary = await replay(await listSources([concatenated], noS3), options(), deps());
+    expect(receiver.problems).toEqual([]);
+    expect(summary).toMatchObject({
+      sent: clfLines.length,
+      failed: 0,
+      byFormat: { clf: clfLines.length },
+    });
+  });
+
   it('sends the events of a record the processor returns gzip-compressed', async () => {
     const events = [
       `{\t"request_id":"cw-1","status":200,"log_format":"default","_timestamp":${NOW * 1000}}`,
