@@ -3,12 +3,13 @@
  * any access-log file through the processor to OpenObserve, resuming after a stop
  * (tools/replay/). The access key comes from OPENOBSERVE_ACCESS_KEY or a prompt, never from the
  * command line; the processor's settings from the function named by --function, else from this
- * shell's environment, and the run says which. Exits 1 when anything was kept in --failed.
+ * shell's environment, and the run says which. Exits 1 when anything was kept in --failed, or
+ * when it stopped (after its summary, in --json too).
  */
 import { createAsyncProcessor } from '../../src/surface';
 import { awsClients } from '../aws/clients';
 import { defineCommand, EXIT } from '../cli/command';
-import { UsageError } from '../cli/errors';
+import { StoppedError, UsageError } from '../cli/errors';
 import { firehoseAccessKey, type Io } from '../cli/io';
 import { COMMON_OPTIONS } from '../cli/options';
 import { createProgress, type Progress } from '../cli/progress';
@@ -178,6 +179,11 @@ export const command = defineCommand({
       io.log(line);
     }
     if (values.json) io.json(summary);
+    if (summary.stopped) {
+      throw new StoppedError(
+        `${summary.stopped}; a rerun goes on after the last acknowledged batch (--state ${values.state})`,
+      );
+    }
     // Anything kept in the failed file was not delivered: say so to scripts too.
     return summary.failed > 0 ? EXIT.wrong : EXIT.done;
   },

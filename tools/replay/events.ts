@@ -67,14 +67,16 @@ function parseEvent(event: string): Record<string, unknown> | Error {
   }
 }
 
-export interface Sorted {
-  readonly send: string[];
-  readonly failed: string[];
-  /** Events outside the window sent as they are (--old-events send). */
-  old: number;
-  /** Events by log format. */
-  readonly formats: Record<string, number>;
-  readonly outside: { skipped: number; restamped: number; sent: number };
+/** What becomes of one event: sent (with its log format), or kept in the failed file. */
+export type Sorted =
+  | { readonly send: string; readonly format: string; readonly old?: boolean }
+  | { readonly kept: string };
+
+/** Events outside the window, by what was done with them (--old-events). */
+export interface Outside {
+  skipped: number;
+  restamped: number;
+  sent: number;
 }
 
 export interface SortOptions {
@@ -87,84 +89,67 @@ export interface SortOptions {
 
 /** One event outside the window, by --old-events. */
 function sortOld(
-  sorted: Sorted,
   event: string,
   parsed: Record<string, unknown>,
   why: string,
   options: SortOptions,
-) {
+  outside: Outside,
+): Sorted {
+  const format = String(parsed.log_format ?? 'unknown');
   if (options.oldEvents === 'skip') {
-    sorted.failed.push(
-      failedEntry(
+    outside.skipped++;
+    return {
+      kept: failedEntry(
         'Replay.OutsideIngestWindow',
         `${why}; OpenObserve would drop it with a 200 answer. Rerun with --old-events restamp, or --old-events send once ZO_INGEST_ALLOWED_UPTO covers it`,
         options.source,
         options.line,
         Buffer.from(event).toString('base64'),
       ),
-    );
-    sorted.outside.skipped++;
-  } else if (options.oldEvents === 'restamp') {
+    };
+  }
+  if (options.oldEvents === 'restamp') {
+    outside.restamped++;
     const restamped = {
       ...parsed,
       _timestamp: options.nowMs * 1000,
       original_timestamp: parsed._timestamp,
     };
-    sorted.send.push(encodeEvent(restamped));
-    sorted.outside.restamped++;
-  } else {
-    sorted.send.push(event);
-    sorted.old++;
-    sorted.outside.sent++;
+    return { send: encodeEvent(restamped), format };
   }
+  outside.sent++;
+  return { send: event, format, old: true };
 }
 
 /**
- * A unit's events sorted into what is sent and what is kept, with nothing written yet: the batch
- * before may have to be sent and checkpointed first.
+ * One event of a unit sorted into sent or kept, with nothing written yet: the batch before may
+ * have to be sent and checkpointed first. `outside` counts the events outside the window.
  */
-export function sortEvents(events: readonly string[], options: SortOptions): Sorted {
-  const sorted: Sorted = {
-    send: [],
-    failed: [],
-    old: 0,
-    formats: {},
-    outside: { skipped: 0, restamped: 0, sent: 0 },
-  };
-  const keep = (code: string, message: string, event: string) =>
-    sorted.failed.push(
-      failedEntry(
-        code,
-        message,
-        options.source,
-        options.line,
-        Buffer.from(event).toString('base64'),
-      ),
+export function sortEvent(event: string, options: SortOptions, outside: Outside): Sorted {
+  const keep = (code: string, message: string): Sorted => ({
+    kept: failedEntry(
+      code,
+      message,
+      options.source,
+      options.line,
+      Buffer.from(event).toString('base64'),
+    ),
+  });
+  if (Buffer.byteLength(event) > MAX_OUTPUT_RECORD_BYTES) {
+    return keep(
+      'Replay.EventTooLarge',
+      `an event over Firehose's ${MAX_OUTPUT_RECORD_BYTES}-byte record limit`,
     );
-  for (const event of events) {
-    if (Buffer.byteLength(event) > MAX_OUTPUT_RECORD_BYTES) {
-      keep(
-        'Replay.EventTooLarge',
-        `an event over Firehose's ${MAX_OUTPUT_RECORD_BYTES}-byte record limit`,
-        event,
-      );
-      continue;
-    }
-    const parsed = parseEvent(event);
-    if (parsed instanceof Error) {
-      // OpenObserve fails a whole request for one line that is not JSON (§5).
-      keep(
-        'Replay.NotAnEvent',
-        `starts as an event ({ and a tab) but is not one: ${parsed.message}`,
-        event,
-      );
-      continue;
-    }
-    const format = String(parsed.log_format ?? 'unknown');
-    sorted.formats[format] = (sorted.formats[format] ?? 0) + 1;
-    const why = outsideWindow(parsed._timestamp, options.nowMs, options.ingestWindowHours);
-    if (why) sortOld(sorted, event, parsed, why, options);
-    else sorted.send.push(event);
   }
-  return sorted;
+  const parsed = parseEvent(event);
+  if (parsed instanceof Error) {
+    // OpenObserve fails a whole request for one line that is not JSON (§5).
+    return keep(
+      'Replay.NotAnEvent',
+      `starts as an event ({ and a tab) but is not one: ${parsed.message}`,
+    );
+  }
+  const why = outsideWindow(parsed._timestamp, options.nowMs, options.ingestWindowHours);
+  if (why) return sortOld(event, parsed, why, options, outside);
+  return { send: event, format: String(parsed.log_format ?? 'unknown') };
 }

@@ -8,10 +8,10 @@ import { appendFileSync, existsSync, statSync, truncateSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
 import type { BatchOutcome } from '../../src/surface';
-import { RejectedError, UnreadableSourceError, UsageError } from '../cli/errors';
+import { RejectedError, StoppedError, UnreadableSourceError, UsageError } from '../cli/errors';
 import type { Progress } from '../cli/progress';
 import { type DeliveryOptions, deliverBatch } from '../openobserve/firehose-endpoint';
-import { failedEntry, type OldEvents, outputLines, sortEvents } from './events';
+import { failedEntry, type OldEvents, type Outside, outputLines, sortEvent } from './events';
 import { type Piece, type Source, type Unit, unitOf } from './sources';
 import { loadState, type State, saveState } from './state';
 
@@ -56,28 +56,34 @@ export interface ReplaySummary {
   oldSkipped: number;
   oldSent: number;
   oldRestamped: number;
+  /** Events sent (written, in a dry run) by log format. */
   byFormat: Record<string, number>;
+  /** Why the run stopped before the end (its summary is of what it did until then). */
+  stopped?: string;
 }
 
 interface Pending {
   lines: string[];
+  /** Each line's log format. */
+  formats: string[];
   bytes: number;
   /** Bytes written to the failed file since the last checkpoint. */
   kept: number;
   /** Last unit index per source in this batch. */
   last: Map<string, number>;
+  /** A unit whose first `events` sent events are in this batch or an earlier one, the rest not. */
+  partial?: { key: string; unit: number; events: number };
   /** Sources whose every unit is in this batch or an earlier one. */
   ended: { key: string; size: number }[];
-  old: number;
 }
 
 const emptyBatch = (): Pending => ({
   lines: [],
+  formats: [],
   bytes: 0,
   kept: 0,
   last: new Map(),
   ended: [],
-  old: 0,
 });
 
 const emptySummary = (): ReplaySummary => ({
@@ -152,27 +158,29 @@ class ReplayRun {
     this.summary.failed += lines.length;
   }
 
+  /** The batch's events counted as sent. */
+  private sent(): void {
+    const { summary, batch } = this;
+    summary.sent += batch.lines.length;
+    for (const format of batch.formats) {
+      summary.byFormat[format] = (summary.byFormat[format] ?? 0) + 1;
+    }
+  }
+
   /** Sends the batch (or writes it, in a dry run); a refused batch is kept in the failed file. */
   private async send(): Promise<void> {
     const { delivery } = this.options;
     const { lines } = this.batch;
     if (!delivery) {
       for (const line of lines) this.deps.write(line);
-      this.summary.sent += lines.length;
+      this.sent();
       return;
-    }
-    if (this.batch.old > 0 && !this.warnedOld) {
-      this.warnedOld = true;
-      this.deps.warn(
-        `warning: sending events outside OpenObserve's ${this.options.ingestWindowHours}-hour ingest window as they are (--old-events send): ` +
-          'OpenObserve drops them silently (HTTP 200) unless its ZO_INGEST_ALLOWED_UPTO setting (hours) covers them.',
-      );
     }
     try {
       await deliverBatch(lines, delivery, (attempt, reason, delay) =>
         this.deps.progress.note(`retry ${attempt} in ${(delay / 1000).toFixed(1)} s: ${reason}`),
       );
-      this.summary.sent += lines.length;
+      this.sent();
     } catch (error) {
       if (!(error instanceof RejectedError)) throw error;
       this.deps.progress.note(
@@ -186,10 +194,21 @@ class ReplayRun {
   /** Sends the batch, then saves the checkpoint: what it covers is never sent again. */
   async flush(): Promise<void> {
     const batch = this.batch;
-    if (batch.lines.length === 0 && batch.ended.length === 0 && batch.last.size === 0) return;
+    if (
+      batch.lines.length === 0 &&
+      batch.ended.length === 0 &&
+      batch.last.size === 0 &&
+      !batch.partial
+    ) {
+      return;
+    }
     if (batch.lines.length > 0) await this.send();
     const sources = this.state.sources;
     for (const [key, last] of batch.last) sources[key] = { done: last + 1 };
+    if (batch.partial) {
+      const { key, unit, events } = batch.partial;
+      sources[key] = { done: unit, events };
+    }
     for (const { key, size } of batch.ended) {
       sources[key] = { ...sources[key], done: sources[key]?.done ?? 0, complete: true, size };
     }
@@ -229,41 +248,73 @@ class ReplayRun {
     return { events: [], failed: [entry] };
   }
 
-  /** One record of a source: its events sorted, the batch sent first when they would not fit. */
-  async add(source: Source, piece: Piece): Promise<void> {
+  /** Whether one more event of `bytes` would make the batch pass a limit. */
+  private full(bytes: number): boolean {
+    const { batch, options } = this;
+    return (
+      batch.lines.length > 0 &&
+      (batch.lines.length >= options.batchRecords || batch.bytes + bytes > options.batchBytes)
+    );
+  }
+
+  /**
+   * One record of a source, its events taken in order: each is kept in the failed file or added
+   * to the batch, which is sent first when the event would not fit. A record of many events (a
+   * CloudWatch Logs record, a gzip record) spans batches; each checkpoint names the first event
+   * not yet done, and a rerun goes on from there (`from`).
+   */
+  async add(source: Source, piece: Piece, from = 0): Promise<void> {
     const unit = unitOf(piece, this.deps.now());
     const { events, failed } = unit
       ? await this.eventsOf(unit, source, piece.line)
       : { events: [], failed: [] };
-    const sorted = sortEvents(events, {
+    // Many kept records and nothing to send: checkpoint them all the same.
+    if (this.batch.kept > this.options.batchBytes) await this.flush();
+    this.keepFailed(failed);
+    const options = {
       source,
       line: piece.line,
       nowMs: this.deps.now(),
       ingestWindowHours: this.options.ingestWindowHours,
       oldEvents: this.options.oldEvents,
-    });
-    this.count(sorted);
-    const bytes = sorted.send.reduce((sum, event) => sum + Buffer.byteLength(event) + 1, 0);
-    const batch = this.batch;
-    const full =
-      batch.lines.length > 0 &&
-      (batch.lines.length + sorted.send.length > this.options.batchRecords ||
-        batch.bytes + bytes > this.options.batchBytes);
-    // Many kept records and nothing to send: checkpoint them all the same.
-    if (full || batch.kept > this.options.batchBytes) await this.flush();
-    this.keepFailed([...failed, ...sorted.failed]);
-    this.batch.lines.push(...sorted.send);
-    this.batch.old += sorted.old;
-    this.batch.bytes += bytes;
-    this.batch.last.set(source.key, piece.line - 1);
+    };
+    const outside = { skipped: 0, restamped: 0, sent: 0 };
+    const unitIndex = piece.line - 1;
+    for (let i = from; i < events.length; i++) {
+      const sorted = sortEvent(events[i] as string, options, outside);
+      if ('kept' in sorted) {
+        this.keepFailed([sorted.kept]);
+        continue;
+      }
+      const bytes = Buffer.byteLength(sorted.send) + 1;
+      if (this.full(bytes)) {
+        if (i > 0) this.batch.partial = { key: source.key, unit: unitIndex, events: i };
+        await this.flush();
+      }
+      if (sorted.old) this.warnOld();
+      const batch = this.batch;
+      batch.lines.push(sorted.send);
+      batch.formats.push(sorted.format);
+      batch.bytes += bytes;
+    }
+    this.count(outside);
+    this.batch.last.set(source.key, unitIndex);
   }
 
-  private count(sorted: ReturnType<typeof sortEvents>): void {
+  /** Says once, before the first is sent, that events outside the window go as they are. */
+  private warnOld(): void {
+    if (this.warnedOld || !this.options.delivery) return;
+    this.warnedOld = true;
+    this.deps.warn(
+      `warning: sending events outside OpenObserve's ${this.options.ingestWindowHours}-hour ingest window as they are (--old-events send): ` +
+        'OpenObserve drops them silently (HTTP 200) unless its ZO_INGEST_ALLOWED_UPTO setting (hours) covers them.',
+    );
+  }
+
+  /** What the summary says of events outside the window. */
+  private count(outside: Outside): void {
     const summary = this.summary;
-    for (const [format, n] of Object.entries(sorted.formats)) {
-      summary.byFormat[format] = (summary.byFormat[format] ?? 0) + n;
-    }
-    const { skipped, restamped, sent } = sorted.outside;
+    const { skipped, restamped, sent } = outside;
     summary.olderThanWindow += skipped + restamped + sent;
     summary.oldSkipped += skipped;
     summary.oldRestamped += restamped;
@@ -283,7 +334,7 @@ class ReplayRun {
       for await (const piece of source.records()) {
         this.deps.progress.update({ bytes: pieceBytes(piece) });
         if (piece.line - 1 < done) this.summary.skipped++;
-        else await this.add(source, piece);
+        else await this.add(source, piece, piece.line - 1 === done ? saved?.events : 0);
       }
     } catch (error) {
       if (!(error instanceof UnreadableSourceError)) throw error;
@@ -305,8 +356,15 @@ export async function replay(
   deps: ReplayDeps,
 ): Promise<ReplaySummary> {
   const run = new ReplayRun(sources, options, deps);
-  for (const source of sources) await run.readSource(source);
-  await run.flush();
+  try {
+    for (const source of sources) await run.readSource(source);
+    await run.flush();
+  } catch (error) {
+    // A stop (a refused key, no answer, an answer not OpenObserve's) ends the run as a result:
+    // what it did until then stands, checkpointed at the last acknowledged batch.
+    if (!(error instanceof StoppedError)) throw error;
+    run.summary.stopped = error.message;
+  }
   deps.progress.done();
   return run.summary;
 }

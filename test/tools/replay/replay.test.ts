@@ -19,10 +19,6 @@ import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { readConfig } from '../../../src/config';
 import { type BatchOutcome, createAsyncProcessor } from '../../../src/firehose';
 import {
-  DeliveryStoppedError as DeliveryStopped,
-  NotAcknowledgedError as NotAcknowledged,
-} from '../../../tools/cli/errors';
-import {
   backoffMs,
   DEFAULT_DELIVERY,
   type DeliveryOptions,
@@ -147,11 +143,12 @@ describe('replay', () => {
   it('stops at once on 401 with a clear message, and saves no progress', async () => {
     receiver.script(401);
     const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
-    await expect(replay(sources, options(), deps())).rejects.toThrow(
-      new DeliveryStopped(
+    const summary = await replay(sources, options(), deps());
+    expect(summary).toMatchObject({
+      sent: 0,
+      stopped:
         'OpenObserve refused the access key (HTTP 401: Unauthorized Access); check OPENOBSERVE_ACCESS_KEY',
-      ),
-    );
+    });
     expect(receiver.requests).toHaveLength(1);
     expect(existsSync(join(directory, 'state.json'))).toBe(false);
   });
@@ -163,7 +160,7 @@ describe('replay', () => {
     );
     const sources = await listSources([file('a.log', `${old}\n${defaultLines[1]}`)], noS3);
     receiver.script(401);
-    await expect(replay(sources, options(), deps())).rejects.toThrow(DeliveryStopped);
+    expect((await replay(sources, options(), deps())).stopped).toMatch(/refused the access key/);
     await replay(sources, options(), deps());
     const kept = readFileSync(join(directory, 'failed.ndjson'), 'utf8').trim().split('\n');
     expect(kept.map((line) => JSON.parse(line).errorCode)).toEqual(['Replay.OutsideIngestWindow']);
@@ -174,9 +171,8 @@ describe('replay', () => {
     try {
       receiver.script({ redirect: other.url.replace('http://', 'http://user:secret@') });
       const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
-      const stop = replay(sources, options(), deps());
-      await expect(stop).rejects.toThrow(NotAcknowledged);
-      await expect(stop).rejects.toThrow(
+      const { stopped } = await replay(sources, options(), deps());
+      expect(stopped).toContain(
         `${receiver.url} answered HTTP 302, a redirect to ${other.url}; it is not followed`,
       );
       expect(other.requests).toEqual([]);
@@ -202,7 +198,7 @@ describe('replay', () => {
     async (_what, answer, message) => {
       receiver.script(answer);
       const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
-      await expect(replay(sources, options(), deps())).rejects.toThrow(message);
+      expect((await replay(sources, options(), deps())).stopped).toMatch(message);
       expect(existsSync(join(directory, 'state.json'))).toBe(false);
     },
   );
@@ -241,16 +237,16 @@ describe('replay', () => {
     const lines = [...defaultLines, ...clfLines];
     const sources = await listSources([file('a.log', lines.join('\n'))], noS3);
     receiver.script(200, 200, 'drop', 'drop');
-    await expect(
-      replay(
-        sources,
-        options({
-          batchRecords: 2,
-          delivery: { ...(options().delivery as DeliveryOptions), maxAttempts: 2 },
-        }),
-        deps(),
-      ),
-    ).rejects.toThrow('gave up after 2 attempts (network error');
+    const first = await replay(
+      sources,
+      options({
+        batchRecords: 2,
+        delivery: { ...(options().delivery as DeliveryOptions), maxAttempts: 2 },
+      }),
+      deps(),
+    );
+    expect(first).toMatchObject({ sent: 4, batches: 2 });
+    expect(first.stopped).toMatch(/^gave up after 2 attempts \(network error/);
     expect(JSON.parse(readFileSync(join(directory, 'state.json'), 'utf8'))).toEqual({
       sources: { [join(directory, 'a.log')]: { done: 4 } },
       failed: { path: join(directory, 'failed.ndjson'), bytes: 0 },
@@ -264,6 +260,73 @@ describe('replay', () => {
 
     const third = await replay(sources, options({ batchRecords: 2 }), deps());
     expect(third).toMatchObject({ sent: 0, skipped: lines.length });
+  });
+
+  it('splits a record of many events across batches, and resumes inside it after a stop', async () => {
+    // An error record whose data is a gzip record of 1,200 events (as the processor writes a
+    // CloudWatch Logs record's); every hundredth is older than the ingest window.
+    const events = Array.from({ length: 1_200 }, (_, i) => {
+      const time = i % 100 === 99 ? NOW - 48 * 3_600_000 : NOW;
+      return `{\t"request_id":"many-${i}","status":200,"log_format":"default","_timestamp":${time * 1000}}`;
+    });
+    const record = JSON.stringify({
+      attemptsMade: 1,
+      arrivalTimestamp: NOW,
+      errorCode: 'HttpEndpoint.ResponseFailed',
+      rawData: gzipSync(`${events.join('\n')}\n`).toString('base64'),
+    });
+    const sources = await listSources([file('http-endpoint-failed', `${record}\n`)], noS3);
+    const limits = { batchRecords: 500, ingestWindowHours: 5 };
+    receiver.script(200, 401);
+    const first = await replay(sources, options(limits), deps());
+    expect(first).toMatchObject({ sent: 500, batches: 1, stopped: expect.stringMatching(/401/) });
+
+    const rest = await replay(sources, options(limits), deps());
+    expect(rest).toMatchObject({ sent: 688, batches: 2, failed: 7 });
+    expect(rest.stopped).toBeUndefined();
+    expect(receiver.requests.map((request) => request.lines.length)).toEqual([500, 500, 500, 188]);
+    const sent = requestIds(receiver.accepted());
+    const inWindow = events.filter((_, i) => i % 100 !== 99);
+    expect(sent).toEqual(requestIds(inWindow));
+    // Each old event kept once: the first run kept those before its stop, the rerun the rest.
+    const kept = readFileSync(join(directory, 'failed.ndjson'), 'utf8').trim().split('\n');
+    expect(kept.map((line) => JSON.parse(line).errorCode)).toEqual(
+      Array(12).fill('Replay.OutsideIngestWindow'),
+    );
+    expect(await replay(sources, options(limits), deps())).toMatchObject({ sent: 0, skipped: 1 });
+  });
+
+  it('keeps each batch within --batch-mb, however few records hold its events', async () => {
+    const events = Array.from(
+      { length: 40 },
+      (_, i) =>
+        `{\t"request_id":"wide-${i}","padding":"${'x'.repeat(50_000)}","log_format":"default","_timestamp":${NOW * 1000}}`,
+    );
+    const compressed = gzipSync(`${events.join('\n')}\n`).toString('base64');
+    const record = JSON.stringify({ attemptsMade: 1, errorCode: 'E', rawData: compressed });
+    const sources = await listSources([file('wide', `${record}\n`)], noS3);
+    const summary = await replay(sources, options({ batchBytes: 1024 * 1024 }), deps());
+    expect(summary).toMatchObject({ sent: 40, failed: 0 });
+    for (const request of receiver.requests) {
+      expect(request.lines.reduce((sum, line) => sum + line.length + 1, 0)).toBeLessThanOrEqual(
+        1024 * 1024,
+      );
+    }
+    // 40 events of 50 KB: 20 a batch.
+    expect(receiver.requests).toHaveLength(2);
+  });
+
+  it('counts by log format only the events OpenObserve took', async () => {
+    const lines = [defaultLines[0], defaultLines[1], clfLines[0], clfLines[1]];
+    const sources = await listSources([file('a.log', lines.join('\n'))], noS3);
+    receiver.script(400, 200);
+    const summary = await replay(
+      sources,
+      options({ batchRecords: 2, ingestWindowHours: 87_600 }),
+      deps(),
+    );
+    expect(summary).toMatchObject({ sent: 2, failed: 2 });
+    expect(summary.byFormat).toEqual({ clf: 2 });
   });
 
   it('refuses a checkpoint it cannot read, naming the file', async () => {
@@ -721,6 +784,33 @@ describe('npm run replay', () => {
       'sent 2 events in 1 batches, failed 0, skipped 0 (done earlier), dropped 0; by log format: clf 2',
     );
     expect(sent.status).toBe(0);
+  }, 30_000);
+
+  it('prints its summary when it stops, in --json too, and ends with status 1', async () => {
+    const log = file('a.log', clfLines.join('\n'));
+    receiver.script(401);
+    const stopped = await run(
+      [
+        log,
+        '--endpoint',
+        receiver.url,
+        '--state',
+        join(directory, 's.json'),
+        '--ingest-window-hours',
+        '87600',
+        '--json',
+      ],
+      { OPENOBSERVE_ACCESS_KEY: ACCESS_KEY },
+    );
+    expect(stopped.status).toBe(1);
+    expect(JSON.parse(stopped.stdout)).toMatchObject({
+      sent: 0,
+      stopped: expect.stringContaining('OpenObserve refused the access key (HTTP 401'),
+    });
+    expect(stopped.stderr).toContain('sent 0 events in 0 batches');
+    expect(stopped.stderr).toContain(
+      `stopped: OpenObserve refused the access key (HTTP 401: Unauthorized Access); check OPENOBSERVE_ACCESS_KEY; a rerun goes on after the last acknowledged batch (--state ${join(directory, 's.json')})`,
+    );
   }, 30_000);
 
   it('refuses a clear-text endpoint that is not on this machine, before reading the key', async () => {
