@@ -50,6 +50,9 @@ export function cutFailureReason(fields: Fields): void {
   );
 }
 
+/** A Lambda request id: a UUID. */
+const LAMBDA_REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const status = (text: string) => (/^\d{3}$/.test(text) ? Number(text) : undefined);
 const whole = (text: string, pattern: RegExp) => pattern.exec(text) ?? undefined;
 
@@ -95,10 +98,15 @@ export const EXECUTION_MESSAGES: readonly ExecutionMessage[] = [
       if (code === undefined || !rest.startsWith(lead, 3)) return undefined;
       let reason = rest.slice(3 + lead.length);
       const fields: Fields = { failure: 'function', integration_status: code };
-      const tail = reason.lastIndexOf('. Lambda request id: ');
-      if (tail >= 0) {
-        fields.integration_request_id = reason.slice(tail + 21);
-        reason = reason.slice(0, tail);
+      // Only a whole id at the very end: a line cut at 1 KB may have lost it, or cut it, and the
+      // function's message may hold the same words (it stays in failure_reason, which REDACT reads).
+      const tail = reason.length - 36 - 21;
+      if (tail >= 0 && reason.startsWith('. Lambda request id: ', tail)) {
+        const id = reason.slice(tail + 21);
+        if (LAMBDA_REQUEST_ID.test(id)) {
+          fields.integration_request_id = id;
+          reason = reason.slice(0, tail);
+        }
       }
       fields.failure_reason = reason;
       return fields;

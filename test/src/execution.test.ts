@@ -97,6 +97,21 @@ describe('executionFacts', () => {
     expect(EXECUTION_FIELDS.filter((field) => !given.has(field))).toEqual([]);
   });
 
+  it('takes a Lambda request id only when the message ends with a whole one', () => {
+    const lead = 'Lambda execution failed with status 200 due to customer function error: ';
+    const id = '0f1e2d3c-4b5a-4968-8776-111122223333';
+    // Cut at 1 KB after a message that holds the same words, and cut inside the id.
+    const cutAfter = `boom. Lambda request id: ${id}. Retried for jane@example.com and`;
+    const cutInside = `boom. Lambda request id: ${id.slice(0, 18)}`;
+    for (const reason of [cutAfter, cutInside]) {
+      expect(executionFacts(`${lead}${reason}`)).toEqual({
+        failure: 'function',
+        integration_status: 200,
+        failure_reason: reason,
+      });
+    }
+  });
+
   it('keeps any other message, or one that does not fit its entry, as message only', () => {
     for (const message of [
       'Method request body before transformations: {"status": 500}',
