@@ -11,7 +11,12 @@ import { count, type RecordCounts, type Tally } from './counts';
 import { encodeEvent } from './encode';
 import type { LineContext, Origin } from './enrich';
 import { createEnricher } from './enricher';
-import { cutFailureReason, executionEvent, readExecutionRecord } from './execution';
+import {
+  cutFailureReason,
+  executionEvent,
+  readExecutionRecord,
+  splitExecutionLine,
+} from './execution';
 import type { Fields } from './fields';
 import { Ambiguous, type CompiledFormat } from './formats/compile';
 import { eventsFull, type RecordEvents } from './outcome';
@@ -96,6 +101,51 @@ function createEventSteps(config: Config, withRules: boolean) {
 type EventSteps = ReturnType<typeof createEventSteps>;
 
 /**
+ * An execution-log line's context with its time in the order written. API Gateway writes many
+ * lines of a request in one millisecond, and OpenObserve sorts by `_timestamp` (microseconds):
+ * lines of one record that share a millisecond get consecutive microseconds (at most 999).
+ */
+function inOrder(events: RecordEvents, context: LineContext): LineContext {
+  const ms = context.fallbackTimeMs;
+  if (ms !== events.executionMs) {
+    events.executionMs = ms;
+    events.executionSeq = 0;
+    return context;
+  }
+  if (events.executionSeq < 999) events.executionSeq++;
+  return { ...context, fallbackTimeMs: ms + events.executionSeq / 1000 };
+}
+
+/** Whether the configured format reads a line one way. */
+const readsOneWay = (configured: CompiledFormat, line: string) => {
+  const own = configured.parse(line);
+  return own !== undefined && !(own instanceof Ambiguous);
+};
+
+/**
+ * A plain record's lines, each line that does not start like an execution-log line joined to the
+ * execution-log line before it: a log delivery's PLAIN record of a message of several lines (a
+ * function's error and its stack) is one event, as in the stage's log group. A line the
+ * configured format reads is an access-log line, which nothing continues.
+ */
+function joinContinuations(configured: CompiledFormat) {
+  return (lines: readonly string[]): string[] => {
+    const joined: string[] = [];
+    let open = false;
+    for (const line of lines) {
+      const execution = splitExecutionLine(line) !== undefined;
+      if (open && !execution) {
+        joined[joined.length - 1] += `\n${line}`;
+        continue;
+      }
+      joined.push(line);
+      open = execution && !readsOneWay(configured, line);
+    }
+    return joined;
+  };
+}
+
+/**
  * One line the writer does not cover: one LOG_FORMAT reads, else an execution-log line, else read
  * by the formats. LOG_FORMAT first, as the writer reads it: a format may itself start like an
  * execution-log line (`($context.requestId) …`), and a rule must not change how a line reads.
@@ -114,7 +164,7 @@ function createObjectPath(configured: CompiledFormat, readOthers: LineReader, st
         execution.timeMs === undefined
           ? context
           : { ...context, fallbackTimeMs: lineTime(execution.timeMs, context.fallbackTimeMs) };
-      keepEvent(events, enrich(execution.fields, 'execution', timed), 'execution');
+      keepEvent(events, enrich(execution.fields, 'execution', inOrder(events, timed)), 'execution');
       return;
     }
     // LOG_FORMAT's reading once: an ambiguous one stands, any other line goes to the others.
@@ -144,7 +194,9 @@ function createExecutionGroup({ enrich, keepEvent, unparsedLine }: EventSteps) {
       const fallbackTimeMs = timesMs ? lineTime(timesMs[i], base.arrivalMs) : base.arrivalMs;
       const context: LineContext = { fallbackTimeMs, envelope, origin: base.origin };
       const fields = executionEvent(line, source);
-      if (fields) keepEvent(events, enrich(fields, 'execution', context), 'execution');
+      if (fields) {
+        keepEvent(events, enrich(fields, 'execution', inOrder(events, context)), 'execution');
+      }
       else
         unparsedLine(events, line, 'not an execution-log line: (<request id>) <message>', context);
     }
@@ -153,14 +205,16 @@ function createExecutionGroup({ enrich, keepEvent, unparsedLine }: EventSteps) {
 
 /**
  * The object path of one configuration, made once: `readOther` for a line of a plain or CloudWatch
- * record, `readExecutionGroup` for the lines of a stage's execution log group, `unparsedLine` for a
- * line or record nothing reads.
+ * record, `readExecutionGroup` for the lines of a stage's execution log group, `joinContinuations`
+ * for a plain record that starts like an execution log, `unparsedLine` for a line or record
+ * nothing reads.
  */
 export function createObjectSteps(config: Config, configured: CompiledFormat, withRules: boolean) {
   const steps = createEventSteps(config, withRules);
   return {
     readOther: createObjectPath(configured, createOtherReader(config.logFormat), steps),
     readExecutionGroup: createExecutionGroup(steps),
+    joinContinuations: joinContinuations(configured),
     unparsedLine: steps.unparsedLine,
   };
 }

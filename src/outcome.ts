@@ -46,6 +46,9 @@ export interface RecordEvents {
   readonly counts: RecordCounts;
   readonly byFormat: Tally;
   unparsed: number;
+  /** The last execution-log event's time (ms), and how many before it shared it (object-path.ts). */
+  executionMs: number;
+  executionSeq: number;
 }
 
 export const recordEvents = (): RecordEvents => ({
@@ -54,6 +57,8 @@ export const recordEvents = (): RecordEvents => ({
   counts: recordCounts(),
   byFormat: {},
   unparsed: 0,
+  executionMs: -1,
+  executionSeq: 0,
 });
 
 /** ProcessingFailed keeps the original data: Firehose writes it to S3 for a later replay (§3). */

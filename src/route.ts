@@ -46,11 +46,16 @@ export function createLineRouter(config: Config, { writer = true }: RouteOptions
     arrivalMs: number,
     origin: Origin | undefined,
   ) => {
-    const { lines, timesMs, envelope } = decoded;
+    const { timesMs, envelope } = decoded;
     const group = envelope && executionLogGroup(envelope.log_group);
     if (group) {
       objectSteps().readExecutionGroup(events, decoded, group, { arrivalMs, origin });
       return;
+    }
+    let { lines } = decoded;
+    // A plain record that starts like an execution log: a message of several lines is one line.
+    if (!timesMs && lines.length > 1 && (lines[0] as string).charCodeAt(0) === 40 /* ( */) {
+      lines = objectSteps().joinContinuations(lines);
     }
     // Plain records share one context, made for the first line that needs it; CloudWatch lines
     // each carry their own time.

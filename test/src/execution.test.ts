@@ -8,7 +8,8 @@ import {
   executionSource,
   splitExecutionLine,
 } from '../../src/execution';
-import { eventOf } from '../support/batches';
+import { eventOf, transform } from '../support/batches';
+import { cloudWatchRecord, SAMPLE_ARRIVAL_MS } from '../support/firehose-event';
 
 /** Messages as API Gateway writes them (docs/contracts.md §8), and the facts each gives. */
 const KNOWN: [string, Record<string, string | number>][] = [
@@ -211,5 +212,54 @@ describe('execution-log lines through the processor', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  const request = 'c0ffee00-1111-4222-8333-444455556666';
+  const steps = Array.from(
+    { length: 20 },
+    (_, i) => `(${request}) step ${String(i).padStart(2, '0')}`,
+  );
+
+  it('keeps the order lines were written in, when many share a millisecond', () => {
+    // A stage's log group: ten lines a millisecond. A PLAIN delivery record: all at its arrival.
+    const group = cloudWatchRecord(
+      steps.map((message, i) => ({ message, timestampMs: 1795546045000 + Math.floor(i / 10) })),
+      'DATA_MESSAGE',
+      'API-Gateway-Execution-Logs_a1b2c3d4e5/prod',
+    );
+    const written = steps.map((_, i) => 1795546045000 + Math.floor(i / 10));
+    for (const [events, writtenMs] of [
+      [transform([group]), written],
+      [transform([{ text: steps.join('\n') }]), steps.map(() => SAMPLE_ARRIVAL_MS)],
+    ] as const) {
+      expect(events.map((event) => event.message)).toEqual(steps.map((line) => line.slice(39)));
+      const times = events.map((event) => event._timestamp as number);
+      for (let i = 1; i < times.length; i++) {
+        expect(times[i]).toBeGreaterThan(times[i - 1] as number);
+      }
+      // Each in the millisecond it was written: only the microseconds tell them apart.
+      expect(times.map((time) => Math.floor(time / 1000))).toEqual(writtenMs);
+    }
+  });
+
+  it('reads a PLAIN record of a message of several lines as one event', () => {
+    const failure = [
+      `(${request}) Lambda execution failed with status 200 due to customer function error: order 17: no price`,
+      '    at price (/var/task/index.js:10:11)',
+      '    at handler (/var/task/index.js:3:9)',
+    ];
+    const record = [...failure, `(${request}) Method completed with status: 502`].join('\n');
+    const events = transform([{ text: record }]);
+    expect(events.map((event) => [event.log_format, event.request_id, event.message])).toEqual([
+      ['execution', request, failure.join('\n').slice(39)],
+      ['execution', request, 'Method completed with status: 502'],
+    ]);
+    expect(events[0]).toMatchObject({ failure: 'function' });
+  });
+
+  it('does not join a line to an access-log line of a format that starts the same way', () => {
+    const env = { LOG_FORMAT: '($context.requestId) $context.httpMethod $context.status' };
+    const events = transform([{ text: `(${request}) GET 200\nnot a line of the format` }], env);
+    expect(events.map((event) => event.log_format)).toEqual(['custom', 'raw']);
   });
 });
