@@ -17,3 +17,15 @@ export function table(header: readonly string[], rows: readonly (readonly string
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
+
+/**
+ * Text a client or a function wrote (a logged message, an error), safe to print on a terminal:
+ * each control character but the line break shown as an escape (`\x1b`), so that none can clear
+ * the screen, colour or overwrite a line; a line break starts a new line at `indent`.
+ */
+export function terminalText(value: unknown, indent = ''): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is shown.
+  return String(value).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) =>
+    c === '\n' ? `\n${indent}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}

@@ -3,7 +3,8 @@
  * lines API Gateway wrote for it in order, and a link to its trace in OpenObserve's trace view
  * (docs/contracts.md §8: OpenObserve links by `trace_id`).
  */
-import { RefusedError } from '../cli/errors';
+import { RefusedError, UnexpectedAnswerError } from '../cli/errors';
+import { terminalText } from '../cli/output';
 import type { Json, OpenObserveApi } from './api';
 import { searchEvents } from './search';
 
@@ -57,6 +58,12 @@ export async function readRequestStory(
   }
   const sql = `SELECT * FROM "${options.stream.replaceAll('"', '')}" WHERE request_id = '${requestId}' ORDER BY _timestamp`;
   const events = await searchEvents(api, options.org, sql, options);
+  const untimed = events.find((event) => typeof event._timestamp !== 'number');
+  if (untimed) {
+    throw new UnexpectedAnswerError(
+      `OpenObserve's search answer has an event without a numeric _timestamp: ${JSON.stringify(untimed).slice(0, 120)}`,
+    );
+  }
   const access = events.find((event) => event.log_format !== 'execution') ?? null;
   const execution = events.filter((event) => event.log_format === 'execution');
   const traced = [access, ...execution].find((event) => typeof event?.trace_id === 'string');
@@ -96,14 +103,16 @@ const ACCESS_FIELDS = [
   'aws_region',
 ];
 
-/** The story on one screen. */
+/** The story on one screen; what a client or a function wrote cannot drive the terminal. */
 export function formatRequestStory(story: RequestStory): string[] {
   const lines = [`Request ${story.requestId}`];
   if (story.access) {
     lines.push(`  access log, ${time(story.access)}:`);
     for (const name of ACCESS_FIELDS) {
       const value = story.access[name];
-      if (value !== undefined && value !== null) lines.push(`    ${name}: ${value}`);
+      if (value !== undefined && value !== null) {
+        lines.push(`    ${name}: ${terminalText(value, '      ')}`);
+      }
     }
   } else {
     lines.push('  no access-log event in the range');
@@ -113,7 +122,9 @@ export function formatRequestStory(story: RequestStory): string[] {
       ? `  execution log, ${story.execution.length} line(s):`
       : '  no execution-log lines (execution logging off for the stage, or at ERROR for a request that did not fail)',
   );
-  for (const event of story.execution) lines.push(`    ${time(event)}  ${event.message ?? ''}`);
+  for (const event of story.execution) {
+    lines.push(`    ${time(event)}  ${terminalText(event.message ?? '', ' '.repeat(30))}`);
+  }
   lines.push(story.trace ? `  trace: ${story.trace.url}` : '  no trace id (X-Ray tracing off)');
   return lines;
 }

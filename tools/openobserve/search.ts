@@ -1,5 +1,6 @@
 /** OpenObserve's search API: SQL over a time range, rows back (docs/contracts.md §6). */
-import type { Json, OpenObserveApi } from './api';
+import { UnexpectedAnswerError } from '../cli/errors';
+import { isObjectList, type Json, type OpenObserveApi } from './api';
 
 export interface SearchRange {
   /** Epoch microseconds, the unit of `_timestamp`. */
@@ -18,5 +19,11 @@ export async function searchEvents(
   const answer = await api.request('POST', `/api/${encodeURIComponent(org)}/_search?type=logs`, {
     query: { sql, start_time: range.startUs, end_time: range.endUs, from: 0, size },
   });
-  return Array.isArray(answer.hits) ? (answer.hits as Json[]) : [];
+  const hits = answer.hits;
+  if (!isObjectList(hits)) {
+    throw new UnexpectedAnswerError(
+      `OpenObserve's search answer has no list of rows in hits (got ${JSON.stringify(hits)?.slice(0, 80)})`,
+    );
+  }
+  return hits;
 }

@@ -6,8 +6,12 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
-import { openObserveApi } from '../../../tools/openobserve/api';
-import { readRequestStory, type StoryOptions } from '../../../tools/openobserve/request-story';
+import { type OpenObserveApi, openObserveApi } from '../../../tools/openobserve/api';
+import {
+  formatRequestStory,
+  readRequestStory,
+  type StoryOptions,
+} from '../../../tools/openobserve/request-story';
 import { eventsOf, runBatch } from '../../support/batches';
 import { okData } from '../../support/datafusion';
 import { describeWithOpenObserve, useOpenObserve } from '../../support/openobserve-server';
@@ -122,4 +126,60 @@ describeWithOpenObserve('npm run request, on a real OpenObserve', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('is not a request id');
   }, 60_000);
+});
+
+describe('npm run request, on answers and text it cannot trust', () => {
+  const options: StoryOptions = {
+    org: 'default',
+    stream: STREAM,
+    tracesStream: 'default',
+    startUs: 0,
+    endUs: 1,
+  };
+  /** A server that answers every search with `answer`: what no real OpenObserve sends. */
+  const answering = (answer: unknown): OpenObserveApi => ({
+    base: 'http://127.0.0.1:9',
+    request: async () => answer as Record<string, unknown>,
+  });
+
+  it('names an answer that is not a search result, instead of a JavaScript error', async () => {
+    for (const [answer, message] of [
+      [{ hits: [null] }, /search answer has no list of rows in hits \(got \[null\]\)/],
+      [{ hits: 'none' }, /search answer has no list of rows in hits/],
+      [
+        { hits: [{ log_format: 'execution', message: 'x' }] },
+        /an event without a numeric _timestamp: \{"log_format":"execution"/,
+      ],
+    ] as const) {
+      await expect(readRequestStory(answering(answer), FAILED, options)).rejects.toThrow(message);
+    }
+  });
+
+  it('prints what a client or a function wrote without letting it drive the terminal', async () => {
+    const story = await readRequestStory(
+      answering({
+        hits: [
+          {
+            _timestamp: 1795546045000000,
+            log_format: 'default',
+            status: 502,
+            integration_error: 'bad \u001b[2J\u001b[1;1Hall good',
+          },
+          {
+            _timestamp: 1795546045000001,
+            log_format: 'execution',
+            message: 'error: bad \u001b[31mFAKE\r\u009b\n    at handler (index.js:3:9)',
+          },
+        ],
+      }),
+      FAILED,
+      options,
+    );
+    const text = formatRequestStory(story);
+    expect(text.join('\n')).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(text).toContain('    integration_error: bad \\x1b[2J\\x1b[1;1Hall good');
+    expect(text).toContain(
+      `    2026-11-24T18:47:25.000Z  error: bad \\x1b[31mFAKE\\x0d\\x9b\n${' '.repeat(30)}    at handler (index.js:3:9)`,
+    );
+  });
 });
