@@ -196,8 +196,7 @@ function createExecutionGroup({ enrich, keepEvent, unparsedLine }: EventSteps) {
       const fields = executionEvent(line, source);
       if (fields) {
         keepEvent(events, enrich(fields, 'execution', inOrder(events, context)), 'execution');
-      }
-      else
+      } else
         unparsedLine(events, line, 'not an execution-log line: (<request id>) <message>', context);
     }
   };

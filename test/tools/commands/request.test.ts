@@ -176,6 +176,7 @@ describe('npm run request, on answers and text it cannot trust', () => {
       options,
     );
     const text = formatRequestStory(story);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is looked for.
     expect(text.join('\n')).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
     expect(text).toContain('    integration_error: bad \\x1b[2J\\x1b[1;1Hall good');
     expect(text).toContain(
