@@ -243,9 +243,9 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
 
     it('never echoes the access key, and takes no hash key as a parameter', () => {
       expect(parameters.OpenObserveAccessKey.NoEcho).toBe(true);
-      expect(Object.keys(parameters).filter((name) => /HashKey(?!SecretArn)/.test(name))).toEqual(
-        [],
-      );
+      expect(
+        Object.keys(parameters).filter((name) => /HashKey(?!SecretArn|KmsKeyArn)/.test(name)),
+      ).toEqual([]);
     });
 
     it('refuses a full deploy with neither or both access-key sources, and accepts exactly one', () => {
@@ -260,6 +260,40 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
       expect(refusals({ OpenObserveAccessKeySecretArn: secret })).toEqual([]);
       expect(refusals({ DeployMode: 'function-only' })).toEqual([]);
       expect(refusals({ OpenObserveAccessKey: 'a2V5', SourceIp: 'hash' })).toEqual([]);
+    });
+
+    it('lets Firehose decrypt the access key with the key of yours that encrypts its secret, and only through Secrets Manager', () => {
+      const secret = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:oo-AbCdEf';
+      const key = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+      const decrypting = (values: Values) =>
+        grantsOf(template, { ...DEPLOY, ...values }, 'DeliveryRole').statements.filter(
+          (statement: Json) =>
+            [statement.Action].flat().some((action) => action.startsWith('kms:')),
+        );
+      expect(
+        decrypting({ OpenObserveAccessKeySecretArn: secret, OpenObserveAccessKeyKmsKeyArn: key }),
+      ).toEqual([
+        {
+          Sid: 'DecryptAccessKey',
+          Effect: 'Allow',
+          Action: 'kms:Decrypt',
+          Resource: ref('OpenObserveAccessKeyKmsKeyArn'),
+          Condition: { StringLike: { 'kms:ViaService': 'secretsmanager.*.amazonaws.com' } },
+        },
+      ]);
+      expect(decrypting({ OpenObserveAccessKeySecretArn: secret })).toEqual([]);
+      expect(
+        refusals({ OpenObserveAccessKey: 'a2V5', OpenObserveAccessKeyKmsKeyArn: key }),
+      ).toEqual([
+        'OpenObserveAccessKeyKmsKeyArn is the key of OpenObserveAccessKeySecretArn; give the secret too.',
+      ]);
+      expect(refusals({ OpenObserveAccessKey: 'a2V5', SourceIpHashKeyKmsKeyArn: key })).toEqual([
+        'SourceIpHashKeyKmsKeyArn is the key of SourceIpHashKeySecretArn; give the secret too.',
+      ]);
+      const pattern = new RegExp(parameters.OpenObserveAccessKeyKmsKeyArn.AllowedPattern);
+      expect(pattern.test(key)).toBe(true);
+      // An alias names no key a policy can grant.
+      expect(pattern.test('arn:aws:kms:us-east-1:111122223333:alias/openobserve')).toBe(false);
     });
 
     it('reads the key from Secrets Manager when a secret is given', () => {
@@ -438,6 +472,12 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
             'arn:${AWS::Partition}:apigateway:${AWS::Region}:${AWS::AccountId}:/restapis/${DemoApi}/stages/demo',
         },
       });
+      // CloudWatch Logs allows 60 characters; a stack name (StackSets' are 63) would not fit.
+      for (const name of ['ExecutionLogsSource', 'ExecutionLogsDestination']) {
+        const sub = resources[name].Properties.Name['Fn::Sub'] as string;
+        expect(sub.replace('${DemoApi}', 'a1b2c3d4e5').length).toBeLessThanOrEqual(60);
+        expect(sub).not.toContain('AWS::StackName');
+      }
       expect(resources.ExecutionLogsDestination.Properties.DestinationResourceArn).toEqual(
         getAtt('DeliveryStream', 'Arn'),
       );
@@ -618,10 +658,15 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
 
   describe('the SOURCE_IP=hash key, as deployed (SAM-expanded)', () => {
     const given = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ip-hash-key-AbCdEf';
+    const key = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     const cases: [string, Values][] = [
       ['keep', { SourceIp: 'keep' }],
       ['hash, generated key', { SourceIp: 'hash' }],
       ['hash, given secret', { SourceIp: 'hash', SourceIpHashKeySecretArn: given }],
+      [
+        'hash, given secret and its key',
+        { SourceIp: 'hash', SourceIpHashKeySecretArn: given, SourceIpHashKeyKmsKeyArn: key },
+      ],
     ];
     const expanded = expandTemplate(cases.map(([, values]) => ({ ...DEPLOY, ...values })));
 
@@ -674,6 +719,20 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
       expect(arn).toEqual(ref('SourceIpHashKeySecretArn'));
       expect(readers.map(({ statement }) => statement.Resource)).toEqual([
         ref('SourceIpHashKeySecretArn'),
+      ]);
+    });
+
+    it('lets the function decrypt the given secret with its key, through Secrets Manager only', () => {
+      const { readers } = keySetting(cases[3]?.[1] as Values, 3);
+      expect(readers.map(({ statement }) => statement)).toEqual([
+        expect.objectContaining({ Resource: ref('SourceIpHashKeySecretArn') }),
+        {
+          Sid: 'DecryptGivenHashKey',
+          Effect: 'Allow',
+          Action: 'kms:Decrypt',
+          Resource: ref('SourceIpHashKeyKmsKeyArn'),
+          Condition: { StringLike: { 'kms:ViaService': 'secretsmanager.*.amazonaws.com' } },
+        },
       ]);
     });
 
