@@ -416,6 +416,12 @@ describe('handler', () => {
         log_format: 'default',
         EventsByFormat: events,
       });
+      // Each metric is billed: the template and the docs say how many there are.
+      const published = metrics._aws.CloudWatchMetrics[0].Metrics.length;
+      const said = `${published} custom`;
+      expect(readFileSync('template.yaml', 'utf8')).toContain(`(${said} metrics, plus`);
+      expect(readFileSync('docs/deploy.md', 'utf8')).toContain(`EMF metrics (${said} CloudWatch`);
+      expect(readFileSync('docs/deploy.md', 'utf8')).toContain(`| ${said} metrics, plus one`);
     } finally {
       process.env = saved;
     }

@@ -10,11 +10,11 @@ import { stringify } from 'yaml';
 import { awsClients } from '../aws/clients';
 import { bucketRegion, objectSize, putObject } from '../aws/s3';
 import { defineCommand } from '../cli/command';
-import { RefusedError } from '../cli/errors';
+import { RefusedError, UsageError } from '../cli/errors';
 import { COMMON_OPTIONS } from '../cli/options';
 import { type Change, type Plan, planStatus, runPlan } from '../cli/plan';
 import { buildCodeZip } from '../package/bundle';
-import { expandSam, packagedTemplate } from '../package/template';
+import { CODE_BUCKET_PREFIX, expandSam, packagedTemplate } from '../package/template';
 
 export interface PackageOptions {
   /** Buckets are `<prefix>-<region>`. */
@@ -56,10 +56,18 @@ export async function planPackage(
   options: PackageOptions,
   s3For: (region: string) => S3Client,
 ): Promise<Plan> {
+  if (!CODE_BUCKET_PREFIX.test(options.bucketPrefix)) {
+    throw new UsageError(
+      `--s3-bucket-prefix ${options.bucketPrefix}: 2 to 47 lower-case letters, digits, dots and dashes, starting with a letter or digit (the buckets are <prefix>-<region>, at most 63 characters)`,
+    );
+  }
   const code = await buildCodeZip();
   const key = `apigw-firehose-openobserve/processor-${code.digest}.zip`;
   const [expanded] = expandSam(options.template, [{}]);
-  const text = stringify(packagedTemplate(expanded ?? {}, options.bucketPrefix, key));
+  // YAML 1.1, as CloudFormation reads it: `OFF` (and `yes`, `no`, `on`) quoted, or it reads a boolean.
+  const text = stringify(packagedTemplate(expanded ?? {}, options.bucketPrefix, key), {
+    version: '1.1',
+  });
   const changes: Change[] = [];
   for (const region of options.regions) {
     const bucket = `${options.bucketPrefix}-${region}`;

@@ -15,6 +15,11 @@ export type Json = Record<string, any>;
 /** Where sam_expand.py puts the code before the translator runs; replaced below. */
 const PLACEHOLDER_BUCKET = 'sam-artifacts';
 export const CODE_BUCKET_PARAMETER = 'CodeBucketPrefix';
+/**
+ * A prefix `<prefix>-<region>` is a bucket name for: S3 allows 63 characters, and the longest
+ * region name has 15 (`us-isof-south-1`).
+ */
+export const CODE_BUCKET_PREFIX = /^[a-z0-9][a-z0-9.-]{1,46}$/;
 
 /** The template the SAM translator makes of `path`, one per set of parameter values. */
 export function expandSam(path: string, valueSets: readonly Record<string, string>[]): Json[] {
@@ -57,7 +62,7 @@ export function packagedTemplate(expanded: Json, prefix: string, key: string): J
       [CODE_BUCKET_PARAMETER]: {
         Type: 'String',
         Default: prefix,
-        AllowedPattern: '^[a-z0-9][a-z0-9.-]{1,40}$',
+        AllowedPattern: CODE_BUCKET_PREFIX.source,
         Description:
           "The function's code is read from the bucket <this>-<region> in each region the stack is deployed to (npm run package uploads it there).",
       },

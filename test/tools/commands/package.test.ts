@@ -58,8 +58,13 @@ describe('npm run package (against moto, two regions)', () => {
     const result = await runPlan(await planPackage(options('packaged.yaml'), s3For), io);
     expect(result.mismatches).toEqual([]);
     expect(result.applied).toHaveLength(3);
-    const template = parse(readFileSync(join(folder, 'packaged.yaml'), 'utf8'));
+    const text = readFileSync(join(folder, 'packaged.yaml'), 'utf8');
+    const template = parse(text);
     expect(template.Transform).toBeUndefined();
+    // CloudFormation reads YAML 1.1, where an unquoted OFF is the boolean false: every value must
+    // read the same in both versions.
+    expect(parse(text, { version: '1.1' })).toEqual(template);
+    expect(template.Parameters.DemoExecutionLogging.Default).toBe('OFF');
     const code = template.Resources.ProcessorFunction.Properties.Code;
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation !Sub expression
     expect(code.S3Bucket).toEqual({ 'Fn::Sub': '${CodeBucketPrefix}-${AWS::Region}' });
@@ -95,6 +100,28 @@ describe('npm run package (against moto, two regions)', () => {
     );
     expect(lint.stdout + lint.stderr).toBe('');
     expect(lint.status).toBe(0);
+  }, 120_000);
+
+  it('refuses a prefix whose buckets CloudFormation or S3 would not take, before reading anything', async () => {
+    for (const prefix of ['Artifacts', 'a', '-artifacts', 'a'.repeat(48)]) {
+      await expect(
+        planPackage({ ...options('bad.yaml'), bucketPrefix: prefix }, s3For),
+      ).rejects.toThrow(`--s3-bucket-prefix ${prefix}: 2 to 47 lower-case letters`);
+    }
+    // 47 characters and the longest region make a 63-character bucket name, and the template takes it.
+    const longest = 'acme-platform-shared-lambda-artifacts-prod-eu01';
+    expect(longest).toHaveLength(47);
+    await bucketIn('us-east-1', `${longest}-us-east-1`);
+    await runPlan(
+      await planPackage(
+        { ...options('long.yaml'), bucketPrefix: longest, regions: ['us-east-1'] },
+        s3For,
+      ),
+      scriptedIo(true),
+    );
+    const template = parse(readFileSync(join(folder, 'long.yaml'), 'utf8'));
+    const parameter = template.Parameters.CodeBucketPrefix;
+    expect(new RegExp(parameter.AllowedPattern).test(parameter.Default)).toBe(true);
   }, 120_000);
 
   it('refuses a region without its bucket, or with the bucket in another region, before changing anything', async () => {
