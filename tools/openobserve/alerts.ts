@@ -36,14 +36,17 @@ export interface AlertSpec {
   readonly sql: string;
   /** Minutes looked back. */
   readonly period: number;
-  readonly operator: '>=' | '<';
-  readonly threshold: number;
 }
+
+/** A percentage as people write it: 0.07 is 7, not 7.000000000000001. */
+const percent = (fraction: number) => Number((fraction * 100).toPrecision(12));
 
 /**
  * The alert pack. OpenObserve counts the rows an alert's SQL returns and compares that count with
- * `operator threshold` (src/core/src/alerts/mod.rs), so each condition is in the SQL and most
- * alerts fire on one row or more; "no events" fires on fewer than one.
+ * `operator threshold` (src/core/src/alerts/mod.rs), so each condition is in the SQL and every
+ * alert fires on one row or more. A condition on fewer rows is met by none, but v0.90.0 notifies
+ * with the rows it has: none, so nobody (docs/contracts.md §6). "No events" therefore counts the
+ * stream's rows, which gives one row even for an empty stream, and keeps it when the count is 0.
  */
 export function alertSpecs(stream: string, t: Thresholds): AlertSpec[] {
   const from = `FROM "${stream}"`;
@@ -53,11 +56,9 @@ export function alertSpecs(stream: string, t: Thresholds): AlertSpec[] {
     {
       name: 'api_gateway_5xx_rate',
       file: '5xx-rate.json',
-      description: `5xx responses above ${t.rate5xx * 100}% of requests for an API and stage over 5 minutes (at least ${t.minRequests} requests).`,
+      description: `5xx responses above ${percent(t.rate5xx)}% of requests for an API and stage over 5 minutes (at least ${t.minRequests} requests).`,
       sql: `SELECT ${GROUP}, ${COUNT} AS requests, ${errors5xx} AS responses_5xx, CAST(${errors5xx} AS DOUBLE) / ${COUNT} AS rate_5xx ${from} WHERE status IS NOT NULL GROUP BY ${GROUP} HAVING ${COUNT} >= ${t.minRequests} AND CAST(${errors5xx} AS DOUBLE) / ${COUNT} > ${t.rate5xx}`,
       period: 5,
-      operator: '>=',
-      threshold: 1,
     },
     {
       name: 'api_gateway_p95_latency',
@@ -65,8 +66,6 @@ export function alertSpecs(stream: string, t: Thresholds): AlertSpec[] {
       description: `p95 response latency above ${t.p95Ms} ms for an API and stage over 5 minutes (at least ${t.minRequests} requests).`,
       sql: `SELECT ${GROUP}, ${COUNT} AS requests, ${p95} AS p95_ms ${from} WHERE response_latency IS NOT NULL GROUP BY ${GROUP} HAVING ${COUNT} >= ${t.minRequests} AND ${p95} > ${t.p95Ms}`,
       period: 5,
-      operator: '>=',
-      threshold: 1,
     },
     {
       name: 'api_gateway_throttled',
@@ -74,18 +73,15 @@ export function alertSpecs(stream: string, t: Thresholds): AlertSpec[] {
       description: `More than ${t.throttled} throttled (429) responses for an API and stage over 5 minutes.`,
       sql: `SELECT ${GROUP}, ${COUNT} AS throttled ${from} WHERE status = 429 GROUP BY ${GROUP} HAVING ${COUNT} > ${t.throttled}`,
       period: 5,
-      operator: '>=',
-      threshold: 1,
     },
     {
       name: 'api_gateway_no_events',
       file: 'no-events.json',
       description:
         'No events at all in the stream for 15 minutes: the API has no traffic, or the log pipeline stopped (run `npm run doctor`).',
-      sql: `SELECT log_format, ${COUNT} AS events ${from} GROUP BY log_format`,
+      // COUNT(*), not the sampled count: a SUM of no rows is NULL, and NULL < 1 keeps no row.
+      sql: `SELECT COUNT(*) AS events ${from} HAVING COUNT(*) < 1`,
       period: 15,
-      operator: '<',
-      threshold: 1,
     },
   ];
 }
@@ -100,8 +96,8 @@ export function buildAlert(spec: AlertSpec, stream: string, destinations: readon
     query_condition: { type: 'sql', sql: spec.sql },
     trigger_condition: {
       period: spec.period,
-      operator: spec.operator,
-      threshold: spec.threshold,
+      operator: '>=',
+      threshold: 1,
       // Minutes in the v2 API, which converts them to seconds for storage
       // (src/api/management/src/models/alerts/mod.rs, `frequency_minutes`).
       frequency: 5,

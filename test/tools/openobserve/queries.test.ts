@@ -3,7 +3,12 @@
  * engine (docs/contracts.md §6), over the events the processor writes for events/ and the corpus. The
  * expected values are counted here from the events themselves.
  */
-import { alertSpecs, DEFAULT_THRESHOLDS, type Thresholds } from '../../../tools/openobserve/alerts';
+import {
+  alertSpecs,
+  buildAlert,
+  DEFAULT_THRESHOLDS,
+  type Thresholds,
+} from '../../../tools/openobserve/alerts';
 import { buildDashboard, FILTER_VARIABLES } from '../../../tools/openobserve/dashboard';
 import { buildSlos, SLO_GROUP_BY } from '../../../tools/openobserve/slos';
 import { DEFAULT_STREAM, STREAM_FIELDS } from '../../../tools/openobserve/stream-settings';
@@ -425,8 +430,10 @@ describe('the alert pack on DataFusion', () => {
         const answer = results[index] as Answer;
         if (answer.error) throw new Error(`${spec.name}: ${answer.error}`);
         const rows = answer.rows ?? [];
-        const fires =
-          spec.operator === '>=' ? rows.length >= spec.threshold : rows.length < spec.threshold;
+        // As OpenObserve judges the alert's trigger condition on the rows' count.
+        const { operator, threshold } = buildAlert(spec, DEFAULT_STREAM, []).trigger_condition;
+        expect(operator).toBe('>=');
+        const fires = rows.length >= threshold;
         return [spec.name, { rows, fires }];
       }),
     );
