@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { alertSpecs, DEFAULT_THRESHOLDS } from '../../../tools/openobserve/alerts';
 import { openObserveFiles } from '../../../tools/openobserve/files';
 
 /** The files as a user imports them: what is in the repository, not what the code would build. */
@@ -398,6 +399,11 @@ describe('the alert pack (§6)', () => {
       expect(trigger.silence).toBeGreaterThan(0);
     },
   );
+
+  it('says its thresholds as people write them', () => {
+    const [rate] = alertSpecs('s', { ...DEFAULT_THRESHOLDS, rate5xx: 0.07 });
+    expect(rate?.description).toMatch(/^5xx responses above 7% of requests/);
+  });
 });
 
 describe('README', () => {
