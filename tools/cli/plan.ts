@@ -62,13 +62,19 @@ const unchanged = (plan: Plan, declined = false): PlanResult => ({
 });
 
 async function applyAll(plan: Plan, io: Io, result: PlanResult): Promise<void> {
-  for (const change of plan.changes) {
+  for (const [index, change] of plan.changes.entries()) {
     try {
       const said = await change.apply();
       result.applied.push(change.describe);
       if (typeof said === 'string') io.log(said);
     } catch (error) {
-      if (!plan.independent) throw error;
+      if (!plan.independent) {
+        // The command ends with the error: say first what it had changed, and what it had not.
+        for (const line of result.applied) io.log(`✓ ${line}`);
+        io.log(`✗ ${change.describe}`);
+        for (const left of plan.changes.slice(index + 1)) io.log(`  not applied: ${left.describe}`);
+        throw error;
+      }
       result.failed.push(`${change.describe}: ${(error as Error).message}`);
     }
   }

@@ -87,6 +87,15 @@ describe('runPlan: plan → confirm → apply → read back', () => {
     };
     await expect(runPlan(dependent, scriptedIo(true))).rejects.toThrow('a went wrong');
     expect(applied).toEqual([]);
+    // What was changed before the failure, and what was not, is said before the error.
+    const third: Plan = {
+      shows: [],
+      changes: [change('z', applied), ...dependent.changes],
+    };
+    const partly = scriptedIo(true);
+    await expect(runPlan(third, partly)).rejects.toThrow('a went wrong');
+    expect(partly.lines.slice(-3)).toEqual(['✓ z', '✗ a', '  not applied: b']);
+    applied.length = 0;
     const io = scriptedIo(true);
     const result = await runPlan({ ...dependent, independent: true }, io);
     expect(applied).toEqual(['b']);
