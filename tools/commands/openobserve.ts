@@ -10,7 +10,7 @@ import { UsageError } from '../cli/errors';
 import { COMMON_OPTIONS } from '../cli/options';
 import { planStatus, runPlan } from '../cli/plan';
 import { DEFAULT_THRESHOLDS } from '../openobserve/alerts';
-import { connect, OPENOBSERVE_OPTIONS } from '../openobserve/connect';
+import { connect, OPENOBSERVE_OPTIONS, streamOption } from '../openobserve/connect';
 import { planSetup, type SetupOptions } from '../openobserve/setup/plan';
 import { formatSloStatus, readSloStatus } from '../openobserve/slo-status';
 import { DEFAULT_RETENTION_DAYS } from '../openobserve/stream-settings';
@@ -124,7 +124,7 @@ export const command = defineCommand({
     }
     const options: SetupOptions = {
       org: values.org,
-      stream: values.stream,
+      stream: streamOption(values, io),
       folder: values.folder,
       alertDestination: values['alert-destination'],
       retentionDays: values['retention-days'],

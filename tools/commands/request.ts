@@ -6,7 +6,7 @@
 import { defineCommand, EXIT } from '../cli/command';
 import { parseDuration } from '../cli/duration';
 import { COMMON_OPTIONS } from '../cli/options';
-import { connect, OPENOBSERVE_OPTIONS } from '../openobserve/connect';
+import { connect, OPENOBSERVE_OPTIONS, streamOption } from '../openobserve/connect';
 import { formatRequestStory, readRequestStory } from '../openobserve/request-story';
 
 export const command = defineCommand({
@@ -40,7 +40,7 @@ export const command = defineCommand({
     const now = Date.now();
     const story = await readRequestStory(api, positionals[0] as string, {
       org: values.org,
-      stream: values.stream,
+      stream: streamOption(values, io),
       tracesStream: values['traces-stream'],
       startUs: (now - parseDuration(values.since)) * 1000,
       endUs: (now + 60_000) * 1000,

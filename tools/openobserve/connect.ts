@@ -3,10 +3,12 @@
  * `--stream` (one option table for all of them), then a client for the URL (https, or http to a
  * loopback address) with the user's credentials from the environment or a prompt.
  */
+
+import type { Io } from '../cli/io';
 import { openObserveCredentials } from '../cli/io';
 import { secureUrl } from '../cli/url';
 import { type OpenObserveApi, openObserveApi } from './api';
-import { DEFAULT_STREAM } from './stream-settings';
+import { DEFAULT_STREAM, keptStreamName } from './stream-settings';
 
 export const OPENOBSERVE_OPTIONS = {
   url: {
@@ -18,6 +20,15 @@ export const OPENOBSERVE_OPTIONS = {
   org: { type: 'string', value: 'ORG', default: 'default', help: 'the organization id' },
   stream: { type: 'string', value: 'NAME', default: DEFAULT_STREAM, help: 'the events stream' },
 } as const;
+
+/** `--stream` as OpenObserve keeps it, said when that is another name than given. */
+export function streamOption(values: { readonly stream: string }, io: Io): string {
+  const kept = keptStreamName(values.stream);
+  if (kept !== values.stream) {
+    io.log(`--stream ${values.stream}: OpenObserve keeps its events in "${kept}"`);
+  }
+  return kept;
+}
 
 /** The API client for `--url`, with the credentials of the environment or a no-echo prompt. */
 export async function connect(values: { readonly url: string }): Promise<OpenObserveApi> {

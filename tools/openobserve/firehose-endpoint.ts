@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { noAnswer, noAnswerCode, quoteAnswer, readAnswer } from '../cli/answer';
 import { DeliveryStoppedError, NotAcknowledgedError, RejectedError } from '../cli/errors';
 import { publicUrl, secureUrl } from '../cli/url';
+import { keptStreamName } from './stream-settings';
 
 export interface DeliveryOptions {
   readonly endpoint: string;
@@ -42,7 +43,10 @@ export function openObserveEndpoint(url: string): { org: string; stream: string 
     return undefined;
   }
   const match = /\/aws\/([^/]+)\/([^/]+)\/_kinesis_firehose$/.exec(new URL(url).pathname);
-  return match ? { org: match[1] as string, stream: match[2] as string } : undefined;
+  // The stream as OpenObserve keeps it, which a search names.
+  return match
+    ? { org: match[1] as string, stream: keptStreamName(match[2] as string) }
+    : undefined;
 }
 
 export type Sleep = (ms: number) => Promise<void>;

@@ -4,6 +4,15 @@ import { ENRICHMENTS, FREE_TEXT_FIELDS } from '../../src/surface';
 export const DEFAULT_STREAM = 'api_gateway_access';
 
 /**
+ * The name OpenObserve keeps a stream under, whatever name events were sent to: each run of
+ * characters other than letters, digits, `_` and `:` becomes `_`, and letters are lower case
+ * (docs/contracts.md §6). Firehose's `…/aws/default/API-Gateway-Prod/_kinesis_firehose` fills
+ * `api_gateway_prod`, which searches, dashboards and alerts must name.
+ */
+export const keptStreamName = (name: string): string =>
+  name.replace(/[^a-zA-Z0-9_:]+/g, '_').toLowerCase();
+
+/**
  * Stream settings (§6), chosen for these queries:
  * - `api_id` and `stage` as secondary index fields, not partition keys: every API panel filters
  *   on them, an index serves any number of APIs and stages, and partitions multiply small files

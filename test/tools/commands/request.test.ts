@@ -90,7 +90,7 @@ describeWithOpenObserve('npm run request, on a real OpenObserve', () => {
       OPENOBSERVE_USER: server().user,
       OPENOBSERVE_PASSWORD: server().password,
     };
-    const cli = (...args: string[]) =>
+    const cliOn = (stream: string, ...args: string[]) =>
       run(
         process.execPath,
         [
@@ -102,7 +102,7 @@ describeWithOpenObserve('npm run request, on a real OpenObserve', () => {
           '--url',
           server().url,
           '--stream',
-          STREAM,
+          stream,
           '--since',
           `${SINCE_DAYS}d`,
         ],
@@ -111,6 +111,7 @@ describeWithOpenObserve('npm run request, on a real OpenObserve', () => {
         (done) => ({ code: 0, ...done }),
         (error: { code: number; stdout: string; stderr: string }) => error,
       );
+    const cli = (...args: string[]) => cliOn(STREAM, ...args);
     const served = await cli(SERVED, '--json');
     expect(served.code).toBe(0);
     const story = JSON.parse(served.stdout);
@@ -122,6 +123,12 @@ describeWithOpenObserve('npm run request, on a real OpenObserve', () => {
     const unknown = await cli('00000000-0000-0000-0000-000000000000');
     expect(unknown.code).toBe(1);
     expect(unknown.stdout).toContain('no access-log event in the range');
+    // The stream's name as Firehose was told it: OpenObserve keeps it lower case, `-` as `_`.
+    const spelt = await cliOn('API-Gateway-Requests', SERVED, '--json');
+    expect(JSON.parse(spelt.stdout)).toMatchObject({ requestId: SERVED, access: { status: 200 } });
+    expect(spelt.stderr).toContain(
+      `--stream API-Gateway-Requests: OpenObserve keeps its events in "${STREAM}"`,
+    );
     const bad = await cli("x' OR '1'='1");
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('is not a request id');

@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { alertSpecs, DEFAULT_THRESHOLDS } from '../../../tools/openobserve/alerts';
 import { buildDashboard, FILTER_VARIABLES } from '../../../tools/openobserve/dashboard';
 import { sameAsDesired } from '../../../tools/openobserve/setup/part';
-import { DEFAULT_STREAM } from '../../../tools/openobserve/stream-settings';
+import { DEFAULT_STREAM, keptStreamName } from '../../../tools/openobserve/stream-settings';
 import { eventsOf, runBatch } from '../../support/batches';
 import {
   ALL,
@@ -156,6 +156,20 @@ describeWithOpenObserve('a real OpenObserve', () => {
       const integers = hits.filter((hit) => typeof hit.status === 'number');
       expect(integers.length).toBeGreaterThan(0);
       expect(integers.every((hit) => Number.isInteger(hit.status))).toBe(true);
+    });
+
+    it('keeps the events sent to a stream name with capitals and dashes under the name the commands search', async () => {
+      const sent = 'API-Gateway--Prod';
+      const line = JSON.stringify({
+        request_id: 'kept-1',
+        log_format: 'default',
+        _timestamp: START_US,
+      });
+      await server().send(sent, [line]);
+      const kept = keptStreamName(sent);
+      expect(kept).toBe('api_gateway_prod');
+      const hits = await server().search(`SELECT request_id FROM "${kept}"`, START_US, END_US);
+      expect(hits.map((hit) => hit.request_id)).toEqual(['kept-1']);
     });
 
     it('counts a sampled event as the requests it stands for', async () => {
