@@ -75,6 +75,8 @@ const hashOf = (value: unknown) =>
 
 export async function startOpenObserve(): Promise<OpenObserveServer> {
   const dashboards = new Map<string, { v8: Json; hash: string }>();
+  /** Folders made by POST, by id (both types share them here). */
+  const folders = new Map<string, string>();
   const streams = new Map<string, { fields: Json[]; settings: Json }>();
   const send = (response: ServerResponse, status: number, value: unknown) =>
     response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(value));
@@ -186,8 +188,19 @@ export async function startOpenObserve(): Promise<OpenObserveServer> {
       route === 'GET /api/v2/default/folders/dashboards' ||
       route === 'GET /api/v2/default/folders/alerts'
     ) {
-      const list = [{ folderId: 'default', name: 'default', description: 'default' }];
+      const list = [
+        { folderId: 'default', name: 'default', description: 'default' },
+        ...[...folders].map(([folderId, name]) => ({ folderId, name, description: '' })),
+      ];
       return send(response, 200, state.misfit ? { folders: list } : { list });
+    }
+    if (
+      route === 'POST /api/v2/default/folders/dashboards' ||
+      route === 'POST /api/v2/default/folders/alerts'
+    ) {
+      const folderId = `folder-${folders.size + 1}`;
+      folders.set(folderId, String(payload?.name));
+      return send(response, 200, { folderId, name: payload?.name });
     }
     if (route === 'GET /api/default/dashboards') {
       const list = [...dashboards].map(([id, d]) => ({

@@ -9,10 +9,21 @@
  */
 
 import { KNOWN_FORMATS } from '../../src/surface';
+import type { Json } from './api';
 import { COUNT, percentile, WEIGHT } from './sql';
 import { DEFAULT_STREAM } from './stream-settings';
 
 export const DASHBOARD_TITLE = 'API Gateway health';
+
+/** The dashboard of a stream: the default stream's has the plain title, another's names it. */
+export const dashboardTitle = (stream: string): string =>
+  stream === DEFAULT_STREAM ? DASHBOARD_TITLE : `${DASHBOARD_TITLE} (${stream})`;
+
+/** The stream a dashboard shows: the value of its `stream` variable. */
+export function dashboardStream(v8: Json): unknown {
+  const list = (v8.variables as Json | undefined)?.list;
+  return Array.isArray(list) ? list.find((item) => item?.name === 'stream')?.value : undefined;
+}
 
 /** The dashboard's variables, as the panels' SQL names them. */
 export const FILTER_VARIABLES = [
@@ -721,7 +732,7 @@ const queryValues = (stream: string, name: string, label: string) => ({
 export function buildDashboard(stream: string = DEFAULT_STREAM) {
   return {
     version: 8,
-    title: DASHBOARD_TITLE,
+    title: dashboardTitle(stream),
     description:
       'API Gateway REST access logs, read by the apigw-firehose-openobserve processor: traffic, errors, latency, throttling, and the health of the log pipeline itself.',
     tabs: TABS.map((tab, tabIndex) => {

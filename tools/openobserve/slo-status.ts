@@ -6,7 +6,7 @@
 import { ApiError, RefusedError } from '../cli/errors';
 import { table } from '../cli/output';
 import { field, isObjectList, isString, type Json, type OpenObserveApi } from './api';
-import { SLO_NAMES } from './slos';
+import { isOurSlo } from './slos';
 import { SLO_SINCE } from './version';
 
 export interface SloGroupStatus {
@@ -61,10 +61,9 @@ export async function readSloStatus(api: OpenObserveApi, orgId: string): Promise
     }
     throw error;
   }
-  const ours: string[] = Object.values(SLO_NAMES);
   const statuses: SloStatus[] = [];
   for (const item of field(listed, 'list', isObjectList, 'GET /api/{org}/slos')) {
-    if (typeof item.name !== 'string' || !ours.includes(item.name)) continue;
+    if (typeof item.name !== 'string' || !isOurSlo(item.name)) continue;
     const id = field(item, 'id', isString, 'the SLO list');
     const groups = await api.request('GET', `/api/${org}/slos/${encodeURIComponent(id)}/groups`);
     statuses.push({

@@ -7,6 +7,7 @@
  */
 import type { Json } from './api';
 import { WEIGHT } from './sql';
+import { DEFAULT_STREAM } from './stream-settings';
 
 export interface SloOptions {
   readonly stream: string;
@@ -30,6 +31,18 @@ export const SLO_NAMES = {
   availability: 'api_gateway_availability',
   latency: 'api_gateway_latency',
 } as const;
+
+/**
+ * An SLO's name for a stream: the default stream's as above, another's followed by the stream's
+ * name. SLO names are one per organization, and its burn-rate alerts' names are made of it
+ * (letters, digits and `_` only).
+ */
+export const sloName = (base: string, stream: string): string =>
+  stream === DEFAULT_STREAM ? base : `${base}_${stream.replace(/[^a-z0-9_]/g, '_')}`;
+
+/** Whether an SLO is one setup installs, for any stream. */
+export const isOurSlo = (name: string): boolean =>
+  Object.values(SLO_NAMES).some((base) => name === base || name.startsWith(`${base}_`));
 
 /** A `dual_query` count: the weighted requests that match `where`, per slice and group. */
 function weighted(stream: string, where: string) {
@@ -64,14 +77,14 @@ export function buildSlos(options: SloOptions, folderId: string): SloBody[] {
   const timed = 'response_latency IS NOT NULL';
   return [
     slo(
-      SLO_NAMES.availability,
+      sloName(SLO_NAMES.availability, options.stream),
       `Requests answered without a 5xx, per API and stage, over 30 days (target ${options.availability}%).`,
       options.availability,
       weighted(options.stream, `${requests} AND status < 500`),
       weighted(options.stream, requests),
     ),
     slo(
-      SLO_NAMES.latency,
+      sloName(SLO_NAMES.latency, options.stream),
       `Requests answered within ${options.latencyMs} ms, per API and stage, over 30 days (target ${options.latencyTarget}%).`,
       options.latencyTarget,
       weighted(options.stream, `${timed} AND response_latency <= ${options.latencyMs}`),

@@ -9,7 +9,11 @@ import { runPlan } from '../../../tools/cli/plan';
 import { secureUrl } from '../../../tools/cli/url';
 import { alertSpecs, DEFAULT_THRESHOLDS } from '../../../tools/openobserve/alerts';
 import { type OpenObserveApi, openObserveApi } from '../../../tools/openobserve/api';
-import { DASHBOARD_TITLE } from '../../../tools/openobserve/dashboard';
+import {
+  buildDashboard,
+  DASHBOARD_TITLE,
+  dashboardStream,
+} from '../../../tools/openobserve/dashboard';
 import { planSetup, type SetupOptions } from '../../../tools/openobserve/setup/plan';
 import { formatSloStatus, readSloStatus } from '../../../tools/openobserve/slo-status';
 import { STREAM_FIELDS, STREAM_SETTINGS } from '../../../tools/openobserve/stream-settings';
@@ -111,7 +115,7 @@ describeWithOpenObserve('openobserve setup, on a real OpenObserve', () => {
    * The stream as the processor's first events leave it (a request and an unparsed line: every
    * field but `path`, which the default format does not log), with a full-text key of its own.
    */
-  async function streamWithData() {
+  async function streamWithData(stream = STREAM) {
     const line = readCorpus().filter((entry) => entry.event === 'default-format')[1]?.line ?? '';
     const now = Date.now();
     const events = [
@@ -119,16 +123,20 @@ describeWithOpenObserve('openobserve setup, on a real OpenObserve', () => {
       ...transform([{ text: 'not an access-log line', arrivalMs: now }]),
     ];
     await server().send(
-      STREAM,
+      stream,
       events.map((event) => `{\t${JSON.stringify(event).slice(1)}`),
       org,
     );
     await server()
       .api()
-      .request('PUT', `/api/${org}/streams/${STREAM}/settings?type=logs`, {
+      .request('PUT', `/api/${org}/streams/${stream}/settings?type=logs`, {
         full_text_search_keys: { add: ['request_id'], remove: [] },
       });
   }
+  /** The dashboard's panels that name what a stream of the sample's events does not have. */
+  const PANELS_LATER = expect.stringMatching(
+    /^dashboard: \d+ of \d+ panels name fields "api_gateway_access" does not have yet \(.*waf_response_code.*\): they show an error until events with them arrive$/,
+  );
   /** What setup reports when the stream has no `path` yet. */
   /** Free-text fields only failures have: the stream gets them with the first such event. */
   const LATER = ['integration_error', 'authorizer_error', 'failure_reason'];
@@ -174,7 +182,7 @@ describeWithOpenObserve('openobserve setup, on a real OpenObserve', () => {
     expect([...settings.full_text_search_keys].sort()).toEqual(
       STREAM_SETTINGS.full_text_search_keys.filter((key) => !LATER.includes(key)).sort(),
     );
-    expect(report.skipped).toEqual([PATH_LATER, NO_SLO_API]);
+    expect(report.skipped).toEqual([PATH_LATER, NO_SLO_API, PANELS_LATER]);
     expect(settings.data_retention).toBe(30);
     expect((await alerts()).map((a) => [a.name, a.enabled, a.destinations]).sort()).toEqual(
       alertSpecs(STREAM, DEFAULT_THRESHOLDS)
@@ -281,6 +289,7 @@ describeWithOpenObserve('openobserve setup, on a real OpenObserve', () => {
       PATH_LATER,
       expect.stringMatching(/^alerts: not installed\. .*--alert-destination NAME/),
       NO_SLO_API,
+      PANELS_LATER,
     ]);
     expect(await alerts()).toEqual([]);
     expect(await dashboards()).toHaveLength(1);
@@ -303,7 +312,7 @@ describeWithOpenObserve('openobserve setup, on a real OpenObserve', () => {
     expect(report.mismatches).toEqual([]);
   });
 
-  it('installs the alerts on a stream that exists but has never received data', async () => {
+  it('on a stream that exists without the fields, installs only the alert that names none, and says why', async () => {
     await server().api().request('POST', `/api/${org}/streams/${STREAM}?type=logs`, {
       fields: [],
       settings: {},
@@ -313,10 +322,16 @@ describeWithOpenObserve('openobserve setup, on a real OpenObserve', () => {
       expect.stringMatching(
         /^stream settings: full-text search on path, resource_path, error_message, integration_error, authorizer_error, failure_reason, user_agent, message not set yet\./,
       ),
+      ...['5xx_rate', 'p95_latency', 'throttled'].map((name) =>
+        expect.stringMatching(
+          new RegExp(`^alert api_gateway_${name}: not installed yet\\. The stream has no .*api_id`),
+        ),
+      ),
       NO_SLO_API,
+      expect.stringMatching(/^dashboard: (\d+) of \1 panels name fields/),
     ]);
     expect(report.mismatches).toEqual([]);
-    expect(await alerts()).toHaveLength(4);
+    expect((await alerts()).map((alert) => alert.name)).toEqual(['api_gateway_no_events']);
   });
 
   it('puts dashboard and alerts into a named folder, creating it once', async () => {
@@ -331,6 +346,76 @@ describeWithOpenObserve('openobserve setup, on a real OpenObserve', () => {
     expect(api.requests.filter((r) => r === `POST /api/v2/${org}/folders/dashboards`)).toHaveLength(
       1,
     );
+  });
+
+  it('keeps each stream’s dashboard and alerts its own, and a second run of each changes nothing', async () => {
+    const other = 'api_gateway_test';
+    await streamWithData();
+    await streamWithData(other);
+    await setup();
+    const second = await setup({ stream: other });
+    expect(second.changes).toContain(`dashboard "${DASHBOARD_TITLE} (${other})": create`);
+    expect(second.changes.filter((change) => change.startsWith('alert '))).toEqual(
+      alertSpecs(other, DEFAULT_THRESHOLDS).map((spec) => `alert ${spec.name}: create`),
+    );
+    const installed = await dashboards();
+    expect(
+      await Promise.all(
+        installed.map(async (item) => {
+          const { v8 } = await dashboard(item.dashboard_id);
+          return [v8.title, dashboardStream(v8)];
+        }),
+      ),
+    ).toEqual(
+      expect.arrayContaining([
+        [DASHBOARD_TITLE, STREAM],
+        [`${DASHBOARD_TITLE} (${other})`, other],
+      ]),
+    );
+    expect(installed).toHaveLength(2);
+    const watched = (await alerts()).map((alert) => `${alert.name} ${alert.stream_name}`).sort();
+    expect(watched).toEqual(
+      [STREAM, other]
+        .flatMap((stream) =>
+          alertSpecs(stream, DEFAULT_THRESHOLDS).map((s) => `${s.name} ${stream}`),
+        )
+        .sort(),
+    );
+    for (const stream of [STREAM, other]) {
+      expect(await setup({ stream })).toMatchObject({ changes: [], mismatches: [] });
+    }
+    // Without a destination, the alerts there are are said to stay.
+    const without = await setup({ stream: other, alertDestination: undefined });
+    expect(without.skipped).toContain(
+      `alerts: 4 installed for "${other}", left as they are: rerun with --alert-destination NAME to update them`,
+    );
+  });
+
+  it('takes over the dashboard a version before this one gave another stream under the plain title', async () => {
+    const other = 'api_gateway_test';
+    await streamWithData(other);
+    const older = { ...buildDashboard(other), title: DASHBOARD_TITLE };
+    await server().api().request('POST', `/api/${org}/dashboards?folder=default`, older);
+    const report = await setup({ stream: other });
+    expect(report.changes).toContain(
+      `dashboard "${DASHBOARD_TITLE} (${other})": update (its panels, queries or variables differ; edits made in the UI are replaced)`,
+    );
+    expect((await dashboards()).map((item) => item.title)).toEqual([
+      `${DASHBOARD_TITLE} (${other})`,
+    ]);
+  });
+
+  it('finds the dashboard in another folder than --folder names, and leaves it there', async () => {
+    await streamWithData();
+    await setup();
+    const moved = await setup({ folder: 'ops' });
+    expect(moved.changes).toEqual([]);
+    expect(moved.skipped).toContain(
+      `dashboard "${DASHBOARD_TITLE}" is in folder "default", not "ops": it stays there (move it in OpenObserve's UI)`,
+    );
+    const folders = (await get(`/api/v2/${org}/folders/dashboards`)).list as Json[];
+    expect(folders.map((folder) => folder.name)).not.toContain('ops');
+    expect(await dashboards()).toHaveLength(1);
   });
 
   it('changes nothing in a dry run or when the answer is no', async () => {
@@ -463,6 +548,35 @@ describe('openobserve setup: SLOs per API and stage', () => {
       ['api_gateway_latency_slow_burn', sloNamed('api_gateway_latency').id],
     ]);
     expect(burn[0]?.destinations).toEqual(['oncall']);
+  });
+
+  it('puts the SLOs in the folder --folder names, made in the same run', async () => {
+    const report = await setup({ folder: 'API health' });
+    expect(report.mismatches).toEqual([]);
+    const made = [...standIn.requests].filter((request) =>
+      request.startsWith('POST /api/v2/default/folders/alerts'),
+    );
+    expect(made).toHaveLength(1);
+    for (const slo of stored()) expect(slo.folder_id).toMatch(/^folder-\d+$/);
+  });
+
+  it('names another stream’s SLOs after it, and leaves the default stream’s as they are', async () => {
+    await setup();
+    const other = await setup({ stream: 'api_gateway_test' });
+    expect(other.changes).toContain(
+      'SLO api_gateway_availability_api_gateway_test: create (target 99.9%, 30 days, per API and stage)',
+    );
+    expect(
+      stored()
+        .map((slo) => slo.name)
+        .sort(),
+    ).toEqual([
+      'api_gateway_availability',
+      'api_gateway_availability_api_gateway_test',
+      'api_gateway_latency',
+      'api_gateway_latency_api_gateway_test',
+    ]);
+    expect(sloNamed('api_gateway_availability').config.source.query.total.stream).toBe(STREAM);
   });
 
   it('changes nothing on a second run, and updates an SLO in place when a target changes', async () => {

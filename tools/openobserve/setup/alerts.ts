@@ -1,6 +1,7 @@
 /**
  * The alerts: only with a destination, and only on a stream that has fields (OpenObserve refuses
- * both otherwise: src/core/src/alerts/alert.rs); found by name, created or updated.
+ * both otherwise: src/core/src/alerts/alert.rs); found by name and the stream they watch (another
+ * stream's alerts of the same names are its own), created or updated.
  */
 import { ApiError, RefusedError } from '../../cli/errors';
 import type { Change } from '../../cli/plan';
@@ -17,14 +18,20 @@ export interface AlertOptions {
   readonly thresholds: Thresholds;
 }
 
-async function findAlerts(api: OpenObserveApi, org: string, specs: readonly AlertSpec[]) {
+async function findAlerts(
+  api: OpenObserveApi,
+  org: string,
+  stream: string,
+  specs: readonly AlertSpec[],
+) {
   const listed = await api.request('GET', `/api/v2/${org}/alerts`);
   const found = new Map<string, Json>();
   for (const item of field(listed, 'list', isObjectList, 'GET /api/v2/{org}/alerts')) {
     const name = item.name;
-    if (typeof name === 'string' && specs.some((spec) => spec.name === name)) {
+    if (typeof name === 'string' && !found.has(name) && specs.some((s) => s.name === name)) {
       const id = field(item, 'alert_id', isString, 'the alert list');
-      found.set(name, await api.request('GET', `/api/v2/${org}/alerts/${encodeURIComponent(id)}`));
+      const alert = await api.request('GET', `/api/v2/${org}/alerts/${encodeURIComponent(id)}`);
+      if (alert.stream_name === stream) found.set(name, alert);
     }
   }
   return found;
@@ -57,25 +64,40 @@ const skippedOnly = (line: string): SetupPart => ({
 export async function alertsPart(
   api: OpenObserveApi,
   options: AlertOptions,
-  streamHasFields: boolean,
+  stream: { readonly hasFields: boolean; readonly lacks: (sql: string) => string[] },
   folder: FolderRef,
 ): Promise<SetupPart> {
+  const org = encodeURIComponent(options.org);
   const destination = options.alertDestination;
   if (!destination) {
+    const installed = stream.hasFields
+      ? (await findAlerts(api, org, options.stream, alertSpecs(options.stream, options.thresholds)))
+          .size
+      : 0;
     return skippedOnly(
-      'alerts: not installed. OpenObserve keeps no alert without a destination, not even a disabled one; create one (Management → Alert Destinations) and rerun with --alert-destination NAME, or import openobserve/alerts/*.json by hand',
+      installed
+        ? `alerts: ${installed} installed for "${options.stream}", left as they are: rerun with --alert-destination NAME to update them`
+        : 'alerts: not installed. OpenObserve keeps no alert without a destination, not even a disabled one; create one (Management → Alert Destinations) and rerun with --alert-destination NAME, or import openobserve/alerts/*.json by hand',
     );
   }
   await checkDestination(api, options, destination);
-  if (!streamHasFields) {
+  if (!stream.hasFields) {
     return skippedOnly(
       `alerts: not installed yet. OpenObserve accepts an alert only on a stream that has received data; send a request through the API, wait for it to arrive in "${options.stream}", and rerun`,
     );
   }
-  const org = encodeURIComponent(options.org);
-  const specs = alertSpecs(options.stream, options.thresholds);
+  const skipped: string[] = [];
+  const specs = alertSpecs(options.stream, options.thresholds).filter((spec) => {
+    const lacking = stream.lacks(spec.sql);
+    if (lacking.length) {
+      skipped.push(
+        `alert ${spec.name}: not installed yet. The stream has no ${lacking.join(', ')} yet, and OpenObserve fails a query that names a field it does not have; rerun once events with it arrived (the recommended access-log format writes them all: docs/reference.md)`,
+      );
+    }
+    return lacking.length === 0;
+  });
   const desired = specs.map((spec) => buildAlert(spec, options.stream, [destination]));
-  const existing = await findAlerts(api, org, specs);
+  const existing = await findAlerts(api, org, options.stream, specs);
   const changes: Change[] = [];
   for (const alert of desired) {
     const current = existing.get(alert.name);
@@ -105,9 +127,9 @@ export async function alertsPart(
   }
   return {
     changes,
-    skipped: [],
+    skipped,
     readBack: async () => {
-      const alerts = await findAlerts(api, org, specs);
+      const alerts = await findAlerts(api, org, options.stream, specs);
       return desired
         .filter((alert) => !sameAsDesired(alert, alerts.get(alert.name)))
         .map((alert) => `alert ${alert.name}: reads back other than sent`);

@@ -70,11 +70,18 @@ interface Planned {
   readonly ref: { id: string };
 }
 
+/** An SLO as sent: in the folder, whose id a new folder has only once it was made. */
+const inFolder = (desired: SloBody, folder: FolderRef): SloBody => ({
+  ...desired,
+  folder_id: folder.id,
+});
+
 /** The change that creates or updates one SLO, if it differs. */
 function sloChange(
   api: OpenObserveApi,
   org: string,
   planned: Planned,
+  folder: FolderRef,
   current?: Json,
 ): Change | undefined {
   const { desired, ref } = planned;
@@ -82,7 +89,7 @@ function sloChange(
     return {
       describe: `SLO ${desired.name}: create (target ${desired.target}%, 30 days, per API and stage)`,
       apply: async () => {
-        const created = await api.request('POST', `/api/${org}/slos`, desired);
+        const created = await api.request('POST', `/api/${org}/slos`, inFolder(desired, folder));
         ref.id = field(created, 'id', isString, 'POST /api/{org}/slos');
       },
     };
@@ -94,7 +101,7 @@ function sloChange(
     apply: async () => {
       await api.request('PUT', `/api/${org}/slos/${encodeURIComponent(ref.id)}`, {
         ...kept,
-        ...desired,
+        ...inFolder(desired, folder),
       });
     },
   };
@@ -149,6 +156,7 @@ export async function slosPart(
   options: SloPartOptions,
   version: string,
   folder: FolderRef,
+  lacks: (sql: string) => string[] = () => [],
 ): Promise<SetupPart> {
   if (olderThan(version, SLO_SINCE)) {
     return skippedOnly(
@@ -162,12 +170,20 @@ export async function slosPart(
     const id = existing.get(name)?.id;
     return typeof id === 'string' ? id : '';
   };
-  const planned: Planned[] = buildSlos(options, folder.id).map((desired) => ({
-    desired,
-    ref: { id: idOf(desired.name) },
-  }));
   const changes: Change[] = [];
   const skipped: string[] = [];
+  const planned: Planned[] = buildSlos(options, folder.id)
+    .filter((desired) => {
+      const { good, total } = desired.config.source.query;
+      const lacking = lacks(`${good.sql} ${total.sql}`);
+      if (lacking.length) {
+        skipped.push(
+          `SLO ${desired.name}: not installed yet. The stream has no ${lacking.join(', ')} yet, and OpenObserve fails a query that names a field it does not have; rerun once events with it arrived`,
+        );
+      }
+      return lacking.length === 0;
+    })
+    .map((desired) => ({ desired, ref: { id: idOf(desired.name) } }));
   const burnAlerts: (() => ReturnType<typeof burnAlert>[])[] = [];
   const destination = options.alertDestination;
   const names = planned.flatMap(({ desired }) =>
@@ -175,7 +191,7 @@ export async function slosPart(
   );
   const alerts = destination ? await alertsByName(api, org, names) : new Map<string, Json>();
   for (const entry of planned) {
-    const change = sloChange(api, org, entry, existing.get(entry.desired.name));
+    const change = sloChange(api, org, entry, folder, existing.get(entry.desired.name));
     if (change) changes.push(change);
     if (!destination) continue;
     const burn = burnChanges(api, org, entry, alerts, { folder, destination });
@@ -194,7 +210,8 @@ export async function slosPart(
       const mismatches = planned
         .filter(
           ({ desired }) =>
-            typeof now === 'string' || !sameAsDesired(desired, now.get(desired.name)),
+            typeof now === 'string' ||
+            !sameAsDesired(inFolder(desired, folder), now.get(desired.name)),
         )
         .map(({ desired }) => `SLO ${desired.name}: reads back other than sent`);
       const wanted = burnAlerts.flatMap((alertsOf) => alertsOf());

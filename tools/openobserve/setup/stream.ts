@@ -89,17 +89,32 @@ function mismatches(settings: Json, fullText: readonly string[], retentionDays: 
   return found;
 }
 
-/** The stream part, and whether the stream has fields (alerts need a stream with fields). */
+/**
+ * The processor's fields an existing stream does not have yet (OpenObserve adds a field when an
+ * event first carries it, and a stream setup creates has them all): each only in some events
+ * (`parse_error` in unread lines), or in none when the stage's format leaves it out.
+ */
+function missingFields(schema: Json | undefined): string[] {
+  if (!schema || !Array.isArray(schema.schema) || schema.schema.length === 0) return [];
+  const has = new Set(schema.schema.map((item) => item?.name));
+  return STREAM_FIELDS.map((item) => item.name).filter((name) => !has.has(name));
+}
+
+/**
+ * The stream part; whether the stream has fields (alerts need a stream with fields), and which of
+ * the processor's fields a query names that the stream does not have (OpenObserve fails it).
+ */
 export async function streamPart(
   api: OpenObserveApi,
   options: StreamOptions,
-): Promise<SetupPart & { readonly hasFields: boolean }> {
+): Promise<SetupPart & { readonly hasFields: boolean; readonly lacks: (sql: string) => string[] }> {
   const org = encodeURIComponent(options.org);
   const stream = encodeURIComponent(options.stream);
   const schemaPath = `/api/${org}/streams/${stream}/schema?type=logs`;
   const schema = await readSchema(api, schemaPath);
   const { update, said, fullText } = settingsUpdate(schema, options.retentionDays);
   const later = STREAM_SETTINGS.full_text_search_keys.filter((name) => !fullText.includes(name));
+  const missing = missingFields(schema);
   const changes: Change[] = [];
   if (!schema) {
     changes.push({
@@ -126,6 +141,7 @@ export async function streamPart(
       : [],
     // A stream created above has the fields; an existing one has them once data arrived.
     hasFields: schema === undefined || (Array.isArray(schema.schema) && schema.schema.length > 0),
+    lacks: (sql) => missing.filter((name) => new RegExp(`\\b${name}\\b`).test(sql)),
     readBack: async () =>
       mismatches(settingsOf(await readSchema(api, schemaPath)), fullText, options.retentionDays),
   };
