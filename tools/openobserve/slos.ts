@@ -134,7 +134,9 @@ export function burnAlert(
       threshold: 0,
       frequency: 1,
       period: 1,
-      silence: 0,
+      // Checked every minute; told again while the burn goes on, once per short window: not
+      // every minute.
+      silence: window.shortSecs / 60,
       frequency_type: 'minutes',
     },
     destinations: [...destinations],

@@ -548,6 +548,21 @@ describe('openobserve setup: SLOs per API and stage', () => {
       ['api_gateway_latency_slow_burn', sloNamed('api_gateway_latency').id],
     ]);
     expect(burn[0]?.destinations).toEqual(['oncall']);
+    // Checked every minute, but not told every minute while a burn goes on.
+    expect(
+      burn
+        .map((alert) => [
+          alert.name,
+          alert.trigger_condition.frequency,
+          alert.trigger_condition.silence,
+        ])
+        .sort(),
+    ).toEqual([
+      ['api_gateway_availability_fast_burn', 1, 10],
+      ['api_gateway_availability_slow_burn', 1, 30],
+      ['api_gateway_latency_fast_burn', 1, 10],
+      ['api_gateway_latency_slow_burn', 1, 30],
+    ]);
   });
 
   it('puts the SLOs in the folder --folder names, made in the same run', async () => {
