@@ -67,17 +67,17 @@ function parseEvent(event: string): Record<string, unknown> | Error {
   }
 }
 
-/** What becomes of one event: sent (with its log format), or kept in the failed file. */
+/**
+ * What becomes of one event: sent (with its log format), or kept in the failed file; `outside`
+ * for an event outside the ingest window, what --old-events did with it.
+ */
 export type Sorted =
-  | { readonly send: string; readonly format: string; readonly old?: boolean }
-  | { readonly kept: string };
-
-/** Events outside the window, by what was done with them (--old-events). */
-export interface Outside {
-  skipped: number;
-  restamped: number;
-  sent: number;
-}
+  | {
+      readonly send: string;
+      readonly format: string;
+      readonly outside?: 'restamped' | 'sent';
+    }
+  | { readonly kept: string; readonly outside?: 'skipped' };
 
 export interface SortOptions {
   readonly source: Source;
@@ -93,12 +93,11 @@ function sortOld(
   parsed: Record<string, unknown>,
   why: string,
   options: SortOptions,
-  outside: Outside,
 ): Sorted {
   const format = String(parsed.log_format ?? 'unknown');
   if (options.oldEvents === 'skip') {
-    outside.skipped++;
     return {
+      outside: 'skipped',
       kept: failedEntry(
         'Replay.OutsideIngestWindow',
         `${why}; OpenObserve would drop it with a 200 answer. Rerun with --old-events restamp, or --old-events send once ZO_INGEST_ALLOWED_UPTO covers it`,
@@ -109,23 +108,21 @@ function sortOld(
     };
   }
   if (options.oldEvents === 'restamp') {
-    outside.restamped++;
     const restamped = {
       ...parsed,
       _timestamp: options.nowMs * 1000,
       original_timestamp: parsed._timestamp,
     };
-    return { send: encodeEvent(restamped), format };
+    return { send: encodeEvent(restamped), format, outside: 'restamped' };
   }
-  outside.sent++;
-  return { send: event, format, old: true };
+  return { send: event, format, outside: 'sent' };
 }
 
 /**
  * One event of a unit sorted into sent or kept, with nothing written yet: the batch before may
- * have to be sent and checkpointed first. `outside` counts the events outside the window.
+ * have to be sent and checkpointed first.
  */
-export function sortEvent(event: string, options: SortOptions, outside: Outside): Sorted {
+export function sortEvent(event: string, options: SortOptions): Sorted {
   const keep = (code: string, message: string): Sorted => ({
     kept: failedEntry(
       code,
@@ -150,6 +147,6 @@ export function sortEvent(event: string, options: SortOptions, outside: Outside)
     );
   }
   const why = outsideWindow(parsed._timestamp, options.nowMs, options.ingestWindowHours);
-  if (why) return sortOld(event, parsed, why, options, outside);
+  if (why) return sortOld(event, parsed, why, options);
   return { send: event, format: String(parsed.log_format ?? 'unknown') };
 }

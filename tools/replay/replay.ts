@@ -11,7 +11,7 @@ import type { BatchOutcome } from '../../src/surface';
 import { RejectedError, StoppedError, UnreadableSourceError, UsageError } from '../cli/errors';
 import type { Progress } from '../cli/progress';
 import { type DeliveryOptions, deliverBatch } from '../openobserve/firehose-endpoint';
-import { failedEntry, type OldEvents, type Outside, outputLines, sortEvent } from './events';
+import { failedEntry, type OldEvents, outputLines, sortEvent } from './events';
 import { type Piece, type Source, type Unit, unitOf } from './sources';
 import { loadState, type State, saveState } from './state';
 
@@ -51,7 +51,7 @@ export interface ReplaySummary {
   skipped: number;
   /** Records the processor dropped (empty, CloudWatch control messages). */
   dropped: number;
-  /** Events outside OpenObserve's ingest window, and what was done with them. */
+  /** Events outside OpenObserve's ingest window, and what was done with them (those sent or restamped once OpenObserve took them). */
   olderThanWindow: number;
   oldSkipped: number;
   oldSent: number;
@@ -66,6 +66,9 @@ interface Pending {
   lines: string[];
   /** Each line's log format. */
   formats: string[];
+  /** Its events outside the ingest window, sent as they are or restamped. */
+  oldSent: number;
+  oldRestamped: number;
   bytes: number;
   /** Bytes written to the failed file since the last checkpoint. */
   kept: number;
@@ -80,6 +83,8 @@ interface Pending {
 const emptyBatch = (): Pending => ({
   lines: [],
   formats: [],
+  oldSent: 0,
+  oldRestamped: 0,
   bytes: 0,
   kept: 0,
   last: new Map(),
@@ -165,6 +170,9 @@ class ReplayRun {
     for (const format of batch.formats) {
       summary.byFormat[format] = (summary.byFormat[format] ?? 0) + 1;
     }
+    summary.oldSent += batch.oldSent;
+    summary.oldRestamped += batch.oldRestamped;
+    summary.olderThanWindow += batch.oldSent + batch.oldRestamped;
   }
 
   /** Sends the batch (or writes it, in a dry run); a refused batch is kept in the failed file. */
@@ -278,12 +286,15 @@ class ReplayRun {
       ingestWindowHours: this.options.ingestWindowHours,
       oldEvents: this.options.oldEvents,
     };
-    const outside = { skipped: 0, restamped: 0, sent: 0 };
     const unitIndex = piece.line - 1;
     for (let i = from; i < events.length; i++) {
-      const sorted = sortEvent(events[i] as string, options, outside);
+      const sorted = sortEvent(events[i] as string, options);
       if ('kept' in sorted) {
         this.keepFailed([sorted.kept]);
+        if (sorted.outside) {
+          this.summary.oldSkipped++;
+          this.summary.olderThanWindow++;
+        }
         continue;
       }
       const bytes = Buffer.byteLength(sorted.send) + 1;
@@ -291,13 +302,14 @@ class ReplayRun {
         if (i > 0) this.batch.partial = { key: source.key, unit: unitIndex, events: i };
         await this.flush();
       }
-      if (sorted.old) this.warnOld();
+      if (sorted.outside === 'sent') this.warnOld();
       const batch = this.batch;
       batch.lines.push(sorted.send);
       batch.formats.push(sorted.format);
       batch.bytes += bytes;
+      if (sorted.outside === 'sent') batch.oldSent++;
+      if (sorted.outside === 'restamped') batch.oldRestamped++;
     }
-    this.count(outside);
     this.batch.last.set(source.key, unitIndex);
   }
 
@@ -309,16 +321,6 @@ class ReplayRun {
       `warning: sending events outside OpenObserve's ${this.options.ingestWindowHours}-hour ingest window as they are (--old-events send): ` +
         'OpenObserve drops them silently (HTTP 200) unless its ZO_INGEST_ALLOWED_UPTO setting (hours) covers them.',
     );
-  }
-
-  /** What the summary says of events outside the window. */
-  private count(outside: Outside): void {
-    const summary = this.summary;
-    const { skipped, restamped, sent } = outside;
-    summary.olderThanWindow += skipped + restamped + sent;
-    summary.oldSkipped += skipped;
-    summary.oldRestamped += restamped;
-    summary.oldSent += sent;
   }
 
   /** Every record of a source not acknowledged before; an unreadable rest is kept as one entry. */

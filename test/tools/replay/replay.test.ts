@@ -704,6 +704,26 @@ describe('replay', () => {
     expect(JSON.parse(receiver.accepted()[0] as string)._timestamp).toBe(1795546045123000);
   });
 
+  it('counts old events as sent or restamped only once OpenObserve took them', async () => {
+    const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
+    const run = async (oldEvents: 'send' | 'restamp') =>
+      replay(
+        sources,
+        options({ batchRecords: 2, oldEvents, ingestWindowHours: 5, statePath: undefined }),
+        deps(dayLater),
+      );
+    // The first batch taken, the second refused: two counted.
+    receiver.script(200, 401);
+    const sent = await run('send');
+    expect(sent).toMatchObject({ sent: 2, oldSent: 2, olderThanWindow: 2 });
+    expect(sent.stopped).toMatch(/401/);
+    // The first refused: none.
+    receiver.script(401);
+    const restamped = await run('restamp');
+    expect(restamped).toMatchObject({ sent: 0, oldRestamped: 0, olderThanWindow: 0 });
+    expect(restamped.stopped).toMatch(/401/);
+  });
+
   it('restamps them with --old-events restamp, keeping the original time', async () => {
     const recorder = deps(dayLater);
     const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
