@@ -51,7 +51,10 @@ export interface ReplaySummary {
   skipped: number;
   /** Records the processor dropped (empty, CloudWatch control messages). */
   dropped: number;
-  /** Events outside OpenObserve's ingest window, and what was done with them (those sent or restamped once OpenObserve took them). */
+  /**
+   * Events outside OpenObserve's ingest window, and what was done with them (those sent or
+   * restamped counted once OpenObserve took them).
+   */
   olderThanWindow: number;
   oldSkipped: number;
   oldSent: number;
