@@ -82,64 +82,81 @@ function gzipMember(bytes: Buffer): { length: number; inflated: Buffer } {
   return { length: at + inflated.engine.bytesWritten + 8, inflated: inflated.buffer };
 }
 
-/**
- * Whether a head that starts with gzip's magic bytes is records back to back rather than one gzip
- * file: an object a stream backed up uncompressed whose first records the processor compressed.
- * There a gzip member is followed, within the head, by bytes that start no member; a gzip file's
- * members end only in another member or the file's end (zero padding aside). A head that is
- * members to its end, or whose member does not end in it, is read as the gzip file it most
- * likely is.
- */
-function startsWithGzipRecords(head: Buffer): boolean {
-  let at = 0;
-  while (at < head.length) {
-    const rest = head.subarray(at);
-    if (!isGzip(rest)) return rest.some((byte) => byte !== 0);
-    try {
-      at += gzipMember(rest).length;
-    } catch {
-      return false;
-    }
-  }
-  return false;
-}
+/** What gzipMember is first given of a member: a record the processor compressed fits. */
+const MEMBER_TRY_BYTES = 1024 * 1024;
+
+/** Marks where a stream's gzip members end and its records as stored begin (bytesOf). */
+const RECORDS_FOLLOW = Symbol('records follow');
 
 /**
- * A stream's bytes, inflated as they are read when the stream is gzip. The head (MAX_LINE_BYTES
- * at most) of a stream that starts with gzip's magic bytes is held until startsWithGzipRecords
- * has told a gzip file from records back to back, which are read as they are.
+ * A stream's bytes, inflated as they are read when it starts as gzip. A gzip file is one member
+ * or several (`cat a.gz b.gz`), inflated in turn into one text. Bytes after a member that start
+ * none (zero padding aside) are records back to back as stored: an object a stream backed up
+ * uncompressed whose first records the processor compressed; RECORDS_FOLLOW marks where they
+ * start. A member is held whole to learn where it ends, at most MAX_LINE_BYTES of it; a longer
+ * one (a big gzip file) is inflated as it streams, with the rest of the stream.
  */
-async function* bytesOf(input: Readable): AsyncGenerator<Buffer> {
+async function* bytesOf(input: Readable): AsyncGenerator<Buffer | typeof RECORDS_FOLLOW> {
   const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const head: Buffer[] = [];
-  let headLength = 0;
+  let held: Buffer = Buffer.alloc(0);
   let ended = false;
-  const gather = async (upTo: number) => {
-    while (!ended && headLength < upTo) {
+  const holdAtLeast = async (size: number) => {
+    const parts = [held];
+    let length = held.length;
+    while (!ended && length < size) {
       const next = await chunks.next();
       if (next.done) ended = true;
       else {
-        head.push(next.value);
-        headLength += next.value.length;
+        parts.push(next.value);
+        length += next.value.length;
       }
     }
+    if (parts.length > 1) held = Buffer.concat(parts, length);
   };
-  await gather(2);
-  const gzip = isGzip(Buffer.concat(head));
-  if (gzip) await gather(MAX_LINE_BYTES);
-  async function* all() {
-    yield* head;
+  async function* rest() {
+    if (held.length) yield held;
     if (ended) return;
     for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
   }
-  if (!gzip || startsWithGzipRecords(Buffer.concat(head))) {
-    yield* all();
+  await holdAtLeast(2);
+  if (!isGzip(held)) {
+    yield* rest();
     return;
   }
-  const gunzip = createGunzip();
-  // An error on either side ends the iteration below with it.
-  pipeline(Readable.from(all()), gunzip, () => undefined);
-  yield* gunzip;
+  for (;;) {
+    await holdAtLeast(2);
+    if (held.length === 0) return;
+    if (!isGzip(held)) {
+      while (!ended && held.every((byte) => byte === 0)) {
+        held = Buffer.alloc(0);
+        await holdAtLeast(1);
+      }
+      if (held.every((byte) => byte === 0)) return;
+      yield RECORDS_FOLLOW;
+      yield* rest();
+      return;
+    }
+    let member: { length: number; inflated: Buffer } | undefined;
+    for (let size = MEMBER_TRY_BYTES; !member; size *= 2) {
+      await holdAtLeast(size);
+      try {
+        member = gzipMember(held);
+      } catch (error) {
+        // Not whole yet: more of it, up to a record's length; anything else is the stream's.
+        const partial = (error as { code?: unknown }).code === 'Z_BUF_ERROR';
+        if (!partial || ended || held.length >= MAX_LINE_BYTES) break;
+      }
+    }
+    if (!member) {
+      const gunzip = createGunzip();
+      // An error on either side ends the iteration below with it.
+      pipeline(Readable.from(rest()), gunzip, () => undefined);
+      yield* gunzip;
+      return;
+    }
+    yield member.inflated;
+    held = held.subarray(member.length);
+  }
 }
 
 const textOf = (bytes: Buffer) =>
@@ -174,13 +191,15 @@ class RecordSplitter {
     }
   }
 
-  /** The end of the stream: what is left is the last record. */
+  /** The end of the stream, or of its inflated text: what is left is the last record. */
   *end(): Generator<Piece> {
     yield* this.take(Buffer.alloc(0), true);
     if (this.skipping) yield { line: ++this.line, tooLong: this.skipping };
     else if (this.partialLength) {
       yield { line: ++this.line, text: textOf(Buffer.concat(this.partial)) };
     }
+    this.skipping = 0;
+    this.clear();
   }
 
   private clear(): void {
@@ -262,12 +281,17 @@ class RecordSplitter {
   }
 }
 
-/** The records of a byte stream (RecordSplitter); a broken gzip stream ends it with an error. */
-export async function* splitRecords(chunks: AsyncIterable<Buffer>): AsyncGenerator<Piece> {
+/**
+ * The records of a byte stream (RecordSplitter), and of the records as stored after
+ * RECORDS_FOLLOW; a broken gzip stream ends it with an error.
+ */
+export async function* splitRecords(
+  chunks: AsyncIterable<Buffer | typeof RECORDS_FOLLOW>,
+): AsyncGenerator<Piece> {
   const splitter = new RecordSplitter();
   const iterator = chunks[Symbol.asyncIterator]();
   for (;;) {
-    let next: IteratorResult<Buffer>;
+    let next: IteratorResult<Buffer | typeof RECORDS_FOLLOW>;
     try {
       next = await iterator.next();
     } catch (error) {
@@ -282,7 +306,8 @@ export async function* splitRecords(chunks: AsyncIterable<Buffer>): AsyncGenerat
       yield* splitter.end();
       return;
     }
-    yield* splitter.take(next.value, false);
+    if (next.value === RECORDS_FOLLOW) yield* splitter.end();
+    else yield* splitter.take(next.value, false);
   }
 }
 

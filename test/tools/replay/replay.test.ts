@@ -1,4 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   existsSync,
@@ -489,6 +490,30 @@ describe('replay', () => {
     ]);
     expect(summary).toMatchObject({ sent: 8, failed: 0 });
     expect(existsSync(join(directory, 'failed.ndjson'))).toBe(false);
+  });
+
+  it('reads records back to back after more than 4 MiB of the processor’s gzip records', async () => {
+    // Twelve records of 2,000 events each, compressed by the processor to about 400 KB each (the
+    // events carry random text), then a plain record, then one more compressed record.
+    const big = (record: number) =>
+      gzipSync(
+        Array.from(
+          { length: 2_000 },
+          (_, i) =>
+            `{\t"request_id":"r${record}-${i}","pad":"${randomBytes(200).toString('hex')}","log_format":"default","_timestamp":${NOW * 1000}}\n`,
+        ).join(''),
+      );
+    const records = Array.from({ length: 12 }, (_, record) => big(record));
+    const plain = `{\t"request_id":"plain","status":200,"log_format":"clf","_timestamp":${NOW * 1000}}\n`;
+    const object = Buffer.concat([...records, Buffer.from(plain), big(12)]);
+    expect(object.length).toBeGreaterThan(4 * 1024 * 1024);
+    const summary = await replay(
+      await listSources([file('all-data-uncompressed', object)], noS3),
+      options(),
+      { ...deps(), write: () => undefined },
+    );
+    expect(summary).toMatchObject({ sent: 13 * 2_000 + 1, failed: 0 });
+    expect(receiver.accepted().filter((line) => line.includes('"plain"'))).toHaveLength(1);
   });
 
   it('reads a gzip file of several members (`cat a.gz b.gz`, zero padding) as one file', async () => {
