@@ -4,6 +4,7 @@
  * Firehose's limits (docs/contracts.md §4). Progress is saved after each acknowledged batch, so a
  * rerun continues where a crash or Ctrl-C stopped it and sends no acknowledged batch again.
  */
+import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, statSync, truncateSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
@@ -77,8 +78,8 @@ interface Pending {
   kept: number;
   /** Last unit index per source in this batch. */
   last: Map<string, number>;
-  /** A unit whose first `events` sent events are in this batch or an earlier one, the rest not. */
-  partial?: { key: string; unit: number; events: number };
+  /** A unit whose first `events` events are done (sent or kept) with this batch, the rest not. */
+  partial?: { key: string; unit: number; events: number; digest: string };
   /** Sources whose every unit is in this batch or an earlier one. */
   ended: { key: string; size: number }[];
 }
@@ -106,6 +107,13 @@ const emptySummary = (): ReplaySummary => ({
   oldRestamped: 0,
   byFormat: {},
 });
+
+/** A digest of a unit's first `count` events: whether a rerun's are the same. */
+const digestOf = (events: readonly string[], count: number) => {
+  const hash = createHash('sha256');
+  for (let i = 0; i < count; i++) hash.update(`${events[i]}\n`);
+  return hash.digest('hex').slice(0, 32);
+};
 
 /** Bytes of a piece of a source, for progress. */
 const pieceBytes = (piece: Piece) =>
@@ -217,8 +225,8 @@ class ReplayRun {
     const sources = this.state.sources;
     for (const [key, last] of batch.last) sources[key] = { done: last + 1 };
     if (batch.partial) {
-      const { key, unit, events } = batch.partial;
-      sources[key] = { done: unit, events };
+      const { key, unit, events, digest } = batch.partial;
+      sources[key] = { done: unit, events, digest };
     }
     for (const { key, size } of batch.ended) {
       sources[key] = { ...sources[key], done: sources[key]?.done ?? 0, complete: true, size };
@@ -272,13 +280,28 @@ class ReplayRun {
    * One record of a source, its events taken in order: each is kept in the failed file or added
    * to the batch, which is sent first when the event would not fit. A record of many events (a
    * CloudWatch Logs record, a gzip record) spans batches; each checkpoint names the first event
-   * not yet done, and a rerun goes on from there (`from`).
+   * not yet done and a digest of those done, and a rerun goes on from there (`resume`) when the
+   * record's first events are still those.
    */
-  async add(source: Source, piece: Piece, from = 0): Promise<void> {
+  async add(
+    source: Source,
+    piece: Piece,
+    resume?: { readonly events?: number; readonly digest?: string },
+  ): Promise<void> {
     const unit = unitOf(piece, this.deps.now());
     const { events, failed } = unit
       ? await this.eventsOf(unit, source, piece.line)
       : { events: [], failed: [] };
+    let from = resume?.events ?? 0;
+    if (from > 0 && digestOf(events, from) !== resume?.digest) {
+      // Other settings, or another processor, since the run that sent its first events: what
+      // they are now is sent whole (the ones unchanged a second time), rather than skipped by
+      // position (which would lose some).
+      this.deps.progress.note(
+        `${source.name}, record ${piece.line}: its first ${from} events differ from those an earlier run sent (other settings?); sending all of its events`,
+      );
+      from = 0;
+    }
     // Many kept records and nothing to send: checkpoint them all the same.
     if (this.batch.kept > this.options.batchBytes) await this.flush();
     this.keepFailed(failed);
@@ -302,7 +325,10 @@ class ReplayRun {
       }
       const bytes = Buffer.byteLength(sorted.send) + 1;
       if (this.full(bytes)) {
-        if (i > 0) this.batch.partial = { key: source.key, unit: unitIndex, events: i };
+        if (i > 0) {
+          const digest = digestOf(events, i);
+          this.batch.partial = { key: source.key, unit: unitIndex, events: i, digest };
+        }
         await this.flush();
       }
       if (sorted.outside === 'sent') this.warnOld();
@@ -339,7 +365,7 @@ class ReplayRun {
       for await (const piece of source.records()) {
         this.deps.progress.update({ bytes: pieceBytes(piece) });
         if (piece.line - 1 < done) this.summary.skipped++;
-        else await this.add(source, piece, piece.line - 1 === done ? saved?.events : 0);
+        else await this.add(source, piece, piece.line - 1 === done ? saved : undefined);
       }
     } catch (error) {
       if (!(error instanceof UnreadableSourceError)) throw error;

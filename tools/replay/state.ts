@@ -9,9 +9,13 @@ export interface State {
   /**
    * Per source key: units acknowledged, whether the whole source is, and its size then: a source
    * that has grown since (a failed file appended to) is read on from `done`. `events`: of the
-   * unit after those, the events done (sent and acknowledged, or kept in the failed file).
+   * unit after those, the events done (sent and acknowledged, or kept in the failed file), and
+   * `digest` of them.
    */
-  sources: Record<string, { done: number; events?: number; complete?: boolean; size?: number }>;
+  sources: Record<
+    string,
+    { done: number; events?: number; digest?: string; complete?: boolean; size?: number }
+  >;
   /**
    * How long the failed file was at this checkpoint. A rerun cuts it back to that, then reads
    * again from the checkpoint: what it keeps again is in the file once.

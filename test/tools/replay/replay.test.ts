@@ -297,6 +297,44 @@ describe('replay', () => {
     expect(await replay(sources, options(limits), deps())).toMatchObject({ sent: 0, skipped: 1 });
   });
 
+  it('sends a record whole again, never skipping by position, when its events changed since a stop', async () => {
+    // A Firehose error record of a CloudWatch record: 300 requests between 300 unreadable lines.
+    const messages = Array.from({ length: 600 }, (_, i) => ({
+      message:
+        i % 2 === 0
+          ? (defaultLines[0] as string).replace(/RequestId: [^,]+/, `RequestId: changed-${i}`)
+          : `not an access-log line ${i}`,
+      timestampMs: NOW,
+    }));
+    const { bytes } = cloudWatchRecord(messages) as { bytes: Uint8Array };
+    const record = JSON.stringify({
+      attemptsMade: 4,
+      arrivalTimestamp: NOW,
+      errorCode: 'Lambda.FunctionError',
+      rawData: Buffer.from(bytes).toString('base64'),
+    });
+    const sources = await listSources([file('processing-failed', `${record}\n`)], noS3);
+    const limits = { batchRecords: 100, ingestWindowHours: 87_600 };
+    receiver.script(200, 200, 401);
+    const first = await replay(sources, options(limits), deps());
+    expect(first).toMatchObject({ sent: 200, stopped: expect.stringMatching(/401/) });
+    // The rerun drops unreadable lines: the events after the first 200 are not the same ones.
+    const dropping = createAsyncProcessor(readConfig({ ON_PARSE_ERROR: 'drop' }));
+    const rerun = deps();
+    const second = await replay(sources, options(limits), { ...rerun, processBatch: dropping });
+    expect(second).toMatchObject({ sent: 300, failed: 0 });
+    expect(rerun.notes).toContainEqual(
+      expect.stringMatching(/record 1: its first 200 events differ from those an earlier run sent/),
+    );
+    const requests = new Set(
+      receiver
+        .accepted()
+        .map((line) => JSON.parse(line).request_id)
+        .filter((id) => typeof id === 'string' && id.startsWith('changed-')),
+    );
+    expect(requests.size).toBe(300);
+  });
+
   it('keeps each batch within --batch-mb, however few records hold its events', async () => {
     const events = Array.from(
       { length: 40 },
