@@ -575,6 +575,17 @@ describe('openobserve setup: SLOs per API and stage', () => {
     for (const slo of stored()) expect(slo.folder_id).toMatch(/^folder-\d+$/);
   });
 
+  it('leaves SLOs in the folder they are in when --folder names another, and says so', async () => {
+    await setup();
+    const moved = await setup({ folder: 'ops' });
+    expect(moved.changes.filter((change) => change.startsWith('SLO '))).toEqual([]);
+    expect(moved.skipped).toContain(
+      'SLO api_gateway_availability is in folder default, not "ops": it stays there',
+    );
+    for (const slo of stored()) expect(slo.folder_id).toBe('default');
+    expect((await setup()).changes).toEqual([]);
+  });
+
   it('names another stream’s SLOs after it, and leaves the default stream’s as they are', async () => {
     await setup();
     const other = await setup({ stream: 'api_gateway_test' });

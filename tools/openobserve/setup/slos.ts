@@ -62,18 +62,25 @@ async function alertsByName(api: OpenObserveApi, org: string, names: readonly st
 export interface SloPartOptions extends SloOptions {
   readonly org: string;
   readonly alertDestination?: string;
+  /** The folder named for what setup creates. */
+  readonly folder?: string;
 }
 
 interface Planned {
   readonly desired: SloBody;
   /** The SLO's id, known once it exists. */
   readonly ref: { id: string };
+  /** The folder an existing SLO is in: it stays there. */
+  readonly folderId?: string;
 }
 
-/** An SLO as sent: in the folder, whose id a new folder has only once it was made. */
-const inFolder = (desired: SloBody, folder: FolderRef): SloBody => ({
-  ...desired,
-  folder_id: folder.id,
+/**
+ * An SLO as sent: an existing one in its folder, a new one in setup's, whose id a new folder has
+ * only once it was made.
+ */
+const placed = (planned: Planned, folder: FolderRef): SloBody => ({
+  ...planned.desired,
+  folder_id: planned.folderId ?? folder.id,
 });
 
 /** The change that creates or updates one SLO, if it differs. */
@@ -89,19 +96,19 @@ function sloChange(
     return {
       describe: `SLO ${desired.name}: create (target ${desired.target}%, 30 days, per API and stage)`,
       apply: async () => {
-        const created = await api.request('POST', `/api/${org}/slos`, inFolder(desired, folder));
+        const created = await api.request('POST', `/api/${org}/slos`, placed(planned, folder));
         ref.id = field(created, 'id', isString, 'POST /api/{org}/slos');
       },
     };
   }
-  if (sameAsDesired(desired, current)) return undefined;
+  if (sameAsDesired(placed(planned, folder), current)) return undefined;
   const { status: _status, ...kept } = current;
   return {
     describe: `SLO ${desired.name}: update (its target, queries or grouping differ)`,
     apply: async () => {
       await api.request('PUT', `/api/${org}/slos/${encodeURIComponent(ref.id)}`, {
         ...kept,
-        ...inFolder(desired, folder),
+        ...placed(planned, folder),
       });
     },
   };
@@ -183,7 +190,21 @@ export async function slosPart(
       }
       return lacking.length === 0;
     })
-    .map((desired) => ({ desired, ref: { id: idOf(desired.name) } }));
+    .map((desired) => {
+      const folderId = existing.get(desired.name)?.folder_id;
+      return {
+        desired,
+        ref: { id: idOf(desired.name) },
+        ...(typeof folderId === 'string' ? { folderId } : {}),
+      };
+    });
+  for (const entry of planned) {
+    if (options.folder && entry.folderId !== undefined && entry.folderId !== folder.id) {
+      skipped.push(
+        `SLO ${entry.desired.name} is in folder ${entry.folderId}, not "${options.folder}": it stays there`,
+      );
+    }
+  }
   const burnAlerts: (() => ReturnType<typeof burnAlert>[])[] = [];
   const destination = options.alertDestination;
   const names = planned.flatMap(({ desired }) =>
@@ -209,9 +230,9 @@ export async function slosPart(
       const now = await listSlos(api, org);
       const mismatches = planned
         .filter(
-          ({ desired }) =>
+          (entry) =>
             typeof now === 'string' ||
-            !sameAsDesired(inFolder(desired, folder), now.get(desired.name)),
+            !sameAsDesired(placed(entry, folder), now.get(entry.desired.name)),
         )
         .map(({ desired }) => `SLO ${desired.name}: reads back other than sent`);
       const wanted = burnAlerts.flatMap((alertsOf) => alertsOf());
