@@ -113,7 +113,8 @@ function inOrder(events: RecordEvents, context: LineContext): LineContext {
     return context;
   }
   if (events.executionSeq < 999) events.executionSeq++;
-  return { ...context, fallbackTimeMs: ms + events.executionSeq / 1000 };
+  const { envelope, origin } = context;
+  return { fallbackTimeMs: ms + events.executionSeq / 1000, envelope, origin };
 }
 
 /** Whether the configured format reads a line one way. */
@@ -123,25 +124,33 @@ const readsOneWay = (configured: CompiledFormat, line: string) => {
 };
 
 /**
- * A plain record's lines, each line that does not start like an execution-log line joined to the
- * execution-log line before it: a log delivery's PLAIN record of a message of several lines (a
- * function's error and its stack) is one event, as in the stage's log group. A line the
- * configured format reads is an access-log line, which nothing continues.
+ * A plain record's lines, each line that does not start with `(` joined to the execution-log line
+ * before it: a log delivery's PLAIN record of a message of several lines (a function's error and
+ * its stack) is one event, as in the stage's log group. A line the configured format reads is an
+ * access-log line, which nothing continues.
  */
 function joinContinuations(configured: CompiledFormat) {
-  return (lines: readonly string[]): string[] => {
-    const joined: string[] = [];
-    let open = false;
-    for (const line of lines) {
-      const execution = splitExecutionLine(line) !== undefined;
-      if (open && !execution) {
-        joined[joined.length - 1] += `\n${line}`;
-        continue;
+  return (lines: readonly string[]): readonly string[] => {
+    // Made at the first line joined: a record with none is returned as it is.
+    let joined: string[] | undefined;
+    // Whether a line may continue the last line kept: asked only when one does not start with
+    // `(`, so that a record of execution-log lines costs a character a line here.
+    let open: boolean | undefined;
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i] as string;
+      if (line.charCodeAt(0) !== 40 /* ( */) {
+        const last = (joined ? joined[joined.length - 1] : lines[i - 1]) as string;
+        open ??= splitExecutionLine(last) !== undefined && !readsOneWay(configured, last);
+        if (open) {
+          joined ??= lines.slice(0, i);
+          joined[joined.length - 1] += `\n${line}`;
+          continue;
+        }
       }
-      joined.push(line);
-      open = execution && !readsOneWay(configured, line);
+      joined?.push(line);
+      open = undefined;
     }
-    return joined;
+    return joined ?? lines;
   };
 }
 
