@@ -158,6 +158,43 @@ function burnChanges(
   return { changes, skipped, desired: alertsOf };
 }
 
+/**
+ * The SLOs to install, each with its id and folder when it exists; those whose queries name a
+ * field the stream lacks are left out, and said in `skipped`, as is one that stays in another
+ * folder than --folder names.
+ */
+function planSlos(
+  options: SloPartOptions,
+  folder: FolderRef,
+  existing: Map<string, Json>,
+  lacks: (sql: string) => string[],
+  skipped: string[],
+): Planned[] {
+  const planned: Planned[] = [];
+  for (const desired of buildSlos(options, folder.id)) {
+    const { good, total } = desired.config.source.query;
+    const lacking = lacks(`${good.sql} ${total.sql}`);
+    if (lacking.length) {
+      skipped.push(
+        `SLO ${desired.name}: not installed yet. The stream has no ${lacking.join(', ')} yet, and OpenObserve fails a query that names a field it does not have; rerun once events with it arrived`,
+      );
+      continue;
+    }
+    const { id, folder_id: folderId } = existing.get(desired.name) ?? {};
+    planned.push({
+      desired,
+      ref: { id: typeof id === 'string' ? id : '' },
+      ...(typeof folderId === 'string' ? { folderId } : {}),
+    });
+    if (options.folder && typeof folderId === 'string' && folderId !== folder.id) {
+      skipped.push(
+        `SLO ${desired.name} is in folder ${folderId}, not "${options.folder}": it stays there`,
+      );
+    }
+  }
+  return planned;
+}
+
 export async function slosPart(
   api: OpenObserveApi,
   options: SloPartOptions,
@@ -173,38 +210,9 @@ export async function slosPart(
   const org = encodeURIComponent(options.org);
   const existing = await listSlos(api, org);
   if (typeof existing === 'string') return skippedOnly(`SLOs: not installed: ${existing}`);
-  const idOf = (name: string) => {
-    const id = existing.get(name)?.id;
-    return typeof id === 'string' ? id : '';
-  };
   const changes: Change[] = [];
   const skipped: string[] = [];
-  const planned: Planned[] = buildSlos(options, folder.id)
-    .filter((desired) => {
-      const { good, total } = desired.config.source.query;
-      const lacking = lacks(`${good.sql} ${total.sql}`);
-      if (lacking.length) {
-        skipped.push(
-          `SLO ${desired.name}: not installed yet. The stream has no ${lacking.join(', ')} yet, and OpenObserve fails a query that names a field it does not have; rerun once events with it arrived`,
-        );
-      }
-      return lacking.length === 0;
-    })
-    .map((desired) => {
-      const folderId = existing.get(desired.name)?.folder_id;
-      return {
-        desired,
-        ref: { id: idOf(desired.name) },
-        ...(typeof folderId === 'string' ? { folderId } : {}),
-      };
-    });
-  for (const entry of planned) {
-    if (options.folder && entry.folderId !== undefined && entry.folderId !== folder.id) {
-      skipped.push(
-        `SLO ${entry.desired.name} is in folder ${entry.folderId}, not "${options.folder}": it stays there`,
-      );
-    }
-  }
+  const planned = planSlos(options, folder, existing, lacks, skipped);
   const burnAlerts: (() => ReturnType<typeof burnAlert>[])[] = [];
   const destination = options.alertDestination;
   const names = planned.flatMap(({ desired }) =>
