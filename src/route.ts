@@ -16,6 +16,8 @@ import { createEventWriter } from './write';
 
 export type DecodedLines = Extract<DecodedRecord, { kind: 'lines' }>;
 
+const startsWithParenthesis = (line: string | undefined) => line?.charCodeAt(0) === 40;
+
 export interface RouteOptions {
   /**
    * Whether lines the configured format reads one way are written straight from the line; false
@@ -53,8 +55,10 @@ export function createLineRouter(config: Config, { writer = true }: RouteOptions
       return;
     }
     let { lines } = decoded;
-    // A plain record that starts like an execution log: a message of several lines is one line.
-    if (!timesMs && lines.length > 1 && (lines[0] as string).charCodeAt(0) === 40 /* ( */) {
+    // A plain record that starts like an execution log and has a line that does not: a message
+    // of several lines is one line. A record of `(` lines alone (an access log whose format
+    // starts so, too) needs no object path for that.
+    if (!timesMs && startsWithParenthesis(lines[0]) && !lines.every(startsWithParenthesis)) {
       lines = objectSteps().joinContinuations(lines);
     }
     // Plain records share one context, made for the first line that needs it; CloudWatch lines

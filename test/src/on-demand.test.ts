@@ -8,6 +8,7 @@ import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { build } from 'esbuild';
 import { BUILD_OPTIONS } from '../../scripts/build-options';
 import { runBatch } from '../support/batches';
+import { firehoseEvent } from '../support/firehose-event';
 
 type Modules = {
   firehose: typeof import('../../src/firehose');
@@ -50,6 +51,18 @@ describe('the object path, loaded when first needed', () => {
     const batch = event('default-format.json');
     const outcome = await firehose.createAsyncProcessor(config.readConfig({}))(batch);
     expect(outcome).toEqual(runBatch(batch));
+    expect(loaded(modules)).toBe(false);
+  });
+
+  it('is not loaded for records of lines a format starting with `(` reads, several to a record', async () => {
+    const modules = freshModules();
+    const { firehose, config } = modules;
+    const env = { LOG_FORMAT: '($context.requestId) $context.httpMethod $context.status' };
+    const lines = ['(a1) GET 200', '(a2) POST 502', '(a3) GET 404'].join('\n');
+    const batch = firehoseEvent([{ text: lines }, { text: lines }]);
+    const outcome = await firehose.createAsyncProcessor(config.readConfig(env))(batch);
+    expect(outcome).toEqual(runBatch(batch, env));
+    expect(outcome.summary.eventsOut).toBe(6);
     expect(loaded(modules)).toBe(false);
   });
 
