@@ -18,24 +18,41 @@ export interface AlertOptions {
   readonly thresholds: Thresholds;
 }
 
-async function findAlerts(
+/**
+ * The alerts of these names there are, read whole, by name; with `stream`, only those that watch
+ * it (another stream's alerts may have the same names).
+ */
+export async function alertsNamed(
   api: OpenObserveApi,
   org: string,
-  stream: string,
-  specs: readonly AlertSpec[],
-) {
+  names: readonly string[],
+  stream?: string,
+): Promise<Map<string, Json>> {
   const listed = await api.request('GET', `/api/v2/${org}/alerts`);
   const found = new Map<string, Json>();
   for (const item of field(listed, 'list', isObjectList, 'GET /api/v2/{org}/alerts')) {
     const name = item.name;
-    if (typeof name === 'string' && !found.has(name) && specs.some((s) => s.name === name)) {
+    if (typeof name === 'string' && !found.has(name) && names.includes(name)) {
       const id = field(item, 'alert_id', isString, 'the alert list');
       const alert = await api.request('GET', `/api/v2/${org}/alerts/${encodeURIComponent(id)}`);
-      if (alert.stream_name === stream) found.set(name, alert);
+      if (stream === undefined || alert.stream_name === stream) found.set(name, alert);
     }
   }
   return found;
 }
+
+const findAlerts = (
+  api: OpenObserveApi,
+  org: string,
+  stream: string,
+  specs: readonly AlertSpec[],
+) =>
+  alertsNamed(
+    api,
+    org,
+    specs.map((spec) => spec.name),
+    stream,
+  );
 
 /** Refuses a destination OpenObserve does not have. */
 async function checkDestination(api: OpenObserveApi, options: AlertOptions, destination: string) {

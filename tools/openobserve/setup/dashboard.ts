@@ -74,12 +74,29 @@ function replace(api: OpenObserveApi, org: string, found: Found, desired: Json) 
   };
 }
 
+/** What of the stream the dashboard's panels name that it does not have yet, said once. */
+function panelsLacking(
+  desired: ReturnType<typeof buildDashboard>,
+  stream: string,
+  lacks: (sql: string) => string[],
+): string[] {
+  const panels = desired.tabs.flatMap((tab) => tab.panels);
+  const lacking = panels.map((panel) => lacks(panel.queries[0]?.query ?? ''));
+  const failing = lacking.filter((fields) => fields.length).length;
+  if (failing === 0) return [];
+  return [
+    `dashboard: ${failing} of ${panels.length} panels name fields "${stream}" does not have yet (${[...new Set(lacking.flat())].join(', ')}): they show an error until events with them arrive`,
+  ];
+}
+
 export async function dashboardPart(
   api: OpenObserveApi,
   options: { readonly org: string; readonly stream: string; readonly folder?: string },
+  lacks: (sql: string) => string[] = () => [],
 ): Promise<SetupPart> {
   const { ref, change } = await folder(api, options.org, 'dashboards', options.folder);
-  const desired = buildDashboard(options.stream) as Json;
+  const built = buildDashboard(options.stream);
+  const desired = built as Json;
   const title = `dashboard "${desired.title}"`;
   const found = await findDashboard(api, options.org, options.stream, ref.id);
   const changes: Change[] = [];
@@ -109,6 +126,7 @@ export async function dashboardPart(
       });
     }
   }
+  skipped.push(...panelsLacking(built, options.stream, lacks));
   return {
     changes,
     skipped,

@@ -6,7 +6,6 @@
 import type { Plan } from '../../cli/plan';
 import type { Thresholds } from '../alerts';
 import type { OpenObserveApi } from '../api';
-import { buildDashboard } from '../dashboard';
 import type { SloOptions } from '../slos';
 import { checkVersion } from '../version';
 import { alertsPart } from './alerts';
@@ -27,8 +26,8 @@ export interface SetupOptions extends Omit<SloOptions, 'stream'> {
 
 export async function planSetup(options: SetupOptions, api: OpenObserveApi): Promise<Plan> {
   const version = await checkVersion(api);
-  const dashboard = await dashboardPart(api, options);
   const stream = await streamPart(api, options);
+  const dashboard = await dashboardPart(api, options, stream.lacks);
   // Alerts and SLOs share a folder, made once and only when one of them is installed.
   const alertFolder = await folder(api, options.org, 'alerts', options.folder);
   const alerts = await alertsPart(api, options, stream, alertFolder.ref);
@@ -36,16 +35,6 @@ export async function planSetup(options: SetupOptions, api: OpenObserveApi): Pro
   const inFolder = [...alerts.changes, ...slos.changes];
   const folderChange = alertFolder.change && inFolder.length ? [alertFolder.change] : [];
   const parts = [dashboard, stream, alerts, slos];
-  const panels = buildDashboard(options.stream).tabs.flatMap((tab) => tab.panels);
-  const failing = panels.filter((panel) => stream.lacks(panel.queries[0]?.query ?? '').length);
-  const lacking = [
-    ...new Set(failing.flatMap((panel) => stream.lacks(panel.queries[0]?.query ?? ''))),
-  ];
-  const panelsLacking = failing.length
-    ? [
-        `dashboard: ${failing.length} of ${panels.length} panels name fields "${options.stream}" does not have yet (${lacking.join(', ')}): they show an error until events with them arrive`,
-      ]
-    : [];
   const changes = [...dashboard.changes, ...stream.changes, ...folderChange, ...inFolder];
   return {
     shows: [
@@ -53,7 +42,7 @@ export async function planSetup(options: SetupOptions, api: OpenObserveApi): Pro
       ...changes.map((change) => `  ${change.describe}`),
     ],
     changes,
-    skipped: [...parts.flatMap((part) => part.skipped), ...panelsLacking],
+    skipped: parts.flatMap((part) => part.skipped),
     nothingToChange:
       'Nothing to change: the dashboard, alerts and stream settings are as this version installs them.',
     // Read everything back: a 200 alone has been reported not to mean a setting took (§6).

@@ -16,6 +16,7 @@ import {
   type SloOptions,
 } from '../slos';
 import { olderThan, SLO_SINCE } from '../version';
+import { alertsNamed } from './alerts';
 import type { FolderRef } from './folders';
 import { nothing, type SetupPart, sameAsDesired } from './part';
 
@@ -39,22 +40,6 @@ async function listSlos(api: OpenObserveApi, org: string): Promise<Map<string, J
   const found = new Map<string, Json>();
   for (const item of field(answer, 'list', isObjectList, 'GET /api/{org}/slos')) {
     if (typeof item.name === 'string') found.set(item.name, item);
-  }
-  return found;
-}
-
-/** The alerts there are, by name, read whole. */
-async function alertsByName(api: OpenObserveApi, org: string, names: readonly string[]) {
-  const listed = await api.request('GET', `/api/v2/${org}/alerts`);
-  const found = new Map<string, Json>();
-  for (const item of field(listed, 'list', isObjectList, 'GET /api/v2/{org}/alerts')) {
-    if (typeof item.name === 'string' && names.includes(item.name)) {
-      const id = field(item, 'alert_id', isString, 'the alert list');
-      found.set(
-        item.name,
-        await api.request('GET', `/api/v2/${org}/alerts/${encodeURIComponent(id)}`),
-      );
-    }
   }
   return found;
 }
@@ -218,7 +203,7 @@ export async function slosPart(
   const names = planned.flatMap(({ desired }) =>
     BURN_WINDOWS.map((w) => `${desired.name}_${w.name}`),
   );
-  const alerts = destination ? await alertsByName(api, org, names) : new Map<string, Json>();
+  const alerts = destination ? await alertsNamed(api, org, names) : new Map<string, Json>();
   for (const entry of planned) {
     const change = sloChange(api, org, entry, folder, existing.get(entry.desired.name));
     if (change) changes.push(change);
@@ -244,7 +229,7 @@ export async function slosPart(
         )
         .map(({ desired }) => `SLO ${desired.name}: reads back other than sent`);
       const wanted = burnAlerts.flatMap((alertsOf) => alertsOf());
-      const read = await alertsByName(
+      const read = await alertsNamed(
         api,
         org,
         wanted.map((alert) => alert.name),
