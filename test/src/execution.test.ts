@@ -257,6 +257,22 @@ describe('execution-log lines through the processor', () => {
     expect(events[0]).toMatchObject({ failure: 'function' });
   });
 
+  it('joins a message of many lines in time linear in its length', () => {
+    const first = `(${request}) Endpoint response body before transformations: {`;
+    const lines = (count: number) => [first, ...Array(count).fill('  "k": "v",')].join('\n');
+    const timed = (count: number) => {
+      const started = performance.now();
+      const [event] = transform([{ text: lines(count) }]);
+      expect(String(event?.message).split('\n')).toHaveLength(count + 1);
+      return performance.now() - started;
+    };
+    timed(1_000);
+    // 64 KB and 640 KB of continuation lines: ten times the text, not a hundred times the time.
+    const small = timed(6_000);
+    const large = timed(60_000);
+    expect(large).toBeLessThan(Math.max(small, 5) * 30);
+  });
+
   it('does not join a line to an access-log line of a format that starts the same way', () => {
     const env = { LOG_FORMAT: '($context.requestId) $context.httpMethod $context.status' };
     const events = transform([{ text: `(${request}) GET 200\nnot a line of the format` }], env);
