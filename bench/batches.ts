@@ -5,7 +5,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
-import { DEFAULT_FORMAT } from '../src/surface';
+import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../src/surface';
 import { cloudWatchRecord, firehoseEvent, type RecordInput } from '../test/support/firehose-event';
 
 /** Small deterministic PRNG (mulberry32): the same batches on every run. */
@@ -141,6 +141,115 @@ export function hostileUserAgentBatch(bytes: number): FirehoseTransformationEven
 export function inflatingBatch(count: number, inflatedBytes: number): FirehoseTransformationEvent {
   const record = { bytes: gzipSync(Buffer.alloc(inflatedBytes, 'x')) };
   return firehoseEvent(Array.from({ length: count }, () => record));
+}
+
+/**
+ * The execution-log lines API Gateway writes for one request at INFO level with data tracing off
+ * (docs/contracts.md §8 has the wording): usage plan, method request, the Lambda integration's
+ * round trip, and the method's status; a failed integration or a throttled key instead, now and
+ * then.
+ */
+function executionLines(next: () => number, i: number): string[] {
+  const { requestId = '', httpMethod = 'GET', resourcePath = '/' } = requestValues(next, i);
+  const stage = 'a1b2c3d4e5/prod';
+  const line = (message: string) => `(${requestId}) ${message}`;
+  if (i % 50 === 49) {
+    return [
+      line(
+        `Key throttle limit exceeded for RestApi a1b2c3d4e5, Stage prod, Resource k0w8mc, HttpMethod ${httpMethod}. Limit: 5.00 Burst: 10`,
+      ),
+      line('Method completed with status: 429'),
+    ];
+  }
+  const latency = Math.floor(20 + next() * next() * 1_500);
+  const failed = i % 25 === 24;
+  const status = failed ? 502 : httpMethod === 'POST' ? 201 : 200;
+  const functionArn = 'arn:aws:lambda:us-east-1:123456789012:function:pets-api';
+  return [
+    line(`Extended Request Id: ${Math.floor(next() * 1e9).toString(36)}EXAMPLE=`),
+    line(`Verifying Usage Plan for request: ${requestId}. API Key:  API Stage: ${stage}`),
+    line(
+      `API Key  authorized because method '${httpMethod} ${resourcePath}' does not require API Key. Request will not contribute to throttle or quota limits`,
+    ),
+    line(`Usage Plan check succeeded for API Key  and API Stage ${stage}`),
+    line(`Starting execution for request: ${requestId}`),
+    line(`HTTP Method: ${httpMethod}, Resource Path: ${resourcePath}`),
+    line(`X-ray Tracing ID : 1-6745c2a2-${requestId.replace(/-/g, '').slice(0, 24)}`),
+    line(
+      `Endpoint request URI: https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/${functionArn}/invocations`,
+    ),
+    line(
+      `Sending request to https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/${functionArn}/invocations`,
+    ),
+    line(`Received response. Status: 200, Integration latency: ${latency} ms`),
+    failed
+      ? line(
+          `Lambda execution failed with status 200 due to customer function error: ValueError: order ${i}: no price. Lambda request id: 71952965-7b9c-4d1e-9c5f-${String(i).padStart(12, '0')}`,
+        )
+      : line('Successfully completed execution'),
+    line(`Method completed with status: ${status}`),
+  ];
+}
+
+/**
+ * About `bytes` of execution-log lines, both ways they reach a stream: `cloudwatch`, a
+ * subscription of the stage's log group (gzip records, the lines of 8 requests in each; `bytes`
+ * counts the messages); `delivery`, a CloudWatch Logs delivery (one JSON record per line; `bytes`
+ * counts the records).
+ */
+export function executionBatch(
+  via: 'cloudwatch' | 'delivery',
+  bytes: number,
+  seed = 1,
+): FirehoseTransformationEvent {
+  const next = random(seed);
+  const inputs: RecordInput[] = [];
+  const at = (i: number) => Date.UTC(2026, 10, 24, 18) + i * 37;
+  let size = 0;
+  for (let i = 0; size < bytes; i += 8) {
+    const messages = Array.from({ length: 8 }, (_, j) =>
+      executionLines(next, i + j).map((message, k) => ({ message, timestampMs: at(i + j) + k })),
+    ).flat();
+    if (via === 'cloudwatch') {
+      for (const { message } of messages) size += message.length;
+      inputs.push(
+        cloudWatchRecord(messages, 'DATA_MESSAGE', 'API-Gateway-Execution-Logs_a1b2c3d4e5/prod'),
+      );
+    } else {
+      for (const { message, timestampMs } of messages) {
+        const text = JSON.stringify({
+          resource_arn:
+            'arn:aws:apigateway:us-east-1:123456789012:/restapis/a1b2c3d4e5/stages/prod',
+          event_timestamp: timestampMs,
+          stage: 'prod',
+          payload: message,
+        });
+        size += text.length;
+        inputs.push({ text });
+      }
+    }
+  }
+  return firehoseEvent(inputs);
+}
+
+/** A benchmark batch: its name, the LOG_FORMAT its handler reads, and how to build it. */
+export type BenchmarkBatch = readonly [string, string, () => FirehoseTransformationEvent];
+
+/**
+ * The benchmark's batches of about `bytes` each, `default` first: a batch of lines in each known
+ * format, CloudWatch Logs gzip records of default-format lines, and execution-log lines both ways
+ * they reach a stream.
+ */
+export function benchmarkBatches(bytes: number): BenchmarkBatch[] {
+  return [
+    ['default', DEFAULT_FORMAT, () => linesBatch(DEFAULT_FORMAT, bytes)],
+    ...Object.entries(KNOWN_FORMATS)
+      .filter(([name]) => name !== 'default')
+      .map(([name, format]): BenchmarkBatch => [name, format, () => linesBatch(format, bytes)]),
+    ['cloudwatch_gzip', DEFAULT_FORMAT, () => cloudWatchBatch(DEFAULT_FORMAT, bytes)],
+    ['execution_cloudwatch', DEFAULT_FORMAT, () => executionBatch('cloudwatch', bytes)],
+    ['execution_delivery', DEFAULT_FORMAT, () => executionBatch('delivery', bytes)],
+  ];
 }
 
 /** One request's outcome: its status, API Gateway's error type, and what answered it. */

@@ -28,8 +28,8 @@ import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { RUNTIME_NODE } from '../scripts/lambda-runtime';
-import { DEFAULT_FORMAT, gunzippedText, KNOWN_FORMATS, splitEventLines } from '../src/surface';
-import { cloudWatchBatch, hostileUserAgentBatch, linesBatch } from './batches';
+import { DEFAULT_FORMAT, gunzippedText, splitEventLines } from '../src/surface';
+import { type BenchmarkBatch, benchmarkBatches, hostileUserAgentBatch } from './batches';
 import {
   emptyFunction,
   FUNCTION_MEMORY_MB,
@@ -387,20 +387,7 @@ function costPerGb(result: CaseResult) {
   };
 }
 
-const cases: [string, string, FirehoseTransformationEvent][] = [
-  ['default', DEFAULT_FORMAT, linesBatch(DEFAULT_FORMAT, BATCH_BYTES)],
-  ...Object.entries(KNOWN_FORMATS)
-    .filter(([name]) => name !== 'default')
-    .map(
-      ([name, format]) =>
-        [name, format, linesBatch(format, BATCH_BYTES)] as [
-          string,
-          string,
-          FirehoseTransformationEvent,
-        ],
-    ),
-  ['cloudwatch_gzip', DEFAULT_FORMAT, cloudWatchBatch(DEFAULT_FORMAT, BATCH_BYTES)],
-];
+const cases = benchmarkBatches(BATCH_BYTES);
 
 if (options.soak) {
   const report = await soak(
@@ -456,13 +443,13 @@ async function measureRounds(
 }
 
 const results: (CaseResult & { strictRounds: number[] })[] = [];
-for (const [name, format, event] of cases) {
+for (const [name, format, build] of cases) {
   if (!options.only || options.only === name)
-    results.push(await measureRounds(name, format, event));
+    results.push(await measureRounds(name, format, build()));
 }
 const rules =
   !options.only || options.only === 'default'
-    ? await measureRules(cases[0]?.[2] as FirehoseTransformationEvent)
+    ? await measureRules((cases[0] as BenchmarkBatch)[2]())
     : undefined;
 const initCode = initCodeBytes(BUNDLE);
 const initMs = initTimeMs(BUNDLE);

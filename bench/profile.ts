@@ -1,7 +1,7 @@
 /**
  * `npx tsx bench/profile.ts [batch] [--batches 300] [--top 25]`: where the handler's time goes on
  * one of the benchmark's ~1 MB batches (default, openobserve_guide, clf, json, xml, csv,
- * cloudwatch_gzip). Builds the handler unminified (function names kept) into a temporary folder,
+ * cloudwatch_gzip, execution_cloudwatch, execution_delivery). Builds the handler unminified (function names kept) into a temporary folder,
  * runs the batch through it 30 times to warm up, then `--batches` times under V8's CPU profiler
  * (what `node --cpu-prof` records), and prints the functions with the most self time, as shares
  * of the profiled run. Serialising the response, as Lambda does, is `stringifyResponses`.
@@ -15,8 +15,7 @@ import { parseArgs } from 'node:util';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { build } from 'esbuild';
 import { BUILD_OPTIONS } from '../scripts/build-options';
-import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../src/surface';
-import { cloudWatchBatch, linesBatch } from './batches';
+import { benchmarkBatches } from './batches';
 
 type Handler = (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>;
 
@@ -77,17 +76,15 @@ function selfTimes(profile: Profile): [string, number][] {
     .sort((a, b) => b[1] - a[1]);
 }
 
-const format = name === 'cloudwatch_gzip' ? DEFAULT_FORMAT : KNOWN_FORMATS[name];
-if (!format) throw new Error(`no batch ${name}`);
+const batch = benchmarkBatches(1024 * 1024).find(([batchName]) => batchName === name);
+if (!batch) throw new Error(`no batch ${name}`);
+const [, format, buildBatch] = batch;
 Object.assign(process.env, {
   LOG_FORMAT: format,
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   POWERTOOLS_METRICS_DISABLED: 'true',
 });
-const event =
-  name === 'cloudwatch_gzip'
-    ? cloudWatchBatch(format, 1024 * 1024)
-    : linesBatch(format, 1024 * 1024);
+const event = buildBatch();
 const folder = mkdtempSync(join(tmpdir(), 'profile-'));
 try {
   await build({ ...BUILD_OPTIONS, minify: false, sourcemap: false, outdir: folder });
