@@ -10,7 +10,7 @@
  * decode fail, so the JSON path is always taken. JSON.stringify escapes every newline inside
  * values, so the event never spans two lines.
  */
-export function encodeEvent(event: object, sampleRate?: number): string {
+export function encodeEvent(event: object, sampleRate?: number, tail = ''): string {
   // Only a LOG_FORMAT variable named so gives one (a line's own goes to `message`, parse.ts):
   // the processor's weight is the one the dashboards count with.
   if (sampleRate !== undefined && 'sample_rate' in event) delete event.sample_rate;
@@ -18,11 +18,14 @@ export function encodeEvent(event: object, sampleRate?: number): string {
   // Only a lone surrogate is written as `\udXXX` (a pair is written as it is); rare, so only then
   // are the values looked at (a backslash of a value's own followed by `ud` also comes here).
   if (json.includes('\\ud')) json = JSON.stringify(event, wellFormedValue);
-  if (sampleRate === undefined) return `{\t${json.slice(1)}`;
+  // The object's properties, then the tail's (`,"name":value` each); no comma first.
+  let body = tail === '' ? json.slice(1, -1) : json.slice(1, -1) + tail;
+  if (body.charCodeAt(0) === 44 /* , */) body = body.slice(1);
+  if (sampleRate === undefined) return `{\t${body}}`;
   // Appended as text: adding the property to every event object would cost more than writing it.
-  return json === '{}'
+  return body === ''
     ? `{\t"sample_rate":${sampleRate}}`
-    : `{\t${json.slice(1, -1)},"sample_rate":${sampleRate}}`;
+    : `{\t${body},"sample_rate":${sampleRate}}`;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { Config } from './config';
 import { count, type RecordCounts, type Tally } from './counts';
 import { encodeEvent } from './encode';
 import type { LineContext, Origin } from './enrich';
-import { createEnricher } from './enricher';
+import { createEnricher, createTextEnricher, type Enricher } from './enricher';
 import {
   cutFailureReason,
   executionEvent,
@@ -50,15 +50,20 @@ function tallyOf(counts: RecordCounts, key: 'droppedBy' | 'sampledOutBy' | 'reda
  * `message` with what is sure (ON_PARSE_ERROR=keep).
  */
 function createEventSteps(config: Config, withRules: boolean) {
-  const enrich = createEnricher(config);
-  const keepEvent = (into: RecordEvents, fields: Fields, format: string) => {
-    if (!withRules) {
+  // Objects to the rules with a rule set; else the events' text, as the writer makes it.
+  const enrich = withRules ? createEnricher(config) : undefined;
+  const enrichText = withRules ? undefined : createTextEnricher(config);
+  /** A line's fields, enriched, through the rules, to the record's text. */
+  const keepEvent = (into: RecordEvents, fields: Fields, format: string, context: LineContext) => {
+    if (enrichText) {
+      const tail = enrichText(fields, format, context);
       cutFailureReason(fields);
-      into.text += `${encodeEvent(fields, 1)}\n`;
+      into.text += `${encodeEvent(fields, 1, tail)}\n`;
       into.lines++;
       count(into.byFormat, format);
       return;
     }
+    (enrich as Enricher)(fields, format, context);
     const counts = into.counts;
     counts.eventsIn++;
     const verdict = applyRules(fields, config.rules);
@@ -93,9 +98,9 @@ function createEventSteps(config: Config, withRules: boolean) {
     const fields = agreed
       ? { ...agreed, message, parse_error: parseError }
       : { message, parse_error: parseError };
-    keepEvent(into, enrich(fields, 'raw', context), 'raw');
+    keepEvent(into, fields, 'raw', context);
   };
-  return { enrich, keepEvent, unparsedLine };
+  return { keepEvent, unparsedLine };
 }
 
 type EventSteps = ReturnType<typeof createEventSteps>;
@@ -160,11 +165,11 @@ function joinContinuations(configured: CompiledFormat) {
  * execution-log line (`($context.requestId) …`), and a rule must not change how a line reads.
  */
 function createObjectPath(configured: CompiledFormat, readOthers: LineReader, steps: EventSteps) {
-  const { enrich, keepEvent, unparsedLine } = steps;
+  const { keepEvent, unparsedLine } = steps;
   return (events: RecordEvents, line: string, context: LineContext) => {
     const own = configured.parse(line);
     if (own !== undefined && !(own instanceof Ambiguous)) {
-      keepEvent(events, enrich(own, configured.name, context), configured.name);
+      keepEvent(events, own, configured.name, context);
       return;
     }
     const execution = readExecutionRecord(line);
@@ -173,13 +178,13 @@ function createObjectPath(configured: CompiledFormat, readOthers: LineReader, st
         execution.timeMs === undefined
           ? context
           : { ...context, fallbackTimeMs: lineTime(execution.timeMs, context.fallbackTimeMs) };
-      keepEvent(events, enrich(execution.fields, 'execution', inOrder(events, timed)), 'execution');
+      keepEvent(events, execution.fields, 'execution', inOrder(events, timed));
       return;
     }
     // LOG_FORMAT's reading once: an ambiguous one stands, any other line goes to the others.
     const read = own ? result(own, configured.name) : readOthers(line);
     if (read.ok) {
-      keepEvent(events, enrich(read.fields, read.format, context), read.format);
+      keepEvent(events, read.fields, read.format, context);
     } else {
       unparsedLine(events, line, read.reason, context, read.agreed);
     }
@@ -190,7 +195,7 @@ function createObjectPath(configured: CompiledFormat, readOthers: LineReader, st
  * The lines of a stage's execution log group (`API-Gateway-Execution-Logs_{api}/{stage}`): each
  * `(<request id>) <message>`, with the group's API and stage (docs/contracts.md §8).
  */
-function createExecutionGroup({ enrich, keepEvent, unparsedLine }: EventSteps) {
+function createExecutionGroup({ keepEvent, unparsedLine }: EventSteps) {
   return (
     events: RecordEvents,
     decoded: DecodedLines,
@@ -204,7 +209,7 @@ function createExecutionGroup({ enrich, keepEvent, unparsedLine }: EventSteps) {
       const context: LineContext = { fallbackTimeMs, envelope, origin: base.origin };
       const fields = executionEvent(line, source);
       if (fields) {
-        keepEvent(events, enrich(fields, 'execution', inOrder(events, context)), 'execution');
+        keepEvent(events, fields, 'execution', inOrder(events, context));
       } else
         unparsedLine(events, line, 'not an execution-log line: (<request id>) <message>', context);
     }

@@ -177,7 +177,7 @@ class ContextRun {
  * at most take a third of that.
  */
 const PADDING = ['', '0', '00', '000', '0000', '00000', '000000', '0000000'];
-function integerTextOf(value: number): string {
+export function integerTextOf(value: number): string {
   if (value < 1e9 && value > -1e9) return `${value}`;
   if (value < 0 || !Number.isSafeInteger(value)) return JSON.stringify(value);
   const high = Math.floor(value / 1e8);

@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { encodeEvent } from '../../src/encode';
 import {
   ENRICHMENTS,
   type EnrichSettings,
@@ -8,7 +10,7 @@ import {
   statusClass,
   truncateIp,
 } from '../../src/enrich';
-import { createEnricher } from '../../src/enricher';
+import { createEnricher, createTextEnricher } from '../../src/enricher';
 import type { Fields } from '../../src/fields';
 
 const buckets = latencyBuckets([50, 100, 250, 500, 1000, 2500, 5000, 10000]);
@@ -207,4 +209,61 @@ describe('ENRICHMENTS', () => {
       if (entry.kind === 'label') expect(JSON.stringify(example.value)).toBe(`"${example.value}"`);
     },
   );
+});
+
+describe('createTextEnricher', () => {
+  const envelopes = [undefined, { log_group: '/aws/x', log_stream: 's\u00e9 "q"', owner: 'o' }];
+  const origins = [undefined, { aws_account_id: '123456789012', aws_region: 'eu-west-1' }];
+  const line = fc.record(
+    {
+      xray_trace_id: fc.constantFrom('1-5759e988-bd862e3fe1be46a994272793', 'x'),
+      status: fc.integer({ min: 0, max: 700 }),
+      response_latency: fc.integer({ min: 0, max: 40_000 }),
+      integration_latency: fc.integer({ min: 0, max: 40_000 }),
+      request_time: fc.constantFrom('24/Nov/2026:18:47:20 +0000', 'garbage'),
+      request_time_epoch: fc.oneof(fc.integer({ min: -1, max: 4e12 }), fc.constant('1')),
+      source_ip: fc.constantFrom('203.0.113.17', 'garbage'),
+      message: fc.string({ unit: 'binary' }),
+      trace_id: fc.constant('from the line'),
+    },
+    { requiredKeys: [] },
+  );
+
+  it("writes the bytes the Enricher's object gives, whatever the fields and context", () => {
+    const truncate = { ...settings, sourceIp: { mode: 'truncate' } as const };
+    for (const under of [settings, truncate]) {
+      const enrich = createEnricher(under);
+      const enrichText = createTextEnricher(under);
+      fc.assert(
+        fc.property(
+          line,
+          fc.constantFrom('default', 'execution', 'raw'),
+          fc.constantFrom(...envelopes),
+          fc.constantFrom(...origins),
+          fc.integer({ min: 0, max: 4e12 }),
+          (fields, format, envelope, origin, fallbackTimeMs) => {
+            const context = { fallbackTimeMs, envelope, origin };
+            const asObject = encodeEvent(enrich({ ...fields }, format, context), 1);
+            const own = { ...fields } as Fields;
+            const tail = enrichText(own, format, context);
+            expect(encodeEvent(own, 1, tail)).toBe(asObject);
+          },
+        ),
+      );
+    }
+  });
+
+  it('writes what comes from the context again when the format, envelope or origin changes', () => {
+    const enrichText = createTextEnricher(settings);
+    const [, envelope] = envelopes;
+    const [, origin] = origins;
+    const at = { fallbackTimeMs: 1_000 };
+    expect(enrichText({}, 'default', at)).toBe(',"log_format":"default","_timestamp":1000000');
+    expect(enrichText({}, 'execution', { ...at, envelope })).toBe(
+      ',"log_format":"execution","log_group":"/aws/x","log_stream":"s\u00e9 \\"q\\"","owner":"o","_timestamp":1000000',
+    );
+    expect(enrichText({}, 'execution', { ...at, origin })).toBe(
+      ',"log_format":"execution","aws_account_id":"123456789012","aws_region":"eu-west-1","_timestamp":1000000',
+    );
+  });
 });
