@@ -47,17 +47,41 @@ import { soak, soakBatches } from './soak';
 
 type Handler = (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>;
 
-const { values: options } = parseArgs({
-  options: {
-    json: { type: 'boolean', default: false },
-    runs: { type: 'string', default: '40' },
-    only: { type: 'string' },
-    rounds: { type: 'string', default: '1' },
-    soak: { type: 'boolean', default: false },
-    'runtime-node': { type: 'boolean', default: false },
-    batches: { type: 'string', default: '3000' },
-  },
-});
+const USAGE =
+  'usage: npm run bench -- [--only <batch>] [--rounds N] [--runs N] [--runtime-node] [--json] | --soak [--batches N]';
+
+/** The command line, or the usage: on standard output for --help (exit 0), else standard error (2). */
+function commandLine() {
+  try {
+    const { values } = parseArgs({
+      options: {
+        json: { type: 'boolean', default: false },
+        runs: { type: 'string', default: '40' },
+        only: { type: 'string' },
+        rounds: { type: 'string', default: '1' },
+        soak: { type: 'boolean', default: false },
+        'runtime-node': { type: 'boolean', default: false },
+        batches: { type: 'string', default: '3000' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    if (values.help) {
+      console.log(
+        `${USAGE}\nbatches: ${benchmarkBatches(0)
+          .map(([name]) => name)
+          .join(', ')}`,
+      );
+      process.exit(0);
+    }
+    if (!values.only || benchmarkBatches(0).some(([name]) => name === values.only)) return values;
+    console.error(`no batch ${values.only}`);
+  } catch (error) {
+    console.error((error as Error).message);
+  }
+  console.error(USAGE);
+  process.exit(2);
+}
+const options = commandLine();
 
 if (options['runtime-node'] && realpathSync(process.execPath) !== realpathSync(RUNTIME_NODE)) {
   // The Node.js Lambda runs the function on (the template's runtime): this process again, there.

@@ -31,21 +31,34 @@ type Handler = (
   context: Context,
 ) => Promise<FirehoseTransformationResult>;
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    handler: { type: 'string', default: 'dist/handler.mjs' },
-    runtime: { type: 'string', default: 'node' },
-    json: { type: 'boolean', default: false },
-  },
-});
-const file = positionals[0];
-if (!file || !['node', 'lambda'].includes(values.runtime)) {
-  console.error(
-    'usage: npm run invoke -- <event.json | lines.log> [--handler dist/handler.mjs] [--runtime node|lambda] [--json]',
-  );
+const USAGE =
+  'usage: npm run invoke -- <event.json | lines.log> [--handler dist/handler.mjs] [--runtime node|lambda] [--json]';
+
+/** The command line, or the usage: on standard output for --help (exit 0), else standard error (2). */
+function commandLine() {
+  try {
+    const line = parseArgs({
+      allowPositionals: true,
+      options: {
+        handler: { type: 'string', default: 'dist/handler.mjs' },
+        runtime: { type: 'string', default: 'node' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    if (line.values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    if (line.positionals[0] && ['node', 'lambda'].includes(line.values.runtime)) return line;
+  } catch (error) {
+    console.error((error as Error).message);
+  }
+  console.error(USAGE);
   process.exit(2);
 }
+const { values, positionals } = commandLine();
+const file = positionals[0] as string;
 
 function readEvent(path: string): FirehoseTransformationEvent {
   const text = gunzippedText(readFileSync(path));

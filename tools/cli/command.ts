@@ -26,16 +26,26 @@ export interface Command<T extends Options = Options> {
 /** Keeps the option table's types for `run`. */
 export const defineCommand = <T extends Options>(command: Command<T>): Command<T> => command;
 
-/** How an error ends a command: a usage error shows the usage; the rest say why in one line. */
-function report(error: unknown, command: Command<never>): number {
+/** What ended a command, as `--json` gives it: `{ "error": kind, "message": … }`. */
+function errorKind(error: unknown): 'usage' | 'refused' | 'stopped' | 'failed' {
+  if (error instanceof UsageError) return 'usage';
+  if (error instanceof RefusedError) return 'refused';
+  return error instanceof StoppedError ? 'stopped' : 'failed';
+}
+
+/**
+ * How an error ends a command: a usage error shows the usage; the rest say why in one line. Under
+ * `--json`, when the command has not given its document yet, the error is that document.
+ */
+function report(error: unknown, command: Command<never>, json?: Io['json']): number {
   const message = (error as Error).message;
-  if (error instanceof UsageError) {
+  const kind = errorKind(error);
+  json?.({ error: kind, message });
+  if (kind === 'usage') {
     console.error(`${message}\n${usage(command.spec as CommandSpec)}`);
     return EXIT.usage;
   }
-  if (error instanceof RefusedError) console.error(`refused: ${message}`);
-  else if (error instanceof StoppedError) console.error(`stopped: ${message}`);
-  else console.error(message);
+  console.error(kind === 'failed' ? message : `${kind}: ${message}`);
   return EXIT.wrong;
 }
 
@@ -52,18 +62,26 @@ export async function runCommand<T extends Options>(
     console.log(usage(command.spec as unknown as CommandSpec));
     return EXIT.done;
   }
+  // Whether the command gave its JSON document: an error after it gives none of its own.
+  let answered = false;
   try {
     const line = parseCommandLine(command.spec, argv);
     const flags = line.values as Record<string, unknown>;
-    return await command.run(
-      line,
+    const given =
       io ??
-        terminalIo({
-          yes: flags.yes === true,
-          json: flags.json === true || command.logTo === 'stderr',
-        }),
-    );
+      terminalIo({
+        yes: flags.yes === true,
+        json: flags.json === true || command.logTo === 'stderr',
+      });
+    const answering: Io = Object.create(given);
+    answering.json = (value) => {
+      answered = true;
+      given.json(value);
+    };
+    return await command.run(line, answering);
   } catch (error) {
-    return report(error, command as unknown as Command<never>);
+    // The command line may not have parsed: `--json` anywhere in it asks for the document.
+    const json = argv.includes('--json') && !answered ? (io ?? terminalIo()).json : undefined;
+    return report(error, command as unknown as Command<never>, json);
   }
 }

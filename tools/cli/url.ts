@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { RefusedError } from './errors';
+import { RefusedError, UsageError } from './errors';
 
 /** 127.0.0.0/8, ::1 and localhost: the only places a credential may travel unencrypted. */
 function isLoopback(hostname: string): boolean {
@@ -33,7 +33,7 @@ export function secureUrl(text: string, what: string): URL {
   try {
     url = new URL(text);
   } catch {
-    throw new RefusedError(`${what} is not a URL: ${publicUrl(text)}`);
+    throw new UsageError(`${what} is not a URL: ${publicUrl(text)}`);
   }
   if (url.username || url.password) {
     throw new RefusedError(

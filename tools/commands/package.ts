@@ -84,6 +84,8 @@ export async function planPackage(
   return {
     shows: [
       `The function's code: ${key} (${code.bytes.length} bytes), for ${options.regions.join(', ')}`,
+      // What applying does, as the other commands show theirs before asking.
+      ...changes.map((change) => `  ${change.describe}`),
     ],
     changes,
     nothingToChange: `Nothing to change: the code is in every region's bucket and ${options.output} is up to date.`,

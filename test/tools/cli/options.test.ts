@@ -117,6 +117,23 @@ describe('every command', () => {
   );
 
   it.each(Object.entries(commands))(
+    '%s: with --json, a wrong command line is one JSON document too',
+    async (_name, command) => {
+      const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+      try {
+        const io = scriptedIo();
+        const status = await runCommand(command as never, ['--json', '--no-such-option'], io);
+        expect(status).toBe(EXIT.usage);
+        expect(io.documents).toEqual([
+          { error: 'usage', message: expect.stringContaining('--no-such-option') },
+        ]);
+      } finally {
+        spy.mockRestore();
+      }
+    },
+  );
+
+  it.each(Object.entries(commands))(
     '%s: --help shows the usage and exits 0',
     async (_name, command) => {
       const printed: string[] = [];

@@ -720,6 +720,18 @@ describe('npm run openobserve', () => {
     const badRate = await cli(['setup', '--url', url, '--5xx-rate', '5'], env);
     expect(badRate.code).toBe(2);
     expect(badRate.stderr).toContain('--5xx-rate must be from 0 to 1');
+    // Not a URL is a wrong command line; under --json, a refusal is the one document too.
+    const notUrl = await cli(['setup', '--url', 'openobserve', '--yes'], env);
+    expect(notUrl.code).toBe(2);
+    expect(notUrl.stderr).toContain('usage: npm run openobserve');
+    const refusedJson = await cli(['setup', '--url', url, '--yes', '--json'], {
+      OPENOBSERVE_USER: USER,
+    });
+    expect(refusedJson.code).toBe(1);
+    expect(JSON.parse(refusedJson.stdout)).toEqual({
+      error: 'refused',
+      message: expect.stringContaining('set OPENOBSERVE_PASSWORD'),
+    });
   }, 30_000);
 
   it('sends credentials only over https or to a loopback address', () => {

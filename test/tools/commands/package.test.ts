@@ -58,6 +58,9 @@ describe('npm run package (against moto, two regions)', () => {
     const result = await runPlan(await planPackage(options('packaged.yaml'), s3For), io);
     expect(result.mismatches).toEqual([]);
     expect(result.applied).toHaveLength(3);
+    // The plan shown before the question names every change it applies.
+    const asked = io.lines.findIndex((line) => line.startsWith('✓'));
+    for (const change of result.applied) expect(io.lines.slice(0, asked)).toContain(`  ${change}`);
     const text = readFileSync(join(folder, 'packaged.yaml'), 'utf8');
     const template = parse(text);
     expect(template.Transform).toBeUndefined();
