@@ -13,13 +13,30 @@ import { DEFAULT_THRESHOLDS } from '../openobserve/alerts';
 import { connect, OPENOBSERVE_OPTIONS, streamOption } from '../openobserve/connect';
 import { planSetup, type SetupOptions } from '../openobserve/setup/plan';
 import { formatSloStatus, readSloStatus } from '../openobserve/slo-status';
-import { DEFAULT_RETENTION_DAYS } from '../openobserve/stream-settings';
+import { SLO_NAMES, sloName } from '../openobserve/slos';
+import { DEFAULT_RETENTION_DAYS, DEFAULT_STREAM } from '../openobserve/stream-settings';
+
+/** The options only `setup` reads, and the value each has when not given. */
+const SETUP_ONLY = [
+  'folder',
+  'alert-destination',
+  'retention-days',
+  '5xx-rate',
+  'p95-ms',
+  '429-count',
+  'min-requests',
+  'availability',
+  'latency-target',
+  'slo-latency-ms',
+  'dry-run',
+  'yes',
+] as const;
 
 export const command = defineCommand({
   spec: {
     name: 'openobserve',
     summary:
-      'Installs API health in OpenObserve: the dashboard, the alerts (with --alert-destination) and the stream settings.',
+      "setup installs API health in OpenObserve: the dashboard, the alerts (with --alert-destination), the SLOs and the stream settings; slo shows how the SLOs stand (every stream's, or --stream's), and takes --url, --org, --stream and --json only.",
     positionals: { value: 'setup | slo', min: 1, max: 1, choices: ['setup', 'slo'] },
     options: {
       ...OPENOBSERVE_OPTIONS,
@@ -115,13 +132,24 @@ export const command = defineCommand({
     },
   },
   async run({ values, positionals }, io) {
-    const api = await connect(values);
     if (positionals[0] === 'slo') {
-      const statuses = await readSloStatus(api, values.org);
+      const setupOnly = SETUP_ONLY.filter((name) => values[name] !== SETUP_DEFAULTS[name]);
+      if (setupOnly.length > 0) {
+        throw new UsageError(`${setupOnly.map((name) => `--${name}`).join(', ')}: setup only`);
+      }
+      const api = await connect(values);
+      // Every stream's SLOs, or the one --stream names.
+      const stream = values.stream === DEFAULT_STREAM ? undefined : streamOption(values, io);
+      const statuses = (await readSloStatus(api, values.org)).filter(
+        (status) =>
+          stream === undefined ||
+          Object.values(SLO_NAMES).some((base) => status.name === sloName(base, stream)),
+      );
       if (values.json) io.json(statuses);
       else for (const line of formatSloStatus(statuses)) io.log(line);
       return EXIT.done;
     }
+    const api = await connect(values);
     const options: SetupOptions = {
       org: values.org,
       stream: streamOption(values, io),
@@ -144,3 +172,10 @@ export const command = defineCommand({
     return planStatus(result);
   },
 });
+
+const SETUP_DEFAULTS = Object.fromEntries(
+  SETUP_ONLY.map((name) => {
+    const option = command.spec.options[name] as { type: string; default?: unknown };
+    return [name, option.default ?? (option.type === 'flag' ? false : undefined)];
+  }),
+) as Record<(typeof SETUP_ONLY)[number], unknown>;

@@ -703,6 +703,14 @@ describe('openobserve setup: SLOs per API and stage', () => {
     });
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual(JSON.parse(JSON.stringify(statuses)));
+    // --stream names one stream's SLOs; what only setup reads is a wrong command line here.
+    const env = { OPENOBSERVE_USER: USER, OPENOBSERVE_PASSWORD: PASSWORD };
+    const other = await cli(['slo', '--url', standIn.url, '--stream', 'other', '--json'], env);
+    expect(other.code).toBe(0);
+    expect(JSON.parse(other.stdout)).toEqual([]);
+    const setupOnly = await cli(['slo', '--url', standIn.url, '--folder', 'x', '--yes'], env);
+    expect(setupOnly.code).toBe(2);
+    expect(setupOnly.stderr).toContain('--folder, --yes: setup only');
   }, 30_000);
 });
 
