@@ -9,7 +9,7 @@
 import type { Config } from './config';
 import { count, type RecordCounts, type Tally } from './counts';
 import { encodeEvent } from './encode';
-import type { LineContext, Origin } from './enrich';
+import { type LineContext, type Origin, RESERVED_FIELDS } from './enrich';
 import { createEnricher, createTextEnricher, type Enricher } from './enricher';
 import {
   cutFailureReason,
@@ -49,14 +49,20 @@ function tallyOf(counts: RecordCounts, key: 'droppedBy' | 'sampledOutBy' | 'reda
  * and DROP_FIELDS, then encoded; a line not read, or read more than one way, kept whole as
  * `message` with what is sure (ON_PARSE_ERROR=keep).
  */
-function createEventSteps(config: Config, withRules: boolean) {
-  // Objects to the rules with a rule set; else the events' text, as the writer makes it.
-  const enrich = withRules ? createEnricher(config) : undefined;
-  const enrichText = withRules ? undefined : createTextEnricher(config);
+function createEventSteps(config: Config, configured: CompiledFormat, withRules: boolean) {
+  // Objects to the rules with a rule set; else the events' text, as the writer makes it, unless
+  // LOG_FORMAT reads a value under a name the processor writes (an unknown variable named so):
+  // the Enricher then sets its own value in the line's place, where the text would add the key
+  // again. No other reading gives one (the others keep such a name in `message`).
+  const asText = !withRules && !configured.fields.some((field) => RESERVED_FIELDS.has(field));
+  const enrich = asText ? undefined : createEnricher(config);
+  const enrichText = asText ? createTextEnricher(config) : undefined;
   /** A line's fields, enriched, through the rules, to the record's text. */
   const keepEvent = (into: RecordEvents, fields: Fields, format: string, context: LineContext) => {
-    if (enrichText) {
-      const tail = enrichText(fields, format, context);
+    if (!withRules) {
+      let tail = '';
+      if (enrichText) tail = enrichText(fields, format, context);
+      else (enrich as Enricher)(fields, format, context);
       cutFailureReason(fields);
       into.text += `${encodeEvent(fields, 1, tail)}\n`;
       into.lines++;
@@ -223,7 +229,7 @@ function createExecutionGroup({ keepEvent, unparsedLine }: EventSteps) {
  * nothing reads.
  */
 export function createObjectSteps(config: Config, configured: CompiledFormat, withRules: boolean) {
-  const steps = createEventSteps(config, withRules);
+  const steps = createEventSteps(config, configured, withRules);
   return {
     readOther: createObjectPath(configured, createOtherReader(config.logFormat), steps),
     readExecutionGroup: createExecutionGroup(steps),

@@ -500,6 +500,21 @@ describe('handler', () => {
     }
   });
 
+  it('writes each key once when a variable LOG_FORMAT names is read under a name the processor writes', () => {
+    // Unknown variables are read under their own names; these are the processor's own. Its value
+    // stands, as the line's would not say where the event came from; the key is written once.
+    const LOG_FORMAT = '$context.requestId $context.awsRegion $context.logFormat $context.logGroup';
+    const envs: Record<string, string>[] = [
+      { LOG_FORMAT },
+      { LOG_FORMAT, DROP_EVENTS: 'http_method=OPTIONS' },
+    ];
+    for (const env of envs) {
+      const event = eventOf('r-1 moon evil g', env);
+      expect(event).toMatchObject({ request_id: 'r-1', log_format: 'custom' });
+      expect(event.aws_region).not.toBe('moon');
+    }
+  });
+
   it('refuses to start with an invalid setting, naming it', async () => {
     await expect(createHandler({ ON_PARSE_ERROR: 'sometimes' })).rejects.toThrow(
       'ON_PARSE_ERROR must be one of keep, fail, drop; got "sometimes"',

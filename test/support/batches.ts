@@ -27,7 +27,13 @@ export function eventsOf(data: string): Record<string, unknown>[] {
     .split('\n')
     .map((line) => {
       if (!line.startsWith('{\t')) throw new Error(`line does not start with {\\t: ${line}`);
-      return JSON.parse(line) as Record<string, unknown>;
+      const event = JSON.parse(line) as Record<string, unknown>;
+      // Written as JSON.stringify writes the object it reads as: no key twice (a reader keeps the
+      // last, and the other value is lost), nothing written another way.
+      if (`{\t${JSON.stringify(event).slice(1)}` !== line) {
+        throw new Error(`line is not the JSON of the event it reads as (a key twice?): ${line}`);
+      }
+      return event;
     });
 }
 
