@@ -215,13 +215,23 @@ export function executionFacts(message: string): Fields {
   return {};
 }
 
-/** A delivery source's resource, `arn:…:apigateway:{region}:{account}:/restapis/{id}/stages/{stage}`. */
+const SOURCE =
+  /^arn:[\w-]{1,32}:apigateway:[\w-]{1,32}:\d{0,12}:\/restapis\/(\w{1,64})\/stages\/([\w-]{1,128})$/;
+let lastArn: string | undefined;
+let lastSource: { api_id: string; stage: string } | undefined;
+
+/**
+ * A delivery source's resource, `arn:…:apigateway:{region}:{account}:/restapis/{id}/stages/{stage}`.
+ * The last one read is kept, since a delivery's records all name the same stage (executionEvent
+ * copies it into each event).
+ */
 export function executionSource(arn: string): { api_id: string; stage: string } | undefined {
-  const match =
-    /^arn:[\w-]{1,32}:apigateway:[\w-]{1,32}:\d{0,12}:\/restapis\/(\w{1,64})\/stages\/([\w-]{1,128})$/.exec(
-      arn,
-    );
-  return match ? { api_id: match[1] as string, stage: match[2] as string } : undefined;
+  if (arn !== lastArn) {
+    const match = SOURCE.exec(arn);
+    lastArn = arn;
+    lastSource = match ? { api_id: match[1] as string, stage: match[2] as string } : undefined;
+  }
+  return lastSource;
 }
 
 /** The event of one execution-log line, before enrichment; undefined when it is not one. */
@@ -231,18 +241,45 @@ export function executionEvent(
 ): Fields | undefined {
   const split = splitExecutionLine(line);
   if (!split) return undefined;
-  return {
-    request_id: split.requestId,
-    ...(source ?? {}),
-    ...executionFacts(split.message),
-    message: split.message,
-  };
+  // Set one by one, not spread: the same keys in the same order, without a copy of each part.
+  const fields: Fields = { request_id: split.requestId };
+  if (source) {
+    fields.api_id = source.api_id;
+    fields.stage = source.stage;
+  }
+  const facts = executionFacts(split.message);
+  for (const key in facts) fields[key] = facts[key] as Fields[string];
+  fields.message = split.message;
+  return fields;
 }
 
-/** A key of an object, in any case: the delivery's field names are not documented. */
-function keyOf(object: Record<string, unknown>, name: string): unknown {
-  for (const key in object) if (key.toLowerCase() === name) return object[key];
-  return undefined;
+/**
+ * The delivery's fields by their names in any case (its field names are not documented): the first
+ * key of each name, in one pass over the object's keys.
+ */
+function deliveryFields(object: Record<string, unknown>) {
+  let payload: unknown;
+  let arn: unknown;
+  let time: unknown;
+  let payloadSeen = false;
+  let arnSeen = false;
+  let timeSeen = false;
+  for (const key in object) {
+    // Only a key as long as one of the names is lowercased (no other lowercases to one of them).
+    const name =
+      key.length === 7 || key.length === 12 || key.length === 15 ? key.toLowerCase() : '';
+    if (name === 'payload' && !payloadSeen) {
+      payloadSeen = true;
+      payload = object[key];
+    } else if (name === 'resource_arn' && !arnSeen) {
+      arnSeen = true;
+      arn = object[key];
+    } else if (name === 'event_timestamp' && !timeSeen) {
+      timeSeen = true;
+      time = object[key];
+    }
+  }
+  return { payload, arn, time };
 }
 
 /** Epoch milliseconds as a number or a string of digits; undefined for anything else. */
@@ -273,15 +310,13 @@ export function readExecutionRecord(line: string): { fields: Fields; timeMs?: nu
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-  const object = parsed as Record<string, unknown>;
-  const payload = keyOf(object, 'payload');
+  const { payload, arn, time } = deliveryFields(parsed as Record<string, unknown>);
   if (typeof payload !== 'string') return undefined;
-  const arn = keyOf(object, 'resource_arn');
   const fields = executionEvent(
     payload,
     typeof arn === 'string' ? executionSource(arn) : undefined,
   );
   if (!fields) return undefined;
-  const timeMs = timeOf(keyOf(object, 'event_timestamp'));
+  const timeMs = timeOf(time);
   return timeMs === undefined ? { fields } : { fields, timeMs };
 }
