@@ -205,11 +205,21 @@ export const EXECUTION_FIELDS: readonly string[] = [
   'extended_request_id',
 ];
 
+/** The table's entries by the first character of their prefix: a message is compared with those only. */
+const ENTRIES_BY_FIRST = new Map<number, ExecutionMessage[]>();
+for (const entry of EXECUTION_MESSAGES) {
+  const first = entry.prefix.charCodeAt(0);
+  ENTRIES_BY_FIRST.set(first, [...(ENTRIES_BY_FIRST.get(first) ?? []), entry]);
+}
+
 /** The facts of one message: those of the table entry it starts with, or none. */
 export function executionFacts(message: string): Fields {
-  for (const entry of EXECUTION_MESSAGES) {
-    if (message.startsWith(entry.prefix)) {
-      return entry.read(message.slice(entry.prefix.length)) ?? {};
+  const entries = ENTRIES_BY_FIRST.get(message.charCodeAt(0));
+  if (entries) {
+    for (const entry of entries) {
+      if (message.startsWith(entry.prefix)) {
+        return entry.read(message.slice(entry.prefix.length)) ?? {};
+      }
     }
   }
   return {};
