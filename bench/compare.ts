@@ -4,7 +4,7 @@
  * process and on the runtime's Node.js, the cold start under Lambda's runtime interface, peak RSS
  * for the 5.9 MB batch and for the gzip batch), taken in turns so that the machine's drift falls on both; each figure is the median of the rounds.
  * Then their speed: both handlers loaded in this one process, each batch (default, clf,
- * CloudWatch gzip) through one and the other in alternating order, 60 times after warm-up.
+ * CloudWatch gzip, execution logs both ways) through one and the other in alternating order, 60 times after warm-up.
  * `after` is dist/handler.mjs unless given. A build of an earlier commit:
  *
  *   git archive <commit> | tar -x -C /tmp/before && ln -s "$PWD/node_modules" /tmp/before/ &&
@@ -14,7 +14,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../src/surface';
-import { cloudWatchBatch, linesBatch } from './batches';
+import { cloudWatchBatch, executionBatch, linesBatch } from './batches';
 import {
   freshHandler,
   inflatingRun,
@@ -86,6 +86,8 @@ async function speed(): Promise<void> {
     ['default', DEFAULT_FORMAT, linesBatch(DEFAULT_FORMAT, 1024 * 1024, 5)],
     ['clf', KNOWN_FORMATS.clf as string, linesBatch(KNOWN_FORMATS.clf as string, 1024 * 1024, 5)],
     ['cloudwatch_gzip', DEFAULT_FORMAT, cloudWatchBatch(DEFAULT_FORMAT, 1024 * 1024)],
+    ['execution_cloudwatch', DEFAULT_FORMAT, executionBatch('cloudwatch', 1024 * 1024, 5)],
+    ['execution_delivery', DEFAULT_FORMAT, executionBatch('delivery', 1024 * 1024, 5)],
   ];
   console.log('\n| batch | before, ms | after, ms | after ÷ before |');
   console.log('|---|---:|---:|---:|');
