@@ -147,6 +147,8 @@ export interface RealOpenObserveOptions {
   readonly ingestWindowHours?: number;
   /** The build that serves its web UI at /web/ (for the browser), not the API-only one. */
   readonly ui?: boolean;
+  /** ZO_FORMAT_STREAM_NAME_TO_LOWERCASE=false: stream names keep their capitals (§6). */
+  readonly keepsStreamCapitals?: boolean;
 }
 
 export interface RealOpenObserve {
@@ -223,6 +225,7 @@ async function start(
       ...(options.ingestWindowHours
         ? { ZO_INGEST_ALLOWED_UPTO: String(options.ingestWindowHours) }
         : {}),
+      ...(options.keepsStreamCapitals ? { ZO_FORMAT_STREAM_NAME_TO_LOWERCASE: 'false' } : {}),
     },
   });
   const keep = (chunk: Buffer) => {

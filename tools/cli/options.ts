@@ -66,6 +66,8 @@ export interface CommandSpec<T extends Options = Options> {
 export interface CommandLine<T extends Options> {
   readonly values: Values<T>;
   readonly positionals: string[];
+  /** The options the command line gave, whatever their value (a default given is given). */
+  readonly given: ReadonlySet<string>;
 }
 
 /** What every command that reads AWS, asks or reports takes. */
@@ -143,7 +145,7 @@ export function parseCommandLine<T extends Options>(
   ) as Values<T>;
   checkPositionals(spec, parsed.positionals);
   spec.check?.(values, parsed.positionals);
-  return { values, positionals: parsed.positionals };
+  return { values, positionals: parsed.positionals, given: new Set(Object.keys(parsed.values)) };
 }
 
 function checkPositionals(

@@ -14,9 +14,9 @@ import { connect, OPENOBSERVE_OPTIONS, streamOption } from '../openobserve/conne
 import { planSetup, type SetupOptions } from '../openobserve/setup/plan';
 import { formatSloStatus, readSloStatus } from '../openobserve/slo-status';
 import { SLO_NAMES, sloName } from '../openobserve/slos';
-import { DEFAULT_RETENTION_DAYS, DEFAULT_STREAM } from '../openobserve/stream-settings';
+import { DEFAULT_RETENTION_DAYS } from '../openobserve/stream-settings';
 
-/** The options only `setup` reads, and the value each has when not given. */
+/** The options only `setup` reads: `slo` refuses each one given. */
 const SETUP_ONLY = [
   'folder',
   'alert-destination',
@@ -131,15 +131,15 @@ export const command = defineCommand({
       }
     },
   },
-  async run({ values, positionals }, io) {
+  async run({ values, positionals, given }, io) {
     if (positionals[0] === 'slo') {
-      const setupOnly = SETUP_ONLY.filter((name) => values[name] !== SETUP_DEFAULTS[name]);
+      const setupOnly = SETUP_ONLY.filter((name) => given.has(name));
       if (setupOnly.length > 0) {
         throw new UsageError(`${setupOnly.map((name) => `--${name}`).join(', ')}: setup only`);
       }
       const api = await connect(values);
       // Every stream's SLOs, or the one --stream names.
-      const stream = values.stream === DEFAULT_STREAM ? undefined : streamOption(values, io);
+      const stream = given.has('stream') ? await streamOption(api, values, io) : undefined;
       const statuses = (await readSloStatus(api, values.org)).filter(
         (status) =>
           stream === undefined ||
@@ -152,7 +152,7 @@ export const command = defineCommand({
     const api = await connect(values);
     const options: SetupOptions = {
       org: values.org,
-      stream: streamOption(values, io),
+      stream: await streamOption(api, values, io),
       folder: values.folder,
       alertDestination: values['alert-destination'],
       retentionDays: values['retention-days'],
@@ -172,10 +172,3 @@ export const command = defineCommand({
     return planStatus(result);
   },
 });
-
-const SETUP_DEFAULTS = Object.fromEntries(
-  SETUP_ONLY.map((name) => {
-    const option = command.spec.options[name] as { type: string; default?: unknown };
-    return [name, option.default ?? (option.type === 'flag' ? false : undefined)];
-  }),
-) as Record<(typeof SETUP_ONLY)[number], unknown>;

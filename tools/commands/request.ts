@@ -40,7 +40,7 @@ export const command = defineCommand({
     const now = Date.now();
     const story = await readRequestStory(api, positionals[0] as string, {
       org: values.org,
-      stream: streamOption(values, io),
+      stream: await streamOption(api, values, io),
       tracesStream: values['traces-stream'],
       startUs: (now - parseDuration(values.since)) * 1000,
       endUs: (now + 60_000) * 1000,

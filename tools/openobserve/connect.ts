@@ -8,7 +8,7 @@ import type { Io } from '../cli/io';
 import { openObserveCredentials } from '../cli/io';
 import { secureUrl } from '../cli/url';
 import { type OpenObserveApi, openObserveApi } from './api';
-import { DEFAULT_STREAM, keptStreamName } from './stream-settings';
+import { DEFAULT_STREAM, keptStreamOn } from './stream-settings';
 
 export const OPENOBSERVE_OPTIONS = {
   url: {
@@ -21,9 +21,13 @@ export const OPENOBSERVE_OPTIONS = {
   stream: { type: 'string', value: 'NAME', default: DEFAULT_STREAM, help: 'the events stream' },
 } as const;
 
-/** `--stream` as OpenObserve keeps it, said when that is another name than given. */
-export function streamOption(values: { readonly stream: string }, io: Io): string {
-  const kept = keptStreamName(values.stream);
+/** `--stream` as this OpenObserve keeps it (keptStreamOn), said when that is another name than given. */
+export async function streamOption(
+  api: OpenObserveApi,
+  values: { readonly stream: string; readonly org: string },
+  io: Io,
+): Promise<string> {
+  const kept = await keptStreamOn(api, values.org, values.stream);
   if (kept !== values.stream) {
     io.log(`--stream ${values.stream}: OpenObserve keeps its events in "${kept}"`);
   }

@@ -36,16 +36,23 @@ export const DEFAULT_DELIVERY = {
  * The organization and stream of OpenObserve's Firehose endpoint, `https://…/aws/{org}/{stream}/
  * _kinesis_firehose` (docs/contracts.md §5); undefined for any other URL. Plain http only to loopback.
  */
-export function openObserveEndpoint(url: string): { org: string; stream: string } | undefined {
+export function openObserveEndpoint(
+  url: string,
+): { org: string; stream: string; sentTo: string } | undefined {
   try {
     secureUrl(url, 'the endpoint');
   } catch {
     return undefined;
   }
   const match = /\/aws\/([^/]+)\/([^/]+)\/_kinesis_firehose$/.exec(new URL(url).pathname);
-  // The stream as OpenObserve keeps it, which a search names.
+  // The stream as OpenObserve keeps it by default, which a search names (keptStreamOn asks a
+  // server that may keep capitals), and as the URL names it.
   return match
-    ? { org: match[1] as string, stream: keptStreamName(match[2] as string) }
+    ? {
+        org: match[1] as string,
+        stream: keptStreamName(match[2] as string),
+        sentTo: match[2] as string,
+      }
     : undefined;
 }
 

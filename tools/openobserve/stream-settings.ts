@@ -1,16 +1,44 @@
 /** The stream `npm run openobserve -- setup` creates or updates (docs/contracts.md §6). */
 import { ENRICHMENTS, FREE_TEXT_FIELDS } from '../../src/surface';
+import { field, isObjectList, type OpenObserveApi } from './api';
 
 export const DEFAULT_STREAM = 'api_gateway_access';
 
+/** A stream's name with each run of characters other than letters, digits, `_` and `:` as `_`. */
+const formattedStreamName = (name: string): string => name.replace(/[^a-zA-Z0-9_:]+/g, '_');
+
 /**
- * The name OpenObserve keeps a stream under, whatever name events were sent to: each run of
- * characters other than letters, digits, `_` and `:` becomes `_`, and letters are lower case
+ * The name OpenObserve keeps a stream under by default, whatever name events were sent to: each run
+ * of characters other than letters, digits, `_` and `:` becomes `_`, and letters are lower case
  * (docs/contracts.md §6). Firehose's `…/aws/default/API-Gateway-Prod/_kinesis_firehose` fills
  * `api_gateway_prod`, which searches, dashboards and alerts must name.
  */
-export const keptStreamName = (name: string): string =>
-  name.replace(/[^a-zA-Z0-9_:]+/g, '_').toLowerCase();
+export const keptStreamName = (name: string): string => formattedStreamName(name).toLowerCase();
+
+/**
+ * The name this server keeps `name`'s events under: keptStreamName, unless the server keeps
+ * capitals (run with ZO_FORMAT_STREAM_NAME_TO_LOWERCASE=false, §6) and the organization has the
+ * stream under its capitals and none in lower case. Asks the server only for a name with capitals;
+ * before the stream's first event neither exists, and the default's name is the answer.
+ */
+export async function keptStreamOn(
+  api: OpenObserveApi,
+  org: string,
+  name: string,
+): Promise<string> {
+  const lower = keptStreamName(name);
+  const cased = formattedStreamName(name);
+  if (cased === lower) return lower;
+  const where = 'GET /api/{org}/streams';
+  const list = field(
+    await api.request('GET', `/api/${org}/streams?type=logs`),
+    'list',
+    isObjectList,
+    where,
+  );
+  const names = new Set(list.map((stream) => stream.name));
+  return names.has(cased) && !names.has(lower) ? cased : lower;
+}
 
 /**
  * Stream settings (§6), chosen for these queries:

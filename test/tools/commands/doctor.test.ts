@@ -526,6 +526,21 @@ describeWithOpenObserve('doctor --probe, on a real OpenObserve', () => {
   }, 30_000);
 });
 
+describeWithOpenObserve(
+  'doctor --probe, on an OpenObserve that keeps capitals in stream names',
+  () => {
+    const server = useOpenObserve({ keepsStreamCapitals: true });
+
+    it('finds the probe under the name this server keeps', async () => {
+      await deploy({ url: server().firehoseUrl('API-Gateway-Prod') });
+      const checks = await diagnose({ accessKey: server().accessKey, user: server() });
+      const probe = byId(checks, 'openobserve');
+      expect(probe).toMatchObject({ status: 'ok' });
+      expect(probe.evidence).toContain('found in API_Gateway_Prod');
+    }, 30_000);
+  },
+);
+
 describe('npm run doctor', () => {
   const cli = (args: string[]) =>
     run(process.execPath, ['--import', 'tsx', resolve('tools/run.ts'), 'doctor', ...args], {

@@ -703,14 +703,31 @@ describe('openobserve setup: SLOs per API and stage', () => {
     });
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual(JSON.parse(JSON.stringify(statuses)));
-    // --stream names one stream's SLOs; what only setup reads is a wrong command line here.
+    // --stream names one stream's SLOs, the default stream's too when named; what only setup
+    // reads is a wrong command line here, whatever its value.
     const env = { OPENOBSERVE_USER: USER, OPENOBSERVE_PASSWORD: PASSWORD };
-    const other = await cli(['slo', '--url', standIn.url, '--stream', 'other', '--json'], env);
-    expect(other.code).toBe(0);
-    expect(JSON.parse(other.stdout)).toEqual([]);
+    const slosOf = async (...args: string[]) => {
+      const answer = await cli(['slo', '--url', standIn.url, '--json', ...args], env);
+      expect(answer.code).toBe(0);
+      return (JSON.parse(answer.stdout) as { name: string }[]).map((slo) => slo.name).sort();
+    };
+    expect(await slosOf('--stream', 'other')).toEqual([]);
+    await setup({ stream: 'other' });
+    expect(await slosOf('--stream', 'other')).toEqual([
+      'api_gateway_availability_other',
+      'api_gateway_latency_other',
+    ]);
+    expect(await slosOf('--stream', 'api_gateway_access')).toEqual([
+      'api_gateway_availability',
+      'api_gateway_latency',
+    ]);
+    expect(await slosOf()).toHaveLength(4);
     const setupOnly = await cli(['slo', '--url', standIn.url, '--folder', 'x', '--yes'], env);
     expect(setupOnly.code).toBe(2);
     expect(setupOnly.stderr).toContain('--folder, --yes: setup only');
+    const atDefault = await cli(['slo', '--url', standIn.url, '--availability', '99.9'], env);
+    expect(atDefault.code).toBe(2);
+    expect(atDefault.stderr).toContain('--availability: setup only');
   }, 30_000);
 });
 

@@ -191,3 +191,47 @@ describe('npm run request, on answers and text it cannot trust', () => {
     );
   });
 });
+
+describeWithOpenObserve(
+  'npm run request, on an OpenObserve that keeps capitals in stream names',
+  () => {
+    const server = useOpenObserve({ ingestWindowHours: WINDOW_HOURS, keepsStreamCapitals: true });
+
+    it('reads the stream under the name this server keeps', async () => {
+      const lines = records.map((data) =>
+        Buffer.from(data, 'base64').toString('utf8').slice(0, -1),
+      );
+      await server().send('API-Gateway-Requests', lines);
+      const env = {
+        PATH: process.env.PATH ?? '',
+        OPENOBSERVE_USER: server().user,
+        OPENOBSERVE_PASSWORD: server().password,
+      };
+      const found = await run(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'tools/run.ts',
+          'request',
+          SERVED,
+          '--json',
+          '--url',
+          server().url,
+          '--stream',
+          'API-Gateway-Requests',
+          '--since',
+          `${SINCE_DAYS}d`,
+        ],
+        { env },
+      );
+      expect(JSON.parse(found.stdout)).toMatchObject({
+        requestId: SERVED,
+        access: { status: 200 },
+      });
+      expect(found.stderr).toContain(
+        '--stream API-Gateway-Requests: OpenObserve keeps its events in "API_Gateway_Requests"',
+      );
+    }, 60_000);
+  },
+);

@@ -12,6 +12,7 @@ import {
   openObserveEndpoint,
 } from '../../openobserve/firehose-endpoint';
 import { searchEvents } from '../../openobserve/search';
+import { keptStreamOn } from '../../openobserve/stream-settings';
 import { type Check, check } from '../check';
 import type { DoctorCheck, Facts } from '../facts';
 
@@ -57,7 +58,7 @@ function notDelivered(error: unknown, url: string): Check {
 interface Probe {
   readonly url: string;
   readonly org: string;
-  readonly stream: string;
+  readonly sentTo: string;
   readonly requestId: string;
   readonly sentAt: number;
 }
@@ -76,14 +77,16 @@ async function findProbe(facts: Facts, probe: Probe, user: Credentials): Promise
     );
   const sleep = facts.options.sleep ?? ((ms) => new Promise((wake) => setTimeout(wake, ms)));
   try {
+    // The probe has made the stream if it was new: a server that keeps capitals has it so now.
+    const stream = await keptStreamOn(api, probe.org, probe.sentTo);
     let found = false;
     for (let attempt = 0; attempt < 5 && !found; attempt++) {
       if (attempt) await sleep(3_000);
-      const sql = `SELECT _timestamp FROM "${probe.stream}" WHERE request_id = '${probe.requestId}'`;
+      const sql = `SELECT _timestamp FROM "${stream}" WHERE request_id = '${probe.requestId}'`;
       found = (await search(sql)).length > 0;
     }
     const [newest] = await search(
-      `SELECT MAX(_timestamp) AS newest FROM "${probe.stream}" WHERE log_format <> 'doctor_probe'`,
+      `SELECT MAX(_timestamp) AS newest FROM "${stream}" WHERE log_format <> 'doctor_probe'`,
     );
     const newestMs = Number(newest?.newest ?? 0) / 1000;
     const age = newestMs
@@ -100,7 +103,7 @@ async function findProbe(facts: Facts, probe: Probe, user: Credentials): Promise
     }
     return check('openobserve', 'ok', `OpenObserve received the probe; ${age}`, [
       accepted,
-      `found in ${probe.stream}`,
+      `found in ${stream}`,
     ]);
   } catch (error) {
     return check(
