@@ -1,7 +1,7 @@
 import { net, nodeCrypto } from './builtins';
 import type { Envelope } from './decode';
 import { MAX_EVENT_FIELDS } from './fields';
-import { MAX_EVENT_TIME_MS, parseRequestTime, requestTimeIso } from './time';
+import { epochMs, MAX_EVENT_TIME_MS, MIN_EPOCH_MS, parseRequestTime, requestTimeIso } from './time';
 import { traceIdOf } from './trace';
 
 export type SourceIpPolicy =
@@ -157,9 +157,10 @@ export interface Enrichment {
 
 /** `_timestamp`'s epoch ms: the request's, else the line's fallback (CloudWatch, then arrival). */
 function eventTimeMs(epoch: Value, requestTime: Value, fallbackTimeMs: number): number {
-  if (typeof epoch === 'number' && epoch > 0 && epoch <= MAX_EVENT_TIME_MS) return epoch;
   return (
-    (typeof requestTime === 'string' ? parseRequestTime(requestTime) : undefined) ?? fallbackTimeMs
+    (typeof epoch === 'number' ? epochMs(epoch) : undefined) ??
+    (typeof requestTime === 'string' ? parseRequestTime(requestTime) : undefined) ??
+    fallbackTimeMs
   );
 }
 
@@ -233,7 +234,7 @@ export const ENRICHMENTS: readonly Enrichment[] = [
     // number to format, unless the text has a leading zero.
     text: (epochText, epoch) =>
       typeof epoch === 'number' &&
-      epoch > 0 &&
+      epoch >= MIN_EPOCH_MS &&
       epoch <= MAX_EVENT_TIME_MS &&
       epochText.charCodeAt(0) !== 48
         ? `${epochText}000`

@@ -7,6 +7,7 @@
  * body) costs no more than its length.
  */
 import type { Fields } from './fields';
+import { epochMs } from './time';
 import { traceIdOf } from './trace';
 
 /** `(<request id>) <message>`: the id is letters, digits and dashes. */
@@ -292,10 +293,15 @@ function deliveryFields(object: Record<string, unknown>) {
   return { payload, arn, time };
 }
 
-/** Epoch milliseconds as a number or a string of digits; undefined for anything else. */
+/**
+ * Epoch milliseconds of a number or a string of digits, in milliseconds or seconds (epochMs: the
+ * delivery's unit is not documented); undefined for anything else.
+ */
 function timeOf(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  return typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : undefined;
+  if (typeof value === 'number' && Number.isFinite(value)) return epochMs(value) ?? value;
+  return typeof value === 'string' && /^\d{1,16}$/.test(value)
+    ? (epochMs(Number(value)) ?? Number(value))
+    : undefined;
 }
 
 /**

@@ -80,6 +80,23 @@ export function requestTimeIso(value: string): string | undefined {
  */
 export const MAX_EVENT_TIME_MS = Math.floor(Number.MAX_SAFE_INTEGER / 1000);
 
+/**
+ * Below this an epoch is taken as seconds (1e11 ms is March 1973; 1e11 s is the year 5138):
+ * `requestTimeEpoch` is milliseconds on a REST API's stage, yet an HTTP API's, arriving by a
+ * CloudWatch Logs subscription, has been seen in seconds (docs/contracts.md §2), and read as
+ * milliseconds it would date the event in January 1970, outside every ingest window.
+ */
+export const MIN_EPOCH_MS = 1e11;
+
+/**
+ * Epoch milliseconds of a request's epoch time, in milliseconds or (below MIN_EPOCH_MS) seconds;
+ * undefined when it is none, or later than `_timestamp` (µs) can hold exactly.
+ */
+export function epochMs(epoch: number): number | undefined {
+  const ms = epoch < MIN_EPOCH_MS ? epoch * 1000 : epoch;
+  return epoch > 0 && ms <= MAX_EVENT_TIME_MS ? ms : undefined;
+}
+
 /** ISO 8601 UTC with milliseconds, a form OpenObserve and every SQL engine read. */
 export function isoTime(epochMs: number): string {
   return new Date(epochMs).toISOString();

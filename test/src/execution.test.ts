@@ -214,7 +214,7 @@ describe('execution-log lines through the processor', () => {
     );
   });
 
-  it("reads a delivery record's fields in any case, the first of each name, each with its own stage", () => {
+  it("reads a delivery record's fields in any case, the first of each name, each with its own stage, its time in ms or s", () => {
     const arn = (stage: string) =>
       `arn:aws:apigateway:us-east-1:123456789012:/restapis/a1b2c3d4e5/stages/${stage}`;
     const line = (n: number) => `(c0ffee00-1111-4222-8333-44445555666${n}) step ${n}`;
@@ -222,7 +222,7 @@ describe('execution-log lines through the processor', () => {
       `{"Resource_Arn":${JSON.stringify(arn('prod'))},"EVENT_TIMESTAMP":"1795546045000","Payload":"${line(1)}"}`,
       `{"resource_arn":${JSON.stringify(arn('beta'))},"payload":"${line(2)}","PAYLOAD":"(x) not this"}`,
       `{"resource_arn":"arn:aws:s3:::bucket","payload":"${line(3)}"}`,
-      `{"resource_arn":${JSON.stringify(arn('beta'))},"event_timestamp":1795546046000,"payload":"${line(4)}"}`,
+      `{"resource_arn":${JSON.stringify(arn('beta'))},"event_timestamp":1795546046,"payload":"${line(4)}"}`,
     ];
     const events = transform(records.map((text) => ({ text })));
     expect(events.map((event) => [event.message, event.stage, event._timestamp])).toEqual([

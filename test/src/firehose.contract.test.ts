@@ -730,6 +730,33 @@ describe('hostile input', () => {
     expect(summary.compressed).toBeGreaterThan(0);
   });
 
+  it('reads an epoch request time in seconds as seconds (an HTTP API by CloudWatch Logs), never as January 1970', () => {
+    const seconds = 1795546045;
+    const ms = seconds * 1000;
+    const defaultLine = lineOf('default-format').replace(
+      /RequestTimeEpoch: \d+/,
+      `RequestTimeEpoch: ${seconds}`,
+    );
+    const json = `{"requestId":"h-1","status":"200","requestTime":"24/Nov/2026:18:47:25 +0000","requestTimeEpoch":"${seconds}"}`;
+    const viaLogGroup = transform([cloudWatchRecord([{ message: json, timestampMs: ms + 9 }])]);
+    const events = [
+      eventOf(defaultLine),
+      eventOf(defaultLine, { REDACT: 'email' }),
+      eventOf(json),
+      ...viaLogGroup,
+    ];
+    for (const event of events) {
+      expect(event.request_time_epoch).toBe(seconds);
+      expect(event._timestamp).toBe(ms * 1000);
+    }
+    // Milliseconds, as a REST API's stage writes them, are taken as they are.
+    const inMs = lineOf('default-format').replace(
+      /RequestTimeEpoch: \d+/,
+      `RequestTimeEpoch: ${ms + 123}`,
+    );
+    expect(eventOf(inMs)._timestamp).toBe((ms + 123) * 1000);
+  });
+
   it('takes the arrival time for a CloudWatch timestamp _timestamp cannot hold exactly', () => {
     const [event] = transform([cloudWatchRecord([{ message: 'no time here', timestampMs: 1e16 }])]);
     expect(event?._timestamp).toBe(SAMPLE_ARRIVAL_MS * 1000);
