@@ -24,6 +24,7 @@ import type {
 } from 'aws-lambda';
 import { gunzippedText, splitEventLines } from '../src/surface';
 import { firehoseEvent } from '../test/support/firehose-event';
+import { dropOutputOnceClosed } from '../tools/cli/io';
 import { installRuntime, RuntimeUnavailableError, startRuntime } from './lambda-runtime';
 
 type Handler = (
@@ -60,13 +61,41 @@ function commandLine() {
 const { values, positionals } = commandLine();
 const file = positionals[0] as string;
 
-function readEvent(path: string): FirehoseTransformationEvent {
-  const text = gunzippedText(readFileSync(path));
-  if (path.endsWith('.json')) {
-    const parsed = JSON.parse(text) as FirehoseTransformationEvent;
-    if (Array.isArray(parsed.records)) return parsed;
+/** The text as a Firehose event (`{"records": […]}`), or undefined when it is not one. */
+function firehoseEventOf(text: string): FirehoseTransformationEvent | undefined {
+  if (!text.trimStart().startsWith('{')) return undefined;
+  try {
+    // A file of JSON lines stops parsing at its first line's end.
+    const parsed = JSON.parse(text) as Partial<FirehoseTransformationEvent> | null;
+    return parsed && Array.isArray(parsed.records)
+      ? (parsed as FirehoseTransformationEvent)
+      : undefined;
+  } catch {
+    return undefined;
   }
+}
+
+/** The file as an event: a Firehose event as it is, else each of its lines a record. */
+function readEvent(path: string): FirehoseTransformationEvent {
+  let text: string;
+  try {
+    text = gunzippedText(readFileSync(path));
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : message;
+    console.error(`cannot read ${path}: ${why}`);
+    console.error(USAGE);
+    process.exit(2);
+  }
+  const event = firehoseEventOf(text);
+  if (event) return event;
   const lines = text.split(/\r?\n/).filter((line) => line.length > 0);
+  if (path.endsWith('.json')) {
+    console.error(
+      `${path} is not a Firehose event ({"records": [...]}): read as ${lines.length} log line(s), one record each`,
+    );
+  }
   return firehoseEvent(lines.map((line) => ({ text: line, arrivalMs: Date.now() })));
 }
 
@@ -182,8 +211,14 @@ async function invokeUnderLambdaRuntime(): Promise<FirehoseTransformationResult>
   }
 }
 
+dropOutputOnceClosed();
+// What the function prints (its log lines, its metrics), which Lambda sends to CloudWatch Logs,
+// goes to standard error: standard output is the response alone, one JSON document with --json.
+const responseOutput = process.stdout.write.bind(process.stdout);
+process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
 const response =
   values.runtime === 'lambda' ? await invokeUnderLambdaRuntime() : await invokeInProcess();
+process.stdout.write = responseOutput;
 const problems = contractProblems(event, response);
 const decoded = { records: response.records.map(decodeResult) };
 console.log(values.json ? JSON.stringify(decoded) : JSON.stringify(decoded, null, 2));

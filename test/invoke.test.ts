@@ -1,5 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** `npm run invoke` as a user runs it: the built bundle, loaded the way Lambda loads it. */
 const tsx = 'node_modules/.bin/tsx';
@@ -54,5 +56,47 @@ describe('npm run invoke', () => {
     const run = invoke(['events/clf.json'], { LOG_FORMAT: '$context.status' });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('init failed: LOG_FORMAT must contain $context.requestId');
+  });
+});
+
+describe('npm run invoke, as people get it wrong', () => {
+  it('prints the response alone with --json, the function logging on standard error', () => {
+    const run = spawnSync(tsx, ['scripts/invoke.ts', 'events/csv.json', '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'INFO' },
+    });
+    expect(run.status).toBe(0);
+    expect(Object.keys(JSON.parse(run.stdout))).toEqual(['records']);
+    expect(run.stderr).toContain('"message":"batch transformed"');
+  });
+
+  it('names a file it cannot read, and reads a .json file of JSON lines as lines', () => {
+    for (const [path, why] of [
+      ['no-such-file.json', 'no such file'],
+      ['events', 'a folder, not a file'],
+    ] as const) {
+      const run = invoke([path]);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain(`cannot read ${path}: ${why}`);
+      expect(run.stderr).not.toContain('    at ');
+    }
+    const folder = mkdtempSync(join(tmpdir(), 'invoke-'));
+    try {
+      const lines = join(folder, 'lines.json');
+      writeFileSync(
+        lines,
+        '{"requestId":"j-1","status":"200"}\n{"requestId":"j-2","status":"404"}\n',
+      );
+      const run = invoke([lines]);
+      expect(run.status).toBe(0);
+      expect(run.stderr).toContain(
+        'is not a Firehose event ({"records": [...]}): read as 2 log line(s)',
+      );
+      expect(lastLine(run.stdout).records.map((record) => record.events?.[0]?.status)).toEqual([
+        200, 404,
+      ]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

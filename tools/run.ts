@@ -5,6 +5,7 @@
  * tools/replay/.
  */
 import { type Command, runCommand } from './cli/command';
+import { dropOutputOnceClosed } from './cli/io';
 import { command as attach } from './commands/attach';
 import { command as doctor } from './commands/doctor';
 import { command as openobserve } from './commands/openobserve';
@@ -29,4 +30,5 @@ if (!command) {
   console.error(`usage: tsx tools/run.ts <${Object.keys(commands).join(' | ')}> …`);
   process.exit(2);
 }
+dropOutputOnceClosed();
 process.exit(await runCommand(command, argv));

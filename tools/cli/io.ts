@@ -91,3 +91,14 @@ export async function openObserveCredentials(): Promise<{ user: string; password
     ));
   return { user, password };
 }
+
+/**
+ * A reader that stops early (`… --dry-run | head`) closes standard output: what is left to print
+ * has nowhere to go and is dropped, while the command goes on to its end and exit status (a replay
+ * still sends). Without this, Node.js ends the process on the first write after the close.
+ */
+export function dropOutputOnceClosed(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
+}

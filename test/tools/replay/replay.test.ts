@@ -955,6 +955,30 @@ describe('npm run replay', () => {
     }
   }, 60_000);
 
+  it('goes on to its end and summary when the reader of a dry run stops early (| head)', async () => {
+    const lines = Array.from({ length: 3000 }, (_, i) => clfLines[i % clfLines.length]);
+    const log = file('many.log', lines.join('\n'));
+    const tsx = resolve('node_modules/.bin/tsx');
+    const piped = await new Promise<{ status: number; stdout: string; stderr: string }>((done) =>
+      execFile(
+        'bash',
+        [
+          '-o',
+          'pipefail',
+          '-c',
+          `"${tsx}" tools/run.ts replay "${log}" --dry-run --ingest-window-hours 87600 | head -2`,
+        ],
+        { encoding: 'utf8', timeout: 25_000 },
+        (error, stdout, stderr) =>
+          done({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+    expect(piped.stdout.trim().split('\n')).toHaveLength(2);
+    expect(piped.stderr).not.toContain('EPIPE');
+    expect(piped.stderr).toContain('written 3000 events');
+    expect(piped.status).toBe(0);
+  }, 30_000);
+
   it('ends with status 1 when the processor failed a record; a dry run keeps nothing, a run keeps it with its place', async () => {
     const log = file('a.log', `${clfLines[0]}\nnot an access-log line\n`);
     const failed = join(directory, 'f.ndjson');
