@@ -75,30 +75,44 @@ function patternRedaction(name: string, pattern: RegExp, mayMatch: (v: string) =
 const EMAIL_LOCAL = charSet('A-Za-z0-9._%+-');
 const DOMAIN_LABEL = charSet('A-Za-z0-9-');
 const LETTER = charSet('A-Za-z');
+/** Beyond ASCII, what an internationalized address holds (RFC 6531, IDN): letters, marks, digits. */
+const WORD_BEYOND_ASCII = /[\p{L}\p{M}\p{N}]/u;
+const LETTER_BEYOND_ASCII = /[\p{L}\p{M}]/u;
+
+/** `has`, and beyond ASCII the characters `beyond` matches (one code unit: a pair's half is none). */
+const hasWide = (set: Uint8Array, beyond: RegExp, value: string, i: number) => {
+  const code = value.charCodeAt(i);
+  return code < 128 ? set[code] === 1 : beyond.test(value.charAt(i));
+};
 
 /**
- * email = local "@" domain, as `[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`
- * matches it: the local part is the whole run of local characters before the `@`; the domain ends
- * after the last of its labels that starts with two letters (that label's leading letters).
+ * email = local "@" domain, as `[A-Za-z0-9._%+\-\p{L}\p{M}\p{N}]+@[\p{L}\p{M}\p{N}-]+(?:\.[\p{L}\p{M}\p{N}-]+)*\.[\p{L}\p{M}]{2,}`
+ * (`u`) matches it, internationalized addresses too (`josé@exämple.de`): the local part is the
+ * whole run of local characters before the `@`; the domain ends after the last of its labels that
+ * starts with two letters (that label's leading letters).
  */
 function nextEmail(value: string, from: number): [number, number] | undefined {
+  const local = (i: number) => hasWide(EMAIL_LOCAL, WORD_BEYOND_ASCII, value, i);
+  const label = (i: number) =>
+    i < value.length && hasWide(DOMAIN_LABEL, WORD_BEYOND_ASCII, value, i);
+  const letter = (i: number) => hasWide(LETTER, LETTER_BEYOND_ASCII, value, i);
   for (let at = value.indexOf('@', from); at !== -1; at = value.indexOf('@', at + 1)) {
     let start = at;
-    while (start > from && has(EMAIL_LOCAL, value, start - 1)) start--;
+    while (start > from && local(start - 1)) start--;
     if (start === at) continue;
     // Labels after the `@`: the first whole, each later one after a dot.
     let i = at + 1;
-    while (i < value.length && has(DOMAIN_LABEL, value, i)) i++;
+    while (label(i)) i++;
     if (i === at + 1) continue;
     let end = -1;
     while (value.charCodeAt(i) === 46 /* . */) {
-      const label = i + 1;
-      let j = label;
-      while (j < value.length && has(DOMAIN_LABEL, value, j)) j++;
-      if (j === label) break;
-      let letters = label;
-      while (letters < j && has(LETTER, value, letters)) letters++;
-      if (letters - label >= 2) end = letters;
+      const first = i + 1;
+      let j = first;
+      while (label(j)) j++;
+      if (j === first) break;
+      let letters = first;
+      while (letters < j && letter(letters)) letters++;
+      if (letters - first >= 2) end = letters;
       i = j;
     }
     if (end !== -1) return [start, end];

@@ -176,6 +176,11 @@ describe('parseRedact', () => {
   it.each([
     ['email', 'denied for jane.doe+api@example.co.uk, retry', 'denied for [email], retry'],
     [
+      'email',
+      'contact josé@example.com or user@exämple.com or müller@example.de, «ünï@пример.рф»',
+      'contact [email] or [email] or [email], «[email]»',
+    ],
+    [
       'jwt',
       'token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl expired',
       'token [jwt] expired',
@@ -263,6 +268,8 @@ describe('parseRedact', () => {
       `bearer${' '.repeat(262_144)}!`,
       `${'1.'.repeat(131_072)}`,
       `${'0-'.repeat(131_072)}`,
+      `${'é'.repeat(262_144)}@:`,
+      `@${'é.'.repeat(131_072)}`,
     ];
     const settings = { ...NONE, redact: parseRedact(name) };
     const started = process.hrtime.bigint();
@@ -323,6 +330,8 @@ describe('redaction (property)', () => {
   };
   const samples = fc.constantFrom(
     'jane@example.com',
+    'josé@exämple.рф',
+    'ü',
     'a.b-c@mail.example.org',
     'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig',
     'Bearer abc.def',
@@ -343,7 +352,8 @@ describe('redaction (property)', () => {
   const text = fc.array(piece, { maxLength: 12 }).map((parts) => parts.join(''));
   const classes = Object.keys(REDACTIONS);
   const patterns: Record<string, RegExp> = {
-    email: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/,
+    email:
+      /[A-Za-z0-9._%+\-\p{L}\p{M}\p{N}]+@[\p{L}\p{M}\p{N}-]+(?:\.[\p{L}\p{M}\p{N}-]+)*\.[\p{L}\p{M}]{2,}/u,
     jwt: /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/,
     bearer: /\b[Bb]earer\s+[A-Za-z0-9._~+/=-]+/,
     ipv4: /(?<![\d.])(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}(?![\d])/,
