@@ -1,5 +1,5 @@
 /** What a doctor check reports: ok, warn (works but worth a look, or could not run) or fail. */
-import { errorName } from '../aws/clients';
+import { awsSetupFix, errorName } from '../aws/clients';
 import { table } from '../cli/output';
 
 export type Status = 'ok' | 'warn' | 'fail';
@@ -28,17 +28,24 @@ export const check = (
   fix,
 });
 
-/** A check that could not run says so, and is a warning, never a silent ok. */
-export const couldNot = (id: string, what: string, error: unknown): Check =>
-  check(
+/**
+ * A check that could not run says so, and is a warning, never a silent ok; a failure when AWS was
+ * never asked (no region, no credentials: awsSetupFix), since then nothing was checked.
+ */
+export const couldNot = (id: string, what: string, error: unknown): Check => {
+  const setupFix = awsSetupFix(error);
+  return check(
     id,
-    'warn',
+    setupFix ? 'fail' : 'warn',
     `could not ${what}`,
-    `${errorName(error) || 'error'}: ${(error as Error).message}`,
-    errorName(error).includes('AccessDenied')
-      ? 'run doctor with credentials that may read this (the evidence names the call)'
-      : null,
+    // The fix once, below the evidence, not also at the end of the message (awsClients adds it).
+    `${errorName(error) || 'error'}: ${(error as Error).message.replace(`: ${setupFix}`, '')}`,
+    setupFix ??
+      (errorName(error).includes('AccessDenied')
+        ? 'run doctor with credentials that may read this (the evidence names the call)'
+        : null),
   );
+};
 
 const SYMBOL: Record<Status, string> = { ok: '✓', warn: '!', fail: '✗' };
 

@@ -564,6 +564,39 @@ describe('npm run doctor', () => {
     });
   }, 30_000);
 
+  it('fails, and says what to set, when AWS cannot be asked: no region, no credentials', async () => {
+    // Nothing of this machine's AWS setup: no region, no profile, no instance metadata.
+    const bare = {
+      PATH: process.env.PATH ?? '',
+      HOME: resolve('test/support'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: resolve('test/support/no-such-aws-config'),
+      AWS_SHARED_CREDENTIALS_FILE: resolve('test/support/no-such-aws-credentials'),
+    };
+    const doctorWith = (env: Record<string, string>) =>
+      run(
+        process.execPath,
+        ['--import', 'tsx', resolve('tools/run.ts'), 'doctor', '--stream', STREAM, '--json'],
+        { env },
+      ).then(
+        (done) => ({ code: 0, ...done }),
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
+    const noRegion = await doctorWith(bare);
+    expect(noRegion.code).toBe(1);
+    expect(byId(JSON.parse(noRegion.stdout), 'stream')).toMatchObject({
+      status: 'fail',
+      evidence: 'Error: Region is missing',
+      fix: 'pass --region, or set AWS_REGION (or AWS_PROFILE, for a profile with a region)',
+    });
+    const noCredentials = await doctorWith({ ...bare, AWS_REGION: 'us-east-1' });
+    expect(noCredentials.code).toBe(1);
+    expect(byId(JSON.parse(noCredentials.stdout), 'stream')).toMatchObject({
+      status: 'fail',
+      fix: expect.stringMatching(/^give AWS credentials: AWS_PROFILE/),
+    });
+  }, 30_000);
+
   it('exits 0 when nothing fails, and 2 for usage errors', async () => {
     await deploy();
     const healthy = await cli(['--stream', STREAM]);
