@@ -45,30 +45,37 @@ class FieldCollector {
   message: unknown;
   /** Fields the line names twice (a key, or two of its aliases): which one is true is unknown. */
   repeated?: Set<string>;
+  /** Every field named so far, kept as a field or not (a value of the wrong type is not). */
+  private readonly named = new Set<string>();
   private count = 0;
 
   add(key: string, value: unknown): void {
     if (value === null || value === undefined || value === '' || value === '-') return;
-    const field = isLabel(key) ? aliasName(key) : undefined;
+    const named = isLabel(key) ? aliasName(key) : undefined;
+    // A name the processor writes never becomes a field: each value of one goes to `message`.
+    const field = named !== undefined && RESERVED_FIELDS.has(named) ? undefined : named;
     if (field === 'message' && this.message === undefined) {
       this.message = value;
       return;
     }
-    if (field !== undefined && Object.hasOwn(this.fields, field)) {
+    if (field !== undefined && this.named.has(field)) {
       // Two names for one field that agree (`integration_latency` and `integrationLatency`, both
-      // 116) are one fact; only values that differ leave which one is true unknown.
-      if (typedValue(field, value) === this.fields[field]) return;
-      this.repeated ??= new Set();
-      this.repeated.add(field);
+      // 116) are one fact; only values that differ leave which one is true unknown, also when the
+      // first was not of the field's type (`StatusCode: 200\nRequestId: y-2, StatusCode: 404`:
+      // the 404 is another request's).
+      const typed = typedValue(field, value);
+      if (Object.hasOwn(this.fields, field) ? typed !== this.fields[field] : typed !== undefined) {
+        this.repeated ??= new Set();
+        this.repeated.add(field);
+        return;
+      }
+      // The same value again, or a second value of the wrong type after one: nothing is taken.
+      if (!Object.hasOwn(this.fields, field)) this.leftover.push([key, value]);
       return;
     }
+    if (field !== undefined) this.named.add(field);
     const typed = field === undefined ? undefined : typedValue(field, value);
-    if (
-      field === undefined ||
-      typed === undefined ||
-      RESERVED_FIELDS.has(field) ||
-      this.count >= MAX_READ_FIELDS
-    ) {
+    if (field === undefined || typed === undefined || this.count >= MAX_READ_FIELDS) {
       this.leftover.push([key, value]);
       return;
     }

@@ -114,6 +114,26 @@ describe('createLineReader', () => {
     }
   });
 
+  it('refuses a second value for a field whose first was not of its type: it may be another request', () => {
+    // Two requests in one CloudWatch message: the first status runs into the second request.
+    for (const line of [
+      'RequestId: x-1, StatusCode: 200\nRequestId: y-2, StatusCode: 404',
+      '{"requestId":"x-1","StatusCode":"200\\nRequestId: y-2","status":"404"}',
+    ]) {
+      expect(read(line)).toMatchObject({
+        ok: false,
+        reason: 'ambiguous line: status given more than once; which value is true is unknown',
+        agreed: { request_id: 'x-1' },
+      });
+    }
+    // Neither of the type: nothing is taken, both stay in message.
+    expect(read('RequestId: x-1, StatusCode: ok, StatusCode: fine')).toEqual({
+      ok: true,
+      format: 'labels',
+      fields: { request_id: 'x-1', message: 'StatusCode: ok, StatusCode: fine' },
+    });
+  });
+
   it('keeps the line as written in message when JSON.parse would change one of its numbers', () => {
     const line = '{"requestId":"r-9","status":"200","bytes":12345678901234567890,"ratio":1.0}';
     const result = read(line);
