@@ -64,21 +64,26 @@ class FieldCollector {
       // first was not of the field's type (`StatusCode: 200\nRequestId: y-2, StatusCode: 404`:
       // the 404 is another request's).
       const typed = typedValue(field, value);
-      if (Object.hasOwn(this.fields, field) ? typed !== this.fields[field] : typed !== undefined) {
+      const kept = Object.hasOwn(this.fields, field);
+      const wouldTake = typed !== undefined && this.count < MAX_READ_FIELDS;
+      if (kept ? typed !== this.fields[field] : wouldTake) {
         this.repeated ??= new Set();
         this.repeated.add(field);
         return;
       }
-      // The same value again, or a second value of the wrong type after one: nothing is taken.
-      if (!Object.hasOwn(this.fields, field)) this.leftover.push([key, value]);
+      // The same value again, or one that would not be taken either: nothing changes.
+      if (!kept) this.leftover.push([key, value]);
       return;
     }
-    if (field !== undefined) this.named.add(field);
     const typed = field === undefined ? undefined : typedValue(field, value);
     if (field === undefined || typed === undefined || this.count >= MAX_READ_FIELDS) {
+      // Named, for a later value: one of the type after this one may be another request's. Past
+      // the cap nothing is taken, so a later value changes nothing.
+      if (field !== undefined && typed === undefined) this.named.add(field);
       this.leftover.push([key, value]);
       return;
     }
+    this.named.add(field);
     this.fields[field] = typed;
     this.count++;
   }

@@ -126,6 +126,15 @@ describe('createLineReader', () => {
         agreed: { request_id: 'x-1' },
       });
     }
+    // Past the field cap nothing more is taken: two names that agree there are no question.
+    const many = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`k${i}`, 'v']));
+    const past = JSON.stringify({
+      requestId: 'x-1',
+      ...many,
+      ip: '192.0.2.1',
+      sourceIp: '192.0.2.1',
+    });
+    expect(read(past)).toMatchObject({ ok: true, format: 'json', fields: { request_id: 'x-1' } });
     // Neither of the type: nothing is taken, both stay in message.
     expect(read('RequestId: x-1, StatusCode: ok, StatusCode: fine')).toEqual({
       ok: true,
