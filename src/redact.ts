@@ -75,27 +75,39 @@ function patternRedaction(name: string, pattern: RegExp, mayMatch: (v: string) =
 const EMAIL_LOCAL = charSet('A-Za-z0-9._%+-');
 const DOMAIN_LABEL = charSet('A-Za-z0-9-');
 const LETTER = charSet('A-Za-z');
-/** Beyond ASCII, what an internationalized address holds (RFC 6531, IDN): letters, marks, digits. */
-const WORD_BEYOND_ASCII = /[\p{L}\p{M}\p{N}]/u;
-const LETTER_BEYOND_ASCII = /[\p{L}\p{M}]/u;
+/**
+ * Beyond ASCII, what an internationalized address holds (RFC 6531, IDN): letters, marks and digits
+ * of the scripts written with spaces between words. In Chinese, Japanese, Thai and the like a
+ * word runs into the next, so an address's start cannot be told: there they end it, as before.
+ */
+const NO_SPACES =
+  '\\p{scx=Han}\\p{scx=Hira}\\p{scx=Kana}\\p{scx=Thai}\\p{scx=Laoo}\\p{scx=Khmr}\\p{scx=Mymr}';
+const WORD_BEYOND_ASCII = new RegExp(`^(?![${NO_SPACES}])[\\p{L}\\p{M}\\p{N}]$`, 'u');
+const LETTER_BEYOND_ASCII = new RegExp(`^(?![${NO_SPACES}])[\\p{L}\\p{M}]$`, 'u');
 
-/** `has`, and beyond ASCII the characters `beyond` matches (one code unit: a pair's half is none). */
+/**
+ * `has`, and beyond ASCII the characters `beyond` matches: one code unit, so a letter outside the
+ * Basic Multilingual Plane (a pair) ends an address too.
+ */
 const hasWide = (set: Uint8Array, beyond: RegExp, value: string, i: number) => {
   const code = value.charCodeAt(i);
   return code < 128 ? set[code] === 1 : beyond.test(value.charAt(i));
 };
 
 /**
- * email = local "@" domain, as `[A-Za-z0-9._%+\-\p{L}\p{M}\p{N}]+@[\p{L}\p{M}\p{N}-]+(?:\.[\p{L}\p{M}\p{N}-]+)*\.[\p{L}\p{M}]{2,}`
- * (`u`) matches it, internationalized addresses too (`josé@exämple.de`): the local part is the
- * whole run of local characters before the `@`; the domain ends after the last of its labels that
- * starts with two letters (that label's leading letters).
+ * email = local "@" domain, as `(?:[A-Za-z0-9._%+-]|W)+@(?:[A-Za-z0-9-]|W)+(?:\.(?:[A-Za-z0-9-]|W)+)*\.(?:[A-Za-z]{2,}|L{2,})`
+ * matches it (W and L: WORD_BEYOND_ASCII and LETTER_BEYOND_ASCII), internationalized addresses
+ * too (`josé@exämple.de`): the local part is the whole run of local characters before the `@`; the
+ * domain ends after the last of its labels that starts with two letters, all ASCII or none (that
+ * label's leading letters: `example.comне` ends at `com`).
  */
 function nextEmail(value: string, from: number): [number, number] | undefined {
   const local = (i: number) => hasWide(EMAIL_LOCAL, WORD_BEYOND_ASCII, value, i);
   const label = (i: number) =>
     i < value.length && hasWide(DOMAIN_LABEL, WORD_BEYOND_ASCII, value, i);
-  const letter = (i: number) => hasWide(LETTER, LETTER_BEYOND_ASCII, value, i);
+  const ascii = (i: number) => has(LETTER, value, i);
+  const wide = (i: number) =>
+    value.charCodeAt(i) >= 128 && LETTER_BEYOND_ASCII.test(value.charAt(i));
   for (let at = value.indexOf('@', from); at !== -1; at = value.indexOf('@', at + 1)) {
     let start = at;
     while (start > from && local(start - 1)) start--;
@@ -110,6 +122,7 @@ function nextEmail(value: string, from: number): [number, number] | undefined {
       let j = first;
       while (label(j)) j++;
       if (j === first) break;
+      const letter = ascii(first) ? ascii : wide;
       let letters = first;
       while (letters < j && letter(letters)) letters++;
       if (letters - first >= 2) end = letters;
