@@ -34,11 +34,12 @@ export const SLO_NAMES = {
 
 /**
  * An SLO's name for a stream: the default stream's as above, another's followed by the stream's
- * name. SLO names are one per organization, and its burn-rate alerts' names are made of it
- * (letters, digits and `_` only).
+ * name in lower case (a server may keep capitals: docs/contracts.md §6). SLO names are one per
+ * organization, and its burn-rate alerts' names are made of it (lower-case letters, digits and `_`
+ * only).
  */
 export const sloName = (base: string, stream: string): string =>
-  stream === DEFAULT_STREAM ? base : `${base}_${stream.replace(/[^a-z0-9_]/g, '_')}`;
+  stream === DEFAULT_STREAM ? base : `${base}_${stream.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`;
 
 /** Whether an SLO is one setup installs, for any stream. */
 export const isOurSlo = (name: string): boolean =>

@@ -16,10 +16,11 @@ const formattedStreamName = (name: string): string => name.replace(/[^a-zA-Z0-9_
 export const keptStreamName = (name: string): string => formattedStreamName(name).toLowerCase();
 
 /**
- * The name this server keeps `name`'s events under: keptStreamName, unless the server keeps
- * capitals (run with ZO_FORMAT_STREAM_NAME_TO_LOWERCASE=false, §6) and the organization has the
- * stream under its capitals and none in lower case. Asks the server only for a name with capitals;
- * before the stream's first event neither exists, and the default's name is the answer.
+ * The name this server keeps `name`'s events under: keptStreamName, unless the organization has
+ * the stream under its capitals. Only a server that keeps capitals (run with
+ * ZO_FORMAT_STREAM_NAME_TO_LOWERCASE=false, §6) makes such a stream, so its events are there,
+ * even when a lower-case one exists (a setup run before the first event made it). Asks the server
+ * only for a name with capitals; before the stream's first event the default's name is the answer.
  */
 export async function keptStreamOn(
   api: OpenObserveApi,
@@ -37,7 +38,7 @@ export async function keptStreamOn(
     where,
   );
   const names = new Set(list.map((stream) => stream.name));
-  return names.has(cased) && !names.has(lower) ? cased : lower;
+  return names.has(cased) ? cased : lower;
 }
 
 /**

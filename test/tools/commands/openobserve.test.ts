@@ -605,6 +605,21 @@ describe('openobserve setup: SLOs per API and stage', () => {
     expect(sloNamed('api_gateway_availability').config.source.query.total.stream).toBe(STREAM);
   });
 
+  it('names the SLOs of streams kept with capitals apart (a server that keeps them)', async () => {
+    await setup({ stream: 'US_Orders' });
+    await setup({ stream: 'EU_Orders' });
+    expect(
+      stored()
+        .map((slo) => slo.name)
+        .sort(),
+    ).toEqual([
+      'api_gateway_availability_eu_orders',
+      'api_gateway_availability_us_orders',
+      'api_gateway_latency_eu_orders',
+      'api_gateway_latency_us_orders',
+    ]);
+  });
+
   it('changes nothing on a second run, and updates an SLO in place when a target changes', async () => {
     await setup();
     const before = sloNamed('api_gateway_availability');

@@ -12,6 +12,7 @@ import {
   readRequestStory,
   type StoryOptions,
 } from '../../../tools/openobserve/request-story';
+import { NEW_STREAM } from '../../../tools/openobserve/stream-settings';
 import { eventsOf, runBatch } from '../../support/batches';
 import { okData } from '../../support/datafusion';
 import { describeWithOpenObserve, useOpenObserve } from '../../support/openobserve-server';
@@ -197,7 +198,11 @@ describeWithOpenObserve(
   () => {
     const server = useOpenObserve({ ingestWindowHours: WINDOW_HOURS, keepsStreamCapitals: true });
 
-    it('reads the stream under the name this server keeps', async () => {
+    it('reads the stream under the name this server keeps, also beside a lower-case one', async () => {
+      // What a setup run before the first event made: the lower-case stream, empty.
+      await server()
+        .api()
+        .request('POST', '/api/default/streams/api_gateway_requests?type=logs', NEW_STREAM);
       const lines = records.map((data) =>
         Buffer.from(data, 'base64').toString('utf8').slice(0, -1),
       );
