@@ -88,6 +88,8 @@ function readEvent(path: string): FirehoseTransformationEvent {
     console.error(USAGE);
     process.exit(2);
   }
+  // A byte-order mark (an editor's UTF-8 with BOM) is no part of the text.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const event = firehoseEventOf(text);
   if (event) return event;
   const lines = text.split(/\r?\n/).filter((line) => line.length > 0);

@@ -295,13 +295,12 @@ function deliveryFields(object: Record<string, unknown>) {
 
 /**
  * Epoch milliseconds of a number or a string of digits, in milliseconds or seconds (epochMs: the
- * delivery's unit is not documented); undefined for anything else.
+ * delivery's unit is not documented); undefined for anything else, or a time `_timestamp` cannot
+ * hold (the record's arrival is taken then).
  */
 function timeOf(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return epochMs(value) ?? value;
-  return typeof value === 'string' && /^\d{1,16}$/.test(value)
-    ? (epochMs(Number(value)) ?? Number(value))
-    : undefined;
+  if (typeof value === 'number' && Number.isFinite(value)) return epochMs(value);
+  return typeof value === 'string' && /^\d{1,16}$/.test(value) ? epochMs(Number(value)) : undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -86,6 +86,16 @@ describe('npm run invoke, as people get it wrong', () => {
       writeFileSync(
         lines,
         '{"requestId":"j-1","status":"200"}\n{"requestId":"j-2","status":"404"}\n',
+      );
+      // An event saved with a byte-order mark is still the event.
+      const marked = join(folder, 'marked.json');
+      writeFileSync(marked, `\ufeff${readFileSync('events/csv.json', 'utf8')}`);
+      const event = invoke([marked]);
+      expect(event.stderr).toBe('');
+      expect(lastLine(event.stdout).records.map((record) => record.recordId)).toEqual(
+        (JSON.parse(readFileSync('events/csv.json', 'utf8')) as Decoded).records.map(
+          (record) => record.recordId,
+        ),
       );
       const run = invoke([lines]);
       expect(run.status).toBe(0);

@@ -42,7 +42,7 @@ export function awsSetupFix(error: unknown): string | undefined {
 type AnyStack = { add(middleware: unknown, options: { step: 'initialize'; name: string }): void };
 
 /** The client, its errors of setup (awsSetupFix) saying what to do in their message. */
-function withSetupFix<T extends { middlewareStack: unknown }>(client: T): T {
+export function withSetupFix<T extends { middlewareStack: unknown }>(client: T): T {
   (client.middlewareStack as AnyStack).add(
     (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
       try {
