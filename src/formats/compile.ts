@@ -318,6 +318,24 @@ function createFirstMatch(
   const ends = new Array<number>(count).fill(0);
   const stretchableAt = stretchableIndexes(variables, separators);
 
+  // Whether the last matchFirst that failed found a separator missing: then no placement exists
+  // (each separator at its first occurrence after the one before is the earliest any placement
+  // can have), and no search is needed. Set on failure only, read only after one.
+  let noPlacement = false;
+  /** Whether the separators from the i-th on, each at its first occurrence, cannot all be found. */
+  const chainBreaks = (line: string, i: number, from: number): boolean => {
+    for (; i < count; i++) {
+      const separator = separators[i] as string;
+      if (i === count - 1)
+        return from > line.length - separator.length || !line.endsWith(separator);
+      // Adjacent values: where one ends is any place, so the search must tell.
+      if (separator.length === 0) return false;
+      const end = line.indexOf(separator, from);
+      if (end === -1) return true;
+      from = end + separator.length;
+    }
+    return false;
+  };
   const matchFirst = (line: string): boolean => {
     let from = prefix.length;
     for (let i = 0; i < count; i++) {
@@ -325,11 +343,20 @@ function createFirstMatch(
       let end: number;
       if (i === count - 1) {
         end = line.length - separator.length;
-        if (end < from || !line.endsWith(separator)) return false;
+        if (end < from || !line.endsWith(separator)) {
+          noPlacement = true;
+          return false;
+        }
       } else {
-        if (separator.length === 0) return false;
+        if (separator.length === 0) {
+          noPlacement = false;
+          return false;
+        }
         end = line.indexOf(separator, from);
-        if (end === -1) return false;
+        if (end === -1) {
+          noPlacement = true;
+          return false;
+        }
       }
       if (end === from || (end === from + 1 && line.charCodeAt(from) === 45)) {
         // Nothing or `-`, absent in any field (isAbsent): no need to slice it out.
@@ -347,7 +374,10 @@ function createFirstMatch(
           value = typed(variable, text);
           plain[i] = variable.kind !== 'text';
         }
-        if (value === REJECT) return false;
+        if (value === REJECT) {
+          noPlacement = i < count - 1 && chainBreaks(line, i + 1, end + separator.length);
+          return false;
+        }
         values[i] = value;
         texts[i] = text;
       }
@@ -369,7 +399,13 @@ function createFirstMatch(
     return false;
   };
 
-  return { matchFirst, mayReadOtherwise, stretches: stretchableAt.length > 0 };
+  return {
+    matchFirst,
+    mayReadOtherwise,
+    /** After matchFirst failed: whether no placement of the separators exists at all. */
+    noPlacement: () => noPlacement,
+    stretches: stretchableAt.length > 0,
+  };
 }
 
 /**
@@ -393,7 +429,7 @@ export function compileFormat(name: string, source: string): CompiledFormat {
     plain: new Array(count).fill(false),
   };
   const placements = createPlacements(variables, separators, values);
-  const { matchFirst, mayReadOtherwise, stretches } = createFirstMatch(
+  const { matchFirst, mayReadOtherwise, noPlacement, stretches } = createFirstMatch(
     variables,
     literals,
     reading,
@@ -430,6 +466,9 @@ export function compileFormat(name: string, source: string): CompiledFormat {
     if (!line.startsWith(prefix)) return undefined;
     if (count === 0) return line === source ? {} : undefined;
     if (matchFirst(line)) return mayReadOtherwise(line) ? readingsOf(line) : toFields();
+    // A separator missing: not this format's line, however many ways the others could be placed
+    // (a line of many spaces and no `[` is no CLF line; searching it ran out of budget).
+    if (noPlacement()) return undefined;
     // Where a value can stretch, one enumeration both finds the readings and compares them.
     if (stretches) return readingsOf(line);
     const budget = budgetFor(line);

@@ -143,6 +143,23 @@ describe('createLineReader', () => {
     });
   });
 
+  it('reads by labels a line of the format with a value not of its type, its other values kept', () => {
+    // No known format's search may stand in the way: CLF's spaces once ran its budget out on such
+    // a line (which has no `[`, so no CLF reading), and the line was kept whole as ambiguous.
+    const line =
+      'RequestId: biglen, SourceIP: 203.0.113.17, Method: GET, ResourcePath: /pets, StatusCode: 200, ResponseLength: 99999999999999999999, RequestTime: 24/Nov/2026:18:47:25 +0000, RequestTimeEpoch: -, ResponseLatency: 5, IntegrationLatency: -, IntegrationStatus: -, TransferMode: -, TimeToFirstContent: -, TimeToAllHeaders: -, ErrorType: -, AuthorizerStatus: -, AuthorizerLatency: -, WafStatus: -, WafResponse: -, ApiKeyId: -, Protocol: HTTP/1.1, ApiId: a1b2c3d4e5, Stage: prod, DomainName: api.example.com, XrayTraceId: -, Path: /prod/pets, UserAgent: ua, ErrorMessage: -, IntegrationError: -, AuthorizerError: -';
+    expect(read(line)).toMatchObject({
+      ok: true,
+      format: 'labels',
+      fields: {
+        request_id: 'biglen',
+        status: 200,
+        user_agent: 'ua',
+        message: 'ResponseLength: 99999999999999999999',
+      },
+    });
+  });
+
   it('keeps the line as written in message when JSON.parse would change one of its numbers', () => {
     const line = '{"requestId":"r-9","status":"200","bytes":12345678901234567890,"ratio":1.0}';
     const result = read(line);
