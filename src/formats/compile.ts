@@ -302,6 +302,29 @@ function ambiguous(
 }
 
 /**
+ * Whether the separators from the i-th on, each at its first occurrence after the one before,
+ * cannot all be found in the line: then no placement of them exists.
+ */
+function chainBreaks(
+  separators: readonly string[],
+  line: string,
+  i: number,
+  from: number,
+): boolean {
+  const count = separators.length;
+  for (; i < count; i++) {
+    const separator = separators[i] as string;
+    if (i === count - 1) return from > line.length - separator.length || !line.endsWith(separator);
+    // Adjacent values: where one ends is any place, so the search must tell.
+    if (separator.length === 0) return false;
+    const end = line.indexOf(separator, from);
+    if (end === -1) return true;
+    from = end + separator.length;
+  }
+  return false;
+}
+
+/**
  * The first placement of a format's separators, each value ending at the first occurrence of its
  * own (matchFirst: most lines end here), and whether a line could read another way after it
  * (mayReadOtherwise). matchFirst keeps each typed value in `values` and its text in `texts`.
@@ -318,22 +341,11 @@ function createFirstMatch(
   const ends = new Array<number>(count).fill(0);
   const stretchableAt = stretchableIndexes(variables, separators);
 
-  // Whether the last matchFirst that failed found a separator missing: then no placement exists
-  // (each separator at its first occurrence after the one before is the earliest any placement
-  // can have), and no search is needed. Set on failure only, read only after one.
+  // After a failed matchFirst: whether a separator is missing after its first occurrences, the
+  // earliest any placement can have (chainBreaks), so that no placement exists to search for.
   let noPlacement = false;
-  /** Whether the separators from the i-th on, each at its first occurrence, cannot all be found. */
-  const chainBreaks = (line: string, i: number, from: number): boolean => {
-    for (; i < count; i++) {
-      const separator = separators[i] as string;
-      if (i === count - 1)
-        return from > line.length - separator.length || !line.endsWith(separator);
-      // Adjacent values: where one ends is any place, so the search must tell.
-      if (separator.length === 0) return false;
-      const end = line.indexOf(separator, from);
-      if (end === -1) return true;
-      from = end + separator.length;
-    }
+  const fail = (none: boolean) => {
+    noPlacement = none;
     return false;
   };
   const matchFirst = (line: string): boolean => {
@@ -343,20 +355,11 @@ function createFirstMatch(
       let end: number;
       if (i === count - 1) {
         end = line.length - separator.length;
-        if (end < from || !line.endsWith(separator)) {
-          noPlacement = true;
-          return false;
-        }
+        if (end < from || !line.endsWith(separator)) return fail(true);
       } else {
-        if (separator.length === 0) {
-          noPlacement = false;
-          return false;
-        }
+        if (separator.length === 0) return fail(false);
         end = line.indexOf(separator, from);
-        if (end === -1) {
-          noPlacement = true;
-          return false;
-        }
+        if (end === -1) return fail(true);
       }
       if (end === from || (end === from + 1 && line.charCodeAt(from) === 45)) {
         // Nothing or `-`, absent in any field (isAbsent): no need to slice it out.
@@ -375,8 +378,7 @@ function createFirstMatch(
           plain[i] = variable.kind !== 'text';
         }
         if (value === REJECT) {
-          noPlacement = i < count - 1 && chainBreaks(line, i + 1, end + separator.length);
-          return false;
+          return fail(chainBreaks(separators, line, i + 1, end + separator.length));
         }
         values[i] = value;
         texts[i] = text;
