@@ -266,7 +266,8 @@ export function executionEvent(
 
 /**
  * The delivery's fields by their names in any case (its field names are not documented): the first
- * key of each name, in one pass over the object's keys.
+ * key of each name, in one pass over the object's keys. Three variables, not a map of the names,
+ * which made the benchmark's delivery batch slower.
  */
 function deliveryFields(object: Record<string, unknown>) {
   let payload: unknown;

@@ -51,9 +51,9 @@ class FieldCollector {
 
   add(key: string, value: unknown): void {
     if (value === null || value === undefined || value === '' || value === '-') return;
-    const named = isLabel(key) ? aliasName(key) : undefined;
+    const alias = isLabel(key) ? aliasName(key) : undefined;
     // A name the processor writes never becomes a field: each value of one goes to `message`.
-    const field = named !== undefined && RESERVED_FIELDS.has(named) ? undefined : named;
+    const field = alias !== undefined && RESERVED_FIELDS.has(alias) ? undefined : alias;
     if (field === 'message' && this.message === undefined) {
       this.message = value;
       return;
