@@ -13,6 +13,7 @@ import type {
 import { hasRules, namesRules, POWERTOOLS_DEFAULTS, readConfig } from './config';
 import type { Counts } from './counts';
 import { createAsyncProcessor } from './firehose';
+import { variableField } from './formats/compile';
 import { loadObjectPath, objectPath } from './on-demand';
 import { type SecretReader, withSecrets } from './secrets';
 
@@ -63,14 +64,16 @@ function deadlineOf(context: Context | undefined): number | undefined {
 }
 
 /**
- * Once, at init: the LOG_FORMAT variables API Gateway's list does not name. They are read as
- * strings; a newer variable needs nothing, a misspelt one a fix (docs/contracts.md §2.2).
+ * Once, at init: the LOG_FORMAT variables API Gateway's list does not name, and the field each is
+ * read into. They are read as strings; a newer variable needs nothing, a misspelt one a fix
+ * (docs/contracts.md §2.2).
  */
 async function reportUnknown(logger: Logger, variables: readonly string[]): Promise<void> {
   const { closestVariable } = await import('./formats/closest');
   logger.warn('LOG_FORMAT names variables API Gateway does not list; read as strings', {
     unknownVariables: variables.map((variable) => ({
       variable: `$context.${variable}`,
+      field: variableField(variable),
       closestKnown: `$context.${closestVariable(variable)}`,
     })),
   });

@@ -9,7 +9,7 @@
 import type { Config } from './config';
 import { count, type RecordCounts, type Tally } from './counts';
 import { encodeEvent } from './encode';
-import { type LineContext, type Origin, RESERVED_FIELDS } from './enrich';
+import type { LineContext, Origin } from './enrich';
 import { createEnricher, createTextEnricher, type Enricher } from './enricher';
 import {
   cutFailureReason,
@@ -49,12 +49,11 @@ function tallyOf(counts: RecordCounts, key: 'droppedBy' | 'sampledOutBy' | 'reda
  * and DROP_FIELDS, then encoded; a line not read, or read more than one way, kept whole as
  * `message` with what is sure (ON_PARSE_ERROR=keep).
  */
-function createEventSteps(config: Config, configured: CompiledFormat, withRules: boolean) {
-  // Objects to the rules with a rule set; else the events' text, as the writer makes it, unless
-  // LOG_FORMAT reads a value under a name the processor writes (an unknown variable named so):
-  // the Enricher then sets its own value in the line's place, where the text would add the key
-  // again. No other reading gives one (the others keep such a name in `message`).
-  const asText = !withRules && !configured.fields.some((field) => RESERVED_FIELDS.has(field));
+function createEventSteps(config: Config, withRules: boolean) {
+  // Objects to the rules with a rule set; else the events' text, as the writer makes it. No
+  // reading gives a name the processor writes: LOG_FORMAT's variables are read into other names
+  // (compile.ts's variableField), the other readings keep such a name in `message`.
+  const asText = !withRules;
   const enrich = asText ? undefined : createEnricher(config);
   const enrichText = asText ? createTextEnricher(config) : undefined;
   /** A line's fields, enriched, through the rules, to the record's text. */
@@ -229,7 +228,7 @@ function createExecutionGroup({ keepEvent, unparsedLine }: EventSteps) {
  * nothing reads.
  */
 export function createObjectSteps(config: Config, configured: CompiledFormat, withRules: boolean) {
-  const steps = createEventSteps(config, configured, withRules);
+  const steps = createEventSteps(config, withRules);
   return {
     readOther: createObjectPath(configured, createOtherReader(config.logFormat), steps),
     readExecutionGroup: createExecutionGroup(steps),

@@ -1,3 +1,4 @@
+import { RESERVED_FIELDS } from '../enrich';
 import { canonicalName, type Fields, isIntegerField, toInteger } from '../fields';
 import { isRequestTime } from '../time';
 import { isAccessLogVariable } from './variables';
@@ -179,6 +180,16 @@ type Value = string | number | undefined;
 /** Readings of an ambiguous-looking line: at most this many are compared. */
 const MAX_READINGS = 8;
 
+/**
+ * The field a format's variable is read into: its canonical name, or `context_` before it when
+ * that name is one the processor writes itself (a variable API Gateway adds later, such as a
+ * `$context.traceId` beside the processor's `trace_id`): both values are then kept.
+ */
+export function variableField(path: string): string {
+  const field = canonicalName(path);
+  return RESERVED_FIELDS.has(field) ? `context_${field}` : field;
+}
+
 /** A format's variables, and the literal text around them: literals[i] is before variables[i]. */
 function splitFormat(source: string): { variables: Variable[]; literals: string[] } {
   const variables: Variable[] = [];
@@ -188,7 +199,7 @@ function splitFormat(source: string): { variables: Variable[]; literals: string[
   for (const match of source.matchAll(VARIABLE)) {
     literals.push(source.slice(last, match.index));
     const path = match[1] as string;
-    const field = canonicalName(path);
+    const field = variableField(path);
     const after = source.slice(match.index + match[0].length);
     const quoted = isJson && source[match.index - 1] === '"' && after.startsWith('"');
     variables.push({ path, field, kind: kindOf(path, field), quoted });

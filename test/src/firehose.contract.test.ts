@@ -480,6 +480,7 @@ describe('handler', () => {
           unknownVariables: [
             {
               variable: '$context.someNewThing',
+              field: 'some_new_thing',
               closestKnown: expect.stringMatching(/^\$context\./),
             },
           ],
@@ -500,9 +501,9 @@ describe('handler', () => {
     }
   });
 
-  it('writes each key once when a variable LOG_FORMAT names is read under a name the processor writes', () => {
-    // Unknown variables are read under their own names; these are the processor's own. Its value
-    // stands, as the line's would not say where the event came from; the key is written once.
+  it('keeps the value of a variable LOG_FORMAT names under a name the processor writes, as context_<name>', () => {
+    // Variables AWS may add whose names are the processor's own: the line's value is kept under
+    // context_<name>, beside the processor's, each key written once.
     const LOG_FORMAT = '$context.requestId $context.awsRegion $context.logFormat $context.logGroup';
     const envs: Record<string, string>[] = [
       { LOG_FORMAT },
@@ -510,8 +511,15 @@ describe('handler', () => {
     ];
     for (const env of envs) {
       const event = eventOf('r-1 moon evil g', env);
-      expect(event).toMatchObject({ request_id: 'r-1', log_format: 'custom' });
+      expect(event).toMatchObject({
+        request_id: 'r-1',
+        log_format: 'custom',
+        context_aws_region: 'moon',
+        context_log_format: 'evil',
+        context_log_group: 'g',
+      });
       expect(event.aws_region).not.toBe('moon');
+      expect(event).not.toHaveProperty('log_group');
     }
   });
 

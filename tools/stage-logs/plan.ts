@@ -14,6 +14,7 @@ import {
   formatVariables,
   readConfig,
   unknownVariables,
+  variableField,
 } from '../../src/surface';
 import {
   accountLogsRole,
@@ -83,7 +84,7 @@ function checkedFormat(format: string | undefined): string {
 function formatWarnings(format: string): string[] {
   return unknownVariables(formatVariables(format)).map(
     (variable) =>
-      `warning: the format names $context.${variable}, which API Gateway's list of variables does not (closest: $context.${closestVariable(variable)}); the processor reads it as a string`,
+      `warning: the format names $context.${variable}, which API Gateway's list of variables does not (closest: $context.${closestVariable(variable)}); the processor reads it as a string into ${variableField(variable)}`,
   );
 }
 

@@ -280,7 +280,7 @@ describe('doctor (against moto)', () => {
       summary:
         "LOG_FORMAT names variables API Gateway's list does not; the processor reads them as strings",
       evidence: expect.stringMatching(
-        /^\$context\.someNewThing \(closest known: \$context\.\w+\)$/,
+        /^\$context\.someNewThing \(closest known: \$context\.\w+; read into some_new_thing\)$/,
       ),
     });
   }, 30_000);

@@ -133,7 +133,7 @@ describe('pointStageLogs (against moto)', () => {
       io,
     );
     expect(io.lines[0]).toMatch(
-      /^warning: the format names \$context\.someNewThing, which API Gateway's list of variables does not \(closest: \$context\.\w+\); the processor reads it as a string$/,
+      /^warning: the format names \$context\.someNewThing, which API Gateway's list of variables does not \(closest: \$context\.\w+\); the processor reads it as a string into some_new_thing$/,
     );
     const stage = await clients.apiGateway.send(
       new GetStageCommand({ restApiId, stageName: 'prod' }),

@@ -9,6 +9,7 @@ import {
   formatName,
   formatVariables,
   unknownVariables,
+  variableField,
 } from '../../../src/surface';
 import { check } from '../check';
 import type { DoctorCheck } from '../facts';
@@ -41,7 +42,8 @@ export const functionSettingsCheck: DoctorCheck = async (facts) => {
     'warn',
     "LOG_FORMAT names variables API Gateway's list does not; the processor reads them as strings",
     unknown.map(
-      (variable) => `$context.${variable} (closest known: $context.${closestVariable(variable)})`,
+      (variable) =>
+        `$context.${variable} (closest known: $context.${closestVariable(variable)}; read into ${variableField(variable)})`,
     ),
     'a variable AWS added needs nothing; correct a misspelt one in LOG_FORMAT and in the stage format, then deploy again',
   );
