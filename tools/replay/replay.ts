@@ -119,9 +119,11 @@ const digestOf = (events: readonly string[], count: number) => {
 const pieceBytes = (piece: Piece) =>
   'tooLong' in piece
     ? piece.tooLong + 1
-    : 'gzip' in piece
-      ? piece.gzip.length
-      : Buffer.byteLength(piece.text) + 1;
+    : 'data' in piece
+      ? piece.bytes
+      : 'gzip' in piece
+        ? piece.gzip.length
+        : Buffer.byteLength(piece.text) + 1;
 
 /** One run over the sources: the batch being built, the checkpoint and the failed file. */
 class ReplayRun {

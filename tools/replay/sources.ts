@@ -8,6 +8,9 @@
  *    backups), or a gzip record of such events (the processor compresses a record that would not
  *    fit Firehose's record limit otherwise; OpenObserve inflates it, §5): sent as it is;
  *  - anything else: an access-log line, a record of its own, as API Gateway would write it.
+ * A file that is one JSON document (pretty-printed, its first line `{` alone) or whose first line
+ * is a Firehose event is read whole instead: a Firehose transformation event (events/*.json, a
+ * Lambda test event) or the processor's response to one, whose records are the units.
  */
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
@@ -34,7 +37,14 @@ export type Piece =
   /** A gzip member that started a record: its bytes as stored, and inflated. */
   | { readonly line: number; readonly gzip: Buffer; readonly text: string }
   /** A line over MAX_LINE_BYTES: its length only, it was not kept. */
-  | { readonly line: number; readonly tooLong: number };
+  | { readonly line: number; readonly tooLong: number }
+  /** A record of a Firehose event file: its base64 data, and its share of the file's bytes. */
+  | {
+      readonly line: number;
+      readonly data: string;
+      readonly arrivalMs: number | undefined;
+      readonly bytes: number;
+    };
 
 export interface Source {
   /** Stable name for resuming: the path, or the s3:// URI with the object's ETag. */
@@ -311,10 +321,104 @@ export async function* splitRecords(
   }
 }
 
+/**
+ * The most a file read whole may hold: a Firehose event is a Lambda invocation's payload, at most
+ * 6 MB (docs/contracts.md §3), and the processor's response to one as much.
+ */
+export const MAX_DOCUMENT_BYTES = 8 * 1024 * 1024;
+
+/** A Firehose event's record, or a response's: what replay takes of it. */
+interface EventRecord {
+  data?: unknown;
+  approximateArrivalTimestamp?: unknown;
+  result?: unknown;
+}
+
+/** The records of a Firehose transformation event or of a response to one; undefined otherwise. */
+function firehoseRecords(value: unknown): EventRecord[] | undefined {
+  const records = (value as { records?: unknown } | null)?.records;
+  if (!Array.isArray(records) || records.length === 0) return undefined;
+  const valid = records.every(
+    (record) => typeof record === 'object' && record && typeof record.data === 'string',
+  );
+  return valid ? (records as EventRecord[]) : undefined;
+}
+
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+/** Whether a source's first record starts a document to read whole (see the module comment). */
+function startsDocument(piece: Piece): boolean {
+  if (!('text' in piece) || 'gzip' in piece) return false;
+  const text = piece.text.trim();
+  if (text === '{') return true;
+  return text.startsWith('{"') && text.includes('"records"') && !!firehoseRecords(parseJson(text));
+}
+
+/**
+ * The records of a document read whole: one Firehose event, or one per line. A dropped record of
+ * a response is nothing to send; a document that is neither ends the source with why.
+ */
+async function* documentRecords(first: Piece, rest: AsyncIterator<Piece>): AsyncGenerator<Piece> {
+  const texts: string[] = [];
+  let bytes = 0;
+  for (let next: Piece | undefined = first; next; ) {
+    if (!('text' in next) || 'gzip' in next || bytes > MAX_DOCUMENT_BYTES) {
+      throw new UnreadableSourceError(
+        0,
+        `a JSON document over ${MAX_DOCUMENT_BYTES} bytes, more than a Firehose event holds; not read`,
+      );
+    }
+    texts.push(next.text);
+    bytes += Buffer.byteLength(next.text) + 1;
+    const result = await rest.next();
+    next = result.done ? undefined : result.value;
+  }
+  const whole = firehoseRecords(parseJson(texts.join('\n')));
+  const lines = whole ? [] : texts.filter((text) => text.trim() !== '').map(parseJson);
+  const records = whole ?? lines.map(firehoseRecords);
+  if (records.length === 0 || records.some((record) => record === undefined)) {
+    throw new UnreadableSourceError(
+      0,
+      'a JSON document that is not a Firehose event (no records with data): replay reads such an event whole, else one record per line; not read',
+    );
+  }
+  const kept = (records as (EventRecord | EventRecord[])[])
+    .flat()
+    .filter((record) => record.result !== 'Dropped');
+  let line = 0;
+  for (const record of kept) {
+    const arrival = Number(record.approximateArrivalTimestamp);
+    const share = Math.floor(bytes / kept.length) + (line === 0 ? bytes % kept.length : 0);
+    yield {
+      line: ++line,
+      data: record.data as string,
+      arrivalMs: Number.isFinite(arrival) && arrival > 0 ? arrival : undefined,
+      bytes: share,
+    };
+  }
+}
+
+/** A source's records: lines (splitRecords), or a document's records when it starts one. */
+async function* piecesOf(pieces: AsyncGenerator<Piece>): AsyncGenerator<Piece> {
+  const first = await pieces.next();
+  if (first.done) return;
+  if (startsDocument(first.value)) yield* documentRecords(first.value, pieces);
+  else {
+    yield first.value;
+    yield* pieces;
+  }
+}
+
 async function* recordsOf(open: () => Promise<Readable>): AsyncGenerator<Piece> {
   const input = await open();
   try {
-    yield* splitRecords(bytesOf(input));
+    yield* piecesOf(splitRecords(bytesOf(input)));
   } finally {
     input.destroy();
   }
@@ -396,6 +500,11 @@ export function unitOf(piece: Piece, nowMs: number): Unit | undefined {
       kind: 'unreadable',
       reason: `a line of ${piece.tooLong} bytes, over the ${MAX_LINE_BYTES} a line may have; not read`,
     };
+  }
+  if ('data' in piece) {
+    const lines = eventLines(Buffer.from(piece.data, 'base64'));
+    if (lines) return { kind: 'events', lines };
+    return { kind: 'record', data: piece.data, arrivalMs: piece.arrivalMs ?? nowMs };
   }
   if ('gzip' in piece) {
     return piece.text.startsWith('{\t')

@@ -456,6 +456,86 @@ describe('replay', () => {
     expect(summary.byFormat).toEqual({ default: 1, clf: 1 });
   });
 
+  it('replays a Firehose event file (events/*.json, a test event) record by record, with each arrival time', async () => {
+    const arrival = Date.UTC(2026, 10, 24, 18, 30);
+    const record = (text: string, id: number) => ({
+      recordId: String(id),
+      approximateArrivalTimestamp: arrival + id,
+      data: Buffer.from(text).toString('base64'),
+    });
+    const event = {
+      invocationId: 'i-1',
+      deliveryStreamArn: 'arn:aws:firehose:us-east-1:123456789012:deliverystream/s',
+      region: 'us-east-1',
+      records: [record(defaultLines[0] as string, 1), record('upstream reset', 2)],
+    };
+    // Pretty-printed as events/*.json are, and on one line, two events as JSON lines.
+    const pretty = file('event.json', JSON.stringify(event, null, 2));
+    const lines = file('events.ndjson', `${JSON.stringify(event)}\n${JSON.stringify(event)}\n`);
+    for (const [path, copies] of [
+      [pretty, 1],
+      [lines, 2],
+    ] as const) {
+      const before = receiver.accepted().length;
+      const summary = await replay(await listSources([path], noS3), options(), deps());
+      expect(summary).toMatchObject({ sent: 2 * copies, failed: 0 });
+      const events = receiver
+        .accepted()
+        .slice(before)
+        .map((line) => JSON.parse(line));
+      expect(events.map((e) => e.log_format)).toEqual(
+        Array(copies).fill(['default', 'raw']).flat(),
+      );
+      expect(events[1]).toMatchObject({
+        message: 'upstream reset',
+        _timestamp: (arrival + 2) * 1000,
+      });
+    }
+  });
+
+  it("sends the events of the processor's response as they are, and nothing of a dropped record", async () => {
+    const response = await processBatch({
+      invocationId: 'i-1',
+      deliveryStreamArn: 'arn:aws:firehose:us-east-1:123456789012:deliverystream/s',
+      region: 'us-east-1',
+      records: defaultLines.slice(0, 2).map((line, i) => ({
+        recordId: String(i),
+        approximateArrivalTimestamp: NOW,
+        data: Buffer.from(line).toString('base64'),
+      })),
+    });
+    const records = [
+      ...response.response.records,
+      { recordId: '9', result: 'Dropped', data: Buffer.from('{\t"x":1}').toString('base64') },
+    ];
+    const path = file('response.json', JSON.stringify({ records }, null, 2));
+    const summary = await replay(await listSources([path], noS3), options(), deps());
+    expect(summary).toMatchObject({ sent: 2, failed: 0, byFormat: { default: 2 } });
+    expect(requestIds(receiver.accepted())).toEqual(
+      defaultLines.slice(0, 2).map((line) => /RequestId: ([^,]+)/.exec(line)?.[1]),
+    );
+  });
+
+  it('sends nothing of a JSON document that is not a Firehose event, and keeps it with why', async () => {
+    const path = file('settings.json', JSON.stringify({ records: 'none', items: [1, 2] }, null, 2));
+    const notes: string[] = [];
+    const summary = await replay(await listSources([path], noS3), options(), {
+      ...deps(),
+      progress: {
+        update: () => undefined,
+        note: (line: string) => notes.push(line),
+        done: () => undefined,
+      },
+    });
+    expect(receiver.accepted()).toEqual([]);
+    expect(summary).toMatchObject({ sent: 0 });
+    expect(notes.join('\n')).toContain('a JSON document that is not a Firehose event');
+    expect(JSON.parse(readFileSync(join(directory, 'failed.ndjson'), 'utf8'))).toMatchObject({
+      errorCode: 'Replay.SourceUnreadable',
+      source: path,
+    });
+  });
+
   it('passes gzip records of events through as events: error records and AllData objects', async () => {
     const events = [
       `{\t"request_id":"big-1","status":200,"log_format":"default","_timestamp":${NOW * 1000}}`,
