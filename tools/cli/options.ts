@@ -154,12 +154,13 @@ function checkPositionals(
 ): void {
   const rule = spec.positionals;
   if (!rule) return;
-  if (
-    positionals.length < rule.min ||
-    positionals.length > (rule.max ?? Number.POSITIVE_INFINITY)
-  ) {
+  const few = positionals.length < rule.min;
+  if (few || positionals.length > (rule.max ?? Number.POSITIVE_INFINITY)) {
+    if (rule.choices) throw new UsageError(`the one action is ${rule.choices.join(' or ')}`);
     throw new UsageError(
-      rule.choices ? `the one action is ${rule.choices.join(' or ')}` : `name ${rule.value}`,
+      few
+        ? `${rule.value} is required`
+        : `${rule.value} once only; got ${positionals.length}: ${positionals.join(' ')}`,
     );
   }
   const wrong = positionals.find((word) => rule.choices && !rule.choices.includes(word));

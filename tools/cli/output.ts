@@ -29,3 +29,15 @@ export function terminalText(value: unknown, indent = ''): string {
     c === '\n' ? `\n${indent}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
   );
 }
+
+/** A count and its noun, singular for one: `1 batch`, `3 batches`, `0 events`. */
+export function counted(count: number, noun: string, plural = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : plural}`;
+}
+
+/** Bytes for people: `512 B`, `12.3 KB`, `4.0 MB` (binary units, as MB elsewhere here). */
+export function bytesText(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,7 +1,8 @@
 /**
- * Progress of a replay on stderr: a bar on a terminal (records, MB, rate, ETA), plain lines every
+ * Progress of a replay on stderr: a bar on a terminal (events, bytes, rate, ETA), plain lines every
  * few seconds otherwise, so logs of a scripted run stay readable.
  */
+import { bytesText } from './output';
 export interface Progress {
   /** Adds to what was read (bytes of sources) or sets the events sent so far. */
   update(change: { bytes?: number; events?: number }): void;
@@ -24,12 +25,11 @@ export function createProgress(
 
   const render = () => {
     const seconds = Math.max(0.001, (now() - started) / 1000);
-    const mb = bytes / 1024 / 1024;
     const rate = events / seconds;
     const fraction = totalBytes > 0 ? Math.min(1, bytes / totalBytes) : 0;
     const eta = fraction > 0 ? (seconds / fraction) * (1 - fraction) : Number.NaN;
     const etaText = Number.isFinite(eta) ? `${Math.round(eta)} s` : '?';
-    const text = `${events} events sent · ${mb.toFixed(1)}/${(totalBytes / 1024 / 1024).toFixed(1)} MB read · ${Math.round(rate)} events/s · ETA ${etaText}`;
+    const text = `${events} events sent · ${bytesText(bytes)} of ${bytesText(totalBytes)} read · ${Math.round(rate)} events/s · ETA ${etaText}`;
     if (!tty) return text;
     const width = 24;
     const filled = Math.round(fraction * width);

@@ -12,6 +12,7 @@ import { defineCommand, EXIT } from '../cli/command';
 import { StoppedError, UsageError } from '../cli/errors';
 import { firehoseAccessKey, type Io } from '../cli/io';
 import { COMMON_OPTIONS } from '../cli/options';
+import { counted } from '../cli/output';
 import { createProgress, type Progress } from '../cli/progress';
 import { secureUrl } from '../cli/url';
 import { DEFAULT_DELIVERY } from '../openobserve/firehose-endpoint';
@@ -33,7 +34,7 @@ function report(summary: ReplaySummary, dryRun: boolean, failedPath: string, win
     .join(', ');
   const kept = dryRun ? `a run would keep them in ${failedPath}` : `kept in ${failedPath}`;
   const lines = [
-    `${dryRun ? 'written' : 'sent'} ${summary.sent} events${dryRun ? '' : ` in ${summary.batches} batches`}, failed ${summary.failed}${summary.failed ? ` (${kept})` : ''}, skipped ${summary.skipped} (done earlier), dropped ${summary.dropped}; by log format: ${formats || 'none'}`,
+    `${dryRun ? 'written' : 'sent'} ${counted(summary.sent, 'event')}${dryRun ? '' : ` in ${counted(summary.batches, 'batch', 'batches')}`}, failed ${summary.failed}${summary.failed ? ` (${kept})` : ''}, skipped ${summary.skipped} (done earlier), dropped ${summary.dropped}; by log format: ${formats || 'none'}`,
   ];
   if (summary.olderThanWindow > 0) {
     lines.push(

@@ -68,6 +68,18 @@ describe('an option table', () => {
     expect(() => parseCommandLine(SPEC, argv)).toThrow(message);
   });
 
+  it.each([
+    [[], '<request-id> is required'],
+    [['r-1', 'r-2'], '<request-id> once only; got 2: r-1 r-2'],
+  ])(
+    'refuses the arguments %j with a usage error saying what is missing or too many',
+    (args, message) => {
+      const argv = [...args, '--url', 'http://127.0.0.1:5080'];
+      expect(() => parseCommandLine(request.spec, argv)).toThrow(UsageError);
+      expect(() => parseCommandLine(request.spec, argv)).toThrow(message);
+    },
+  );
+
   it('writes the usage from the same table: synopsis, bounds, choices and defaults', () => {
     expect(usage(SPEC).split('\n')).toEqual([
       'usage: npm run example -- --stream NAME [--size MB] [--days DAYS] [--mode M] [--regions R,R] [--yes]',

@@ -19,7 +19,7 @@ describe('createProgress', () => {
     now = 2_000;
     progress.update({ bytes: 1024 * 1024, events: 500 });
     expect(out.written.at(-1)).toBe(
-      '\r\x1b[K[######------------------] 25% 500 events sent · 1.0/4.0 MB read · 250 events/s · ETA 6 s',
+      '\r\x1b[K[######------------------] 25% 500 events sent · 1.0 MB of 4.0 MB read · 250 events/s · ETA 6 s',
     );
   });
 
@@ -34,9 +34,9 @@ describe('createProgress', () => {
     progress.note('retry 1 in 0.5 s: HTTP 503');
     progress.done();
     expect(out.written).toEqual([
-      '10 events sent · 0.5/1.0 MB read · 2 events/s · ETA 6 s\n',
+      '10 events sent · 512.0 KB of 1.0 MB read · 2 events/s · ETA 6 s\n',
       'retry 1 in 0.5 s: HTTP 503\n',
-      '20 events sent · 0.5/1.0 MB read · 3 events/s · ETA 7 s\n',
+      '20 events sent · 512.0 KB of 1.0 MB read · 3 events/s · ETA 7 s\n',
     ]);
   });
 });

@@ -944,7 +944,7 @@ describe('npm run replay', () => {
       OPENOBSERVE_ACCESS_KEY: ACCESS_KEY,
     });
     expect(sent.stderr).toContain(
-      'sent 2 events in 1 batches, failed 0, skipped 0 (done earlier), dropped 0; by log format: clf 2',
+      'sent 2 events in 1 batch, failed 0, skipped 0 (done earlier), dropped 0; by log format: clf 2',
     );
     expect(sent.status).toBe(0);
   }, 30_000);
@@ -1065,7 +1065,7 @@ describe('npm run replay', () => {
     const args = [log, '--failed', failed, '--ingest-window-hours', '87600'];
     const env = { ON_PARSE_ERROR: 'fail', LOG_FORMAT: '' };
     const dry = await run([...args, '--dry-run'], env);
-    expect(dry.stderr).toContain('written 1 events, failed 1 (a run would keep them in');
+    expect(dry.stderr).toContain('written 1 event, failed 1 (a run would keep them in');
     expect(dry.status).toBe(1);
     // The run after it keeps the record once.
     expect(existsSync(failed)).toBe(false);
@@ -1073,7 +1073,7 @@ describe('npm run replay', () => {
       [...args, '--endpoint', receiver.url, '--state', join(directory, 'state.json')],
       { ...env, OPENOBSERVE_ACCESS_KEY: ACCESS_KEY },
     );
-    expect(real.stderr).toContain('sent 1 events in 1 batches, failed 1 (kept in');
+    expect(real.stderr).toContain('sent 1 event in 1 batch, failed 1 (kept in');
     expect(real.status).toBe(1);
     expect(readFileSync(failed, 'utf8').trim().split('\n')).toHaveLength(1);
     expect(JSON.parse(readFileSync(failed, 'utf8'))).toMatchObject({
