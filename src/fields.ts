@@ -77,6 +77,8 @@ const ALIASES = new Map<string, string>(
     requestid: 'request_id',
     extendedrequestid: 'extended_request_id',
     resourcepath: 'resource_path',
+    // HTTP APIs' key for the route (their JSON access logs arrive through CloudWatch Logs).
+    routekey: 'route_key',
     path: 'path',
     protocol: 'protocol',
     responselength: 'response_length',

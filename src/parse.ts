@@ -1,8 +1,17 @@
 import { MAX_READ_FIELDS, RESERVED_FIELDS } from './enrich';
 import { EXECUTION_FIELDS } from './execution';
-import { ALIAS_FIELDS, aliasName, type Fields, isIntegerField, isLabel, toInteger } from './fields';
+import {
+  ALIAS_FIELDS,
+  aliasName,
+  canonicalName,
+  type Fields,
+  isIntegerField,
+  isLabel,
+  toInteger,
+} from './fields';
 import { Ambiguous, type CompiledFormat, compileFormat } from './formats/compile';
 import { compileConfigured, KNOWN_FORMATS } from './formats/known';
+import { knownVariables } from './formats/variables';
 
 /**
  * `format` names the reading that produced the fields; it becomes the event's `log_format`. A line
@@ -33,9 +42,47 @@ function knownFormats(): readonly CompiledFormat[] {
 const jsonTemplate = () =>
   knownFormats().find((format) => format.name === 'json') as CompiledFormat;
 
+let knownLabels: ReadonlyMap<string, string> | undefined;
+
+/**
+ * The labels of the known `Label: value` formats, each to its variable's field (`WafResponse` →
+ * `waf_response_code`), keyed as aliasName keys its table: a line of such a format that the
+ * format itself does not read (a value of the wrong type) still has the fields it would give.
+ */
+function labelFields(): ReadonlyMap<string, string> {
+  knownLabels ??= new Map(
+    Object.values(KNOWN_FORMATS).flatMap((source) =>
+      [...source.matchAll(/(?:^|, )([A-Za-z]+): \$context\.([A-Za-z0-9_.]+)/g)].map(
+        ([, label, path]) =>
+          [(label as string).toLowerCase(), canonicalName(path as string)] as const,
+      ),
+    ),
+  );
+  return knownLabels;
+}
+
+/** The field a key or label of a line names: a known format's label, else aliasName's. */
+function fieldName(key: string): string {
+  return labelFields().get(key.toLowerCase().replace(/[^a-z0-9]/g, '')) ?? aliasName(key);
+}
+
+/**
+ * The names a field of a fallback reading may have: those of API Gateway's variables, of the
+ * aliases, of the known formats and of LOG_FORMAT (eventFields), never one the processor writes. The other names a line
+ * gives stay in `message`: a client's text can pose as keys and labels in a line whose format
+ * does not escape it (§2), each new name is a column, and past OpenObserve's limit of columns a
+ * whole batch is lost with a 200 answer (docs/contracts.md §5.7).
+ */
+function readingNames(logFormat: string): ReadonlySet<string> {
+  const names = eventFields(logFormat);
+  for (const reserved of RESERVED_FIELDS) names.delete(reserved);
+  names.delete('message');
+  return names;
+}
+
 /**
  * Gathers fields from a reading whose names come from the line itself (JSON keys, labels). What
- * cannot become a field — a name that is not a label, a reserved or repeated name, a value of the
+ * cannot become a field — a name outside `names`, a reserved or repeated name, a value of the
  * wrong type, anything past the field cap — is kept, as written, for `message`.
  */
 class FieldCollector {
@@ -49,11 +96,16 @@ class FieldCollector {
   private readonly named = new Set<string>();
   private count = 0;
 
+  /** `names`: the names a field may have (readingNames). */
+  constructor(private readonly names: ReadonlySet<string>) {}
+
   add(key: string, value: unknown): void {
     if (value === null || value === undefined || value === '' || value === '-') return;
-    const alias = isLabel(key) ? aliasName(key) : undefined;
-    // A name the processor writes never becomes a field: each value of one goes to `message`.
-    const field = alias !== undefined && RESERVED_FIELDS.has(alias) ? undefined : alias;
+    const alias = isLabel(key) ? fieldName(key) : undefined;
+    // A name the processor writes, or one it does not know, never becomes a field: each value of
+    // one goes to `message` (`message` itself is the line's own message).
+    const field =
+      alias === 'message' || (alias !== undefined && this.names.has(alias)) ? alias : undefined;
     if (field === 'message' && this.message === undefined) {
       this.message = value;
       return;
@@ -127,12 +179,16 @@ function withMessage(fields: Fields, own: unknown, extra: string | undefined): F
  * Any JSON object: keys through the alias table, values in their field's type. JSON.parse keeps
  * the last of a repeated key, so `text` is looked at for repeated keys first.
  */
-function readJsonObject(value: Record<string, unknown>, text: string): Fields | Ambiguous {
-  const collector = new FieldCollector();
+function readJsonObject(
+  value: Record<string, unknown>,
+  text: string,
+  names: ReadonlySet<string>,
+): Fields | Ambiguous {
+  const collector = new FieldCollector(names);
   const { repeated, altered } = jsonTextFacts(text);
   for (const [key, written] of repeated) {
     // JSON.parse kept the last value: a key given again with the same value is one fact.
-    const field = aliasName(key);
+    const field = fieldName(key);
     const last = typedValue(field, value[key]);
     if (written.every((raw) => sameJsonValue(field, raw, last))) continue;
     collector.repeated ??= new Set();
@@ -161,10 +217,10 @@ function readJsonObject(value: Record<string, unknown>, text: string): Fields | 
  */
 const LABEL = /(?:^|, )([A-Za-z][A-Za-z0-9_.-]{0,63}): /g;
 
-function readLabels(line: string): Fields | Ambiguous | undefined {
+function readLabels(line: string, names: ReadonlySet<string>): Fields | Ambiguous | undefined {
   const marks = [...line.matchAll(LABEL)];
   if (marks.length < 2 || marks[0]?.index !== 0) return undefined;
-  const collector = new FieldCollector();
+  const collector = new FieldCollector(names);
   for (let i = 0; i < marks.length; i++) {
     const mark = marks[i] as RegExpExecArray;
     const next = marks[i + 1];
@@ -301,7 +357,7 @@ function scanJsonText(text: string, wanted?: ReadonlySet<string>) {
   return { repeatedKeys, altered, written };
 }
 
-function readJsonLine(line: string): Fields | Ambiguous | undefined {
+function readJsonLine(line: string, names: ReadonlySet<string>): Fields | Ambiguous | undefined {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -311,7 +367,7 @@ function readJsonLine(line: string): Fields | Ambiguous | undefined {
     return jsonTemplate().parse(line);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  return readJsonObject(value as Record<string, unknown>, line);
+  return readJsonObject(value as Record<string, unknown>, line, names);
 }
 
 /** A reading's result as the reader returns it. */
@@ -341,9 +397,10 @@ export function createLineReader(
 /** The readings after LOG_FORMAT's (createLineReader), for a line LOG_FORMAT does not read. */
 export function createOtherReader(logFormat: string): LineReader {
   let fallbacks: readonly CompiledFormat[] | undefined;
+  const names = readingNames(logFormat);
   return (line) => {
     if (line.trimStart().startsWith('{')) {
-      const json = readJsonLine(line.trim());
+      const json = readJsonLine(line.trim(), names);
       if (json) return result(json, 'json');
     }
     fallbacks ??= knownFormats().filter((format) => format.source !== logFormat);
@@ -351,17 +408,17 @@ export function createOtherReader(logFormat: string): LineReader {
       const known = format.parse(line);
       if (known) return result(known, format.name);
     }
-    const labelled = readLabels(line);
+    const labelled = readLabels(line, names);
     if (labelled) return result(labelled, 'labels');
     return { ok: false, reason: 'line matches neither LOG_FORMAT nor a known access-log format' };
   };
 }
 
 /**
- * Every field an event can have with this LOG_FORMAT: the processor's own, the fields of LOG_FORMAT
- * and of the known formats, the names the fallback readings give known keys, and the fields of
- * execution-log events. The rules of
- * DROP_EVENTS, SAMPLE and DROP_FIELDS are checked against it at init.
+ * Every field an event can have with this LOG_FORMAT: the processor's own, the fields of LOG_FORMAT,
+ * of the known formats and of API Gateway's variables, the names the fallback readings give known
+ * keys, and the fields of execution-log events. The rules of DROP_EVENTS, SAMPLE and DROP_FIELDS
+ * are checked against it at init; a fallback reading gives no other name (readingNames).
  */
 export function eventFields(logFormat: string): Set<string> {
   return new Set([
@@ -369,6 +426,7 @@ export function eventFields(logFormat: string): Set<string> {
     'message',
     'sample_rate',
     ...ALIAS_FIELDS,
+    ...knownVariables().map(canonicalName),
     ...knownFormats().flatMap((format) => format.fields),
     ...compileFormat('configured', logFormat).fields,
     ...EXECUTION_FIELDS,

@@ -1,8 +1,13 @@
-import { MAX_EVENT_FIELDS } from '../../src/fields';
+import { canonicalName, MAX_EVENT_FIELDS } from '../../src/fields';
 import { DEFAULT_FORMAT, formatName, KNOWN_FORMATS } from '../../src/formats/known';
+import { knownVariables } from '../../src/formats/variables';
 import { createLineReader } from '../../src/parse';
 
 const read = createLineReader(DEFAULT_FORMAT);
+/** Field names a line may give (API Gateway's variables), each once, without the request id. */
+const KNOWN_NAMES = [...new Set(knownVariables().map(canonicalName))].filter(
+  (name) => name !== 'request_id',
+);
 
 describe('formatName', () => {
   it('names a known format by its table name and anything else custom', () => {
@@ -43,12 +48,17 @@ describe('createLineReader', () => {
 
   it('keeps numbers, booleans and nested values of a JSON line in one type per field', () => {
     const result = read(
-      '{"requestId":1234,"status":200,"cached":true,"tags":["a","b"],"note":null}',
+      '{"requestId":1234,"status":200,"isCanaryRequest":true,"error":{"message":"m"},"note":null}',
     );
     expect(result).toEqual({
       ok: true,
       format: 'json',
-      fields: { request_id: '1234', status: 200, cached: 'true', tags: '["a","b"]' },
+      fields: {
+        request_id: '1234',
+        status: 200,
+        is_canary_request: 'true',
+        error_message: '{"message":"m"}',
+      },
     });
   });
 
@@ -58,8 +68,8 @@ describe('createLineReader', () => {
     if (!result.ok) return;
     expect(Object.getPrototypeOf(result.fields)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(result.fields.message).toBe('{"__proto__":{"polluted":1}}');
-    expect(result.fields.constructor).toBe('c');
+    expect(result.fields.message).toBe('{"__proto__":{"polluted":1},"constructor":"c"}');
+    expect(Object.hasOwn(result.fields, 'constructor')).toBe(false);
   });
 
   it('keeps reserved names and repeated fields in message instead of overwriting', () => {
@@ -83,21 +93,24 @@ describe('createLineReader', () => {
       format: 'json',
       fields: { request_id: 'r-1', integration_latency: 116 },
     });
-    expect(read('{"requestId":"r-1","status":"200","status":200,"ua":"a,b}","ua":"a,b}"}')).toEqual(
-      {
-        ok: true,
-        format: 'json',
-        fields: { request_id: 'r-1', status: 200, ua: 'a,b}' },
-      },
-    );
+    expect(
+      read('{"requestId":"r-1","status":"200","status":200,"userAgent":"a,b}","userAgent":"a,b}"}'),
+    ).toEqual({
+      ok: true,
+      format: 'json',
+      fields: { request_id: 'r-1', status: 200, user_agent: 'a,b}' },
+    });
   });
 
   it('compares repeated keys in time linear in the line: 64 KB values, a key given 200 times', () => {
     const big = 'x'.repeat(64 * 1024);
-    const same = `{"requestId":"r-1",${Array.from({ length: 200 }, () => `"ua":"${big}"`).join(',')}}`;
-    expect(read(same)).toMatchObject({ ok: true, fields: { request_id: 'r-1', ua: big } });
+    const same = `{"requestId":"r-1",${Array.from({ length: 200 }, () => `"userAgent":"${big}"`).join(',')}}`;
+    expect(read(same)).toMatchObject({ ok: true, fields: { request_id: 'r-1', user_agent: big } });
     const differ = same.replace(/x"}$/, 'y"}');
-    expect(read(differ)).toMatchObject({ ok: false, reason: expect.stringContaining('ua given') });
+    expect(read(differ)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('user_agent given'),
+    });
   });
 
   it('still refuses two values for one field, whether two names or one key given twice', () => {
@@ -127,7 +140,9 @@ describe('createLineReader', () => {
       });
     }
     // Past the field cap nothing more is taken: two names that agree there are no question.
-    const many = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`k${i}`, 'v']));
+    const many = Object.fromEntries(
+      KNOWN_NAMES.filter((name) => name !== 'source_ip').map((name) => [name, '1']),
+    );
     const past = JSON.stringify({
       requestId: 'x-1',
       ...many,
@@ -172,22 +187,72 @@ describe('createLineReader', () => {
   });
 
   it('caps the fields a line can create and keeps the rest in message', () => {
-    const entries = Array.from({ length: 200 }, (_, i) => [`field${i}`, `v${i}`]);
+    expect(KNOWN_NAMES.length).toBeGreaterThan(MAX_EVENT_FIELDS);
+    const entries = KNOWN_NAMES.map((name) => [name, '1']);
     const result = read(JSON.stringify(Object.fromEntries(entries)));
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     const keys = Object.keys(result.fields);
     expect(keys.length).toBeLessThan(MAX_EVENT_FIELDS);
     const kept = JSON.parse(result.fields.message as string) as Record<string, string>;
-    expect(Object.keys(kept).length + keys.length - 1).toBe(200);
-    expect(kept.field199).toBe('v199');
+    expect(Object.keys(kept).length + keys.length - 1).toBe(KNOWN_NAMES.length);
+    expect(kept[KNOWN_NAMES.at(-1) as string]).toBe('1');
   });
 
   it('reads generic Label: value lines, labels through the alias table', () => {
     expect(read('Method: GET, StatusCode: 302, Where: a, b: c')).toEqual({
       ok: true,
       format: 'labels',
-      fields: { http_method: 'GET', status: 302, where: 'a', b: 'c' },
+      fields: { http_method: 'GET', status: 302, message: 'Where: a, b: c' },
+    });
+  });
+
+  it("names a known format's labels as the format does, read by labels", () => {
+    // StatusCode not a number: the default format does not read the line; the labels reading
+    // gives each label the field of its variable, as the format would.
+    expect(
+      read(
+        'RequestId: r-3, StatusCode: abc, WafResponse: WAF_BLOCK, ErrorType: THROTTLED, TransferMode: STREAMED, TimeToFirstContent: 12',
+      ),
+    ).toEqual({
+      ok: true,
+      format: 'labels',
+      fields: {
+        request_id: 'r-3',
+        waf_response_code: 'WAF_BLOCK',
+        error_response_type: 'THROTTLED',
+        integration_response_transfer_mode: 'STREAMED',
+        integration_time_to_first_content: 12,
+        message: 'StatusCode: abc',
+      },
+    });
+  });
+
+  it('gives a field only a name of API Gateway, the aliases or LOG_FORMAT: a client cannot add columns', () => {
+    // A value API Gateway did not escape can pose as keys (a user agent `x","evil1":"a`), and a
+    // value can hold `, Label: value`: each new name would be a column, and past OpenObserve's
+    // limit of columns a whole batch is lost (docs/contracts.md §5.7).
+    const names = new Set<string>();
+    for (let i = 0; i < 2_000; i++) {
+      for (const line of [
+        `{"requestId":"r-${i}","status":"200","userAgent":"x","evil${i}":"a"}`,
+        `RequestId: r-${i}, StatusCode: 200, UserAgent: curl, Evil${i}: yes`,
+      ]) {
+        const result = read(line);
+        if (!result.ok) throw new Error(result.reason);
+        for (const name of Object.keys(result.fields)) names.add(name);
+        expect(result.fields.message).toContain(`vil${i}`);
+      }
+    }
+    expect([...names].sort()).toEqual(['message', 'request_id', 'status', 'user_agent']);
+    // A variable of LOG_FORMAT's own is a name, in the other stages' lines too.
+    const tenant = createLineReader(
+      'RequestId: $context.requestId, Tenant: $context.authorizer.tenant',
+    );
+    expect(tenant('{"requestId":"r-1","authorizer_tenant":"acme","tenant":"x"}')).toEqual({
+      ok: true,
+      format: 'json',
+      fields: { request_id: 'r-1', authorizer_tenant: 'acme', message: '{"tenant":"x"}' },
     });
   });
 
