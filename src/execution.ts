@@ -6,7 +6,7 @@
  * operations or an anchored expression of bounded parts, so a message a client filled (a request
  * body) costs no more than its length.
  */
-import type { Fields } from './fields';
+import { aliasName, type Fields } from './fields';
 import { epochMs } from './time';
 import { traceIdOf } from './trace';
 
@@ -269,6 +269,25 @@ export function executionEvent(
  * key of each name, in one pass over the object's keys. Three variables, not a map of the names,
  * which made the benchmark's delivery batch slower.
  */
+/**
+ * Fields only an access-log line has: an object that names one is an access-log line, whatever
+ * `payload` it holds (a client's text in a JSON format API Gateway did not escape, §2).
+ */
+const ACCESS_LOG_FIELDS = new Set([
+  'request_id',
+  'status',
+  'http_method',
+  'source_ip',
+  'user_agent',
+  'resource_path',
+  'response_length',
+  'request_time',
+  'request_time_epoch',
+  'response_latency',
+  'integration_latency',
+  'protocol',
+]);
+
 function deliveryFields(object: Record<string, unknown>) {
   let payload: unknown;
   let arn: unknown;
@@ -289,6 +308,8 @@ function deliveryFields(object: Record<string, unknown>) {
     } else if (name === 'event_timestamp' && !timeSeen) {
       timeSeen = true;
       time = object[key];
+    } else if (ACCESS_LOG_FIELDS.has(aliasName(key))) {
+      return { payload: undefined, arn, time };
     }
   }
   return { payload, arn, time };
@@ -309,8 +330,9 @@ function timeOf(value: unknown): number | undefined {
  * log delivery's PLAIN output), or a log delivery's JSON record, whose `payload` holds the line,
  * `resource_arn` the stage and `event_timestamp` the time (the names AWS's resource specification
  * gives a delivery's fields, in any case; the record's shape is not documented: docs/contracts.md
- * §8). Undefined for any other line. Only a line that starts with `(`, or with `{` and names a
- * payload, is looked at.
+ * §8). Undefined for any other line, and for an object that also names an access-log field (a
+ * request id, a status, …): a client's text can pose as `payload` in an access-log line. Only a
+ * line that starts with `(`, or with `{` and names a payload, is looked at.
  */
 export function readExecutionRecord(line: string): { fields: Fields; timeMs?: number } | undefined {
   const first = line.charCodeAt(0);

@@ -20,7 +20,7 @@ import {
 import type { Fields } from './fields';
 import { Ambiguous, type CompiledFormat } from './formats/compile';
 import { eventsFull, type RecordEvents } from './outcome';
-import { createOtherReader, type LineReader, result } from './parse';
+import { createOtherReader, type LineReader } from './parse';
 import type { DecodedLines } from './route';
 import { applyRules } from './rules';
 import { lineTime } from './time';
@@ -165,15 +165,21 @@ function joinContinuations(configured: CompiledFormat) {
 }
 
 /**
- * One line the writer does not cover: one LOG_FORMAT reads, else an execution-log line, else read
- * by the formats. LOG_FORMAT first, as the writer reads it: a format may itself start like an
+ * One line the writer does not cover: one LOG_FORMAT reads (one it reads more than one way is kept
+ * whole, never read otherwise), else an execution-log line, else read by the formats. LOG_FORMAT first, as the writer reads it: a format may itself start like an
  * execution-log line (`($context.requestId) …`), and a rule must not change how a line reads.
  */
 function createObjectPath(configured: CompiledFormat, readOthers: LineReader, steps: EventSteps) {
   const { keepEvent, unparsedLine } = steps;
   return (events: RecordEvents, line: string, context: LineContext) => {
     const own = configured.parse(line);
-    if (own !== undefined && !(own instanceof Ambiguous)) {
+    if (own instanceof Ambiguous) {
+      // Read more than one way: no other reading may take it (a client's text could pose as an
+      // execution-log line in it), it is kept whole.
+      unparsedLine(events, line, own.reason, context, own.agreed);
+      return;
+    }
+    if (own !== undefined) {
       keepEvent(events, own, configured.name, context);
       return;
     }
@@ -186,8 +192,7 @@ function createObjectPath(configured: CompiledFormat, readOthers: LineReader, st
       keepEvent(events, execution.fields, 'execution', inOrder(events, timed));
       return;
     }
-    // LOG_FORMAT's reading once: an ambiguous one stands, any other line goes to the others.
-    const read = own ? result(own, configured.name) : readOthers(line);
+    const read = readOthers(line);
     if (read.ok) {
       keepEvent(events, read.fields, read.format, context);
     } else {

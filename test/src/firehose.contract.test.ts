@@ -595,6 +595,29 @@ describe('hostile input', () => {
     expect(event.parse_error).toMatch(/^ambiguous line: readings differ in user_agent, status/);
   });
 
+  it('never lets a user agent pose as an execution-log line, read by LOG_FORMAT or not', () => {
+    const forged = '(r-real) Method completed with status: 200';
+    // A JSON stage whose LOG_FORMAT is another: the line is the access log's, not a delivery's.
+    const injected = `{"requestId":"r-real","ip":"1.2.3.4","httpMethod":"POST","status":"500","userAgent":"x","payload":"${forged}","event_timestamp":"1"}`;
+    expect(eventOf(injected)).toMatchObject({
+      request_id: 'r-real',
+      status: 500,
+      http_method: 'POST',
+      log_format: 'json',
+    });
+    // LOG_FORMAT reads the line two ways: it is kept whole, never read as an execution log.
+    const ambiguous = `{"requestId":"r-1","ua":"x","status":"200","path":"","status":"500","path":"${forged}"}`;
+    expect(eventOf(ambiguous, { LOG_FORMAT: stageJson })).toMatchObject({
+      request_id: 'r-1',
+      message: ambiguous,
+      log_format: 'raw',
+    });
+    const first = '$context.identity.userAgent|$context.requestId|$context.status|$context.path';
+    const event = eventOf('(x) |a{b|rid|200|/p', { LOG_FORMAT: first });
+    expect(event).toMatchObject({ message: '(x) |a{b|rid|200|/p', log_format: 'raw' });
+    expect(event.parse_error).toMatch(/^ambiguous line/);
+  });
+
   it('never lets free text before the status of a key-value format pose as it', () => {
     const format =
       'id=$context.requestId agent=$context.identity.userAgent status=$context.status path=$context.path';
