@@ -2,7 +2,8 @@
  * The response of one batch as it is built, within Lambda's 6 MB response (docs/contracts.md §3):
  * each record's result once, in input order. Room is kept for the records not yet added at their
  * original size, so once the response is full each of them is still returned ProcessingFailed
- * with its data.
+ * with its data; a record whose events would leave too little room for the others, were they as
+ * large, is compressed.
  */
 import type { FirehoseTransformationEventRecord, FirehoseTransformationResult } from 'aws-lambda';
 import { addCounts, type Counts, emptyCounts } from './counts';
@@ -69,6 +70,50 @@ const mayCompress = (outcome: RecordOutcome) =>
   !outcome.counts.compressed &&
   outcome.counts.bytesOut >= MIN_COMPRESSED_BYTES;
 
+/**
+ * The room left in the response. `committed` is its size as if each record not yet added came back
+ * ProcessingFailed with its data (its `worst`), without the entries' overhead: `{"records":[]}`
+ * and each record's result and data.
+ */
+function responseRoom(records: readonly FirehoseTransformationEventRecord[]) {
+  const overhead = entriesOverhead(records);
+  let committed = 16;
+  for (const record of records) committed += 'ProcessingFailed'.length + dataOf(record).length;
+  /** What `committed` holds for the records not yet added. */
+  let pending = committed - 16;
+  const sizeOf = (outcome: RecordOutcome) =>
+    outcome.result.result.length + outcome.result.data.length;
+  return {
+    /** Record i is being added: it is no longer pending. */
+    adding(worst: number): void {
+      pending -= worst;
+    },
+    /** Whether the response has room for `outcome` in place of the `worst` one reserved. */
+    fits(worst: number, outcome: RecordOutcome): boolean {
+      const size = committed - worst + sizeOf(outcome);
+      return (
+        size + overhead.bound <= RESPONSE_LIMIT_BYTES ||
+        size + overhead.exact() <= RESPONSE_LIMIT_BYTES
+      );
+    },
+    /**
+     * Whether `outcome` leaves room for the records not yet added if each grew from its data as
+     * much as this one: a record of CloudWatch Logs events is ten and more times its gzip data,
+     * and taken uncompressed while it fits, the first records would leave no room for the others
+     * even compressed.
+     */
+    leavesRoom(worst: number, outcome: RecordOutcome): boolean {
+      const size = sizeOf(outcome);
+      const growth = Math.max(0, size / worst - 1) * pending;
+      return committed - worst + size + growth + overhead.bound <= RESPONSE_LIMIT_BYTES;
+    },
+    /** `outcome` is added in place of the `worst` one reserved. */
+    take(worst: number, outcome: RecordOutcome): void {
+      committed += sizeOf(outcome) - worst;
+    },
+  };
+}
+
 export function createResponse(
   records: readonly FirehoseTransformationEventRecord[],
   transform: RecordTransform,
@@ -78,23 +123,10 @@ export function createResponse(
   const summary = emptyCounts();
   summary.recordsIn = records.length;
   const results: ResultRecord[] = [];
-  const overhead = entriesOverhead(records);
-  // The response's size as if each record not yet added came back ProcessingFailed with its data,
-  // without the entries' overhead: `{"records":[]}` and each record's result and data.
-  let committed = 16;
-  for (const record of records) committed += 'ProcessingFailed'.length + dataOf(record).length;
+  const room = responseRoom(records);
   let full = false;
   /** Why no more records are transformed before the response is full (stop), if they are not. */
   let stopped: string | undefined;
-
-  /** Whether the response has room for `outcome` in place of the `worst` one reserved. */
-  const fits = (worst: number, outcome: RecordOutcome) => {
-    const size = committed - worst + outcome.result.result.length + outcome.result.data.length;
-    return (
-      size + overhead.bound <= RESPONSE_LIMIT_BYTES ||
-      size + overhead.exact() <= RESPONSE_LIMIT_BYTES
-    );
-  };
 
   return {
     // A method, not a getter: an object literal with an accessor cost CloudWatch batches 15%.
@@ -116,9 +148,13 @@ export function createResponse(
       // Before anything is counted: a transform that throws NotLoaded (on-demand.ts) is run again.
       let outcome = full || stopped ? undefined : transform(record, inflated, origin);
       summary.bytesIn += base64Bytes(data);
-      if (outcome && !fits(worst, outcome)) {
+      room.adding(worst);
+      if (outcome && mayCompress(outcome) && !room.leavesRoom(worst, outcome)) {
+        outcome = compressed(outcome);
+      }
+      if (outcome && !room.fits(worst, outcome)) {
         const smaller = mayCompress(outcome) ? compressed(outcome) : undefined;
-        outcome = smaller && fits(worst, smaller) ? smaller : undefined;
+        outcome = smaller && room.fits(worst, smaller) ? smaller : undefined;
         full = outcome === undefined;
       }
       if (!outcome && stopped && !full) {
@@ -129,7 +165,7 @@ export function createResponse(
         outcome = failed(record, 'response would pass the 6 MB limit');
       }
       addCounts(summary, outcome.counts);
-      committed += outcome.result.result.length + outcome.result.data.length - worst;
+      room.take(worst, outcome);
       results.push(outcome.result);
     },
     done(): BatchOutcome {

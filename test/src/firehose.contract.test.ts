@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { Context, FirehoseTransformationEvent } from 'aws-lambda';
@@ -772,6 +772,29 @@ describe('hostile input', () => {
     expect(summary.eventsOut).toBe(60_000);
     expect(JSON.stringify(response).length).toBeLessThanOrEqual(RESPONSE_LIMIT_BYTES);
     expect(summary.compressed).toBeGreaterThan(0);
+  });
+
+  it('compresses early what the records still to come need: a megabyte of CloudWatch records all come back', () => {
+    // Records of 100 events each, about 1 MB of gzip in all (the template's largest processor
+    // buffer): each one's events fit the response uncompressed, but all of them do not.
+    const line = lineOf('default-format');
+    const records = Array.from({ length: 240 }, (_, r) =>
+      cloudWatchRecord(
+        Array.from({ length: 100 }, (_, i) => ({
+          message: line.replace('RequestId: ', `RequestId: ${r}-${i}-${randomUUID()}-`),
+          timestampMs: SAMPLE_ARRIVAL_MS,
+        })),
+      ),
+    );
+    const input = records.reduce(
+      (sum, record) => sum + (record as { bytes: Uint8Array }).bytes.length,
+      0,
+    );
+    expect(input).toBeGreaterThan(900_000);
+    const { response, summary } = runBatch(firehoseEvent(records));
+    expect(summary.processingFailed).toBe(0);
+    expect(summary.eventsOut).toBe(24_000);
+    expect(JSON.stringify(response).length).toBeLessThanOrEqual(RESPONSE_LIMIT_BYTES);
   });
 
   it('reads an epoch request time in seconds as seconds (an HTTP API by CloudWatch Logs), never as January 1970', () => {
