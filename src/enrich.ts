@@ -256,16 +256,22 @@ export const RESERVED_FIELDS: ReadonlySet<string> = new Set([
 /** Parsed fields a fallback reading may create: what is left once the processor's own are counted. */
 export const MAX_READ_FIELDS = MAX_EVENT_FIELDS - RESERVED_FIELDS.size - 1; // -1: `message`
 
+/** The caller's API key (`$context.identity.apiKey`, or a line's `apiKey`): never written. */
+const API_KEY_FIELD = 'api_key';
+const removed = (): undefined => undefined;
+
 /**
  * How a field of the line is rewritten in place, under these settings: `request_time` to ISO 8601
  * (left as written when it does not parse), `source_ip` by SOURCE_IP (removed when truncation or
- * hashing finds no address). Undefined when the field is kept as read.
+ * hashing finds no address), `api_key` removed (the key itself, never logged: docs/contracts.md
+ * §8). Undefined when the field is kept as read.
  */
 export function rewriteOf(
   field: string,
   settings: EnrichSettings,
 ): ((value: string) => string | undefined) | undefined {
   if (field === 'request_time') return (value) => requestTimeIso(value) ?? value;
+  if (field === API_KEY_FIELD) return removed;
   if (field !== 'source_ip') return undefined;
   const policy = settings.sourceIp;
   if (policy.mode === 'keep') return undefined;

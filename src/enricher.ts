@@ -17,7 +17,7 @@ import type { Fields } from './fields';
 import { integerTextOf } from './write';
 
 /** The fields a rewrite may apply to. */
-const REWRITTEN = ['request_time', 'source_ip'];
+const REWRITTEN = ['request_time', 'source_ip', 'api_key'];
 
 /**
  * A line's fields enriched in place: REWRITTEN rewritten, ENRICHMENTS added; mutates and returns

@@ -13,7 +13,8 @@ import type {
 import { hasRules, namesRules, POWERTOOLS_DEFAULTS, readConfig } from './config';
 import type { Counts } from './counts';
 import { createAsyncProcessor } from './firehose';
-import { variableField } from './formats/compile';
+import { formatVariables, variableField } from './formats/compile';
+import { API_KEY_VARIABLE, API_KEY_WHY } from './formats/variables';
 import { loadObjectPath, objectPath } from './on-demand';
 import { type SecretReader, withSecrets } from './secrets';
 
@@ -93,6 +94,9 @@ export async function createHandler(env: Env, readSecret?: SecretReader): Promis
   const serviceName = env.POWERTOOLS_SERVICE_NAME ?? POWERTOOLS_DEFAULTS.serviceName;
   const logger = new Logger({ serviceName });
   if (config.unknownVariables.length > 0) await reportUnknown(logger, config.unknownVariables);
+  if (formatVariables(config.logFormat).includes(API_KEY_VARIABLE)) {
+    logger.warn(`LOG_FORMAT names ${API_KEY_WHY}; the processor writes no value of it`);
+  }
   const metrics = new Metrics({
     namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? POWERTOOLS_DEFAULTS.metricsNamespace,
     serviceName,

@@ -99,6 +99,17 @@ const FAMILIES = [
   'responseOverride.header.',
 ];
 
+/**
+ * `$context.identity.apiKey` is the caller's API key itself, never to be logged (docs/contracts.md
+ * §8; `$context.identity.apiKeyId` is its id): the processor writes no value of it, and the
+ * commands refuse or fail a format that names it.
+ */
+export const API_KEY_VARIABLE = 'identity.apiKey';
+
+/** Why a format must not name API_KEY_VARIABLE, and what to name instead. */
+export const API_KEY_WHY =
+  "$context.identity.apiKey is the caller's API key itself: API Gateway writes it into every line, so into the stream and its S3 backup; name $context.identity.apiKeyId (the key's id) instead";
+
 /** Whether `path` (a variable without `$context.`) is one API Gateway's list names. */
 export function isAccessLogVariable(path: string): boolean {
   return VARIABLES.has(path) || FAMILIES.some((family) => path.startsWith(family));

@@ -523,6 +523,32 @@ describe('handler', () => {
     }
   });
 
+  it("never writes a caller's API key, whichever reading gives it, and warns at init when LOG_FORMAT names it", async () => {
+    const LOG_FORMAT =
+      'RequestId: $context.requestId, ApiKey: $context.identity.apiKey, StatusCode: $context.status';
+    const line = 'RequestId: r-1, ApiKey: SECRETKEY123, StatusCode: 200';
+    const json = '{"requestId":"r-2","apiKey":"SECRETKEY123","status":"200"}';
+    for (const [text, env] of [
+      [line, { LOG_FORMAT }],
+      [line, { LOG_FORMAT, REDACT: 'email' }],
+      [json, {}],
+      [json, { DROP_EVENTS: 'http_method=OPTIONS' }],
+    ] as const) {
+      const { response } = runBatch(firehoseEvent([{ text }]), env);
+      const data = Buffer.from(response.records[0]?.data as string, 'base64').toString();
+      expect(data).toMatch(/"request_id":"r-[12]"/);
+      expect(data).not.toContain('SECRETKEY123');
+    }
+    const saved = { ...process.env };
+    Object.assign(process.env, { POWERTOOLS_LOG_LEVEL: 'INFO' });
+    try {
+      const output = await captureStdout(() => createHandler({ ...process.env, LOG_FORMAT }));
+      expect(output).toContain('LOG_FORMAT names $context.identity.apiKey is the caller');
+    } finally {
+      process.env = saved;
+    }
+  });
+
   it('refuses to start with an invalid setting, naming it', async () => {
     await expect(createHandler({ ON_PARSE_ERROR: 'sometimes' })).rejects.toThrow(
       'ON_PARSE_ERROR must be one of keep, fail, drop; got "sometimes"',

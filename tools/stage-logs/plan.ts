@@ -7,6 +7,8 @@ import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { FirehoseClient } from '@aws-sdk/client-firehose';
 import {
+  API_KEY_VARIABLE,
+  API_KEY_WHY,
   ConfigError,
   closestVariable,
   DEFAULT_FORMAT,
@@ -76,6 +78,9 @@ function checkedFormat(format: string | undefined): string {
       throw new RefusedError(error.message.replace('LOG_FORMAT', 'the format'), { cause: error });
     }
     throw error;
+  }
+  if (formatVariables(chosen).includes(API_KEY_VARIABLE)) {
+    throw new RefusedError(`the format names ${API_KEY_WHY}`);
   }
   return chosen;
 }

@@ -333,6 +333,16 @@ describe('doctor (against moto)', () => {
       /^npm run stage-logs -- --rest-api-id \w+ --stage prod --stream amazon-apigateway-access-logs$/,
     ],
     [
+      "the stage logs its callers' API keys",
+      {
+        stageFormat:
+          'RequestId: $context.requestId, ApiKey: $context.identity.apiKey, StatusCode: $context.status',
+      },
+      'stage-format',
+      'fail',
+      /^npm run stage-logs -- --rest-api-id \w+ --stage prod --stream amazon-apigateway-access-logs$/,
+    ],
+    [
       'the stage still writes the format recommended before response streaming',
       { stageFormat: KNOWN_FORMATS.default_v2 },
       'stage-format',

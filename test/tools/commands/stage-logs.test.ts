@@ -210,6 +210,14 @@ describe('pointStageLogs (against moto)', () => {
         io,
       ),
     ).rejects.toThrow('the format must contain $context.requestId, as API Gateway requires');
+    const withKey = '$context.requestId $context.identity.apiKey $context.status';
+    await expect(
+      pointStageLogs(
+        { restApiId, stage: 'prod', stream: 'amazon-apigateway-logs', format: withKey },
+        clients,
+        io,
+      ),
+    ).rejects.toThrow("the format names $context.identity.apiKey is the caller's API key itself");
     await expect(
       pointStageLogs({ restApiId, stage: 'prod', stream: 'amazon-apigateway-none' }, clients, io),
     ).rejects.toThrow('no delivery stream named amazon-apigateway-none');

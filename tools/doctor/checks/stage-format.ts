@@ -1,5 +1,7 @@
 /** stage-format: whether the stages write the format the processor reads (LOG_FORMAT). */
 import {
+  API_KEY_VARIABLE,
+  API_KEY_WHY,
   canonicalName,
   DEFAULT_FORMAT,
   formatName,
@@ -39,6 +41,24 @@ export const stageFormatCheck: DoctorCheck = async (facts) => {
   const settings = await facts.settingsError();
   if (stages.length === 0 || !settings.ok || settings.value) return undefined;
   const logFormat = await facts.logFormat();
+  const leaking = stages.filter((stage) => variablesOf(stage.format).has(API_KEY_VARIABLE));
+  if (leaking.length > 0) {
+    return check(
+      'stage-format',
+      'fail',
+      "a stage logs its callers' API keys",
+      [
+        ...leaking.map((stage) => `${stage.apiName} (${stage.restApiId}) ${stage.stage}`),
+        API_KEY_WHY,
+      ],
+      leaking
+        .map(
+          (stage) =>
+            `npm run stage-logs -- --rest-api-id ${stage.restApiId} --stage ${stage.stage} --stream ${facts.options.stream}`,
+        )
+        .join('; '),
+    );
+  }
   const evidence = [`LOG_FORMAT: ${formatName(logFormat)}`];
   for (const stage of stages) {
     evidence.push(
