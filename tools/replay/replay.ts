@@ -139,7 +139,7 @@ class ReplayRun {
     private readonly options: ReplayOptions,
     private readonly deps: ReplayDeps,
   ) {
-    this.state = loadState(options.statePath);
+    this.state = loadState(options.statePath, options.delivery?.endpoint);
     this.failedPath = resolve(options.failedPath);
     if (sources.some((source) => resolve(source.name) === this.failedPath)) {
       // It would read what it appends to.

@@ -21,10 +21,16 @@ export interface State {
    * again from the checkpoint: what it keeps again is in the file once.
    */
   failed?: { path: string; bytes: number };
+  /**
+   * Where the acknowledged batches went: progress toward one endpoint is none toward another, so a
+   * run to another (a corrected stream or organization) refuses this checkpoint.
+   */
+  endpoint?: string;
 }
 
-export function loadState(path: string | undefined): State {
-  if (!path || !existsSync(path)) return { sources: {} };
+/** The checkpoint at `path` of a replay to `endpoint`; a new one when there is none. */
+export function loadState(path: string | undefined, endpoint?: string): State {
+  if (!path || !existsSync(path)) return { sources: {}, endpoint };
   let state: unknown;
   try {
     state = JSON.parse(readFileSync(path, 'utf8'));
@@ -37,7 +43,13 @@ export function loadState(path: string | undefined): State {
       `--state ${path} is not a replay checkpoint (${state instanceof Error ? state.message : 'no "sources" in it'}): move it away to start over, or name another with --state`,
     );
   }
-  return state as State;
+  const saved = (state as State).endpoint;
+  if (endpoint !== undefined && saved !== undefined && saved !== endpoint) {
+    throw new RefusedError(
+      `--state ${path} holds the progress of a replay to ${saved}, not to ${endpoint}: what it counts as sent is not there. Move it away (or name another with --state) to send everything to ${endpoint}, or give --endpoint ${saved} to go on`,
+    );
+  }
+  return { ...(state as State), endpoint: saved ?? endpoint };
 }
 
 export function saveState(path: string | undefined, state: State): void {

@@ -234,6 +234,21 @@ describe('replay', () => {
     expect(requestIds(kept)).toEqual(requestIds(receiver.requests[0]?.lines ?? []));
   });
 
+  it('refuses to go on toward another endpoint than the one its checkpoint counts for', async () => {
+    // A first run to a mistyped stream: the run to the right one must not skip what went there.
+    const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
+    const wrong = `${receiver.url}?stream=wrong`;
+    const delivery = options().delivery as DeliveryOptions;
+    await replay(sources, options({ delivery: { ...delivery, endpoint: wrong } }), deps());
+    await expect(replay(sources, options(), deps())).rejects.toThrow(
+      `holds the progress of a replay to ${wrong}, not to ${receiver.url}`,
+    );
+    rmSync(join(directory, 'state.json'));
+    const before = receiver.accepted().length;
+    expect(await replay(sources, options(), deps())).toMatchObject({ sent: defaultLines.length });
+    expect(receiver.accepted().length - before).toBe(defaultLines.length);
+  });
+
   it('resumes after a stop without sending an acknowledged batch again', async () => {
     const lines = [...defaultLines, ...clfLines];
     const sources = await listSources([file('a.log', lines.join('\n'))], noS3);
@@ -251,6 +266,7 @@ describe('replay', () => {
     expect(JSON.parse(readFileSync(join(directory, 'state.json'), 'utf8'))).toEqual({
       sources: { [join(directory, 'a.log')]: { done: 4 } },
       failed: { path: join(directory, 'failed.ndjson'), bytes: 0 },
+      endpoint: receiver.url,
     });
 
     const second = await replay(sources, options({ batchRecords: 2 }), deps());
