@@ -411,7 +411,7 @@ describe('doctor (against moto)', () => {
       { failedObject: true },
       'failed-records',
       'fail',
-      /^once the cause is fixed: npm run replay -- s3:\/\/backup-bucket\/processing-failed\/ --endpoint http:\/\/127\.0\.0\.1:\d+\/aws\/default\/api_gateway_access\/_kinesis_firehose$/,
+      /^once the cause is fixed: npm run replay -- s3:\/\/backup-bucket\/processing-failed\/ --endpoint http:\/\/127\.0\.0\.1:\d+\/aws\/default\/api_gateway_access\/_kinesis_firehose --function \S+$/,
     ],
     [
       "failed records wait under the backup's own error prefix",

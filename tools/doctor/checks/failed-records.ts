@@ -73,6 +73,7 @@ export const failedRecordsCheck: DoctorCheck = async (facts) => {
       bucket,
       found.flatMap((entry) => entry.keys),
     );
+    const processor = (await facts.processorFunction())?.FunctionName;
     const where = found
       .filter((entry) => entry.keys.length)
       .map((entry) => `s3://${bucket}/${entry.prefix}`);
@@ -86,7 +87,8 @@ export const failedRecordsCheck: DoctorCheck = async (facts) => {
           .map(([code, n]) => `${code} ${n}`)
           .join(', ')}`,
       ],
-      `once the cause is fixed: npm run replay -- ${where.join(' ')} --endpoint ${(await facts.endpoint()) || '<endpoint>'}`,
+      // With the function's own settings, so that a replay redacts and drops what it would.
+      `once the cause is fixed: npm run replay -- ${where.join(' ')} --endpoint ${(await facts.endpoint()) || '<endpoint>'}${processor ? ` --function ${processor}` : ''}`,
     );
   } catch (error) {
     // The backup check says the bucket is missing: nothing to list.
