@@ -182,6 +182,9 @@ async function executionPlan(
   const changes: Change[] = [];
   const shows: string[] = [];
   if (level !== 'OFF' && !(await streamTaggedForDelivery(clients.firehose, streamArn))) {
+    shows.push(
+      '  stream tag LogDeliveryEnabled: none → true (CloudWatch Logs delivers to no other stream)',
+    );
     changes.push({
       describe: 'stream: tag LogDeliveryEnabled=true (CloudWatch Logs delivers to no other stream)',
       apply: () => tagForDelivery(clients.firehose, streamArn),

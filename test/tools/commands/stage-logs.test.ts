@@ -398,6 +398,11 @@ describe('enrollRegion: --all-stages (against moto)', () => {
       changed: true,
     });
     expect(io.lines).toContain(`  execution logs of (${restApiId}) prod: OFF → INFO`);
+    // The plan shows every change before it is confirmed, the stream's tag too.
+    const tag =
+      '  stream tag LogDeliveryEnabled: none → true (CloudWatch Logs delivers to no other stream)';
+    expect(io.lines.indexOf(tag)).toBeGreaterThan(-1);
+    expect(io.lines.indexOf(tag)).toBeLessThan(io.lines.findIndex((line) => line.includes('✓')));
     const stage = await clients.apiGateway.send(
       new GetStageCommand({ restApiId, stageName: 'prod' }),
     );
