@@ -24,7 +24,7 @@ import type {
 } from 'aws-lambda';
 import { gunzippedText, splitEventLines } from '../src/surface';
 import { firehoseEvent } from '../test/support/firehose-event';
-import { dropOutputOnceClosed } from '../tools/cli/io';
+import { dropOutputOnceClosed, userPath } from '../tools/cli/io';
 import { installRuntime, RuntimeUnavailableError, startRuntime } from './lambda-runtime';
 
 type Handler = (
@@ -59,7 +59,7 @@ function commandLine() {
   process.exit(2);
 }
 const { values, positionals } = commandLine();
-const file = positionals[0] as string;
+const file = userPath(positionals[0] as string);
 
 /** The text as a Firehose event (`{"records": […]}`), or undefined when it is not one. */
 function firehoseEventOf(text: string): FirehoseTransformationEvent | undefined {

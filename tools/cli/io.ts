@@ -4,6 +4,7 @@
  * Tests give their own Io. Secrets come from the environment or a prompt without echo, never
  * from the command line.
  */
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { RefusedError } from './errors';
@@ -101,4 +102,19 @@ export function dropOutputOnceClosed(): void {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
   });
+}
+
+/**
+ * A path the user gave, as this process reaches it: `npm run` starts a script in the package's
+ * folder (npm_package_json's), and INIT_CWD is the folder the user ran it from; a process started
+ * otherwise (in another folder, by a program that inherited npm's variables) takes its own.
+ * Relative to this process's folder, so that messages name it as briefly as they can
+ * (`docs/a.log` for `a.log` typed in docs/).
+ */
+export function userPath(path: string): string {
+  if (isAbsolute(path)) return path;
+  const { INIT_CWD, npm_package_json } = process.env;
+  const byNpm = INIT_CWD && npm_package_json && dirname(npm_package_json) === process.cwd();
+  const from = byNpm ? INIT_CWD : process.cwd();
+  return relative(process.cwd(), resolve(from, path)) || '.';
 }

@@ -11,6 +11,7 @@ import { awsClients } from '../aws/clients';
 import { bucketRegion, objectSize, putObject } from '../aws/s3';
 import { defineCommand } from '../cli/command';
 import { RefusedError, UsageError } from '../cli/errors';
+import { userPath } from '../cli/io';
 import { COMMON_OPTIONS } from '../cli/options';
 import { type Change, type Plan, planStatus, runPlan } from '../cli/plan';
 import { buildCodeZip } from '../package/bundle';
@@ -140,12 +141,16 @@ export const command = defineCommand({
       json: COMMON_OPTIONS.json,
     },
   },
-  async run({ values }, io) {
+  async run({ values, given }, io) {
+    // A file the user named is from the folder `npm run` was started in; the defaults are this
+    // package's own.
+    const named = (option: 'template' | 'output') =>
+      given.has(option) ? userPath(values[option]) : values[option];
     const options: PackageOptions = {
       bucketPrefix: values['s3-bucket-prefix'],
       regions: values.regions,
-      template: values.template,
-      output: values.output,
+      template: named('template'),
+      output: named('output'),
     };
     const plan = await planPackage(options, (region) => awsClients(region).s3);
     const result = await runPlan(plan, io, { dryRun: values['dry-run'] });

@@ -10,7 +10,7 @@ import { createAsyncProcessor } from '../../src/surface';
 import { awsClients } from '../aws/clients';
 import { defineCommand, EXIT } from '../cli/command';
 import { StoppedError, UsageError } from '../cli/errors';
-import { firehoseAccessKey, type Io } from '../cli/io';
+import { firehoseAccessKey, type Io, userPath } from '../cli/io';
 import { COMMON_OPTIONS } from '../cli/options';
 import { counted } from '../cli/output';
 import { createProgress, type Progress } from '../cli/progress';
@@ -140,13 +140,16 @@ export const command = defineCommand({
       }
     },
   },
-  async run({ values, positionals }, io) {
-    const dryRun = values['dry-run'];
+  async run({ values: given, positionals }, io) {
+    const dryRun = given['dry-run'];
+    // Files as the user named them, from the folder `npm run` was started in.
+    const values = { ...given, state: userPath(given.state), failed: userPath(given.failed) };
+    const specs = positionals.map((spec) => (spec.startsWith('s3://') ? spec : userPath(spec)));
     // The access key travels in a header: never over clear-text http to another machine.
     const endpoint = values.endpoint ? secureUrl(values.endpoint, '--endpoint').href : '';
     const { config, from, env } = await processorConfig(values.function, values.region);
     io.log(`processor settings from ${from}: ${describeSettings(env)}`);
-    const sources = await listSources(positionals, () => awsClients(values.region).s3);
+    const sources = await listSources(specs, () => awsClients(values.region).s3);
     const totalBytes = sources.reduce((sum, source) => sum + source.size, 0);
     const delivery = dryRun
       ? undefined
