@@ -106,8 +106,10 @@ class FieldCollector {
     // one goes to `message` (`message` itself is the line's own message).
     const field =
       alias === 'message' || (alias !== undefined && this.names.has(alias)) ? alias : undefined;
-    if (field === 'message' && this.message === undefined) {
-      this.message = value;
+    if (field === 'message') {
+      // The line's own message; a second one is kept as written with the other leftovers.
+      if (this.message === undefined) this.message = value;
+      else this.leftover.push([key, value]);
       return;
     }
     if (field !== undefined && this.named.has(field)) {
@@ -367,7 +369,13 @@ function readJsonLine(line: string, names: ReadonlySet<string>): Fields | Ambigu
     return jsonTemplate().parse(line);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  return readJsonObject(value as Record<string, unknown>, line, names);
+  try {
+    return readJsonObject(value as Record<string, unknown>, line, names);
+  } catch (error) {
+    // Nested deeper than JSON.stringify can write again: not read as JSON, the line is kept.
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
 }
 
 /** A reading's result as the reader returns it. */

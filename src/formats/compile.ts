@@ -1,5 +1,5 @@
 import { RESERVED_FIELDS } from '../enrich';
-import { canonicalName, type Fields, isIntegerField, toInteger } from '../fields';
+import { canonicalName, type Fields, isIntegerField, snakeCase, toInteger } from '../fields';
 import { isRequestTime } from '../time';
 import { isAccessLogVariable } from './variables';
 
@@ -190,16 +190,44 @@ export function variableField(path: string): string {
   return RESERVED_FIELDS.has(field) ? `context_${field}` : field;
 }
 
+/** Variables AWS's list says are the same value ("Equivalent to"), by the field they share. */
+const EQUIVALENT: Readonly<Record<string, readonly string[]>> = {
+  integration_latency: ['integrationLatency', 'integration.latency'],
+};
+
+/** Whether two variables of one name are the same value: the same variable, or equivalent ones. */
+const sameValue = (field: string, a: string, b: string) =>
+  a === b || (EQUIVALENT[field]?.includes(a) === true && EQUIVALENT[field]?.includes(b) === true);
+
+/**
+ * `field` for `path`, or another name when another variable of the format has it already and is
+ * another fact (`$context.accountId`, the API owner's account, and `$context.identity.accountId`,
+ * the caller's, are both `account_id`; the integration's status and `$context.integrationStatus`,
+ * AWS Lambda's, both `integration_status`): the later one's whole path in snake case, then with
+ * `_2`, `_3`… until free, so that no value takes another's place.
+ */
+function distinctField(field: string, path: string, pathOf: Map<string, string>): string {
+  const taken = (name: string) =>
+    pathOf.has(name) && !sameValue(name, pathOf.get(name) as string, path);
+  const whole = snakeCase(path.replace(/\./g, '_'));
+  let name = taken(field) ? whole : field;
+  for (let n = 2; taken(name); n++) name = `${whole}_${n}`;
+  pathOf.set(name, path);
+  return name;
+}
+
 /** A format's variables, and the literal text around them: literals[i] is before variables[i]. */
 function splitFormat(source: string): { variables: Variable[]; literals: string[] } {
   const variables: Variable[] = [];
   const literals: string[] = [];
   const isJson = source.trimStart().startsWith('{');
+  /** Each field's variable: two variables the same name would give get two fields. */
+  const pathOf = new Map<string, string>();
   let last = 0;
   for (const match of source.matchAll(VARIABLE)) {
     literals.push(source.slice(last, match.index));
     const path = match[1] as string;
-    const field = variableField(path);
+    const field = distinctField(variableField(path), path, pathOf);
     const after = source.slice(match.index + match[0].length);
     const quoted = isJson && source[match.index - 1] === '"' && after.startsWith('"');
     variables.push({ path, field, kind: kindOf(path, field), quoted });

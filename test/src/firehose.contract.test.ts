@@ -523,6 +523,27 @@ describe('handler', () => {
     }
   });
 
+  it('keeps both values of two variables that would have one name', () => {
+    // The owner's account and the caller's; API Gateway's status for the integration and the
+    // integration's own: different facts, each its field.
+    expect(
+      eventOf('r1 111111111111 222222222222 /a', {
+        LOG_FORMAT:
+          '$context.requestId $context.accountId $context.identity.accountId $context.path',
+      }),
+    ).toMatchObject({ account_id: '111111111111', identity_account_id: '222222222222' });
+    expect(
+      eventOf('r1 200 502 /a', {
+        LOG_FORMAT:
+          '$context.requestId $context.integrationStatus $context.integration.status $context.path',
+      }),
+    ).toMatchObject({ integration_status: 200, integration_status_2: '502' });
+    // The same variable twice is one field.
+    expect(
+      eventOf('r1 200 200', { LOG_FORMAT: '$context.requestId $context.status $context.status' }),
+    ).toMatchObject({ status: 200 });
+  });
+
   it("never writes a caller's API key, whichever reading gives it, and warns at init when LOG_FORMAT names it", async () => {
     const LOG_FORMAT =
       'RequestId: $context.requestId, ApiKey: $context.identity.apiKey, StatusCode: $context.status';

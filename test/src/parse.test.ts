@@ -271,6 +271,27 @@ describe('createLineReader', () => {
     });
   });
 
+  it("keeps a line's second message with what is left, never in place of the first", () => {
+    expect(read('{"requestId":"r1","message":"first","Message":"second","status":"200"}')).toEqual({
+      ok: true,
+      format: 'json',
+      fields: { request_id: 'r1', status: 200, message: 'first {"Message":"second"}' },
+    });
+    expect(read('RequestId: r2, Message: first, message: second, StatusCode: 200')).toEqual({
+      ok: true,
+      format: 'labels',
+      fields: { request_id: 'r2', status: 200, message: 'first message: second' },
+    });
+  });
+
+  it('does not take a JSON line nested too deep to write again for JSON: the line is kept', () => {
+    const deep = `{"requestId":"r","a":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
+    expect(read(deep)).toEqual({
+      ok: false,
+      reason: 'line matches neither LOG_FORMAT nor a known access-log format',
+    });
+  });
+
   it('does not read a JSON array or scalar as an event', () => {
     expect(read('[1,2,3]').ok).toBe(false);
     expect(read('{not json at all').ok).toBe(false);
