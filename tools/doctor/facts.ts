@@ -143,8 +143,8 @@ export class Facts {
 }
 
 /** A metric's value for people. */
-export const show = (value: number | undefined) =>
-  value === undefined ? 'no data' : String(Math.round(value * 100) / 100);
+export const show = (value: number | undefined, unit = '') =>
+  value === undefined ? 'no data' : `${Math.round(value * 100) / 100}${unit && ` ${unit}`}`;
 
 /** One check over the facts; undefined when it does not apply (no stream, no function). */
 export type DoctorCheck = (facts: Facts) => Promise<Check | undefined>;

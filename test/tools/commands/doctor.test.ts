@@ -457,9 +457,21 @@ describe('doctor (against moto)', () => {
     await deploy({
       metrics: Object.fromEntries(Object.keys(HEALTHY_METRICS).map((name) => [name, undefined])),
     });
-    const flow = byId(await diagnose(), 'flow');
+    const checks = await diagnose();
+    const flow = byId(checks, 'flow');
     expect(flow.status).toBe('warn');
     expect(flow.evidence).toContain('IncomingRecords no data');
+    expect(flow.evidence).toContain('.DataFreshness max no data (last');
+    // No metric is no evidence of health either.
+    expect(byId(checks, 'function-health')).toMatchObject({
+      status: 'warn',
+      summary: 'the processor did not run in the last 60 min: no metrics to judge it by',
+    });
+    expect(byId(checks, 'function-health').evidence).toContain('Duration max no data of');
+    expect(byId(checks, 'processor-metrics')).toMatchObject({
+      status: 'warn',
+      summary: 'the processor published no metrics in the last 60 min: nothing to judge it by',
+    });
   });
 
   it('names an endpoint that redirects, without following it with the key', async () => {

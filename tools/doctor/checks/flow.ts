@@ -26,7 +26,7 @@ export const flowCheck: DoctorCheck = async (facts) => {
   const { incoming, delivered, success, freshness } = flow;
   const since = facts.since;
   const evidence = [
-    `IncomingRecords ${show(incoming)}, DeliveryToHttpEndpoint.Records ${show(delivered)}, .Success ${show(success)}, .DataFreshness max ${show(freshness)} s (last ${since})`,
+    `IncomingRecords ${show(incoming)}, DeliveryToHttpEndpoint.Records ${show(delivered)}, .Success ${show(success)}, .DataFreshness max ${show(freshness, 's')} (last ${since})`,
   ];
   if (!incoming) {
     const logging = (await facts.loggingStages()).length > 0;

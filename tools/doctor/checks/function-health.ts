@@ -20,8 +20,18 @@ export const functionHealthCheck: DoctorCheck = async (facts) => {
     return couldNot('function-health', "read the function's CloudWatch metrics", error);
   }
   const timeoutMs = (fn.Timeout ?? 3) * 1000;
-  const evidence = `Errors ${show(errors)}, Throttles ${show(throttles)}, Duration max ${show(duration)} ms of ${timeoutMs} ms (last ${facts.since})`;
+  const evidence = `Errors ${show(errors)}, Throttles ${show(throttles)}, Duration max ${show(duration, 'ms')} of ${timeoutMs} ms (last ${facts.since})`;
   const logs = `see /aws/lambda/${fn.FunctionName} (or its LoggingConfig log group)`;
+  if (errors === undefined && duration === undefined) {
+    // Lambda publishes nothing for a function that did not run: nothing to judge it by.
+    return check(
+      'function-health',
+      'warn',
+      `the processor did not run in the last ${facts.since}: no metrics to judge it by`,
+      evidence,
+      'see the flow check; rerun with a longer --since once records have come in',
+    );
+  }
   if (errors) {
     return check(
       'function-health',

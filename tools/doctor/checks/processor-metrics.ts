@@ -29,6 +29,15 @@ export const processorMetricsCheck: DoctorCheck = async (facts) => {
     return couldNot('processor-metrics', "read the processor's metrics", error);
   }
   const evidence = `RecordsProcessingFailed ${show(failed)}, UnparsedLines ${show(unparsed)} (last ${facts.since})`;
+  if (failed === undefined && unparsed === undefined) {
+    return check(
+      'processor-metrics',
+      'warn',
+      `the processor published no metrics in the last ${facts.since}: nothing to judge it by`,
+      evidence,
+      'see the flow and function-health checks; rerun with a longer --since once records have come in',
+    );
+  }
   if (failed) {
     return check(
       'processor-metrics',
