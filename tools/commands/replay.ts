@@ -14,8 +14,8 @@ import { firehoseAccessKey, type Io, userPath } from '../cli/io';
 import { COMMON_OPTIONS } from '../cli/options';
 import { counted } from '../cli/output';
 import { createProgress, type Progress } from '../cli/progress';
-import { secureUrl } from '../cli/url';
-import { DEFAULT_DELIVERY } from '../openobserve/firehose-endpoint';
+import { publicUrl, secureUrl } from '../cli/url';
+import { DEFAULT_DELIVERY, openObserveEndpoint } from '../openobserve/firehose-endpoint';
 import { DEFAULT_INGEST_WINDOW_HOURS, OLD_EVENTS, type OldEvents } from '../replay/events';
 import { MAX_BATCH_RECORDS, type ReplaySummary, replay } from '../replay/replay';
 import { describeSettings, processorConfig } from '../replay/settings';
@@ -147,6 +147,12 @@ export const command = defineCommand({
     const specs = positionals.map((spec) => (spec.startsWith('s3://') ? spec : userPath(spec)));
     // The access key travels in a header: never over clear-text http to another machine.
     const endpoint = values.endpoint ? secureUrl(values.endpoint, '--endpoint').href : '';
+    if (endpoint && !openObserveEndpoint(endpoint)) {
+      // OpenObserve answers its Firehose protocol at one path only (docs/contracts.md §5).
+      throw new UsageError(
+        `--endpoint must be OpenObserve's Firehose endpoint, …/aws/{org}/{stream}/_kinesis_firehose: ${publicUrl(endpoint)}`,
+      );
+    }
     const { config, from, env } = await processorConfig(values.function, values.region);
     io.log(`processor settings from ${from}: ${describeSettings(env)}`);
     const sources = await listSources(specs, () => awsClients(values.region).s3);

@@ -4,10 +4,12 @@
  * loopback address) with the user's credentials from the environment or a prompt.
  */
 
+import { UsageError } from '../cli/errors';
 import type { Io } from '../cli/io';
 import { openObserveCredentials } from '../cli/io';
 import { secureUrl } from '../cli/url';
 import { type OpenObserveApi, openObserveApi } from './api';
+import { openObserveEndpoint } from './firehose-endpoint';
 import { DEFAULT_STREAM, keptStreamOn } from './stream-settings';
 
 export const OPENOBSERVE_OPTIONS = {
@@ -36,5 +38,13 @@ export async function streamOption(
 
 /** The API client for `--url`, with the credentials of the environment or a no-echo prompt. */
 export async function connect(values: { readonly url: string }): Promise<OpenObserveApi> {
-  return openObserveApi(secureUrl(values.url, '--url'), await openObserveCredentials());
+  const url = secureUrl(values.url, '--url');
+  const endpoint = openObserveEndpoint(url.href);
+  if (endpoint) {
+    // The Firehose endpoint a user has at hand: its API is at the same address's root.
+    throw new UsageError(
+      `--url is OpenObserve's address, not its Firehose endpoint: give ${url.origin} (and --org ${endpoint.org} --stream ${endpoint.sentTo})`,
+    );
+  }
+  return openObserveApi(url, await openObserveCredentials());
 }

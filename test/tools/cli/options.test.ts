@@ -145,6 +145,31 @@ describe('every command', () => {
     },
   );
 
+  it.each([
+    [
+      replay,
+      ['events/clf.json', '--endpoint', 'http://127.0.0.1:5080'],
+      "--endpoint must be OpenObserve's Firehose endpoint, …/aws/{org}/{stream}/_kinesis_firehose: http://127.0.0.1:5080/",
+    ],
+    [
+      openobserve,
+      ['setup', '--url', 'http://127.0.0.1:5080/aws/acme/api_gateway_access/_kinesis_firehose'],
+      "--url is OpenObserve's address, not its Firehose endpoint: give http://127.0.0.1:5080 (and --org acme --stream api_gateway_access)",
+    ],
+  ])(
+    '%#: a URL of the other kind is a usage error that says which to give',
+    async (command, argv, message) => {
+      const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+      try {
+        const io = scriptedIo();
+        expect(await runCommand(command as never, [...argv, '--json'], io)).toBe(EXIT.usage);
+        expect(io.documents).toEqual([{ error: 'usage', message }]);
+      } finally {
+        spy.mockRestore();
+      }
+    },
+  );
+
   it.each(Object.entries(commands))(
     '%s: --help shows the usage and exits 0',
     async (_name, command) => {
