@@ -37,7 +37,7 @@ async function uploadChange(
   const found = await bucketRegion(s3, bucket);
   if (found === undefined) {
     throw new RefusedError(
-      `no bucket ${bucket} for region ${region}: create it in ${region}, readable by the accounts the stack set deploys to (README, "Every account and region")`,
+      `no bucket ${bucket} for region ${region}: create it in ${region}, readable by the accounts the stack set deploys to (docs/fleet.md, "Every account and region")`,
     );
   }
   if (found && found !== region) {

@@ -93,14 +93,14 @@ function formatWarnings(format: string): string[] {
   );
 }
 
-/** The stream's ARN, and a warning when API Gateway will refuse its name. */
+/** The stream's ARN; refused when API Gateway would refuse to log to it. */
 async function target(firehose: FirehoseClient, stream: string) {
   const name = stream.slice(stream.lastIndexOf('/') + 1);
-  const warnings = name.startsWith(STREAM_PREFIX)
-    ? []
-    : [
-        `warning: ${name} does not start with ${STREAM_PREFIX}; API Gateway only logs to streams whose name does, and will refuse this one`,
-      ];
+  if (!name.startsWith(STREAM_PREFIX)) {
+    throw new RefusedError(
+      `${name} does not start with ${STREAM_PREFIX}: API Gateway logs only to streams whose name does, and would refuse this one (docs/contracts.md §2); name a stream that does, such as the one the template creates`,
+    );
+  }
   const facts = await requireStream(firehose, name);
   if (facts.decompression) {
     // §3.1: such a stream takes CloudWatch Logs subscriptions only.
@@ -108,7 +108,7 @@ async function target(firehose: FirehoseClient, stream: string) {
       `delivery stream ${name} has CloudWatch Logs decompression on: it takes CloudWatch Logs subscriptions only, and a stage's access logs or execution-log delivery to it would fail. Turn it off first: npm run attach -- --stream ${name} --function ${facts.functionArn ?? '<function>'} --no-decompression`,
     );
   }
-  return { arn: facts.arn, warnings };
+  return { arn: facts.arn };
 }
 
 const FORMAT_REMINDER =
@@ -120,15 +120,19 @@ export async function planStageLogs(
   clients: StageLogsClients,
 ): Promise<Plan> {
   const format = checkedFormat(options.format);
-  const { arn, warnings } = await target(clients.firehose, options.stream);
+  const { arn } = await target(clients.firehose, options.stream);
   const stage = await getStage(clients.apiGateway, options.restApiId, options.stage);
   if (!stage) {
+    const others = (await listStages(clients.apiGateway))
+      .filter((each) => each.restApiId === options.restApiId)
+      .map((each) => each.stage);
     throw new RefusedError(
-      `no stage ${options.stage} on REST API ${options.restApiId}; only REST APIs log to Firehose (an HTTP API's logs can reach the stream through a CloudWatch Logs subscription: template parameter SubscribeLogGroupName)`,
+      others.length > 0
+        ? `no stage ${options.stage} on REST API ${options.restApiId}; its stages: ${others.join(', ')}`
+        : `no REST API ${options.restApiId} with stages in this account and region; only REST APIs log to Firehose (an HTTP API's logs can reach the stream through a CloudWatch Logs subscription: template parameter SubscribeLogGroupName)`,
     );
   }
   const shows = [
-    ...warnings,
     ...formatWarnings(format),
     `REST API ${options.restApiId}, stage ${options.stage}: access logs`,
     `  destination: ${stage.destinationArn ?? 'none'}`,
@@ -257,7 +261,7 @@ async function readBack(
 
 /** One region's stages, where they log and what each becomes. */
 async function regionPlan(options: AllStagesOptions, clients: StageLogsClients, format: string) {
-  const { arn, warnings } = await target(clients.firehose, options.stream);
+  const { arn } = await target(clients.firehose, options.stream);
   const stages = await listStages(clients.apiGateway);
   const entries = stages.map((stage) => {
     const here = stage.destinationArn === arn;
@@ -278,7 +282,6 @@ async function regionPlan(options: AllStagesOptions, clients: StageLogsClients, 
     : undefined;
   return {
     arn,
-    warnings,
     entries,
     moved: entries.filter((e) => e.change).map((e) => e.stage),
     execution,
@@ -304,7 +307,13 @@ export async function planAllStages(
   const plans: RegionPlan[] = [];
   for (const region of regions) {
     const clients = clientsFor(region);
-    plans.push({ region, clients, ...(await regionPlan(options, clients, format)) });
+    try {
+      plans.push({ region, clients, ...(await regionPlan(options, clients, format)) });
+    } catch (error) {
+      // Which region, when there are several: nothing is changed in any until each can be.
+      if (!(error instanceof RefusedError) || !several) throw error;
+      throw new RefusedError(`${region}: ${error.message}`, { cause: error });
+    }
   }
   const rows = table(
     [...(several ? ['region'] : []), 'API', 'stage', 'logs to', 'format', 'becomes'],
@@ -325,7 +334,6 @@ export async function planAllStages(
   const where = several ? regions.join(', ') : 'this region';
   return {
     shows: [
-      ...new Set(plans.flatMap((plan) => plan.warnings)),
       ...formatWarnings(format),
       several
         ? `REST API stages in ${where}, and their access logs → ${options.stream} in each region`

@@ -323,7 +323,7 @@ describe('doctor (against moto)', () => {
       { stageFormat: KNOWN_FORMATS.clf },
       'stage-format',
       'warn',
-      /LogFormat/,
+      /LogFormat.* npm run stage-logs -- --rest-api-id \w+ --stage prod --stream amazon-apigateway-access-logs$/,
     ],
     [
       'the stage still writes the first recommended format',

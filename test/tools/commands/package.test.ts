@@ -131,7 +131,7 @@ describe('npm run package (against moto, two regions)', () => {
     await bucketIn('us-east-1');
     await expect(planPackage(options('missing.yaml'), s3For)).rejects.toThrow(
       new RefusedError(
-        'no bucket artifacts-eu-west-1 for region eu-west-1: create it in eu-west-1, readable by the accounts the stack set deploys to (README, "Every account and region")',
+        'no bucket artifacts-eu-west-1 for region eu-west-1: create it in eu-west-1, readable by the accounts the stack set deploys to (docs/fleet.md, "Every account and region")',
       ).message,
     );
     await bucketIn('us-west-2', 'artifacts-eu-west-1');

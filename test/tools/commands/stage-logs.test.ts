@@ -182,14 +182,22 @@ describe('pointStageLogs (against moto)', () => {
     expect(stage.accessLogSettings).toBeUndefined();
   });
 
-  it('warns when the stream name lacks the amazon-apigateway- prefix', async () => {
+  it('refuses a stream whose name lacks the amazon-apigateway- prefix, changing nothing', async () => {
     await streamNamed('access-logs');
     const restApiId = await restApiWithStage();
-    const io = scriptedIo(false);
-    await pointStageLogs({ restApiId, stage: 'prod', stream: 'access-logs' }, clients, io);
-    expect(io.lines[0]).toBe(
-      'warning: access-logs does not start with amazon-apigateway-; API Gateway only logs to streams whose name does, and will refuse this one',
+    await expect(
+      pointStageLogs(
+        { restApiId, stage: 'prod', stream: 'access-logs' },
+        clients,
+        scriptedIo(true),
+      ),
+    ).rejects.toThrow(
+      'access-logs does not start with amazon-apigateway-: API Gateway logs only to streams whose name does',
     );
+    const stage = await clients.apiGateway.send(
+      new GetStageCommand({ restApiId, stageName: 'prod' }),
+    );
+    expect(stage.accessLogSettings).toBeUndefined();
   });
 
   it('refuses a format API Gateway would refuse, an unknown stream and an unknown stage', async () => {
@@ -223,7 +231,7 @@ describe('pointStageLogs (against moto)', () => {
     ).rejects.toThrow('no delivery stream named amazon-apigateway-none');
     await expect(
       pointStageLogs({ restApiId, stage: 'beta', stream: 'amazon-apigateway-logs' }, clients, io),
-    ).rejects.toThrow('no stage beta on REST API');
+    ).rejects.toThrow(`no stage beta on REST API ${restApiId}; its stages: prod`);
   });
 });
 
@@ -337,6 +345,14 @@ describe('enrollRegion: --all-stages (against moto)', () => {
       firehose: new FirehoseClient(config),
       logs: new CloudWatchLogsClient(config),
     };
+    // A region without the stream is named, and nothing is changed in any region.
+    await expect(
+      planAllStages(
+        { stream: 'amazon-apigateway-logs', takeOver: false },
+        (region?: string) => (region === 'eu-west-1' ? europe : clients),
+        ['us-east-1', 'eu-west-1'],
+      ),
+    ).rejects.toThrow('eu-west-1: no delivery stream named amazon-apigateway-logs');
     await europe.firehose.send(
       new CreateDeliveryStreamCommand({
         DeliveryStreamName: 'amazon-apigateway-logs',

@@ -10,7 +10,7 @@ import {
 } from '../../../src/surface';
 import type { StageLogging } from '../../aws/stages';
 import { check } from '../check';
-import type { DoctorCheck } from '../facts';
+import { type DoctorCheck, enrollFix } from '../facts';
 
 const isPrevious = (name: string) => Object.hasOwn(PREVIOUS_DEFAULT_FORMATS, name);
 
@@ -52,10 +52,7 @@ export const stageFormatCheck: DoctorCheck = async (facts) => {
         API_KEY_WHY,
       ],
       leaking
-        .map(
-          (stage) =>
-            `npm run stage-logs -- --rest-api-id ${stage.restApiId} --stage ${stage.stage} --stream ${facts.options.stream}`,
-        )
+        .map((stage) => enrollFix(facts.options.stream, stage.stage, stage.restApiId))
         .join('; '),
     );
   }
@@ -83,18 +80,18 @@ export const stageFormatCheck: DoctorCheck = async (facts) => {
       `${previous.length} stage(s) still write a format recommended before`,
       evidence,
       previous
-        .map(
-          (stage) =>
-            `npm run stage-logs -- --rest-api-id ${stage.restApiId} --stage ${stage.stage} --stream ${facts.options.stream}`,
-        )
+        .map((stage) => enrollFix(facts.options.stream, stage.stage, stage.restApiId))
         .join('; '),
     );
   }
+  const differing = stages.filter((stage) => stage.format !== logFormat);
   return check(
     'stage-format',
     'warn',
     "a stage's format differs from the processor's LOG_FORMAT",
     evidence,
-    "deploy with LogFormat set to the stage's exact format, or point the stage at the recommended one: npm run stage-logs -- --rest-api-id <id> --stage <stage> --stream <stream>",
+    `deploy with LogFormat set to the stage's exact format, or point the stage at the recommended one: ${differing
+      .map((stage) => enrollFix(facts.options.stream, stage.stage, stage.restApiId))
+      .join('; ')}`,
   );
 };
