@@ -8,7 +8,7 @@ import type { Change } from '../../cli/plan';
 import { type AlertSpec, alertSpecs, buildAlert, type Thresholds } from '../alerts';
 import { field, isObjectList, isString, type Json, type OpenObserveApi } from '../api';
 import type { FolderRef } from './folders';
-import { nothing, type SetupPart, sameAsDesired } from './part';
+import { nothing, type SetupPart, sameAsDesired, whoWrites } from './part';
 
 export interface AlertOptions {
   readonly org: string;
@@ -108,7 +108,7 @@ export async function alertsPart(
     const lacking = stream.lacks(spec.sql);
     if (lacking.length) {
       skipped.push(
-        `alert ${spec.name}: not installed yet. The stream has no ${lacking.join(', ')} yet, and OpenObserve fails a query that names a field it does not have; rerun once events with it arrived (the recommended access-log format writes them all: docs/reference.md)`,
+        `alert ${spec.name}: not installed yet. The stream has no ${lacking.join(', ')} yet, and OpenObserve fails a query that names a field it does not have; rerun once events with it arrived (${whoWrites(lacking)})`,
       );
     }
     return lacking.length === 0;

@@ -9,7 +9,7 @@ import { field, isObject, isObjectList, isString, type Json, type OpenObserveApi
 import { buildDashboard, DASHBOARD_TITLE, dashboardStream, dashboardTitle } from '../dashboard';
 import { DEFAULT_STREAM } from '../stream-settings';
 import { folder, listFolders } from './folders';
-import { type SetupPart, sameAsDesired } from './part';
+import { type SetupPart, sameAsDesired, whoWrites } from './part';
 
 interface Found {
   readonly id: string;
@@ -84,8 +84,9 @@ function panelsLacking(
   const lacking = panels.map((panel) => lacks(panel.queries[0]?.query ?? ''));
   const failing = lacking.filter((fields) => fields.length).length;
   if (failing === 0) return [];
+  const fields = [...new Set(lacking.flat())];
   return [
-    `dashboard: ${failing} of ${panels.length} panels name fields "${stream}" does not have yet (${[...new Set(lacking.flat())].join(', ')}): they show an error until events with them arrive`,
+    `dashboard: ${failing} of ${panels.length} panels name fields "${stream}" does not have yet (${fields.join(', ')}): they show an error until events with them arrive (${whoWrites(fields)})`,
   ];
 }
 

@@ -15,6 +15,30 @@ export interface SetupPart {
 
 export const nothing = async (): Promise<string[]> => [];
 
+/** Fields the processor takes from the delivery stream's ARN, not from a line. */
+const FROM_STREAM = new Set(['aws_account_id', 'aws_region']);
+
+/**
+ * Where the fields a stream lacks come from, for a line that says what to wait for: the
+ * recommended access-log format, or the delivery stream (events a replay sent have no stream).
+ */
+export function whoWrites(fields: readonly string[]): string {
+  const fromStream = fields.filter((field) => FROM_STREAM.has(field));
+  const fromLines = fields.filter((field) => !FROM_STREAM.has(field));
+  const said: string[] = [];
+  if (fromLines.length) {
+    said.push(
+      `the recommended access-log format writes ${fromLines.join(', ')}: docs/reference.md`,
+    );
+  }
+  if (fromStream.length) {
+    said.push(
+      `the processor writes ${fromStream.join(', ')} from the delivery stream: events that came through Firehose have them, events a replay sent do not`,
+    );
+  }
+  return said.join('; ');
+}
+
 /**
  * True when every value `desired` sets is in `actual` (the server adds ids, owners, timestamps
  * and defaults of its own); a `null` in `desired` also matches an absent key.

@@ -36,15 +36,17 @@ export async function planSetup(options: SetupOptions, api: OpenObserveApi): Pro
   const folderChange = alertFolder.change && inFolder.length ? [alertFolder.change] : [];
   const parts = [dashboard, stream, alerts, slos];
   const changes = [...dashboard.changes, ...stream.changes, ...folderChange, ...inFolder];
+  const skipped = parts.flatMap((part) => part.skipped);
   return {
     shows: [
       `OpenObserve ${api.base}, organization ${options.org}, stream ${options.stream}`,
       ...changes.map((change) => `  ${change.describe}`),
     ],
     changes,
-    skipped: parts.flatMap((part) => part.skipped),
-    nothingToChange:
-      'Nothing to change: the dashboard, alerts and stream settings are as this version installs them.',
+    skipped,
+    nothingToChange: skipped.length
+      ? 'Nothing to change now; what is not installed yet waits, as said above.'
+      : 'Nothing to change: the dashboard, alerts and stream settings are as this version installs them.',
     // Read everything back: a 200 alone has been reported not to mean a setting took (§6).
     readBack: async () => {
       const mismatches: string[] = [];
