@@ -32,9 +32,10 @@ export type DecodedRecord =
   | { readonly kind: 'too_large'; readonly reason: string };
 
 /**
- * Cap on a gzip record's decompressed size. A Firehose record is at most 1,000 KiB and a
- * transformed record must stay under 1,024,000 bytes (§4); nothing this large could fit, and the
- * cap keeps a gzip bomb from exhausting the function's memory.
+ * Cap on a gzip record's decompressed size. A Firehose record is at most 1,000 KiB (docs/contracts.md
+ * §8) and a transformed record must stay under 1,024,000 bytes even gzip-compressed (§4, §5.1):
+ * 4 MiB of lines make events that still fit compressed, and the cap keeps a gzip bomb from
+ * exhausting the function's memory.
  */
 export const MAX_DECOMPRESSED_BYTES = 4 * 1024 * 1024;
 

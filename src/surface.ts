@@ -26,7 +26,12 @@ export {
   KNOWN_FORMATS,
   PREVIOUS_DEFAULT_FORMATS,
 } from './formats/known';
-export { API_KEY_VARIABLE, API_KEY_WHY, unknownVariables } from './formats/variables';
+export {
+  API_KEY_VARIABLE,
+  API_KEY_WHY,
+  MAX_FORMAT_BYTES,
+  unknownVariables,
+} from './formats/variables';
 export { MAX_OUTPUT_RECORD_BYTES } from './outcome';
 export { compileUserPatterns, FREE_TEXT_FIELDS } from './rules';
 export { withSecrets } from './secrets';

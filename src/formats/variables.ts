@@ -106,6 +106,9 @@ const FAMILIES = [
  */
 export const API_KEY_VARIABLE = 'identity.apiKey';
 
+/** API Gateway refuses a longer access-log format (docs/contracts.md §8: 3 KB). */
+export const MAX_FORMAT_BYTES = 3 * 1024;
+
 /** Why a format must not name API_KEY_VARIABLE, and what to name instead. */
 export const API_KEY_WHY =
   "$context.identity.apiKey is the caller's API key itself: API Gateway writes it into every line, so into the stream and its S3 backup; name $context.identity.apiKeyId (the key's id) instead";

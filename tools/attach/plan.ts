@@ -42,7 +42,10 @@ export interface AttachClients {
   readonly iam: IAMClient;
 }
 
-/** Events are 2–3 times the size of the lines; above 1 MB the 6 MB response may fill (§3). */
+/**
+ * The processor's events are 2–3 times the size of their lines; above 1 MB of records, Lambda's
+ * 6 MB response (docs/contracts.md §3) may fill.
+ */
 const DEFAULT_BUFFER_MB = 1;
 const DEFAULT_INTERVAL_SECONDS = 60;
 

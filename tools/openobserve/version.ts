@@ -1,7 +1,8 @@
 /**
  * The OpenObserve release `setup` needs for what it installs, checked before it changes anything:
  * an older server refuses a schema-8 dashboard with "unsupported version: 8" halfway through.
- * The version is in `GET /config` (`/version` needs auth on some releases, docs/contracts.md §6).
+ * The version is in `GET /config`, which answers without credentials (as the servers the tests run
+ * do; `/version` needs them on some releases).
  */
 import { RefusedError, UnexpectedAnswerError } from '../cli/errors';
 import type { OpenObserveApi } from './api';

@@ -14,6 +14,7 @@ import {
   DEFAULT_FORMAT,
   formatName,
   formatVariables,
+  MAX_FORMAT_BYTES,
   readConfig,
   unknownVariables,
   variableField,
@@ -78,6 +79,12 @@ function checkedFormat(format: string | undefined): string {
       throw new RefusedError(error.message.replace('LOG_FORMAT', 'the format'), { cause: error });
     }
     throw error;
+  }
+  const bytes = Buffer.byteLength(chosen);
+  if (bytes > MAX_FORMAT_BYTES) {
+    throw new RefusedError(
+      `the format is ${bytes} bytes: API Gateway refuses one over ${MAX_FORMAT_BYTES} (3 KB); leave out variables`,
+    );
   }
   if (formatVariables(chosen).includes(API_KEY_VARIABLE)) {
     throw new RefusedError(`the format names ${API_KEY_WHY}`);

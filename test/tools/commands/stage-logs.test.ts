@@ -218,6 +218,14 @@ describe('pointStageLogs (against moto)', () => {
         io,
       ),
     ).rejects.toThrow('the format must contain $context.requestId, as API Gateway requires');
+    const long = `$context.requestId ${'$context.path '.repeat(250)}`;
+    await expect(
+      pointStageLogs(
+        { restApiId, stage: 'prod', stream: 'amazon-apigateway-logs', format: long },
+        clients,
+        io,
+      ),
+    ).rejects.toThrow(`the format is ${long.length} bytes: API Gateway refuses one over 3072`);
     const withKey = '$context.requestId $context.identity.apiKey $context.status';
     await expect(
       pointStageLogs(
