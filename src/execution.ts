@@ -6,7 +6,7 @@
  * operations or an anchored expression of bounded parts, so a message a client filled (a request
  * body) costs no more than its length.
  */
-import { aliasName, type Fields } from './fields';
+import { type Fields, keysNaming } from './fields';
 import { epochMs } from './time';
 import { traceIdOf } from './trace';
 
@@ -270,23 +270,26 @@ export function executionEvent(
  * which made the benchmark's delivery batch slower.
  */
 /**
- * Fields only an access-log line has: an object that names one is an access-log line, whatever
- * `payload` it holds (a client's text in a JSON format API Gateway did not escape, §2).
+ * Keys, lowercased, of fields only an access-log line has: an object that names one is an
+ * access-log line, whatever `payload` it holds (a client's text in a JSON format API Gateway did
+ * not escape, §2).
  */
-const ACCESS_LOG_FIELDS = new Set([
-  'request_id',
-  'status',
-  'http_method',
-  'source_ip',
-  'user_agent',
-  'resource_path',
-  'response_length',
-  'request_time',
-  'request_time_epoch',
-  'response_latency',
-  'integration_latency',
-  'protocol',
-]);
+const ACCESS_LOG_KEYS = keysNaming(
+  new Set([
+    'request_id',
+    'status',
+    'http_method',
+    'source_ip',
+    'user_agent',
+    'resource_path',
+    'response_length',
+    'request_time',
+    'request_time_epoch',
+    'response_latency',
+    'integration_latency',
+    'protocol',
+  ]),
+);
 
 function deliveryFields(object: Record<string, unknown>) {
   let payload: unknown;
@@ -308,7 +311,7 @@ function deliveryFields(object: Record<string, unknown>) {
     } else if (name === 'event_timestamp' && !timeSeen) {
       timeSeen = true;
       time = object[key];
-    } else if (ACCESS_LOG_FIELDS.has(aliasName(key))) {
+    } else if (ACCESS_LOG_KEYS.has(key.toLowerCase())) {
       return { payload: undefined, arn, time };
     }
   }
