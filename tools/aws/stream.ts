@@ -128,3 +128,6 @@ export async function requireStream(firehose: FirehoseClient, name: string): Pro
     throw new RefusedError(`no delivery stream named ${name} in this account and region`);
   return stream;
 }
+
+/** A stream's name from `--stream`: the name, or the name at the end of its ARN. */
+export const streamName = (text: string): string => text.slice(text.lastIndexOf('/') + 1);

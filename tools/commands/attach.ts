@@ -6,6 +6,7 @@
  */
 import { planAttach } from '../attach/plan';
 import { awsClients } from '../aws/clients';
+import { streamName } from '../aws/stream';
 import { defineCommand } from '../cli/command';
 import { COMMON_OPTIONS } from '../cli/options';
 import { planStatus, runPlan } from '../cli/plan';
@@ -16,7 +17,7 @@ export const command = defineCommand({
     summary:
       "Adds this function as the Lambda processor of an existing delivery stream (or removes it with --detach), and lets the stream's role invoke it.",
     options: {
-      stream: { type: 'string', value: 'NAME', required: true, help: 'the delivery stream' },
+      stream: { type: 'string', value: 'NAME|ARN', required: true, help: 'the delivery stream' },
       function: {
         type: 'string',
         value: 'NAME|ARN',
@@ -49,7 +50,7 @@ export const command = defineCommand({
   async run({ values }, io) {
     const clients = awsClients(values.region);
     const options = {
-      stream: values.stream,
+      stream: streamName(values.stream),
       functionName: values.function,
       bufferSizeMB: values['buffer-size'],
       bufferIntervalSeconds: values['buffer-interval'],

@@ -1,5 +1,6 @@
 /** `npm run doctor`: checks the pipeline from the stages to OpenObserve (tools/doctor/). */
 import { awsClients } from '../aws/clients';
+import { streamName } from '../aws/stream';
 import { defineCommand, EXIT } from '../cli/command';
 import { parseDuration } from '../cli/duration';
 import { UsageError } from '../cli/errors';
@@ -22,7 +23,7 @@ export const command = defineCommand({
     summary:
       'Checks the pipeline: stages, stream, processor, role, settings, metrics, failed records and, with --probe, OpenObserve. Exits 1 when a check fails.',
     options: {
-      stream: { type: 'string', value: 'NAME', required: true, help: 'the delivery stream' },
+      stream: { type: 'string', value: 'NAME|ARN', required: true, help: 'the delivery stream' },
       'rest-api-id': { type: 'string', value: 'ID', help: 'check one stage (with --stage)' },
       stage: { type: 'string', value: 'NAME', help: 'the stage (with --rest-api-id)' },
       'all-stages': {
@@ -63,7 +64,7 @@ export const command = defineCommand({
     const check = (region: string | undefined) =>
       doctor(
         {
-          stream: values.stream,
+          stream: streamName(values.stream),
           region,
           restApiId: values['rest-api-id'],
           stage: values.stage,

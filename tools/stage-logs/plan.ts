@@ -39,7 +39,7 @@ import {
   setAccessLogs,
   stageLabel,
 } from '../aws/stages';
-import { requireStream } from '../aws/stream';
+import { requireStream, streamName } from '../aws/stream';
 import { RefusedError } from '../cli/errors';
 import { table } from '../cli/output';
 import type { Change, Plan } from '../cli/plan';
@@ -102,7 +102,7 @@ function formatWarnings(format: string): string[] {
 
 /** The stream's ARN; refused when API Gateway would refuse to log to it. */
 async function target(firehose: FirehoseClient, stream: string) {
-  const name = stream.slice(stream.lastIndexOf('/') + 1);
+  const name = streamName(stream);
   if (!name.startsWith(STREAM_PREFIX)) {
     throw new RefusedError(
       `${name} does not start with ${STREAM_PREFIX}: API Gateway logs only to streams whose name does, and would refuse this one (docs/contracts.md §2); name a stream that does, such as the one the template creates`,

@@ -362,14 +362,14 @@ describe('attachProcessor (against moto)', () => {
     const roleArn = await role('delivery');
     const functionArn = await lambdaFunction('processor');
     await stream('amazon-apigateway-logs', roleArn);
-    const attach = () =>
+    const attach = (streamNameOrArn = 'amazon-apigateway-logs') =>
       spawnSync(
         resolve('node_modules/.bin/tsx'),
         [
           'tools/run.ts',
           'attach',
           '--stream',
-          'amazon-apigateway-logs',
+          streamNameOrArn,
           '--function',
           'processor',
           '--yes',
@@ -394,7 +394,10 @@ describe('attachProcessor (against moto)', () => {
     });
     // People's lines go to standard error, so standard output holds the document alone.
     expect(first.stderr).toContain('Read back: everything is as planned.');
-    const again = attach();
+    // The stream's ARN names it as well as its name (the stack's DeliveryStreamArn output).
+    const again = attach(
+      'arn:aws:firehose:us-east-1:123456789012:deliverystream/amazon-apigateway-logs',
+    );
     expect(again.status).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ changed: false, planned: [] });
   }, 30_000);
