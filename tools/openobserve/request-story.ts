@@ -106,6 +106,13 @@ const ACCESS_FIELDS = [
 /** The story on one screen; what a client or a function wrote cannot drive the terminal. */
 export function formatRequestStory(story: RequestStory): string[] {
   const lines = [`Request ${story.requestId}`];
+  if (!story.access && story.execution.length === 0 && !story.trace) {
+    // Nothing at all: why a stage logs no execution lines or traces would mislead.
+    lines.push(
+      '  no event of this request in the range: check the id, or look further back (--since 7d)',
+    );
+    return lines;
+  }
   if (story.access) {
     lines.push(`  access log, ${time(story.access)}:`);
     for (const name of ACCESS_FIELDS) {

@@ -123,7 +123,10 @@ describeWithOpenObserve('npm run request, on a real OpenObserve', () => {
     expect(text.stdout).toContain('    status: 200');
     const unknown = await cli('00000000-0000-0000-0000-000000000000');
     expect(unknown.code).toBe(1);
-    expect(unknown.stdout).toContain('no access-log event in the range');
+    expect(unknown.stdout).toContain(
+      'no event of this request in the range: check the id, or look further back (--since 7d)',
+    );
+    expect(unknown.stdout).not.toContain('X-Ray tracing off');
     // The stream's name as Firehose was told it: OpenObserve keeps it lower case, `-` as `_`.
     const spelt = await cliOn('API-Gateway-Requests', SERVED, '--json');
     expect(JSON.parse(spelt.stdout)).toMatchObject({ requestId: SERVED, access: { status: 200 } });
