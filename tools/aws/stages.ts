@@ -5,6 +5,7 @@
  */
 import {
   type APIGatewayClient,
+  GetRestApiCommand,
   GetRestApisCommand,
   GetStageCommand,
   GetStagesCommand,
@@ -60,9 +61,11 @@ export async function getStage(
 ): Promise<StageLogging | undefined> {
   try {
     const found = await apiGateway.send(new GetStageCommand({ restApiId, stageName: stage }));
+    // Its API's name, for the lines people read.
+    const api = await apiGateway.send(new GetRestApiCommand({ restApiId }));
     return {
       restApiId,
-      apiName: '',
+      apiName: api.name ?? '',
       stage,
       destinationArn: found.accessLogSettings?.destinationArn,
       format: found.accessLogSettings?.format,

@@ -421,7 +421,7 @@ describe('enrollRegion: --all-stages (against moto)', () => {
     ).resolves.toEqual({
       changed: true,
     });
-    expect(io.lines).toContain(`  execution logs of (${restApiId}) prod: OFF → INFO`);
+    expect(io.lines).toContain(`  execution logs of pets (${restApiId}) prod: OFF → INFO`);
     // The plan shows every change before it is confirmed, the stream's tag too.
     const tag =
       '  stream tag LogDeliveryEnabled: none → true (CloudWatch Logs delivers to no other stream)';
@@ -505,7 +505,7 @@ describe('enrollRegion: --all-stages (against moto)', () => {
       pointStageLogs({ ...options, executionLogs: 'ERROR' }, clients, io),
     ).resolves.toEqual({ changed: true });
     expect(io.lines).toContain(
-      `  execution logs of (${restApiId}) prod: ERROR → ERROR (data tracing on → off)`,
+      `  execution logs of pets (${restApiId}) prod: ERROR → ERROR (data tracing on → off)`,
     );
     const stage = await clients.apiGateway.send(
       new GetStageCommand({ restApiId, stageName: 'prod' }),
