@@ -9,9 +9,9 @@ import {
   isLabel,
   toInteger,
 } from './fields';
-import { Ambiguous, type CompiledFormat, compileFormat } from './formats/compile';
+import { Ambiguous, type CompiledFormat, compileFormat, variableField } from './formats/compile';
 import { compileConfigured, KNOWN_FORMATS } from './formats/known';
-import { knownVariables } from './formats/variables';
+import { knownVariables, OTHER_API_VARIABLES } from './formats/variables';
 
 /**
  * `format` names the reading that produced the fields; it becomes the event's `log_format`. A line
@@ -42,43 +42,53 @@ function knownFormats(): readonly CompiledFormat[] {
 const jsonTemplate = () =>
   knownFormats().find((format) => format.name === 'json') as CompiledFormat;
 
-let knownLabels: ReadonlyMap<string, string> | undefined;
-
 /**
- * The labels of the known `Label: value` formats, each to its variable's field (`WafResponse` →
- * `waf_response_code`), keyed as aliasName keys its table: a line of such a format that the
- * format itself does not read (a value of the wrong type) still has the fields it would give.
+ * A format's labels (`Label: $context.x`) and JSON keys (`"key":"$context.x"`), each to its
+ * variable's field, keyed as aliasName keys its table.
  */
-function labelFields(): ReadonlyMap<string, string> {
-  knownLabels ??= new Map(
-    Object.values(KNOWN_FORMATS).flatMap((source) =>
-      [...source.matchAll(/(?:^|, )([A-Za-z]+): \$context\.([A-Za-z0-9_.]+)/g)].map(
-        ([, label, path]) =>
-          [(label as string).toLowerCase(), canonicalName(path as string)] as const,
-      ),
+const labelsOf = (source: string) =>
+  [
+    ...source.matchAll(
+      /(?:(?:^|, )([A-Za-z][A-Za-z0-9]*): |"([A-Za-z][A-Za-z0-9_.-]*)"\s*:\s*"?)\$context\.([A-Za-z0-9_.]+)/g,
     ),
+  ].map(
+    ([, label, key, path]) =>
+      [
+        ((label ?? key) as string).toLowerCase().replace(/[^a-z0-9]/g, ''),
+        variableField(path as string),
+      ] as const,
   );
-  return knownLabels;
-}
-
-/** The field a key or label of a line names: a known format's label, else aliasName's. */
-function fieldName(key: string): string {
-  return labelFields().get(key.toLowerCase().replace(/[^a-z0-9]/g, '')) ?? aliasName(key);
-}
 
 /**
- * The names a field of a fallback reading may have: those of API Gateway's variables, of the
- * aliases, of the known formats and of LOG_FORMAT (eventFields), never one the processor writes. The other names a line
- * gives stay in `message`: a client's text can pose as keys and labels in a line whose format
- * does not escape it (§2), each new name is a column, and past OpenObserve's limit of columns a
- * whole batch is lost with a 200 answer (docs/contracts.md §5.7).
+ * How a fallback reading names fields, for one LOG_FORMAT. `labels`: the labels of the known
+ * `Label: value` formats and of LOG_FORMAT, each to its variable's field (`WafResponse` →
+ * `waf_response_code`), so that a line such a format does not read itself (a value of the wrong
+ * type) still has the fields it would give. `names`: the names a field may have, those of API
+ * Gateway's variables, of the aliases, of the known formats and of LOG_FORMAT (eventFields), never
+ * one the processor writes. The other names a line gives stay in `message`: a client's text can
+ * pose as keys and labels in a line whose format does not escape it (§2), each new name is a
+ * column, and past OpenObserve's limit of columns a whole batch is lost with a 200 answer
+ * (docs/contracts.md §5.7).
  */
-function readingNames(logFormat: string): ReadonlySet<string> {
+interface Naming {
+  readonly labels: ReadonlyMap<string, string>;
+  readonly names: ReadonlySet<string>;
+}
+
+function namingFor(logFormat: string): Naming {
+  const labels = new Map([
+    ...Object.values(KNOWN_FORMATS).flatMap(labelsOf),
+    ...labelsOf(logFormat),
+  ]);
   const names = eventFields(logFormat);
   for (const reserved of RESERVED_FIELDS) names.delete(reserved);
   names.delete('message');
-  return names;
+  return { labels, names };
 }
+
+/** The field a key or label of a line names: a format's label, else aliasName's. */
+const fieldName = (naming: Naming, key: string) =>
+  naming.labels.get(key.toLowerCase().replace(/[^a-z0-9]/g, '')) ?? aliasName(key);
 
 /**
  * Gathers fields from a reading whose names come from the line itself (JSON keys, labels). What
@@ -96,16 +106,17 @@ class FieldCollector {
   private readonly named = new Set<string>();
   private count = 0;
 
-  /** `names`: the names a field may have (readingNames). */
-  constructor(private readonly names: ReadonlySet<string>) {}
+  constructor(private readonly naming: Naming) {}
 
   add(key: string, value: unknown): void {
     if (value === null || value === undefined || value === '' || value === '-') return;
-    const alias = isLabel(key) ? fieldName(key) : undefined;
+    const alias = isLabel(key) ? fieldName(this.naming, key) : undefined;
     // A name the processor writes, or one it does not know, never becomes a field: each value of
     // one goes to `message` (`message` itself is the line's own message).
     const field =
-      alias === 'message' || (alias !== undefined && this.names.has(alias)) ? alias : undefined;
+      alias === 'message' || (alias !== undefined && this.naming.names.has(alias))
+        ? alias
+        : undefined;
     if (field === 'message') {
       // The line's own message; a second one is kept as written with the other leftovers.
       if (this.message === undefined) this.message = value;
@@ -184,13 +195,19 @@ function withMessage(fields: Fields, own: unknown, extra: string | undefined): F
 function readJsonObject(
   value: Record<string, unknown>,
   text: string,
-  names: ReadonlySet<string>,
+  naming: Naming,
 ): Fields | Ambiguous {
-  const collector = new FieldCollector(names);
+  const collector = new FieldCollector(naming);
   const { repeated, altered } = jsonTextFacts(text);
+  /** A key no field is named by given more than once: only the line as written holds each value. */
+  let whole = false;
   for (const [key, written] of repeated) {
     // JSON.parse kept the last value: a key given again with the same value is one fact.
-    const field = fieldName(key);
+    const field = fieldName(naming, key);
+    if (!isLabel(key) || !naming.names.has(field)) {
+      whole = true;
+      continue;
+    }
     const last = typedValue(field, value[key]);
     if (written.every((raw) => sameJsonValue(field, raw, last))) continue;
     collector.repeated ??= new Set();
@@ -201,8 +218,8 @@ function readJsonObject(
   }
   const ambiguous = collector.ambiguity();
   if (ambiguous) return ambiguous;
-  // A number JSON.parse changed: the line itself, as written, is the message.
-  if (altered.size > 0) return withMessage(collector.fields, undefined, text);
+  // A number JSON.parse changed, or a value it dropped: the line itself, as written, is the message.
+  if (altered.size > 0 || whole) return withMessage(collector.fields, undefined, text);
   const rest = collector.leftover;
   return withMessage(
     collector.fields,
@@ -219,10 +236,10 @@ function readJsonObject(
  */
 const LABEL = /(?:^|, )([A-Za-z][A-Za-z0-9_.-]{0,63}): /g;
 
-function readLabels(line: string, names: ReadonlySet<string>): Fields | Ambiguous | undefined {
+function readLabels(line: string, naming: Naming): Fields | Ambiguous | undefined {
   const marks = [...line.matchAll(LABEL)];
   if (marks.length < 2 || marks[0]?.index !== 0) return undefined;
-  const collector = new FieldCollector(names);
+  const collector = new FieldCollector(naming);
   for (let i = 0; i < marks.length; i++) {
     const mark = marks[i] as RegExpExecArray;
     const next = marks[i + 1];
@@ -359,7 +376,7 @@ function scanJsonText(text: string, wanted?: ReadonlySet<string>) {
   return { repeatedKeys, altered, written };
 }
 
-function readJsonLine(line: string, names: ReadonlySet<string>): Fields | Ambiguous | undefined {
+function readJsonLine(line: string, naming: Naming): Fields | Ambiguous | undefined {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -370,7 +387,7 @@ function readJsonLine(line: string, names: ReadonlySet<string>): Fields | Ambigu
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   try {
-    return readJsonObject(value as Record<string, unknown>, line, names);
+    return readJsonObject(value as Record<string, unknown>, line, naming);
   } catch (error) {
     // Nested deeper than JSON.stringify can write again: not read as JSON, the line is kept.
     if (error instanceof RangeError) return undefined;
@@ -379,7 +396,7 @@ function readJsonLine(line: string, names: ReadonlySet<string>): Fields | Ambigu
 }
 
 /** A reading's result as the reader returns it. */
-export function result(fields: Fields | Ambiguous, format: string): ReadResult {
+function result(fields: Fields | Ambiguous, format: string): ReadResult {
   return fields instanceof Ambiguous
     ? { ok: false, reason: fields.reason, agreed: fields.agreed }
     : { ok: true, fields, format };
@@ -405,10 +422,10 @@ export function createLineReader(
 /** The readings after LOG_FORMAT's (createLineReader), for a line LOG_FORMAT does not read. */
 export function createOtherReader(logFormat: string): LineReader {
   let fallbacks: readonly CompiledFormat[] | undefined;
-  const names = readingNames(logFormat);
+  const naming = namingFor(logFormat);
   return (line) => {
     if (line.trimStart().startsWith('{')) {
-      const json = readJsonLine(line.trim(), names);
+      const json = readJsonLine(line.trim(), naming);
       if (json) return result(json, 'json');
     }
     fallbacks ??= knownFormats().filter((format) => format.source !== logFormat);
@@ -416,7 +433,7 @@ export function createOtherReader(logFormat: string): LineReader {
       const known = format.parse(line);
       if (known) return result(known, format.name);
     }
-    const labelled = readLabels(line, names);
+    const labelled = readLabels(line, naming);
     if (labelled) return result(labelled, 'labels');
     return { ok: false, reason: 'line matches neither LOG_FORMAT nor a known access-log format' };
   };
@@ -424,7 +441,7 @@ export function createOtherReader(logFormat: string): LineReader {
 
 /**
  * Every field an event can have with this LOG_FORMAT: the processor's own, the fields of LOG_FORMAT,
- * of the known formats and of API Gateway's variables, the names the fallback readings give known
+ * of the known formats and of API Gateway's variables (HTTP and WebSocket APIs' too), the names the fallback readings give known
  * keys, and the fields of execution-log events. The rules of DROP_EVENTS, SAMPLE and DROP_FIELDS
  * are checked against it at init; a fallback reading gives no other name (readingNames).
  */
@@ -435,6 +452,7 @@ export function eventFields(logFormat: string): Set<string> {
     'sample_rate',
     ...ALIAS_FIELDS,
     ...knownVariables().map(canonicalName),
+    ...OTHER_API_VARIABLES.map(canonicalName),
     ...knownFormats().flatMap((format) => format.fields),
     ...compileFormat('configured', logFormat).fields,
     ...EXECUTION_FIELDS,

@@ -89,6 +89,22 @@ const VARIABLES = new Set([
   'xrayTraceId',
 ]);
 
+/**
+ * Variables of HTTP and WebSocket APIs that REST stages do not have: their access logs reach the
+ * stream through a CloudWatch Logs subscription, read without a format, and a reading may give
+ * these names (src/parse.ts).
+ */
+export const OTHER_API_VARIABLES: readonly string[] = [
+  'routeKey',
+  'connectionId',
+  'connectedAt',
+  'eventType',
+  'messageId',
+  'messageDirection',
+  'dataProcessed',
+  'awsEndpointRequestId2',
+];
+
 /** Variables that name a property of their own: `$context.authorizer.claims.sub`. */
 const FAMILIES = [
   'authorizer.claims.',

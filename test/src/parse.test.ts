@@ -117,7 +117,6 @@ describe('createLineReader', () => {
     for (const line of [
       '{"requestId":"r-1","integration_latency":"116","integrationLatency":"117"}',
       '{"requestId":"r-1","integrationLatency":"116","integrationLatency":"117"}',
-      '{"requestId":"r-1","x":{"a":1},"x":{"a":2}}',
     ]) {
       expect(read(line)).toMatchObject({
         ok: false,
@@ -207,6 +206,26 @@ describe('createLineReader', () => {
     });
   });
 
+  it("names LOG_FORMAT's own labels and keys as it does, read by labels or as JSON", () => {
+    const labels = createLineReader(
+      'RequestId: $context.requestId, Agent: $context.identity.userAgent, Code: $context.status',
+    );
+    expect(labels('RequestId: a1, Agent: curl, Code: abc')).toEqual({
+      ok: true,
+      format: 'labels',
+      fields: { request_id: 'a1', user_agent: 'curl', message: 'Code: abc' },
+    });
+    const json = createLineReader(
+      '{"rid":"$context.requestId","ua":"$context.identity.userAgent"}',
+    );
+    // Keys in another order: the format does not read the line, the JSON reading does.
+    expect(json('{"ua":"curl","rid":"r1","code":"x"}')).toEqual({
+      ok: true,
+      format: 'json',
+      fields: { request_id: 'r1', user_agent: 'curl', message: '{"code":"x"}' },
+    });
+  });
+
   it("names a known format's labels as the format does, read by labels", () => {
     // StatusCode not a number: the default format does not read the line; the labels reading
     // gives each label the field of its variable, as the format would.
@@ -245,14 +264,31 @@ describe('createLineReader', () => {
       }
     }
     expect([...names].sort()).toEqual(['message', 'request_id', 'status', 'user_agent']);
+    // HTTP and WebSocket APIs' variables are names too (their logs come by CloudWatch Logs).
+    expect(
+      read(
+        '{"requestId":"w-1","ip":"192.0.2.1","eventType":"MESSAGE","routeKey":"$default","status":"200","connectionId":"XyZ123="}',
+      ),
+    ).toEqual({
+      ok: true,
+      format: 'json',
+      fields: {
+        request_id: 'w-1',
+        source_ip: '192.0.2.1',
+        event_type: 'MESSAGE',
+        route_key: '$default',
+        status: 200,
+        connection_id: 'XyZ123=',
+      },
+    });
     // A variable of LOG_FORMAT's own is a name, in the other stages' lines too.
     const tenant = createLineReader(
       'RequestId: $context.requestId, Tenant: $context.authorizer.tenant',
     );
-    expect(tenant('{"requestId":"r-1","authorizer_tenant":"acme","tenant":"x"}')).toEqual({
+    expect(tenant('{"requestId":"r-1","authorizer_tenant":"acme","tenantName":"x"}')).toEqual({
       ok: true,
       format: 'json',
-      fields: { request_id: 'r-1', authorizer_tenant: 'acme', message: '{"tenant":"x"}' },
+      fields: { request_id: 'r-1', authorizer_tenant: 'acme', message: '{"tenantName":"x"}' },
     });
   });
 
@@ -277,6 +313,17 @@ describe('createLineReader', () => {
       format: 'json',
       fields: { request_id: 'r1', status: 200, message: 'first {"Message":"second"}' },
     });
+    // A key no field is named by, given twice: JSON.parse keeps one value, the line keeps both.
+    for (const line of [
+      '{"requestId":"r-1","x":{"a":1},"x":{"a":2}}',
+      '{"requestId":"r-1","message":"1","message":"2"}',
+    ]) {
+      expect(read(line)).toEqual({
+        ok: true,
+        format: 'json',
+        fields: { request_id: 'r-1', message: line },
+      });
+    }
     expect(read('RequestId: r2, Message: first, message: second, StatusCode: 200')).toEqual({
       ok: true,
       format: 'labels',
