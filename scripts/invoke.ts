@@ -59,7 +59,7 @@ function commandLine() {
   process.exit(2);
 }
 const { values, positionals } = commandLine();
-const file = userPath(positionals[0] as string);
+const file = userPath(positionals[0] as string, 'invoke');
 
 /** The text as a Firehose event (`{"records": […]}`), or undefined when it is not one. */
 function firehoseEventOf(text: string): FirehoseTransformationEvent | undefined {

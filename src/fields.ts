@@ -34,7 +34,10 @@ const INTEGER_FIELDS = new Set([
 ]);
 
 export function isIntegerField(field: string): boolean {
-  return INTEGER_FIELDS.has(field) || field.endsWith('_latency');
+  if (INTEGER_FIELDS.has(field) || field.endsWith('_latency')) return true;
+  // A second variable of one name (compile.ts, distinctField): `integration_status_2`.
+  const numbered = /^(.+)_\d+$/.exec(field);
+  return numbered !== null && isIntegerField(numbered[1] as string);
 }
 
 /**

@@ -13,7 +13,7 @@ import type {
 import { hasRules, namesRules, POWERTOOLS_DEFAULTS, readConfig } from './config';
 import type { Counts } from './counts';
 import { createAsyncProcessor } from './firehose';
-import { formatVariables, variableField } from './formats/compile';
+import { formatVariables, variableFields } from './formats/compile';
 import { API_KEY_VARIABLE, API_KEY_WHY } from './formats/variables';
 import { loadObjectPath, objectPath } from './on-demand';
 import { type SecretReader, withSecrets } from './secrets';
@@ -69,12 +69,17 @@ function deadlineOf(context: Context | undefined): number | undefined {
  * read into. They are read as strings; a newer variable needs nothing, a misspelt one a fix
  * (docs/contracts.md §2.2).
  */
-async function reportUnknown(logger: Logger, variables: readonly string[]): Promise<void> {
+async function reportUnknown(
+  logger: Logger,
+  logFormat: string,
+  variables: readonly string[],
+): Promise<void> {
   const { closestVariable } = await import('./formats/closest');
+  const fields = variableFields(logFormat);
   logger.warn('LOG_FORMAT names variables API Gateway does not list; read as strings', {
     unknownVariables: variables.map((variable) => ({
       variable: `$context.${variable}`,
-      field: variableField(variable),
+      field: fields.get(variable),
       closestKnown: `$context.${closestVariable(variable)}`,
     })),
   });
@@ -93,7 +98,8 @@ export async function createHandler(env: Env, readSecret?: SecretReader): Promis
   const processBatch = createAsyncProcessor(config);
   const serviceName = env.POWERTOOLS_SERVICE_NAME ?? POWERTOOLS_DEFAULTS.serviceName;
   const logger = new Logger({ serviceName });
-  if (config.unknownVariables.length > 0) await reportUnknown(logger, config.unknownVariables);
+  if (config.unknownVariables.length > 0)
+    await reportUnknown(logger, config.logFormat, config.unknownVariables);
   if (formatVariables(config.logFormat).includes(API_KEY_VARIABLE)) {
     logger.warn(`LOG_FORMAT names ${API_KEY_WHY}; the processor writes no value of it`);
   }

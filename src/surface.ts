@@ -19,7 +19,7 @@ export { ConfigError } from './errors';
 export { canonicalName } from './fields';
 export { type BatchOutcome, createAsyncProcessor } from './firehose';
 export { closestVariable } from './formats/closest';
-export { formatVariables, variableField } from './formats/compile';
+export { formatVariables, variableFields } from './formats/compile';
 export {
   DEFAULT_FORMAT,
   formatName,

@@ -208,12 +208,22 @@ const sameValue = (field: string, a: string, b: string) =>
  */
 function distinctField(field: string, path: string, pathOf: Map<string, string>): string {
   const taken = (name: string) =>
-    pathOf.has(name) && !sameValue(name, pathOf.get(name) as string, path);
+    RESERVED_FIELDS.has(name) ||
+    (pathOf.has(name) && !sameValue(name, pathOf.get(name) as string, path));
   const whole = snakeCase(path.replace(/\./g, '_'));
   let name = taken(field) ? whole : field;
   for (let n = 2; taken(name); n++) name = `${whole}_${n}`;
   pathOf.set(name, path);
   return name;
+}
+
+/** The field each variable of a format is read into (its first, for a variable named twice). */
+export function variableFields(source: string): ReadonlyMap<string, string> {
+  const fields = new Map<string, string>();
+  for (const { path, field } of splitFormat(source).variables) {
+    if (!fields.has(path)) fields.set(path, field);
+  }
+  return fields;
 }
 
 /** A format's variables, and the literal text around them: literals[i] is before variables[i]. */

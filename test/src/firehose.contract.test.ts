@@ -537,7 +537,7 @@ describe('handler', () => {
         LOG_FORMAT:
           '$context.requestId $context.integrationStatus $context.integration.status $context.path',
       }),
-    ).toMatchObject({ integration_status: 200, integration_status_2: '502' });
+    ).toMatchObject({ integration_status: 200, integration_status_2: 502 });
     // The same variable twice is one field.
     expect(
       eventOf('r1 200 200', { LOG_FORMAT: '$context.requestId $context.status $context.status' }),
@@ -554,6 +554,8 @@ describe('handler', () => {
       [line, { LOG_FORMAT, REDACT: 'email' }],
       [json, {}],
       [json, { DROP_EVENTS: 'http_method=OPTIONS' }],
+      // A status LOG_FORMAT does not read: the labels reading names Key as the format does.
+      [line.replace('StatusCode: 200', 'StatusCode: abc'), { LOG_FORMAT }],
     ] as const) {
       const { response } = runBatch(firehoseEvent([{ text }]), env);
       const data = Buffer.from(response.records[0]?.data as string, 'base64').toString();
@@ -652,6 +654,9 @@ describe('hostile input', () => {
       http_method: 'POST',
       log_format: 'json',
     });
+    // Whatever the keys' case and separators.
+    const spelt = `{"Request-Id":"r-real","status_code":"500","payload":"${forged}"}`;
+    expect(eventOf(spelt)).not.toMatchObject({ log_format: 'execution' });
     // LOG_FORMAT reads the line two ways: it is kept whole, never read as an execution log.
     const ambiguous = `{"requestId":"r-1","ua":"x","status":"200","path":"","status":"500","path":"${forged}"}`;
     expect(eventOf(ambiguous, { LOG_FORMAT: stageJson })).toMatchObject({

@@ -1,5 +1,5 @@
 /**
- * REST API stages and where their access logs go (GetRestApis, GetStages, GetStage, UpdateStage).
+ * REST API stages and where their access logs go (GetRestApis, GetRestApi, GetStages, GetStage, UpdateStage).
  * Only REST APIs log to Firehose, and only to streams named `amazon-apigateway-…`
  * (docs/contracts.md §2).
  */

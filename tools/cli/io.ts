@@ -105,16 +105,20 @@ export function dropOutputOnceClosed(): void {
 }
 
 /**
- * A path the user gave, as this process reaches it: `npm run` starts a script in the package's
- * folder (npm_package_json's), and INIT_CWD is the folder the user ran it from; a process started
- * otherwise (in another folder, by a program that inherited npm's variables) takes its own.
- * Relative to this process's folder, so that messages name it as briefly as they can
- * (`docs/a.log` for `a.log` typed in docs/).
+ * A path the user gave to `npm run <script>`, as this process reaches it: npm starts a script in
+ * the package's folder (npm_package_json's), and INIT_CWD is the folder the user ran it from. A
+ * process npm did not start for this script (a program's child that inherited npm's variables)
+ * takes its own folder. Relative to this process's folder, so that messages name it as briefly as
+ * they can (`docs/a.log` for `a.log` typed in docs/).
  */
-export function userPath(path: string): string {
+export function userPath(path: string, script: string): string {
   if (isAbsolute(path)) return path;
-  const { INIT_CWD, npm_package_json } = process.env;
-  const byNpm = INIT_CWD && npm_package_json && dirname(npm_package_json) === process.cwd();
+  const { INIT_CWD, npm_package_json, npm_lifecycle_event } = process.env;
+  const byNpm =
+    INIT_CWD &&
+    npm_lifecycle_event === script &&
+    npm_package_json &&
+    dirname(npm_package_json) === process.cwd();
   const from = byNpm ? INIT_CWD : process.cwd();
   return relative(process.cwd(), resolve(from, path)) || '.';
 }

@@ -145,7 +145,7 @@ export const command = defineCommand({
     // A file the user named is from the folder `npm run` was started in; the defaults are this
     // package's own.
     const named = (option: 'template' | 'output') =>
-      given.has(option) ? userPath(values[option]) : values[option];
+      given.has(option) ? userPath(values[option], 'package') : values[option];
     const options: PackageOptions = {
       bucketPrefix: values['s3-bucket-prefix'],
       regions: values.regions,

@@ -140,11 +140,17 @@ export const command = defineCommand({
       }
     },
   },
-  async run({ values: given, positionals }, io) {
-    const dryRun = given['dry-run'];
-    // Files as the user named them, from the folder `npm run` was started in.
-    const values = { ...given, state: userPath(given.state), failed: userPath(given.failed) };
-    const specs = positionals.map((spec) => (spec.startsWith('s3://') ? spec : userPath(spec)));
+  async run({ values: read, positionals, given }, io) {
+    const dryRun = read['dry-run'];
+    // Files the user named, from the folder `npm run` was started in; the checkpoint and failed
+    // file by default in this package's folder, wherever it is run from, so that a rerun finds
+    // them.
+    const named = (option: 'state' | 'failed') =>
+      given.has(option) ? userPath(read[option], 'replay') : read[option];
+    const values = { ...read, state: named('state'), failed: named('failed') };
+    const specs = positionals.map((spec) =>
+      spec.startsWith('s3://') ? spec : userPath(spec, 'replay'),
+    );
     // The access key travels in a header: never over clear-text http to another machine.
     const endpoint = values.endpoint ? secureUrl(values.endpoint, '--endpoint').href : '';
     if (endpoint && !openObserveEndpoint(endpoint)) {

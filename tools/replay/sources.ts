@@ -368,12 +368,16 @@ async function* documentRecords(first: Piece, rest: AsyncIterator<Piece>): Async
   const texts: string[] = [];
   let bytes = 0;
   for (let next: Piece | undefined = first; next; ) {
-    if (!('text' in next) || 'gzip' in next || bytes > MAX_DOCUMENT_BYTES) {
-      throw new UnreadableSourceError(
-        0,
-        `a JSON document over ${MAX_DOCUMENT_BYTES} bytes, more than a Firehose event holds; not read`,
-      );
-    }
+    const why =
+      'tooLong' in next
+        ? `a line of ${next.tooLong} bytes in a JSON document, over the ${MAX_LINE_BYTES} a line may have`
+        : !('text' in next) || 'gzip' in next
+          ? 'gzip data inside a JSON document'
+          : bytes > MAX_DOCUMENT_BYTES
+            ? `a JSON document over ${MAX_DOCUMENT_BYTES} bytes, more than a Firehose event holds`
+            : undefined;
+    if (why) throw new UnreadableSourceError(0, `${why}; not read`);
+    if (!('text' in next)) break;
     texts.push(next.text);
     bytes += Buffer.byteLength(next.text) + 1;
     const result = await rest.next();

@@ -17,7 +17,7 @@ import {
   MAX_FORMAT_BYTES,
   readConfig,
   unknownVariables,
-  variableField,
+  variableFields,
 } from '../../src/surface';
 import {
   accountLogsRole,
@@ -94,9 +94,10 @@ function checkedFormat(format: string | undefined): string {
 
 /** A warning for each variable of the format API Gateway's list does not name (§2.2). */
 function formatWarnings(format: string): string[] {
+  const fields = variableFields(format);
   return unknownVariables(formatVariables(format)).map(
     (variable) =>
-      `warning: the format names $context.${variable}, which API Gateway's list of variables does not (closest: $context.${closestVariable(variable)}); the processor reads it as a string into ${variableField(variable)}`,
+      `warning: the format names $context.${variable}, which API Gateway's list of variables does not (closest: $context.${closestVariable(variable)}); the processor reads it as a string into ${fields.get(variable)}`,
   );
 }
 

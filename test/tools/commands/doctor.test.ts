@@ -393,6 +393,14 @@ describe('doctor (against moto)', () => {
       /\/aws\/kinesisfirehose\/amazon-apigateway-access-logs/,
     ],
     [
+      // Every invocation throttled: Lambda publishes Throttles only, no Errors or Duration.
+      'the function was only throttled',
+      { metrics: { Errors: undefined, Duration: undefined, Throttles: 4 } },
+      'function-health',
+      'warn',
+      /reserved concurrency/,
+    ],
+    [
       'the function failed',
       { metrics: { Errors: 3 } },
       'function-health',

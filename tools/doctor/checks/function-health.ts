@@ -22,7 +22,7 @@ export const functionHealthCheck: DoctorCheck = async (facts) => {
   const timeoutMs = (fn.Timeout ?? 3) * 1000;
   const evidence = `Errors ${show(errors)}, Throttles ${show(throttles)}, Duration max ${show(duration, 'ms')} of ${timeoutMs} ms (last ${facts.since})`;
   const logs = `see /aws/lambda/${fn.FunctionName} (or its LoggingConfig log group)`;
-  if (errors === undefined && duration === undefined) {
+  if (errors === undefined && duration === undefined && !throttles) {
     // Lambda publishes nothing for a function that did not run: nothing to judge it by.
     return check(
       'function-health',

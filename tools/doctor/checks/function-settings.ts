@@ -9,7 +9,7 @@ import {
   formatName,
   formatVariables,
   unknownVariables,
-  variableField,
+  variableFields,
 } from '../../../src/surface';
 import { check } from '../check';
 import type { DoctorCheck } from '../facts';
@@ -37,13 +37,14 @@ export const functionSettingsCheck: DoctorCheck = async (facts) => {
       `LOG_FORMAT: ${formatName(logFormat)}`,
     );
   }
+  const fields = variableFields(logFormat);
   return check(
     'function-settings',
     'warn',
     "LOG_FORMAT names variables API Gateway's list does not; the processor reads them as strings",
     unknown.map(
       (variable) =>
-        `$context.${variable} (closest known: $context.${closestVariable(variable)}; read into ${variableField(variable)})`,
+        `$context.${variable} (closest known: $context.${closestVariable(variable)}; read into ${fields.get(variable)})`,
     ),
     'a variable AWS added needs nothing; correct a misspelt one in LOG_FORMAT and in the stage format, then deploy again',
   );
