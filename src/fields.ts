@@ -36,6 +36,8 @@ const INTEGER_FIELDS = new Set([
 export function isIntegerField(field: string): boolean {
   if (INTEGER_FIELDS.has(field) || field.endsWith('_latency')) return true;
   // A second variable of one name (compile.ts, distinctField): `integration_status_2`.
+  const last = field.charCodeAt(field.length - 1);
+  if (last < 48 || last > 57) return false;
   const numbered = /^(.+)_\d+$/.exec(field);
   return numbered !== null && isIntegerField(numbered[1] as string);
 }
@@ -117,9 +119,14 @@ export function keysNaming(fields: ReadonlySet<string>): ReadonlySet<string> {
   return keys;
 }
 
-/** Canonical name for a key found in a JSON line or a `Label: value` line. */
-export function aliasName(key: string): string {
-  const squashed = key.toLowerCase().replace(/[^a-z0-9]/g, '');
+/** A key as the alias table keys it: lowercased, letters and digits only (`Source-IP` → `sourceip`). */
+export const squashKey = (key: string): string => key.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/**
+ * Canonical name for a key found in a JSON line or a `Label: value` line; `squashed` is
+ * squashKey(key), for a caller that has it already.
+ */
+export function aliasName(key: string, squashed = squashKey(key)): string {
   return ALIASES.get(squashed) ?? snakeCase(key.replace(/\./g, '_'));
 }
 

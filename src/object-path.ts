@@ -166,8 +166,9 @@ function joinContinuations(configured: CompiledFormat) {
 
 /**
  * One line the writer does not cover: one LOG_FORMAT reads (one it reads more than one way is kept
- * whole, never read otherwise), else an execution-log line, else read by the formats. LOG_FORMAT first, as the writer reads it: a format may itself start like an
- * execution-log line (`($context.requestId) …`), and a rule must not change how a line reads.
+ * whole, never read otherwise), else an execution-log line, else read by the formats. LOG_FORMAT
+ * first, as the writer reads it: a format may itself start like an execution-log line
+ * (`($context.requestId) …`), and a rule must not change how a line reads.
  */
 function createObjectPath(configured: CompiledFormat, readOthers: LineReader, steps: EventSteps) {
   const { keepEvent, unparsedLine } = steps;

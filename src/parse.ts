@@ -7,6 +7,7 @@ import {
   type Fields,
   isIntegerField,
   isLabel,
+  squashKey,
   toInteger,
 } from './fields';
 import { Ambiguous, type CompiledFormat, compileFormat, variableField } from './formats/compile';
@@ -53,10 +54,7 @@ const labelsOf = (source: string) =>
     ),
   ].map(
     ([, label, key, path]) =>
-      [
-        ((label ?? key) as string).toLowerCase().replace(/[^a-z0-9]/g, ''),
-        variableField(path as string),
-      ] as const,
+      [squashKey((label ?? key) as string), variableField(path as string)] as const,
   );
 
 /**
@@ -87,8 +85,10 @@ function namingFor(logFormat: string): Naming {
 }
 
 /** The field a key or label of a line names: a format's label, else aliasName's. */
-const fieldName = (naming: Naming, key: string) =>
-  naming.labels.get(key.toLowerCase().replace(/[^a-z0-9]/g, '')) ?? aliasName(key);
+function fieldName(naming: Naming, key: string): string {
+  const squashed = squashKey(key);
+  return naming.labels.get(squashed) ?? aliasName(key, squashed);
+}
 
 /**
  * Gathers fields from a reading whose names come from the line itself (JSON keys, labels). What

@@ -344,6 +344,12 @@ function firehoseRecords(value: unknown): EventRecord[] | undefined {
   return valid ? (records as EventRecord[]) : undefined;
 }
 
+/** A record's arrival time (epoch ms) as Firehose wrote it, or undefined when it is none. */
+const arrivalOf = (value: unknown): number | undefined => {
+  const ms = Number(value);
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+};
+
 const parseJson = (text: string): unknown => {
   try {
     return JSON.parse(text);
@@ -397,12 +403,11 @@ async function* documentRecords(first: Piece, rest: AsyncIterator<Piece>): Async
     .filter((record) => record.result !== 'Dropped');
   let line = 0;
   for (const record of kept) {
-    const arrival = Number(record.approximateArrivalTimestamp);
     const share = Math.floor(bytes / kept.length) + (line === 0 ? bytes % kept.length : 0);
     yield {
       line: ++line,
       data: record.data as string,
-      arrivalMs: Number.isFinite(arrival) && arrival > 0 ? arrival : undefined,
+      arrivalMs: arrivalOf(record.approximateArrivalTimestamp),
       bytes: share,
     };
   }
@@ -519,12 +524,7 @@ export function unitOf(piece: Piece, nowMs: number): Unit | undefined {
   if (line.trim().length === 0) return undefined;
   if (line.startsWith('{\t')) return { kind: 'events', lines: [line] };
   if (line.startsWith('{"') && (line.includes('"rawData"') || line.includes('"errorCode"'))) {
-    let record: ErrorRecord | undefined;
-    try {
-      record = JSON.parse(line) as ErrorRecord;
-    } catch {
-      record = undefined;
-    }
+    const record = parseJson(line) as ErrorRecord | null | undefined;
     if (
       record &&
       typeof record.rawData === 'string' &&
@@ -532,11 +532,10 @@ export function unitOf(piece: Piece, nowMs: number): Unit | undefined {
     ) {
       const lines = eventLines(Buffer.from(record.rawData, 'base64'));
       if (lines) return { kind: 'events', lines };
-      const arrival = Number(record.arrivalTimestamp);
       return {
         kind: 'record',
         data: record.rawData,
-        arrivalMs: Number.isFinite(arrival) && arrival > 0 ? arrival : nowMs,
+        arrivalMs: arrivalOf(record.arrivalTimestamp) ?? nowMs,
       };
     }
     // An entry of replay's own failed file that holds no record (a line too long to keep).
