@@ -124,8 +124,10 @@ export function createAsyncProcessor(
     }
     const inflated: (Inflated | undefined)[] = [];
     const inflateGroup = (group: number): Promise<unknown> | undefined => {
-      const indexes = gzip.slice(group * INFLATE_GROUP, (group + 1) * INFLATE_GROUP);
-      if (indexes.length === 0 || response.isStopped()) return undefined;
+      const indexes = gzip
+        .slice(group * INFLATE_GROUP, (group + 1) * INFLATE_GROUP)
+        .filter((i) => response.willTry(i));
+      if (indexes.length === 0) return undefined;
       return Promise.all(
         indexes.map((i) =>
           inflateRecord(records[i]?.data as string).then((result) => {
@@ -149,7 +151,7 @@ export function createAsyncProcessor(
       await addRecords(response, next, end, inflated);
       next = end;
     }
-    await current; // a group started for records the full response no longer needed
+    await current; // a group started for records the response had no room or time left for
     return response.done();
   };
   return processBatch;

@@ -1,9 +1,10 @@
 /**
  * The response of one batch as it is built, within Lambda's 6 MB response (docs/contracts.md §3):
  * each record's result once, in input order. Room is kept for the records not yet added at their
- * original size, so once the response is full each of them is still returned ProcessingFailed
- * with its data; a record whose events would leave too little room for the others, were they as
- * large, is compressed.
+ * original size, so a record that does not fit is still returned ProcessingFailed with its data,
+ * and the records after it are tried while they are smaller than every record that did not fit; a
+ * record whose events would leave too little room for the others, were they as large, is
+ * compressed.
  */
 import type { FirehoseTransformationEventRecord, FirehoseTransformationResult } from 'aws-lambda';
 import { addCounts, type Counts, emptyCounts } from './counts';
@@ -124,29 +125,34 @@ export function createResponse(
   summary.recordsIn = records.length;
   const results: ResultRecord[] = [];
   const room = responseRoom(records);
-  let full = false;
-  /** Why no more records are transformed before the response is full (stop), if they are not. */
+  /**
+   * The data length of the smallest record that did not fit. A record at least as large is
+   * failed untransformed: its events would most likely not fit either, and a batch past the
+   * limit would otherwise be transformed, and its gzip records inflated and compressed, to the
+   * end for nothing. A smaller record is still tried: it may fit in the room left.
+   */
+  let missedFrom = Number.POSITIVE_INFINITY;
+  /** Why no more records are transformed (stop), if they are not. */
   let stopped: string | undefined;
+  const willTry = (data: string) => stopped === undefined && data.length < missedFrom;
 
   return {
-    // A method, not a getter: an object literal with an accessor cost CloudWatch batches 15%.
-    isFull(): boolean {
-      return full;
-    },
     /** From now on each record is returned ProcessingFailed with its data, for `reason`. */
     stop(reason: string): void {
       stopped ??= reason;
     },
-    isStopped(): boolean {
-      return full || stopped !== undefined;
+    /** Whether record i is to be transformed, as far as is known before it is added. */
+    willTry(i: number): boolean {
+      return willTry(dataOf(records[i] as FirehoseTransformationEventRecord));
     },
-    /** Adds record i, transformed only while the response has room. */
+    /** Adds record i, transformed only while the response may have room for it. */
     add(i: number, inflated: Inflated | undefined): void {
       const record = records[i] as FirehoseTransformationEventRecord;
       const data = dataOf(record);
       const worst = 'ProcessingFailed'.length + data.length;
+      const tried = willTry(data);
       // Before anything is counted: a transform that throws NotLoaded (on-demand.ts) is run again.
-      let outcome = full || stopped ? undefined : transform(record, inflated, origin);
+      let outcome = tried ? transform(record, inflated, origin) : undefined;
       summary.bytesIn += base64Bytes(data);
       room.adding(worst);
       if (outcome && mayCompress(outcome) && !room.leavesRoom(worst, outcome)) {
@@ -155,9 +161,9 @@ export function createResponse(
       if (outcome && !room.fits(worst, outcome)) {
         const smaller = mayCompress(outcome) ? compressed(outcome) : undefined;
         outcome = smaller && room.fits(worst, smaller) ? smaller : undefined;
-        full = outcome === undefined;
+        if (outcome === undefined) missedFrom = data.length;
       }
-      if (!outcome && stopped && !full) {
+      if (!outcome && !tried && stopped !== undefined) {
         summary.failedOutOfTime++;
         outcome = failed(record, stopped);
       } else if (!outcome) {

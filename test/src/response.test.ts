@@ -46,3 +46,45 @@ describe('createResponse', () => {
     expect(summary.failedOverResponseLimit).toBe(1);
   });
 });
+
+describe('createResponse past the limit', () => {
+  const recordOf = (recordId: string, bytes: number): FirehoseTransformationEventRecord => ({
+    recordId,
+    approximateArrivalTimestamp: 0,
+    data: 'A'.repeat(bytes),
+  });
+  /** Each record's events take `grow` times its data, and its id is noted as transformed. */
+  const growing = (grow: number, transformed: string[]): RecordTransform => {
+    return (record) => {
+      transformed.push(record.recordId);
+      const data = 'A'.repeat(record.data.length * grow);
+      return { result: { recordId: record.recordId, result: 'Ok', data }, counts: recordCounts() };
+    };
+  };
+
+  it('still takes a smaller record after one that did not fit, and skips those as large', () => {
+    // Twice its data: the 1 MB record takes the room the 1.5 MB one would have needed.
+    const batch = [
+      recordOf('big', 1_000_000),
+      recordOf('bigger', 1_500_000),
+      recordOf('same', 1_500_000),
+      recordOf('small', 100_000),
+    ];
+    const transformed: string[] = [];
+    const response = createResponse(batch, growing(2, transformed));
+    for (let i = 0; i < batch.length; i++) response.add(i, undefined);
+    const { response: result, summary } = response.done();
+    expect(result.records.map((record) => record.result)).toEqual([
+      'Ok',
+      'ProcessingFailed',
+      'ProcessingFailed',
+      'Ok',
+    ]);
+    expect(result.records[1]?.data).toBe(batch[1]?.data);
+    expect(result.records[2]?.data).toBe(batch[2]?.data);
+    expect(summary.failedOverResponseLimit).toBe(2);
+    // The record as large as one that did not fit is failed without being transformed.
+    expect(transformed).toEqual(['big', 'bigger', 'small']);
+    expect(JSON.stringify(result).length).toBeLessThanOrEqual(RESPONSE_LIMIT_BYTES);
+  });
+});
