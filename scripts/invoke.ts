@@ -16,7 +16,6 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import type {
   Context,
   FirehoseTransformationEvent,
@@ -25,6 +24,7 @@ import type {
 import { gunzippedText, splitEventLines } from '../src/surface';
 import { firehoseEvent } from '../test/support/firehose-event';
 import { dropOutputOnceClosed, userPath } from '../tools/cli/io';
+import { COMMON_OPTIONS, type CommandSpec, parseCommandLine, usage } from '../tools/cli/options';
 import { installRuntime, RuntimeUnavailableError, startRuntime } from './lambda-runtime';
 
 type Handler = (
@@ -32,31 +32,44 @@ type Handler = (
   context: Context,
 ) => Promise<FirehoseTransformationResult>;
 
-const USAGE =
-  'usage: npm run invoke -- <event.json | lines.log> [--handler dist/handler.mjs] [--runtime node|lambda] [--json]';
+const SPEC = {
+  name: 'invoke',
+  summary:
+    "Runs the built handler on a Firehose event or a file of log lines (each line a record) and prints the response with every record decoded; the function's own log lines go to standard error. Exits 1 when the response breaks the Firehose contract.",
+  positionals: { value: '<event.json | lines.log[.gz]>', min: 1, max: 1 },
+  options: {
+    handler: {
+      type: 'string',
+      value: 'FILE',
+      default: 'dist/handler.mjs',
+      help: 'the bundle to run',
+    },
+    runtime: {
+      type: 'string',
+      value: 'NAME',
+      default: 'node',
+      choices: ['node', 'lambda'],
+      help: "node: imported into this process; lambda: under Lambda's runtime interface (RIE)",
+    },
+    json: COMMON_OPTIONS.json,
+  },
+} as const satisfies CommandSpec;
+const USAGE = usage(SPEC);
 
 /** The command line, or the usage: on standard output for --help (exit 0), else standard error (2). */
 function commandLine() {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    process.exit(0);
+  }
   try {
-    const line = parseArgs({
-      allowPositionals: true,
-      options: {
-        handler: { type: 'string', default: 'dist/handler.mjs' },
-        runtime: { type: 'string', default: 'node' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-    if (line.values.help) {
-      console.log(USAGE);
-      process.exit(0);
-    }
-    if (line.positionals[0] && ['node', 'lambda'].includes(line.values.runtime)) return line;
+    return parseCommandLine(SPEC, argv);
   } catch (error) {
     console.error((error as Error).message);
+    console.error(USAGE);
+    process.exit(2);
   }
-  console.error(USAGE);
-  process.exit(2);
 }
 const { values, positionals } = commandLine();
 const file = userPath(positionals[0] as string, 'invoke');

@@ -70,6 +70,27 @@ describe('npm run invoke, as people get it wrong', () => {
     expect(run.stderr).toContain('"message":"batch transformed"');
   });
 
+  it('lists its options with --help, and names a wrong option with exit 2', () => {
+    const help = spawnSync(tsx, ['scripts/invoke.ts', '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^usage: npm run invoke -- /);
+    for (const option of ['--handler FILE', '--runtime NAME', '--json']) {
+      expect(help.stdout).toContain(`\n  ${option}`);
+    }
+    expect(help.stdout).toContain('node | lambda; default node');
+    for (const [args, why] of [
+      [['events/csv.json', '--runtime', 'docker'], '--runtime must be one of node, lambda'],
+      [[], '<event.json | lines.log[.gz]> is required'],
+      [['events/csv.json', '--verbose'], "Unknown option '--verbose'"],
+    ] as const) {
+      const run = spawnSync(tsx, ['scripts/invoke.ts', ...args], { encoding: 'utf8' });
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain(why);
+      expect(run.stderr).toContain('usage: npm run invoke -- ');
+    }
+  });
+
   it('names a file it cannot read, and reads a .json file of JSON lines as lines', () => {
     for (const [path, why] of [
       ['no-such-file.json', 'no such file'],
