@@ -115,16 +115,6 @@ const digestOf = (events: readonly string[], count: number) => {
   return hash.digest('hex').slice(0, 32);
 };
 
-/** Bytes of a piece of a source, for progress. */
-const pieceBytes = (piece: Piece) =>
-  'tooLong' in piece
-    ? piece.tooLong + 1
-    : 'data' in piece
-      ? piece.bytes
-      : 'gzip' in piece
-        ? piece.gzip.length
-        : Buffer.byteLength(piece.text) + 1;
-
 /** One run over the sources: the batch being built, the checkpoint and the failed file. */
 class ReplayRun {
   readonly summary = emptySummary();
@@ -364,8 +354,9 @@ class ReplayRun {
     }
     const done = saved?.done ?? 0;
     try {
-      for await (const piece of source.records()) {
-        this.deps.progress.update({ bytes: pieceBytes(piece) });
+      // Bytes as stored: a gzip file's progress is not its inflated text against its size.
+      const onRead = (bytes: number) => this.deps.progress.update({ bytes });
+      for await (const piece of source.records(onRead)) {
         if (piece.line - 1 < done) this.summary.skipped++;
         else await this.add(source, piece, piece.line - 1 === done ? saved : undefined);
       }

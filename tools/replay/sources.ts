@@ -38,13 +38,8 @@ export type Piece =
   | { readonly line: number; readonly gzip: Buffer; readonly text: string }
   /** A line over MAX_LINE_BYTES: its length only, it was not kept. */
   | { readonly line: number; readonly tooLong: number }
-  /** A record of a Firehose event file: its base64 data, and its share of the file's bytes. */
-  | {
-      readonly line: number;
-      readonly data: string;
-      readonly arrivalMs: number | undefined;
-      readonly bytes: number;
-    };
+  /** A record of a Firehose event file: its base64 data. */
+  | { readonly line: number; readonly data: string; readonly arrivalMs: number | undefined };
 
 export interface Source {
   /** Stable name for resuming: the path, or the s3:// URI with the object's ETag. */
@@ -53,7 +48,8 @@ export interface Source {
   readonly name: string;
   /** Bytes as stored, for progress. */
   readonly size: number;
-  records(): AsyncIterable<Piece>;
+  /** The records; `onRead` is told each chunk's bytes as stored (not inflated), for progress. */
+  records(onRead?: (storedBytes: number) => void): AsyncIterable<Piece>;
 }
 
 export type Unit =
@@ -106,8 +102,10 @@ const RECORDS_FOLLOW = Symbol('records follow');
  * start. A member is held whole to learn where it ends, at most MAX_LINE_BYTES of it; a longer
  * one (a big gzip file) is inflated as it streams, with the rest of the stream.
  */
-async function* bytesOf(input: Readable): AsyncGenerator<Buffer | typeof RECORDS_FOLLOW> {
-  const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+async function* bytesOf(
+  input: AsyncIterable<Buffer>,
+): AsyncGenerator<Buffer | typeof RECORDS_FOLLOW> {
+  const chunks = input[Symbol.asyncIterator]();
   let held: Buffer = Buffer.alloc(0);
   let ended = false;
   const holdAtLeast = async (size: number) => {
@@ -403,12 +401,10 @@ async function* documentRecords(first: Piece, rest: AsyncIterator<Piece>): Async
     .filter((record) => record.result !== 'Dropped');
   let line = 0;
   for (const record of kept) {
-    const share = Math.floor(bytes / kept.length) + (line === 0 ? bytes % kept.length : 0);
     yield {
       line: ++line,
       data: record.data as string,
       arrivalMs: arrivalOf(record.approximateArrivalTimestamp),
-      bytes: share,
     };
   }
 }
@@ -424,10 +420,21 @@ async function* piecesOf(pieces: AsyncGenerator<Piece>): AsyncGenerator<Piece> {
   }
 }
 
-async function* recordsOf(open: () => Promise<Readable>): AsyncGenerator<Piece> {
+/** The chunks of `input` as stored, each told to `onRead` as it is read. */
+async function* counted(input: Readable, onRead?: (storedBytes: number) => void) {
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    onRead?.(chunk.length);
+    yield chunk;
+  }
+}
+
+async function* recordsOf(
+  open: () => Promise<Readable>,
+  onRead?: (storedBytes: number) => void,
+): AsyncGenerator<Piece> {
   const input = await open();
   try {
-    yield* piecesOf(splitRecords(bytesOf(input)));
+    yield* piecesOf(splitRecords(bytesOf(counted(input, onRead))));
   } finally {
     input.destroy();
   }
@@ -439,7 +446,7 @@ function fileSource(path: string, size: number): Source {
     key: resolve(path),
     name: path,
     size,
-    records: () => recordsOf(async () => createReadStream(path)),
+    records: (onRead) => recordsOf(async () => createReadStream(path), onRead),
   };
 }
 
@@ -462,12 +469,12 @@ async function s3Sources(uri: string, s3: S3Client): Promise<Source[]> {
       key: `s3://${bucket}/${object.key}#${object.etag}`,
       name: `s3://${bucket}/${object.key}`,
       size: object.size,
-      records: () =>
+      records: (onRead) =>
         recordsOf(async () => {
           const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.key }));
           // The SDK's body in Node.js is the response stream: read as it arrives.
           return (response.Body as Readable | undefined) ?? Readable.from([]);
-        }),
+        }, onRead),
     });
   }
   return sources;

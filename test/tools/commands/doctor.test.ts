@@ -449,6 +449,9 @@ describe('doctor (against moto)', () => {
     const checks = await diagnose(undefined, { stream: 'amazon-apigateway-none' });
     expect(statuses(checks)).toEqual({ stream: 'fail', stages: 'warn' });
     expect(byId(checks, 'stream').fix).toContain('sam deploy');
+    expect(byId(checks, 'stages').summary).toBe(
+      'could not check the stages: there is no stream to log to',
+    );
   });
 
   it('names a stream that transforms nothing', async () => {
@@ -619,6 +622,10 @@ describe('npm run doctor', () => {
       evidence: 'Error: Region is missing',
       fix: 'pass --region, or set AWS_REGION (or AWS_PROFILE, for a profile with a region)',
     });
+    // Not "there is no stream": whether there is one is what could not be asked.
+    expect(byId(JSON.parse(noRegion.stdout), 'stages').summary).toBe(
+      'could not check the stages: the stream could not be described (below)',
+    );
     const noCredentials = await doctorWith({ ...bare, AWS_REGION: 'us-east-1' });
     expect(noCredentials.code).toBe(1);
     expect(byId(JSON.parse(noCredentials.stdout), 'stream')).toMatchObject({

@@ -7,6 +7,7 @@ import {
   openSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
@@ -107,7 +108,20 @@ describe('replay', () => {
   it('sends plain and gzip log files through the processor with Firehose’s protocol', async () => {
     const plain = file('a.log', `${defaultLines.join('\n')}\n`);
     const gz = file('b.log.gz', gzipSync(`${clfLines.join('\r\n')}\r\n`));
-    const summary = await replay(await listSources([plain, gz], noS3), options(), deps());
+    let read = 0;
+    const counting = {
+      ...deps(),
+      progress: {
+        update: ({ bytes = 0 }: { bytes?: number }) => {
+          read += bytes;
+        },
+        note: () => undefined,
+        done: () => undefined,
+      },
+    };
+    const summary = await replay(await listSources([plain, gz], noS3), options(), counting);
+    // Progress counts bytes as stored: a gzip file's own size, not its text inflated.
+    expect(read).toBe(statSync(plain).size + statSync(gz).size);
     expect(receiver.problems).toEqual([]);
     expect(requestIds(receiver.accepted())).toEqual([
       ...requestIds(receiver.accepted()).slice(0, defaultLines.length),

@@ -65,9 +65,13 @@ async function everyStage(
 }
 
 export const stagesCheck: DoctorCheck = async (facts) => {
-  const stream = await facts.streamFacts();
+  const streamFact = await facts.stream();
+  const stream = streamFact.ok ? streamFact.value : undefined;
   if (!stream) {
-    return check('stages', 'warn', 'could not check the stages: there is no stream to log to');
+    const why = streamFact.ok
+      ? 'there is no stream to log to'
+      : 'the stream could not be described (below)';
+    return check('stages', 'warn', `could not check the stages: ${why}`);
   }
   const fact = await facts.stages();
   if (!fact.ok) return couldNot('stages', 'list the REST API stages', fact.error);
