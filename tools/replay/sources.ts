@@ -38,6 +38,8 @@ export type Piece =
   | { readonly line: number; readonly gzip: Buffer; readonly text: string }
   /** A line over MAX_LINE_BYTES: its length only, it was not kept. */
   | { readonly line: number; readonly tooLong: number }
+  /** A line of a file of Firehose events, one per line, that is none: why it is not read. */
+  | { readonly line: number; readonly notEvent: string }
   /** A record of a Firehose event file: its base64 data. */
   | { readonly line: number; readonly data: string; readonly arrivalMs: number | undefined };
 
@@ -388,24 +390,32 @@ async function* documentRecords(first: Piece, rest: AsyncIterator<Piece>): Async
     next = result.done ? undefined : result.value;
   }
   const whole = firehoseRecords(parseJson(texts.join('\n')));
-  const lines = whole ? [] : texts.filter((text) => text.trim() !== '').map(parseJson);
-  const records = whole ?? lines.map(firehoseRecords);
-  if (records.length === 0 || records.some((record) => record === undefined)) {
+  // Events one per line: a line that is none is kept with why, the others are sent.
+  const records: (EventRecord | string)[] =
+    whole ??
+    texts.flatMap((text, i): (EventRecord | string)[] =>
+      text.trim() === ''
+        ? []
+        : (firehoseRecords(parseJson(text)) ?? [
+            `line ${i + 1} of a file of Firehose events is not one (no records with data); not read`,
+          ]),
+    );
+  if (!records.some((record) => typeof record !== 'string')) {
     throw new UnreadableSourceError(
       0,
       'a JSON document that is not a Firehose event (no records with data): replay reads such an event whole, else one record per line; not read',
     );
   }
-  const kept = (records as (EventRecord | EventRecord[])[])
-    .flat()
-    .filter((record) => record.result !== 'Dropped');
   let line = 0;
-  for (const record of kept) {
-    yield {
-      line: ++line,
-      data: record.data as string,
-      arrivalMs: arrivalOf(record.approximateArrivalTimestamp),
-    };
+  for (const record of records) {
+    if (typeof record === 'string') yield { line: ++line, notEvent: record };
+    else if (record.result !== 'Dropped') {
+      yield {
+        line: ++line,
+        data: record.data as string,
+        arrivalMs: arrivalOf(record.approximateArrivalTimestamp),
+      };
+    }
   }
 }
 
@@ -517,6 +527,7 @@ export function unitOf(piece: Piece, nowMs: number): Unit | undefined {
       reason: `a line of ${piece.tooLong} bytes, over the ${MAX_LINE_BYTES} a line may have; not read`,
     };
   }
+  if ('notEvent' in piece) return { kind: 'unreadable', reason: piece.notEvent };
   if ('data' in piece) {
     const lines = eventLines(Buffer.from(piece.data, 'base64'));
     if (lines) return { kind: 'events', lines };

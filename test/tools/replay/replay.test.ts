@@ -521,6 +521,25 @@ describe('replay', () => {
         _timestamp: (arrival + 2) * 1000,
       });
     }
+    // A line that is no event (cut short) is kept with why; the lines around it are sent.
+    const cut = JSON.stringify(event).slice(0, 80);
+    const broken = file(
+      'broken.ndjson',
+      `${JSON.stringify(event)}\n${cut}\n\n${JSON.stringify(event)}\n`,
+    );
+    const before = receiver.accepted().length;
+    const notes = deps();
+    const summary = await replay(await listSources([broken], noS3), options(), notes);
+    expect(summary).toMatchObject({ sent: 4, failed: 1 });
+    expect(receiver.accepted().length - before).toBe(4);
+    const kept = readFileSync(join(directory, 'failed.ndjson'), 'utf8').trim().split('\n');
+    expect(kept.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({
+        errorCode: 'Replay.Unreadable',
+        errorMessage: expect.stringContaining('line 2 of a file of Firehose events is not one'),
+        source: broken,
+      }),
+    ]);
   });
 
   it("sends the events of the processor's response as they are, and nothing of a dropped record", async () => {
