@@ -196,6 +196,14 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
       const gigabytes = (requests * number(firehose, 1)) / 1e6;
       expect(number(firehose, 2)).toBe(Math.round(gigabytes));
       expect(number(firehose, 4)).toBeCloseTo(gigabytes * number(firehose, 3), 2);
+      // Throttled requests are still logged: a flood is bounded by the account's limit instead.
+      const flood =
+        /\(([\d,]+) requests per second by default\)[^$]*at (\d+) KB per record, ([\d,]+)\s+a second for a day is ([\d,]+) GB, about \$(\d+) of ingestion/;
+      const count = (group: number) => Number(flood.exec(readme)?.[group]?.replaceAll(',', ''));
+      expect(count(3)).toBe(count(1));
+      const floodGigabytes = (count(1) * 86_400 * count(2)) / 1e6;
+      expect(count(4)).toBe(floodGigabytes);
+      expect(count(5)).toBe(Math.round(floodGigabytes * number(firehose, 3)));
       const costTable =
         /\| Demo REST API \|[^\n]*throttled to (\d+) requests\/s per method, (\d+) in all/;
       expect(number(costTable, 1)).toBe(all.ThrottlingRateLimit);
@@ -431,7 +439,7 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
 
     it('alarms only when a topic is given', () => {
       const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
-      expect(alarms).toHaveLength(5);
+      expect(alarms).toHaveLength(8);
       for (const alarm of alarms) {
         expect(['Alarms', 'StreamAlarms', 'MetricAlarms']).toContain(alarm.Condition);
         expect(alarm.Properties.AlarmActions).toEqual([ref('AlarmTopicArn')]);
