@@ -54,8 +54,9 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
     for (const [name, resource] of Object.entries(resources)) {
       const documents: Json[] = [];
       if (resource.Type === 'AWS::IAM::Role') {
+        // A policy under `!If [cond, policy, NoValue]` is its second element.
         for (const policy of resource.Properties.Policies ?? [])
-          documents.push(policy.PolicyDocument);
+          documents.push((policy['Fn::If'] ? policy['Fn::If'][1] : policy).PolicyDocument);
       }
       if (resource.Type === 'AWS::S3::BucketPolicy')
         documents.push(resource.Properties.PolicyDocument);
@@ -90,7 +91,9 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
   function grantsOf(expanded: Json, values: Values, roleId: string) {
     const created = createdResources(expanded, values);
     const role = resolveIf(expanded, created[roleId], values);
-    const documents: Json[] = (role.Properties.Policies ?? []).map((p: Json) => p.PolicyDocument);
+    const documents: Json[] = (role.Properties.Policies ?? [])
+      .filter((p: Json) => p?.Ref !== 'AWS::NoValue')
+      .map((p: Json) => p.PolicyDocument);
     for (const resource of Object.values(created)) {
       if (!['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].includes(resource.Type)) continue;
       const attached = resource.Properties.Roles ?? [];
@@ -692,13 +695,10 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
         }
         return value;
       };
-      const readers = Object.entries(created)
-        .filter(([, resource]) => resource.Type === 'AWS::IAM::Policy')
-        .flatMap(([, resource]) =>
-          resource.Properties.PolicyDocument.Statement.map(resolve)
-            .filter((statement: Json) => statement?.Ref !== 'AWS::NoValue')
-            .map((statement: Json) => ({ roles: resource.Properties.Roles, statement })),
-        );
+      // The grants of the function's role besides writing its own log group.
+      const readers = grantsOf(expandedTemplate, { ...DEPLOY, ...values }, 'ProcessorFunctionRole')
+        .statements.filter((statement: Json) => statement.Sid !== 'WriteOwnLogGroup')
+        .map((statement: Json) => ({ roles: [ref('ProcessorFunctionRole')], statement }));
       return { created, variables, arn: resolve(variables.SOURCE_IP_HASH_KEY_SECRET_ARN), readers };
     }
 
