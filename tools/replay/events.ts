@@ -19,8 +19,9 @@ const FUTURE_LIMIT_MS = 24 * 60 * 60 * 1000;
 /**
  * What to do with events outside OpenObserve's ingest window, which it drops with a 200 answer:
  * `skip` keeps them in the failed file and ends with a non-zero status; `send` is for a server
- * whose window was raised; `restamp` sends them with `_timestamp` set to the time of sending and
- * the original in `original_timestamp`.
+ * whose window was raised; `restamp` sends them with `_timestamp` set to the time of sending, a
+ * microsecond later for each event after the first, so that they keep the order they are read in
+ * (a request's execution-log lines share a millisecond), and the original in `original_timestamp`.
  */
 export type OldEvents = 'skip' | 'send' | 'restamp';
 export const OLD_EVENTS: readonly OldEvents[] = ['skip', 'send', 'restamp'];
@@ -85,6 +86,8 @@ export interface SortOptions {
   readonly nowMs: number;
   readonly ingestWindowHours: number;
   readonly oldEvents: OldEvents;
+  /** With `restamp`: the next `_timestamp` (µs), later than every one given before. */
+  readonly restampUs: () => number;
 }
 
 /** One event outside the window, by --old-events. */
@@ -110,7 +113,7 @@ function sortOld(
   if (options.oldEvents === 'restamp') {
     const restamped = {
       ...parsed,
-      _timestamp: options.nowMs * 1000,
+      _timestamp: options.restampUs(),
       original_timestamp: parsed._timestamp,
     };
     return { send: encodeEvent(restamped), format, outside: 'restamped' };

@@ -118,6 +118,8 @@ const digestOf = (events: readonly string[], count: number) => {
 /** One run over the sources: the batch being built, the checkpoint and the failed file. */
 class ReplayRun {
   readonly summary = emptySummary();
+  /** The last `_timestamp` a restamped event was given (µs): the next is later. */
+  private restampedUs = 0;
   private readonly state: State;
   private readonly failedPath: string;
   private failedBytes: number;
@@ -303,6 +305,10 @@ class ReplayRun {
       nowMs: this.deps.now(),
       ingestWindowHours: this.options.ingestWindowHours,
       oldEvents: this.options.oldEvents,
+      restampUs: () => {
+        this.restampedUs = Math.max(this.deps.now() * 1000, this.restampedUs + 1);
+        return this.restampedUs;
+      },
     };
     const unitIndex = piece.line - 1;
     for (let i = from; i < events.length; i++) {
