@@ -13,6 +13,7 @@ import {
 import {
   type CloudWatchLogsClient,
   CreateDeliveryCommand,
+  CreateLogGroupCommand,
   DeleteDeliveryCommand,
   DeleteDeliverySourceCommand,
   type Delivery,
@@ -20,15 +21,18 @@ import {
   type DeliverySource,
   PutDeliveryDestinationCommand,
   PutDeliverySourceCommand,
+  PutRetentionPolicyCommand,
   paginateDescribeDeliveries,
   paginateDescribeDeliveryDestinations,
   paginateDescribeDeliverySources,
+  paginateDescribeLogGroups,
 } from '@aws-sdk/client-cloudwatch-logs';
 import {
   type FirehoseClient,
   ListTagsForDeliveryStreamCommand,
   TagDeliveryStreamCommand,
 } from '@aws-sdk/client-firehose';
+import { errorName } from './clients';
 
 export const EXECUTION_LEVELS = ['OFF', 'ERROR', 'INFO'] as const;
 export type ExecutionLevel = (typeof EXECUTION_LEVELS)[number];
@@ -209,4 +213,49 @@ export async function tagForDelivery(firehose: FirehoseClient, streamArn: string
       Tags: [{ Key: 'LogDeliveryEnabled', Value: 'true' }],
     }),
   );
+}
+
+/**
+ * The log group API Gateway writes a stage's execution logs to besides any delivery, creating it
+ * without a retention (it keeps every line for ever) when it does not exist (docs/contracts.md §8).
+ */
+export const executionLogGroup = (restApiId: string, stage: string) =>
+  `API-Gateway-Execution-Logs_${restApiId}/${stage}`;
+
+/** Days a group this project creates keeps its lines when no other number is given. */
+export const DEFAULT_EXECUTION_LOG_DAYS = 30;
+
+/** The retention CloudWatch Logs takes, in days. */
+export const RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+] as const;
+
+/** A log group's retention in days: 'forever' when it has none, undefined when there is no group. */
+export async function groupRetention(
+  logs: CloudWatchLogsClient,
+  group: string,
+): Promise<number | 'forever' | undefined> {
+  for await (const page of paginateDescribeLogGroups(
+    { client: logs },
+    { logGroupNamePrefix: group },
+  )) {
+    const found = page.logGroups?.find((each) => each.logGroupName === group);
+    if (found) return found.retentionInDays ?? 'forever';
+  }
+  return undefined;
+}
+
+/** The group, created if it is not there, keeps its lines `days` days. */
+export async function keepGroupFor(
+  logs: CloudWatchLogsClient,
+  group: string,
+  days: number,
+): Promise<void> {
+  try {
+    await logs.send(new CreateLogGroupCommand({ logGroupName: group }));
+  } catch (error) {
+    if (errorName(error) !== 'ResourceAlreadyExistsException') throw error;
+  }
+  await logs.send(new PutRetentionPolicyCommand({ logGroupName: group, retentionInDays: days }));
 }

@@ -5,7 +5,12 @@
  * (docs/contracts.md §2).
  */
 import { awsClients } from '../aws/clients';
-import { EXECUTION_LEVELS, type ExecutionLevel } from '../aws/execution-logs';
+import {
+  DEFAULT_EXECUTION_LOG_DAYS,
+  EXECUTION_LEVELS,
+  type ExecutionLevel,
+  RETENTION_DAYS,
+} from '../aws/execution-logs';
 import { defineCommand } from '../cli/command';
 import { UsageError } from '../cli/errors';
 import { COMMON_OPTIONS } from '../cli/options';
@@ -47,6 +52,14 @@ export const command = defineCommand({
         choices: EXECUTION_LEVELS,
         help: "also send the stages' execution logs to the stream (ERROR: failed requests, INFO: every step; OFF stops them); never request or response bodies",
       },
+      'execution-log-days': {
+        type: 'number',
+        value: 'DAYS',
+        min: 1,
+        max: 3653,
+        integer: true,
+        help: `with --execution-logs: days the execution-log group API Gateway also writes keeps its lines (a new group: ${DEFAULT_EXECUTION_LOG_DAYS}; an existing one is changed only when given)`,
+      },
       ...COMMON_OPTIONS,
     },
     check(values) {
@@ -62,6 +75,17 @@ export const command = defineCommand({
       if (values.regions && values.region) {
         throw new UsageError('--region or --regions, not both');
       }
+      const days = values['execution-log-days'];
+      if (days !== undefined) {
+        if (!values['execution-logs'] || values['execution-logs'] === 'OFF') {
+          throw new UsageError('--execution-log-days goes with --execution-logs ERROR or INFO');
+        }
+        if (!(RETENTION_DAYS as readonly number[]).includes(days)) {
+          throw new UsageError(
+            `--execution-log-days must be one of CloudWatch Logs' retentions: ${RETENTION_DAYS.join(', ')}`,
+          );
+        }
+      }
     },
   },
   async run({ values }, io) {
@@ -72,6 +96,7 @@ export const command = defineCommand({
             format: values.format,
             takeOver: values['take-over'],
             executionLogs: values['execution-logs'] as ExecutionLevel | undefined,
+            executionLogDays: values['execution-log-days'],
           },
           (region) => awsClients(region ?? values.region),
           values.regions ?? [undefined],
@@ -83,6 +108,7 @@ export const command = defineCommand({
             stream: values.stream,
             format: values.format,
             executionLogs: values['execution-logs'] as ExecutionLevel | undefined,
+            executionLogDays: values['execution-log-days'],
           },
           awsClients(values.region),
         );

@@ -21,8 +21,12 @@ import {
 } from '../../src/surface';
 import {
   accountLogsRole,
+  DEFAULT_EXECUTION_LOG_DAYS,
   deliverExecutionLogs,
   type ExecutionLevel,
+  executionLogGroup,
+  groupRetention,
+  keepGroupFor,
   readDeliveries,
   setExecutionLevel,
   stageArn,
@@ -53,12 +57,15 @@ export interface StageLogsOptions {
   readonly format?: string;
   /** Its execution logs to the stream too, at this level (OFF stops them). */
   readonly executionLogs?: ExecutionLevel;
+  /** Days the execution-log group keeps its lines: set even on a group that has a retention. */
+  readonly executionLogDays?: number;
 }
 
 export interface AllStagesOptions {
   readonly stream: string;
   readonly format?: string;
   readonly executionLogs?: ExecutionLevel;
+  readonly executionLogDays?: number;
   /** Also move stages that log somewhere else. */
   readonly takeOver: boolean;
 }
@@ -156,7 +163,7 @@ export async function planStageLogs(
   }
   const streamName = arn.slice(arn.lastIndexOf('/') + 1);
   const execution = options.executionLogs
-    ? await executionPlan(clients, [stage], arn, options.executionLogs)
+    ? await executionPlan(clients, [stage], arn, options.executionLogs, options.executionLogDays)
     : undefined;
   return {
     shows: [...shows, ...(execution?.shows ?? [])],
@@ -179,12 +186,62 @@ export async function planStageLogs(
   };
 }
 
+/**
+ * How long each stage's execution-log group keeps its lines, and the changes that bound it. API
+ * Gateway writes execution logs to that group too, creating it with no retention: a group not
+ * there yet is created with `days` (DEFAULT_EXECUTION_LOG_DAYS when not given); one that keeps its
+ * lines for ever, or another number of days, is changed only when `days` is given (it deletes what
+ * is older).
+ */
+async function groupPlan(
+  logs: StageLogsClients['logs'],
+  stages: readonly StageLogging[],
+  days: number | undefined,
+) {
+  const changes: Change[] = [];
+  const shows: string[] = [];
+  const expected = new Map<string, number>();
+  for (const stage of stages) {
+    const group = executionLogGroup(stage.restApiId, stage.stage);
+    const now = await groupRetention(logs, group);
+    const wanted = now === undefined ? (days ?? DEFAULT_EXECUTION_LOG_DAYS) : days;
+    const kept = (value: number | 'forever') =>
+      value === 'forever' ? 'kept for ever' : `kept ${value} days`;
+    if (wanted === undefined || wanted === now) {
+      if (now === 'forever') {
+        shows.push(
+          `  execution-log group ${group}: kept for ever (--execution-log-days DAYS bounds it)`,
+        );
+      }
+      continue;
+    }
+    shows.push(
+      `  execution-log group ${group}: ${now === undefined ? 'none' : kept(now)} → ${kept(wanted)}`,
+    );
+    changes.push({
+      describe: `${stageLabel(stage)}: execution-log group ${now === undefined ? 'created, ' : ''}${kept(wanted)}`,
+      apply: () => keepGroupFor(logs, group, wanted),
+    });
+    expected.set(group, wanted);
+  }
+  const readBack = async () => {
+    const mismatches: string[] = [];
+    for (const [group, wanted] of expected) {
+      const now = await groupRetention(logs, group);
+      if (now !== wanted) mismatches.push(`${group}: retention read back as ${now ?? 'no group'}`);
+    }
+    return mismatches;
+  };
+  return { changes, shows, readBack };
+}
+
 /** What execution logging is for each stage, and the changes that set it to `level`. */
 async function executionPlan(
   clients: StageLogsClients,
   stages: readonly StageLogging[],
   streamArn: string,
   level: ExecutionLevel,
+  days?: number,
 ) {
   if (level !== 'OFF' && stages.length && !(await accountLogsRole(clients.apiGateway))) {
     throw new RefusedError(
@@ -202,6 +259,9 @@ async function executionPlan(
       apply: () => tagForDelivery(clients.firehose, streamArn),
     });
   }
+  const groups = level === 'OFF' ? undefined : await groupPlan(clients.logs, stages, days);
+  shows.push(...(groups?.shows ?? []));
+  changes.push(...(groups?.changes ?? []));
   const deliveries = await readDeliveries(clients.logs);
   for (const stage of stages) {
     const current = stage.executionLevel ?? 'OFF';
@@ -225,7 +285,7 @@ async function executionPlan(
     });
   }
   const readBack = async () => {
-    const mismatches: string[] = [];
+    const mismatches: string[] = [...((await groups?.readBack()) ?? [])];
     const deliveredNow = await readDeliveries(clients.logs);
     for (const stage of stages) {
       const now = await getStage(clients.apiGateway, stage.restApiId, stage.stage);
@@ -286,7 +346,7 @@ async function regionPlan(options: AllStagesOptions, clients: StageLogsClients, 
     .filter((e) => e.change || e.stage.destinationArn === arn)
     .map((e) => e.stage);
   const execution = options.executionLogs
-    ? await executionPlan(clients, logging, arn, options.executionLogs)
+    ? await executionPlan(clients, logging, arn, options.executionLogs, options.executionLogDays)
     : undefined;
   return {
     arn,

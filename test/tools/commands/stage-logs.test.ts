@@ -9,7 +9,9 @@ import {
 import {
   CloudWatchLogsClient,
   CreateDeliveryCommand,
+  CreateLogGroupCommand,
   DescribeDeliveriesCommand,
+  DescribeLogGroupsCommand,
   PutDeliveryDestinationCommand,
   PutDeliverySourceCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
@@ -70,6 +72,16 @@ async function streamNamed(name: string): Promise<string> {
 }
 
 const restApiWithStage = () => createRestApi(clients.apiGateway, 'pets');
+
+/** A log group's retention in days; undefined when it keeps its lines for ever. */
+async function retentionOf(group: string): Promise<number | undefined> {
+  const { logGroups } = await clients.logs.send(
+    new DescribeLogGroupsCommand({ logGroupNamePrefix: group }),
+  );
+  const found = logGroups?.find((each) => each.logGroupName === group);
+  if (!found) throw new Error(`no log group ${group}`);
+  return found.retentionInDays;
+}
 
 /** The account's CloudWatch role, without which API Gateway writes no execution logs. */
 const giveAccountLogsRole = () =>
@@ -438,6 +450,11 @@ describe('enrollRegion: --all-stages (against moto)', () => {
     expect(deliveries?.map((d) => d.deliverySourceName)).toEqual([
       `apigw-${restApiId}-prod-execution`,
     ]);
+    // API Gateway would create the stage's execution-log group keeping every line for ever: it is
+    // made first, with a retention.
+    const group = `API-Gateway-Execution-Logs_${restApiId}/prod`;
+    expect(io.lines).toContain(`  execution-log group ${group}: none → kept 30 days`);
+    expect(await retentionOf(group)).toBe(30);
     const again = scriptedIo(true);
     await pointStageLogs({ ...options, executionLogs: 'INFO' }, clients, again);
     expect(again.lines.at(-1)).toBe('Nothing to change.');
@@ -449,6 +466,54 @@ describe('enrollRegion: --all-stages (against moto)', () => {
     expect((await clients.logs.send(new DescribeDeliveriesCommand({}))).deliveries).toEqual([]);
     expect(streamArn).toContain('amazon-apigateway-logs');
   });
+
+  it('--execution-logs leaves the retention of an existing execution-log group alone unless --execution-log-days is given', async () => {
+    await streamNamed('amazon-apigateway-logs');
+    const restApiId = await restApiWithStage();
+    await giveAccountLogsRole();
+    const group = `API-Gateway-Execution-Logs_${restApiId}/prod`;
+    await clients.logs.send(new CreateLogGroupCommand({ logGroupName: group }));
+    const options = { restApiId, stage: 'prod', stream: 'amazon-apigateway-logs' };
+    const io = scriptedIo(true);
+    await pointStageLogs({ ...options, executionLogs: 'ERROR' }, clients, io);
+    // Bounding it would delete what is older: said, not done.
+    expect(io.lines).toContain(
+      `  execution-log group ${group}: kept for ever (--execution-log-days DAYS bounds it)`,
+    );
+    expect(await retentionOf(group)).toBeUndefined();
+    const bounded = scriptedIo(true);
+    await pointStageLogs(
+      { ...options, executionLogs: 'ERROR', executionLogDays: 14 },
+      clients,
+      bounded,
+    );
+    expect(bounded.lines).toContain(`  execution-log group ${group}: kept for ever → kept 14 days`);
+    expect(await retentionOf(group)).toBe(14);
+  });
+
+  it('refuses --execution-log-days without execution logs, or a number CloudWatch Logs does not take', () => {
+    const cli = (...args: string[]) =>
+      spawnSync(resolve('node_modules/.bin/tsx'), ['tools/run.ts', 'stage-logs', ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, ...moto.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    const stage = ['--rest-api-id', 'a1', '--stage', 'prod', '--stream', 'amazon-apigateway-x'];
+    for (const [args, why] of [
+      [
+        ['--execution-log-days', '14'],
+        '--execution-log-days goes with --execution-logs ERROR or INFO',
+      ],
+      [
+        ['--execution-logs', 'ERROR', '--execution-log-days', '10'],
+        "--execution-log-days must be one of CloudWatch Logs' retentions: 1, 3, 5, 7, 14, 30",
+      ],
+    ] as const) {
+      const run = cli(...stage, ...args);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain(why);
+    }
+  }, 30_000);
 
   it("--execution-logs reads every page of the account's deliveries: the stage's own is found past the first 50", async () => {
     await streamNamed('amazon-apigateway-logs');
