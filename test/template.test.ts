@@ -199,14 +199,15 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
       const gigabytes = (requests * number(firehose, 1)) / 1e6;
       expect(number(firehose, 2)).toBe(Math.round(gigabytes));
       expect(number(firehose, 4)).toBeCloseTo(gigabytes * number(firehose, 3), 2);
-      // Throttled requests are still logged: a flood is bounded by the account's limit instead.
+      // Throttled requests are still logged: a flood is bounded by the stream's quota instead.
       const flood =
-        /\(([\d,]+) requests per second by default\)[^$]*at (\d+) KB per record, ([\d,]+)\s+a second for a day is ([\d,]+) GB, about \$(\d+) of ingestion/;
+        /by default (\d+) MiB\/s in\s+us-east-1, ([\d,]+) lines of (\d+) bytes a second, each billed as (\d+) KB, ([\d,]+) GB a day, about \$(\d+) of\s+ingestion/;
       const count = (group: number) => Number(flood.exec(readme)?.[group]?.replaceAll(',', ''));
-      expect(count(3)).toBe(count(1));
-      const floodGigabytes = (count(1) * 86_400 * count(2)) / 1e6;
-      expect(count(4)).toBe(floodGigabytes);
-      expect(count(5)).toBe(Math.round(floodGigabytes * number(firehose, 3)));
+      const perSecond = Math.floor((count(1) * 1024 * 1024) / count(3));
+      expect(count(2)).toBe(perSecond);
+      const floodGigabytes = (perSecond * 86_400 * count(4)) / 1e6;
+      expect(count(5)).toBe(Math.round(floodGigabytes));
+      expect(count(6)).toBe(Math.round(floodGigabytes * number(firehose, 3)));
       const costTable =
         /\| Demo REST API \|[^\n]*throttled to (\d+) requests\/s per method, (\d+) in all/;
       expect(number(costTable, 1)).toBe(all.ThrottlingRateLimit);
@@ -438,6 +439,42 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
           RoleArn: getAtt('SubscriptionRole', 'Arn'),
         },
       });
+    });
+
+    it('alarms on what loses records without a Lambda error: throttles, failed invocations, refused records', () => {
+      const metric = (name: string) =>
+        Object.values(resources).find(
+          (r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.MetricName === name,
+        )?.Properties;
+      // Names and dimensions as CloudWatch publishes them (docs/contracts.md §3, §4).
+      expect(metric('Throttles')).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        Dimensions: [{ Name: 'FunctionName', Value: ref('ProcessorFunction') }],
+        Statistic: 'Sum',
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+      });
+      expect(metric('ExecuteProcessing.Success')).toMatchObject({
+        Namespace: 'AWS/Firehose',
+        Dimensions: [{ Name: 'DeliveryStreamName', Value: ref('DeliveryStream') }],
+        Statistic: 'Average',
+        ComparisonOperator: 'LessThanThreshold',
+        Threshold: 1,
+      });
+      expect(metric('ThrottledRecords')).toMatchObject({
+        Namespace: 'AWS/Firehose',
+        Dimensions: [{ Name: 'DeliveryStreamName', Value: ref('DeliveryStream') }],
+        Statistic: 'Sum',
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+      });
+      // The failed-records alarm reads this stack's own metrics: its service is the stack's name.
+      const service =
+        resources.ProcessorFunction.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME;
+      expect(service).toEqual(ref('AWS::StackName'));
+      expect(metric('RecordsProcessingFailed')?.Dimensions).toEqual([
+        { Name: 'service', Value: service },
+      ]);
     });
 
     it('alarms only when a topic is given', () => {
