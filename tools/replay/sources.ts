@@ -38,8 +38,6 @@ export type Piece =
   | { readonly line: number; readonly gzip: Buffer; readonly text: string }
   /** A line over MAX_LINE_BYTES: its length only, it was not kept. */
   | { readonly line: number; readonly tooLong: number }
-  /** A line of a file of Firehose events, one per line, that is none: why it is not read. */
-  | { readonly line: number; readonly notEvent: string }
   /** A record of a Firehose event file: its base64 data. */
   | { readonly line: number; readonly data: string; readonly arrivalMs: number | undefined };
 
@@ -363,7 +361,12 @@ function startsDocument(piece: Piece): boolean {
   if (!('text' in piece) || 'gzip' in piece) return false;
   const text = piece.text.trim();
   if (text === '{') return true;
-  return text.startsWith('{"') && text.includes('"records"') && !!firehoseRecords(parseJson(text));
+  if (!text.startsWith('{"')) return false;
+  const parsed = parseJson(text);
+  // A first line cut short (`{"invocationId":…,"deliveryStreamArn":…` and no end) is a broken
+  // event, not an access-log line: read as lines, the events after it would each go out as one.
+  if (parsed === undefined) return /"(records":\[|deliveryStreamArn":")/.test(text);
+  return text.includes('"records"') && !!firehoseRecords(parsed);
 }
 
 /**
@@ -390,26 +393,27 @@ async function* documentRecords(first: Piece, rest: AsyncIterator<Piece>): Async
     next = result.done ? undefined : result.value;
   }
   const whole = firehoseRecords(parseJson(texts.join('\n')));
-  // Events one per line: a line that is none is kept with why, the others are sent.
-  const records: (EventRecord | string)[] =
-    whole ??
-    texts.flatMap((text, i): (EventRecord | string)[] =>
-      text.trim() === ''
-        ? []
-        : (firehoseRecords(parseJson(text)) ?? [
-            `line ${i + 1} of a file of Firehose events is not one (no records with data); not read`,
-          ]),
-    );
-  if (!records.some((record) => typeof record !== 'string')) {
+  const lines = whole
+    ? [whole]
+    : texts.map((text) => (text.trim() === '' ? [] : firehoseRecords(parseJson(text))));
+  if (!lines.some((records) => records?.length)) {
     throw new UnreadableSourceError(
       0,
       'a JSON document that is not a Firehose event (no records with data): replay reads such an event whole, else one record per line; not read',
     );
   }
   let line = 0;
-  for (const record of records) {
-    if (typeof record === 'string') yield { line: ++line, notEvent: record };
-    else if (record.result !== 'Dropped') {
+  for (const [i, records] of lines.entries()) {
+    // Events one per line: the source ends at a line that is none, as at broken gzip data, so that
+    // a rerun once it is fixed resumes there (the checkpoint counts the records before it).
+    if (!records) {
+      throw new UnreadableSourceError(
+        line,
+        `line ${i + 1} of a file of Firehose events one per line is not one (cut short or not JSON); it and the lines after it are not read: fix it and rerun`,
+      );
+    }
+    for (const record of records) {
+      if (record.result === 'Dropped') continue;
       yield {
         line: ++line,
         data: record.data as string,
@@ -527,7 +531,6 @@ export function unitOf(piece: Piece, nowMs: number): Unit | undefined {
       reason: `a line of ${piece.tooLong} bytes, over the ${MAX_LINE_BYTES} a line may have; not read`,
     };
   }
-  if ('notEvent' in piece) return { kind: 'unreadable', reason: piece.notEvent };
   if ('data' in piece) {
     const lines = eventLines(Buffer.from(piece.data, 'base64'));
     if (lines) return { kind: 'events', lines };

@@ -521,25 +521,50 @@ describe('replay', () => {
         _timestamp: (arrival + 2) * 1000,
       });
     }
-    // A line that is no event (cut short) is kept with why; the lines around it are sent.
-    const cut = JSON.stringify(event).slice(0, 80);
-    const broken = file(
-      'broken.ndjson',
-      `${JSON.stringify(event)}\n${cut}\n\n${JSON.stringify(event)}\n`,
-    );
-    const before = receiver.accepted().length;
-    const notes = deps();
-    const summary = await replay(await listSources([broken], noS3), options(), notes);
-    expect(summary).toMatchObject({ sent: 4, failed: 1 });
-    expect(receiver.accepted().length - before).toBe(4);
-    const kept = readFileSync(join(directory, 'failed.ndjson'), 'utf8').trim().split('\n');
-    expect(kept.map((line) => JSON.parse(line))).toEqual([
-      expect.objectContaining({
-        errorCode: 'Replay.Unreadable',
-        errorMessage: expect.stringContaining('line 2 of a file of Firehose events is not one'),
-        source: broken,
-      }),
-    ]);
+    // A line that is no event (cut short) ends the source there, with why; once it is fixed, a
+    // rerun sends the rest, nothing twice. A first line cut short is no access-log line either.
+    const whole = JSON.stringify(event);
+    const cut = whole.slice(0, 80);
+    for (const [name, broken, fixed, sentBefore, at] of [
+      ['middle.ndjson', `${whole}\n${cut}\n\n${whole}\n`, `${whole}\n${whole}\n\n${whole}\n`, 2, 2],
+      ['first.ndjson', `${cut}\n${whole}\n`, `${whole}\n${whole}\n`, 0, 1],
+    ] as const) {
+      const path = file(name, broken);
+      const state = join(directory, `${name}.state.json`);
+      const failed = join(directory, `${name}.failed.ndjson`);
+      const before = receiver.accepted().length;
+      const first = await replay(
+        await listSources([path], noS3),
+        options({ statePath: state, failedPath: failed }),
+        deps(),
+      );
+      expect(first).toMatchObject({ sent: sentBefore });
+      expect(
+        receiver
+          .accepted()
+          .slice(before)
+          .map((line) => JSON.parse(line).log_format),
+      ).toEqual(
+        Array(sentBefore / 2)
+          .fill(['default', 'raw'])
+          .flat(),
+      );
+      expect(JSON.parse(readFileSync(failed, 'utf8'))).toMatchObject({
+        errorCode: 'Replay.SourceUnreadable',
+        errorMessage: expect.stringContaining(
+          `line ${at} of a file of Firehose events one per line is not one`,
+        ),
+      });
+      writeFileSync(path, fixed);
+      const again = await replay(
+        await listSources([path], noS3),
+        options({ statePath: state, failedPath: failed }),
+        deps(),
+      );
+      const total = fixed.split('\n').filter(Boolean).length * 2;
+      expect(again).toMatchObject({ sent: total - sentBefore, skipped: sentBefore });
+      expect(receiver.accepted().length - before).toBe(total);
+    }
   });
 
   it("sends the events of the processor's response as they are, and nothing of a dropped record", async () => {
