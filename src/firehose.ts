@@ -124,6 +124,8 @@ export function createAsyncProcessor(
     }
     const inflated: (Inflated | undefined)[] = [];
     const inflateGroup = (group: number): Promise<unknown> | undefined => {
+      // Not the records the response will fail untransformed (as large as one that did not fit,
+      // or past the deadline); a group started before that was known is inflated whole.
       const indexes = gzip
         .slice(group * INFLATE_GROUP, (group + 1) * INFLATE_GROUP)
         .filter((i) => response.willTry(i));

@@ -1,0 +1,54 @@
+/**
+ * The async processor inflates gzip records a group ahead of the ones it transforms: once a record
+ * does not fit the response, a group started afterwards leaves out the records as large, which
+ * the response fails untransformed (src/response.ts).
+ */
+import type { FirehoseTransformationEventRecord } from 'aws-lambda';
+import { readConfig } from '../../src/config';
+import { recordCounts } from '../../src/counts';
+import { createAsyncProcessor } from '../../src/firehose';
+
+const inflated: string[] = [];
+
+jest.mock('../../src/decode', () => {
+  const actual = jest.requireActual('../../src/decode');
+  return {
+    ...actual,
+    inflateRecord: async (data: string) => {
+      inflated.push(data.slice(4, 12));
+      return Buffer.alloc(0);
+    },
+  };
+});
+
+// Every record's events are twice its data: the response fills after a few records.
+jest.mock('../../src/record', () => ({
+  createRecordTransform: () => (record: FirehoseTransformationEventRecord) => ({
+    result: { recordId: record.recordId, result: 'Ok', data: 'A'.repeat(record.data.length * 2) },
+    counts: recordCounts(),
+  }),
+}));
+
+it('does not inflate the gzip records of a group started after a record as large did not fit', async () => {
+  // 32 records of 150,000 base64 characters that look like gzip ("H4sI"): 4.8 MB in all.
+  const records = Array.from({ length: 32 }, (_, i) => ({
+    recordId: String(i),
+    approximateArrivalTimestamp: 0,
+    data: `H4sI${String(i).padStart(8, '0')}${'A'.repeat(150_000 - 12)}`,
+  }));
+  const { response, summary } = await createAsyncProcessor(readConfig({}))({
+    invocationId: 'i',
+    deliveryStreamArn: 'arn:aws:firehose:us-east-1:123456789012:deliverystream/s',
+    region: 'us-east-1',
+    records,
+  });
+  const results = response.records.map((record) => record.result);
+  const firstMiss = results.indexOf('ProcessingFailed');
+  // Seven fit (their events take 150,000 more each than the room they had reserved), the eighth
+  // does not, and the records after it are as large.
+  expect(firstMiss).toBe(7);
+  expect(results.slice(firstMiss).every((result) => result === 'ProcessingFailed')).toBe(true);
+  expect(summary.failedOverResponseLimit).toBe(32 - 7);
+  // The group of records 8 to 15 was started before record 7 was added; none after it.
+  expect(inflated).toHaveLength(16);
+});
