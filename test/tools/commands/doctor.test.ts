@@ -4,13 +4,13 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { APIGatewayClient, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { FirehoseClient, UpdateDestinationCommand } from '@aws-sdk/client-firehose';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../../../src/formats/known';
-import { deliverExecutionLogs } from '../../../tools/aws/execution-logs';
+import { deliverExecutionLogs, keepGroupFor } from '../../../tools/aws/execution-logs';
 import { type Check, formatChecks } from '../../../tools/doctor/check';
 import { doctor } from '../../../tools/doctor/doctor';
 import type { DoctorClients } from '../../../tools/doctor/facts';
@@ -269,6 +269,16 @@ describe('doctor (against moto)', () => {
       'stage-format',
       'execution-logs',
     ]);
+    // The group API Gateway creates keeps every line for ever: a bill with no end, named.
+    const group = `API-Gateway-Execution-Logs_${restApiId}/prod`;
+    await clients.logs.send(new CreateLogGroupCommand({ logGroupName: group }));
+    expect(byId(await diagnose(), 'execution-logs')).toMatchObject({
+      status: 'warn',
+      evidence: `pets (${restApiId}) prod: ERROR, delivered to the stream; ${group} keeps its lines for ever`,
+      fix: `npm run stage-logs -- --rest-api-id ${restApiId} --stage prod --stream ${STREAM} --execution-logs ERROR --execution-log-days 30`,
+    });
+    await keepGroupFor(clients.logs, group, 30);
+    expect(byId(await diagnose(), 'execution-logs').status).toBe('ok');
   }, 30_000);
 
   it('names the LOG_FORMAT variables API Gateway does not list, which the processor reads as strings', async () => {
