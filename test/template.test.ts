@@ -202,6 +202,10 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
       // Throttled requests are still logged: a flood is bounded by the stream's quota instead.
       const flood =
         /by default (\d+) MiB\/s in\s+us-east-1, ([\d,]+) lines of (\d+) bytes a second, each billed as (\d+) KB, ([\d,]+) GB a day, about \$(\d+) of\s+ingestion/;
+      expect({ flood: String(flood), found: flood.test(readme) }).toEqual({
+        flood: String(flood),
+        found: true,
+      });
       const count = (group: number) => Number(flood.exec(readme)?.[group]?.replaceAll(',', ''));
       const perSecond = Math.floor((count(1) * 1024 * 1024) / count(3));
       expect(count(2)).toBe(perSecond);

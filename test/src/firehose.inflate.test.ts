@@ -30,11 +30,11 @@ jest.mock('../../src/record', () => ({
 }));
 
 it('does not inflate the gzip records of a group started after a record as large did not fit', async () => {
-  // 32 records of 150,000 base64 characters that look like gzip ("H4sI"): 4.8 MB in all.
+  // 32 records of 150,000 base64 characters that look like gzip ("H4sI"), but record 28 of 2,000.
   const records = Array.from({ length: 32 }, (_, i) => ({
     recordId: String(i),
     approximateArrivalTimestamp: 0,
-    data: `H4sI${String(i).padStart(8, '0')}${'A'.repeat(150_000 - 12)}`,
+    data: `H4sI${String(i).padStart(8, '0')}${'A'.repeat((i === 28 ? 2_000 : 150_000) - 12)}`,
   }));
   const { response, summary } = await createAsyncProcessor(readConfig({}))({
     invocationId: 'i',
@@ -44,11 +44,16 @@ it('does not inflate the gzip records of a group started after a record as large
   });
   const results = response.records.map((record) => record.result);
   const firstMiss = results.indexOf('ProcessingFailed');
-  // Seven fit (their events take 150,000 more each than the room they had reserved), the eighth
-  // does not, and the records after it are as large.
-  expect(firstMiss).toBe(7);
-  expect(results.slice(firstMiss).every((result) => result === 'ProcessingFailed')).toBe(true);
-  expect(summary.failedOverResponseLimit).toBe(32 - 7);
-  // The group of records 8 to 15 was started before record 7 was added; none after it.
-  expect(inflated).toHaveLength(16);
+  // Eight fit (their events take 150,000 more each than the room they had reserved), the ninth
+  // does not, and the records after it as large do not either; record 28, smaller, does.
+  expect(firstMiss).toBe(8);
+  expect(results.map((result, i) => (result === 'Ok' ? i : -1)).filter((i) => i >= 0)).toEqual([
+    0, 1, 2, 3, 4, 5, 6, 7, 28,
+  ]);
+  expect(summary.failedOverResponseLimit).toBe(32 - 9);
+  // The groups of records 0-7, 8-15 and 16-23 were started before record 8 was added; of the
+  // group of 24-31, started after, only record 28.
+  expect(inflated).toEqual([...Array.from({ length: 24 }, (_, i) => i), 28].map(pad));
 });
+
+const pad = (i: number) => String(i).padStart(8, '0');

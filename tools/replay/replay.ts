@@ -368,13 +368,16 @@ class ReplayRun {
       }
     } catch (error) {
       if (!(error instanceof UnreadableSourceError)) throw error;
-      // The records read before count; the rest of this source cannot be read by any rerun.
+      // The records read before count. The source is not marked complete: a rerun reads on from
+      // there, so that a line fixed in place (its file's size the same) is read, and a source
+      // still broken is named again.
       this.deps.progress.note(
         `${source.name}: ${error.message}; kept in ${this.options.failedPath}`,
       );
       this.keepFailed([
         failedEntry('Replay.SourceUnreadable', error.message, source, error.line + 1),
       ]);
+      return;
     }
     this.batch.ended.push({ key: source.key, size: source.size });
   }

@@ -365,7 +365,7 @@ function startsDocument(piece: Piece): boolean {
   const parsed = parseJson(text);
   // A first line cut short (`{"invocationId":…,"deliveryStreamArn":…` and no end) is a broken
   // event, not an access-log line: read as lines, the events after it would each go out as one.
-  if (parsed === undefined) return /"(records":\[|deliveryStreamArn":")/.test(text);
+  if (parsed === undefined) return /"(records"\s*:\s*\[|deliveryStreamArn"\s*:\s*")/.test(text);
   return text.includes('"records"') && !!firehoseRecords(parsed);
 }
 
@@ -423,13 +423,29 @@ async function* documentRecords(first: Piece, rest: AsyncIterator<Piece>): Async
   }
 }
 
-/** A source's records: lines (splitRecords), or a document's records when it starts one. */
+const isBlank = (piece: Piece) => 'text' in piece && !('gzip' in piece) && piece.text.trim() === '';
+
+/**
+ * A source's records: lines (splitRecords), or a document's records when its first line that is
+ * not blank starts one.
+ */
 async function* piecesOf(pieces: AsyncGenerator<Piece>): AsyncGenerator<Piece> {
-  const first = await pieces.next();
+  const blank: Piece[] = [];
+  let first = await pieces.next();
+  for (; !first.done && isBlank(first.value); first = await pieces.next()) blank.push(first.value);
   if (first.done) return;
-  if (startsDocument(first.value)) yield* documentRecords(first.value, pieces);
-  else {
-    yield first.value;
+  const decides = first.value;
+  if (startsDocument(decides)) {
+    const ahead = blank.slice(1);
+    async function* rest(): AsyncGenerator<Piece> {
+      yield* ahead;
+      if (blank.length > 0) yield decides;
+      yield* pieces;
+    }
+    yield* documentRecords(blank[0] ?? decides, rest());
+  } else {
+    yield* blank;
+    yield decides;
     yield* pieces;
   }
 }

@@ -525,9 +525,14 @@ describe('replay', () => {
     // rerun sends the rest, nothing twice. A first line cut short is no access-log line either.
     const whole = JSON.stringify(event);
     const cut = whole.slice(0, 80);
+    const spaced = JSON.stringify(event).replaceAll('","', '", "').replaceAll('":', '": ');
     for (const [name, broken, fixed, sentBefore, at] of [
       ['middle.ndjson', `${whole}\n${cut}\n\n${whole}\n`, `${whole}\n${whole}\n\n${whole}\n`, 2, 2],
       ['first.ndjson', `${cut}\n${whole}\n`, `${whole}\n${whole}\n`, 0, 1],
+      // Fixed in place, the file's size the same: still read again.
+      ['same-size.ndjson', `${whole}\n${whole.slice(0, -1)}]\n`, `${whole}\n${whole}\n`, 2, 2],
+      // Written by Python's json.dumps (", " and ": "), after a blank first line.
+      ['spaced.ndjson', `\n${spaced.slice(0, 150)}\n${spaced}\n`, `\n${spaced}\n${spaced}\n`, 0, 2],
     ] as const) {
       const path = file(name, broken);
       const state = join(directory, `${name}.state.json`);

@@ -47,11 +47,12 @@ export const executionLogsCheck: DoctorCheck = async (facts) => {
     );
   }
   const [first] = stages.filter((stage) => missing.includes(stage.stage));
+  const days = first && forever.includes(first) ? ' --execution-log-days 30' : '';
   return check(
     'execution-logs',
     'fail',
     'a stage writes execution logs that do not reach the stream',
     evidence,
-    `npm run stage-logs -- --rest-api-id ${first?.restApiId} --stage ${first?.stage} --stream ${facts.options.stream} --execution-logs ${first?.executionLevel}`,
+    `npm run stage-logs -- --rest-api-id ${first?.restApiId} --stage ${first?.stage} --stream ${facts.options.stream} --execution-logs ${first?.executionLevel}${days}`,
   );
 };
