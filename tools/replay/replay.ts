@@ -14,7 +14,7 @@ import type { Progress } from '../cli/progress';
 import { type DeliveryOptions, deliverBatch } from '../openobserve/firehose-endpoint';
 import { failedEntry, type OldEvents, outputLines, sortEvent } from './events';
 import { type Piece, type Source, type Unit, unitOf } from './sources';
-import { loadState, type State, saveState } from './state';
+import { loadState, type ReadAs, type State, saveState } from './state';
 
 /** Firehose sends at most 10,000 records per request (§4). */
 export const MAX_BATCH_RECORDS = 10_000;
@@ -118,6 +118,8 @@ const digestOf = (events: readonly string[], count: number) => {
 /** One run over the sources: the batch being built, the checkpoint and the failed file. */
 class ReplayRun {
   readonly summary = emptySummary();
+  /** How each source read: lines, or Firehose events' records (state.ts). */
+  private readonly readAs = new Map<string, ReadAs>();
   /** The last `_timestamp` a restamped event was given (µs): the next is later. */
   private restampedUs = 0;
   private readonly state: State;
@@ -217,13 +219,20 @@ class ReplayRun {
     }
     if (batch.lines.length > 0) await this.send();
     const sources = this.state.sources;
-    for (const [key, last] of batch.last) sources[key] = { done: last + 1 };
+    const read = (key: string) => this.readAs.get(key);
+    for (const [key, last] of batch.last) sources[key] = { done: last + 1, read: read(key) };
     if (batch.partial) {
       const { key, unit, events, digest } = batch.partial;
-      sources[key] = { done: unit, events, digest };
+      sources[key] = { done: unit, events, digest, read: read(key) };
     }
     for (const { key, size } of batch.ended) {
-      sources[key] = { ...sources[key], done: sources[key]?.done ?? 0, complete: true, size };
+      sources[key] = {
+        ...sources[key],
+        done: sources[key]?.done ?? 0,
+        complete: true,
+        size,
+        read: read(key),
+      };
     }
     this.state.failed = { path: this.failedPath, bytes: this.failedBytes };
     saveState(this.options.statePath, this.state);
@@ -350,6 +359,20 @@ class ReplayRun {
     );
   }
 
+  /**
+   * How the source reads (its first unit says), and the checkpoint to resume from: none when an
+   * earlier run read it the other way, whose units number differently.
+   */
+  private readingAs(source: Source, first: Piece, saved: State['sources'][string] | undefined) {
+    const read: ReadAs = 'data' in first ? 'events' : 'lines';
+    this.readAs.set(source.key, read);
+    if (!saved?.read || saved.read === read) return saved;
+    this.deps.progress.note(
+      `${source.name}: read as ${saved.read === 'lines' ? 'access-log lines' : 'Firehose events'} before, as ${read === 'lines' ? 'access-log lines' : 'Firehose events'} now; read from its start`,
+    );
+    return undefined;
+  }
+
   /** Every record of a source not acknowledged before; an unreadable rest is kept as one entry. */
   async readSource(source: Source): Promise<void> {
     const saved = this.state.sources[source.key];
@@ -358,13 +381,15 @@ class ReplayRun {
       this.deps.progress.update({ bytes: source.size });
       return;
     }
-    const done = saved?.done ?? 0;
+    let resume = saved;
     try {
       // Bytes as stored: a gzip file's progress is not its inflated text against its size.
       const onRead = (bytes: number) => this.deps.progress.update({ bytes });
       for await (const piece of source.records(onRead)) {
+        if (!this.readAs.has(source.key)) resume = this.readingAs(source, piece, saved);
+        const done = resume?.done ?? 0;
         if (piece.line - 1 < done) this.summary.skipped++;
-        else await this.add(source, piece, piece.line - 1 === done ? saved : undefined);
+        else await this.add(source, piece, piece.line - 1 === done ? resume : undefined);
       }
     } catch (error) {
       if (!(error instanceof UnreadableSourceError)) throw error;

@@ -446,9 +446,25 @@ async function* piecesOf(pieces: AsyncGenerator<Piece>): AsyncGenerator<Piece> {
   } else {
     yield* blank;
     yield decides;
-    yield* pieces;
+    for await (const piece of pieces) {
+      // A Firehose event on a later line: the first line is no event (cut short before any of
+      // its keys), and each event would go out as one access-log line.
+      if ('text' in piece && !('gzip' in piece) && isEventLine(piece.text)) {
+        throw new UnreadableSourceError(
+          piece.line - 1,
+          `line ${piece.line} is a Firehose event, but the file's first line is not one, so it is read as access-log lines; it ends here: fix or remove the first line and rerun`,
+        );
+      }
+      yield piece;
+    }
   }
 }
+
+/** A line that is a Firehose event (or one cut short), not an access-log line. */
+const isEventLine = (text: string) =>
+  text.startsWith('{"') &&
+  /"(records|deliveryStreamArn)"\s*:/.test(text) &&
+  startsDocument({ line: 0, text });
 
 /** The chunks of `input` as stored, each told to `onRead` as it is read. */
 async function* counted(input: Readable, onRead?: (storedBytes: number) => void) {

@@ -5,16 +5,28 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { RefusedError } from '../cli/errors';
 
+/** How a source's units were read: lines, or the records of Firehose events. */
+export type ReadAs = 'lines' | 'events';
+
 export interface State {
   /**
    * Per source key: units acknowledged, whether the whole source is, and its size then: a source
    * that has grown since (a failed file appended to) is read on from `done`. `events`: of the
    * unit after those, the events done (sent and acknowledged, or kept in the failed file), and
-   * `digest` of them.
+   * `digest` of them. `read`: whether its units were access-log lines or a file of Firehose
+   * events' records, which number differently: a rerun that reads it the other way (its first
+   * line fixed) starts it again.
    */
   sources: Record<
     string,
-    { done: number; events?: number; digest?: string; complete?: boolean; size?: number }
+    {
+      done: number;
+      events?: number;
+      digest?: string;
+      complete?: boolean;
+      size?: number;
+      read?: ReadAs;
+    }
   >;
   /**
    * How long the failed file was at this checkpoint. A rerun cuts it back to that, then reads

@@ -278,7 +278,7 @@ describe('replay', () => {
     expect(first).toMatchObject({ sent: 4, batches: 2 });
     expect(first.stopped).toMatch(/^gave up after 2 attempts \(network error/);
     expect(JSON.parse(readFileSync(join(directory, 'state.json'), 'utf8'))).toEqual({
-      sources: { [join(directory, 'a.log')]: { done: 4 } },
+      sources: { [join(directory, 'a.log')]: { done: 4, read: 'lines' } },
       failed: { path: join(directory, 'failed.ndjson'), bytes: 0 },
       endpoint: receiver.url,
     });
@@ -570,6 +570,21 @@ describe('replay', () => {
       expect(again).toMatchObject({ sent: total - sentBefore, skipped: sentBefore });
       expect(receiver.accepted().length - before).toBe(total);
     }
+    // Cut before any of its keys, the first line is an access-log line to replay; the file ends
+    // at the event after it rather than send each event as a line. Fixed, it reads as events, a
+    // way its checkpoint did not count: from its start.
+    const early = file('early.ndjson', `${whole.slice(0, 8)}\n${whole}\n${whole}\n`);
+    const state = join(directory, 'early.state.json');
+    const before = receiver.accepted().length;
+    const runEarly = async () =>
+      replay(await listSources([early], noS3), options({ statePath: state }), deps());
+    expect(await runEarly()).toMatchObject({ sent: 1 });
+    expect(readFileSync(join(directory, 'failed.ndjson'), 'utf8')).toContain(
+      "line 2 is a Firehose event, but the file's first line is not one",
+    );
+    writeFileSync(early, `${whole}\n${whole}\n${whole}\n`);
+    expect(await runEarly()).toMatchObject({ sent: 6, skipped: 0 });
+    expect(receiver.accepted().length - before).toBe(7);
   });
 
   it("sends the events of the processor's response as they are, and nothing of a dropped record", async () => {
