@@ -127,11 +127,28 @@ describeWithOpenObserve('openobserve setup, on a real OpenObserve', () => {
       events.map((event) => `{\t${JSON.stringify(event).slice(1)}`),
       org,
     );
+    // The server writes a stream's schema, and the settings stored with it, a moment after it
+    // answers: a settings change made before that, or a setup that read the settings before the
+    // change showed, would make the tests below flaky. Each step waits until the server shows it.
+    type Schema = { schema?: { name: string }[]; settings?: { full_text_search_keys?: string[] } };
+    const shows = async (what: string, holds: (schema: Schema) => boolean) => {
+      const deadline = Date.now() + 10_000;
+      while (!holds((await get(`/api/${org}/streams/${stream}/schema?type=logs`)) as Schema)) {
+        if (Date.now() > deadline) throw new Error(`the server never showed ${what}`);
+        await new Promise((wait) => setTimeout(wait, 100));
+      }
+    };
+    await shows("the events' fields", ({ schema }) =>
+      Boolean(schema?.some((item) => item.name === 'request_id')),
+    );
     await server()
       .api()
       .request('PUT', `/api/${org}/streams/${stream}/settings?type=logs`, {
         full_text_search_keys: { add: ['request_id'], remove: [] },
       });
+    await shows('the full-text key', ({ settings }) =>
+      Boolean(settings?.full_text_search_keys?.includes('request_id')),
+    );
   }
   /** The dashboard's panels that name what a stream of the sample's events does not have. */
   const PANELS_LATER = expect.stringMatching(
