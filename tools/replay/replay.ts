@@ -213,6 +213,7 @@ class ReplayRun {
       batch.lines.length === 0 &&
       batch.ended.length === 0 &&
       batch.last.size === 0 &&
+      batch.kept === 0 &&
       !batch.partial
     ) {
       return;
@@ -367,6 +368,14 @@ class ReplayRun {
     const read: ReadAs = 'data' in first ? 'events' : 'lines';
     this.readAs.set(source.key, read);
     if (!saved?.read || saved.read === read) return saved;
+    if (saved.read === 'events') {
+      // Its first line broken since: read as lines from the start, then again as events once it
+      // is fixed, its first records would go twice.
+      throw new UnreadableSourceError(
+        0,
+        'read as Firehose events before, its first line is no event now: fix it and rerun',
+      );
+    }
     this.deps.progress.note(
       `${source.name}: read as ${saved.read === 'lines' ? 'access-log lines' : 'Firehose events'} before, as ${read === 'lines' ? 'access-log lines' : 'Firehose events'} now; read from its start`,
     );

@@ -361,13 +361,19 @@ function startsDocument(piece: Piece): boolean {
   if (!('text' in piece) || 'gzip' in piece) return false;
   const text = piece.text.trim();
   if (text === '{') return true;
-  if (!text.startsWith('{"')) return false;
+  // An event's first key, as a Firehose event, a Lambda test event or the processor's response
+  // has it: an access-log line in JSON starts with its format's own first key, which no client's
+  // text can change (API Gateway leaves quotes in values unescaped, so a user agent can put
+  // `"records":[` anywhere after it).
+  if (!EVENT_START.test(text)) return false;
   const parsed = parseJson(text);
-  // A first line cut short (`{"invocationId":…,"deliveryStreamArn":…` and no end) is a broken
-  // event, not an access-log line: read as lines, the events after it would each go out as one.
-  if (parsed === undefined) return /"(records"\s*:\s*\[|deliveryStreamArn"\s*:\s*")/.test(text);
-  return text.includes('"records"') && !!firehoseRecords(parsed);
+  // A first line cut short (`{"invocationId":…` and no end) is a broken event, not an access-log
+  // line: read as lines, the events after it would each go out as one.
+  return parsed === undefined || !!firehoseRecords(parsed);
 }
+
+const EVENT_START =
+  /^\{\s*"(invocationId|deliveryStreamArn|sourceKinesisStreamArn|region|records)"\s*:/;
 
 /**
  * The records of a document read whole: one Firehose event, or one per line. A dropped record of
@@ -461,10 +467,7 @@ async function* piecesOf(pieces: AsyncGenerator<Piece>): AsyncGenerator<Piece> {
 }
 
 /** A line that is a Firehose event (or one cut short), not an access-log line. */
-const isEventLine = (text: string) =>
-  text.startsWith('{"') &&
-  /"(records|deliveryStreamArn)"\s*:/.test(text) &&
-  startsDocument({ line: 0, text });
+const isEventLine = (text: string) => EVENT_START.test(text) && startsDocument({ line: 0, text });
 
 /** The chunks of `input` as stored, each told to `onRead` as it is read. */
 async function* counted(input: Readable, onRead?: (storedBytes: number) => void) {

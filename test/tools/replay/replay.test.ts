@@ -628,6 +628,53 @@ describe('replay', () => {
       errorCode: 'Replay.SourceUnreadable',
       source: path,
     });
+    // A run after it, on something else, keeps that entry: the checkpoint counted it.
+    await replay(await listSources([file('b.log', clfLines.join('\n'))], noS3), options(), deps());
+    expect(readFileSync(join(directory, 'failed.ndjson'), 'utf8')).toContain(
+      'a JSON document that is not a Firehose event',
+    );
+  });
+
+  it("reads a JSON access log as lines whatever a client's user agent says", async () => {
+    // API Gateway leaves the quotes of a value unescaped: a user agent can write `"records":[`, or
+    // a whole records list, into the line; the line's own first key still says what it is.
+    const [spaced] = corpus.filter((e) => e.event === 'json').map((e) => e.line) as [string];
+    const line = spaced.replace(/^\{ /, '{');
+    const agent = (ua: string) => line.replace('"caller":"-"', `"caller":"${ua}"`);
+    const lines = [
+      agent('x", "records": ['),
+      line,
+      agent('x","records":[{"data":"aGVsbG8="}],"z":"'),
+      line,
+    ];
+    const summary = await replay(
+      await listSources([file('json.log', `${lines.join('\n')}\n`)], noS3),
+      options(),
+      deps(),
+    );
+    expect(summary).toMatchObject({ sent: 4, failed: 0 });
+    expect(receiver.accepted().map((event) => JSON.parse(event).message)).not.toContain('hello');
+  });
+
+  it('reads no file twice over: one read as events whose first line broke since ends until it is fixed', async () => {
+    const event = (id: string) =>
+      JSON.stringify({
+        records: [
+          { recordId: id, data: Buffer.from(defaultLines[0] as string).toString('base64') },
+          { recordId: `${id}b`, data: Buffer.from('upstream reset').toString('base64') },
+        ],
+      });
+    const path = file('events.ndjson', `${event('a')}\n`);
+    const run = async () => replay(await listSources([path], noS3), options(), deps());
+    expect(await run()).toMatchObject({ sent: 2 });
+    writeFileSync(path, `${event('a').slice(0, 5)}\n${event('b')}\n`);
+    expect(await run()).toMatchObject({ sent: 0 });
+    expect(readFileSync(join(directory, 'failed.ndjson'), 'utf8')).toContain(
+      'read as Firehose events before, its first line is no event now',
+    );
+    writeFileSync(path, `${event('a')}\n${event('b')}\n`);
+    expect(await run()).toMatchObject({ sent: 2, skipped: 2 });
+    expect(receiver.accepted()).toHaveLength(4);
   });
 
   it('passes gzip records of events through as events: error records and AllData objects', async () => {
