@@ -451,27 +451,21 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
           (r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.MetricName === name,
         )?.Properties;
       // Names and dimensions as CloudWatch publishes them (docs/contracts.md §3, §4).
-      expect(metric('Throttles')).toMatchObject({
-        Namespace: 'AWS/Lambda',
-        Dimensions: [{ Name: 'FunctionName', Value: ref('ProcessorFunction') }],
-        Statistic: 'Sum',
-        ComparisonOperator: 'GreaterThanThreshold',
-        Threshold: 0,
-      });
-      expect(metric('ExecuteProcessing.Success')).toMatchObject({
-        Namespace: 'AWS/Firehose',
-        Dimensions: [{ Name: 'DeliveryStreamName', Value: ref('DeliveryStream') }],
-        Statistic: 'Average',
-        ComparisonOperator: 'LessThanThreshold',
-        Threshold: 1,
-      });
-      expect(metric('ThrottledRecords')).toMatchObject({
-        Namespace: 'AWS/Firehose',
-        Dimensions: [{ Name: 'DeliveryStreamName', Value: ref('DeliveryStream') }],
-        Statistic: 'Sum',
-        ComparisonOperator: 'GreaterThanThreshold',
-        Threshold: 0,
-      });
+      const lambda = { Name: 'FunctionName', Value: ref('ProcessorFunction') };
+      const stream = { Name: 'DeliveryStreamName', Value: ref('DeliveryStream') };
+      for (const [name, Namespace, dimension, Statistic, ComparisonOperator, Threshold] of [
+        ['Throttles', 'AWS/Lambda', lambda, 'Sum', 'GreaterThanThreshold', 0],
+        ['ExecuteProcessing.Success', 'AWS/Firehose', stream, 'Average', 'LessThanThreshold', 1],
+        ['ThrottledRecords', 'AWS/Firehose', stream, 'Sum', 'GreaterThanThreshold', 0],
+      ] as const) {
+        expect(metric(name)).toMatchObject({
+          Namespace,
+          Dimensions: [dimension],
+          Statistic,
+          ComparisonOperator,
+          Threshold,
+        });
+      }
       // The failed-records alarm reads this stack's own metrics: its service is the stack's name.
       const service =
         resources.ProcessorFunction.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME;
