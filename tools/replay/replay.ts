@@ -376,8 +376,9 @@ class ReplayRun {
         'read as Firehose events before, its first line is no event now: fix it and rerun',
       );
     }
+    // Read as lines before (its first line was broken), as events now.
     this.deps.progress.note(
-      `${source.name}: read as ${saved.read === 'lines' ? 'access-log lines' : 'Firehose events'} before, as ${read === 'lines' ? 'access-log lines' : 'Firehose events'} now; read from its start`,
+      `${source.name}: read as access-log lines before, as Firehose events now; read from its start`,
     );
     return undefined;
   }

@@ -360,15 +360,19 @@ const parseJson = (text: string): unknown => {
 function startsDocument(piece: Piece): boolean {
   if (!('text' in piece) || 'gzip' in piece) return false;
   const text = piece.text.trim();
-  if (text === '{') return true;
-  // An event's first key, as a Firehose event, a Lambda test event or the processor's response
-  // has it: an access-log line in JSON starts with its format's own first key, which no client's
-  // text can change (API Gateway leaves quotes in values unescaped, so a user agent can put
-  // `"records":[` anywhere after it).
+  return text === '{' || isEventLine(text);
+}
+
+/**
+ * A line that is a Firehose event, or one cut short (`{"invocationId":…` and no end: read as an
+ * access-log line, the events after it would each go out as one). Told by the event's first key,
+ * as a Firehose event, a Lambda test event or the processor's response has it: an access-log line
+ * in JSON starts with its format's own first key, which no client's text can change (API Gateway
+ * leaves quotes in values unescaped, so a user agent can put `"records":[` anywhere after it).
+ */
+function isEventLine(text: string): boolean {
   if (!EVENT_START.test(text)) return false;
   const parsed = parseJson(text);
-  // A first line cut short (`{"invocationId":…` and no end) is a broken event, not an access-log
-  // line: read as lines, the events after it would each go out as one.
   return parsed === undefined || !!firehoseRecords(parsed);
 }
 
@@ -465,9 +469,6 @@ async function* piecesOf(pieces: AsyncGenerator<Piece>): AsyncGenerator<Piece> {
     }
   }
 }
-
-/** A line that is a Firehose event (or one cut short), not an access-log line. */
-const isEventLine = (text: string) => EVENT_START.test(text) && startsDocument({ line: 0, text });
 
 /** The chunks of `input` as stored, each told to `onRead` as it is read. */
 async function* counted(input: Readable, onRead?: (storedBytes: number) => void) {

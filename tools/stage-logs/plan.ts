@@ -193,6 +193,9 @@ export async function planStageLogs(
  * lines for ever, or another number of days, is changed only when `days` is given (it deletes what
  * is older).
  */
+const kept = (days: number | 'forever') =>
+  days === 'forever' ? 'kept for ever' : `kept ${days} days`;
+
 async function groupPlan(
   logs: StageLogsClients['logs'],
   stages: readonly StageLogging[],
@@ -205,8 +208,6 @@ async function groupPlan(
     const group = executionLogGroup(stage.restApiId, stage.stage);
     const now = await groupRetention(logs, group);
     const wanted = now === undefined ? (days ?? DEFAULT_EXECUTION_LOG_DAYS) : days;
-    const kept = (value: number | 'forever') =>
-      value === 'forever' ? 'kept for ever' : `kept ${value} days`;
     if (wanted === undefined || wanted === now) {
       if (now === 'forever') {
         shows.push(

@@ -3,8 +3,13 @@
  * the stream has them delivered there too (docs/contracts.md §8), and the log group API Gateway
  * also writes them to does not keep them for ever; checked only when such a stage logs here.
  */
-import { executionLogGroup, groupRetention, stageArn } from '../../aws/execution-logs';
-import { stageLabel } from '../../aws/stages';
+import {
+  DEFAULT_EXECUTION_LOG_DAYS,
+  executionLogGroup,
+  groupRetention,
+  stageArn,
+} from '../../aws/execution-logs';
+import { type StageLogging, stageLabel } from '../../aws/stages';
 import { check, couldNot } from '../check';
 import type { DoctorCheck } from '../facts';
 
@@ -36,23 +41,23 @@ export const executionLogsCheck: DoctorCheck = async (facts) => {
   if (missing.length === 0 && forever.length === 0) {
     return check('execution-logs', 'ok', "the stages' execution logs reach the stream", evidence);
   }
+  // The stage-logs command that delivers a stage's execution logs, and bounds its group.
+  const fix = (stage: StageLogging | undefined) =>
+    `npm run stage-logs -- --rest-api-id ${stage?.restApiId} --stage ${stage?.stage} --stream ${facts.options.stream} --execution-logs ${stage?.executionLevel}${stage && forever.includes(stage) ? ` --execution-log-days ${DEFAULT_EXECUTION_LOG_DAYS}` : ''}`;
   if (missing.length === 0) {
-    const [first] = forever;
     return check(
       'execution-logs',
       'warn',
       "the stages' execution logs reach the stream, and a log group of them is kept and billed for ever",
       evidence,
-      `npm run stage-logs -- --rest-api-id ${first?.restApiId} --stage ${first?.stage} --stream ${facts.options.stream} --execution-logs ${first?.executionLevel} --execution-log-days 30`,
+      fix(forever[0]),
     );
   }
-  const [first] = stages.filter((stage) => missing.includes(stage.stage));
-  const days = first && forever.includes(first) ? ' --execution-log-days 30' : '';
   return check(
     'execution-logs',
     'fail',
     'a stage writes execution logs that do not reach the stream',
     evidence,
-    `npm run stage-logs -- --rest-api-id ${first?.restApiId} --stage ${first?.stage} --stream ${facts.options.stream} --execution-logs ${first?.executionLevel}${days}`,
+    fix(stages.find((stage) => missing.includes(stage.stage))),
   );
 };
