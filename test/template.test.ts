@@ -201,17 +201,18 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
       expect(number(firehose, 4)).toBeCloseTo(gigabytes * number(firehose, 3), 2);
       // Throttled requests are still logged: a flood is bounded by the stream's quota instead.
       const flood =
-        /by default (\d+) MiB\/s in\s+us-east-1, ([\d,]+) lines of (\d+) bytes a second, each billed as (\d+) KB, ([\d,]+) GB a day, about \$(\d+) of\s+ingestion/;
+        /by default ([\d,]+) records\s+and (\d+) MiB a second \(docs\/contracts\.md §4\), which lines of (\d+) bytes reach at ([\d,]+) records a\s+second, each billed as (\d+) KB, ([\d,]+) GB a day, about \$(\d+) of ingestion/;
       expect({ flood: String(flood), found: flood.test(readme) }).toEqual({
         flood: String(flood),
         found: true,
       });
       const count = (group: number) => Number(flood.exec(readme)?.[group]?.replaceAll(',', ''));
-      const perSecond = Math.floor((count(1) * 1024 * 1024) / count(3));
-      expect(count(2)).toBe(perSecond);
-      const floodGigabytes = (perSecond * 86_400 * count(4)) / 1e6;
-      expect(count(5)).toBe(Math.round(floodGigabytes));
-      expect(count(6)).toBe(Math.round(floodGigabytes * number(firehose, 3)));
+      // The lower of the two quotas: records, or bytes over the line's size.
+      const perSecond = Math.min(count(1), Math.floor((count(2) * 1024 * 1024) / count(3)));
+      expect(count(4)).toBe(perSecond);
+      const floodGigabytes = (perSecond * 86_400 * count(5)) / 1e6;
+      expect(count(6)).toBe(Math.round(floodGigabytes));
+      expect(count(7)).toBe(Math.round(floodGigabytes * number(firehose, 3)));
       const costTable =
         /\| Demo REST API \|[^\n]*throttled to (\d+) requests\/s per method, (\d+) in all/;
       expect(number(costTable, 1)).toBe(all.ThrottlingRateLimit);
