@@ -1,4 +1,3 @@
-import { promisify } from 'node:util';
 import { zlib } from './builtins';
 
 /** CloudWatch Logs subscription envelope fields an event carries (docs/contracts.md §3). */
@@ -184,12 +183,14 @@ export function gunzippedText(bytes: Buffer, maxBytes?: number): string {
     'utf8',
   );
 }
-/** zlib's asynchronous gunzip as a promise, made on first use. */
-let gunzipPromise: ((bytes: Buffer, options: object) => Promise<Buffer>) | undefined;
-const gunzipAsync = (bytes: Buffer, options: object): Promise<Buffer> => {
-  gunzipPromise ??= promisify(zlib().gunzip) as (bytes: Buffer, options: object) => Promise<Buffer>;
-  return gunzipPromise(bytes, options);
-};
+/**
+ * zlib's asynchronous gunzip as a promise. Not util.promisify: node:util would load at init for
+ * this alone, and only gzip records need it.
+ */
+const gunzipAsync = (bytes: Buffer, options: object): Promise<Buffer> =>
+  new Promise((resolve, reject) =>
+    zlib().gunzip(bytes, options, (error, result) => (error ? reject(error) : resolve(result))),
+  );
 
 /** base64 of the gzip magic bytes 1f 8b starts with "H4": no other record can be gzip. */
 export const mayBeGzip = (data: unknown): boolean =>

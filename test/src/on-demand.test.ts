@@ -108,25 +108,46 @@ describe('the object path, loaded when first needed', () => {
   });
 
   it("is a chunk of its own in the function's build, which init does not load", async () => {
-    const { metafile } = await build({ ...BUILD_OPTIONS, write: false, metafile: true });
-    const { outputs } = metafile;
-    const entry = Object.keys(outputs).find(
-      (file) => outputs[file]?.entryPoint === 'src/handler.ts',
-    ) as string;
-    // The entry and every chunk it imports statically: what init parses.
-    const atInit = new Set<string>();
-    const visit = (file: string) => {
-      if (atInit.has(file)) return;
-      atInit.add(file);
-      for (const { path, kind } of outputs[file]?.imports ?? []) {
-        if (kind === 'import-statement' && outputs[path]) visit(path);
-      }
-    };
-    visit(entry);
-    const modulesAtInit = [...atInit].flatMap((file) => Object.keys(outputs[file]?.inputs ?? {}));
-    expect(modulesAtInit).toEqual(expect.arrayContaining(['src/write.ts', 'src/route.ts']));
+    const { modules } = await loadedAtInit();
+    expect(modules).toEqual(expect.arrayContaining(['src/write.ts', 'src/route.ts']));
     for (const module of ['object-path', 'parse', 'execution', 'rules', 'redact']) {
-      expect(modulesAtInit).not.toContain(`src/${module}.ts`);
+      expect(modules).not.toContain(`src/${module}.ts`);
     }
   });
 });
+
+describe("Node.js's modules at init", () => {
+  it("are only Powertools' logger's: the processor's own load on first use (src/builtins.ts)", async () => {
+    // A static import of one (node:util for promisify, node:zlib) loads it in every cold start.
+    const { builtins } = await loadedAtInit();
+    expect(builtins).toEqual(['node:console', 'node:crypto']);
+  });
+});
+
+/**
+ * What the function's init loads: the build's entry and every chunk it imports statically, the
+ * modules bundled into them, and the Node.js modules they import statically.
+ */
+async function loadedAtInit(): Promise<{ modules: string[]; builtins: string[] }> {
+  const { metafile } = await build({ ...BUILD_OPTIONS, write: false, metafile: true });
+  const { outputs } = metafile;
+  const entry = Object.keys(outputs).find(
+    (file) => outputs[file]?.entryPoint === 'src/handler.ts',
+  ) as string;
+  const atInit = new Set<string>();
+  const builtins = new Set<string>();
+  const visit = (file: string) => {
+    if (atInit.has(file)) return;
+    atInit.add(file);
+    for (const { path, kind, external } of outputs[file]?.imports ?? []) {
+      if (kind !== 'import-statement') continue;
+      if (external) builtins.add(path);
+      else if (outputs[path]) visit(path);
+    }
+  };
+  visit(entry);
+  return {
+    modules: [...atInit].flatMap((file) => Object.keys(outputs[file]?.inputs ?? {})),
+    builtins: [...builtins].sort(),
+  };
+}
