@@ -149,6 +149,13 @@ export const show = (value: number | undefined, unit = '') =>
 /** One check over the facts; undefined when it does not apply (no stream, no function). */
 export type DoctorCheck = (facts: Facts) => Promise<Check | undefined>;
 
+/**
+ * Text as one word of a POSIX shell command, for a fix to copy: in single quotes when it holds
+ * anything but letters, digits and `-_./:=,@` (a format's `$context`, spaces, quotes).
+ */
+export const shellWord = (text: string) =>
+  /^[\w./:=,@-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
+
 /** How to point a stage at the stream. */
 export const enrollFix = (stream: string, stage = '<stage>', api = '<rest-api-id>') =>
   `npm run stage-logs -- --rest-api-id ${api} --stage ${stage} --stream ${stream}`;

@@ -281,6 +281,45 @@ describe('doctor (against moto)', () => {
     expect(byId(await diagnose(), 'execution-logs').status).toBe('ok');
   }, 30_000);
 
+  it('fixes the stage that lacks delivery, of two of one name, keeping its own format', async () => {
+    const { restApiId } = await deploy();
+    const streamArn = `arn:aws:firehose:us-east-1:123456789012:deliverystream/${STREAM}`;
+    // A second API with a stage also named prod, logging to the stream in a format of its own.
+    const format = `{"requestId":"$context.requestId", "note":"it's $HOME", "status":"$context.status"}`;
+    const otherApiId = await createRestApi(clients.apiGateway, 'orders', ['prod']);
+    await setStageLogs(clients.apiGateway, otherApiId, 'prod', streamArn, format);
+    for (const api of [restApiId, otherApiId]) {
+      await clients.apiGateway.send(
+        new UpdateStageCommand({
+          restApiId: api,
+          stageName: 'prod',
+          patchOperations: [{ op: 'replace', path: '/*/*/logging/loglevel', value: 'INFO' }],
+        }),
+      );
+    }
+    // The first API's prod, first in the list, is delivered; the other's is not.
+    await deliverExecutionLogs(clients.logs, { restApiId, stage: 'prod' }, streamArn);
+    const { status, fix } = byId(await diagnose(), 'execution-logs');
+    expect(status).toBe('fail');
+    // The words a POSIX shell reads from the fix, as stage-logs would get them.
+    const { stdout } = await run('sh', [
+      '-c',
+      (fix as string).replace('npm run stage-logs --', "printf '%s\\0'"),
+    ]);
+    expect(stdout.split('\0').slice(0, -1)).toEqual([
+      '--rest-api-id',
+      otherApiId,
+      '--stage',
+      'prod',
+      '--stream',
+      STREAM,
+      '--execution-logs',
+      'INFO',
+      '--format',
+      format,
+    ]);
+  }, 30_000);
+
   it('names the LOG_FORMAT variables API Gateway does not list, which the processor reads as strings', async () => {
     const format = `${DEFAULT_FORMAT}, Shiny: $context.someNewThing, Mode: $context.integration.responseTransferMode`;
     await deploy({ variables: { LOG_FORMAT: format }, stageFormat: format });

@@ -3,6 +3,8 @@
  * the stream has them delivered there too (docs/contracts.md §8), and the log group API Gateway
  * also writes them to does not keep them for ever; checked only when such a stage logs here.
  */
+
+import { DEFAULT_FORMAT } from '../../../src/surface';
 import {
   DEFAULT_EXECUTION_LOG_DAYS,
   executionLogGroup,
@@ -11,7 +13,7 @@ import {
 } from '../../aws/execution-logs';
 import { type StageLogging, stageLabel } from '../../aws/stages';
 import { check, couldNot } from '../check';
-import type { DoctorCheck } from '../facts';
+import { type DoctorCheck, shellWord } from '../facts';
 
 export const executionLogsCheck: DoctorCheck = async (facts) => {
   const stream = await facts.streamFacts();
@@ -20,7 +22,7 @@ export const executionLogsCheck: DoctorCheck = async (facts) => {
   );
   if (!stream || stages.length === 0) return undefined;
   const evidence: string[] = [];
-  const missing: string[] = [];
+  const missing: StageLogging[] = [];
   const deliveries = await facts.deliveries();
   if (!deliveries.ok) {
     return couldNot('execution-logs', "read the stages' log deliveries", deliveries.error);
@@ -36,21 +38,30 @@ export const executionLogsCheck: DoctorCheck = async (facts) => {
     evidence.push(
       `${stageLabel(stage)}: ${stage.executionLevel}, ${delivered ? 'delivered to the stream' : 'not delivered to the stream'}${kept === 'forever' ? `; ${group} keeps its lines for ever` : ''}`,
     );
-    if (!delivered) missing.push(stage.stage);
+    if (!delivered) missing.push(stage);
   }
   if (missing.length === 0 && forever.length === 0) {
     return check('execution-logs', 'ok', "the stages' execution logs reach the stream", evidence);
   }
-  // The stage-logs command that delivers a stage's execution logs, and bounds its group.
-  const fix = (stage: StageLogging | undefined) =>
-    `npm run stage-logs -- --rest-api-id ${stage?.restApiId} --stage ${stage?.stage} --stream ${facts.options.stream} --execution-logs ${stage?.executionLevel}${stage && forever.includes(stage) ? ` --execution-log-days ${DEFAULT_EXECUTION_LOG_DAYS}` : ''}`;
+  // The stage-logs command that delivers a stage's execution logs, and bounds its group. It also
+  // sets the stage's access-log format (the recommended one unless given): the stage's own is
+  // given, so that following the fix changes nothing else.
+  const fix = (stage: StageLogging) =>
+    [
+      `npm run stage-logs -- --rest-api-id ${stage.restApiId} --stage ${stage.stage}`,
+      `--stream ${facts.options.stream} --execution-logs ${stage.executionLevel}`,
+      ...(forever.includes(stage) ? [`--execution-log-days ${DEFAULT_EXECUTION_LOG_DAYS}`] : []),
+      ...(stage.format && stage.format !== DEFAULT_FORMAT
+        ? [`--format ${shellWord(stage.format)}`]
+        : []),
+    ].join(' ');
   if (missing.length === 0) {
     return check(
       'execution-logs',
       'warn',
       "the stages' execution logs reach the stream, and a log group of them is kept and billed for ever",
       evidence,
-      fix(forever[0]),
+      fix(forever[0] as StageLogging),
     );
   }
   return check(
@@ -58,6 +69,6 @@ export const executionLogsCheck: DoctorCheck = async (facts) => {
     'fail',
     'a stage writes execution logs that do not reach the stream',
     evidence,
-    fix(stages.find((stage) => missing.includes(stage.stage))),
+    fix(missing[0] as StageLogging),
   );
 };
