@@ -13,7 +13,7 @@
  * All in one process, interleaved, after warm-up; median and p10–p90 spread.
  * Also: the code loaded at init, module init time (in a bare process and on the runtime's Node.js),
  * the cold start under Lambda's runtime interface, each beside the same measure of a function that
- * does nothing (its floor), peak RSS for a 6 MB batch, and the cost per GB of logs.
+ * does nothing (its floor) and of one that only starts Powertools' Logger and Metrics, peak RSS for a 6 MB batch, and the cost per GB of logs.
  * `-- --only <batch>`: one batch; `-- --rounds 5`: each batch measured five times over, the median
  * round shown (the headline: `npm run bench -- --only default --rounds 5`).
  * `-- --runtime-node`: all of it on the Node.js of the template's runtime (24), which Lambda runs
@@ -39,6 +39,7 @@ import {
   initTimeMs,
   LAMBDA_NODE_FLAGS,
   peakRssMB,
+  powertoolsFunction,
   rieInitMs,
   runtimeInitMs,
   sixMegabyteBatch,
@@ -483,6 +484,13 @@ const emptyInit = {
   runtimeInitMs: runtimeInitMs(EMPTY),
   rieInitMs: await rieInitMs(EMPTY),
 };
+const POWERTOOLS = await powertoolsFunction();
+const powertoolsInit = {
+  codeBytes: initCodeBytes(POWERTOOLS),
+  initMs: initTimeMs(POWERTOOLS),
+  runtimeInitMs: runtimeInitMs(POWERTOOLS),
+  rieInitMs: await rieInitMs(POWERTOOLS),
+};
 const rss = peakRssMB(BUNDLE, sixMegabyteBatch());
 const hostile = !options.only || options.only === 'hostile';
 const hostileRedact = hostile
@@ -507,6 +515,7 @@ const report = {
   runtimeInitMs: runtimeInit,
   rieInitMs: rieInit,
   emptyInit,
+  powertoolsInit,
   rss,
   hostileRedact,
   hostileExpression,
@@ -584,17 +593,24 @@ if (options.json) {
     `| code loaded at init (dist/handler.mjs and the chunks it imports, minified) | ${f(initCode / 1024)} KB |`,
   );
   const ms = (value: number | string) => (typeof value === 'number' ? `${f(value)} ms` : value);
+  const powertools =
+    "a function that only starts Powertools' Logger and Metrics, as the handler does at init";
+  console.log(`| … ${powertools}, built the same way | ${f(powertoolsInit.codeBytes / 1024)} KB |`);
   const empty = 'an empty function measured the same way: what no bundle can make shorter';
+  const same = `${powertools}, measured the same way`;
   console.log(`| module init (import in a fresh process, median of 9) | ${f(initMs)} ms |`);
   console.log(`| … ${empty} (Node.js's module loader starting) | ${ms(emptyInit.initMs)} |`);
+  console.log(`| … ${same} | ${ms(powertoolsInit.initMs)} |`);
   console.log(
     `| module init on the runtime's Node.js, after the modules its runtime client loads first (median of 15) | ${ms(runtimeInit)} |`,
   );
   console.log(`| … ${empty} | ${ms(emptyInit.runtimeInitMs)} |`);
+  console.log(`| … ${same} | ${ms(powertoolsInit.runtimeInitMs)} |`);
   console.log(
     `| cold start under Lambda's runtime interface (RIE INIT REPORT, the runtime's Node.js, median of 5) | ${ms(rieInit)} |`,
   );
   console.log(`| … ${empty} (the runtime's own start) | ${ms(emptyInit.rieInitMs)} |`);
+  console.log(`| … ${same} | ${ms(powertoolsInit.rieInitMs)} |`);
   const heap = `V8 flags of a ${FUNCTION_MEMORY_MB} MB function: ${LAMBDA_NODE_FLAGS.join(' ')}`;
   console.log(`| peak RSS, one ${f(rss.eventMB, 2)} MB batch (${heap}) | ${f(rss.peakMB)} MB |`);
   console.log(

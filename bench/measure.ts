@@ -17,6 +17,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
+import { build } from 'esbuild';
+import { BUILD_OPTIONS } from '../scripts/build-options';
 import {
   installRuntime,
   lambdaNodeFlags,
@@ -93,6 +95,40 @@ export function emptyFunction(): string {
   const bundle = join(folder, 'handler.mjs');
   writeFileSync(bundle, 'export const handler = async () => ({ records: [] });\n');
   return bundle;
+}
+
+/**
+ * A function that only makes Powertools' Logger and Metrics, as the handler does at init, built as
+ * the handler is (scripts/build-options.ts), in a folder of its own removed at exit. Each init
+ * measure taken of it is what no function that starts them at init can go under: they load
+ * node:crypto (the logger's log sampling) and node:console with them.
+ */
+export async function powertoolsFunction(): Promise<string> {
+  const folder = mkdtempSync(join(tmpdir(), 'bench-powertools-'));
+  copies.push(folder);
+  await build({
+    ...BUILD_OPTIONS,
+    entryPoints: undefined,
+    stdin: {
+      contents: `import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+const logger = new Logger({ serviceName: 'bench' });
+const metrics = new Metrics({ namespace: 'Bench', serviceName: 'bench' });
+export const handler = async () => {
+  logger.info('batch');
+  metrics.publishStoredMetrics();
+  return { records: [] };
+};
+`,
+      resolveDir: process.cwd(),
+      sourcefile: 'handler.ts',
+      loader: 'ts',
+    },
+    entryNames: 'handler',
+    sourcemap: false,
+    outdir: folder,
+  });
+  return join(folder, 'handler.mjs');
 }
 
 export function median(values: readonly number[]): number {
