@@ -26,7 +26,10 @@ import { RefusedError } from '../cli/errors';
 import type { Change, Plan } from '../cli/plan';
 
 export interface AttachOptions {
+  /** The stream's name. */
   readonly stream: string;
+  /** `--stream` as given: an ARN there must be the stream found (requireStream). */
+  readonly given?: string;
   /** Function name or ARN. */
   readonly functionName: string;
   readonly bufferSizeMB?: number;
@@ -68,8 +71,12 @@ function describeProcessing(config: ProcessingConfiguration | undefined): string
 const DECOMPRESSION_TYPES = ['Decompression', 'CloudWatchLogProcessing'];
 
 /** The stream, refused unless it is ACTIVE with a destination this command updates. */
-async function updatableStream(firehose: FirehoseClient, name: string): Promise<StreamFacts> {
-  const stream = await requireStream(firehose, name);
+async function updatableStream(
+  firehose: FirehoseClient,
+  name: string,
+  given: string | undefined,
+): Promise<StreamFacts> {
+  const stream = await requireStream(firehose, name, given);
   if (stream.status !== 'ACTIVE') {
     throw new RefusedError(`delivery stream ${name} is ${stream.status}, not ACTIVE`);
   }
@@ -92,6 +99,29 @@ async function functionIn(lambda: LambdaClient, name: string, region: string): P
     throw new RefusedError(`function ${fn.FunctionArn} is not in the stream's region ${region}`);
   }
   return fn.FunctionArn;
+}
+
+/**
+ * The function to detach: as for attach when it exists; when it is gone (its stack deleted, which
+ * is when its batches start failing), the stream's Lambda processor of that name or ARN.
+ */
+async function detachedFunction(
+  lambda: LambdaClient,
+  name: string,
+  stream: StreamFacts,
+): Promise<string> {
+  const fn = await findFunction(lambda, name);
+  if (fn?.FunctionArn) return functionIn(lambda, name, stream.region);
+  const listed = (stream.settings.ProcessingConfiguration?.Processors ?? [])
+    .filter((p) => p.Type === 'Lambda')
+    .map((p) => unqualified(parameter(p, 'LambdaArn')) ?? '')
+    .find((arn) => arn === unqualified(name) || arn.split(':')[6] === name);
+  if (!listed) {
+    throw new RefusedError(
+      `no Lambda function ${name} in this account and region, and no processor of the stream by that name or ARN`,
+    );
+  }
+  return listed;
 }
 
 /** The processing configuration with this function as its Lambda processor. */
@@ -131,18 +161,29 @@ function attached(
   return { Enabled: true, Processors: [...others, { Type: 'Lambda', Parameters: parameters }] };
 }
 
-/** The processing configuration without this function. */
-function detached(processors: readonly Processor[], functionArn: string): ProcessingConfiguration {
-  const remaining = processors.filter(
+/**
+ * The processing configuration without this function. Firehose's own processors left (a
+ * delimiter, decompression) keep working as they did: processing turned off stays off.
+ */
+function detached(
+  current: ProcessingConfiguration | undefined,
+  functionArn: string,
+): ProcessingConfiguration {
+  const remaining = (current?.Processors ?? []).filter(
     (p) =>
       !(p.Type === 'Lambda' && unqualified(parameter(p, 'LambdaArn')) === unqualified(functionArn)),
   );
-  // Firehose's own processors left (a delimiter, decompression) keep working.
-  return { Enabled: remaining.length > 0, Processors: remaining };
+  return { Enabled: current?.Enabled === true && remaining.length > 0, Processors: remaining };
 }
 
 /** The lines shown before the question: the stream, warnings, the processor before and after. */
-function shows(options: AttachOptions, stream: StreamFacts, before: string, after: string) {
+function shows(
+  options: AttachOptions,
+  stream: StreamFacts,
+  next: ProcessingConfiguration,
+  before: string,
+  after: string,
+) {
   const url = stream.settings.EndpointConfiguration?.Url;
   const lines = [
     `Delivery stream ${options.stream} (${stream.kind?.[2]} destination${url ? ` ${url}` : ''})`,
@@ -152,7 +193,8 @@ function shows(options: AttachOptions, stream: StreamFacts, before: string, afte
       `  warning: ${url} does not look like OpenObserve's Firehose endpoint (…/_kinesis_firehose)`,
     );
   }
-  if (decompresses(stream.settings.ProcessingConfiguration) && !options.noDecompression) {
+  // As the stream will be: processing turned on by attach turns on what it lists too.
+  if (decompresses(next)) {
     lines.push(
       '  warning: CloudWatch Logs decompression is on: the stream takes CloudWatch Logs subscriptions only; API Gateway access logs and execution-log deliveries sent to it fail (--no-decompression turns it off; the processor inflates CloudWatch Logs records itself)',
     );
@@ -194,16 +236,17 @@ function updateChange(
 
 /** What attach (or detach) would change: read first, nothing changed. */
 export async function planAttach(options: AttachOptions, clients: AttachClients): Promise<Plan> {
-  const stream = await updatableStream(clients.firehose, options.stream);
-  const functionArn = await functionIn(clients.lambda, options.functionName, stream.region);
+  const stream = await updatableStream(clients.firehose, options.stream, options.given);
+  const functionArn = options.detach
+    ? await detachedFunction(clients.lambda, options.functionName, stream)
+    : await functionIn(clients.lambda, options.functionName, stream.region);
   const current = stream.settings.ProcessingConfiguration;
-  const processors = current?.Processors ?? [];
   const next = options.detach
-    ? detached(processors, functionArn)
-    : attached(options, processors, functionArn);
+    ? detached(current, functionArn)
+    : attached(options, current?.Processors ?? [], functionArn);
   const before = describeProcessing(current);
   const after = describeProcessing(next);
-  const lines = shows(options, stream, before, after);
+  const lines = shows(options, stream, next, before, after);
   const size = Number(parameter(lambdaProcessor(next), 'BufferSizeInMBs'));
   if (!options.detach && size > 1) {
     lines.splice(

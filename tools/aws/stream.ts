@@ -11,7 +11,7 @@ import {
   type ProcessingConfiguration,
   type Processor,
 } from '@aws-sdk/client-firehose';
-import { RefusedError } from '../cli/errors';
+import { RefusedError, UsageError } from '../cli/errors';
 import { errorName } from './clients';
 
 /** Destination kinds `attach` updates: description field → update field, and a name for people. */
@@ -121,13 +121,37 @@ export async function findStream(
   }
 }
 
-/** The stream, or a refusal naming it: a command cannot change what is not there. */
-export async function requireStream(firehose: FirehoseClient, name: string): Promise<StreamFacts> {
+/**
+ * The stream, or a refusal naming it: a command cannot change what is not there. `given`, the
+ * `--stream` text: an ARN there must be the stream found, not another account's of its name.
+ */
+export async function requireStream(
+  firehose: FirehoseClient,
+  name: string,
+  given?: string,
+): Promise<StreamFacts> {
   const stream = await findStream(firehose, name);
   if (!stream)
     throw new RefusedError(`no delivery stream named ${name} in this account and region`);
+  if (given?.startsWith('arn:') && stream.arn !== given) {
+    throw new RefusedError(
+      `--stream ${given} is not ${stream.arn}, the stream of that name these credentials reach: use credentials of the account in its ARN`,
+    );
+  }
   return stream;
 }
 
 /** A stream's name from `--stream`: the name, or the name at the end of its ARN. */
 export const streamName = (text: string): string => text.slice(text.lastIndexOf('/') + 1);
+
+/**
+ * The region a command works in: `--region`, or the one in `--stream`'s ARN (a stream of the same
+ * name elsewhere is another stream); a usage error when the two differ.
+ */
+export function streamRegion(stream: string, region: string | undefined): string | undefined {
+  const inArn = stream.startsWith('arn:') ? stream.split(':')[3] || undefined : undefined;
+  if (region && inArn && region !== inArn) {
+    throw new UsageError(`--stream ${stream} is in ${inArn}, not in --region ${region}`);
+  }
+  return region ?? inArn;
+}

@@ -6,8 +6,9 @@
  */
 import { planAttach } from '../attach/plan';
 import { awsClients } from '../aws/clients';
-import { streamName } from '../aws/stream';
+import { streamName, streamRegion } from '../aws/stream';
 import { defineCommand } from '../cli/command';
+import { UsageError } from '../cli/errors';
 import { COMMON_OPTIONS } from '../cli/options';
 import { planStatus, runPlan } from '../cli/plan';
 
@@ -46,11 +47,20 @@ export const command = defineCommand({
       },
       ...COMMON_OPTIONS,
     },
+    check(values) {
+      streamRegion(values.stream, values.region);
+      if (values.detach && values['no-decompression']) {
+        throw new UsageError(
+          '--detach takes no --no-decompression: detach, then attach another function with it',
+        );
+      }
+    },
   },
   async run({ values }, io) {
-    const clients = awsClients(values.region);
+    const clients = awsClients(streamRegion(values.stream, values.region));
     const options = {
       stream: streamName(values.stream),
+      given: values.stream,
       functionName: values.function,
       bufferSizeMB: values['buffer-size'],
       bufferIntervalSeconds: values['buffer-interval'],

@@ -1,6 +1,6 @@
 /** `npm run doctor`: checks the pipeline from the stages to OpenObserve (tools/doctor/). */
 import { awsClients } from '../aws/clients';
-import { streamName } from '../aws/stream';
+import { streamName, streamRegion } from '../aws/stream';
 import { defineCommand, EXIT } from '../cli/command';
 import { parseDuration } from '../cli/duration';
 import { UsageError } from '../cli/errors';
@@ -49,6 +49,7 @@ export const command = defineCommand({
       json: COMMON_OPTIONS.json,
     },
     check(values) {
+      streamRegion(values.stream, values.region);
       if (Boolean(values['rest-api-id']) !== Boolean(values.stage)) {
         throw new UsageError('--rest-api-id and --stage go together');
       }
@@ -56,6 +57,9 @@ export const command = defineCommand({
         throw new UsageError('--all-stages or one stage, not both');
       }
       if (values.region && values.regions) throw new UsageError('--region or --regions, not both');
+      if (values.regions && values.stream.startsWith('arn:')) {
+        throw new UsageError('--regions takes the stream by name: an ARN names one region');
+      }
       parseDuration(values.since);
     },
   },
@@ -77,7 +81,7 @@ export const command = defineCommand({
       );
     const failed = (checks: readonly Check[]) => checks.some((item) => item.status === 'fail');
     if (!values.regions) {
-      const checks = await check(values.region);
+      const checks = await check(streamRegion(values.stream, values.region));
       if (values.json) io.json(checks);
       else for (const line of formatChecks(checks)) io.log(line);
       return failed(checks) ? EXIT.wrong : EXIT.done;

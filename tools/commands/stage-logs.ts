@@ -11,6 +11,7 @@ import {
   type ExecutionLevel,
   RETENTION_DAYS,
 } from '../aws/execution-logs';
+import { streamRegion } from '../aws/stream';
 import { defineCommand } from '../cli/command';
 import { UsageError } from '../cli/errors';
 import { COMMON_OPTIONS } from '../cli/options';
@@ -63,6 +64,7 @@ export const command = defineCommand({
       ...COMMON_OPTIONS,
     },
     check(values) {
+      streamRegion(values.stream, values.region);
       if (values['all-stages'] && (values['rest-api-id'] || values.stage)) {
         throw new UsageError('--all-stages takes no --rest-api-id or --stage');
       }
@@ -74,6 +76,9 @@ export const command = defineCommand({
       }
       if (values.regions && values.region) {
         throw new UsageError('--region or --regions, not both');
+      }
+      if (values.regions && values.stream.startsWith('arn:')) {
+        throw new UsageError('--regions takes the stream by name: an ARN names one region');
       }
       const days = values['execution-log-days'];
       if (days !== undefined) {
@@ -98,7 +103,7 @@ export const command = defineCommand({
             executionLogs: values['execution-logs'] as ExecutionLevel | undefined,
             executionLogDays: values['execution-log-days'],
           },
-          (region) => awsClients(region ?? values.region),
+          (region) => awsClients(region ?? streamRegion(values.stream, values.region)),
           values.regions ?? [undefined],
         )
       : await planStageLogs(
@@ -110,7 +115,7 @@ export const command = defineCommand({
             executionLogs: values['execution-logs'] as ExecutionLevel | undefined,
             executionLogDays: values['execution-log-days'],
           },
-          awsClients(values.region),
+          awsClients(streamRegion(values.stream, values.region)),
         );
     const result = await runPlan(plan, io, { dryRun: values['dry-run'] });
     if (values.json) io.json({ stream: values.stream, ...result });

@@ -116,7 +116,7 @@ async function target(firehose: FirehoseClient, stream: string) {
       `${name} does not start with ${STREAM_PREFIX}: API Gateway logs only to streams whose name does, and would refuse this one (docs/contracts.md §2); name a stream that does, such as the one the template creates`,
     );
   }
-  const facts = await requireStream(firehose, name);
+  const facts = await requireStream(firehose, name, stream);
   if (facts.decompression) {
     // §3.1: such a stream takes CloudWatch Logs subscriptions only.
     throw new RefusedError(

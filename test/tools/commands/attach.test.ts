@@ -12,7 +12,7 @@ import {
   ListRolePoliciesCommand,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import { DeleteFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { type AttachClients, type AttachOptions, planAttach } from '../../../tools/attach/plan';
 import { grantInvoke } from '../../../tools/aws/iam';
 import { RefusedError as Refused } from '../../../tools/cli/errors';
@@ -298,6 +298,89 @@ describe('attachProcessor (against moto)', () => {
     expect(http.ProcessingConfiguration).toEqual({ Enabled: true, Processors: [delimiter] });
   });
 
+  it('detaches a function that is gone (its stack deleted), by name or ARN', async () => {
+    const roleArn = await role('delivery');
+    const functionArn = await lambdaFunction('processor');
+    await stream('amazon-apigateway-logs', roleArn, {
+      Enabled: true,
+      Processors: [
+        {
+          Type: 'Lambda',
+          Parameters: [{ ParameterName: 'LambdaArn', ParameterValue: functionArn }],
+        },
+      ],
+    });
+    await clients.lambda.send(new DeleteFunctionCommand({ FunctionName: 'processor' }));
+    const io = scriptedIo(true);
+    await expect(
+      attachProcessor(
+        { stream: 'amazon-apigateway-logs', functionName: 'other', detach: true },
+        clients,
+        io,
+      ),
+    ).rejects.toThrow(
+      new Refused(
+        'no Lambda function other in this account and region, and no processor of the stream by that name or ARN',
+      ),
+    );
+    await attachProcessor(
+      { stream: 'amazon-apigateway-logs', functionName: 'processor', detach: true },
+      clients,
+      io,
+    );
+    const { http } = await destinationOf('amazon-apigateway-logs');
+    expect(http.ProcessingConfiguration).toEqual({ Enabled: false, Processors: [] });
+  });
+
+  it('turns on no processing that was off: detach keeps it off, attach warns of what it turns on', async () => {
+    const roleArn = await role('delivery');
+    const functionArn = await lambdaFunction('processor');
+    const listedOff: ProcessingConfiguration = {
+      Enabled: false,
+      Processors: [
+        ...(DECOMPRESSING.Processors ?? []),
+        {
+          Type: 'Lambda',
+          Parameters: [{ ParameterName: 'LambdaArn', ParameterValue: functionArn }],
+        },
+      ],
+    };
+    await stream('amazon-apigateway-logs', roleArn, listedOff);
+    await attachProcessor(
+      { stream: 'amazon-apigateway-logs', functionName: 'processor', detach: true },
+      clients,
+      scriptedIo(true),
+    );
+    // Its processor is not invoked while processing is off: nothing to detach, nothing turned on.
+    expect((await destinationOf('amazon-apigateway-logs')).http.ProcessingConfiguration).toEqual(
+      listedOff,
+    );
+    // Attaching turns processing on, and the decompression it lists with it: said before the question.
+    const io = scriptedIo(false);
+    await attachProcessor(
+      { stream: 'amazon-apigateway-logs', functionName: 'processor' },
+      clients,
+      io,
+    );
+    expect(io.lines.join('\n')).toContain('warning: CloudWatch Logs decompression is on');
+  });
+
+  it("refuses a stream ARN that is not the stream of its name these credentials reach (another account's)", async () => {
+    const roleArn = await role('delivery');
+    await lambdaFunction('processor');
+    await stream('amazon-apigateway-logs', roleArn);
+    const io = scriptedIo(true);
+    const other = 'arn:aws:firehose:us-east-1:999999999999:deliverystream/amazon-apigateway-logs';
+    await expect(
+      attachProcessor(
+        { stream: 'amazon-apigateway-logs', given: other, functionName: 'processor' },
+        clients,
+        io,
+      ),
+    ).rejects.toThrow(`--stream ${other} is not arn:aws:firehose:us-east-1:123456789012:`);
+    expect(io.asked).toBe(0);
+  });
+
   it('warns about a processor buffer that can fill the 6 MB response', async () => {
     const roleArn = await role('delivery');
     await lambdaFunction('processor');
@@ -342,6 +425,43 @@ describe('attachProcessor (against moto)', () => {
     ).rejects.toThrow('this command updates HTTP endpoint and Amazon S3 destinations only');
     expect(io.asked).toBe(0);
   });
+
+  it('as a command, works in the region of a stream given by ARN, and refuses options that contradict', () => {
+    const attach = (...args: string[]) =>
+      spawnSync(resolve('node_modules/.bin/tsx'), ['tools/run.ts', 'attach', ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, ...moto.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    const inEurope =
+      'arn:aws:firehose:eu-west-1:123456789012:deliverystream/amazon-apigateway-logs';
+    const contradicting = attach(
+      '--stream',
+      inEurope,
+      '--function',
+      'processor',
+      '--region',
+      'us-east-1',
+    );
+    expect(contradicting.status).toBe(2);
+    expect(contradicting.stderr).toContain(
+      `--stream ${inEurope} is in eu-west-1, not in --region us-east-1`,
+    );
+    // No stream in eu-west-1: looked for there, not in the profile's region.
+    const there = attach('--stream', inEurope, '--function', 'processor', '--yes');
+    expect(there.status).toBe(1);
+    expect(there.stderr).toContain('no delivery stream named amazon-apigateway-logs');
+    const both = attach(
+      '--stream',
+      'amazon-apigateway-logs',
+      '--function',
+      'processor',
+      '--detach',
+      '--no-decompression',
+    );
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain('--detach takes no --no-decompression');
+  }, 30_000);
 
   it('as a command, refuses to change anything without a terminal or --yes', async () => {
     const roleArn = await role('delivery');
