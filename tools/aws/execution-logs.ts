@@ -125,20 +125,28 @@ export async function readDeliveries(logs: CloudWatchLogsClient): Promise<Delive
   };
 }
 
-/** The stage's logging level, data tracing off. */
+/**
+ * The stage's logging level, data tracing off, for all its methods and for each method with
+ * settings of its own: one left tracing would send whole requests and responses to the stream.
+ */
 export async function setExecutionLevel(
   apiGateway: APIGatewayClient,
-  stage: { readonly restApiId: string; readonly stage: string },
+  stage: {
+    readonly restApiId: string;
+    readonly stage: string;
+    readonly overrides?: readonly { readonly key: string }[];
+  },
   level: ExecutionLevel,
 ): Promise<void> {
+  const paths = ['/*/*', ...(stage.overrides ?? []).map((method) => `/${method.key}`)];
   await apiGateway.send(
     new UpdateStageCommand({
       restApiId: stage.restApiId,
       stageName: stage.stage,
-      patchOperations: [
-        { op: 'replace', path: '/*/*/logging/loglevel', value: level },
-        { op: 'replace', path: '/*/*/logging/dataTrace', value: 'false' },
-      ],
+      patchOperations: paths.flatMap((path) => [
+        { op: 'replace' as const, path: `${path}/logging/loglevel`, value: level },
+        { op: 'replace' as const, path: `${path}/logging/dataTrace`, value: 'false' },
+      ]),
     }),
   );
 }

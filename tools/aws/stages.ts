@@ -22,8 +22,40 @@ export interface StageLogging {
   readonly format?: string;
   /** Its execution logging level (`OFF`, `ERROR`, `INFO`), for all its methods. */
   readonly executionLevel?: string;
-  /** Whether it writes full requests and responses into its execution log (data tracing). */
+  /**
+   * Whether it writes full requests and responses into its execution log (data tracing), for all
+   * its methods or for one of them.
+   */
   readonly dataTrace?: boolean;
+  /** Methods with settings of their own (the console's "Override for this method"). */
+  readonly overrides?: readonly MethodOverride[];
+}
+
+/** A method's own logging settings: `key` as in a stage's methodSettings (`~1pets/GET`). */
+export interface MethodOverride {
+  readonly key: string;
+  readonly level: string;
+  readonly dataTrace: boolean;
+}
+
+type MethodSettings = Record<string, { loggingLevel?: string; dataTraceEnabled?: boolean }>;
+
+/** A stage's execution-logging settings: for all its methods, and each method's own. */
+function executionSettings(methodSettings: MethodSettings | undefined) {
+  const settings = methodSettings ?? {};
+  const overrides = Object.entries(settings)
+    .filter(([key]) => key !== '*/*')
+    .map(([key, method]) => ({
+      key,
+      level: method.loggingLevel ?? 'OFF',
+      dataTrace: method.dataTraceEnabled === true,
+    }));
+  return {
+    executionLevel: settings['*/*']?.loggingLevel,
+    dataTrace:
+      settings['*/*']?.dataTraceEnabled === true || overrides.some((method) => method.dataTrace),
+    overrides,
+  };
 }
 
 export const STREAM_PREFIX = 'amazon-apigateway-';
@@ -43,8 +75,7 @@ export async function listStages(apiGateway: APIGatewayClient): Promise<StageLog
           stage: stage.stageName as string,
           destinationArn: stage.accessLogSettings?.destinationArn,
           format: stage.accessLogSettings?.format,
-          executionLevel: stage.methodSettings?.['*/*']?.loggingLevel,
-          dataTrace: stage.methodSettings?.['*/*']?.dataTraceEnabled === true,
+          ...executionSettings(stage.methodSettings),
         });
       }
     }
@@ -69,8 +100,7 @@ export async function getStage(
       stage,
       destinationArn: found.accessLogSettings?.destinationArn,
       format: found.accessLogSettings?.format,
-      executionLevel: found.methodSettings?.['*/*']?.loggingLevel,
-      dataTrace: found.methodSettings?.['*/*']?.dataTraceEnabled === true,
+      ...executionSettings(found.methodSettings),
     };
   } catch (error) {
     if (errorName(error) === 'NotFoundException') return undefined;

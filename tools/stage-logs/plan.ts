@@ -147,8 +147,17 @@ export async function planStageLogs(
         : `no REST API ${options.restApiId} with stages in this account and region; only REST APIs log to Firehose (an HTTP API's logs can reach the stream through a CloudWatch Logs subscription: template parameter SubscribeLogGroupName)`,
     );
   }
+  // Without --format the stage takes the recommended format: a format of its own is then lost,
+  // and the processor's LOG_FORMAT, set to it, no longer reads its lines.
+  const replaced =
+    options.format === undefined && stage.format !== undefined && stage.format !== format
+      ? [
+          "warning: the stage's own format is replaced by the recommended one; to keep it, give it with --format",
+        ]
+      : [];
   const shows = [
     ...formatWarnings(format),
+    ...replaced,
     `REST API ${options.restApiId}, stage ${options.stage}: access logs`,
     `  destination: ${stage.destinationArn ?? 'none'}`,
     `           →  ${arn}`,
@@ -275,7 +284,17 @@ async function executionPlan(
     shows.push(
       `  execution logs of ${stageLabel(stage)}: ${current}${delivered ? ', to the stream' : ''} → ${level}${trace}`,
     );
-    if (current === level && delivered === (level !== 'OFF') && !stage.dataTrace) continue;
+    // Methods with settings of their own log at their own level: each is set to this one too.
+    const others = (stage.overrides ?? []).filter(
+      (method) => method.level !== level || method.dataTrace,
+    );
+    for (const method of others) {
+      shows.push(
+        `    method ${method.key}: ${method.level}${method.dataTrace ? ', data tracing on' : ''} → ${level}`,
+      );
+    }
+    const same = current === level && delivered === (level !== 'OFF');
+    if (same && !stage.dataTrace && others.length === 0) continue;
     changes.push({
       describe: `${stageLabel(stage)}: execution logs ${level}${level === 'OFF' ? '' : ' to the stream'}${trace ? ', data tracing off' : ''}`,
       apply: async () => {
@@ -294,13 +313,15 @@ async function executionPlan(
         stageArn(streamArn, stage.restApiId, stage.stage),
         streamArn,
       );
+      const otherLevels = (now?.overrides ?? []).filter((method) => method.level !== level);
       if (
         (now?.executionLevel ?? 'OFF') !== level ||
         delivered !== (level !== 'OFF') ||
-        now?.dataTrace
+        now?.dataTrace ||
+        otherLevels.length > 0
       ) {
         mismatches.push(
-          `${stageLabel(stage)}: execution logs read back as ${now?.executionLevel ?? 'OFF'}${delivered ? ', to the stream' : ''}${now?.dataTrace ? ', data tracing on' : ''}`,
+          `${stageLabel(stage)}: execution logs read back as ${now?.executionLevel ?? 'OFF'}${delivered ? ', to the stream' : ''}${now?.dataTrace ? ', data tracing on' : ''}${otherLevels.map((method) => `; method ${method.key} ${method.level}`).join('')}`,
         );
       }
     }

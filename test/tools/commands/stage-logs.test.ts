@@ -132,6 +132,28 @@ describe('pointStageLogs (against moto)', () => {
     );
     expect(stage.accessLogSettings?.format).toBe(KNOWN_FORMATS.clf);
     expect(io.lines.join('\n')).toContain('set its LOG_FORMAT (template parameter LogFormat)');
+
+    // Without --format, its own format would be replaced by the recommended one: said first.
+    const replacing = scriptedIo(false);
+    await runPlan(
+      await planStageLogs(
+        { restApiId, stage: 'prod', stream: 'amazon-apigateway-logs', executionLogs: 'OFF' },
+        clients,
+      ),
+      replacing,
+    );
+    expect(replacing.lines[0]).toBe(
+      "warning: the stage's own format is replaced by the recommended one; to keep it, give it with --format",
+    );
+    const kept = scriptedIo(false);
+    await runPlan(
+      await planStageLogs(
+        { restApiId, stage: 'prod', stream: 'amazon-apigateway-logs', format: KNOWN_FORMATS.clf },
+        clients,
+      ),
+      kept,
+    );
+    expect(kept.lines.join('\n')).not.toContain('warning');
   });
 
   it('takes a format with a variable newer than its list, and says so', async () => {
@@ -579,5 +601,41 @@ describe('enrollRegion: --all-stages (against moto)', () => {
       loggingLevel: 'ERROR',
       dataTraceEnabled: false,
     });
+  });
+  it("--execution-logs sets a method's own settings too: its data tracing off, its level the stage's", async () => {
+    await streamNamed('amazon-apigateway-logs');
+    const restApiId = await restApiWithStage();
+    await giveAccountLogsRole();
+    // The console's "Override for this method": GET / at INFO, writing whole requests.
+    await clients.apiGateway.send(
+      new UpdateStageCommand({
+        restApiId,
+        stageName: 'prod',
+        patchOperations: [
+          { op: 'replace', path: '/~1/GET/logging/loglevel', value: 'INFO' },
+          { op: 'replace', path: '/~1/GET/logging/dataTrace', value: 'true' },
+        ],
+      }),
+    );
+    const io = scriptedIo(true);
+    const options = { restApiId, stage: 'prod', stream: 'amazon-apigateway-logs' };
+    await expect(
+      pointStageLogs({ ...options, executionLogs: 'ERROR' }, clients, io),
+    ).resolves.toEqual({ changed: true });
+    expect(io.lines).toContain(
+      `  execution logs of pets (${restApiId}) prod: OFF → ERROR (data tracing on → off)`,
+    );
+    expect(io.lines).toContain('    method ~1/GET: INFO, data tracing on → ERROR');
+    const stage = await clients.apiGateway.send(
+      new GetStageCommand({ restApiId, stageName: 'prod' }),
+    );
+    expect(stage.methodSettings?.['~1/GET']).toMatchObject({
+      loggingLevel: 'ERROR',
+      dataTraceEnabled: false,
+    });
+    // Read back as planned (pointStageLogs expects no mismatch), and a rerun has nothing to change.
+    await expect(
+      pointStageLogs({ ...options, executionLogs: 'ERROR' }, clients, scriptedIo(true)),
+    ).resolves.toEqual({ changed: false });
   });
 });
