@@ -245,6 +245,36 @@ async function groupPlan(
   return { changes, shows, readBack };
 }
 
+/** The stages' execution logging as it reads after the changes, against the level planned. */
+async function executionReadBack(
+  clients: StageLogsClients,
+  stages: readonly StageLogging[],
+  streamArn: string,
+  level: ExecutionLevel,
+): Promise<string[]> {
+  const mismatches: string[] = [];
+  const deliveredNow = await readDeliveries(clients.logs);
+  for (const stage of stages) {
+    const now = await getStage(clients.apiGateway, stage.restApiId, stage.stage);
+    const delivered = deliveredNow.delivers(
+      stageArn(streamArn, stage.restApiId, stage.stage),
+      streamArn,
+    );
+    const otherLevels = (now?.overrides ?? []).filter((method) => method.level !== level);
+    if (
+      (now?.executionLevel ?? 'OFF') !== level ||
+      delivered !== (level !== 'OFF') ||
+      now?.dataTrace ||
+      otherLevels.length > 0
+    ) {
+      mismatches.push(
+        `${stageLabel(stage)}: execution logs read back as ${now?.executionLevel ?? 'OFF'}${delivered ? ', to the stream' : ''}${now?.dataTrace ? ', data tracing on' : ''}${otherLevels.map((method) => `; method ${method.key} ${method.level}`).join('')}`,
+      );
+    }
+  }
+  return mismatches;
+}
+
 /** What execution logging is for each stage, and the changes that set it to `level`. */
 async function executionPlan(
   clients: StageLogsClients,
@@ -304,29 +334,10 @@ async function executionPlan(
       },
     });
   }
-  const readBack = async () => {
-    const mismatches: string[] = [...((await groups?.readBack()) ?? [])];
-    const deliveredNow = await readDeliveries(clients.logs);
-    for (const stage of stages) {
-      const now = await getStage(clients.apiGateway, stage.restApiId, stage.stage);
-      const delivered = deliveredNow.delivers(
-        stageArn(streamArn, stage.restApiId, stage.stage),
-        streamArn,
-      );
-      const otherLevels = (now?.overrides ?? []).filter((method) => method.level !== level);
-      if (
-        (now?.executionLevel ?? 'OFF') !== level ||
-        delivered !== (level !== 'OFF') ||
-        now?.dataTrace ||
-        otherLevels.length > 0
-      ) {
-        mismatches.push(
-          `${stageLabel(stage)}: execution logs read back as ${now?.executionLevel ?? 'OFF'}${delivered ? ', to the stream' : ''}${now?.dataTrace ? ', data tracing on' : ''}${otherLevels.map((method) => `; method ${method.key} ${method.level}`).join('')}`,
-        );
-      }
-    }
-    return mismatches;
-  };
+  const readBack = async () => [
+    ...((await groups?.readBack()) ?? []),
+    ...(await executionReadBack(clients, stages, streamArn, level)),
+  ];
   return { changes, shows, readBack };
 }
 
