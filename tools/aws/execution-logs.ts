@@ -151,6 +151,36 @@ export async function setExecutionLevel(
   );
 }
 
+/**
+ * The logging levels a stage had, for all its methods and each method with settings of its own,
+ * set again (data tracing stays off): what undoes setExecutionLevel when its delivery failed.
+ */
+export async function restoreExecutionLevels(
+  apiGateway: APIGatewayClient,
+  stage: {
+    readonly restApiId: string;
+    readonly stage: string;
+    readonly executionLevel?: string;
+    readonly overrides?: readonly { readonly key: string; readonly level: string }[];
+  },
+): Promise<void> {
+  const levels = [
+    ['/*/*', stage.executionLevel ?? 'OFF'],
+    ...(stage.overrides ?? []).map((method) => [`/${method.key}`, method.level]),
+  ];
+  await apiGateway.send(
+    new UpdateStageCommand({
+      restApiId: stage.restApiId,
+      stageName: stage.stage,
+      patchOperations: levels.map(([path, value]) => ({
+        op: 'replace' as const,
+        path: `${path}/logging/loglevel`,
+        value,
+      })),
+    }),
+  );
+}
+
 /** The delivery source, the stream as destination and the delivery between them. */
 export async function deliverExecutionLogs(
   logs: CloudWatchLogsClient,

@@ -28,6 +28,7 @@ import {
   groupRetention,
   keepGroupFor,
   readDeliveries,
+  restoreExecutionLevels,
   setExecutionLevel,
   stageArn,
   stopExecutionDelivery,
@@ -213,6 +214,8 @@ async function groupPlan(
   const changes: Change[] = [];
   const shows: string[] = [];
   const expected = new Map<string, number>();
+  /** Each group planned, and whether its change was applied. */
+  const bounded = new Map<string, boolean>();
   for (const stage of stages) {
     const group = executionLogGroup(stage.restApiId, stage.stage);
     const now = await groupRetention(logs, group);
@@ -230,9 +233,13 @@ async function groupPlan(
     );
     changes.push({
       describe: `${stageLabel(stage)}: execution-log group ${now === undefined ? 'created, ' : ''}${kept(wanted)}`,
-      apply: () => keepGroupFor(logs, group, wanted),
+      apply: async () => {
+        await keepGroupFor(logs, group, wanted);
+        bounded.set(group, true);
+      },
     });
     expected.set(group, wanted);
+    bounded.set(group, false);
   }
   const readBack = async () => {
     const mismatches: string[] = [];
@@ -242,7 +249,44 @@ async function groupPlan(
     }
     return mismatches;
   };
-  return { changes, shows, readBack };
+  return { changes, shows, readBack, bounded };
+}
+
+/**
+ * A stage's execution logging set to `level`, and its delivery to the stream made or removed. Not
+ * when its group's retention was planned and did not take (API Gateway would create the group
+ * keeping its lines for ever). API Gateway delivers only a stage that logs, so the level comes
+ * first; when the delivery then fails, the level is set back: a stage logging to CloudWatch Logs
+ * alone is billed and reaches nothing here.
+ */
+function stageExecutionChange(
+  clients: StageLogsClients,
+  stage: StageLogging,
+  streamArn: string,
+  level: ExecutionLevel,
+  bounded: ReadonlyMap<string, boolean> | undefined,
+): Change {
+  const trace = stage.dataTrace ? ', data tracing off' : '';
+  return {
+    describe: `${stageLabel(stage)}: execution logs ${level}${level === 'OFF' ? '' : ' to the stream'}${trace}`,
+    apply: async () => {
+      const group = executionLogGroup(stage.restApiId, stage.stage);
+      if (bounded?.get(group) === false) {
+        throw new Error(`not changed: ${group} could not be created with its retention first`);
+      }
+      await setExecutionLevel(clients.apiGateway, stage, level);
+      if (level === 'OFF') return stopExecutionDelivery(clients.logs, stage);
+      try {
+        await deliverExecutionLogs(clients.logs, stage, streamArn);
+      } catch (error) {
+        await restoreExecutionLevels(clients.apiGateway, stage);
+        throw new Error(
+          `${(error as Error).message}; its logging level was set back to ${stage.executionLevel ?? 'OFF'}`,
+          { cause: error },
+        );
+      }
+    },
+  };
 }
 
 /** The stages' execution logging as it reads after the changes, against the level planned. */
@@ -325,14 +369,7 @@ async function executionPlan(
     }
     const same = current === level && delivered === (level !== 'OFF');
     if (same && !stage.dataTrace && others.length === 0) continue;
-    changes.push({
-      describe: `${stageLabel(stage)}: execution logs ${level}${level === 'OFF' ? '' : ' to the stream'}${trace ? ', data tracing off' : ''}`,
-      apply: async () => {
-        await setExecutionLevel(clients.apiGateway, stage, level);
-        if (level === 'OFF') await stopExecutionDelivery(clients.logs, stage);
-        else await deliverExecutionLogs(clients.logs, stage, streamArn);
-      },
-    });
+    changes.push(stageExecutionChange(clients, stage, streamArn, level, groups?.bounded));
   }
   const readBack = async () => [
     ...((await groups?.readBack()) ?? []),

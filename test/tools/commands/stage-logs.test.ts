@@ -638,4 +638,59 @@ describe('enrollRegion: --all-stages (against moto)', () => {
       pointStageLogs({ ...options, executionLogs: 'ERROR' }, clients, scriptedIo(true)),
     ).resolves.toEqual({ changed: false });
   });
+  it('--execution-logs sets the level back when the delivery cannot be made, and changes no stage whose group could not be bounded', async () => {
+    await streamNamed('amazon-apigateway-logs');
+    const restApiId = await restApiWithStage();
+    await giveAccountLogsRole();
+    /** The logs client of credentials that may not do `command`. */
+    const denying = (command: string) => {
+      const logs = new CloudWatchLogsClient(moto.clientConfig);
+      logs.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === command) {
+            throw Object.assign(new Error(`not authorized to perform ${command}`), {
+              name: 'AccessDeniedException',
+            });
+          }
+          return next(args);
+        },
+        { step: 'initialize' },
+      );
+      return { ...clients, logs };
+    };
+    const options = { restApiId, stage: 'prod', stream: 'amazon-apigateway-logs' };
+    const level = async () =>
+      (await clients.apiGateway.send(new GetStageCommand({ restApiId, stageName: 'prod' })))
+        .methodSettings?.['*/*']?.loggingLevel ?? 'OFF';
+
+    const all = await runPlan(
+      await planAllStages({ stream: 'amazon-apigateway-logs', executionLogs: 'INFO' }, () =>
+        denying('CreateLogGroupCommand'),
+      ),
+      scriptedIo(true),
+    );
+    expect(all.failed).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(
+          `not changed: API-Gateway-Execution-Logs_${restApiId}/prod could not be created with its retention first`,
+        ),
+      ]),
+    );
+    expect(await level()).toBe('OFF');
+
+    const io = scriptedIo(true);
+    await expect(
+      runPlan(
+        await planStageLogs(
+          { ...options, executionLogs: 'INFO' },
+          denying('PutDeliverySourceCommand'),
+        ),
+        io,
+      ),
+    ).rejects.toThrow(
+      'not authorized to perform PutDeliverySourceCommand; its logging level was set back to OFF',
+    );
+    // Not left logging to CloudWatch Logs alone, billed and reaching nothing here.
+    expect(await level()).toBe('OFF');
+  });
 });
