@@ -664,8 +664,9 @@ describe('enrollRegion: --all-stages (against moto)', () => {
         .methodSettings?.['*/*']?.loggingLevel ?? 'OFF';
 
     const all = await runPlan(
-      await planAllStages({ stream: 'amazon-apigateway-logs', executionLogs: 'INFO' }, () =>
-        denying('CreateLogGroupCommand'),
+      await planAllStages(
+        { stream: 'amazon-apigateway-logs', takeOver: false, executionLogs: 'INFO' },
+        () => denying('CreateLogGroupCommand'),
       ),
       scriptedIo(true),
     );
