@@ -109,7 +109,10 @@ function formatWarnings(format: string): string[] {
   );
 }
 
-/** The stream's ARN; refused when API Gateway would refuse to log to it. */
+/**
+ * The stream's ARN, and what to warn of; refused when API Gateway would refuse to log to it, or
+ * when it is not ACTIVE.
+ */
 async function target(firehose: FirehoseClient, stream: string) {
   const name = streamName(stream);
   if (!name.startsWith(STREAM_PREFIX)) {
@@ -124,7 +127,19 @@ async function target(firehose: FirehoseClient, stream: string) {
       `delivery stream ${name} has CloudWatch Logs decompression on: it takes CloudWatch Logs subscriptions only, and a stage's access logs or execution-log delivery to it would fail. Turn it off first: npm run attach -- --stream ${name} --function ${facts.functionArn ?? '<function>'} --no-decompression`,
     );
   }
-  return { arn: facts.arn };
+  if (facts.status !== 'ACTIVE') {
+    throw new RefusedError(
+      `delivery stream ${name} is ${facts.status}, not ACTIVE: rerun when it is`,
+    );
+  }
+  // Without the processor, raw lines reach OpenObserve, which refuses a request holding one
+  // (docs/contracts.md §5.2): each batch is retried, then backed up as failed.
+  const warnings = facts.lambda
+    ? []
+    : [
+        `warning: delivery stream ${name} has no Lambda processor: its lines would reach OpenObserve as text, which it refuses; attach the function first (npm run attach -- --stream ${name} --function <function>)`,
+      ];
+  return { arn: facts.arn, warnings };
 }
 
 const FORMAT_REMINDER =
@@ -136,7 +151,7 @@ export async function planStageLogs(
   clients: StageLogsClients,
 ): Promise<Plan> {
   const format = checkedFormat(options.format);
-  const { arn } = await target(clients.firehose, options.stream);
+  const { arn, warnings } = await target(clients.firehose, options.stream);
   const stage = await getStage(clients.apiGateway, options.restApiId, options.stage);
   if (!stage) {
     const others = (await listStages(clients.apiGateway))
@@ -157,6 +172,7 @@ export async function planStageLogs(
         ]
       : [];
   const shows = [
+    ...warnings,
     ...formatWarnings(format),
     ...replaced,
     `REST API ${options.restApiId}, stage ${options.stage}: access logs`,
@@ -399,7 +415,7 @@ async function readBack(
 
 /** One region's stages, where they log and what each becomes. */
 async function regionPlan(options: AllStagesOptions, clients: StageLogsClients, format: string) {
-  const { arn } = await target(clients.firehose, options.stream);
+  const { arn, warnings } = await target(clients.firehose, options.stream);
   const stages = await listStages(clients.apiGateway);
   const entries = stages.map((stage) => {
     const here = stage.destinationArn === arn;
@@ -420,6 +436,7 @@ async function regionPlan(options: AllStagesOptions, clients: StageLogsClients, 
     : undefined;
   return {
     arn,
+    warnings,
     entries,
     moved: entries.filter((e) => e.change).map((e) => e.stage),
     execution,
@@ -472,6 +489,9 @@ export async function planAllStages(
   const where = several ? regions.join(', ') : 'this region';
   return {
     shows: [
+      ...plans.flatMap((plan) =>
+        plan.warnings.map((line) => (several ? `${plan.region}: ${line}` : line)),
+      ),
       ...formatWarnings(format),
       several
         ? `REST API stages in ${where}, and their access logs → ${options.stream} in each region`

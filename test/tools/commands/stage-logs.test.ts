@@ -58,13 +58,30 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => moto.stop());
 
-async function streamNamed(name: string): Promise<string> {
+/** A stream with the processor attached, or none (`processor: false`). */
+async function streamNamed(name: string, { processor = true } = {}): Promise<string> {
   await clients.firehose.send(
     new CreateDeliveryStreamCommand({
       DeliveryStreamName: name,
       ExtendedS3DestinationConfiguration: {
         BucketARN: 'arn:aws:s3:::b',
         RoleARN: 'arn:aws:iam::123456789012:role/r',
+        ProcessingConfiguration: processor
+          ? {
+              Enabled: true,
+              Processors: [
+                {
+                  Type: 'Lambda',
+                  Parameters: [
+                    {
+                      ParameterName: 'LambdaArn',
+                      ParameterValue: 'arn:aws:lambda:us-east-1:123456789012:function:processor',
+                    },
+                  ],
+                },
+              ],
+            }
+          : undefined,
       },
     }),
   );
@@ -154,6 +171,19 @@ describe('pointStageLogs (against moto)', () => {
       kept,
     );
     expect(kept.lines.join('\n')).not.toContain('warning');
+  });
+
+  it('warns first when the stream has no processor: raw lines would reach OpenObserve, which refuses them', async () => {
+    await streamNamed('amazon-apigateway-logs', { processor: false });
+    const restApiId = await restApiWithStage();
+    const io = scriptedIo(false);
+    await runPlan(
+      await planStageLogs({ restApiId, stage: 'prod', stream: 'amazon-apigateway-logs' }, clients),
+      io,
+    );
+    expect(io.lines[0]).toBe(
+      'warning: delivery stream amazon-apigateway-logs has no Lambda processor: its lines would reach OpenObserve as text, which it refuses; attach the function first (npm run attach -- --stream amazon-apigateway-logs --function <function>)',
+    );
   });
 
   it('takes a format with a variable newer than its list, and says so', async () => {
