@@ -465,8 +465,13 @@ export async function planAllStages(
     try {
       plans.push({ region, clients, ...(await regionPlan(options, clients, format)) });
     } catch (error) {
-      // Which region, when there are several: nothing is changed in any until each can be.
-      if (!(error instanceof RefusedError) || !several) throw error;
+      // Which region, when there are several: nothing is changed in any until each can be. An
+      // AWS error (a region not enabled, a token refused there) keeps its kind and gets the name.
+      if (!several || !(error instanceof Error)) throw error;
+      if (!(error instanceof RefusedError)) {
+        error.message = `${region}: ${error.message}`;
+        throw error;
+      }
       throw new RefusedError(`${region}: ${error.message}`, { cause: error });
     }
   }

@@ -425,6 +425,23 @@ describe('enrollRegion: --all-stages (against moto)', () => {
         ['us-east-1', 'eu-west-1'],
       ),
     ).rejects.toThrow('eu-west-1: no delivery stream named amazon-apigateway-logs');
+    // So is a region whose AWS answers with an error of its own (a token it refuses).
+    const refusing = new FirehoseClient(config);
+    refusing.middlewareStack.add(
+      () => async () => {
+        throw Object.assign(new Error('The security token included in the request is invalid.'), {
+          name: 'UnrecognizedClientException',
+        });
+      },
+      { step: 'initialize' },
+    );
+    await expect(
+      planAllStages(
+        { stream: 'amazon-apigateway-logs', takeOver: false },
+        (region?: string) => (region === 'eu-west-1' ? { ...europe, firehose: refusing } : clients),
+        ['us-east-1', 'eu-west-1'],
+      ),
+    ).rejects.toThrow('eu-west-1: The security token included in the request is invalid.');
     await europe.firehose.send(
       new CreateDeliveryStreamCommand({
         DeliveryStreamName: 'amazon-apigateway-logs',
