@@ -13,6 +13,7 @@ import {
   parseCommandLine,
   usage,
 } from './options';
+import type { PartlyApplied } from './plan';
 
 export const EXIT = { done: 0, wrong: 1, usage: 2 } as const;
 
@@ -40,7 +41,9 @@ function errorKind(error: unknown): 'usage' | 'refused' | 'stopped' | 'failed' {
 function report(error: unknown, command: Command<never>, json?: Io['json']): number {
   const message = (error as Error).message;
   const kind = errorKind(error);
-  json?.({ error: kind, message });
+  // A plan that had applied some of its changes says which (runPlan).
+  const partly = (error as { partly?: PartlyApplied } | undefined)?.partly;
+  json?.({ error: kind, message, ...partly });
   if (kind === 'usage') {
     console.error(`${message}\n${usage(command.spec as CommandSpec)}`);
     return EXIT.usage;

@@ -47,6 +47,16 @@ export interface PlanResult {
   readonly declined: boolean;
 }
 
+/**
+ * What a plan whose changes depend on each other had done when one failed: the error it ends with
+ * carries it (`partly`), and the command's --json document gives it.
+ */
+export interface PartlyApplied {
+  readonly applied: readonly string[];
+  readonly failed: readonly string[];
+  readonly notApplied: readonly string[];
+}
+
 /** 0 when everything planned was applied and reads back so; 1 otherwise. */
 export const planStatus = (result: PlanResult): number =>
   result.failed.length > 0 || result.mismatches.length > 0 ? 1 : 0;
@@ -69,10 +79,20 @@ async function applyAll(plan: Plan, io: Io, result: PlanResult): Promise<void> {
       if (typeof said === 'string') io.log(said);
     } catch (error) {
       if (!plan.independent) {
-        // The command ends with the error: say first what it had changed, and what it had not.
+        // The command ends with the error: say first what it had changed, and what it had not,
+        // and give the error the same for its --json document.
+        const notApplied = plan.changes.slice(index + 1).map((left) => left.describe);
         for (const line of result.applied) io.log(`✓ ${line}`);
         io.log(`✗ ${change.describe}`);
-        for (const left of plan.changes.slice(index + 1)) io.log(`  not applied: ${left.describe}`);
+        for (const left of notApplied) io.log(`  not applied: ${left}`);
+        if (error instanceof Error) {
+          const partly: PartlyApplied = {
+            applied: [...result.applied],
+            failed: [change.describe],
+            notApplied,
+          };
+          Object.assign(error, { partly });
+        }
         throw error;
       }
       result.failed.push(`${change.describe}: ${(error as Error).message}`);

@@ -1,3 +1,4 @@
+import { defineCommand, EXIT, runCommand } from '../../../tools/cli/command';
 import { type Change, type Plan, planStatus, runPlan } from '../../../tools/cli/plan';
 import { scriptedIo } from '../../support/io';
 
@@ -102,5 +103,39 @@ describe('runPlan: plan → confirm → apply → read back', () => {
     expect(result.failed).toEqual(['a: a went wrong']);
     expect(io.lines).toContain('✗ a: a went wrong');
     expect(planStatus(result)).toBe(1);
+  });
+  it("gives a command's --json document what it had applied when a change failed", async () => {
+    const applied: string[] = [];
+    const command = defineCommand({
+      spec: {
+        name: 'example',
+        summary: 'changes z, a and b',
+        options: { json: { type: 'flag', help: 'one JSON document' } },
+      },
+      run: async (_line, io) => {
+        const plan: Plan = {
+          shows: [],
+          changes: [change('z', applied), change('a', applied, true), change('b', applied)],
+        };
+        await runPlan(plan, io);
+        return EXIT.done;
+      },
+    });
+    const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const io = scriptedIo(true);
+      expect(await runCommand(command, ['--json'], io)).toBe(EXIT.wrong);
+      expect(io.documents).toEqual([
+        {
+          error: 'failed',
+          message: 'a went wrong',
+          applied: ['z'],
+          failed: ['a'],
+          notApplied: ['b'],
+        },
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
