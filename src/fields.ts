@@ -47,9 +47,12 @@ export function isIntegerField(field: string): boolean {
  * `x-amzn-trace` → `x_amzn_trace`.
  */
 export function snakeCase(name: string): string {
+  // The last capital of a run before a lower-case letter starts a word (`subjectDNName` →
+  // `subject_dn_name`): a look-ahead, so each place is looked at once. `([A-Z]+)([A-Z][a-z])`
+  // backtracked over a run of capitals, quadratic in a client's key of them.
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/([A-Z])(?=[A-Z][a-z])/g, '$1_')
     .toLowerCase()
     .replace(/[^a-z0-9_]/g, '_');
 }

@@ -202,9 +202,10 @@ function readJsonObject(
   /** A key no field is named by given more than once: only the line as written holds each value. */
   let whole = false;
   for (const [key, written] of repeated) {
-    // JSON.parse kept the last value: a key given again with the same value is one fact.
-    const field = fieldName(naming, key);
-    if (!isLabel(key) || !naming.names.has(field)) {
+    // JSON.parse kept the last value: a key given again with the same value is one fact. A key
+    // that is no label (a client's, of any length) is not named: only the line holds its values.
+    const field = isLabel(key) ? fieldName(naming, key) : undefined;
+    if (field === undefined || !naming.names.has(field)) {
       whole = true;
       continue;
     }

@@ -21,6 +21,16 @@ describe('snakeCase', () => {
     expect(snakeCase('X-Amzn-Trace Id')).toBe('x_amzn_trace_id');
     expect(snakeCase('routeKey')).toBe('route_key');
   });
+
+  it('ends a run of capitals before the word that follows it, in time linear in the name', () => {
+    expect(snakeCase('subjectDNName')).toBe('subject_dn_name');
+    expect(snakeCase('HTTPStatusCode')).toBe('http_status_code');
+    expect(snakeCase('AAbCCd')).toBe('a_ab_c_cd');
+    // 64 K capitals and nothing after them: a backtracking rule took seconds (quadratic).
+    const started = performance.now();
+    expect(snakeCase('A'.repeat(64 * 1024))).toBe('a'.repeat(64 * 1024));
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
 });
 
 describe('aliasName', () => {

@@ -113,6 +113,16 @@ describe('createLineReader', () => {
     });
   });
 
+  it("reads in time linear in the line a client's key of 64 K capitals given twice", () => {
+    // Seconds when the key was put in snake case before it was known to be no label (quadratic).
+    const key = 'A'.repeat(64 * 1024);
+    const started = performance.now();
+    expect(read(`{"requestId":"r-1","${key}":"1","${key}":"1"}`)).toMatchObject({
+      format: 'json',
+    });
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
   it('still refuses two values for one field, whether two names or one key given twice', () => {
     for (const line of [
       '{"requestId":"r-1","integration_latency":"116","integrationLatency":"117"}',
