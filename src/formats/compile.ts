@@ -321,16 +321,28 @@ function createPlacements(
   return placements;
 }
 
-/** Ambiguous, with the fields every reading gives the same value; none past the budget. */
+/**
+ * Ambiguous, with the fields every reading gives the same value. When the readings were not all
+ * found (more than MAX_READINGS, or the budget spent), those are the values before the first that
+ * can stretch (`fixed` of them): every placement reads them alike, so any reading found gives
+ * them; without one, whether the line is this format's at all is unknown, and none are taken.
+ */
 function ambiguous(
   variables: readonly Variable[],
   readings: readonly Value[][],
   complete: boolean,
+  fixed: number,
 ): Ambiguous {
   if (!complete) {
+    const agreed: Fields = {};
+    const first = readings[0];
+    for (let i = 0; first && i < fixed; i++) {
+      const value = first[i];
+      if (value !== undefined) agreed[(variables[i] as Variable).field] = value;
+    }
     return new Ambiguous(
       "ambiguous line: too many ways to read it (a value holds the format's own separator text)",
-      {},
+      agreed,
     );
   }
   const first = readings[0] as Value[];
@@ -480,6 +492,8 @@ export function compileFormat(name: string, source: string): CompiledFormat {
     plain: new Array(count).fill(false),
   };
   const placements = createPlacements(variables, separators, values);
+  /** How many values come before the first that can stretch: every reading has the same ones. */
+  const fixed = stretchableIndexes(variables, separators)[0] ?? count;
   const { matchFirst, mayReadOtherwise, noPlacement, stretches } = createFirstMatch(
     variables,
     literals,
@@ -507,8 +521,8 @@ export function compileFormat(name: string, source: string): CompiledFormat {
     const first = readings[0];
     // Out of budget before a reading: whether one exists is unknown, and another format's
     // reading (the labels') could take a client's text for fields.
-    if (!first) return complete ? undefined : ambiguous(variables, readings, false);
-    if (readings.length > 1 || !complete) return ambiguous(variables, readings, complete);
+    if (!first) return complete ? undefined : ambiguous(variables, readings, false, fixed);
+    if (readings.length > 1 || !complete) return ambiguous(variables, readings, complete, fixed);
     for (let i = 0; i < count; i++) values[i] = first[i] as Value;
     return toFields();
   };
@@ -524,7 +538,7 @@ export function compileFormat(name: string, source: string): CompiledFormat {
     if (stretches) return readingsOf(line);
     const budget = budgetFor(line);
     if (placements(line, 0, prefix.length, budget, () => true)) return toFields();
-    return spent(budget) ? ambiguous(variables, [], false) : undefined;
+    return spent(budget) ? ambiguous(variables, [], false, fixed) : undefined;
   };
 
   return {

@@ -114,6 +114,28 @@ describe('compileFormat', () => {
     const read = format.parse(`RequestId: r-1, UserAgent: ${agent}, StatusCode: 200, Latency: 5`);
     expect(read).toBeInstanceOf(Ambiguous);
     expect((read as Ambiguous).reason).toMatch(/too many ways to read it/);
+    // No reading found within the budget: whether the line is this format's at all is unknown.
+    expect((read as Ambiguous).agreed).toEqual({});
+  });
+
+  it('keeps the values before the free text of a line with more readings than it compares', () => {
+    const format = compileFormat('default', DEFAULT_FORMAT);
+    const copies = (n: number) => `x${', ErrorMessage: x'.repeat(n)}`;
+    const line = (agent: string) =>
+      `RequestId: r-1, SourceIP: 192.0.2.1, Method: GET, ResourcePath: /pets, StatusCode: 403, ResponseLength: 12, RequestTime: 07/Dec/2026:18:30:36 +0000, RequestTimeEpoch: 1796668236123, ResponseLatency: 5, IntegrationLatency: -, IntegrationStatus: -, TransferMode: -, TimeToFirstContent: -, TimeToAllHeaders: -, ErrorType: -, AuthorizerStatus: -, AuthorizerLatency: -, WafStatus: -, WafResponse: -, ApiKeyId: -, Protocol: HTTP/1.1, ApiId: a1b2c3d4e5, Stage: prod, DomainName: api.example.com, XrayTraceId: -, Path: /prod/pets, UserAgent: ${agent}, ErrorMessage: -, IntegrationError: -, AuthorizerError: -`;
+    // Seven copies give more readings than the eight compared: a client's user agent took every
+    // field of its request away (its status, its time) as no fewer copies did.
+    for (const n of [6, 7, 40]) {
+      const read = format.parse(line(copies(n))) as Ambiguous;
+      expect(read).toBeInstanceOf(Ambiguous);
+      expect(read.agreed).toMatchObject({
+        request_id: 'r-1',
+        status: 403,
+        request_time_epoch: 1796668236123,
+        response_latency: 5,
+      });
+      expect(read.agreed).not.toHaveProperty('user_agent');
+    }
   });
 
   it('finds the other reading of two variables side by side, and of a `-` after a number', () => {
