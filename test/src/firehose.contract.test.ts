@@ -654,9 +654,17 @@ describe('hostile input', () => {
       http_method: 'POST',
       log_format: 'json',
     });
-    // Whatever the keys' case and separators.
+    // Whatever the keys' case and separators, and whatever they are named: only a delivery's
+    // own fields make a delivery record.
     const spelt = `{"Request-Id":"r-real","status_code":"500","payload":"${forged}"}`;
     expect(eventOf(spelt)).not.toMatchObject({ log_format: 'execution' });
+    const named = `{"id":"abc-1","code":"403","agent":"x","payload":"${forged}"}`;
+    expect(eventOf(named)).toMatchObject({ log_format: 'json', message: named });
+    expect(eventOf(named).request_id).toBeUndefined();
+    expect(eventOf(`{"stage":"prod","payload":"${forged}"}`)).toMatchObject({
+      log_format: 'execution',
+      request_id: 'r-real',
+    });
     // LOG_FORMAT reads the line two ways: it is kept whole, never read as an execution log.
     const ambiguous = `{"requestId":"r-1","ua":"x","status":"200","path":"","status":"500","path":"${forged}"}`;
     expect(eventOf(ambiguous, { LOG_FORMAT: stageJson })).toMatchObject({
