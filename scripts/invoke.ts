@@ -162,11 +162,14 @@ function decodeResult(record: FirehoseTransformationResult['records'][number]) {
       dataBytes: Buffer.from(data, 'base64').length,
     };
   }
-  const text = Buffer.from(data, 'base64').toString('utf8');
+  // A record whose events were over the budget comes back gzip-compressed (docs/reference.md).
+  const bytes = Buffer.from(data, 'base64');
+  const compressed = bytes[0] === 0x1f && bytes[1] === 0x8b;
   return {
     recordId: record.recordId,
     result: record.result,
-    events: splitEventLines(text).map((line) => JSON.parse(line) as unknown),
+    ...(compressed ? { compressed } : {}),
+    events: splitEventLines(gunzippedText(bytes)).map((line) => JSON.parse(line) as unknown),
   };
 }
 

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cloudWatchRecord, firehoseEvent } from './support/firehose-event';
 
 /** `npm run invoke` as a user runs it: the built bundle, loaded the way Lambda loads it. */
 const tsx = 'node_modules/.bin/tsx';
@@ -50,6 +51,30 @@ describe('npm run invoke', () => {
       'clf',
       'clf',
     ]);
+  });
+
+  it('shows the events of a record it had to send gzip-compressed', () => {
+    // 2,000 log events of a CloudWatch Logs record: events over the HTTP endpoint's 1,024,000 bytes.
+    const line = (i: number) =>
+      `RequestId: r-${i}, SourceIP: 192.0.2.1, Method: GET, ResourcePath: /pets, StatusCode: 200, UserAgent: ${'a'.repeat(600)}`;
+    const record = cloudWatchRecord(
+      Array.from({ length: 2_000 }, (_, i) => ({ message: line(i), timestampMs: 1795546045000 })),
+    );
+    const folder = mkdtempSync(join(tmpdir(), 'invoke-'));
+    try {
+      const file = join(folder, 'big.json');
+      writeFileSync(file, JSON.stringify(firehoseEvent([record])));
+      const run = invoke([file]);
+      expect(run.status).toBe(0);
+      const [decoded] = lastLine(run.stdout).records as (Decoded['records'][number] & {
+        compressed?: boolean;
+      })[];
+      expect(decoded).toMatchObject({ result: 'Ok', compressed: true });
+      expect(decoded?.events).toHaveLength(2_000);
+      expect(decoded?.events?.[1999]).toMatchObject({ request_id: 'r-1999' });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('stops with the setting named when the function cannot start', () => {
