@@ -53,11 +53,10 @@ export const command = defineCommand({
       'retention-days': {
         type: 'number',
         value: 'DAYS',
-        default: DEFAULT_RETENTION_DAYS,
         min: 1,
         max: 36_500,
         integer: true,
-        help: 'how long the stream keeps events',
+        help: `how long the stream keeps events (a stream setup creates: ${DEFAULT_RETENTION_DAYS}; an existing one is changed only when given, and a shorter time deletes older events)`,
       },
       '5xx-rate': {
         type: 'number',

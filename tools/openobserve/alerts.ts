@@ -2,6 +2,7 @@
  * The alert pack `npm run openobserve -- setup` installs: 5xx rate, p95 latency, throttling and
  * silence, per API and stage (docs/contracts.md §6).
  */
+import { isString, type Json } from './api';
 import { COUNT, percentile, WEIGHT } from './sql';
 
 /**
@@ -107,5 +108,24 @@ export function buildAlert(spec: AlertSpec, stream: string, destinations: readon
     destinations: [...destinations],
     enabled: destinations.length > 0,
     description: spec.description,
+  };
+}
+
+/**
+ * An alert as setup sends it over one that is there: what people set on it stays, the
+ * destinations added to it (`destination`, setup's, is added) and its being turned off (for
+ * maintenance, say).
+ */
+export function overTheirs<T extends { destinations: string[]; enabled: boolean }>(
+  alert: T,
+  current: Json | undefined,
+  destination: string,
+): T {
+  if (!current) return alert;
+  const theirs = Array.isArray(current.destinations) ? current.destinations.filter(isString) : [];
+  return {
+    ...alert,
+    destinations: theirs.includes(destination) ? theirs : [...theirs, destination],
+    enabled: typeof current.enabled === 'boolean' ? current.enabled : alert.enabled,
   };
 }

@@ -313,8 +313,56 @@ describeWithOpenObserve('openobserve setup, on a real OpenObserve', () => {
     expect(io.lines.join('\n')).toContain('alerts: not installed');
   });
 
+  it("leaves an existing stream's retention alone unless --retention-days is given: a shorter one deletes events", async () => {
+    await streamWithData();
+    await server()
+      .api()
+      .request('PUT', `/api/${org}/streams/${STREAM}/settings?type=logs`, { data_retention: 365 });
+    const kept = await setup({ retentionDays: undefined });
+    expect(kept.changes.join('\n')).not.toContain('data_retention');
+    expect(kept.mismatches).toEqual([]);
+    expect((await schema()).settings.data_retention).toBe(365);
+    const asked = await setup({ retentionDays: 90 });
+    expect(asked.changes).toContainEqual(
+      expect.stringMatching(/settings: .*data_retention 365 → 90 days$/),
+    );
+    expect((await schema()).settings.data_retention).toBe(90);
+  });
+
+  it('keeps what people set on an alert (destinations added, an alert turned off), and says what an update changes', async () => {
+    await streamWithData();
+    await setup();
+    await server().api().request('POST', `/api/${org}/alerts/destinations`, {
+      name: 'pager',
+      type: 'http',
+      url: 'http://127.0.0.1:9/pager',
+      method: 'post',
+      template: 'prebuilt_discord',
+      headers: {},
+    });
+    const byName = async (name: string) => (await alerts()).find((a) => a.name === name) as Json;
+    const edit = async (name: string, change: Json) => {
+      const alert = await byName(name);
+      await server()
+        .api()
+        .request('PUT', `/api/v2/${org}/alerts/${alert.id}`, { ...alert, ...change });
+    };
+    await edit('api_gateway_5xx_rate', { destinations: ['oncall', 'pager'] });
+    await edit('api_gateway_no_events', { enabled: false });
+    // A rerun with another p95 threshold: that alert's query changes, the others stay as people left them.
+    const report = await setup({ thresholds: { ...DEFAULT_THRESHOLDS, p95Ms: 3000 } });
+    expect(report.changes).toEqual([
+      'alert api_gateway_p95_latency: update query_condition, description',
+    ]);
+    expect(report.mismatches).toEqual([]);
+    expect((await byName('api_gateway_5xx_rate')).destinations).toEqual(['oncall', 'pager']);
+    expect((await byName('api_gateway_no_events')).enabled).toBe(false);
+    expect((await byName('api_gateway_p95_latency')).query_condition.sql).toContain('3000');
+  });
+
   it('creates a new stream with the fields the processor writes, so alerts work at once', async () => {
-    const report = await setup();
+    const report = await setup({ retentionDays: undefined });
+    expect((await schema()).settings.data_retention).toBe(30);
     const created = await schema();
     expect(
       Object.fromEntries(created.schema.map((field: Json) => [field.name, field.type])),

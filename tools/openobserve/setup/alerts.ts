@@ -5,7 +5,7 @@
  */
 import { ApiError, RefusedError } from '../../cli/errors';
 import type { Change } from '../../cli/plan';
-import { type AlertSpec, alertSpecs, buildAlert, type Thresholds } from '../alerts';
+import { type AlertSpec, alertSpecs, buildAlert, overTheirs, type Thresholds } from '../alerts';
 import { field, isObjectList, isString, type Json, type OpenObserveApi } from '../api';
 import type { FolderRef } from './folders';
 import { nothing, type SetupPart, sameAsDesired, whoWrites } from './part';
@@ -53,6 +53,31 @@ const findAlerts = (
     specs.map((spec) => spec.name),
     stream,
   );
+
+/**
+ * The change that puts an alert that is there as `alert` says, naming what differs: a threshold
+ * set back to its default by a rerun without its option is seen before it is applied.
+ */
+function alertUpdate(
+  api: OpenObserveApi,
+  org: string,
+  alert: ReturnType<typeof buildAlert>,
+  current: Json,
+): Change {
+  const id = field(current, 'id', isString, 'GET /api/v2/{org}/alerts/{id}');
+  const differ = Object.keys(alert).filter(
+    (key) => !sameAsDesired(alert[key as keyof typeof alert], current[key]),
+  );
+  return {
+    describe: `alert ${alert.name}: update ${differ.join(', ')}`,
+    apply: async () => {
+      await api.request('PUT', `/api/v2/${org}/alerts/${encodeURIComponent(id)}`, {
+        ...alert,
+        id,
+      });
+    },
+  };
+}
 
 /** Refuses a destination OpenObserve does not have. */
 async function checkDestination(api: OpenObserveApi, options: AlertOptions, destination: string) {
@@ -113,8 +138,14 @@ export async function alertsPart(
     }
     return lacking.length === 0;
   });
-  const desired = specs.map((spec) => buildAlert(spec, options.stream, [destination]));
   const existing = await findAlerts(api, org, options.stream, specs);
+  const desired = specs.map((spec) =>
+    overTheirs(
+      buildAlert(spec, options.stream, [destination]),
+      existing.get(spec.name),
+      destination,
+    ),
+  );
   const changes: Change[] = [];
   for (const alert of desired) {
     const current = existing.get(alert.name);
@@ -130,16 +161,7 @@ export async function alertsPart(
         },
       });
     } else if (!sameAsDesired(alert, current)) {
-      const id = field(current, 'id', isString, 'GET /api/v2/{org}/alerts/{id}');
-      changes.push({
-        describe: `alert ${alert.name}: update`,
-        apply: async () => {
-          await api.request('PUT', `/api/v2/${org}/alerts/${encodeURIComponent(id)}`, {
-            ...alert,
-            id,
-          });
-        },
-      });
+      changes.push(alertUpdate(api, org, alert, current));
     }
   }
   return {

@@ -20,7 +20,7 @@ export interface SetupOptions extends Omit<SloOptions, 'stream'> {
   /** Folder name for the dashboard and the alerts; OpenObserve's `default` folder when absent. */
   readonly folder?: string;
   readonly alertDestination?: string;
-  readonly retentionDays: number;
+  readonly retentionDays?: number;
   readonly thresholds: Thresholds;
 }
 

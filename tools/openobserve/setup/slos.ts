@@ -6,6 +6,7 @@
  */
 import { ApiError } from '../../cli/errors';
 import type { Change } from '../../cli/plan';
+import { overTheirs } from '../alerts';
 import { field, isObjectList, isString, type Json, type OpenObserveApi } from '../api';
 import {
   BURN_WINDOWS,
@@ -114,7 +115,13 @@ function burnChanges(
       `alert ${slo.name}_${window.name}: not installed. A burn rate of ${window.critical}× cannot happen with a target of ${slo.target}% (at most ${maxBurnRate(slo.target).toFixed(2)}×)`,
   );
   const alertsOf = () =>
-    windows.map((window) => burnAlert(slo.name, ref.id, window, [context.destination]));
+    windows.map((window) =>
+      overTheirs(
+        burnAlert(slo.name, ref.id, window, [context.destination]),
+        existing.get(`${slo.name}_${window.name}`),
+        context.destination,
+      ),
+    );
   const changes: Change[] = [];
   for (const [index, window] of windows.entries()) {
     const name = `${slo.name}_${window.name}`;

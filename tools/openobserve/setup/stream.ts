@@ -5,7 +5,12 @@
 import { ApiError } from '../../cli/errors';
 import type { Change } from '../../cli/plan';
 import { field, isObject, type Json, type OpenObserveApi } from '../api';
-import { NEW_STREAM, STREAM_FIELDS, STREAM_SETTINGS } from '../stream-settings';
+import {
+  DEFAULT_RETENTION_DAYS,
+  NEW_STREAM,
+  STREAM_FIELDS,
+  STREAM_SETTINGS,
+} from '../stream-settings';
 import { type SetupPart, sameAsDesired, strings } from './part';
 
 const listOr = (items: readonly string[]) => (items.length ? items.join(', ') : 'none');
@@ -13,7 +18,11 @@ const listOr = (items: readonly string[]) => (items.length ? items.join(', ') : 
 export interface StreamOptions {
   readonly org: string;
   readonly stream: string;
-  readonly retentionDays: number;
+  /**
+   * The stream's retention: a stream setup creates gets it, or DEFAULT_RETENTION_DAYS; an
+   * existing one is changed only when it is given (a shorter one deletes older events).
+   */
+  readonly retentionDays?: number;
 }
 
 async function readSchema(api: OpenObserveApi, path: string): Promise<Json | undefined> {
@@ -28,8 +37,13 @@ async function readSchema(api: OpenObserveApi, path: string): Promise<Json | und
 const settingsOf = (schema: Json | undefined): Json =>
   schema ? field(schema, 'settings', isObject, 'GET /api/{org}/streams/{stream}/schema') : {};
 
-/** The settings update, and the full-text keys asked for (only fields the stream has). */
-function settingsUpdate(schema: Json | undefined, retentionDays: number) {
+/**
+ * The settings update, the full-text keys asked for (only fields the stream has) and the retention
+ * asked for: `given`, or for a stream setup creates the default; none for an existing stream when
+ * not given.
+ */
+function settingsUpdate(schema: Json | undefined, given: number | undefined) {
+  const retentionDays = schema ? given : (given ?? DEFAULT_RETENTION_DAYS);
   const current = settingsOf(schema);
   const update: Json = {};
   const said: string[] = [];
@@ -57,15 +71,19 @@ function settingsUpdate(schema: Json | undefined, retentionDays: number) {
       `full_text_search_keys ${[...add.map((k) => `+ ${k}`), ...remove.map((k) => `− ${k}`)].join(', ')}`,
     );
   }
-  if (current.data_retention !== retentionDays) {
+  if (retentionDays !== undefined && current.data_retention !== retentionDays) {
     update.data_retention = retentionDays;
     said.push(`data_retention ${current.data_retention ?? 'default'} → ${retentionDays} days`);
   }
-  return { update, said, fullText };
+  return { update, said, fullText, retentionDays };
 }
 
 /** What the stream's settings read back other than asked. */
-function mismatches(settings: Json, fullText: readonly string[], retentionDays: number): string[] {
+function mismatches(
+  settings: Json,
+  fullText: readonly string[],
+  retentionDays: number | undefined,
+): string[] {
   const found: string[] = [];
   for (const key of ['index_fields', 'bloom_filter_fields'] as const) {
     const missing = STREAM_SETTINGS[key].filter((name) => !strings(settings[key]).includes(name));
@@ -81,7 +99,7 @@ function mismatches(settings: Json, fullText: readonly string[], retentionDays: 
       `stream settings: asked for full_text_search_keys ${listOr(fullText)}; OpenObserve reports ${listOr(read)}`,
     );
   }
-  if (settings.data_retention !== retentionDays) {
+  if (retentionDays !== undefined && settings.data_retention !== retentionDays) {
     found.push(
       `stream settings: asked for data_retention ${retentionDays} days; OpenObserve reports ${settings.data_retention ?? 'none'}`,
     );
@@ -112,7 +130,7 @@ export async function streamPart(
   const stream = encodeURIComponent(options.stream);
   const schemaPath = `/api/${org}/streams/${stream}/schema?type=logs`;
   const schema = await readSchema(api, schemaPath);
-  const { update, said, fullText } = settingsUpdate(schema, options.retentionDays);
+  const { update, said, fullText, retentionDays } = settingsUpdate(schema, options.retentionDays);
   const later = STREAM_SETTINGS.full_text_search_keys.filter((name) => !fullText.includes(name));
   const missing = missingFields(schema);
   const changes: Change[] = [];
@@ -143,6 +161,6 @@ export async function streamPart(
     hasFields: schema === undefined || (Array.isArray(schema.schema) && schema.schema.length > 0),
     lacks: (sql) => missing.filter((name) => new RegExp(`\\b${name}\\b`).test(sql)),
     readBack: async () =>
-      mismatches(settingsOf(await readSchema(api, schemaPath)), fullText, options.retentionDays),
+      mismatches(settingsOf(await readSchema(api, schemaPath)), fullText, retentionDays),
   };
 }
