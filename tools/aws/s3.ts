@@ -11,6 +11,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { gunzippedText } from '../../src/surface';
+import { RefusedError } from '../cli/errors';
 import { errorName } from './clients';
 
 export interface ObjectEntry {
@@ -69,13 +70,33 @@ const notFound = (error: unknown) =>
   ['NotFound', 'NoSuchKey', 'NoSuchBucket', '404'].includes(errorName(error)) ||
   (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
 
-/** The bucket's region ('' when S3 does not say), or undefined when there is no such bucket. */
+/**
+ * The bucket's region ('' when S3 does not say), or undefined when there is no such bucket. S3
+ * answers a HEAD for a bucket in another region with 301 and the region in a header, and one these
+ * credentials may not see (another account's name) with 403, both without a body: the SDK then
+ * throws an error named only `UnknownError`.
+ */
 export async function bucketRegion(s3: S3Client, bucket: string): Promise<string | undefined> {
   try {
     const answer = await s3.send(new HeadBucketCommand({ Bucket: bucket }));
     return answer.BucketRegion ?? '';
   } catch (error) {
     if (notFound(error)) return undefined;
+    const answered = error as {
+      $metadata?: { httpStatusCode?: number };
+      $response?: { headers?: Record<string, string | undefined> };
+    };
+    const status = answered.$metadata?.httpStatusCode;
+    const region = answered.$response?.headers?.['x-amz-bucket-region'];
+    if (status === 301 && region) return region;
+    if (status === 301 || status === 403) {
+      throw new RefusedError(
+        status === 301
+          ? `bucket ${bucket} is in another region than ${await s3.config.region()} (S3 answered 301 without naming it)`
+          : `bucket ${bucket}: S3 answered 403 Forbidden: another account owns a bucket of that name, or a policy keeps these credentials from it`,
+        { cause: error },
+      );
+    }
     throw error;
   }
 }

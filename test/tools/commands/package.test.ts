@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
@@ -139,4 +141,40 @@ describe('npm run package (against moto, two regions)', () => {
       "bucket artifacts-eu-west-1 is in us-west-2, not eu-west-1: Lambda reads a function's code only from a bucket in the function's own region",
     );
   }, 120_000);
+});
+
+describe('npm run package, on a stand-in for what real S3 answers and moto does not', () => {
+  /** HEAD of a bucket as S3 answers it: in another region (301, the region named), or Forbidden. */
+  let server: Server;
+  let endpoint: string;
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      if (request.url?.startsWith('/artifacts-eu-west-1')) {
+        response.writeHead(301, { 'x-amz-bucket-region': 'us-west-2' }).end();
+      } else {
+        response.writeHead(403).end();
+      }
+    });
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((closed) => server.close(closed)));
+
+  it('names the region of a bucket S3 redirects to, and a bucket it forbids', async () => {
+    const standIn = (region: string) =>
+      new S3Client({
+        region,
+        endpoint,
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+      });
+    await expect(
+      planPackage({ ...options('redirect.yaml'), regions: ['eu-west-1'] }, standIn),
+    ).rejects.toThrow('bucket artifacts-eu-west-1 is in us-west-2, not eu-west-1');
+    await expect(
+      planPackage({ ...options('forbidden.yaml'), regions: ['us-east-1'] }, standIn),
+    ).rejects.toThrow(
+      'bucket artifacts-us-east-1: S3 answered 403 Forbidden: another account owns a bucket of that name',
+    );
+  });
 });
