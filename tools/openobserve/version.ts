@@ -4,7 +4,7 @@
  * The version is in `GET /config`, which answers without credentials (as the servers the tests run
  * do; `/version` needs them on some releases).
  */
-import { RefusedError, UnexpectedAnswerError } from '../cli/errors';
+import { ApiError, RefusedError, UnexpectedAnswerError } from '../cli/errors';
 import type { OpenObserveApi } from './api';
 
 /** What setup installs, and the first OpenObserve release that takes it; oldest first. */
@@ -38,7 +38,17 @@ const older = (a: readonly number[], b: readonly number[]) => {
  * version that does not read as `vX.Y.Z` is let through: a build of its own may name itself so.
  */
 export async function checkVersion(api: OpenObserveApi): Promise<string> {
-  const config = await api.request('GET', '/config');
+  const config = await api.request('GET', '/config').catch((error: unknown) => {
+    // An address copied from the browser (`…/web/dashboards`) or the API (`…/api/default`).
+    const { origin, pathname } = new URL(api.base);
+    if (error instanceof ApiError && error.status === 404 && pathname !== '/') {
+      throw new RefusedError(
+        `${error.message}: --url is OpenObserve's address, without a path of the UI or the API; give ${origin} (a path only when OpenObserve is served under one)`,
+        { cause: error },
+      );
+    }
+    throw error;
+  });
   if (typeof config.version !== 'string') {
     throw new UnexpectedAnswerError(
       `OpenObserve's GET /config has no version (got ${JSON.stringify(config.version)}); is ${api.base} OpenObserve?`,

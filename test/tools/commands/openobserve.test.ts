@@ -292,6 +292,18 @@ describeWithOpenObserve('openobserve setup, on a real OpenObserve', () => {
     expect(writes(api.requests)).toEqual([]);
   });
 
+  it("says to give OpenObserve's address when --url is one of its UI's or API's pages", async () => {
+    for (const path of ['/web/dashboards', `/api/${org}`]) {
+      const pasted = openObserveApi(new URL(`${server().url}${path}`), {
+        user: server().user,
+        password: server().password,
+      });
+      await expect(planSetup({ ...OPTIONS, org }, pasted)).rejects.toThrow(
+        `--url is OpenObserve's address, without a path of the UI or the API; give ${server().url}`,
+      );
+    }
+  });
+
   it('finds no SLO API on this release: a 404, which setup takes for "not there"', async () => {
     await expect(server().api().request('GET', `/api/${org}/slos`)).rejects.toMatchObject({
       status: 404,
