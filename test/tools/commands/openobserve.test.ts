@@ -697,6 +697,18 @@ describe('openobserve setup: SLOs per API and stage', () => {
     ]);
   });
 
+  it("leaves another stream's SLOs of the same name as they are (team:prod and team_prod)", async () => {
+    await setup({ stream: 'team:prod' });
+    const second = await setup({ stream: 'team_prod' });
+    expect(second.changes.filter((change) => change.startsWith('SLO'))).toEqual([]);
+    expect(second.skipped).toContainEqual(
+      'SLO api_gateway_availability_team_prod: not installed. An SLO of that name watches stream "team:prod", whose name gives the same SLO names as "team_prod"; it is left as it is',
+    );
+    expect(sloNamed('api_gateway_availability_team_prod').config.source.query.total.stream).toBe(
+      'team:prod',
+    );
+  });
+
   it('changes nothing on a second run, and updates an SLO in place when a target changes', async () => {
     await setup();
     const before = sloNamed('api_gateway_availability');

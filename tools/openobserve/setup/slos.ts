@@ -150,6 +150,13 @@ function burnChanges(
   return { changes, skipped, desired: alertsOf };
 }
 
+/** The stream an SLO that is there counts requests of, as its query names it. */
+function streamOf(slo: Json | undefined): string | undefined {
+  // biome-ignore lint/suspicious/noExplicitAny: an answer read field by field, each checked.
+  const stream = (slo as any)?.config?.source?.query?.total?.stream;
+  return typeof stream === 'string' ? stream : undefined;
+}
+
 /**
  * The SLOs to install, each with its id and folder when it exists; those whose queries name a
  * field the stream lacks are left out, and said in `skipped`, as is one that stays in another
@@ -172,7 +179,16 @@ function planSlos(
       );
       continue;
     }
-    const { id, folder_id: folderId } = existing.get(desired.name) ?? {};
+    const current = existing.get(desired.name);
+    const watches = streamOf(current);
+    if (watches !== undefined && watches !== options.stream) {
+      // `team:prod` and `team_prod` give one name: each run for one took the other's over.
+      skipped.push(
+        `SLO ${desired.name}: not installed. An SLO of that name watches stream "${watches}", whose name gives the same SLO names as "${options.stream}"; it is left as it is`,
+      );
+      continue;
+    }
+    const { id, folder_id: folderId } = current ?? {};
     planned.push({
       desired,
       ref: { id: typeof id === 'string' ? id : '' },
