@@ -425,6 +425,20 @@ describeWithOpenObserve('openobserve setup, on a real OpenObserve', () => {
     );
   });
 
+  it('makes no alerts folder for updates: alerts that are there stay where they are', async () => {
+    await streamWithData();
+    await setup();
+    const report = await setup({
+      folder: 'ops',
+      thresholds: { ...DEFAULT_THRESHOLDS, p95Ms: 2000 },
+    });
+    expect(report.changes).toEqual([
+      'alert api_gateway_p95_latency: update query_condition, description',
+    ]);
+    const folders = (await get(`/api/v2/${org}/folders/alerts`)).list as Json[];
+    expect(folders.map((folder) => folder.name)).not.toContain('ops');
+  });
+
   it('keeps each stream’s dashboard and alerts its own, and a second run of each changes nothing', async () => {
     const other = 'api_gateway_test';
     await streamWithData();

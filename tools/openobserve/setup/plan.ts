@@ -28,12 +28,14 @@ export async function planSetup(options: SetupOptions, api: OpenObserveApi): Pro
   const version = await checkVersion(api);
   const stream = await streamPart(api, options);
   const dashboard = await dashboardPart(api, options, stream.lacks);
-  // Alerts and SLOs share a folder, made once and only when one of them is installed.
+  // Alerts and SLOs share a folder, made once and only when one of them is created there: an
+  // update leaves each where it is, and would leave a new folder empty.
   const alertFolder = await folder(api, options.org, 'alerts', options.folder);
   const alerts = await alertsPart(api, options, stream, alertFolder.ref);
   const slos = await slosPart(api, options, version, alertFolder.ref, stream.lacks);
   const inFolder = [...alerts.changes, ...slos.changes];
-  const folderChange = alertFolder.change && inFolder.length ? [alertFolder.change] : [];
+  const creates = inFolder.some((change) => /^(alert|SLO) \S+: create\b/.test(change.describe));
+  const folderChange = alertFolder.change && creates ? [alertFolder.change] : [];
   const parts = [dashboard, stream, alerts, slos];
   const changes = [...dashboard.changes, ...stream.changes, ...folderChange, ...inFolder];
   const skipped = parts.flatMap((part) => part.skipped);
