@@ -10,7 +10,7 @@ import { openObserveCredentials } from '../cli/io';
 import { secureUrl } from '../cli/url';
 import { type OpenObserveApi, openObserveApi } from './api';
 import { openObserveEndpoint } from './firehose-endpoint';
-import { DEFAULT_STREAM, keptStreamOn } from './stream-settings';
+import { DEFAULT_STREAM, keptStreams } from './stream-settings';
 
 export const OPENOBSERVE_OPTIONS = {
   url: {
@@ -29,9 +29,14 @@ export async function streamOption(
   values: { readonly stream: string; readonly org: string },
   io: Io,
 ): Promise<string> {
-  const kept = await keptStreamOn(api, values.org, values.stream);
+  const { kept, leftOver } = await keptStreams(api, values.org, values.stream);
   if (kept !== values.stream) {
     io.log(`--stream ${values.stream}: OpenObserve keeps its events in "${kept}"`);
+  }
+  if (leftOver) {
+    io.log(
+      `warning: stream "${leftOver}" is there too: on this server, which keeps capitals, a setup run before the first event made it. What it installed for "${leftOver}" (a dashboard, alerts, SLOs) watches a stream that gets no events, and its no-events alert fires: delete those in OpenObserve`,
+    );
   }
   return kept;
 }

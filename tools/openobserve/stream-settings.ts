@@ -27,9 +27,21 @@ export async function keptStreamOn(
   org: string,
   name: string,
 ): Promise<string> {
+  return (await keptStreams(api, org, name)).kept;
+}
+
+/**
+ * keptStreamOn's answer, and `leftOver`: the lower-case stream, when the one kept under capitals
+ * has it beside it (what a setup run before the first event made, and installed for).
+ */
+export async function keptStreams(
+  api: OpenObserveApi,
+  org: string,
+  name: string,
+): Promise<{ kept: string; leftOver?: string }> {
   const lower = keptStreamName(name);
   const cased = formattedStreamName(name);
-  if (cased === lower) return lower;
+  if (cased === lower) return { kept: lower };
   const where = 'GET /api/{org}/streams';
   const list = field(
     await api.request('GET', `/api/${org}/streams?type=logs`),
@@ -38,7 +50,8 @@ export async function keptStreamOn(
     where,
   );
   const names = new Set(list.map((stream) => stream.name));
-  return names.has(cased) ? cased : lower;
+  if (!names.has(cased)) return { kept: lower };
+  return names.has(lower) ? { kept: cased, leftOver: lower } : { kept: cased };
 }
 
 /**

@@ -240,6 +240,9 @@ describeWithOpenObserve(
       expect(found.stderr).toContain(
         '--stream API-Gateway-Requests: OpenObserve keeps its events in "API_Gateway_Requests"',
       );
+      expect(found.stderr).toContain(
+        'warning: stream "api_gateway_requests" is there too: on this server, which keeps capitals, a setup run before the first event made it.',
+      );
     }, 60_000);
   },
 );
