@@ -6,7 +6,7 @@
  * operations or an anchored expression of bounded parts, so a message a client filled (a request
  * body) costs no more than its length.
  */
-import type { Fields } from './fields';
+import { type Fields, keysNaming } from './fields';
 import { epochMs } from './time';
 import { traceIdOf } from './trace';
 
@@ -264,16 +264,48 @@ export function executionEvent(
   return fields;
 }
 
+/**
+ * Keys, lowercased, of fields only an access-log line has: an object that names one is an
+ * access-log line, whatever `payload` it holds (a client's text in a JSON format API Gateway did
+ * not escape, §2).
+ */
+const ACCESS_LOG_KEYS = keysNaming(
+  new Set([
+    'request_id',
+    'status',
+    'http_method',
+    'source_ip',
+    'user_agent',
+    'resource_path',
+    'response_length',
+    'request_time',
+    'request_time_epoch',
+    'response_latency',
+    'integration_latency',
+    'protocol',
+  ]),
+);
+
+/** Whether a key names an access-log field, in any case, with or without `_` and `-`. */
+function namesAccessLogField(key: string): boolean {
+  const lower = key.toLowerCase();
+  if (ACCESS_LOG_KEYS.has(lower)) return true;
+  return (
+    (lower.includes('_') || lower.includes('-')) && ACCESS_LOG_KEYS.has(lower.replace(/[-_]/g, ''))
+  );
+}
+
 /** The names AWS's resource specification gives a log delivery's fields, lowercased (§8). */
 const DELIVERY_NAMES = new Set(['payload', 'resource_arn', 'event_timestamp', 'stage']);
 
 /**
  * The delivery's fields by their names in any case (its field names are not documented): the first
  * key of each name, in one pass over the object's keys. Three variables, not a map of the names,
- * which made the benchmark's delivery batch slower. No payload when a key is none of the names AWS
- * gives a delivery's fields (PAYLOAD, RESOURCE_ARN, EVENT_TIMESTAMP, STAGE): a JSON access-log
- * line whose client's text (a quote API Gateway did not escape, §2) poses as `payload` has keys of
- * its own, whatever they are named.
+ * which made the benchmark's delivery batch slower. No payload when a key names an access-log
+ * field, nor when another key than the delivery's (PAYLOAD, RESOURCE_ARN, EVENT_TIMESTAMP, STAGE)
+ * comes without a stage's ARN in resource_arn: a JSON access-log line whose client's text (a
+ * quote API Gateway did not escape, §2) poses as `payload` has keys of its own, whatever they are
+ * named, while a delivery's record with a key the specification does not name is still read.
  */
 function deliveryFields(object: Record<string, unknown>) {
   let payload: unknown;
@@ -282,6 +314,7 @@ function deliveryFields(object: Record<string, unknown>) {
   let payloadSeen = false;
   let arnSeen = false;
   let timeSeen = false;
+  let others = false;
   for (const key in object) {
     // Only a key as long as one of the names is lowercased (no other lowercases to one of them).
     const name = key.length <= 15 ? key.toLowerCase() : '';
@@ -294,9 +327,14 @@ function deliveryFields(object: Record<string, unknown>) {
     } else if (name === 'event_timestamp' && !timeSeen) {
       timeSeen = true;
       time = object[key];
-    } else if (!DELIVERY_NAMES.has(name)) {
+    } else if (namesAccessLogField(key)) {
       return { payload: undefined, arn, time };
+    } else if (!DELIVERY_NAMES.has(name)) {
+      others = true;
     }
+  }
+  if (others && !(typeof arn === 'string' && executionSource(arn))) {
+    return { payload: undefined, arn, time };
   }
   return { payload, arn, time };
 }

@@ -111,6 +111,17 @@ const ALIASES = new Map<string, string>(
 /** The canonical names the alias table gives. */
 export const ALIAS_FIELDS: readonly string[] = [...new Set(ALIASES.values())];
 
+/**
+ * Keys, lowercased, that name one of `fields`: each field's own name and every alias of it as the
+ * table keys it (`requestid`, `request_id`, `statuscode`). For a check of every key of a record
+ * that a lowercase and one lookup settle, where aliasName's rewriting would cost more.
+ */
+export function keysNaming(fields: ReadonlySet<string>): ReadonlySet<string> {
+  const keys = new Set<string>(fields);
+  for (const [key, field] of ALIASES) if (fields.has(field)) keys.add(key);
+  return keys;
+}
+
 /** A key as the alias table keys it: lowercased, letters and digits only (`Source-IP` → `sourceip`). */
 export const squashKey = (key: string): string => key.toLowerCase().replace(/[^a-z0-9]/g, '');
 

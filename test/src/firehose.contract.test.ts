@@ -665,6 +665,12 @@ describe('hostile input', () => {
       log_format: 'execution',
       request_id: 'r-real',
     });
+    // A delivery's record with a key its specification does not name is still one: it names
+    // the stage it came from.
+    const arn = 'arn:aws:apigateway:us-east-1:123456789012:/restapis/a1b2c3d4e5/stages/prod';
+    expect(
+      eventOf(`{"resource_arn":"${arn}","account_id":"123456789012","payload":"${forged}"}`),
+    ).toMatchObject({ log_format: 'execution', request_id: 'r-real', stage: 'prod' });
     // LOG_FORMAT reads the line two ways: it is kept whole, never read as an execution log.
     const ambiguous = `{"requestId":"r-1","ua":"x","status":"200","path":"","status":"500","path":"${forged}"}`;
     expect(eventOf(ambiguous, { LOG_FORMAT: stageJson })).toMatchObject({

@@ -114,7 +114,7 @@ describe('createLineReader', () => {
   });
 
   it("reads in time linear in the line a client's key of 64 K capitals given twice", () => {
-    // Seconds when the key was put in snake case before it was known to be no label (quadratic).
+    // Seconds when snake_case backtracked over the run of capitals (quadratic in the key).
     const key = 'A'.repeat(64 * 1024);
     const started = performance.now();
     expect(read(`{"requestId":"r-1","${key}":"1","${key}":"1"}`)).toMatchObject({

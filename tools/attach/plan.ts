@@ -195,8 +195,11 @@ function shows(
   }
   // As the stream will be: processing turned on by attach turns on what it lists too.
   if (decompresses(next)) {
+    const off = options.detach
+      ? 'attach with --no-decompression turns it off'
+      : '--no-decompression turns it off';
     lines.push(
-      '  warning: CloudWatch Logs decompression is on: the stream takes CloudWatch Logs subscriptions only; API Gateway access logs and execution-log deliveries sent to it fail (--no-decompression turns it off; the processor inflates CloudWatch Logs records itself)',
+      `  warning: CloudWatch Logs decompression is on: the stream takes CloudWatch Logs subscriptions only; API Gateway access logs and execution-log deliveries sent to it fail (${off}; the processor inflates CloudWatch Logs records itself)`,
     );
   }
   lines.push(`  processor: ${before}`, `         →  ${before !== after ? after : 'unchanged'}`);

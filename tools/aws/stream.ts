@@ -133,6 +133,11 @@ export async function requireStream(
   const stream = await findStream(firehose, name);
   if (!stream)
     throw new RefusedError(`no delivery stream named ${name} in this account and region`);
+  return sameStream(stream, given);
+}
+
+/** The stream found, refused when `--stream` gave an ARN it is not (another account's stream). */
+export function sameStream(stream: StreamFacts, given: string | undefined): StreamFacts {
   if (given?.startsWith('arn:') && stream.arn !== given) {
     throw new RefusedError(
       `--stream ${given} is not ${stream.arn}, the stream of that name these credentials reach: use credentials of the account in its ARN`,

@@ -69,6 +69,7 @@ export const command = defineCommand({
       doctor(
         {
           stream: streamName(values.stream),
+          given: values.stream,
           region,
           restApiId: values['rest-api-id'],
           stage: values.stage,

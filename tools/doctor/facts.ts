@@ -10,7 +10,7 @@ import { type Deliveries, readDeliveries } from '../aws/execution-logs';
 import { findFunction, settingsOf } from '../aws/lambda';
 import { type MetricQuery, metricValue } from '../aws/metrics';
 import { getStage, listStages, type StageLogging } from '../aws/stages';
-import { findStream, type StreamFacts } from '../aws/stream';
+import { findStream, type StreamFacts, sameStream } from '../aws/stream';
 import { publicUrl } from '../cli/url';
 import type { Credentials } from '../openobserve/api';
 import type { Check } from './check';
@@ -18,6 +18,8 @@ import type { Check } from './check';
 export interface DoctorOptions {
   /** Delivery stream name. */
   readonly stream: string;
+  /** `--stream` as given: an ARN there must be the stream found (not another account's). */
+  readonly given?: string;
   readonly region?: string;
   readonly restApiId?: string;
   readonly stage?: string;
@@ -69,7 +71,10 @@ export class Facts {
     readonly options: DoctorOptions,
     readonly clients: DoctorClients,
   ) {
-    this.stream = once(() => findStream(clients.firehose, options.stream));
+    this.stream = once(async () => {
+      const found = await findStream(clients.firehose, options.stream);
+      return found && sameStream(found, options.given);
+    });
     this.stages = once(async (): Promise<StagesFact> => {
       if (options.restApiId && options.stage) {
         return {

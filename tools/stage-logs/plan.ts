@@ -230,7 +230,7 @@ async function groupPlan(
   const changes: Change[] = [];
   const shows: string[] = [];
   const expected = new Map<string, number>();
-  /** Each group planned, and whether its change was applied. */
+  /** Each group to be created, and whether its change was applied. */
   const bounded = new Map<string, boolean>();
   for (const stage of stages) {
     const group = executionLogGroup(stage.restApiId, stage.stage);
@@ -255,7 +255,8 @@ async function groupPlan(
       },
     });
     expected.set(group, wanted);
-    bounded.set(group, false);
+    // A group not there yet: API Gateway would create it keeping its lines for ever.
+    if (now === undefined) bounded.set(group, false);
   }
   const readBack = async () => {
     const mismatches: string[] = [];
@@ -444,6 +445,34 @@ async function regionPlan(options: AllStagesOptions, clients: StageLogsClients, 
 }
 
 /**
+ * The warnings of an --all-stages plan: each region's stream's, and, without --format, how many
+ * stages moved lose a format of their own to the recommended one.
+ */
+function allStagesWarnings(
+  plans: readonly {
+    readonly region?: string;
+    readonly warnings: readonly string[];
+    readonly moved: readonly StageLogging[];
+  }[],
+  several: boolean,
+  noFormat: boolean,
+  format: string,
+): string[] {
+  const warnings = plans.flatMap((plan) =>
+    plan.warnings.map((line) => (several ? `${plan.region}: ${line}` : line)),
+  );
+  const own = noFormat
+    ? plans.flatMap((plan) => plan.moved).filter((stage) => stage.format && stage.format !== format)
+    : [];
+  if (own.length) {
+    warnings.push(
+      `warning: ${own.length} stage(s) with a format of their own take the recommended one; to keep a format, give it with --format`,
+    );
+  }
+  return warnings;
+}
+
+/**
  * Every REST stage of a region (or of each region given) to the stream of the same name there:
  * the plan as one table, one confirmation, then each stage changed and reported. Stages that log
  * elsewhere stay unless `takeOver`.
@@ -494,9 +523,7 @@ export async function planAllStages(
   const where = several ? regions.join(', ') : 'this region';
   return {
     shows: [
-      ...plans.flatMap((plan) =>
-        plan.warnings.map((line) => (several ? `${plan.region}: ${line}` : line)),
-      ),
+      ...allStagesWarnings(plans, several, options.format === undefined, format),
       ...formatWarnings(format),
       several
         ? `REST API stages in ${where}, and their access logs → ${options.stream} in each region`

@@ -320,6 +320,21 @@ describe('doctor (against moto)', () => {
     ]);
   }, 30_000);
 
+  it('gives no --format in the execution-logs fix for a format that logs API keys: stage-logs refuses it', async () => {
+    const format = `${DEFAULT_FORMAT}, Key: $context.identity.apiKey`;
+    const { restApiId } = await deploy({ stageFormat: format });
+    await clients.apiGateway.send(
+      new UpdateStageCommand({
+        restApiId,
+        stageName: 'prod',
+        patchOperations: [{ op: 'replace', path: '/*/*/logging/loglevel', value: 'ERROR' }],
+      }),
+    );
+    expect(byId(await diagnose(), 'execution-logs').fix).toBe(
+      `npm run stage-logs -- --rest-api-id ${restApiId} --stage prod --stream ${STREAM} --execution-logs ERROR`,
+    );
+  }, 30_000);
+
   it('names the LOG_FORMAT variables API Gateway does not list, which the processor reads as strings', async () => {
     const format = `${DEFAULT_FORMAT}, Shiny: $context.someNewThing, Mode: $context.integration.responseTransferMode`;
     await deploy({ variables: { LOG_FORMAT: format }, stageFormat: format });
@@ -501,6 +516,18 @@ describe('doctor (against moto)', () => {
     expect(byId(checks, 'stages').summary).toBe(
       'could not check the stages: there is no stream to log to',
     );
+  });
+
+  it("refuses to check a stream of another account than its ARN's, found by the same name", async () => {
+    await deploy();
+    const other = `arn:aws:firehose:us-east-1:999999999999:deliverystream/${STREAM}`;
+    const checks = await diagnose(undefined, { given: other });
+    expect(byId(checks, 'stream')).toMatchObject({
+      status: 'fail',
+      summary: expect.stringContaining(
+        `--stream ${other} is not arn:aws:firehose:us-east-1:123456789012:`,
+      ),
+    });
   });
 
   it('names a stream that transforms nothing', async () => {

@@ -723,6 +723,18 @@ describe('openobserve setup: SLOs per API and stage', () => {
     );
   });
 
+  it('moves the SLOs a setup before the first event gave the lower-case stream to the one kept with capitals', async () => {
+    // A server that keeps capitals: before the first event, setup took the lower-case name.
+    await setup({ stream: 'api_gateway_prod' });
+    const rerun = await setup({ stream: 'API_Gateway_Prod' });
+    expect(rerun.changes).toContainEqual(
+      expect.stringMatching(/^SLO api_gateway_availability_api_gateway_prod: update/),
+    );
+    expect(
+      sloNamed('api_gateway_availability_api_gateway_prod').config.source.query.total.stream,
+    ).toBe('API_Gateway_Prod');
+  });
+
   it('changes nothing on a second run, and updates an SLO in place when a target changes', async () => {
     await setup();
     const before = sloNamed('api_gateway_availability');

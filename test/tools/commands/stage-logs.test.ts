@@ -367,6 +367,10 @@ describe('enrollRegion: --all-stages (against moto)', () => {
       expect(await logsOf(stage)).toEqual({ destinationArn: here, format: DEFAULT_FORMAT });
     }
     expect(io.asked).toBe(1);
+    // The stage that wrote the json format took the recommended one: said before the question.
+    expect(io.lines[0]).toBe(
+      'warning: 1 stage(s) with a format of their own take the recommended one; to keep a format, give it with --format',
+    );
   });
 
   it('changes nothing when the answer is no, and says so when all is in place', async () => {
@@ -723,6 +727,32 @@ describe('enrollRegion: --all-stages (against moto)', () => {
           `not changed: API-Gateway-Execution-Logs_${restApiId}/prod could not be created with its retention first`,
         ),
       ]),
+    );
+    expect(await level()).toBe('OFF');
+
+    // An existing group whose retention could not be changed does not hold the stage back.
+    await clients.logs.send(
+      new CreateLogGroupCommand({ logGroupName: `API-Gateway-Execution-Logs_${restApiId}/prod` }),
+    );
+    const existing = await runPlan(
+      await planAllStages(
+        {
+          stream: 'amazon-apigateway-logs',
+          takeOver: false,
+          executionLogs: 'ERROR',
+          executionLogDays: 90,
+        },
+        () => denying('PutRetentionPolicyCommand'),
+      ),
+      scriptedIo(true),
+    );
+    expect(existing.failed).toEqual([
+      expect.stringContaining('execution-log group kept 90 days: not authorized'),
+    ]);
+    expect(await level()).toBe('ERROR');
+    await runPlan(
+      await planStageLogs({ ...options, executionLogs: 'OFF' }, clients),
+      scriptedIo(true),
     );
     expect(await level()).toBe('OFF');
 

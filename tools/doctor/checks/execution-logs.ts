@@ -4,7 +4,7 @@
  * also writes them to does not keep them for ever; checked only when such a stage logs here.
  */
 
-import { DEFAULT_FORMAT } from '../../../src/surface';
+import { API_KEY_VARIABLE, DEFAULT_FORMAT, formatVariables } from '../../../src/surface';
 import {
   DEFAULT_EXECUTION_LOG_DAYS,
   executionLogGroup,
@@ -14,6 +14,11 @@ import {
 import { type StageLogging, stageLabel } from '../../aws/stages';
 import { check, couldNot } from '../check';
 import { type DoctorCheck, shellWord } from '../facts';
+
+const keepsFormat = (format: string | undefined) =>
+  format !== undefined &&
+  format !== DEFAULT_FORMAT &&
+  !formatVariables(format).includes(API_KEY_VARIABLE);
 
 export const executionLogsCheck: DoctorCheck = async (facts) => {
   const stream = await facts.streamFacts();
@@ -45,15 +50,14 @@ export const executionLogsCheck: DoctorCheck = async (facts) => {
   }
   // The stage-logs command that delivers a stage's execution logs, and bounds its group. It also
   // sets the stage's access-log format (the recommended one unless given): the stage's own is
-  // given, so that following the fix changes nothing else.
+  // given, so that following the fix changes nothing else; not one that logs the callers' API
+  // keys, which stage-logs refuses (stage-format fails it: the recommended one replaces it).
   const fix = (stage: StageLogging) =>
     [
       `npm run stage-logs -- --rest-api-id ${stage.restApiId} --stage ${stage.stage}`,
       `--stream ${facts.options.stream} --execution-logs ${stage.executionLevel}`,
       ...(forever.includes(stage) ? [`--execution-log-days ${DEFAULT_EXECUTION_LOG_DAYS}`] : []),
-      ...(stage.format && stage.format !== DEFAULT_FORMAT
-        ? [`--format ${shellWord(stage.format)}`]
-        : []),
+      ...(keepsFormat(stage.format) ? [`--format ${shellWord(stage.format as string)}`] : []),
     ].join(' ');
   if (missing.length === 0) {
     return check(

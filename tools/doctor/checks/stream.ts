@@ -1,10 +1,20 @@
 /** stream: the delivery stream exists and is ACTIVE. */
+import { RefusedError } from '../../cli/errors';
 import { check, couldNot } from '../check';
 import type { DoctorCheck } from '../facts';
 
 export const streamCheck: DoctorCheck = async (facts) => {
   const { stream: name, region } = facts.options;
   const fact = await facts.stream();
+  // --stream's ARN names another account's stream than the one of its name here.
+  if (!fact.ok && fact.error instanceof RefusedError) {
+    return check(
+      'stream',
+      'fail',
+      fact.error.message,
+      `region ${region ?? 'from the environment'}`,
+    );
+  }
   if (!fact.ok) return couldNot('stream', 'describe the delivery stream', fact.error);
   const stream = fact.value;
   if (!stream) {

@@ -16,6 +16,7 @@ import {
   type SloBody,
   type SloOptions,
 } from '../slos';
+import { keptStreamName } from '../stream-settings';
 import { olderThan, SLO_SINCE } from '../version';
 import { alertsNamed } from './alerts';
 import type { FolderRef } from './folders';
@@ -181,7 +182,9 @@ function planSlos(
     }
     const current = existing.get(desired.name);
     const watches = streamOf(current);
-    if (watches !== undefined && watches !== options.stream) {
+    // One that watches this stream's lower-case name (a setup run before the first event on a
+    // server that keeps capitals made it) is this stream's, and moves to it.
+    if (watches !== undefined && keptStreamName(watches) !== keptStreamName(options.stream)) {
       // `team:prod` and `team_prod` give one name: each run for one took the other's over.
       skipped.push(
         `SLO ${desired.name}: not installed. An SLO of that name watches stream "${watches}", whose name gives the same SLO names as "${options.stream}"; it is left as it is`,
