@@ -623,72 +623,52 @@ describe('enrollRegion: --all-stages (against moto)', () => {
     expect(again.lines.at(-1)).toBe('Nothing to change.');
   });
 
-  it('--execution-logs says in its plan that it turns data tracing off, and does', async () => {
-    await streamNamed('amazon-apigateway-logs');
-    const restApiId = await restApiWithStage();
-    await giveAccountLogsRole();
-    await clients.apiGateway.send(
-      new UpdateStageCommand({
-        restApiId,
-        stageName: 'prod',
-        patchOperations: [
-          { op: 'replace', path: '/*/*/logging/loglevel', value: 'ERROR' },
-          { op: 'replace', path: '/*/*/logging/dataTrace', value: 'true' },
-        ],
-      }),
-    );
-    const io = scriptedIo(true);
-    const options = { restApiId, stage: 'prod', stream: 'amazon-apigateway-logs' };
-    await expect(
-      pointStageLogs({ ...options, executionLogs: 'ERROR' }, clients, io),
-    ).resolves.toEqual({ changed: true });
-    expect(io.lines).toContain(
-      `  execution logs of pets (${restApiId}) prod: ERROR → ERROR (data tracing on → off)`,
-    );
-    const stage = await clients.apiGateway.send(
-      new GetStageCommand({ restApiId, stageName: 'prod' }),
-    );
-    expect(stage.methodSettings?.['*/*']).toMatchObject({
-      loggingLevel: 'ERROR',
-      dataTraceEnabled: false,
-    });
-  });
-  it("--execution-logs sets a method's own settings too: its data tracing off, its level the stage's", async () => {
-    await streamNamed('amazon-apigateway-logs');
-    const restApiId = await restApiWithStage();
-    await giveAccountLogsRole();
-    // The console's "Override for this method": GET / at INFO, writing whole requests.
-    await clients.apiGateway.send(
-      new UpdateStageCommand({
-        restApiId,
-        stageName: 'prod',
-        patchOperations: [
-          { op: 'replace', path: '/~1/GET/logging/loglevel', value: 'INFO' },
-          { op: 'replace', path: '/~1/GET/logging/dataTrace', value: 'true' },
-        ],
-      }),
-    );
-    const io = scriptedIo(true);
-    const options = { restApiId, stage: 'prod', stream: 'amazon-apigateway-logs' };
-    await expect(
-      pointStageLogs({ ...options, executionLogs: 'ERROR' }, clients, io),
-    ).resolves.toEqual({ changed: true });
-    expect(io.lines).toContain(
-      `  execution logs of pets (${restApiId}) prod: OFF → ERROR (data tracing on → off)`,
-    );
-    expect(io.lines).toContain('    method ~1/GET: INFO, data tracing on → ERROR');
-    const stage = await clients.apiGateway.send(
-      new GetStageCommand({ restApiId, stageName: 'prod' }),
-    );
-    expect(stage.methodSettings?.['~1/GET']).toMatchObject({
-      loggingLevel: 'ERROR',
-      dataTraceEnabled: false,
-    });
-    // Read back as planned (pointStageLogs expects no mismatch), and a rerun has nothing to change.
-    await expect(
-      pointStageLogs({ ...options, executionLogs: 'ERROR' }, clients, scriptedIo(true)),
-    ).resolves.toEqual({ changed: false });
-  });
+  it.each([
+    ['the stage', '*/*', 'ERROR', ['ERROR → ERROR (data tracing on → off)']],
+    [
+      'a method with settings of its own (the console\'s "Override for this method")',
+      '~1/GET',
+      'INFO',
+      ['OFF → ERROR (data tracing on → off)', 'method ~1/GET: INFO, data tracing on → ERROR'],
+    ],
+  ])(
+    '--execution-logs turns data tracing off and sets the level for %s, saying so in its plan',
+    async (_what, key, level, planned) => {
+      await streamNamed('amazon-apigateway-logs');
+      const restApiId = await restApiWithStage();
+      await giveAccountLogsRole();
+      await clients.apiGateway.send(
+        new UpdateStageCommand({
+          restApiId,
+          stageName: 'prod',
+          patchOperations: [
+            { op: 'replace', path: `/${key}/logging/loglevel`, value: level },
+            { op: 'replace', path: `/${key}/logging/dataTrace`, value: 'true' },
+          ],
+        }),
+      );
+      const io = scriptedIo(true);
+      const options = { restApiId, stage: 'prod', stream: 'amazon-apigateway-logs' };
+      await expect(
+        pointStageLogs({ ...options, executionLogs: 'ERROR' }, clients, io),
+      ).resolves.toEqual({ changed: true });
+      const [stageLine, methodLine] = planned as string[];
+      expect(io.lines).toContain(`  execution logs of pets (${restApiId}) prod: ${stageLine}`);
+      if (methodLine) expect(io.lines).toContain(`    ${methodLine}`);
+      const stage = await clients.apiGateway.send(
+        new GetStageCommand({ restApiId, stageName: 'prod' }),
+      );
+      expect(stage.methodSettings?.[key]).toMatchObject({
+        loggingLevel: 'ERROR',
+        dataTraceEnabled: false,
+      });
+      // Read back as planned (pointStageLogs expects no mismatch), and a rerun has nothing to change.
+      await expect(
+        pointStageLogs({ ...options, executionLogs: 'ERROR' }, clients, scriptedIo(true)),
+      ).resolves.toEqual({ changed: false });
+    },
+  );
+
   it('--execution-logs sets the level back when the delivery cannot be made, and changes no stage whose group could not be bounded', async () => {
     await streamNamed('amazon-apigateway-logs');
     const restApiId = await restApiWithStage();
