@@ -316,7 +316,7 @@ function deliveryFields(object: Record<string, unknown>) {
   let timeSeen = false;
   let others = false;
   for (const key in object) {
-    // Only a key as long as one of the names is lowercased (no other lowercases to one of them).
+    // Only a key no longer than the longest name is lowercased (no longer one lowercases to one).
     const name = key.length <= 15 ? key.toLowerCase() : '';
     if (name === 'payload' && !payloadSeen) {
       payloadSeen = true;
@@ -354,9 +354,9 @@ function timeOf(value: unknown): number | undefined {
  * log delivery's PLAIN output), or a log delivery's JSON record, whose `payload` holds the line,
  * `resource_arn` the stage and `event_timestamp` the time (the names AWS's resource specification
  * gives a delivery's fields, in any case; the record's shape is not documented: docs/contracts.md
- * §8). Undefined for any other line, and for an object with any other key: a client's text can
- * pose as `payload` in an access-log line. Only a
- * line that starts with `(`, or with `{` and names a payload, is looked at.
+ * §8). Undefined for any other line, and for an object that names an access-log field or has
+ * another key without a stage's ARN (deliveryFields): a client's text can pose as `payload` in an
+ * access-log line. Only a line that starts with `(`, or with `{` and names a payload, is looked at.
  */
 export function readExecutionRecord(line: string): { fields: Fields; timeMs?: number } | undefined {
   const first = line.charCodeAt(0);
