@@ -42,13 +42,25 @@ export const CHECKS: readonly DoctorCheck[] = [
   openObserveCheck,
 ];
 
+/**
+ * A fix's commands in the region doctor looked at: run as printed in a shell whose default region
+ * is another, each would act on (or check) that region's stream of the same name.
+ */
+export function inRegion(fix: string | null, region: string | undefined): string | null {
+  if (!fix || !region) return fix;
+  return fix.replace(
+    /\bnpm run (attach|stage-logs|doctor|replay) -- /g,
+    `npm run $1 -- --region ${region} `,
+  );
+}
+
 /** Every check that applies, in CHECKS order; AWS is read once for all of them. */
 export async function doctor(options: DoctorOptions, clients: DoctorClients): Promise<Check[]> {
   const facts = new Facts(options, clients);
   const checks: Check[] = [];
   for (const run of CHECKS) {
     const result = await run(facts);
-    if (result) checks.push(result);
+    if (result) checks.push({ ...result, fix: inRegion(result.fix, options.region) });
   }
   return checks;
 }

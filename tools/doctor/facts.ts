@@ -66,6 +66,11 @@ export class Facts {
   readonly settingsError: () => Promise<Fact<ConfigError | undefined>>;
   /** The account's log deliveries (vended logs): which stages and sources deliver where. */
   readonly deliveries: () => Promise<Fact<Deliveries>>;
+  /**
+   * The stream's DeliveryToS3.Success over --since (undefined: no writes): below 1, writes to the
+   * backup failed, and failed records are lost, not in the bucket.
+   */
+  readonly backupWrites: () => Promise<Fact<number | undefined>>;
 
   constructor(
     readonly options: DoctorOptions,
@@ -89,6 +94,14 @@ export class Facts {
       return arn ? findFunction(clients.lambda, arn) : undefined;
     });
     this.deliveries = once(() => readDeliveries(clients.logs));
+    this.backupWrites = once(() =>
+      this.metric({
+        namespace: 'AWS/Firehose',
+        name: 'DeliveryToS3.Success',
+        dimensions: [{ Name: 'DeliveryStreamName', Value: options.stream }],
+        statistic: 'Average',
+      }),
+    );
     this.settingsError = once(async () => {
       const fn = await this.processorFunction();
       if (!fn) return undefined;

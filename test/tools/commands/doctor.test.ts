@@ -83,6 +83,9 @@ const HEALTHY_METRICS: Record<string, number> = {
   UnparsedLines: 0,
 };
 const NAMESPACE: Record<string, [string, string, string]> = {
+  ThrottledRecords: ['AWS/Firehose', 'DeliveryStreamName', STREAM],
+  'ExecuteProcessing.Success': ['AWS/Firehose', 'DeliveryStreamName', STREAM],
+  'DeliveryToS3.Success': ['AWS/Firehose', 'DeliveryStreamName', STREAM],
   IncomingRecords: ['AWS/Firehose', 'DeliveryStreamName', STREAM],
   'DeliveryToHttpEndpoint.Records': ['AWS/Firehose', 'DeliveryStreamName', STREAM],
   'DeliveryToHttpEndpoint.Success': ['AWS/Firehose', 'DeliveryStreamName', STREAM],
@@ -490,7 +493,36 @@ describe('doctor (against moto)', () => {
       { failedObject: true, errorOutputPrefix: 'api-logs/errors/!{firehose:error-output-type}/' },
       'failed-records',
       'fail',
-      /^once the cause is fixed: npm run replay -- s3:\/\/backup-bucket\/api-logs\/errors\/ --endpoint /,
+      // Only the failed records' prefixes: an AllData backup's delivered records are there too.
+      /^once the cause is fixed: npm run replay -- s3:\/\/backup-bucket\/api-logs\/errors\/processing-failed --endpoint /,
+    ],
+    [
+      'a delivery failed and was retried, every record delivered',
+      { metrics: { 'DeliveryToHttpEndpoint.Success': 0.95 } },
+      'flow',
+      'warn',
+      /\/aws\/kinesisfirehose\/amazon-apigateway-access-logs/,
+    ],
+    [
+      'the stream refused records over its quota (lost, in no backup)',
+      { metrics: { ThrottledRecords: 5000 } },
+      'flow',
+      'fail',
+      /^raise the stream's quota/,
+    ],
+    [
+      'Firehose could not invoke the processor for some batches',
+      { metrics: { 'ExecuteProcessing.Success': 0.5 } },
+      'flow',
+      'fail',
+      /^see the processor-role check/,
+    ],
+    [
+      'writes to the backup bucket failed',
+      { metrics: { 'DeliveryToS3.Success': 0 } },
+      'backup',
+      'fail',
+      /bucket's policy, or its KMS key/,
     ],
   ];
 
@@ -527,6 +559,51 @@ describe('doctor (against moto)', () => {
       summary: expect.stringContaining(
         `--stream ${other} is not arn:aws:firehose:us-east-1:123456789012:`,
       ),
+    });
+  });
+
+  it('fails when AWS refuses to describe the stream: nothing else could be checked', async () => {
+    await deploy();
+    const refusing = new FirehoseClient(moto.clientConfig);
+    refusing.middlewareStack.add(
+      () => async () => {
+        throw Object.assign(new Error('The security token included in the request is expired'), {
+          name: 'ExpiredTokenException',
+        });
+      },
+      { step: 'initialize' },
+    );
+    const checks = await doctor(
+      { stream: STREAM, allStages: false, sinceMs: 3_600_000, now: Date.now() },
+      { ...clients, firehose: refusing },
+    );
+    expect(byId(checks, 'stream')).toMatchObject({
+      status: 'fail',
+      summary: 'could not describe the delivery stream',
+    });
+  });
+
+  it('gives its fixes the region it looked at, so that they run there as printed', async () => {
+    await deploy({ bufferMB: '3' });
+    const checks = await diagnose(undefined, { region: 'us-east-1' });
+    expect(byId(checks, 'processor-buffer').fix).toMatch(
+      /^npm run attach -- --region us-east-1 --stream amazon-apigateway-access-logs /,
+    );
+  });
+
+  it('checks the execution logs of a stage that writes them for one method only', async () => {
+    const { restApiId } = await deploy();
+    await clients.apiGateway.send(
+      new UpdateStageCommand({
+        restApiId,
+        stageName: 'prod',
+        patchOperations: [{ op: 'replace', path: '/~1/GET/logging/loglevel', value: 'INFO' }],
+      }),
+    );
+    expect(byId(await diagnose(), 'execution-logs')).toMatchObject({
+      status: 'fail',
+      evidence: `pets (${restApiId}) prod: INFO, not delivered to the stream`,
+      fix: `npm run stage-logs -- --rest-api-id ${restApiId} --stage prod --stream ${STREAM} --execution-logs INFO`,
     });
   });
 
@@ -617,6 +694,8 @@ describeWithOpenObserve('doctor --probe, on a real OpenObserve', () => {
       /^OpenObserve received the probe; the newest event is [34] min old$/,
     );
     expect(probe.evidence).toContain('found in api_gateway_access');
+    // The key it was sent with is the one given, not the stream's: said, not implied.
+    expect(probe.evidence).toContain("sent with OPENOBSERVE_ACCESS_KEY, not the stream's own key");
     const [found] = await server().search(
       `SELECT message FROM "api_gateway_access" WHERE log_format = 'doctor_probe'`,
       (Date.now() - 3_600_000) * 1000,

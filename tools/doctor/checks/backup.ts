@@ -1,7 +1,7 @@
 /** backup: records that fail are kept in S3, in a bucket that exists. */
 import { bucketRegion } from '../../aws/s3';
 import { check, couldNot } from '../check';
-import type { DoctorCheck } from '../facts';
+import { type DoctorCheck, show } from '../facts';
 
 export const backupCheck: DoctorCheck = async (facts) => {
   const stream = await facts.streamFacts();
@@ -29,6 +29,19 @@ export const backupCheck: DoctorCheck = async (facts) => {
     }
   } catch (error) {
     return couldNot('backup', `look up s3://${bucket}`, error);
+  }
+  // The bucket being there says nothing of writes to it: a policy or a key may refuse them.
+  const writes = await facts.backupWrites();
+  if (!writes.ok) return couldNot('backup', "read the stream's DeliveryToS3.Success", writes.error);
+  const written = writes.value;
+  if (written !== undefined && written < 1) {
+    return check(
+      'backup',
+      'fail',
+      `writes to the backup bucket ${bucket} failed: records that fail are lost`,
+      `DeliveryToS3.Success ${show(written)} (last ${facts.since})`,
+      `see the Firehose error log group /aws/kinesisfirehose/${facts.options.stream}: the bucket's policy, or its KMS key, must let the stream's role write`,
+    );
   }
   return check(
     'backup',

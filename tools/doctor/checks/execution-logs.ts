@@ -20,11 +20,19 @@ const keepsFormat = (format: string | undefined) =>
   format !== DEFAULT_FORMAT &&
   !formatVariables(format).includes(API_KEY_VARIABLE);
 
+/**
+ * The level a stage writes execution logs at: for all its methods, else the most any method with
+ * settings of its own writes (INFO before ERROR); OFF when none does.
+ */
+function levelOf(stage: StageLogging): string {
+  if (stage.executionLevel && stage.executionLevel !== 'OFF') return stage.executionLevel;
+  const own = (stage.overrides ?? []).map((method) => method.level);
+  return own.includes('INFO') ? 'INFO' : own.includes('ERROR') ? 'ERROR' : 'OFF';
+}
+
 export const executionLogsCheck: DoctorCheck = async (facts) => {
   const stream = await facts.streamFacts();
-  const stages = (await facts.loggingStages()).filter(
-    (stage) => stage.executionLevel && stage.executionLevel !== 'OFF',
-  );
+  const stages = (await facts.loggingStages()).filter((stage) => levelOf(stage) !== 'OFF');
   if (!stream || stages.length === 0) return undefined;
   const evidence: string[] = [];
   const missing: StageLogging[] = [];
@@ -41,7 +49,7 @@ export const executionLogsCheck: DoctorCheck = async (facts) => {
     const kept = await groupRetention(facts.clients.logs, group).catch(() => undefined);
     if (kept === 'forever') forever.push(stage);
     evidence.push(
-      `${stageLabel(stage)}: ${stage.executionLevel}, ${delivered ? 'delivered to the stream' : 'not delivered to the stream'}${kept === 'forever' ? `; ${group} keeps its lines for ever` : ''}`,
+      `${stageLabel(stage)}: ${levelOf(stage)}, ${delivered ? 'delivered to the stream' : 'not delivered to the stream'}${kept === 'forever' ? `; ${group} keeps its lines for ever` : ''}`,
     );
     if (!delivered) missing.push(stage);
   }
@@ -55,7 +63,7 @@ export const executionLogsCheck: DoctorCheck = async (facts) => {
   const fix = (stage: StageLogging) =>
     [
       `npm run stage-logs -- --rest-api-id ${stage.restApiId} --stage ${stage.stage}`,
-      `--stream ${facts.options.stream} --execution-logs ${stage.executionLevel}`,
+      `--stream ${facts.options.stream} --execution-logs ${levelOf(stage)}`,
       ...(forever.includes(stage) ? [`--execution-log-days ${DEFAULT_EXECUTION_LOG_DAYS}`] : []),
       ...(keepsFormat(stage.format) ? [`--format ${shellWord(stage.format as string)}`] : []),
     ].join(' ');

@@ -12,7 +12,14 @@ import type { DoctorCheck, Facts } from '../facts';
 function failedPrefixes(errorOutputPrefix: string | undefined): string[] {
   if (!errorOutputPrefix) return ['processing-failed/', 'http-endpoint-failed/'];
   const expression = errorOutputPrefix.indexOf('!{');
-  return [expression < 0 ? errorOutputPrefix : errorOutputPrefix.slice(0, expression)];
+  if (expression < 0) return [errorOutputPrefix];
+  const literal = errorOutputPrefix.slice(0, expression);
+  // `…!{firehose:error-output-type}…`: the types failed records are written under, not the whole
+  // bucket (an AllData backup's delivered records there too, which a replay would send twice).
+  if (errorOutputPrefix.startsWith('!{firehose:error-output-type}', expression)) {
+    return ['processing-failed', 'http-endpoint-failed'].map((type) => `${literal}${type}`);
+  }
+  return [literal];
 }
 /** Objects counted per prefix at most; a sample of this many is read for error codes. */
 const LIST_LIMIT = 10_000;
@@ -55,6 +62,9 @@ export const failedRecordsCheck: DoctorCheck = async (facts) => {
   const stream = await facts.streamFacts();
   const bucketArn = stream?.http ? stream.bucketArn : undefined;
   if (!bucketArn) return undefined;
+  // Writes to the bucket failing (the backup check says so): an empty bucket proves nothing.
+  const writes = await facts.backupWrites();
+  if (writes.ok && writes.value !== undefined && writes.value < 1) return undefined;
   const bucket = bucketArn.slice(bucketArn.lastIndexOf(':') + 1);
   const prefixes = failedPrefixes(stream?.errorOutputPrefix);
   try {

@@ -12,6 +12,10 @@ async function readFlow(facts: Facts) {
     delivered: await firehose('DeliveryToHttpEndpoint.Records', 'Sum'),
     success: await firehose('DeliveryToHttpEndpoint.Success', 'Average'),
     freshness: await firehose('DeliveryToHttpEndpoint.DataFreshness', 'Maximum'),
+    // Records refused over the stream's quota (in no backup), and invocations of the processor
+    // Firehose could not make (which no Lambda metric shows): what the template alarms on.
+    throttled: await firehose('ThrottledRecords', 'Sum'),
+    invoked: await firehose('ExecuteProcessing.Success', 'Average'),
   };
 }
 
@@ -23,11 +27,30 @@ export const flowCheck: DoctorCheck = async (facts) => {
   } catch (error) {
     return couldNot('flow', "read the stream's CloudWatch metrics", error);
   }
-  const { incoming, delivered, success, freshness } = flow;
+  const { incoming, delivered, success, freshness, throttled, invoked } = flow;
   const since = facts.since;
   const evidence = [
     `IncomingRecords ${show(incoming)}, DeliveryToHttpEndpoint.Records ${show(delivered)}, .Success ${show(success)}, .DataFreshness max ${show(freshness, 's')} (last ${since})`,
+    `ThrottledRecords ${show(throttled)}, ExecuteProcessing.Success ${show(invoked)}`,
   ];
+  if (throttled) {
+    return check(
+      'flow',
+      'fail',
+      `the stream refused ${show(throttled)} record(s) over its quota: they are lost, in no backup`,
+      evidence,
+      "raise the stream's quota (Service Quotas, Amazon Data Firehose) or send fewer records: API Gateway logs every request, throttled ones too",
+    );
+  }
+  if (invoked !== undefined && invoked < 1) {
+    return check(
+      'flow',
+      'fail',
+      'Firehose could not invoke the processor for some batches: their records go to the backup as failed',
+      evidence,
+      `see the processor-role check and the Firehose error log group /aws/kinesisfirehose/${facts.options.stream}`,
+    );
+  }
   if (!incoming) {
     const logging = (await facts.loggingStages()).length > 0;
     return check(
@@ -41,12 +64,16 @@ export const flowCheck: DoctorCheck = async (facts) => {
     );
   }
   if (!delivered || (success !== undefined && success < 1)) {
+    // Every record delivered in the end: the failed attempts were retried.
+    const retried = delivered !== undefined && delivered >= incoming;
     return check(
       'flow',
-      'fail',
+      !delivered || !retried ? 'fail' : 'warn',
       !delivered
         ? 'records came in and none were delivered to OpenObserve'
-        : 'some deliveries to OpenObserve failed',
+        : retried
+          ? 'some deliveries to OpenObserve failed and were retried; every record was delivered'
+          : 'some deliveries to OpenObserve failed',
       evidence,
       `see the Firehose error log group /aws/kinesisfirehose/${facts.options.stream}, then npm run doctor -- --stream ${facts.options.stream} --probe`,
     );

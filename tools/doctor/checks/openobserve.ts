@@ -104,6 +104,7 @@ async function findProbe(facts: Facts, probe: Probe, user: Credentials): Promise
     return check('openobserve', 'ok', `OpenObserve received the probe; ${age}`, [
       accepted,
       `found in ${stream}`,
+      STREAM_KEY,
     ]);
   } catch (error) {
     return check(
@@ -115,6 +116,13 @@ async function findProbe(facts: Facts, probe: Probe, user: Credentials): Promise
     );
   }
 }
+
+/**
+ * The probe goes with the key the user gives (OPENOBSERVE_ACCESS_KEY): AWS does not return the key
+ * the stream holds, so a probe that passes does not clear a stale one there.
+ */
+const STREAM_KEY =
+  "sent with OPENOBSERVE_ACCESS_KEY, not the stream's own key, which AWS does not show: if the Firehose error log group has 401s while this passes, the stream holds another key (update it)";
 
 export const openObserveCheck: DoctorCheck = async (facts) => {
   const given = facts.options.probe;
@@ -156,9 +164,10 @@ export const openObserveCheck: DoctorCheck = async (facts) => {
     return check(
       'openobserve',
       'ok',
-      "OpenObserve accepted a probe event with the stream's endpoint and key",
+      "OpenObserve accepted a probe event at the stream's endpoint, with the key given",
       [
         `probe ${probe.requestId} accepted by ${url}`,
+        STREAM_KEY,
         'set OPENOBSERVE_USER and OPENOBSERVE_PASSWORD to also search for it',
       ],
     );

@@ -15,7 +15,11 @@ export const streamCheck: DoctorCheck = async (facts) => {
       `region ${region ?? 'from the environment'}`,
     );
   }
-  if (!fact.ok) return couldNot('stream', 'describe the delivery stream', fact.error);
+  // Without the stream, nothing the other checks need was read: a failure, never a warning that
+  // leaves doctor's exit 0 (expired credentials, a denied call).
+  if (!fact.ok) {
+    return { ...couldNot('stream', 'describe the delivery stream', fact.error), status: 'fail' };
+  }
   const stream = fact.value;
   if (!stream) {
     return check(
