@@ -149,6 +149,8 @@ export interface RealOpenObserveOptions {
   readonly ui?: boolean;
   /** ZO_FORMAT_STREAM_NAME_TO_LOWERCASE=false: stream names keep their capitals (§6). */
   readonly keepsStreamCapitals?: boolean;
+  /** ZO_BASE_URI: served under this path (`/openobserve`), as behind a proxy; `url` includes it. */
+  readonly basePath?: string;
 }
 
 export interface RealOpenObserve {
@@ -226,6 +228,7 @@ async function start(
         ? { ZO_INGEST_ALLOWED_UPTO: String(options.ingestWindowHours) }
         : {}),
       ...(options.keepsStreamCapitals ? { ZO_FORMAT_STREAM_NAME_TO_LOWERCASE: 'false' } : {}),
+      ...(options.basePath ? { ZO_BASE_URI: options.basePath } : {}),
     },
   });
   const keep = (chunk: Buffer) => {
@@ -245,7 +248,7 @@ async function start(
     rmSync(data, { recursive: true, force: true });
   };
 
-  const url = `http://127.0.0.1:${httpPort}`;
+  const url = `http://127.0.0.1:${httpPort}${options.basePath ?? ''}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {

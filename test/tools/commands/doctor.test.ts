@@ -729,6 +729,21 @@ describeWithOpenObserve(
   },
 );
 
+describeWithOpenObserve(
+  'doctor --probe, on an OpenObserve served under a path (ZO_BASE_URI)',
+  () => {
+    const server = useOpenObserve({ basePath: '/openobserve' });
+
+    it('searches for the probe under that path too', async () => {
+      await deploy({ url: server().firehoseUrl('api_gateway_access') });
+      const checks = await diagnose({ accessKey: server().accessKey, user: server() });
+      const probe = byId(checks, 'openobserve');
+      expect(probe).toMatchObject({ status: 'ok' });
+      expect(probe.evidence).toContain('found in api_gateway_access');
+    }, 30_000);
+  },
+);
+
 describe('npm run doctor', () => {
   const cli = (args: string[]) =>
     run(process.execPath, ['--import', 'tsx', resolve('tools/run.ts'), 'doctor', ...args], {

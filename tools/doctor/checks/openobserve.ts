@@ -66,7 +66,11 @@ interface Probe {
 /** Searches for the probe a few times, then for the newest other event. */
 async function findProbe(facts: Facts, probe: Probe, user: Credentials): Promise<Check> {
   const accepted = `probe ${probe.requestId} accepted by ${probe.url}`;
-  const api = openObserveApi(new URL(new URL(probe.url).origin), user);
+  // The API is at the endpoint's address without `/aws/{org}/{stream}/_kinesis_firehose`: its
+  // origin, and the path OpenObserve is served under, if any (ZO_BASE_URI).
+  const endpoint = new URL(probe.url);
+  const base = endpoint.pathname.replace(/\/aws\/[^/]+\/[^/]+\/_kinesis_firehose$/, '/');
+  const api = openObserveApi(new URL(base, endpoint.origin), user);
   const search = (sql: string) =>
     searchEvents(
       api,
