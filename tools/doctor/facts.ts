@@ -106,7 +106,17 @@ export class Facts {
       const fn = await this.processorFunction();
       if (!fn) return undefined;
       try {
-        await compileUserPatterns(readConfig(settingsOf(fn)).rules);
+        const settings = settingsOf(fn);
+        await compileUserPatterns(readConfig(settings).rules);
+        // The function's Secrets Manager client is regional: a secret of another region stops
+        // its init (docs/fleet.md), which readConfig cannot see.
+        const secretRegion = settings.SOURCE_IP_HASH_KEY_SECRET_ARN?.split(':')[3];
+        const region = fn.FunctionArn?.split(':')[3];
+        if (secretRegion && region && secretRegion !== region) {
+          return new ConfigError(
+            `SOURCE_IP_HASH_KEY_SECRET_ARN names a secret in ${secretRegion}: the function, in ${region}, cannot read it at init; give the ARN of a replica in ${region}`,
+          );
+        }
         return undefined;
       } catch (error) {
         if (error instanceof ConfigError) return error;

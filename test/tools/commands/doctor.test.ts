@@ -446,6 +446,19 @@ describe('doctor (against moto)', () => {
       /--buffer-size 1$/,
     ],
     [
+      "the hash key's secret is in another region than the function",
+      {
+        variables: {
+          SOURCE_IP: 'hash',
+          SOURCE_IP_HASH_KEY_SECRET_ARN:
+            'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hash-key-AbCdEf',
+        },
+      },
+      'function-settings',
+      'fail',
+      /deploy again/,
+    ],
+    [
       'LOG_FORMAT lacks $context.requestId',
       { variables: { LOG_FORMAT: '$context.status' } },
       'function-settings',
