@@ -106,11 +106,11 @@ export class Facts {
       const fn = await this.processorFunction();
       if (!fn) return undefined;
       try {
-        const settings = settingsOf(fn);
-        await compileUserPatterns(readConfig(settings).rules);
+        const config = readConfig(settingsOf(fn));
+        await compileUserPatterns(config.rules);
         // The function's Secrets Manager client is regional: a secret of another region stops
-        // its init (docs/fleet.md), which readConfig cannot see.
-        const secretRegion = settings.SOURCE_IP_HASH_KEY_SECRET_ARN?.split(':')[3];
+        // its init (docs/fleet.md), which readConfig cannot see. Only one the settings read.
+        const secretRegion = config.sourceIpHashKeySecretArn?.split(':')[3];
         const region = fn.FunctionArn?.split(':')[3];
         if (secretRegion && region && secretRegion !== region) {
           return new ConfigError(

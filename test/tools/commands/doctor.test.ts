@@ -72,6 +72,9 @@ interface Setup {
 }
 
 const HEALTHY_METRICS: Record<string, number> = {
+  ThrottledRecords: 0,
+  'ExecuteProcessing.Success': 1,
+  'DeliveryToS3.Success': 1,
   IncomingRecords: 120,
   'DeliveryToHttpEndpoint.Records': 120,
   'DeliveryToHttpEndpoint.Success': 1,
@@ -524,20 +527,59 @@ describe('doctor (against moto)', () => {
       /^raise the stream's quota/,
     ],
     [
-      'Firehose could not invoke the processor for some batches',
-      { metrics: { 'ExecuteProcessing.Success': 0.5 } },
+      'Firehose could not invoke the processor at all',
+      { metrics: { 'ExecuteProcessing.Success': 0 } },
       'flow',
       'fail',
       /^see the processor-role check/,
     ],
     [
-      'writes to the backup bucket failed',
-      { metrics: { 'DeliveryToS3.Success': 0 } },
-      'backup',
-      'fail',
-      /bucket's policy, or its KMS key/,
+      'some invocations of the processor failed and were retried',
+      { metrics: { 'ExecuteProcessing.Success': 0.99 } },
+      'flow',
+      'warn',
+      /^see the processor-role check/,
     ],
   ];
+
+  it('lists only failed records when a time comes before the error type in the prefix, and replays only them', async () => {
+    await deploy({
+      failedObject: true,
+      errorOutputPrefix: '!{timestamp:yyyy}/!{firehose:error-output-type}/',
+    });
+    // An AllData backup's delivered records, in the same bucket.
+    await clients.s3.send(
+      new PutObjectCommand({
+        Bucket: 'backup-bucket',
+        Key: '2026/11/25/06/delivered-1',
+        Body: gzipSync('{"delivered":true}\n'),
+      }),
+    );
+    const failed = byId(await diagnose(), 'failed-records');
+    expect(failed.summary).toMatch(/^1 object\(s\) of failed records/);
+    expect(failed.fix).toMatch(
+      /npm run replay -- s3:\/\/backup-bucket\/!\{timestamp:yyyy\}\/processing-failed\/ --endpoint /,
+    );
+  }, 30_000);
+
+  it.each([
+    [0, 'fail', /^every write to the backup bucket backup-bucket failed/],
+    [0.98, 'warn', /^some writes to the backup bucket backup-bucket failed \(Firehose retries/],
+  ])(
+    'reads writes to the backup bucket: DeliveryToS3.Success %s is %s, and failed records are still listed',
+    async (success, status, summary) => {
+      await deploy({ failedObject: true, metrics: { 'DeliveryToS3.Success': success } });
+      const checks = await diagnose();
+      expect(byId(checks, 'backup')).toMatchObject({
+        status,
+        summary: expect.stringMatching(summary),
+        fix: expect.stringMatching(/bucket's policy, or its KMS key/),
+      });
+      // What is in the bucket is still listed, with its replay.
+      expect(byId(checks, 'failed-records')).toMatchObject({ status: 'fail' });
+    },
+    30_000,
+  );
 
   it.each(broken.map(([name, setup, id, status, fix]) => [name, id, status, fix, setup] as const))(
     '%s: only %s is %s, with its fix',
@@ -616,7 +658,7 @@ describe('doctor (against moto)', () => {
     expect(byId(await diagnose(), 'execution-logs')).toMatchObject({
       status: 'fail',
       evidence: `pets (${restApiId}) prod: INFO, not delivered to the stream`,
-      fix: `npm run stage-logs -- --rest-api-id ${restApiId} --stage prod --stream ${STREAM} --execution-logs INFO`,
+      fix: `this logs every method of the stage at INFO, not only those that did: npm run stage-logs -- --rest-api-id ${restApiId} --stage prod --stream ${STREAM} --execution-logs INFO`,
     });
   });
 

@@ -34,11 +34,15 @@ export const backupCheck: DoctorCheck = async (facts) => {
   const writes = await facts.backupWrites();
   if (!writes.ok) return couldNot('backup', "read the stream's DeliveryToS3.Success", writes.error);
   const written = writes.value;
+  // Firehose retries a write to the backup for up to 24 hours: some failing is a warning, all of
+  // them a failure.
   if (written !== undefined && written < 1) {
     return check(
       'backup',
-      'fail',
-      `writes to the backup bucket ${bucket} failed: records that fail are lost`,
+      written === 0 ? 'fail' : 'warn',
+      written === 0
+        ? `every write to the backup bucket ${bucket} failed: failed records are not kept while this lasts`
+        : `some writes to the backup bucket ${bucket} failed (Firehose retries them for up to 24 hours)`,
       `DeliveryToS3.Success ${show(written)} (last ${facts.since})`,
       `see the Firehose error log group /aws/kinesisfirehose/${facts.options.stream}: the bucket's policy, or its KMS key, must let the stream's role write`,
     );

@@ -62,6 +62,10 @@ export const executionLogsCheck: DoctorCheck = async (facts) => {
   // keys, which stage-logs refuses (stage-format fails it: the recommended one replaces it).
   const fix = (stage: StageLogging) =>
     [
+      // stage-logs sets every method of the stage: said first where only some logged.
+      ...(stage.executionLevel && stage.executionLevel !== 'OFF'
+        ? []
+        : [`this logs every method of the stage at ${levelOf(stage)}, not only those that did:`]),
       `npm run stage-logs -- --rest-api-id ${stage.restApiId} --stage ${stage.stage}`,
       `--stream ${facts.options.stream} --execution-logs ${levelOf(stage)}`,
       ...(forever.includes(stage) ? [`--execution-log-days ${DEFAULT_EXECUTION_LOG_DAYS}`] : []),

@@ -5,32 +5,56 @@ import { check, couldNot } from '../check';
 import type { DoctorCheck, Facts } from '../facts';
 
 /**
- * Where Firehose writes failed records: its default prefixes, or the backup's ErrorOutputPrefix up
- * to its first expression (`!{firehose:error-output-type}`, the time), under which every object is
- * one (docs/contracts.md §3).
+ * The error output types Firehose writes an HTTP endpoint stream's failed records under (its
+ * `!{firehose:error-output-type}`; docs/contracts.md §3): the processor's, the endpoint's, and
+ * its own decompression's.
  */
-function failedPrefixes(errorOutputPrefix: string | undefined): string[] {
-  if (!errorOutputPrefix) return ['processing-failed/', 'http-endpoint-failed/'];
+const ERROR_TYPES = ['processing-failed', 'http-endpoint-failed', 'decompression-failed'];
+
+/**
+ * Where Firehose writes failed records: its default prefixes, or the backup's ErrorOutputPrefix up
+ * to its first expression, under which every object is one (docs/contracts.md §3); with the
+ * error-output-type there, only under each type. When another expression comes first (a time), the
+ * text before it is listed and only keys with a type among their parts are taken: an AllData
+ * backup's delivered records may be there too, which a replay would send twice.
+ */
+function failedPlaces(errorOutputPrefix: string | undefined): {
+  prefixes: string[];
+  typed: boolean;
+} {
+  if (!errorOutputPrefix) return { prefixes: ERROR_TYPES.map((type) => `${type}/`), typed: false };
   const expression = errorOutputPrefix.indexOf('!{');
-  if (expression < 0) return [errorOutputPrefix];
+  if (expression < 0) return { prefixes: [errorOutputPrefix], typed: false };
   const literal = errorOutputPrefix.slice(0, expression);
-  // `…!{firehose:error-output-type}…`: the types failed records are written under, not the whole
-  // bucket (an AllData backup's delivered records there too, which a replay would send twice).
-  if (errorOutputPrefix.startsWith('!{firehose:error-output-type}', expression)) {
-    return ['processing-failed', 'http-endpoint-failed'].map((type) => `${literal}${type}`);
+  const type = errorOutputPrefix.indexOf('!{firehose:error-output-type}');
+  if (type === expression) {
+    return { prefixes: ERROR_TYPES.map((name) => `${literal}${name}`), typed: false };
   }
-  return [literal];
+  return { prefixes: [literal], typed: type > 0 };
 }
+
+/** A key's prefix up to and with its error-output type (`2026/processing-failed/`), if it has one. */
+function typedPrefix(key: string): string | undefined {
+  const parts = key.split('/');
+  const at = parts.findIndex((part) => ERROR_TYPES.includes(part));
+  return at < 0 ? undefined : `${parts.slice(0, at + 1).join('/')}/`;
+}
+
 /** Objects counted per prefix at most; a sample of this many is read for error codes. */
 const LIST_LIMIT = 10_000;
 const SAMPLE = 5;
 
-async function failedObjects(facts: Facts, bucket: string, prefixes: readonly string[]) {
+async function failedObjects(
+  facts: Facts,
+  bucket: string,
+  { prefixes, typed }: ReturnType<typeof failedPlaces>,
+) {
   const startMs = facts.options.now - facts.options.sinceMs;
   const found: { prefix: string; keys: string[] }[] = [];
   for (const prefix of prefixes) {
     const keys: string[] = [];
     for await (const object of listObjects(facts.clients.s3, bucket, prefix)) {
+      if (typed && !typedPrefix(object.key)) continue;
       if (object.lastModifiedMs >= startMs) keys.push(object.key);
       if (keys.length >= LIST_LIMIT) break;
     }
@@ -62,20 +86,29 @@ export const failedRecordsCheck: DoctorCheck = async (facts) => {
   const stream = await facts.streamFacts();
   const bucketArn = stream?.http ? stream.bucketArn : undefined;
   if (!bucketArn) return undefined;
-  // Writes to the bucket failing (the backup check says so): an empty bucket proves nothing.
+  // Writes to the bucket failing (the backup check says so): what is not there may be on its way.
   const writes = await facts.backupWrites();
-  if (writes.ok && writes.value !== undefined && writes.value < 1) return undefined;
+  const unwritten =
+    writes.ok && writes.value !== undefined && writes.value < 1
+      ? [
+          'writes to the bucket failed in the window (backup check): records Firehose still retries are not listed',
+        ]
+      : [];
   const bucket = bucketArn.slice(bucketArn.lastIndexOf(':') + 1);
-  const prefixes = failedPrefixes(stream?.errorOutputPrefix);
+  const places = failedPlaces(stream?.errorOutputPrefix);
+  const { prefixes } = places;
   try {
-    const found = await failedObjects(facts, bucket, prefixes);
+    const found = await failedObjects(facts, bucket, places);
     const total = found.reduce((sum, entry) => sum + entry.keys.length, 0);
     if (total === 0) {
       return check(
         'failed-records',
         'ok',
         `no failed records in s3://${bucket} in the last ${facts.since}`,
-        `${prefixes.join(' and ') || 'the bucket'} ${prefixes.length > 1 ? 'are' : 'is'} empty for the window`,
+        [
+          `${prefixes.join(' and ') || 'the bucket'} ${prefixes.length > 1 ? 'are' : 'is'} empty for the window`,
+          ...unwritten,
+        ],
       );
     }
     const codes = await errorCodes(
@@ -84,9 +117,11 @@ export const failedRecordsCheck: DoctorCheck = async (facts) => {
       found.flatMap((entry) => entry.keys),
     );
     const processor = (await facts.processorFunction())?.FunctionName;
-    const where = found
-      .filter((entry) => entry.keys.length)
-      .map((entry) => `s3://${bucket}/${entry.prefix}`);
+    // Under a time before the type, each prefix that holds some (at most ten named).
+    const held = places.typed
+      ? [...new Set(found.flatMap((entry) => entry.keys.map((key) => typedPrefix(key) ?? '')))]
+      : found.filter((entry) => entry.keys.length).map((entry) => entry.prefix);
+    const where = held.slice(0, 10).map((prefix) => `s3://${bucket}/${prefix}`);
     return check(
       'failed-records',
       'fail',

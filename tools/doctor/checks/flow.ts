@@ -37,16 +37,20 @@ export const flowCheck: DoctorCheck = async (facts) => {
     return check(
       'flow',
       'fail',
-      `the stream refused ${show(throttled)} record(s) over its quota: they are lost, in no backup`,
+      `the stream refused ${show(throttled)} record(s) over its quota: in no backup, lost unless their sender sent them again`,
       evidence,
       "raise the stream's quota (Service Quotas, Amazon Data Firehose) or send fewer records: API Gateway logs every request, throttled ones too",
     );
   }
+  // Firehose retries a failed invocation (NumberOfRetries, docs/contracts.md §3): some failing is
+  // a warning (records out of retries are in processing-failed/: failed-records), all a failure.
   if (invoked !== undefined && invoked < 1) {
     return check(
       'flow',
-      'fail',
-      'Firehose could not invoke the processor for some batches: their records go to the backup as failed',
+      invoked === 0 ? 'fail' : 'warn',
+      invoked === 0
+        ? 'Firehose could not invoke the processor: every batch goes to the backup as failed'
+        : 'some invocations of the processor failed and were retried (failed-records lists records out of retries)',
       evidence,
       `see the processor-role check and the Firehose error log group /aws/kinesisfirehose/${facts.options.stream}`,
     );
@@ -72,7 +76,7 @@ export const flowCheck: DoctorCheck = async (facts) => {
       !delivered
         ? 'records came in and none were delivered to OpenObserve'
         : retried
-          ? 'some deliveries to OpenObserve failed and were retried; every record was delivered'
+          ? 'some deliveries to OpenObserve failed and were retried; as many records were delivered as came in (failed-records lists any out of retries)'
           : 'some deliveries to OpenObserve failed',
       evidence,
       `see the Firehose error log group /aws/kinesisfirehose/${facts.options.stream}, then npm run doctor -- --stream ${facts.options.stream} --probe`,
