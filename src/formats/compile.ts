@@ -389,6 +389,7 @@ function chainBreaks(
  * The first placement of a format's separators, each value ending at the first occurrence of its
  * own (matchFirst: most lines end here), and whether a line could read another way after it
  * (mayReadOtherwise). matchFirst keeps each typed value in `values` and its text in `texts`.
+ * `fixed`: how many values come before the first that can stretch, which every reading has alike.
  */
 function createFirstMatch(
   variables: readonly Variable[],
@@ -401,7 +402,6 @@ function createFirstMatch(
   const separators = literals.slice(1);
   const ends = new Array<number>(count).fill(0);
   const stretchableAt = stretchableIndexes(variables, separators);
-
   // After a failed matchFirst: whether a separator is missing after its first occurrences, the
   // earliest any placement can have (chainBreaks), so that no placement exists to search for.
   let noPlacement = false;
@@ -468,6 +468,7 @@ function createFirstMatch(
     /** After matchFirst failed: whether no placement of the separators exists at all. */
     noPlacement: () => noPlacement,
     stretches: stretchableAt.length > 0,
+    fixed: stretchableAt[0] ?? count,
   };
 }
 
@@ -492,9 +493,7 @@ export function compileFormat(name: string, source: string): CompiledFormat {
     plain: new Array(count).fill(false),
   };
   const placements = createPlacements(variables, separators, values);
-  /** How many values come before the first that can stretch: every reading has the same ones. */
-  const fixed = stretchableIndexes(variables, separators)[0] ?? count;
-  const { matchFirst, mayReadOtherwise, noPlacement, stretches } = createFirstMatch(
+  const { matchFirst, mayReadOtherwise, noPlacement, stretches, fixed } = createFirstMatch(
     variables,
     literals,
     reading,

@@ -67,8 +67,8 @@ export class Facts {
   /** The account's log deliveries (vended logs): which stages and sources deliver where. */
   readonly deliveries: () => Promise<Fact<Deliveries>>;
   /**
-   * The stream's DeliveryToS3.Success over --since (undefined: no writes): below 1, writes to the
-   * backup failed, and failed records are lost, not in the bucket.
+   * The stream's DeliveryToS3.Success over --since (undefined: no writes): below 1, some writes to
+   * the backup failed (Firehose retries them), 0 all of them.
    */
   readonly backupWrites: () => Promise<Fact<number | undefined>>;
 

@@ -212,6 +212,9 @@ export async function planStageLogs(
   };
 }
 
+const kept = (days: number | 'forever') =>
+  days === 'forever' ? 'kept for ever' : `kept ${days} days`;
+
 /**
  * How long each stage's execution-log group keeps its lines, and the changes that bound it. API
  * Gateway writes execution logs to that group too, creating it with no retention: a group not
@@ -219,9 +222,6 @@ export async function planStageLogs(
  * lines for ever, or another number of days, is changed only when `days` is given (it deletes what
  * is older).
  */
-const kept = (days: number | 'forever') =>
-  days === 'forever' ? 'kept for ever' : `kept ${days} days`;
-
 async function groupPlan(
   logs: StageLogsClients['logs'],
   stages: readonly StageLogging[],
@@ -494,14 +494,10 @@ export async function planAllStages(
     try {
       plans.push({ region, clients, ...(await regionPlan(options, clients, format)) });
     } catch (error) {
-      // Which region, when there are several: nothing is changed in any until each can be. An
-      // AWS error (a region not enabled, a token refused there) keeps its kind and gets the name.
-      if (!several || !(error instanceof Error)) throw error;
-      if (!(error instanceof RefusedError)) {
-        error.message = `${region}: ${error.message}`;
-        throw error;
-      }
-      throw new RefusedError(`${region}: ${error.message}`, { cause: error });
+      // Which region, when there are several: nothing is changed in any until each can be. The
+      // error (a refusal, or AWS's: a region not enabled, a token refused there) keeps its kind.
+      if (several && error instanceof Error) error.message = `${region}: ${error.message}`;
+      throw error;
     }
   }
   const rows = table(

@@ -20,12 +20,16 @@ const keepsFormat = (format: string | undefined) =>
   format !== DEFAULT_FORMAT &&
   !formatVariables(format).includes(API_KEY_VARIABLE);
 
+/** Whether a stage writes execution logs for all its methods. */
+const logsEveryMethod = (stage: StageLogging) =>
+  stage.executionLevel !== undefined && stage.executionLevel !== 'OFF';
+
 /**
  * The level a stage writes execution logs at: for all its methods, else the most any method with
  * settings of its own writes (INFO before ERROR); OFF when none does.
  */
 function levelOf(stage: StageLogging): string {
-  if (stage.executionLevel && stage.executionLevel !== 'OFF') return stage.executionLevel;
+  if (logsEveryMethod(stage)) return stage.executionLevel as string;
   const own = (stage.overrides ?? []).map((method) => method.level);
   return own.includes('INFO') ? 'INFO' : own.includes('ERROR') ? 'ERROR' : 'OFF';
 }
@@ -63,7 +67,7 @@ export const executionLogsCheck: DoctorCheck = async (facts) => {
   const fix = (stage: StageLogging) =>
     [
       // stage-logs sets every method of the stage: said first where only some logged.
-      ...(stage.executionLevel && stage.executionLevel !== 'OFF'
+      ...(logsEveryMethod(stage)
         ? []
         : [`this logs every method of the stage at ${levelOf(stage)}, not only those that did:`]),
       `npm run stage-logs -- --rest-api-id ${stage.restApiId} --stage ${stage.stage}`,

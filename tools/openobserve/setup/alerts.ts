@@ -167,6 +167,7 @@ export async function alertsPart(
   return {
     changes,
     skipped,
+    creates: desired.some((alert) => !existing.get(alert.name)),
     readBack: async () => {
       const alerts = await findAlerts(api, org, options.stream, specs);
       return desired

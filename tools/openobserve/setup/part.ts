@@ -9,6 +9,8 @@ export interface SetupPart {
   readonly changes: readonly Change[];
   /** What is not installed, and why. */
   readonly skipped: readonly string[];
+  /** Whether a change creates an object in the part's folder (an update leaves one where it is). */
+  readonly creates?: boolean;
   /** After the changes: what reads back other than planned. */
   readBack(): Promise<string[]>;
 }

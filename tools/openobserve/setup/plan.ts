@@ -34,8 +34,8 @@ export async function planSetup(options: SetupOptions, api: OpenObserveApi): Pro
   const alerts = await alertsPart(api, options, stream, alertFolder.ref);
   const slos = await slosPart(api, options, version, alertFolder.ref, stream.lacks);
   const inFolder = [...alerts.changes, ...slos.changes];
-  const creates = inFolder.some((change) => /^(alert|SLO) \S+: create\b/.test(change.describe));
-  const folderChange = alertFolder.change && creates ? [alertFolder.change] : [];
+  const folderChange =
+    alertFolder.change && (alerts.creates || slos.creates) ? [alertFolder.change] : [];
   const parts = [dashboard, stream, alerts, slos];
   const changes = [...dashboard.changes, ...stream.changes, ...folderChange, ...inFolder];
   const skipped = parts.flatMap((part) => part.skipped);

@@ -108,7 +108,12 @@ function burnChanges(
   planned: Planned,
   existing: Map<string, Json>,
   context: { folder: FolderRef; destination: string },
-): { changes: Change[]; skipped: string[]; desired: () => ReturnType<typeof burnAlert>[] } {
+): {
+  changes: Change[];
+  skipped: string[];
+  creates: boolean;
+  desired: () => ReturnType<typeof burnAlert>[];
+} {
   const { desired: slo, ref } = planned;
   const windows = BURN_WINDOWS.filter((window) => window.critical <= maxBurnRate(slo.target));
   const skipped = BURN_WINDOWS.filter((window) => !windows.includes(window)).map(
@@ -124,10 +129,12 @@ function burnChanges(
       ),
     );
   const changes: Change[] = [];
+  let creates = false;
   for (const [index, window] of windows.entries()) {
     const name = `${slo.name}_${window.name}`;
     const current = existing.get(name);
     if (current && ref.id && sameAsDesired(alertsOf()[index], current)) continue;
+    creates ||= current === undefined;
     changes.push({
       describe: `alert ${name}: ${current ? 'update' : 'create'} (burn rate ${window.critical}× over ${window.longSecs / 3600} h)`,
       apply: async () => {
@@ -148,7 +155,7 @@ function burnChanges(
       },
     });
   }
-  return { changes, skipped, desired: alertsOf };
+  return { changes, skipped, creates, desired: alertsOf };
 }
 
 /** The stream an SLO that is there counts requests of, as its query names it. */
@@ -230,14 +237,18 @@ export async function slosPart(
     BURN_WINDOWS.map((w) => `${desired.name}_${w.name}`),
   );
   const alerts = destination ? await alertsNamed(api, org, names) : new Map<string, Json>();
+  let creates = false;
   for (const entry of planned) {
-    const change = sloChange(api, org, entry, folder, existing.get(entry.desired.name));
+    const current = existing.get(entry.desired.name);
+    const change = sloChange(api, org, entry, folder, current);
     if (change) changes.push(change);
+    creates ||= current === undefined;
     if (!destination) continue;
     const burn = burnChanges(api, org, entry, alerts, { folder, destination });
     changes.push(...burn.changes);
     skipped.push(...burn.skipped);
     burnAlerts.push(burn.desired);
+    creates ||= burn.creates;
   }
   if (!destination) {
     skipped.push('SLO burn-rate alerts: not installed without --alert-destination');
@@ -245,6 +256,7 @@ export async function slosPart(
   return {
     changes,
     skipped,
+    creates,
     readBack: async () => {
       const now = await listSlos(api, org);
       const mismatches = planned
