@@ -86,7 +86,9 @@ export async function startReceiver(slowMs = 2_000): Promise<Receiver> {
     const lines = parsed.records.flatMap(({ data }) => {
       const bytes = Buffer.from(data, 'base64');
       check(bytes.length <= 1_024_000, 'record over 1,024,000 bytes');
-      const text = bytes.toString('utf8');
+      // A gzip record is inflated, as OpenObserve does (docs/contracts.md §5.1).
+      const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
+      const text = (gzip ? gunzipSync(bytes) : bytes).toString('utf8');
       check(text.endsWith('\n') && !text.includes('\n\n'), 'record framing');
       return text.slice(0, -1).split('\n');
     });

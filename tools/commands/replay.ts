@@ -6,6 +6,7 @@
  * shell's environment, and the run says which. Exits 1 when anything was kept in --failed, or
  * when it stopped (after its summary, in --json too).
  */
+import { basename, dirname, join } from 'node:path';
 import { createAsyncProcessor } from '../../src/surface';
 import { awsClients } from '../aws/clients';
 import { defineCommand, EXIT } from '../cli/command';
@@ -83,7 +84,7 @@ export const command = defineCommand({
         type: 'string',
         value: 'FILE',
         default: 'replay-failed.ndjson',
-        help: 'where what cannot be sent is kept, with why',
+        help: "where what cannot be sent is kept, with why (with --state NAME.json and no --failed: NAME-failed.ndjson beside it, a checkpoint's own)",
       },
       'batch-records': {
         type: 'number',
@@ -147,7 +148,14 @@ export const command = defineCommand({
     // them.
     const named = (option: 'state' | 'failed') =>
       given.has(option) ? userPath(read[option], 'replay') : read[option];
-    const values = { ...read, state: named('state'), failed: named('failed') };
+    const state = named('state');
+    // One failed file per checkpoint: a rerun cuts its failed file back to what its checkpoint
+    // counted, which would drop another checkpoint's entries.
+    const failed =
+      given.has('state') && !given.has('failed')
+        ? join(dirname(state), `${basename(state).replace(/\.json$/i, '')}-failed.ndjson`)
+        : named('failed');
+    const values = { ...read, state, failed };
     const specs = positionals.map((spec) =>
       spec.startsWith('s3://') ? spec : userPath(spec, 'replay'),
     );

@@ -29,7 +29,9 @@ export const DEFAULT_DELIVERY = {
   maxAttempts: 8,
   baseDelayMs: 500,
   maxDelayMs: 30_000,
-  timeoutMs: 60_000,
+  // Firehose's own allowance for an answer (docs/contracts.md §4): a slow server that stores a
+  // batch late is not sent it again sooner than Firehose would.
+  timeoutMs: 180_000,
 } as const;
 
 /**
@@ -78,14 +80,21 @@ function acknowledged(text: string, requestId: string): boolean {
   }
 }
 
+/**
+ * One record of a batch: an event line (a record of its own, with its line break), or a record's
+ * bytes as they are: events gzip-compressed, as the processor sends a record too large otherwise.
+ */
+export type Line = string | Buffer;
+
 /** One batch as Firehose posts it (§4): a request id kept across retries, gzip JSON, headers. */
-function firehoseRequest(lines: readonly string[], options: DeliveryOptions) {
+function firehoseRequest(lines: readonly Line[], options: DeliveryOptions) {
   const requestId = randomUUID();
+  const data = (line: Line) => (typeof line === 'string' ? Buffer.from(`${line}\n`) : line);
   const body = gzipSync(
     JSON.stringify({
       requestId,
       timestamp: Date.now(),
-      records: lines.map((line) => ({ data: Buffer.from(`${line}\n`).toString('base64') })),
+      records: lines.map((line) => ({ data: data(line).toString('base64') })),
     }),
   );
   const headers: Record<string, string> = {
@@ -153,7 +162,7 @@ async function judge(
  * after `maxAttempts` with backoff for 429, 5xx, time-outs and dropped connections.
  */
 export async function deliverBatch(
-  lines: readonly string[],
+  lines: readonly Line[],
   options: DeliveryOptions,
   onRetry: (attempt: number, reason: string, delayMs: number) => void = () => undefined,
   sleep: Sleep = realSleep,

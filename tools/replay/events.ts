@@ -2,6 +2,8 @@
  * What a replay does with one unit's event lines: each one is sent, restamped, or kept in the
  * failed file with why (too large for a record, not an event, outside OpenObserve's ingest window).
  */
+
+import { gzipSync } from 'node:zlib';
 import {
   encodeEvent,
   gunzippedText,
@@ -43,13 +45,20 @@ export function outputLines(data: string): string[] {
   return splitEventLines(gunzippedText(bytes, MAX_INFLATED_BYTES));
 }
 
+/**
+ * How long before the window's edge an event already counts as outside it: the window is checked
+ * when an event is read, OpenObserve checks it when the batch arrives, which retries with backoff
+ * and time-outs can make minutes later, and this machine's clock may be behind the server's.
+ */
+export const WINDOW_MARGIN_MINUTES = 15;
+
 /** Why OpenObserve would drop an event with this `_timestamp` (µs), or '' when it keeps it (§5). */
 export function outsideWindow(timestamp: unknown, nowMs: number, windowHours: number): string {
   if (typeof timestamp !== 'number') return '';
   const ms = timestamp / 1000;
   const when = new Date(ms).toISOString();
-  if (ms < nowMs - windowHours * 3_600_000) {
-    return `event time ${when} is older than the ${windowHours}-hour ingest window`;
+  if (ms < nowMs - windowHours * 3_600_000 + WINDOW_MARGIN_MINUTES * 60_000) {
+    return `event time ${when} is older than the ${windowHours}-hour ingest window, or within ${WINDOW_MARGIN_MINUTES} minutes of its edge (a delivery may take that long)`;
   }
   if (ms > nowMs + FUTURE_LIMIT_MS) return `event time ${when} is more than 24 hours ahead`;
   return '';
@@ -77,6 +86,8 @@ export type Sorted =
       readonly send: string;
       readonly format: string;
       readonly outside?: 'restamped' | 'sent';
+      /** The event as a gzip record: too large for Firehose's record limit as text. */
+      readonly gzip?: Buffer;
     }
   | { readonly kept: string; readonly outside?: 'skipped' };
 
@@ -135,12 +146,6 @@ export function sortEvent(event: string, options: SortOptions): Sorted {
       Buffer.from(event).toString('base64'),
     ),
   });
-  if (Buffer.byteLength(event) > MAX_OUTPUT_RECORD_BYTES) {
-    return keep(
-      'Replay.EventTooLarge',
-      `an event over Firehose's ${MAX_OUTPUT_RECORD_BYTES}-byte record limit`,
-    );
-  }
   const parsed = parseEvent(event);
   if (parsed instanceof Error) {
     // OpenObserve fails a whole request for one line that is not JSON (§5).
@@ -150,6 +155,18 @@ export function sortEvent(event: string, options: SortOptions): Sorted {
     );
   }
   const why = outsideWindow(parsed._timestamp, options.nowMs, options.ingestWindowHours);
-  if (why) return sortOld(event, parsed, why, options);
-  return { send: event, format: String(parsed.log_format ?? 'unknown') };
+  const sorted = why
+    ? sortOld(event, parsed, why, options)
+    : { send: event, format: String(parsed.log_format ?? 'unknown') };
+  if (!('send' in sorted) || Buffer.byteLength(sorted.send) < MAX_OUTPUT_RECORD_BYTES) {
+    return sorted;
+  }
+  // Too large for a record as text: gzip-compressed, as the processor sends such a record, and
+  // OpenObserve inflates (§5).
+  const gzip = gzipSync(`${sorted.send}\n`);
+  if (gzip.length <= MAX_OUTPUT_RECORD_BYTES) return { ...sorted, gzip };
+  return keep(
+    'Replay.EventTooLarge',
+    `an event over Firehose's ${MAX_OUTPUT_RECORD_BYTES}-byte record limit even gzip-compressed`,
+  );
 }

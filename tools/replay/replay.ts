@@ -13,8 +13,8 @@ import { RejectedError, StoppedError, UnreadableSourceError, UsageError } from '
 import type { Progress } from '../cli/progress';
 import { type DeliveryOptions, deliverBatch } from '../openobserve/firehose-endpoint';
 import { failedEntry, type OldEvents, outputLines, sortEvent } from './events';
-import { type Piece, type Source, type Unit, unitOf } from './sources';
-import { loadState, type ReadAs, type State, saveState } from './state';
+import { HEAD_BYTES, type Piece, type Source, type Unit, unitOf } from './sources';
+import { loadState, lockFile, type ReadAs, type State, saveState } from './state';
 
 /** Firehose sends at most 10,000 records per request (§4). */
 export const MAX_BATCH_RECORDS = 10_000;
@@ -68,6 +68,8 @@ export interface ReplaySummary {
 
 interface Pending {
   lines: string[];
+  /** The lines sent gzip-compressed, by index: each an event too large for a record otherwise. */
+  gzip: Map<number, Buffer>;
   /** Each line's log format. */
   formats: string[];
   /** Its events outside the ingest window, sent as they are or restamped. */
@@ -86,6 +88,7 @@ interface Pending {
 
 const emptyBatch = (): Pending => ({
   lines: [],
+  gzip: new Map(),
   formats: [],
   oldSent: 0,
   oldRestamped: 0,
@@ -115,11 +118,28 @@ const digestOf = (events: readonly string[], count: number) => {
   return hash.digest('hex').slice(0, 32);
 };
 
+/** Reading a source failed, not for what it holds (UnreadableSourceError) but for the reading. */
+class ReadFailed extends Error {
+  override name = 'ReadFailed';
+}
+
+/** A source's records, an error of reading them a ReadFailed (errors of what reads them are not). */
+async function* readFailures(records: AsyncIterable<Piece>): AsyncGenerator<Piece> {
+  try {
+    yield* records;
+  } catch (error) {
+    if (error instanceof UnreadableSourceError) throw error;
+    throw new ReadFailed((error as Error).message, { cause: error });
+  }
+}
+
 /** One run over the sources: the batch being built, the checkpoint and the failed file. */
 class ReplayRun {
   readonly summary = emptySummary();
   /** How each source read: lines, or Firehose events' records (state.ts). */
   private readonly readAs = new Map<string, ReadAs>();
+  /** A local file's first bytes, `<count>:<digest>` (savedOf). */
+  private readonly heads = new Map<string, string>();
   /** The last `_timestamp` a restamped event was given (µs): the next is later. */
   private restampedUs = 0;
   private readonly state: State;
@@ -185,14 +205,15 @@ class ReplayRun {
   /** Sends the batch (or writes it, in a dry run); a refused batch is kept in the failed file. */
   private async send(): Promise<void> {
     const { delivery } = this.options;
-    const { lines } = this.batch;
+    const { lines, gzip } = this.batch;
     if (!delivery) {
       for (const line of lines) this.deps.write(line);
       this.sent();
       return;
     }
     try {
-      await deliverBatch(lines, delivery, (attempt, reason, delay) =>
+      const records = gzip.size ? lines.map((line, i) => gzip.get(i) ?? line) : lines;
+      await deliverBatch(records, delivery, (attempt, reason, delay) =>
         this.deps.progress.note(`retry ${attempt} in ${(delay / 1000).toFixed(1)} s: ${reason}`),
       );
       this.sent();
@@ -220,11 +241,11 @@ class ReplayRun {
     }
     if (batch.lines.length > 0) await this.send();
     const sources = this.state.sources;
-    const read = (key: string) => this.readAs.get(key);
-    for (const [key, last] of batch.last) sources[key] = { done: last + 1, read: read(key) };
+    const how = (key: string) => ({ read: this.readAs.get(key), head: this.heads.get(key) });
+    for (const [key, last] of batch.last) sources[key] = { done: last + 1, ...how(key) };
     if (batch.partial) {
       const { key, unit, events, digest } = batch.partial;
-      sources[key] = { done: unit, events, digest, read: read(key) };
+      sources[key] = { done: unit, events, digest, ...how(key) };
     }
     for (const { key, size } of batch.ended) {
       sources[key] = {
@@ -232,7 +253,7 @@ class ReplayRun {
         done: sources[key]?.done ?? 0,
         complete: true,
         size,
-        read: read(key),
+        ...how(key),
       };
     }
     this.state.failed = { path: this.failedPath, bytes: this.failedBytes };
@@ -331,7 +352,7 @@ class ReplayRun {
         }
         continue;
       }
-      const bytes = Buffer.byteLength(sorted.send) + 1;
+      const bytes = sorted.gzip ? sorted.gzip.length : Buffer.byteLength(sorted.send) + 1;
       if (this.full(bytes)) {
         if (i > 0) {
           const digest = digestOf(events, i);
@@ -341,6 +362,7 @@ class ReplayRun {
       }
       if (sorted.outside === 'sent') this.warnOld();
       const batch = this.batch;
+      if (sorted.gzip) batch.gzip.set(batch.lines.length, sorted.gzip);
       batch.lines.push(sorted.send);
       batch.formats.push(sorted.format);
       batch.bytes += bytes;
@@ -383,9 +405,31 @@ class ReplayRun {
     return undefined;
   }
 
+  /**
+   * A source's checkpoint, none when it was read to its end as lines before and its first bytes
+   * differ now: a log replaced under the same path (rotated) is read from its start, not from
+   * where the old one ended. A source that ended early, or a file of Firehose events, is fixed in
+   * place and read on (readingAs tells a first line fixed). Its first bytes now are kept for the
+   * next checkpoint.
+   */
+  private savedOf(source: Source): State['sources'][string] | undefined {
+    const saved = this.state.sources[source.key];
+    if (!source.headOf) return saved;
+    const bytes = Math.min(source.size, HEAD_BYTES);
+    this.heads.set(source.key, `${bytes}:${source.headOf(bytes)}`);
+    const [before, digest] = saved?.head?.split(':') ?? [];
+    // A file of Firehose events is fixed in place, not rotated: readingAs tells its first line.
+    const lines = saved?.complete && saved.read !== 'events';
+    if (!lines || !digest || source.headOf(Number(before)) === digest) return saved;
+    this.deps.progress.note(
+      `${source.name}: not the file an earlier run read (its first ${before} bytes differ: replaced?); read from its start`,
+    );
+    return undefined;
+  }
+
   /** Every record of a source not acknowledged before; an unreadable rest is kept as one entry. */
   async readSource(source: Source): Promise<void> {
-    const saved = this.state.sources[source.key];
+    const saved = this.savedOf(source);
     if (saved?.complete && (saved.size === undefined || saved.size === source.size)) {
       this.summary.skipped += saved.done;
       this.deps.progress.update({ bytes: source.size });
@@ -395,13 +439,19 @@ class ReplayRun {
     try {
       // Bytes as stored: a gzip file's progress is not its inflated text against its size.
       const onRead = (bytes: number) => this.deps.progress.update({ bytes });
-      for await (const piece of source.records(onRead)) {
+      for await (const piece of readFailures(source.records(onRead))) {
         if (!this.readAs.has(source.key)) resume = this.readingAs(source, piece, saved);
         const done = resume?.done ?? 0;
         if (piece.line - 1 < done) this.summary.skipped++;
         else await this.add(source, piece, piece.line - 1 === done ? resume : undefined);
       }
     } catch (error) {
+      if (error instanceof ReadFailed) {
+        // A connection reset, an object deleted since it was listed: what was read before goes
+        // out and is checkpointed, and the run stops; a rerun reads on from there.
+        await this.flush();
+        throw new StoppedError(`reading ${source.name} failed: ${error.message}`);
+      }
       if (!(error instanceof UnreadableSourceError)) throw error;
       // The records read before count. The source is not marked complete: a rerun reads on from
       // there, so that a line fixed in place (its file's size the same) is read, and a source
@@ -423,16 +473,26 @@ export async function replay(
   options: ReplayOptions,
   deps: ReplayDeps,
 ): Promise<ReplaySummary> {
-  const run = new ReplayRun(sources, options, deps);
+  // A dry run writes neither file: it takes no lock.
+  const releases: (() => void)[] = [];
   try {
-    for (const source of sources) await run.readSource(source);
-    await run.flush();
-  } catch (error) {
-    // A stop (a refused key, no answer, an answer not OpenObserve's) ends the run as a result:
-    // what it did until then stands, checkpointed at the last acknowledged batch.
-    if (!(error instanceof StoppedError)) throw error;
-    run.summary.stopped = error.message;
+    if (options.delivery) {
+      if (options.statePath) releases.push(lockFile(options.statePath, '--state', deps.warn));
+      releases.push(lockFile(resolve(options.failedPath), '--failed', deps.warn));
+    }
+    const run = new ReplayRun(sources, options, deps);
+    try {
+      for (const source of sources) await run.readSource(source);
+      await run.flush();
+    } catch (error) {
+      // A stop (a refused key, no answer, an answer not OpenObserve's) ends the run as a result:
+      // what it did until then stands, checkpointed at the last acknowledged batch.
+      if (!(error instanceof StoppedError)) throw error;
+      run.summary.stopped = error.message;
+    }
+    deps.progress.done();
+    return run.summary;
+  } finally {
+    for (const release of releases) release();
   }
-  deps.progress.done();
-  return run.summary;
 }

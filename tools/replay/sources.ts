@@ -12,7 +12,8 @@
  * is a Firehose event is read whole instead: a Firehose transformation event (events/*.json, a
  * Lambda test event) or the processor's response to one, whose records are the units.
  */
-import { createReadStream } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pipeline, Readable } from 'node:stream';
@@ -50,7 +51,15 @@ export interface Source {
   readonly size: number;
   /** The records; `onRead` is told each chunk's bytes as stored (not inflated), for progress. */
   records(onRead?: (storedBytes: number) => void): AsyncIterable<Piece>;
+  /**
+   * A digest of the first `bytes` bytes as stored, of a source whose key stays when its content
+   * changes (a local file; an object's key holds its ETag): whether a rerun reads the same file.
+   */
+  headOf?(bytes: number): string;
 }
+
+/** How many first bytes of a local file tell it from another of the same path (Source.headOf). */
+export const HEAD_BYTES = 4096;
 
 export type Unit =
   /** A Firehose record for the processor: base64 data, and the arrival time to fall back on. */
@@ -497,6 +506,16 @@ function fileSource(path: string, size: number): Source {
     name: path,
     size,
     records: (onRead) => recordsOf(async () => createReadStream(path), onRead),
+    headOf: (bytes) => {
+      const head = Buffer.alloc(bytes);
+      const fd = openSync(path, 'r');
+      try {
+        const read = readSync(fd, head, 0, bytes, 0);
+        return createHash('sha256').update(head.subarray(0, read)).digest('hex').slice(0, 32);
+      } finally {
+        closeSync(fd);
+      }
+    },
   };
 }
 
@@ -580,13 +599,11 @@ export function unitOf(piece: Piece, nowMs: number): Unit | undefined {
   const line = piece.text;
   if (line.trim().length === 0) return undefined;
   if (line.startsWith('{\t')) return { kind: 'events', lines: [line] };
-  if (line.startsWith('{"') && (line.includes('"rawData"') || line.includes('"errorCode"'))) {
+  const start = ERROR_RECORD_START.exec(line);
+  const kept = start?.[1] ?? start?.[2];
+  if (kept) {
     const record = parseJson(line) as ErrorRecord | null | undefined;
-    if (
-      record &&
-      typeof record.rawData === 'string' &&
-      ('errorCode' in record || 'attemptsMade' in record)
-    ) {
+    if (record && typeof record.rawData === 'string') {
       const lines = eventLines(Buffer.from(record.rawData, 'base64'));
       if (lines) return { kind: 'events', lines };
       return {
@@ -596,9 +613,24 @@ export function unitOf(piece: Piece, nowMs: number): Unit | undefined {
       };
     }
     // An entry of replay's own failed file that holds no record (a line too long to keep).
-    if (record && typeof record.errorCode === 'string' && record.errorCode.startsWith('Replay.')) {
+    if (record && kept === 'errorCode') {
       return { kind: 'unreadable', reason: String(record.errorMessage ?? ''), entry: line };
     }
+    // Cut short or garbled: sent as an access-log line it would be a `raw` event of the record's
+    // text, and the record in it lost.
+    return {
+      kind: 'unreadable',
+      reason: `starts as ${kept === 'errorCode' ? "an entry of replay's failed file" : 'a Firehose error record'} but ${record ? 'holds no rawData' : 'is not whole JSON (cut short?)'}; not sent`,
+    };
   }
   return { kind: 'record', data: Buffer.from(line).toString('base64'), arrivalMs: nowMs };
 }
+
+/**
+ * A Firehose S3 error record, or an entry of replay's own failed file, told by its first key, as
+ * Firehose writes it (`attemptsMade`, docs/contracts.md §3) and replay does (`errorCode` of
+ * `Replay.…`): a JSON access-log line starts with its format's own first key, while a client's
+ * user agent can put `"rawData":"…"` anywhere after it (API Gateway leaves quotes unescaped), which
+ * would send a line of the client's making in place of the request.
+ */
+const ERROR_RECORD_START = /^\{\s*"(?:(attemptsMade)"\s*:\s*\d|(errorCode)"\s*:\s*"Replay\.)/;

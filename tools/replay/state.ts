@@ -2,7 +2,16 @@
  * A replay's checkpoint: per source, the units acknowledged, and how long the failed file was.
  * Written whole then renamed after each acknowledged batch, so a crash never leaves half of it.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { RefusedError } from '../cli/errors';
 
 /** How a source's units were read: lines, or the records of Firehose events. */
@@ -26,6 +35,8 @@ export interface State {
       complete?: boolean;
       size?: number;
       read?: ReadAs;
+      /** A local file's first bytes, `<count>:<digest>`: whether a rerun reads the same file. */
+      head?: string;
     }
   >;
   /**
@@ -66,6 +77,47 @@ export function loadState(path: string | undefined, endpoint?: string): State {
 
 export function saveState(path: string | undefined, state: State): void {
   if (!path) return;
-  writeFileSync(`${path}.tmp`, JSON.stringify(state, null, 2));
-  renameSync(`${path}.tmp`, path);
+  // A name of this process's own: a second writer's rename never takes this one's file.
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(state, null, 2));
+  renameSync(temporary, path);
+}
+
+/** Whether a process of this id runs (signal 0 tests without sending anything). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes `<path>.lock` for this process, for the run's whole length: two runs that shared a
+ * checkpoint or a failed file would each write over the other's progress (a batch sent twice, a
+ * kept entry lost). A lock whose process is gone (a `kill -9`) is taken over, with `note`. Returns
+ * the release.
+ */
+export function lockFile(path: string, option: string, note: (line: string) => void): () => void {
+  const lock = `${path}.lock`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const fd = openSync(lock, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lock, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
+    }
+    const pid = Number.parseInt(readFileSync(lock, 'utf8'), 10);
+    if (Number.isInteger(pid) && pid > 0 && running(pid)) {
+      throw new RefusedError(
+        `${option} ${path} is in use by another replay (process ${pid}, ${lock}): wait for it to end, or give this run its own ${option}; if no replay runs, remove ${lock}`,
+      );
+    }
+    note(`${lock}: left by a replay that no longer runs (process ${pid || '?'}); taken over`);
+    rmSync(lock, { force: true });
+  }
 }

@@ -26,7 +26,7 @@ import {
   type DeliveryOptions,
 } from '../../../tools/openobserve/firehose-endpoint';
 import { type ReplayOptions, replay } from '../../../tools/replay/replay';
-import { listSources, MAX_LINE_BYTES } from '../../../tools/replay/sources';
+import { listSources, MAX_LINE_BYTES, type Source } from '../../../tools/replay/sources';
 import { createFunction } from '../../support/aws-fixtures';
 import { cloudWatchRecord } from '../../support/firehose-event';
 import { type Moto, startMoto } from '../../support/moto';
@@ -278,7 +278,13 @@ describe('replay', () => {
     expect(first).toMatchObject({ sent: 4, batches: 2 });
     expect(first.stopped).toMatch(/^gave up after 2 attempts \(network error/);
     expect(JSON.parse(readFileSync(join(directory, 'state.json'), 'utf8'))).toEqual({
-      sources: { [join(directory, 'a.log')]: { done: 4, read: 'lines' } },
+      sources: {
+        [join(directory, 'a.log')]: {
+          done: 4,
+          read: 'lines',
+          head: expect.stringMatching(/^\d+:[0-9a-f]{32}$/),
+        },
+      },
       failed: { path: join(directory, 'failed.ndjson'), bytes: 0 },
       endpoint: receiver.url,
     });
@@ -1052,6 +1058,165 @@ describe('replay', () => {
   });
 });
 
+describe('replay, where runs, records and files are not what they seem', () => {
+  it('refuses a checkpoint or failed file another replay is using, and takes over one left by a killed run', async () => {
+    const sources = await listSources([file('a.log', clfLines.join('\n'))], noS3);
+    const state = join(directory, 'state.json');
+    // This process runs: its id in the lock is a replay at work.
+    writeFileSync(`${state}.lock`, String(process.pid));
+    await expect(replay(sources, options(), deps())).rejects.toThrow(
+      `--state ${state} is in use by another replay (process ${process.pid}`,
+    );
+    rmSync(`${state}.lock`);
+    const failed = join(directory, 'failed.ndjson');
+    writeFileSync(`${failed}.lock`, String(process.pid));
+    await expect(replay(sources, options(), deps())).rejects.toThrow(
+      `--failed ${failed} is in use by another replay`,
+    );
+    expect(receiver.requests).toHaveLength(0);
+    // A process that has ended: its lock is taken over, and both locks are gone after the run.
+    const ended = spawn(process.execPath, ['-e', '']);
+    await new Promise((done) => ended.on('exit', done));
+    writeFileSync(`${failed}.lock`, String(ended.pid));
+    const recorder = deps();
+    expect(await replay(sources, options(), recorder)).toMatchObject({ sent: clfLines.length });
+    expect(recorder.warnings).toEqual([
+      `${failed}.lock: left by a replay that no longer runs (process ${ended.pid}); taken over`,
+    ]);
+    expect(existsSync(`${failed}.lock`) || existsSync(`${state}.lock`)).toBe(false);
+  });
+
+  it('takes a JSON access-log line for the request it logs, whatever its user agent holds', async () => {
+    const json = corpus.find((entry) => entry.event === 'json')?.line as string;
+    // API Gateway leaves quotes in values unescaped: a client's user agent can write keys.
+    const injected = Buffer.from(
+      (defaultLines[0] as string).replace(/SourceIP: [^,]+/, 'SourceIP: 6.6.6.6'),
+    ).toString('base64');
+    // A format written without spaces: the line starts `{"requestId"`.
+    const line = json
+      .replace('{ "requestId"', '{"requestId"')
+      .replace('"protocol":"HTTP/1.1"', `"protocol":"x","rawData":"${injected}","errorCode":"x"`);
+    const summary = await replay(await listSources([file('a.log', line)], noS3), options(), deps());
+    expect(summary).toMatchObject({ sent: 1, failed: 0 });
+    const event = JSON.parse(receiver.accepted()[0] as string);
+    expect(event).toMatchObject({
+      request_id: '7c3a8a4e-2f6b-4c4e-9a1f-0d3c6e1b2a09',
+      source_ip: '203.0.113.17',
+    });
+  });
+
+  it('keeps an error record cut short in the failed file, not sent as a line of its text', async () => {
+    const record = (line: string) =>
+      JSON.stringify({
+        attemptsMade: 4,
+        arrivalTimestamp: NOW,
+        errorCode: 'Lambda.FunctionError',
+        errorMessage:
+          'The Lambda function was successfully invoked but it returned an error result.',
+        attemptEndingTimestamp: NOW,
+        rawData: Buffer.from(line).toString('base64'),
+      });
+    const lines = clfLines.map(record);
+    const cut = (lines[0] as string).slice(0, 150);
+    const source = file('processing-failed.gz', gzipSync(`${[cut, ...lines].join('\n')}\n`));
+    const summary = await replay(await listSources([source], noS3), options(), deps());
+    expect(summary).toMatchObject({ sent: clfLines.length, failed: 1 });
+    expect(receiver.accepted().map((event) => JSON.parse(event).log_format)).toEqual(
+      clfLines.map(() => 'clf'),
+    );
+    const kept = JSON.parse(readFileSync(join(directory, 'failed.ndjson'), 'utf8'));
+    expect(kept).toMatchObject({
+      errorCode: 'Replay.Unreadable',
+      errorMessage:
+        'starts as a Firehose error record but is not whole JSON (cut short?); not sent',
+      line: 1,
+    });
+  });
+
+  it('keeps an event within 15 minutes of the ingest window’s edge: a delivery may take that long', async () => {
+    const recorder = deps();
+    await replay(
+      await listSources([file('one.log', defaultLines[0] as string)], noS3),
+      options({ delivery: undefined, statePath: undefined }),
+      recorder,
+    );
+    const eventMs = JSON.parse(recorder.written[0] as string)._timestamp / 1000;
+    const at = (minutesInside: number) => eventMs + 5 * 3_600_000 - minutesInside * 60_000;
+    const sources = await listSources([file('a.log', defaultLines[0] as string)], noS3);
+    const near = await replay(
+      sources,
+      options({ ingestWindowHours: 5, statePath: undefined }),
+      deps(at(10)),
+    );
+    expect(near).toMatchObject({ sent: 0, oldSkipped: 1 });
+    const inside = await replay(
+      sources,
+      options({ ingestWindowHours: 5, statePath: undefined }),
+      deps(at(20)),
+    );
+    expect(inside).toMatchObject({ sent: 1, oldSkipped: 0 });
+  });
+
+  it('reads a file replaced under the same path from its start, and a grown one from where it ended', async () => {
+    const path = join(directory, 'access.log');
+    const run = async () => replay(await listSources([path], noS3), options(), deps());
+    writeFileSync(path, `${clfLines.join('\n')}\n`);
+    expect(await run()).toMatchObject({ sent: clfLines.length });
+    // Rotated: other requests under the same name, more bytes than before.
+    const rotated = [...defaultLines.slice(0, 3)];
+    writeFileSync(path, `${rotated.join('\n')}\n`);
+    expect(await run()).toMatchObject({ sent: rotated.length, skipped: 0 });
+    // Appended to: its first bytes the same, only the new lines go.
+    writeFileSync(path, `${[...rotated, ...clfLines].join('\n')}\n`);
+    expect(await run()).toMatchObject({ sent: clfLines.length, skipped: rotated.length });
+    expect(new Set(requestIds(receiver.accepted())).size).toBe(rotated.length + clfLines.length);
+  });
+
+  it('stops with its summary when a source cannot be read on, sending and checkpointing what it read', async () => {
+    const [real] = await listSources([file('a.log', defaultLines.slice(0, 6).join('\n'))], noS3);
+    const source = real as Source;
+    let failAfter = 4;
+    const flaky: Source = {
+      ...source,
+      async *records(onRead) {
+        let read = 0;
+        for await (const piece of source.records(onRead)) {
+          if (read++ === failAfter) {
+            throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+          }
+          yield piece;
+        }
+      },
+    };
+    const first = await replay([flaky], options(), deps());
+    expect(first).toMatchObject({ sent: 4 });
+    expect(first.stopped).toBe(`reading ${source.name} failed: read ECONNRESET`);
+    failAfter = Number.POSITIVE_INFINITY;
+    expect(await replay([flaky], options(), deps())).toMatchObject({ sent: 2, skipped: 4 });
+    expect(new Set(requestIds(receiver.accepted())).size).toBe(6);
+    expect(receiver.accepted()).toHaveLength(6);
+  });
+
+  it('sends an event too large for a record as text as a gzip record, as the function does', async () => {
+    const agent = 'Mozilla/5.0 '.repeat(86_000);
+    const line = (defaultLines[0] as string).replace(
+      /UserAgent: .*?, ErrorMessage: /,
+      `UserAgent: ${agent}, ErrorMessage: `,
+    );
+    expect(Buffer.byteLength(line)).toBeGreaterThan(1_024_000);
+    const summary = await replay(
+      await listSources([file('big.log', line)], noS3),
+      options(),
+      deps(),
+    );
+    expect(summary).toMatchObject({ sent: 1, failed: 0 });
+    expect(receiver.problems).toEqual([]);
+    // Compared, not printed: a megabyte in a failure's diff helps no one.
+    const sent = JSON.parse(receiver.accepted()[0] as string).user_agent as string;
+    expect(sent === agent).toBe(true);
+  });
+});
+
 describe('backoffMs', () => {
   it('doubles per attempt up to the cap, with jitter between half and all of it', () => {
     const settings = { baseDelayMs: 500, maxDelayMs: 30_000 };
@@ -1073,6 +1238,19 @@ describe('npm run replay', () => {
           done({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
       );
     });
+
+  it('keeps what a checkpoint of its own cannot send in a failed file of its own', async () => {
+    const log = file('bad.log', '{\tnot an event\n');
+    const state = join(directory, 'b.json');
+    const ran = await run([log, '--endpoint', receiver.url, '--state', state], {
+      OPENOBSERVE_ACCESS_KEY: ACCESS_KEY,
+    });
+    expect(ran.status).toBe(1);
+    const failed = join(directory, 'b-failed.ndjson');
+    expect(ran.stderr).toContain(`failed 1 (kept in ${failed})`);
+    expect(JSON.parse(readFileSync(failed, 'utf8')).errorCode).toBe('Replay.NotAnEvent');
+    expect(existsSync(`${state}.lock`) || existsSync(`${failed}.lock`)).toBe(false);
+  }, 30_000);
 
   it('takes the access key from the environment only, and prints a summary', async () => {
     const log = file('a.log', clfLines.join('\n'));
