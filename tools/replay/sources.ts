@@ -599,38 +599,72 @@ export function unitOf(piece: Piece, nowMs: number): Unit | undefined {
   const line = piece.text;
   if (line.trim().length === 0) return undefined;
   if (line.startsWith('{\t')) return { kind: 'events', lines: [line] };
-  const start = ERROR_RECORD_START.exec(line);
-  const kept = start?.[1] ?? start?.[2];
-  if (kept) {
-    const record = parseJson(line) as ErrorRecord | null | undefined;
-    if (record && typeof record.rawData === 'string') {
-      const lines = eventLines(Buffer.from(record.rawData, 'base64'));
-      if (lines) return { kind: 'events', lines };
-      return {
-        kind: 'record',
-        data: record.rawData,
-        arrivalMs: arrivalOf(record.arrivalTimestamp) ?? nowMs,
-      };
+  return (
+    errorRecordUnit(line, nowMs) ?? {
+      kind: 'record',
+      data: Buffer.from(line).toString('base64'),
+      arrivalMs: nowMs,
     }
-    // An entry of replay's own failed file that holds no record (a line too long to keep).
-    if (record && kept === 'errorCode') {
-      return { kind: 'unreadable', reason: String(record.errorMessage ?? ''), entry: line };
-    }
-    // Cut short or garbled: sent as an access-log line it would be a `raw` event of the record's
-    // text, and the record in it lost.
-    return {
-      kind: 'unreadable',
-      reason: `starts as ${kept === 'errorCode' ? "an entry of replay's failed file" : 'a Firehose error record'} but ${record ? 'holds no rawData' : 'is not whole JSON (cut short?)'}; not sent`,
-    };
-  }
-  return { kind: 'record', data: Buffer.from(line).toString('base64'), arrivalMs: nowMs };
+  );
 }
 
 /**
  * A Firehose S3 error record, or an entry of replay's own failed file, told by its first key, as
  * Firehose writes it (`attemptsMade`, docs/contracts.md §3) and replay does (`errorCode` of
- * `Replay.…`): a JSON access-log line starts with its format's own first key, while a client's
- * user agent can put `"rawData":"…"` anywhere after it (API Gateway leaves quotes unescaped), which
- * would send a line of the client's making in place of the request.
+ * `Replay.…`), or by holding no key but a Firehose error record's. Not by its keys being there: a
+ * JSON access-log line starts with its format's own first key and holds its format's keys, while a
+ * client's user agent can put `"rawData":"…"` anywhere after them (API Gateway leaves quotes
+ * unescaped), which would send a line of the client's making in place of the request.
  */
 const ERROR_RECORD_START = /^\{\s*"(?:(attemptsMade)"\s*:\s*\d|(errorCode)"\s*:\s*"Replay\.)/;
+
+/** The keys of Firehose's error records in AWS's samples, in lower case (§3). */
+const ERROR_RECORD_KEYS = new Set([
+  'attemptsmade',
+  'arrivaltimestamp',
+  'errorcode',
+  'errormessage',
+  'attemptendingtimestamp',
+  'rawdata',
+  'lambdaarn',
+  'sequencenumber',
+  'subsequencenumber',
+  'datacatalogtable',
+]);
+
+/** A line's unit when it is an error record or a failed-file entry; undefined otherwise. */
+function errorRecordUnit(line: string, nowMs: number): Unit | undefined {
+  const start = ERROR_RECORD_START.exec(line);
+  let kept = start?.[1] ?? start?.[2];
+  let record: ErrorRecord | null | undefined;
+  if (!kept && line.startsWith('{"') && line.includes('"rawData"')) {
+    record = parseJson(line) as ErrorRecord | null | undefined;
+    // Whole JSON only: a line a client's quotes broke is an access-log line as before.
+    if (!record || typeof record !== 'object') return undefined;
+    if (!Object.keys(record).every((key) => ERROR_RECORD_KEYS.has(key.toLowerCase()))) {
+      return undefined;
+    }
+    kept = 'attemptsMade';
+  }
+  if (!kept) return undefined;
+  record ??= parseJson(line) as ErrorRecord | null | undefined;
+  if (record && typeof record.rawData === 'string') {
+    const lines = eventLines(Buffer.from(record.rawData, 'base64'));
+    if (lines) return { kind: 'events', lines };
+    return {
+      kind: 'record',
+      data: record.rawData,
+      arrivalMs: arrivalOf(record.arrivalTimestamp) ?? nowMs,
+    };
+  }
+  // An entry of replay's own failed file that holds no record (a line too long to keep).
+  if (record && kept === 'errorCode') {
+    return { kind: 'unreadable', reason: String(record.errorMessage ?? ''), entry: line };
+  }
+  // Cut short or garbled: sent as an access-log line it would be a `raw` event of the record's
+  // text, and the record in it lost.
+  return {
+    kind: 'unreadable',
+    reason: `starts as ${kept === 'errorCode' ? "an entry of replay's failed file" : 'a Firehose error record'} but ${record ? 'holds no rawData' : 'is not whole JSON (cut short?)'}; not sent`,
+  };
+}

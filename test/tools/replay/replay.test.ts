@@ -1105,6 +1105,21 @@ describe('replay, where runs, records and files are not what they seem', () => {
     });
   });
 
+  it('reads an error record whose keys come in another order, when it holds only such keys', async () => {
+    const record = JSON.stringify({
+      rawData: Buffer.from(clfLines[0] as string).toString('base64'),
+      errorCode: 'HttpEndpoint.DestinationException',
+      arrivalTimestamp: NOW,
+      attemptsMade: 1,
+    });
+    const summary = await replay(
+      await listSources([file('a.log', record)], noS3),
+      options(),
+      deps(),
+    );
+    expect(summary).toMatchObject({ sent: 1, failed: 0, byFormat: { clf: 1 } });
+  });
+
   it('keeps an error record cut short in the failed file, not sent as a line of its text', async () => {
     const record = (line: string) =>
       JSON.stringify({
