@@ -47,7 +47,7 @@ describe('npm run invoke', () => {
     expect(run.status).toBe(0);
     const decoded = lastLine(run.stdout);
     expect(decoded.records.map((record) => record.events?.[0]?.log_format)).toEqual([
-      ...Array(9).fill('default'),
+      ...Array(10).fill('default'),
       'clf',
       'clf',
     ]);

@@ -64,7 +64,7 @@ export const command = defineCommand({
         default: DEFAULT_THRESHOLDS.rate5xx,
         min: 0,
         max: 1,
-        help: 'alert when 5xx responses pass this share of requests over 5 minutes',
+        help: 'alert when 5xx responses pass this share of requests over 10 minutes',
       },
       'p95-ms': {
         type: 'number',
@@ -73,7 +73,7 @@ export const command = defineCommand({
         min: 1,
         max: 3_600_000,
         integer: true,
-        help: 'alert when p95 latency passes this over 5 minutes',
+        help: 'alert when p95 latency passes this over 10 minutes',
       },
       '429-count': {
         type: 'number',
@@ -82,7 +82,7 @@ export const command = defineCommand({
         min: 0,
         max: 1e9,
         integer: true,
-        help: 'alert when more 429 responses than this come in 5 minutes',
+        help: 'alert when more 429 responses than this come in 10 minutes',
       },
       'min-requests': {
         type: 'number',
@@ -91,7 +91,7 @@ export const command = defineCommand({
         min: 1,
         max: 1e9,
         integer: true,
-        help: 'fewer requests than this in 5 minutes are too few to judge a rate',
+        help: 'fewer requests than this in 10 minutes are too few to judge a rate',
       },
       availability: {
         type: 'number',

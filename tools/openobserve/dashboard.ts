@@ -47,12 +47,23 @@ const API_FILTER = [
 const FROM = `FROM "\${stream}"`;
 /** One-minute buckets: "per minute" panels mean it at any time range. */
 const MINUTE = "histogram(_timestamp, '1 minute') AS minute";
+/**
+ * A per-minute panel's rows: OpenObserve answers a query without a LIMIT with its first 1,000 rows
+ * (ZO_QUERY_DEFAULT_LIMIT), the oldest minutes, so a day's chart would end hours early, its newest
+ * minutes missing as if nothing came in. 100,000 rows: 69 days of one series, 13 of five.
+ */
+const MINUTE_ROWS = 'LIMIT 100000';
 const RESOURCE = "concat(http_method, ' ', resource_path) AS resource";
-/** The integration failed: its own 5xx, or API Gateway's failure or time-out calling it. */
-// COALESCE: a request API Gateway answered itself has neither field, and NOT of an unknown is
-// unknown, which CASE takes for false: without it, no such request would count as API Gateway's.
-const INTEGRATION_FAILED =
-  "COALESCE(integration_status, 0) >= 500 OR COALESCE(error_response_type, '') IN ('INTEGRATION_FAILURE', 'INTEGRATION_TIMEOUT')";
+/**
+ * API Gateway answered itself: a gateway response (`$context.error.responseType`: a limit, an
+ * authorizer, WAF, the configuration) other than its failure or time-out calling the integration.
+ * Anything else that failed the integration returned or caused: a backend's own 404, a Lambda
+ * proxy's 500 (whose `integration.status` is Lambda's 200, docs/contracts.md §2.1). A format
+ * without the error type, or the integration's status, cannot tell: a request with neither counts
+ * as API Gateway's. COALESCE and IS NULL: never unknown, so NOT of it is never unknown either.
+ */
+const GATEWAY_ANSWERED =
+  "COALESCE(error_response_type, '') NOT IN ('', 'INTEGRATION_FAILURE', 'INTEGRATION_TIMEOUT') OR (error_response_type IS NULL AND integration_status IS NULL)";
 /** Requests that match a condition, weighted. */
 const COUNT_WHERE = (condition: string) => `SUM(CASE WHEN ${condition} THEN ${WEIGHT} ELSE 0 END)`;
 const countWhere = (condition: string, alias: string) => `${COUNT_WHERE(condition)} AS ${alias}`;
@@ -229,7 +240,7 @@ export const TABS: readonly TabSpec[] = [
       ),
       metric(
         '5xx rate (%)',
-        'Server errors as a percentage of all requests. The 5xx-rate alert fires on this per API and stage over 5 minutes.',
+        'Server errors as a percentage of all requests. The 5xx-rate alert fires on this per API and stage over 10 minutes.',
         `SELECT ${share('5xx', 'rate_5xx_pct')} ${FROM} WHERE ${API_FILTER}`,
         'rate_5xx_pct',
         'percent',
@@ -240,7 +251,7 @@ export const TABS: readonly TabSpec[] = [
         description:
           'Traffic, stacked by status class: 2xx green, 3xx blue, 4xx amber, 5xx red. A drop to zero means the API or the log pipeline stopped (see the Pipeline tab and `npm run doctor`); a growing amber or red band is a failure pattern.',
         // Ordered by class too: the UI stacks the classes in the order they first appear.
-        sql: `SELECT ${MINUTE}, status_class, ${COUNT} AS requests ${FROM} WHERE ${API_FILTER} GROUP BY minute, status_class ORDER BY minute, status_class`,
+        sql: `SELECT ${MINUTE}, status_class, ${COUNT} AS requests ${FROM} WHERE ${API_FILTER} GROUP BY minute, status_class ORDER BY minute, status_class ${MINUTE_ROWS}`,
         x: ['minute'],
         y: ['requests'],
         breakdown: ['status_class'],
@@ -254,7 +265,7 @@ export const TABS: readonly TabSpec[] = [
         title: 'Error rate per minute (%)',
         description:
           '4xx (amber) and 5xx (red) responses as percentages of all requests in each minute. 5xx above a few percent needs the integration owner; 4xx spikes usually come from one client or one resource.',
-        sql: `SELECT ${MINUTE}, ${share('4xx', 'rate_4xx_pct')}, ${share('5xx', 'rate_5xx_pct')} ${FROM} WHERE ${API_FILTER} GROUP BY minute ORDER BY minute`,
+        sql: `SELECT ${MINUTE}, ${share('4xx', 'rate_4xx_pct')}, ${share('5xx', 'rate_5xx_pct')} ${FROM} WHERE ${API_FILTER} GROUP BY minute ORDER BY minute ${MINUTE_ROWS}`,
         x: ['minute'],
         y: ['rate_4xx_pct', 'rate_5xx_pct'],
         w: 64,
@@ -270,7 +281,7 @@ export const TABS: readonly TabSpec[] = [
         title: 'Throttled requests (429) per minute',
         description:
           'Requests API Gateway refused with 429: stage or usage-plan throttling, or the account limit. Raise the limit, or find the client in "Top source addresses".',
-        sql: `SELECT ${MINUTE}, ${COUNT} AS throttled ${FROM} WHERE ${API_FILTER} AND status = 429 GROUP BY minute ORDER BY minute`,
+        sql: `SELECT ${MINUTE}, ${COUNT} AS throttled ${FROM} WHERE ${API_FILTER} AND status = 429 GROUP BY minute ORDER BY minute ${MINUTE_ROWS}`,
         x: ['minute'],
         y: ['throttled'],
         w: 64,
@@ -283,7 +294,7 @@ export const TABS: readonly TabSpec[] = [
         title: 'Latency per minute: p50, p95, p99 (ms)',
         description:
           'Response latency as the client sees it. A p99 far above p95 is a few slow requests (see "Slowest requests"); p50 rising is the whole API slowing down.',
-        sql: `SELECT ${MINUTE}, ${percentile('response_latency', 0.5)} AS p50_ms, ${percentile('response_latency', 0.95)} AS p95_ms, ${percentile('response_latency', 0.99)} AS p99_ms ${FROM} WHERE ${API_FILTER} AND response_latency IS NOT NULL GROUP BY minute ORDER BY minute`,
+        sql: `SELECT ${MINUTE}, ${percentile('response_latency', 0.5)} AS p50_ms, ${percentile('response_latency', 0.95)} AS p95_ms, ${percentile('response_latency', 0.99)} AS p99_ms ${FROM} WHERE ${API_FILTER} AND response_latency IS NOT NULL GROUP BY minute ORDER BY minute ${MINUTE_ROWS}`,
         x: ['minute'],
         y: ['p50_ms', 'p95_ms', 'p99_ms'],
         w: 64,
@@ -317,7 +328,7 @@ export const TABS: readonly TabSpec[] = [
         title: "API Gateway's own share: p95 overhead per minute (ms)",
         description:
           'Response latency minus integration latency: time spent in API Gateway (authorizers, mapping templates, WAF). If this rises while the integration stays flat, look at authorizers and caching, not at the backend.',
-        sql: `SELECT ${MINUTE}, ${percentile('integration_overhead_ms', 0.95)} AS overhead_p95_ms ${FROM} WHERE ${API_FILTER} AND integration_overhead_ms IS NOT NULL GROUP BY minute ORDER BY minute`,
+        sql: `SELECT ${MINUTE}, ${percentile('integration_overhead_ms', 0.95)} AS overhead_p95_ms ${FROM} WHERE ${API_FILTER} AND integration_overhead_ms IS NOT NULL GROUP BY minute ORDER BY minute ${MINUTE_ROWS}`,
         x: ['minute'],
         y: ['overhead_p95_ms'],
         w: 64,
@@ -330,7 +341,7 @@ export const TABS: readonly TabSpec[] = [
         title: 'Streamed responses: time to first byte against latency, p95 per minute (ms)',
         description:
           'For responses the integration streamed (REST response streaming): p95 of the time to the first content bytes beside p95 of the whole response. Clients see data from the first; a first byte that rises with the latency means the backend buffers before it streams.',
-        sql: `SELECT ${MINUTE}, ${percentile('integration_time_to_first_content', 0.95)} AS first_byte_p95_ms, ${percentile('response_latency', 0.95)} AS latency_p95_ms ${FROM} WHERE ${API_FILTER} AND integration_response_transfer_mode = 'STREAMED' AND integration_time_to_first_content IS NOT NULL GROUP BY minute ORDER BY minute`,
+        sql: `SELECT ${MINUTE}, ${percentile('integration_time_to_first_content', 0.95)} AS first_byte_p95_ms, ${percentile('response_latency', 0.95)} AS latency_p95_ms ${FROM} WHERE ${API_FILTER} AND integration_response_transfer_mode = 'STREAMED' AND integration_time_to_first_content IS NOT NULL GROUP BY minute ORDER BY minute ${MINUTE_ROWS}`,
         x: ['minute'],
         y: ['first_byte_p95_ms', 'latency_p95_ms'],
         w: 96,
@@ -346,7 +357,7 @@ export const TABS: readonly TabSpec[] = [
         title: 'Requests per minute by transfer mode',
         description:
           "How the integrations answered: BUFFERED (the whole response at once) or STREAMED (`$context.integration.responseTransferMode`). Requests API Gateway answered itself have none. A stage's format without the variable shows nothing here (`npm run doctor`, stage-format).",
-        sql: `SELECT ${MINUTE}, integration_response_transfer_mode, ${COUNT} AS requests ${FROM} WHERE ${API_FILTER} AND integration_response_transfer_mode IS NOT NULL GROUP BY minute, integration_response_transfer_mode ORDER BY minute, integration_response_transfer_mode`,
+        sql: `SELECT ${MINUTE}, integration_response_transfer_mode, ${COUNT} AS requests ${FROM} WHERE ${API_FILTER} AND integration_response_transfer_mode IS NOT NULL GROUP BY minute, integration_response_transfer_mode ORDER BY minute, integration_response_transfer_mode ${MINUTE_ROWS}`,
         x: ['minute'],
         y: ['requests'],
         breakdown: ['integration_response_transfer_mode'],
@@ -485,7 +496,7 @@ export const TABS: readonly TabSpec[] = [
         title: 'Requests by error type per minute',
         description:
           "Failed requests by API Gateway's error type (`$context.error.responseType`): THROTTLED and QUOTA_EXCEEDED are limits (raise them, or find the API key below), UNAUTHORIZED and ACCESS_DENIED the authorizer or resource policy, WAF_FILTERED the web ACL, INTEGRATION_FAILURE and INTEGRATION_TIMEOUT the backend (see `npm run request -- <request-id>` for one request's execution log).",
-        sql: `SELECT ${MINUTE}, error_response_type, ${COUNT} AS requests ${FROM} WHERE ${API_FILTER} AND error_response_type IS NOT NULL GROUP BY minute, error_response_type ORDER BY minute, error_response_type`,
+        sql: `SELECT ${MINUTE}, error_response_type, ${COUNT} AS requests ${FROM} WHERE ${API_FILTER} AND error_response_type IS NOT NULL GROUP BY minute, error_response_type ORDER BY minute, error_response_type ${MINUTE_ROWS}`,
         x: ['minute'],
         y: ['requests'],
         breakdown: ['error_response_type'],
@@ -498,8 +509,8 @@ export const TABS: readonly TabSpec[] = [
         type: 'line',
         title: "API Gateway's own errors against the integration's, per minute",
         description:
-          "Errors API Gateway answered itself (limits, authorizers, WAF, configuration: amber) against those the integration caused (its 5xx, failures and time-outs: red). Amber is yours to fix in API Gateway; red belongs to the backend's owner.",
-        sql: `SELECT ${MINUTE}, SUM(CASE WHEN ${INTEGRATION_FAILED} THEN ${WEIGHT} ELSE 0 END) AS integration_errors, SUM(CASE WHEN status >= 400 AND NOT (${INTEGRATION_FAILED}) THEN ${WEIGHT} ELSE 0 END) AS gateway_errors ${FROM} WHERE ${API_FILTER} GROUP BY minute ORDER BY minute`,
+          "Errors API Gateway answered itself with a gateway response (limits, authorizers, WAF, configuration: amber) against those of the integration (the backend's own 4xx and 5xx, a Lambda function's error status, API Gateway's failures and time-outs calling it: red). Amber is yours to fix in API Gateway; red belongs to the backend's owner. Needs ErrorType and IntegrationStatus in the stage's format, as the recommended one has.",
+        sql: `SELECT ${MINUTE}, ${countWhere(`status >= 400 AND NOT (${GATEWAY_ANSWERED})`, 'integration_errors')}, ${countWhere(`status >= 400 AND (${GATEWAY_ANSWERED})`, 'gateway_errors')} ${FROM} WHERE ${API_FILTER} GROUP BY minute ORDER BY minute ${MINUTE_ROWS}`,
         x: ['minute'],
         y: ['gateway_errors', 'integration_errors'],
         w: 96,
@@ -539,7 +550,7 @@ export const TABS: readonly TabSpec[] = [
         title: 'Authorizer p95 latency per minute (ms)',
         description:
           "How long the Lambda authorizer took (`$context.authorizer.latency`), p95. It adds to every uncached request: cache its result (the authorizer's TTL) or make it faster when this rises.",
-        sql: `SELECT ${MINUTE}, ${percentile('authorizer_latency', 0.95)} AS authorizer_p95_ms ${FROM} WHERE ${API_FILTER} AND authorizer_latency IS NOT NULL GROUP BY minute ORDER BY minute`,
+        sql: `SELECT ${MINUTE}, ${percentile('authorizer_latency', 0.95)} AS authorizer_p95_ms ${FROM} WHERE ${API_FILTER} AND authorizer_latency IS NOT NULL GROUP BY minute ORDER BY minute ${MINUTE_ROWS}`,
         x: ['minute'],
         y: ['authorizer_p95_ms'],
         w: 64,
@@ -552,7 +563,7 @@ export const TABS: readonly TabSpec[] = [
         title: 'Authorizer errors per minute',
         description:
           'Requests whose authorizer failed or answered an error (`$context.authorizer.status` 4xx/5xx, or `$context.authorizer.error`). 500s are the authorizer itself (see its logs); 401 and 403 are callers it refused.',
-        sql: `SELECT ${MINUTE}, ${COUNT} AS authorizer_errors ${FROM} WHERE ${API_FILTER} AND (authorizer_status >= 400 OR authorizer_error IS NOT NULL) GROUP BY minute ORDER BY minute`,
+        sql: `SELECT ${MINUTE}, ${COUNT} AS authorizer_errors ${FROM} WHERE ${API_FILTER} AND (authorizer_status >= 400 OR authorizer_error IS NOT NULL) GROUP BY minute ORDER BY minute ${MINUTE_ROWS}`,
         x: ['minute'],
         y: ['authorizer_errors'],
         w: 64,
@@ -565,7 +576,7 @@ export const TABS: readonly TabSpec[] = [
         title: 'WAF blocks per minute',
         description:
           "Requests the web ACL blocked (`$context.wafResponseCode` WAF_BLOCK, or error type WAF_FILTERED). A burst is an attack or a rule that blocks real clients: check the web ACL's sampled requests.",
-        sql: `SELECT ${MINUTE}, ${COUNT} AS waf_blocks ${FROM} WHERE ${API_FILTER} AND (waf_response_code = 'WAF_BLOCK' OR error_response_type = 'WAF_FILTERED') GROUP BY minute ORDER BY minute`,
+        sql: `SELECT ${MINUTE}, ${COUNT} AS waf_blocks ${FROM} WHERE ${API_FILTER} AND (waf_response_code = 'WAF_BLOCK' OR error_response_type = 'WAF_FILTERED') GROUP BY minute ORDER BY minute ${MINUTE_ROWS}`,
         x: ['minute'],
         y: ['waf_blocks'],
         w: 64,
@@ -583,7 +594,7 @@ export const TABS: readonly TabSpec[] = [
         title: 'Events per minute by log format',
         description:
           'Every event of the stream by how the processor read it (all APIs; the variables do not apply). `raw` (red) means lines no format read: the stage format and LOG_FORMAT differ. Nothing at all: run `npm run doctor`.',
-        sql: `SELECT ${MINUTE}, log_format, ${COUNT} AS events ${FROM} GROUP BY minute, log_format ORDER BY minute, log_format`,
+        sql: `SELECT ${MINUTE}, log_format, ${COUNT} AS events ${FROM} GROUP BY minute, log_format ORDER BY minute, log_format ${MINUTE_ROWS}`,
         x: ['minute'],
         y: ['events'],
         breakdown: ['log_format'],
@@ -712,11 +723,23 @@ function layOut(panels: readonly PanelSpec[]) {
   });
 }
 
+/**
+ * Values a filter lists: without a size the UI asks for 10 (the first ten paths of a fleet's
+ * hundreds), so it is given one; a value not listed can still be typed and searched.
+ */
+const LISTED_VALUES = 500;
+
 const queryValues = (stream: string, name: string, label: string) => ({
   type: 'query_values',
   name,
   label,
-  query_data: { stream_type: 'logs', stream, field: name, max_record_size: null, filter: [] },
+  query_data: {
+    stream_type: 'logs',
+    stream,
+    field: name,
+    max_record_size: LISTED_VALUES,
+    filter: [],
+  },
   value: '',
   options: [],
   // Field names from web/src/components/dashboards/settings/AddSettingVariable.vue: the variable

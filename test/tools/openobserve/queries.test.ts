@@ -241,16 +241,28 @@ describe('API health panels', () => {
 
   it("split errors into API Gateway's own and the integration's, every error counted once", () => {
     const failed = requests.filter((e) => Number(e.status) >= 400);
-    const integration = (e: Event) =>
-      Number(e.integration_status ?? 0) >= 500 ||
-      ['INTEGRATION_FAILURE', 'INTEGRATION_TIMEOUT'].includes(String(e.error_response_type));
+    // A gateway response other than a failed call of the integration; without the error type and
+    // the integration's status (a format that has neither), API Gateway's too.
+    const gateway = (e: Event) =>
+      e.error_response_type === undefined
+        ? e.integration_status === undefined
+        : !['INTEGRATION_FAILURE', 'INTEGRATION_TIMEOUT'].includes(String(e.error_response_type));
     const rows = rowsOf("API Gateway's own errors against the integration's, per minute");
     const sum = (column: string) => rows.reduce((total, row) => total + Number(row[column]), 0);
-    expect(sum('integration_errors')).toBe(count(failed, integration));
-    expect(sum('gateway_errors')).toBe(count(failed, (e) => !integration(e)));
+    expect(sum('gateway_errors')).toBe(count(failed, gateway));
+    expect(sum('integration_errors')).toBe(count(failed, (e) => !gateway(e)));
+    // The data holds each kind the split must tell: a gateway response, a backend's own 4xx, a
+    // Lambda proxy's error status (the integration's status Lambda's 200), a failed call.
+    expect(count(failed, (e) => e.error_response_type === 'THROTTLED')).toBeGreaterThan(0);
+    const backend4xx = (e: Event) =>
+      Number(e.status) < 500 && Number(e.integration_status) >= 400 && !e.error_response_type;
+    expect(count(failed, backend4xx)).toBeGreaterThan(0);
     expect(
-      count(failed, (e) => !integration(e) && e.integration_status === undefined),
+      count(failed, (e) => e.integration_status === 200 && !e.error_response_type),
     ).toBeGreaterThan(0);
+    expect(count(failed, (e) => e.error_response_type === 'INTEGRATION_TIMEOUT')).toBeGreaterThan(
+      0,
+    );
   });
 
   it('rank resources by requests, p95 latency and 5xx', () => {
@@ -465,6 +477,20 @@ describe('the alert pack on DataFusion', () => {
       expect.objectContaining({ api_id: 'a1b2c3d4e5', stage: 'prod', throttled: prod429 }),
     );
     expect(result.api_gateway_no_events?.fires).toBe(false);
+  });
+
+  it('fire on p95 latency when more than 5% of requests are slower, not on an estimate of a few', () => {
+    const base = prod.find((e) => e.response_latency !== undefined) as Event;
+    const at = (latency: number, weight = 1) =>
+      ({ ...base, response_latency: latency, sample_rate: weight }) as Event;
+    const limits = { ...DEFAULT_THRESHOLDS, p95Ms: 1000, minRequests: 20 };
+    const fires = (over: Event[]) => evaluate(limits, over).api_gateway_p95_latency?.fires;
+    // One slow request of 21 (4.8%): the p95 is 100 ms.
+    expect(fires([...Array(20).fill(at(100)), at(5000)])).toBe(false);
+    // Two of 21 (9.5%): it is 5000 ms.
+    expect(fires([...Array(19).fill(at(100)), at(5000), at(5000)])).toBe(true);
+    // Sampled: ten events of 2xx standing for a hundred requests, one slow 504 of its own (1%).
+    expect(fires([...Array(10).fill(at(100, 10)), at(29_000)])).toBe(false);
   });
 
   it('stay quiet under the thresholds, and with too few requests to judge', () => {
