@@ -101,16 +101,32 @@ export async function bucketRegion(s3: S3Client, bucket: string): Promise<string
   }
 }
 
-/** An object's size, or undefined when there is none at the key. */
-export async function objectSize(s3: S3Client, bucket: string, key: string) {
+/**
+ * An object's SHA-256 as S3 keeps it (base64; '' for an object put without one), or undefined when
+ * there is none at the key. A 403 is refused with what it needs: S3 answers a HEAD without
+ * s3:GetObject, and of a missing key without s3:ListBucket, so.
+ */
+export async function objectSha256(s3: S3Client, bucket: string, key: string) {
   try {
-    return (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ContentLength;
+    const head = await s3.send(
+      new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }),
+    );
+    return head.ChecksumSHA256 ?? '';
   } catch (error) {
     if (notFound(error)) return undefined;
+    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403) {
+      throw new RefusedError(
+        `s3://${bucket}/${key}: S3 answered 403 Forbidden to a HEAD of it: these credentials need s3:GetObject on it and s3:ListBucket on the bucket (without which S3 answers 403 for a key that is not there), besides s3:PutObject`,
+        { cause: error },
+      );
+    }
     throw error;
   }
 }
 
+/** Puts an object with its SHA-256, which S3 checks on arrival and keeps (objectSha256). */
 export async function putObject(s3: S3Client, bucket: string, key: string, body: Uint8Array) {
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+  await s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ChecksumAlgorithm: 'SHA256' }),
+  );
 }

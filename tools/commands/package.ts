@@ -4,11 +4,13 @@
  * uploaded to a bucket in each region the stack set deploys to (`<prefix>-<region>`: Lambda reads
  * code only from a bucket in the function's region).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { stringify } from 'yaml';
 import { awsClients } from '../aws/clients';
-import { bucketRegion, objectSize, putObject } from '../aws/s3';
+import { bucketRegion, objectSha256, putObject } from '../aws/s3';
 import { defineCommand } from '../cli/command';
 import { RefusedError, UsageError } from '../cli/errors';
 import { userPath } from '../cli/io';
@@ -25,6 +27,8 @@ export interface PackageOptions {
   readonly template: string;
   readonly output: string;
 }
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('base64');
 
 /** The upload to one region's bucket, unless the same code is there already. */
 async function uploadChange(
@@ -45,7 +49,9 @@ async function uploadChange(
       `bucket ${bucket} is in ${found}, not ${region}: Lambda reads a function's code only from a bucket in the function's own region`,
     );
   }
-  if ((await objectSize(s3, bucket, key)) === bytes.length) return undefined;
+  // By content, not size: an object of the same length that is not this zip would fail every
+  // stack of the region.
+  if ((await objectSha256(s3, bucket, key)) === sha256(bytes)) return undefined;
   return {
     describe: `upload the function's code (${bytes.length} bytes) to s3://${bucket}/${key}`,
     apply: () => putObject(s3, bucket, key, bytes),
@@ -59,7 +65,15 @@ export async function planPackage(
 ): Promise<Plan> {
   if (!CODE_BUCKET_PREFIX.test(options.bucketPrefix)) {
     throw new UsageError(
-      `--s3-bucket-prefix ${options.bucketPrefix}: 2 to 47 lower-case letters, digits, dots and dashes, starting with a letter or digit (the buckets are <prefix>-<region>, at most 63 characters)`,
+      `--s3-bucket-prefix ${options.bucketPrefix}: 2 to 47 lower-case letters, digits, dots and dashes, starting with a letter or digit, no two dots in a row, not starting xn--, sthree- or amzn-s3-demo- (the buckets are <prefix>-<region>, S3's bucket names, at most 63 characters)`,
+    );
+  }
+  if (!existsSync(options.template)) {
+    throw new UsageError(`--template ${options.template}: no such file`);
+  }
+  if (resolve(options.output) === resolve(options.template)) {
+    throw new UsageError(
+      `--output ${options.output} is the SAM template: the plain template would take its place (and a later package would read that)`,
     );
   }
   const code = await buildCodeZip();
@@ -94,8 +108,8 @@ export async function planPackage(
       const mismatches: string[] = [];
       for (const region of options.regions) {
         const bucket = `${options.bucketPrefix}-${region}`;
-        if ((await objectSize(s3For(region), bucket, key)) !== code.bytes.length) {
-          mismatches.push(`s3://${bucket}/${key}: not there, or of another size`);
+        if ((await objectSha256(s3For(region), bucket, key)) !== sha256(code.bytes)) {
+          mismatches.push(`s3://${bucket}/${key}: not there, or not this code`);
         }
       }
       if (readFileSync(options.output, 'utf8') !== text) {

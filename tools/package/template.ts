@@ -17,9 +17,12 @@ const PLACEHOLDER_BUCKET = 'sam-artifacts';
 export const CODE_BUCKET_PARAMETER = 'CodeBucketPrefix';
 /**
  * A prefix `<prefix>-<region>` is a bucket name for: S3 allows 63 characters, and the longest
- * region name has 15 (`us-isof-south-1`).
+ * region name has 15 (`us-isof-south-1`); no two periods in a row, and none of the beginnings S3
+ * keeps for itself (`xn--`, `sthree-`, `amzn-s3-demo-`). Also the template's AllowedPattern, which
+ * CloudFormation reads as a Java pattern (look-aheads and all).
  */
-export const CODE_BUCKET_PREFIX = /^[a-z0-9][a-z0-9.-]{1,46}$/;
+export const CODE_BUCKET_PREFIX =
+  /^(?!xn--|sthree-|amzn-s3-demo-)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,46}$/;
 
 /** The template the SAM translator makes of `path`, one per set of parameter values. */
 export function expandSam(path: string, valueSets: readonly Record<string, string>[]): Json[] {

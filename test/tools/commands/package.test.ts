@@ -8,6 +8,7 @@ import {
   type BucketLocationConstraint,
   CreateBucketCommand,
   GetObjectCommand,
+  PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { unzipSync } from 'fflate';
@@ -108,7 +109,16 @@ describe('npm run package (against moto, two regions)', () => {
   }, 120_000);
 
   it('refuses a prefix whose buckets CloudFormation or S3 would not take, before reading anything', async () => {
-    for (const prefix of ['Artifacts', 'a', '-artifacts', 'a'.repeat(48)]) {
+    for (const prefix of [
+      'Artifacts',
+      'a',
+      '-artifacts',
+      'a'.repeat(48),
+      'my..artifacts',
+      'xn--artifacts',
+      'sthree-artifacts',
+      'amzn-s3-demo-artifacts',
+    ]) {
       await expect(
         planPackage({ ...options('bad.yaml'), bucketPrefix: prefix }, s3For),
       ).rejects.toThrow(`--s3-bucket-prefix ${prefix}: 2 to 47 lower-case letters`);
@@ -127,6 +137,45 @@ describe('npm run package (against moto, two regions)', () => {
     const template = parse(readFileSync(join(folder, 'long.yaml'), 'utf8'));
     const parameter = template.Parameters.CodeBucketPrefix;
     expect(new RegExp(parameter.AllowedPattern).test(parameter.Default)).toBe(true);
+  }, 120_000);
+
+  it('uploads again over an object of the same size that is not this code', async () => {
+    await bucketIn('us-east-1');
+    const one = { ...options('same-size.yaml'), regions: ['us-east-1'] };
+    await runPlan(await planPackage(one, s3For), scriptedIo(true));
+    const key = (await planPackage(one, s3For)).shows[0]?.match(
+      /apigw-firehose-openobserve\/\S+\.zip/,
+    )?.[0] as string;
+    const s3 = s3For('us-east-1');
+    const size = (await s3.send(new GetObjectCommand({ Bucket: 'artifacts-us-east-1', Key: key })))
+      .ContentLength as number;
+    await s3.send(
+      new PutObjectCommand({ Bucket: 'artifacts-us-east-1', Key: key, Body: Buffer.alloc(size) }),
+    );
+    const plan = await planPackage(one, s3For);
+    expect(plan.changes.map((change) => change.describe)).toEqual([
+      expect.stringMatching(
+        /^upload the function's code \(\d+ bytes\) to s3:\/\/artifacts-us-east-1\//,
+      ),
+    ]);
+    await runPlan(plan, scriptedIo(true));
+    expect((await planPackage(one, s3For)).changes).toEqual([]);
+  }, 120_000);
+
+  it('refuses a template that is not there, and an output that is the template, before building', async () => {
+    await expect(
+      planPackage({ ...options('x.yaml'), template: join(folder, 'nope.yaml') }, s3For),
+    ).rejects.toThrow(`--template ${join(folder, 'nope.yaml')}: no such file`);
+    await expect(
+      planPackage({ ...options('x.yaml'), output: resolve('template.yaml') }, s3For),
+    ).rejects.toThrow(`--output ${resolve('template.yaml')} is the SAM template`);
+  });
+
+  it('writes a template `create-stack-set --template-body` takes (51,200 bytes at most)', async () => {
+    await bucketIn('us-east-1');
+    const one = { ...options('size.yaml'), regions: ['us-east-1'] };
+    await runPlan(await planPackage(one, s3For), scriptedIo(true));
+    expect(readFileSync(one.output).length).toBeLessThanOrEqual(51_200);
   }, 120_000);
 
   it('refuses a region without its bucket, or with the bucket in another region, before changing anything', async () => {
@@ -151,6 +200,12 @@ describe('npm run package, on a stand-in for what real S3 answers and moto does 
     server = createServer((request, response) => {
       if (request.url?.startsWith('/artifacts-eu-west-1')) {
         response.writeHead(301, { 'x-amz-bucket-region': 'us-west-2' }).end();
+      } else if (request.url?.startsWith('/artifacts-ap-south-1/apigw-firehose-openobserve/')) {
+        // The bucket answers; an object HEAD without s3:GetObject (or of a missing key without
+        // s3:ListBucket) is refused.
+        response.writeHead(403).end();
+      } else if (request.url?.startsWith('/artifacts-ap-south-1')) {
+        response.writeHead(200, { 'x-amz-bucket-region': 'ap-south-1' }).end();
       } else {
         response.writeHead(403).end();
       }
@@ -175,6 +230,11 @@ describe('npm run package, on a stand-in for what real S3 answers and moto does 
       planPackage({ ...options('forbidden.yaml'), regions: ['us-east-1'] }, standIn),
     ).rejects.toThrow(
       'bucket artifacts-us-east-1: S3 answered 403 Forbidden: another account owns a bucket of that name',
+    );
+    await expect(
+      planPackage({ ...options('no-get.yaml'), regions: ['ap-south-1'] }, standIn),
+    ).rejects.toThrow(
+      /^s3:\/\/artifacts-ap-south-1\/apigw-firehose-openobserve\/processor-[0-9a-f]{16}\.zip: S3 answered 403 Forbidden to a HEAD of it: these credentials need s3:GetObject on it and s3:ListBucket/,
     );
   });
 });
