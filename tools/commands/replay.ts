@@ -17,7 +17,12 @@ import { counted } from '../cli/output';
 import { createProgress, type Progress } from '../cli/progress';
 import { publicUrl, secureUrl } from '../cli/url';
 import { DEFAULT_DELIVERY, openObserveEndpoint } from '../openobserve/firehose-endpoint';
-import { DEFAULT_INGEST_WINDOW_HOURS, OLD_EVENTS, type OldEvents } from '../replay/events';
+import {
+  DEFAULT_INGEST_WINDOW_HOURS,
+  OLD_EVENTS,
+  type OldEvents,
+  windowMarginMinutes,
+} from '../replay/events';
 import { MAX_BATCH_RECORDS, type ReplaySummary, replay } from '../replay/replay';
 import { describeSettings, processorConfig } from '../replay/settings';
 import { listSources } from '../replay/sources';
@@ -189,6 +194,11 @@ export const command = defineCommand({
         failedPath: values.failed,
         delivery,
         ingestWindowHours: values['ingest-window-hours'],
+        windowMarginMinutes: windowMarginMinutes({
+          ...DEFAULT_DELIVERY,
+          maxAttempts: values['max-attempts'],
+          timeoutMs: values['timeout-seconds'] * 1000,
+        }),
         oldEvents: values['old-events'] as OldEvents,
       },
       {

@@ -36,7 +36,8 @@ export const PERIOD = 10;
 export const DEFAULT_THRESHOLDS: Thresholds = {
   rate5xx: 0.05,
   p95Ms: 1000,
-  throttled: 10,
+  // 2 a minute, as 10 in the 5 minutes the alerts looked back before.
+  throttled: 20,
   minRequests: 20,
 };
 

@@ -45,20 +45,41 @@ export function outputLines(data: string): string[] {
   return splitEventLines(gunzippedText(bytes, MAX_INFLATED_BYTES));
 }
 
+/** Minutes allowed for this machine's clock being behind the server's. */
+const CLOCK_MINUTES = 5;
+
 /**
  * How long before the window's edge an event already counts as outside it: the window is checked
- * when an event is read, OpenObserve checks it when the batch arrives, which retries with backoff
- * and time-outs can make minutes later, and this machine's clock may be behind the server's.
+ * when an event is read, OpenObserve checks it when the batch arrives, as late as its last attempt
+ * (each attempt up to the time-out, the waits between them up to the longest backoff), and this
+ * machine's clock may be behind the server's. With the defaults (8 attempts of 180 s, waits up to
+ * 30 s): 33 minutes.
  */
-export const WINDOW_MARGIN_MINUTES = 15;
+export function windowMarginMinutes(delivery: {
+  readonly maxAttempts: number;
+  readonly timeoutMs: number;
+  readonly maxDelayMs: number;
+}): number {
+  const { maxAttempts, timeoutMs, maxDelayMs } = delivery;
+  const lastAttemptMs = maxAttempts * timeoutMs + (maxAttempts - 1) * maxDelayMs;
+  return Math.ceil(lastAttemptMs / 60_000) + CLOCK_MINUTES;
+}
 
-/** Why OpenObserve would drop an event with this `_timestamp` (µs), or '' when it keeps it (§5). */
-export function outsideWindow(timestamp: unknown, nowMs: number, windowHours: number): string {
+/**
+ * Why OpenObserve would drop an event with this `_timestamp` (µs), or '' when it keeps it (§5);
+ * `marginMinutes` before the edge counts as outside (windowMarginMinutes).
+ */
+export function outsideWindow(
+  timestamp: unknown,
+  nowMs: number,
+  windowHours: number,
+  marginMinutes = 0,
+): string {
   if (typeof timestamp !== 'number') return '';
   const ms = timestamp / 1000;
   const when = new Date(ms).toISOString();
-  if (ms < nowMs - windowHours * 3_600_000 + WINDOW_MARGIN_MINUTES * 60_000) {
-    return `event time ${when} is older than the ${windowHours}-hour ingest window, or within ${WINDOW_MARGIN_MINUTES} minutes of its edge (a delivery may take that long)`;
+  if (ms < nowMs - windowHours * 3_600_000 + marginMinutes * 60_000) {
+    return `event time ${when} is older than the ${windowHours}-hour ingest window, or within ${marginMinutes} minutes of its edge (the time its batch's attempts may take)`;
   }
   if (ms > nowMs + FUTURE_LIMIT_MS) return `event time ${when} is more than 24 hours ahead`;
   return '';
@@ -96,6 +117,8 @@ export interface SortOptions {
   readonly line: number;
   readonly nowMs: number;
   readonly ingestWindowHours: number;
+  /** Minutes before the window's edge that count as outside (windowMarginMinutes). */
+  readonly windowMarginMinutes: number;
   readonly oldEvents: OldEvents;
   /** With `restamp`: the next `_timestamp` (µs), later than every one given before. */
   readonly restampUs: () => number;
@@ -154,7 +177,12 @@ export function sortEvent(event: string, options: SortOptions): Sorted {
       `starts as an event ({ and a tab) but is not one: ${parsed.message}`,
     );
   }
-  const why = outsideWindow(parsed._timestamp, options.nowMs, options.ingestWindowHours);
+  const why = outsideWindow(
+    parsed._timestamp,
+    options.nowMs,
+    options.ingestWindowHours,
+    options.windowMarginMinutes,
+  );
   const sorted = why
     ? sortOld(event, parsed, why, options)
     : { send: event, format: String(parsed.log_format ?? 'unknown') };
@@ -163,7 +191,7 @@ export function sortEvent(event: string, options: SortOptions): Sorted {
   }
   // Too large for a record as text: gzip-compressed, as the processor sends such a record, and
   // OpenObserve inflates (§5).
-  const gzip = gzipSync(`${sorted.send}\n`);
+  const gzip = gzipSync(`${sorted.send}\n`, { level: 9 });
   if (gzip.length <= MAX_OUTPUT_RECORD_BYTES) return { ...sorted, gzip };
   return keep(
     'Replay.EventTooLarge',

@@ -30,6 +30,8 @@ export interface ReplayOptions {
   readonly delivery?: DeliveryOptions;
   /** OpenObserve's ingest window (ZO_INGEST_ALLOWED_UPTO). */
   readonly ingestWindowHours: number;
+  /** Minutes before the window's edge that count as outside (windowMarginMinutes). */
+  readonly windowMarginMinutes: number;
   readonly oldEvents: OldEvents;
 }
 
@@ -222,7 +224,19 @@ class ReplayRun {
       this.deps.progress.note(
         `batch refused (${error.message}); its events are kept in ${this.options.failedPath}`,
       );
-      this.keepFailed(lines);
+      // An event sent gzip-compressed is kept as its record: as a line it could pass what a
+      // replay of the file reads (MAX_LINE_BYTES), and be read back as nothing but its length.
+      const kept = lines.map((line, i) => {
+        const record = gzip.get(i);
+        if (!record) return line;
+        const rawData = record.toString('base64');
+        return JSON.stringify({
+          errorCode: 'Replay.BatchRefused',
+          errorMessage: error.message,
+          rawData,
+        });
+      });
+      this.keepFailed(kept);
     }
     this.summary.batches++;
   }
@@ -335,6 +349,7 @@ class ReplayRun {
       line: piece.line,
       nowMs: this.deps.now(),
       ingestWindowHours: this.options.ingestWindowHours,
+      windowMarginMinutes: this.options.windowMarginMinutes,
       oldEvents: this.options.oldEvents,
       restampUs: () => {
         this.restampedUs = Math.max(this.deps.now() * 1000, this.restampedUs + 1);
@@ -406,21 +421,29 @@ class ReplayRun {
   }
 
   /**
-   * A source's checkpoint, none when it was read to its end as lines before and its first bytes
-   * differ now: a log replaced under the same path (rotated) is read from its start, not from
-   * where the old one ended. A source that ended early, or a file of Firehose events, is fixed in
-   * place and read on (readingAs tells a first line fixed). Its first bytes now are kept for the
-   * next checkpoint.
+   * A source's checkpoint, none when it was read as lines before and its first bytes differ now: a
+   * log replaced under the same path (rotated) is read from its start, not from where the old one
+   * was left. A file of Firehose events is fixed in place and read on (readingAs tells a first
+   * line fixed); a gzip file fetched again whole starts with the same bytes. Its first bytes now
+   * are kept for the next checkpoint.
    */
   private savedOf(source: Source): State['sources'][string] | undefined {
     const saved = this.state.sources[source.key];
-    if (!source.headOf) return saved;
+    const { headOf } = source;
+    if (!headOf) return saved;
+    // Gone since it was listed, say: the run stops as when reading it fails.
+    const head = (bytes: number) => {
+      try {
+        return headOf(bytes);
+      } catch (error) {
+        throw new ReadFailed((error as Error).message, { cause: error });
+      }
+    };
     const bytes = Math.min(source.size, HEAD_BYTES);
-    this.heads.set(source.key, `${bytes}:${source.headOf(bytes)}`);
+    this.heads.set(source.key, `${bytes}:${head(bytes)}`);
     const [before, digest] = saved?.head?.split(':') ?? [];
     // A file of Firehose events is fixed in place, not rotated: readingAs tells its first line.
-    const lines = saved?.complete && saved.read !== 'events';
-    if (!lines || !digest || source.headOf(Number(before)) === digest) return saved;
+    if (saved?.read === 'events' || !digest || head(Number(before)) === digest) return saved;
     this.deps.progress.note(
       `${source.name}: not the file an earlier run read (its first ${before} bytes differ: replaced?); read from its start`,
     );
@@ -429,14 +452,16 @@ class ReplayRun {
 
   /** Every record of a source not acknowledged before; an unreadable rest is kept as one entry. */
   async readSource(source: Source): Promise<void> {
-    const saved = this.savedOf(source);
-    if (saved?.complete && (saved.size === undefined || saved.size === source.size)) {
-      this.summary.skipped += saved.done;
-      this.deps.progress.update({ bytes: source.size });
-      return;
-    }
-    let resume = saved;
+    let saved: State['sources'][string] | undefined;
+    let resume: State['sources'][string] | undefined;
     try {
+      saved = this.savedOf(source);
+      if (saved?.complete && (saved.size === undefined || saved.size === source.size)) {
+        this.summary.skipped += saved.done;
+        this.deps.progress.update({ bytes: source.size });
+        return;
+      }
+      resume = saved;
       // Bytes as stored: a gzip file's progress is not its inflated text against its size.
       const onRead = (bytes: number) => this.deps.progress.update({ bytes });
       for await (const piece of readFailures(source.records(onRead))) {

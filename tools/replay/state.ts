@@ -12,6 +12,7 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
+import { hostname } from 'node:os';
 import { RefusedError } from '../cli/errors';
 
 /** How a source's units were read: lines, or the records of Firehose events. */
@@ -77,13 +78,12 @@ export function loadState(path: string | undefined, endpoint?: string): State {
 
 export function saveState(path: string | undefined, state: State): void {
   if (!path) return;
-  // A name of this process's own: a second writer's rename never takes this one's file.
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify(state, null, 2));
-  renameSync(temporary, path);
+  // One writer: the run holds the checkpoint's lock (lockFile).
+  writeFileSync(`${path}.tmp`, JSON.stringify(state, null, 2));
+  renameSync(`${path}.tmp`, path);
 }
 
-/** Whether a process of this id runs (signal 0 tests without sending anything). */
+/** Whether a process of this id runs here (signal 0 tests without sending anything). */
 function running(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -94,30 +94,65 @@ function running(pid: number): boolean {
   }
 }
 
+const HOST = hostname();
+
+/**
+ * Whether the run that wrote a lock (`<pid>@<host>`) is gone: a process of this host that no
+ * longer runs, or this process's own id (a container restarted gives its run the same id). One of
+ * another host (a shared folder) cannot be told: it counts as running.
+ */
+function gone(holder: string): boolean {
+  const [id, host = HOST] = holder.split('@');
+  const pid = Number.parseInt(id ?? '', 10);
+  if (host !== HOST) return false;
+  return !(Number.isInteger(pid) && pid > 0) || pid === process.pid || !running(pid);
+}
+
+const code = (error: unknown) => (error as NodeJS.ErrnoException).code;
+
 /**
  * Takes `<path>.lock` for this process, for the run's whole length: two runs that shared a
  * checkpoint or a failed file would each write over the other's progress (a batch sent twice, a
- * kept entry lost). A lock whose process is gone (a `kill -9`) is taken over, with `note`. Returns
- * the release.
+ * kept entry lost). A lock whose run is gone (a `kill -9`, Ctrl-C) is taken over, with `note`:
+ * moved aside under a name of this process's own first, so that of two runs taking it over one
+ * does. Returns the release.
  */
 export function lockFile(path: string, option: string, note: (line: string) => void): () => void {
   const lock = `${path}.lock`;
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 0; attempt < 5; attempt++) {
     try {
       const fd = openSync(lock, 'wx');
-      writeSync(fd, String(process.pid));
+      writeSync(fd, `${process.pid}@${HOST}`);
       closeSync(fd);
       return () => rmSync(lock, { force: true });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
+      if (code(error) !== 'EEXIST') throw error;
     }
-    const pid = Number.parseInt(readFileSync(lock, 'utf8'), 10);
-    if (Number.isInteger(pid) && pid > 0 && running(pid)) {
+    let holder: string;
+    try {
+      holder = readFileSync(lock, 'utf8');
+    } catch (error) {
+      if (code(error) === 'ENOENT') continue;
+      throw error;
+    }
+    if (!gone(holder)) {
       throw new RefusedError(
-        `${option} ${path} is in use by another replay (process ${pid}, ${lock}): wait for it to end, or give this run its own ${option}; if no replay runs, remove ${lock}`,
+        `${option} ${path} is in use by another replay (process ${holder}, ${lock}): wait for it to end, or give this run its own ${option}; if no replay runs, remove ${lock}`,
       );
     }
-    note(`${lock}: left by a replay that no longer runs (process ${pid || '?'}); taken over`);
-    rmSync(lock, { force: true });
+    const aside = `${lock}.${process.pid}.gone`;
+    try {
+      renameSync(lock, aside);
+    } catch (error) {
+      if (code(error) === 'ENOENT') continue;
+      throw error;
+    }
+    // Moved after another run took it over: its lock goes back.
+    if (readFileSync(aside, 'utf8') !== holder) renameSync(aside, lock);
+    else {
+      rmSync(aside, { force: true });
+      note(`${lock}: left by a replay that no longer runs (process ${holder}); taken over`);
+    }
   }
+  throw new RefusedError(`${option} ${path}: ${lock} could not be taken; try again`);
 }

@@ -9,6 +9,7 @@ import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { readConfig } from '../../../src/config';
 import { createAsyncProcessor } from '../../../src/firehose';
 import { DEFAULT_DELIVERY } from '../../../tools/openobserve/firehose-endpoint';
+import { windowMarginMinutes } from '../../../tools/replay/events';
 import { type ReplayDeps, type ReplayOptions, replay } from '../../../tools/replay/replay';
 import { listSources } from '../../../tools/replay/sources';
 import { describeWithOpenObserve, useOpenObserve } from '../../support/openobserve-server';
@@ -41,6 +42,7 @@ describeWithOpenObserve('replay into a real OpenObserve', () => {
       accessKey: server().accessKey,
     },
     ingestWindowHours: WINDOW_HOURS,
+    windowMarginMinutes: windowMarginMinutes(DEFAULT_DELIVERY),
     oldEvents: 'skip',
   });
   const deps = (run = processBatch): ReplayDeps => ({

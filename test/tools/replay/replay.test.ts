@@ -5,13 +5,14 @@ import {
   existsSync,
   mkdtempSync,
   openSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { createGzip, gzipSync } from 'node:zlib';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -25,6 +26,7 @@ import {
   DEFAULT_DELIVERY,
   type DeliveryOptions,
 } from '../../../tools/openobserve/firehose-endpoint';
+import { windowMarginMinutes } from '../../../tools/replay/events';
 import { type ReplayOptions, replay } from '../../../tools/replay/replay';
 import { listSources, MAX_LINE_BYTES, type Source } from '../../../tools/replay/sources';
 import { createFunction } from '../../support/aws-fixtures';
@@ -67,6 +69,7 @@ function options(overrides: Partial<ReplayOptions> = {}): ReplayOptions {
     },
     // The corpus's requests span more than 5 hours; the window tests set OpenObserve's default.
     ingestWindowHours: 24,
+    windowMarginMinutes: 15,
     oldEvents: 'skip',
     ...overrides,
   };
@@ -1062,28 +1065,40 @@ describe('replay, where runs, records and files are not what they seem', () => {
   it('refuses a checkpoint or failed file another replay is using, and takes over one left by a killed run', async () => {
     const sources = await listSources([file('a.log', clfLines.join('\n'))], noS3);
     const state = join(directory, 'state.json');
-    // This process runs: its id in the lock is a replay at work.
-    writeFileSync(`${state}.lock`, String(process.pid));
-    await expect(replay(sources, options(), deps())).rejects.toThrow(
-      `--state ${state} is in use by another replay (process ${process.pid}`,
-    );
-    rmSync(`${state}.lock`);
     const failed = join(directory, 'failed.ndjson');
-    writeFileSync(`${failed}.lock`, String(process.pid));
-    await expect(replay(sources, options(), deps())).rejects.toThrow(
-      `--failed ${failed} is in use by another replay`,
-    );
+    // Another process that runs: a replay at work.
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      const holder = `${other.pid}@${hostname()}`;
+      writeFileSync(`${state}.lock`, holder);
+      await expect(replay(sources, options(), deps())).rejects.toThrow(
+        `--state ${state} is in use by another replay (process ${holder}`,
+      );
+      rmSync(`${state}.lock`);
+      writeFileSync(`${failed}.lock`, holder);
+      await expect(replay(sources, options(), deps())).rejects.toThrow(
+        `--failed ${failed} is in use by another replay`,
+      );
+      // Another host's (a shared folder): whether it runs cannot be told, so it does.
+      writeFileSync(`${failed}.lock`, `${process.pid}@elsewhere`);
+      await expect(replay(sources, options(), deps())).rejects.toThrow('is in use');
+    } finally {
+      other.kill('SIGKILL');
+    }
     expect(receiver.requests).toHaveLength(0);
-    // A process that has ended: its lock is taken over, and both locks are gone after the run.
+    // A process that has ended, and this process's own id (a restarted container's run had it):
+    // taken over, and both locks are gone after the run.
     const ended = spawn(process.execPath, ['-e', '']);
     await new Promise((done) => ended.on('exit', done));
     writeFileSync(`${failed}.lock`, String(ended.pid));
+    writeFileSync(`${state}.lock`, `${process.pid}@${hostname()}`);
     const recorder = deps();
     expect(await replay(sources, options(), recorder)).toMatchObject({ sent: clfLines.length });
-    expect(recorder.warnings).toEqual([
+    expect(recorder.warnings.sort()).toEqual([
       `${failed}.lock: left by a replay that no longer runs (process ${ended.pid}); taken over`,
+      `${state}.lock: left by a replay that no longer runs (process ${process.pid}@${hostname()}); taken over`,
     ]);
-    expect(existsSync(`${failed}.lock`) || existsSync(`${state}.lock`)).toBe(false);
+    expect(readdirSync(directory).filter((name) => /\.(lock|gone)$/.test(name))).toEqual([]);
   });
 
   it('takes a JSON access-log line for the request it logs, whatever its user agent holds', async () => {
@@ -1148,7 +1163,13 @@ describe('replay, where runs, records and files are not what they seem', () => {
     });
   });
 
-  it('keeps an event within 15 minutes of the ingest window’s edge: a delivery may take that long', async () => {
+  it('counts as outside the window an event as near its edge as a batch’s attempts may take', async () => {
+    // 8 attempts of up to 180 s, 7 waits of up to 30 s, 5 minutes for clocks.
+    expect(windowMarginMinutes(DEFAULT_DELIVERY)).toBe(33);
+    expect(windowMarginMinutes({ ...DEFAULT_DELIVERY, maxAttempts: 1, timeoutMs: 60_000 })).toBe(6);
+  });
+
+  it('keeps an event within the margin before the ingest window’s edge', async () => {
     const recorder = deps();
     await replay(
       await listSources([file('one.log', defaultLines[0] as string)], noS3),
@@ -1212,6 +1233,35 @@ describe('replay, where runs, records and files are not what they seem', () => {
     expect(receiver.accepted()).toHaveLength(6);
   });
 
+  it('reads a log rotated after a run that stopped part-way from its start', async () => {
+    const path = join(directory, 'access.log');
+    writeFileSync(path, `${defaultLines.slice(0, 6).join('\n')}\n`);
+    receiver.script(200, 'drop');
+    const once = { ...(options().delivery as DeliveryOptions), maxAttempts: 1 };
+    const first = await replay(
+      await listSources([path], noS3),
+      options({ batchRecords: 2, delivery: once }),
+      deps(),
+    );
+    expect(first).toMatchObject({ sent: 2, stopped: expect.stringMatching(/^gave up/) });
+    const rotated = [...clfLines, ...defaultLines.slice(6)];
+    writeFileSync(path, `${rotated.join('\n')}\n`);
+    const second = await replay(await listSources([path], noS3), options(), deps());
+    expect(second).toMatchObject({ sent: rotated.length, skipped: 0 });
+  });
+
+  it('stops with its summary when a file listed is gone when its turn comes', async () => {
+    const sources = await listSources(
+      [file('a.log', clfLines.join('\n')), file('b.log', clfLines.join('\n'))],
+      noS3,
+    );
+    rmSync(join(directory, 'b.log'));
+    const summary = await replay(sources, options(), deps());
+    expect(summary).toMatchObject({ sent: clfLines.length });
+    expect(summary.stopped).toMatch(/^reading .*b\.log failed: ENOENT/);
+    expect(receiver.accepted()).toHaveLength(clfLines.length);
+  });
+
   it('sends an event too large for a record as text as a gzip record, as the function does', async () => {
     const agent = 'Mozilla/5.0 '.repeat(86_000);
     const line = (defaultLines[0] as string).replace(
@@ -1227,6 +1277,41 @@ describe('replay, where runs, records and files are not what they seem', () => {
     expect(summary).toMatchObject({ sent: 1, failed: 0 });
     expect(receiver.problems).toEqual([]);
     // Compared, not printed: a megabyte in a failure's diff helps no one.
+    const sent = JSON.parse(receiver.accepted()[0] as string).user_agent as string;
+    expect(sent === agent).toBe(true);
+  });
+
+  it('keeps such an event of a refused batch as its record, which a replay of the failed file sends', async () => {
+    // An event of 5 MB, as a gzip record of a failed delivery holds it (a record inflates to 32 MiB).
+    const agent = 'Mozilla/5.0 '.repeat(420_000);
+    const event = `{\t"request_id":"big","status":200,"log_format":"default","_timestamp":${NOW * 1000},"user_agent":"${agent}"}`;
+    const record = JSON.stringify({
+      attemptsMade: 1,
+      arrivalTimestamp: NOW,
+      errorCode: 'HttpEndpoint.ResponseFailed',
+      rawData: gzipSync(`${event}\n`).toString('base64'),
+    });
+    receiver.script(400);
+    const first = await replay(
+      await listSources([file('big.log', record)], noS3),
+      options(),
+      deps(),
+    );
+    expect(first).toMatchObject({ sent: 0, failed: 1 });
+    const failed = join(directory, 'failed.ndjson');
+    const entry = JSON.parse(readFileSync(failed, 'utf8'));
+    expect(entry.errorCode).toBe('Replay.BatchRefused');
+    // The event is over the 4 MiB a replay reads of a line: as its record it is not.
+    expect(Buffer.byteLength(event)).toBeGreaterThan(MAX_LINE_BYTES);
+    const again = await replay(
+      await listSources([failed], noS3),
+      options({
+        failedPath: join(directory, 'failed-again.ndjson'),
+        statePath: join(directory, 's2.json'),
+      }),
+      deps(),
+    );
+    expect(again).toMatchObject({ sent: 1, failed: 0 });
     const sent = JSON.parse(receiver.accepted()[0] as string).user_agent as string;
     expect(sent === agent).toBe(true);
   });
