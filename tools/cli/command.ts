@@ -48,7 +48,7 @@ function report(error: unknown, command: Command<never>, json?: Io['json']): num
     console.error(`${message}\n${usage(command.spec as CommandSpec)}`);
     return EXIT.usage;
   }
-  console.error(kind === 'failed' ? message : `${kind}: ${message}`);
+  console.error(`${kind}: ${message}`);
   return EXIT.wrong;
 }
 

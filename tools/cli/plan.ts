@@ -88,7 +88,8 @@ async function applyAll(plan: Plan, io: Io, result: PlanResult): Promise<void> {
         if (error instanceof Error) {
           const partly: PartlyApplied = {
             applied: [...result.applied],
-            failed: [change.describe],
+            // With why, as an independent plan's failed changes say it.
+            failed: [`${change.describe}: ${error.message}`],
             notApplied,
           };
           Object.assign(error, { partly });
@@ -125,7 +126,12 @@ export async function runPlan(
   for (const line of result.failed) io.log(`✗ ${line}`);
   for (const line of plan.afterwards ?? []) io.log(line);
   if (plan.readBack && result.applied.length > 0) {
-    const read = await plan.readBack();
+    // A read-back that fails (throttled, denied) leaves what was applied applied: it is a
+    // mismatch of the result, which says what changed, not an error that would hide it.
+    const read = await plan.readBack().catch((error: Error) => ({
+      mismatches: [`could not read back what was applied: ${error.message}`],
+      shows: [],
+    }));
     for (const line of read.shows ?? []) io.log(line);
     result.mismatches.push(...read.mismatches);
     for (const line of read.mismatches) io.log(`! ${line}`);

@@ -36,7 +36,7 @@ export const command = defineCommand({
   spec: {
     name: 'openobserve',
     summary:
-      "setup installs API health in OpenObserve: the dashboard, the alerts (with --alert-destination), the SLOs and the stream settings; slo shows how the SLOs stand (every stream's, or --stream's), and takes --url, --org, --stream and --json only.",
+      "setup installs API health in OpenObserve: the dashboard, the alerts (with --alert-destination), the SLOs and the stream settings; slo shows how the SLOs stand (every stream's, or --stream's), and takes --url, --org, --stream and --json only. Signs in with OPENOBSERVE_USER and OPENOBSERVE_PASSWORD (asked for on a terminal).",
     positionals: { value: 'setup | slo', min: 1, max: 1, choices: ['setup', 'slo'] },
     options: {
       ...OPENOBSERVE_OPTIONS,

@@ -56,7 +56,7 @@ export const command = defineCommand({
   spec: {
     name: 'replay',
     summary:
-      'Sends files, directories or s3:// prefixes (Firehose error records, backups, access-log lines) through the processor to OpenObserve.',
+      "Sends files, directories or s3:// prefixes (Firehose error records, backups, access-log lines) through the processor to OpenObserve, with the stream's Firehose access key from OPENOBSERVE_ACCESS_KEY (asked for on a terminal).",
     positionals: { value: '<file | dir | s3://bucket/prefix>…', min: 1 },
     options: {
       endpoint: {
@@ -172,9 +172,11 @@ export const command = defineCommand({
         `--endpoint must be OpenObserve's Firehose endpoint, …/aws/{org}/{stream}/_kinesis_firehose: ${publicUrl(endpoint)}`,
       );
     }
+    // What there is to read first: a name mistyped is said before anything else is asked for.
+    const sources = await listSources(specs, () => awsClients(values.region).s3);
+    if (sources.length === 0) io.log(`nothing to read in ${positionals.join(', ')}`);
     const { config, from, env } = await processorConfig(values.function, values.region);
     io.log(`processor settings from ${from}: ${describeSettings(env)}`);
-    const sources = await listSources(specs, () => awsClients(values.region).s3);
     const totalBytes = sources.reduce((sum, source) => sum + source.size, 0);
     const delivery = dryRun
       ? undefined

@@ -13,7 +13,7 @@ export const command = defineCommand({
   spec: {
     name: 'request',
     summary:
-      "One request's access event, its execution-log lines in order and a link to its trace, from OpenObserve.",
+      "One request's access event, its execution-log lines in order and a link to its trace, from OpenObserve. Signs in with OPENOBSERVE_USER and OPENOBSERVE_PASSWORD (asked for on a terminal).",
     positionals: { value: '<request-id>', min: 1, max: 1 },
     options: {
       ...OPENOBSERVE_OPTIONS,

@@ -59,7 +59,7 @@ export const command = defineCommand({
         min: 1,
         max: 3653,
         integer: true,
-        help: `with --execution-logs: days the execution-log group API Gateway also writes keeps its lines (a new group: ${DEFAULT_EXECUTION_LOG_DAYS}; an existing one is changed only when given)`,
+        help: `with --execution-logs: days the execution-log group API Gateway also writes keeps its lines, one of CloudWatch Logs' retentions (${RETENTION_DAYS.join(', ')}; a new group: ${DEFAULT_EXECUTION_LOG_DAYS}; an existing one is changed only when given)`,
       },
       ...COMMON_OPTIONS,
     },

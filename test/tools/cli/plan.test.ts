@@ -80,6 +80,24 @@ describe('runPlan: plan → confirm → apply → read back', () => {
     expect(planStatus(result)).toBe(1);
   });
 
+  it('says what it applied when reading it back fails, and exits 1', async () => {
+    const applied: string[] = [];
+    const result = await runPlan(
+      {
+        shows: [],
+        changes: [change('one', applied)],
+        readBack: () => Promise.reject(new Error('Rate exceeded')),
+      },
+      scriptedIo(true),
+    );
+    expect(result).toMatchObject({
+      applied: ['one'],
+      changed: true,
+      mismatches: ['could not read back what was applied: Rate exceeded'],
+    });
+    expect(planStatus(result)).toBe(1);
+  });
+
   it('stops at a failed change, unless the changes are independent', async () => {
     const applied: string[] = [];
     const dependent: Plan = {
@@ -130,7 +148,7 @@ describe('runPlan: plan → confirm → apply → read back', () => {
           error: 'failed',
           message: 'a went wrong',
           applied: ['z'],
-          failed: ['a'],
+          failed: ['a: a went wrong'],
           notApplied: ['b'],
         },
       ]);

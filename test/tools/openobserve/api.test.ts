@@ -74,7 +74,7 @@ describe('runCommand', () => {
         [],
       );
       expect(status).toBe(1);
-      expect(printed).toEqual(['The operation timed out.']);
+      expect(printed).toEqual(['failed: The operation timed out.']);
     } finally {
       spy.mockRestore();
     }

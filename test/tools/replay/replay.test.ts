@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   openSync,
   readdirSync,
@@ -1338,6 +1339,19 @@ describe('npm run replay', () => {
           done({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
       );
     });
+
+  it('refuses a file that is not there before anything else, and says when there is nothing to read', async () => {
+    const missing = join(directory, 'nope.log');
+    const refused = await run([missing, '--dry-run'], {});
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`refused: ${missing}: no such file or directory`);
+    expect(refused.stderr).not.toContain('processor settings');
+    const empty = join(directory, 'empty');
+    mkdirSync(empty);
+    const nothing = await run([empty, '--dry-run'], {});
+    expect(nothing.status).toBe(0);
+    expect(nothing.stderr).toContain(`nothing to read in ${empty}`);
+  }, 30_000);
 
   it('keeps what a checkpoint of its own cannot send in a failed file of its own', async () => {
     const log = file('bad.log', '{\tnot an event\n');
