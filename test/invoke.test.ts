@@ -77,6 +77,43 @@ describe('npm run invoke', () => {
     }
   });
 
+  it('sends a log file of several MB in batches of 1 MB, as Firehose would, every line answered', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'invoke-'));
+    try {
+      const sample = readFileSync('events/sample-access.log', 'utf8').trim().split('\n');
+      const lines = Array.from({ length: 5000 }, (_, i) => sample[i % sample.length] as string);
+      const path = join(folder, 'big.log');
+      writeFileSync(path, `${lines.join('\n')}\n`);
+      expect(Buffer.byteLength(readFileSync(path))).toBeGreaterThan(3_000_000);
+      const run = invoke([path]);
+      expect(run.status).toBe(0);
+      expect(run.stderr).toMatch(/5000 lines, sent in \d+ batches of up to 1 MB/);
+      const results = lastLine(run.stdout).records.map((record) => record.result);
+      expect(results).toHaveLength(5000);
+      expect(results.filter((result) => result !== 'Ok')).toEqual([]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('refuses a file without a log line, and says a handler error in one line', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'invoke-'));
+    try {
+      writeFileSync(join(folder, 'empty.log'), '\n\n');
+      const empty = invoke([join(folder, 'empty.log')]);
+      expect(empty.status).toBe(2);
+      expect(empty.stderr).toContain('holds no log line');
+      writeFileSync(join(folder, 'broken.json'), '{"records":[null]}');
+      const broken = invoke([join(folder, 'broken.json')]);
+      expect(broken.status).toBe(1);
+      expect(broken.stderr).toMatch(/^handler error: \w+: /m);
+      // Not the minified bundle's line Node.js prints for an uncaught error.
+      expect(broken.stderr.length).toBeLessThan(2_000);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('stops with the setting named when the function cannot start', () => {
     const run = invoke(['events/clf.json'], { LOG_FORMAT: '$context.status' });
     expect(run.status).toBe(1);

@@ -83,6 +83,22 @@ suite(`the function under Lambda's runtime interface${missing.length ? ` (skippe
     }
   }, 60_000);
 
+  it('leaves no runtime running when the function fails under --runtime lambda', () => {
+    const running = () =>
+      spawnSync('pgrep', ['-f', 'node_modules/.lambda-runtime/'], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter(Boolean);
+    const before = running();
+    const run = spawnSync(
+      tsx,
+      ['scripts/invoke.ts', 'events/clf.json', '--runtime', 'lambda', '--json'],
+      { encoding: 'utf8', env: { ...quiet, LOG_FORMAT: '$context.status' } },
+    );
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('LOG_FORMAT must contain $context.requestId');
+    expect(running().filter((pid) => !before.includes(pid))).toEqual([]);
+  }, 60_000);
+
   it('runs from npm run invoke -- --runtime lambda, printing the same view as the default invoke', () => {
     const args = (runtime: string) =>
       spawnSync(
