@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,9 +24,7 @@ interface Decoded {
 const lastLine = (stdout: string) =>
   JSON.parse(stdout.trim().split('\n').pop() as string) as Decoded;
 
-beforeAll(() => {
-  execFileSync(tsx, ['scripts/build.ts']);
-}, 60_000);
+// dist/ is built once for the suite (test/support/global-setup.ts).
 
 describe('npm run invoke', () => {
   const events = readdirSync('events').filter((name) => name.endsWith('.json'));

@@ -3,7 +3,7 @@
  * runtime's Node.js, what `sam local invoke` runs in its container, docs/contracts.md §7) answers
  * exactly as the in-process handler does.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,8 +30,8 @@ const quiet = {
 
 suite(`the function under Lambda's runtime interface${missing.length ? ` (skipped: ${missing.join(', ')} not on this machine)` : ''}`, () => {
   let runtime: LambdaRuntime;
+  // dist/ is built once for the suite (test/support/global-setup.ts).
   beforeAll(async () => {
-    execFileSync(tsx, ['scripts/build.ts']);
     installRuntime();
     runtime = await startRuntime('dist/handler.mjs', quiet);
   }, 900_000);

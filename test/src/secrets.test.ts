@@ -3,7 +3,7 @@
  * parameters utility and the SDK (here: moto on 127.0.0.1), and stops, naming the secret, when it
  * cannot.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { eventOf } from '../support/batches';
 import { type Moto, startMoto } from '../support/moto';
@@ -12,8 +12,8 @@ const tsx = 'node_modules/.bin/tsx';
 const KEY = 'a-key-the-stack-generated-0123456789abcdefghij';
 let moto: Moto;
 
+// dist/ is built once for the suite (test/support/global-setup.ts).
 beforeAll(async () => {
-  execFileSync(tsx, ['scripts/build.ts']);
   moto = await startMoto();
 }, 60_000);
 afterAll(() => moto.stop());
