@@ -25,7 +25,12 @@ import { gunzippedText, splitEventLines } from '../src/surface';
 import { firehoseEvent } from '../test/support/firehose-event';
 import { dropOutputOnceClosed, userPath } from '../tools/cli/io';
 import { COMMON_OPTIONS, type CommandSpec, parseCommandLine, usage } from '../tools/cli/options';
-import { installRuntime, RuntimeUnavailableError, startRuntime } from './lambda-runtime';
+import {
+  installRuntime,
+  RuntimeUnavailableError,
+  startRuntime,
+  templateFunction,
+} from './lambda-runtime';
 
 type Handler = (
   event: FirehoseTransformationEvent,
@@ -71,8 +76,10 @@ function commandLine() {
     process.exit(2);
   }
 }
-const { values, positionals } = commandLine();
+const { values, positionals, given } = commandLine();
 const file = userPath(positionals[0] as string, 'invoke');
+// A bundle named is from the folder `npm run` was started in, as the event; the default is ours.
+const bundle = given.has('handler') ? userPath(values.handler, 'invoke') : values.handler;
 
 /** The text as a Firehose event (`{"records": […]}`), or undefined when it is not one. */
 function firehoseEventOf(text: string): FirehoseTransformationEvent | undefined {
@@ -212,12 +219,15 @@ function decodeResult(record: FirehoseTransformationResult['records'][number]) {
   };
 }
 
-// The environment Lambda gives a function, where the caller did not set it.
+// The environment Lambda gives a function, where the caller did not set it: the template's memory
+// and time-out, and an on-demand start (Powertools logs cold_start from it).
+const deployed = templateFunction();
 const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'AccessLogProcessor';
 process.env.AWS_LAMBDA_FUNCTION_NAME = functionName;
 process.env.AWS_REGION ??= 'us-east-1';
-process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ??= '256';
+process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ??= deployed.memoryMB;
 process.env.AWS_LAMBDA_FUNCTION_VERSION ??= '$LATEST';
+process.env.AWS_LAMBDA_INITIALIZATION_TYPE ??= 'on-demand';
 
 const events = readEvents(file);
 
@@ -225,11 +235,11 @@ const events = readEvents(file);
 async function invokeInProcess(): Promise<FirehoseTransformationResult[]> {
   let handler: Handler;
   try {
-    const module = (await import(pathToFileURL(resolve(values.handler)).href)) as {
+    const module = (await import(pathToFileURL(resolve(bundle)).href)) as {
       handler?: Handler;
     };
     if (typeof module.handler !== 'function') {
-      throw new Error(`${values.handler} exports no handler`);
+      throw new Error(`${bundle} exports no handler`);
     }
     handler = module.handler;
   } catch (error) {
@@ -239,7 +249,8 @@ async function invokeInProcess(): Promise<FirehoseTransformationResult[]> {
   const responses: FirehoseTransformationResult[] = [];
   for (const event of events) {
     try {
-      responses.push(await handler(event, lambdaContext(functionName, 300_000)));
+      const timeoutMs = Number(deployed.timeoutSeconds) * 1000;
+      responses.push(await handler(event, lambdaContext(functionName, timeoutMs)));
     } catch (error) {
       // As the runtime reports it: its type and message, not the line of the minified bundle.
       const { name, message } = error as Error;
@@ -259,7 +270,7 @@ async function invokeUnderLambdaRuntime(): Promise<FirehoseTransformationResult[
     console.error(error.message);
     process.exit(1);
   }
-  const runtime = await startRuntime(values.handler);
+  const runtime = await startRuntime(bundle);
   // Ctrl-C: the RIE and the runtime it started stop too (they run in a group of their own).
   const interrupted = () => void runtime.stop().finally(() => process.exit(130));
   process.once('SIGINT', interrupted).once('SIGTERM', interrupted);

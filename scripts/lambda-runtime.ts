@@ -229,6 +229,7 @@ function lambdaEnvironment(bundle: string, env: NodeJS.ProcessEnv): NodeJS.Proce
     AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
     AWS_LAMBDA_FUNCTION_NAME: name,
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: fn.memoryMB,
     AWS_LAMBDA_FUNCTION_TIMEOUT: fn.timeoutSeconds,
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${name}`,

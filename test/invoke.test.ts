@@ -128,6 +128,8 @@ describe('npm run invoke, as people get it wrong', () => {
     expect(run.status).toBe(0);
     expect(Object.keys(JSON.parse(run.stdout))).toEqual(['records']);
     expect(run.stderr).toContain('"message":"batch transformed"');
+    // Lambda starts a function on demand: its first invocation is a cold start, as it logs it.
+    expect(run.stderr).toContain('"cold_start":true');
   });
 
   it('lists its options with --help, and names a wrong option with exit 2', () => {
