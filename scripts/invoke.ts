@@ -252,9 +252,11 @@ async function invokeInProcess(): Promise<FirehoseTransformationResult[]> {
       const timeoutMs = Number(deployed.timeoutSeconds) * 1000;
       responses.push(await handler(event, lambdaContext(functionName, timeoutMs)));
     } catch (error) {
-      // As the runtime reports it: its type and message, not the line of the minified bundle.
-      const { name, message } = error as Error;
-      console.error(`handler error: ${name}: ${message}`);
+      // As the runtime reports it: its type, message and first frames, not Node.js's print of the
+      // minified bundle's line (`--runtime lambda` gives src/'s lines, from the source map).
+      const { name, message, stack = '' } = error as Error;
+      const where = stack.split('\n').filter((line) => line.trimStart().startsWith('at '));
+      console.error([`handler error: ${name}: ${message}`, ...where.slice(0, 5)].join('\n'));
       process.exit(1);
     }
   }
@@ -272,8 +274,8 @@ async function invokeUnderLambdaRuntime(): Promise<FirehoseTransformationResult[
   }
   const runtime = await startRuntime(bundle);
   // Ctrl-C: the RIE and the runtime it started stop too (they run in a group of their own).
-  const interrupted = () => void runtime.stop().finally(() => process.exit(130));
-  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
+  const interrupted = (code: number) => () => void runtime.stop().finally(() => process.exit(code));
+  process.once('SIGINT', interrupted(130)).once('SIGTERM', interrupted(143));
   const responses: FirehoseTransformationResult[] = [];
   let failed: string | undefined;
   try {

@@ -241,9 +241,9 @@ function lambdaEnvironment(bundle: string, env: NodeJS.ProcessEnv): NodeJS.Proce
 }
 
 /**
- * What of this shell goes on, as `sam local invoke` gives it: the settings for local runs the
- * template does not name (docs/reference.md: the hash key itself), Powertools' log level, and the
- * credentials (a secret's ARN is read with them).
+ * What of this shell goes on: the setting for local runs the template does not name
+ * (docs/reference.md: the hash key itself), Powertools' log level, and credentials given as
+ * variables (a secret's ARN is read with them; a profile is not: the runtime has no home folder).
  */
 const PASSED_ON = [
   'SOURCE_IP_HASH_KEY',

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
 import {
   installRuntime,
@@ -85,7 +85,10 @@ suite(`the function under Lambda's runtime interface${missing.length ? ` (skippe
 
   it('leaves no runtime running when the function fails under --runtime lambda', () => {
     const running = () =>
-      spawnSync('pgrep', ['-f', 'node_modules/.lambda-runtime/'], { encoding: 'utf8' })
+      // This checkout's runtime only: another checkout's runs may come and go meanwhile.
+      spawnSync('pgrep', ['-f', `${resolve('node_modules/.lambda-runtime')}/`], {
+        encoding: 'utf8',
+      })
         .stdout.split('\n')
         .filter(Boolean);
     const before = running();

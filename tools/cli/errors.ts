@@ -1,7 +1,7 @@
 /**
  * The command side's errors, in one place. How a command ends follows from the class (run.ts):
  * UsageError exits 2 with the usage; RefusedError ("refused: …") and StoppedError ("stopped: …")
- * exit 1 with one line saying why; any other error exits 1 with its message. An error that wraps
+ * exit 1 with one line saying why; any other error exits 1 with its message as "failed: …". An error that wraps
  * another keeps it as `cause`.
  */
 

@@ -23,7 +23,7 @@ import {
   type OldEvents,
   windowMarginMinutes,
 } from '../replay/events';
-import { MAX_BATCH_RECORDS, type ReplaySummary, replay } from '../replay/replay';
+import { emptySummary, MAX_BATCH_RECORDS, type ReplaySummary, replay } from '../replay/replay';
 import { describeSettings, processorConfig } from '../replay/settings';
 import { listSources } from '../replay/sources';
 
@@ -174,7 +174,12 @@ export const command = defineCommand({
     }
     // What there is to read first: a name mistyped is said before anything else is asked for.
     const sources = await listSources(specs, () => awsClients(values.region).s3);
-    if (sources.length === 0) io.log(`nothing to read in ${positionals.join(', ')}`);
+    if (sources.length === 0) {
+      // Nothing to send: no key to ask for, no settings to read.
+      io.log(`nothing to read in ${positionals.join(', ')}`);
+      if (values.json) io.json(emptySummary());
+      return EXIT.done;
+    }
     const { config, from, env } = await processorConfig(values.function, values.region);
     io.log(`processor settings from ${from}: ${describeSettings(env)}`);
     const totalBytes = sources.reduce((sum, source) => sum + source.size, 0);

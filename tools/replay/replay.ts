@@ -100,7 +100,7 @@ const emptyBatch = (): Pending => ({
   ended: [],
 });
 
-const emptySummary = (): ReplaySummary => ({
+export const emptySummary = (): ReplaySummary => ({
   sent: 0,
   batches: 0,
   failed: 0,

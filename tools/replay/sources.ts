@@ -21,7 +21,7 @@ import { createGunzip, inflateRawSync } from 'node:zlib';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { gunzippedText, isGzip, splitEventLines } from '../../src/surface';
 import { listObjects } from '../aws/s3';
-import { RefusedError, UnreadableSourceError } from '../cli/errors';
+import { UnreadableSourceError, UsageError } from '../cli/errors';
 
 /**
  * A line longer than this is not read (its place is kept in the failed file). The longest a
@@ -522,7 +522,7 @@ function fileSource(path: string, size: number): Source {
 async function filesUnder(path: string): Promise<Source[]> {
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'ENOENT') throw error;
-    throw new RefusedError(`${path}: no such file or directory`);
+    throw new UsageError(`${path}: no such file or directory`);
   });
   if (info.isFile()) return [fileSource(path, info.size)];
   const entries = (await readdir(path)).sort();

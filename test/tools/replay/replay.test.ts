@@ -1343,12 +1343,15 @@ describe('npm run replay', () => {
   it('refuses a file that is not there before anything else, and says when there is nothing to read', async () => {
     const missing = join(directory, 'nope.log');
     const refused = await run([missing, '--dry-run'], {});
-    expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain(`refused: ${missing}: no such file or directory`);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(
+      `${missing}: no such file or directory\nusage: npm run replay`,
+    );
     expect(refused.stderr).not.toContain('processor settings');
     const empty = join(directory, 'empty');
     mkdirSync(empty);
-    const nothing = await run([empty, '--dry-run'], {});
+    // Nothing to send, so no key is asked for (none is set here, and it would be refused).
+    const nothing = await run([empty, '--endpoint', receiver.url], { OPENOBSERVE_ACCESS_KEY: '' });
     expect(nothing.status).toBe(0);
     expect(nothing.stderr).toContain(`nothing to read in ${empty}`);
   }, 30_000);
