@@ -27,10 +27,26 @@ export interface Command<T extends Options = Options> {
 /** Keeps the option table's types for `run`. */
 export const defineCommand = <T extends Options>(command: Command<T>): Command<T> => command;
 
+/**
+ * AWS's refusals of the credentials themselves: none found, expired, not valid, not allowed. As
+ * OpenObserve's 401 and 403 are, they are the command's `refused` (what the user must fix), not a
+ * failure of the command.
+ */
+const AWS_REFUSALS = new Set([
+  'CredentialsProviderError',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'AccessDenied',
+  'AccessDeniedException',
+]);
+
 /** What ended a command, as `--json` gives it: `{ "error": kind, "message": … }`. */
 function errorKind(error: unknown): 'usage' | 'refused' | 'stopped' | 'failed' {
   if (error instanceof UsageError) return 'usage';
   if (error instanceof RefusedError) return 'refused';
+  if (AWS_REFUSALS.has((error as { name?: unknown } | undefined)?.name as string)) return 'refused';
   return error instanceof StoppedError ? 'stopped' : 'failed';
 }
 

@@ -157,3 +157,34 @@ describe('runPlan: plan → confirm → apply → read back', () => {
     }
   });
 });
+
+describe('runCommand', () => {
+  it("says AWS's refusal of the credentials as refused, as OpenObserve's", async () => {
+    const printed: string[] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((line) => printed.push(line));
+    try {
+      const noCredentials = Object.assign(
+        new Error('Could not load credentials from any providers'),
+        {
+          name: 'CredentialsProviderError',
+        },
+      );
+      const command = defineCommand({
+        spec: {
+          name: 'aws',
+          summary: 'reads AWS',
+          options: { json: { type: 'flag', help: 'JSON' } },
+        },
+        run: () => Promise.reject(noCredentials),
+      });
+      const io = scriptedIo(true);
+      expect(await runCommand(command, ['--json'], io)).toBe(EXIT.wrong);
+      expect(printed).toEqual(['refused: Could not load credentials from any providers']);
+      expect(io.documents).toEqual([
+        { error: 'refused', message: 'Could not load credentials from any providers' },
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
