@@ -11,6 +11,11 @@ import { RefusedError } from './errors';
 
 export interface Io {
   log(line: string): void;
+  /**
+   * A line that says something failed (a change not made, a read-back otherwise): on standard
+   * error always, so that a run whose output goes to a file still shows it; `log` where absent.
+   */
+  warn?(line: string): void;
   confirm(question: string): Promise<boolean>;
   /** The result for scripts: one JSON document on standard output (--json). */
   json(value: unknown): void;
@@ -20,6 +25,7 @@ export interface Io {
 export function terminalIo({ yes = false, json = false } = {}): Io {
   return {
     log: (line) => (json ? process.stderr : process.stdout).write(`${line}\n`),
+    warn: (line) => process.stderr.write(`${line}\n`),
     async confirm(question) {
       if (yes) return true;
       if (!process.stdin.isTTY) {

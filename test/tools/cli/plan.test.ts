@@ -1,4 +1,5 @@
 import { defineCommand, EXIT, runCommand } from '../../../tools/cli/command';
+import { terminalIo } from '../../../tools/cli/io';
 import { type Change, type Plan, planStatus, runPlan } from '../../../tools/cli/plan';
 import { scriptedIo } from '../../support/io';
 
@@ -96,6 +97,33 @@ describe('runPlan: plan → confirm → apply → read back', () => {
       mismatches: ['could not read back what was applied: Rate exceeded'],
     });
     expect(planStatus(result)).toBe(1);
+  });
+
+  it('says what failed or reads back otherwise where a terminal shows it (standard error)', async () => {
+    const applied: string[] = [];
+    const warned: string[] = [];
+    const io = { ...scriptedIo(true), warn: (line: string) => warned.push(line) };
+    await runPlan(
+      {
+        shows: [],
+        independent: true,
+        changes: [change('a', applied, true), change('b', applied)],
+        readBack: async () => ({ mismatches: ['b: is c'] }),
+      },
+      io,
+    );
+    expect(warned).toEqual(['✗ a: a went wrong', '! b: is c']);
+    expect(io.lines).toContain('✓ b');
+    const written: string[] = [];
+    const spy = jest
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((chunk) => written.push(String(chunk)) > 0);
+    try {
+      terminalIo().warn?.('✗ x');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written).toEqual(['✗ x\n']);
   });
 
   it('stops at a failed change, unless the changes are independent', async () => {
