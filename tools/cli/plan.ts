@@ -71,6 +71,9 @@ const unchanged = (plan: Plan, declined = false): PlanResult => ({
   declined,
 });
 
+/** A line that says something failed: on standard error where the Io has one (Io.warn). */
+const warn = (io: Io, line: string) => (io.warn ? io.warn(line) : io.log(line));
+
 async function applyAll(plan: Plan, io: Io, result: PlanResult): Promise<void> {
   for (const [index, change] of plan.changes.entries()) {
     try {
@@ -83,8 +86,8 @@ async function applyAll(plan: Plan, io: Io, result: PlanResult): Promise<void> {
         // and give the error the same for its --json document.
         const notApplied = plan.changes.slice(index + 1).map((left) => left.describe);
         for (const line of result.applied) io.log(`✓ ${line}`);
-        io.log(`✗ ${change.describe}`);
-        for (const left of notApplied) io.log(`  not applied: ${left}`);
+        warn(io, `✗ ${change.describe}`);
+        for (const left of notApplied) warn(io, `  not applied: ${left}`);
         if (error instanceof Error) {
           const partly: PartlyApplied = {
             applied: [...result.applied],
@@ -123,7 +126,7 @@ export async function runPlan(
   const result: PlanResult = { ...unchanged(plan), changed: true };
   await applyAll(plan, io, result);
   for (const line of result.applied) io.log(`✓ ${line}`);
-  for (const line of result.failed) io.log(`✗ ${line}`);
+  for (const line of result.failed) warn(io, `✗ ${line}`);
   for (const line of plan.afterwards ?? []) io.log(line);
   if (plan.readBack && result.applied.length > 0) {
     // A read-back that fails (throttled, denied) leaves what was applied applied: it is a
@@ -134,7 +137,7 @@ export async function runPlan(
     }));
     for (const line of read.shows ?? []) io.log(line);
     result.mismatches.push(...read.mismatches);
-    for (const line of read.mismatches) io.log(`! ${line}`);
+    for (const line of read.mismatches) warn(io, `! ${line}`);
     if (read.mismatches.length === 0) io.log('Read back: everything is as planned.');
   }
   return { ...result, changed: result.applied.length > 0 };
