@@ -93,7 +93,7 @@ export function dropped(
  * 1,024,000-byte record limit, or the 6 MB response, still arrives whole. The fastest level
  * first; the smallest only when that is still too large.
  */
-function compress(lines: Buffer): Buffer {
+export function compress(lines: Buffer): Buffer {
   const { gzipSync } = zlib();
   const fast = gzipSync(lines, { level: 1 });
   return fast.length <= MAX_OUTPUT_RECORD_BYTES ? fast : gzipSync(lines, { level: 9 });

@@ -4,7 +4,6 @@
  * uploaded to a bucket in each region the stack set deploys to (`<prefix>-<region>`: Lambda reads
  * code only from a bucket in the function's region).
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -16,7 +15,7 @@ import { RefusedError, UsageError } from '../cli/errors';
 import { userPath } from '../cli/io';
 import { COMMON_OPTIONS } from '../cli/options';
 import { type Change, type Plan, planStatus, runPlan } from '../cli/plan';
-import { buildCodeZip } from '../package/bundle';
+import { buildCodeZip, type CodeZip } from '../package/bundle';
 import { CODE_BUCKET_PREFIX, expandSam, packagedTemplate } from '../package/template';
 
 export interface PackageOptions {
@@ -28,15 +27,13 @@ export interface PackageOptions {
   readonly output: string;
 }
 
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('base64');
-
 /** The upload to one region's bucket, unless the same code is there already. */
 async function uploadChange(
   s3: S3Client,
   region: string,
   bucket: string,
   key: string,
-  bytes: Uint8Array,
+  code: CodeZip,
 ): Promise<Change | undefined> {
   const found = await bucketRegion(s3, bucket);
   if (found === undefined) {
@@ -51,10 +48,10 @@ async function uploadChange(
   }
   // By content, not size: an object of the same length that is not this zip would fail every
   // stack of the region.
-  if ((await objectSha256(s3, bucket, key)) === sha256(bytes)) return undefined;
+  if ((await objectSha256(s3, bucket, key)) === code.sha256) return undefined;
   return {
-    describe: `upload the function's code (${bytes.length} bytes) to s3://${bucket}/${key}`,
-    apply: () => putObject(s3, bucket, key, bytes),
+    describe: `upload the function's code (${code.bytes.length} bytes) to s3://${bucket}/${key}`,
+    apply: () => putObject(s3, bucket, key, code.bytes),
   };
 }
 
@@ -86,7 +83,7 @@ export async function planPackage(
   const changes: Change[] = [];
   for (const region of options.regions) {
     const bucket = `${options.bucketPrefix}-${region}`;
-    const upload = await uploadChange(s3For(region), region, bucket, key, code.bytes);
+    const upload = await uploadChange(s3For(region), region, bucket, key, code);
     if (upload) changes.push(upload);
   }
   const current = existsSync(options.output) ? readFileSync(options.output, 'utf8') : undefined;
@@ -108,7 +105,7 @@ export async function planPackage(
       const mismatches: string[] = [];
       for (const region of options.regions) {
         const bucket = `${options.bucketPrefix}-${region}`;
-        if ((await objectSha256(s3For(region), bucket, key)) !== sha256(code.bytes)) {
+        if ((await objectSha256(s3For(region), bucket, key)) !== code.sha256) {
           mismatches.push(`s3://${bucket}/${key}: not there, or not this code`);
         }
       }

@@ -16,6 +16,8 @@ export interface CodeZip {
   readonly bytes: Uint8Array;
   /** The first 16 hex digits of its sha256: the object key names it. */
   readonly digest: string;
+  /** Its whole sha256 in base64, as S3 keeps an object's (ChecksumSHA256). */
+  readonly sha256: string;
 }
 
 export async function buildCodeZip(): Promise<CodeZip> {
@@ -31,5 +33,6 @@ export async function buildCodeZip(): Promise<CodeZip> {
     files[relative(outdir, file.path)] = [file.contents, { mtime: FIXED_TIME }];
   }
   const bytes = zipSync(files, { level: 9 });
-  return { bytes, digest: createHash('sha256').update(bytes).digest('hex').slice(0, 16) };
+  const hash = createHash('sha256').update(bytes).digest();
+  return { bytes, digest: hash.toString('hex').slice(0, 16), sha256: hash.toString('base64') };
 }

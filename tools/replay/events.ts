@@ -3,8 +3,8 @@
  * failed file with why (too large for a record, not an event, outside OpenObserve's ingest window).
  */
 
-import { gzipSync } from 'node:zlib';
 import {
+  compress,
   encodeEvent,
   gunzippedText,
   MAX_OUTPUT_RECORD_BYTES,
@@ -189,9 +189,9 @@ export function sortEvent(event: string, options: SortOptions): Sorted {
   if (!('send' in sorted) || Buffer.byteLength(sorted.send) < MAX_OUTPUT_RECORD_BYTES) {
     return sorted;
   }
-  // Too large for a record as text: gzip-compressed, as the processor sends such a record, and
-  // OpenObserve inflates (§5).
-  const gzip = gzipSync(`${sorted.send}\n`, { level: 9 });
+  // Too large for a record as text: gzip-compressed as the processor compresses such a record,
+  // which OpenObserve inflates (§5).
+  const gzip = compress(Buffer.from(`${sorted.send}\n`));
   if (gzip.length <= MAX_OUTPUT_RECORD_BYTES) return { ...sorted, gzip };
   return keep(
     'Replay.EventTooLarge',
