@@ -73,7 +73,7 @@ export function outsideWindow(
   timestamp: unknown,
   nowMs: number,
   windowHours: number,
-  marginMinutes = 0,
+  marginMinutes: number,
 ): string {
   if (typeof timestamp !== 'number') return '';
   const ms = timestamp / 1000;

@@ -562,12 +562,11 @@ export async function listSources(specs: readonly string[], s3: () => S3Client):
   return lists.flat().filter((source) => !seen.has(source.key) && seen.add(source.key));
 }
 
+/** What replay takes of an error record (or a failed-file entry); its first key told what it is. */
 interface ErrorRecord {
   rawData?: unknown;
   arrivalTimestamp?: unknown;
-  errorCode?: unknown;
   errorMessage?: unknown;
-  attemptsMade?: unknown;
 }
 
 /** Events when `bytes` (gzip or not) are lines this processor wrote; undefined otherwise. */
