@@ -29,6 +29,7 @@ import {
   installRuntime,
   RuntimeUnavailableError,
   startRuntime,
+  stopRuntimes,
   templateFunction,
 } from './lambda-runtime';
 
@@ -272,10 +273,11 @@ async function invokeUnderLambdaRuntime(): Promise<FirehoseTransformationResult[
     console.error(error.message);
     process.exit(1);
   }
-  const runtime = await startRuntime(bundle);
-  // Ctrl-C: the RIE and the runtime it started stop too (they run in a group of their own).
-  const interrupted = (code: number) => () => void runtime.stop().finally(() => process.exit(code));
+  // Ctrl-C, from the RIE's start on: the RIE and the runtime it started stop too (they run in
+  // groups of their own, which the terminal's signal does not reach).
+  const interrupted = (code: number) => () => void stopRuntimes().finally(() => process.exit(code));
   process.once('SIGINT', interrupted(130)).once('SIGTERM', interrupted(143));
+  const runtime = await startRuntime(bundle);
   const responses: FirehoseTransformationResult[] = [];
   let failed: string | undefined;
   try {

@@ -212,6 +212,17 @@ export interface LambdaRuntime {
   stop(): Promise<void>;
 }
 
+/** How each runtime this process started and has not stopped yet is stopped. */
+const running = new Set<() => Promise<void>>();
+
+/**
+ * Stops every runtime this process started, those still starting too: what a Ctrl-C must do before
+ * the process ends (they run in process groups of their own, which the terminal's signal misses).
+ */
+export async function stopRuntimes(): Promise<void> {
+  await Promise.all([...running].map((stop) => stop()));
+}
+
 /**
  * The environment Lambda gives the function, and of this shell only what `sam local invoke` would
  * pass (PASSED_ON): the RIE passes its whole environment on (docs/contracts.md §7), with the
@@ -256,7 +267,7 @@ const passedOn = (env: NodeJS.ProcessEnv) =>
   Object.fromEntries(PASSED_ON.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
 
 /** A process's children's ids (Linux's /proc), none where it cannot say. */
-function childrenOf(pid: number): number[] {
+export function childrenOf(pid: number): number[] {
   try {
     return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
       readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8')
@@ -303,8 +314,10 @@ export async function startRuntime(
   });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const stop = async () => {
+    running.delete(stop);
     if (child.exitCode !== null || child.signalCode !== null) return;
-    // The RIE's process group, and the runtime's: the RIE starts it in a group of its own.
+    // The RIE's process group, and the runtime's: the RIE starts it in a group of its own (and
+    // ends it when the RIE itself ends, however it ends).
     const groups = [child.pid as number, ...childrenOf(child.pid as number)];
     const signal = (name: NodeJS.Signals) => {
       for (const group of groups) {
@@ -320,6 +333,7 @@ export async function startRuntime(
     await exited;
     clearTimeout(timer);
   };
+  running.add(stop);
   try {
     await listening(apiPort, child);
   } catch (error) {

@@ -3,12 +3,13 @@
  * runtime's Node.js, what `sam local invoke` runs in its container, docs/contracts.md §7) answers
  * exactly as the in-process handler does.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
 import {
+  childrenOf,
   installRuntime,
   type LambdaRuntime,
   lambdaNodeFlags,
@@ -17,6 +18,23 @@ import {
   templateFunction,
 } from '../scripts/lambda-runtime';
 import { runBatch } from './support/batches';
+
+const commandOf = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+/** Whether a process runs: it exists, and has not ended unreaped (a zombie). */
+const runs = (pid: number): boolean => {
+  try {
+    return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
 
 const missing = missingTools();
 const suite = missing.length ? describe.skip : describe;
@@ -81,6 +99,25 @@ suite(`the function under Lambda's runtime interface${missing.length ? ` (skippe
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
+  }, 60_000);
+
+  it('leaves no RIE running when npm run invoke -- --runtime lambda is stopped while it starts', async () => {
+    const run = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/invoke.ts', 'events/default-format.json', '--runtime', 'lambda'],
+      { env: quiet, stdio: 'ignore' },
+    );
+    const exited = new Promise<number | null>((done) => run.once('exit', (code) => done(code)));
+    // Ctrl-C as soon as the RIE is there: it is still starting.
+    let rie: number | undefined;
+    for (let i = 0; i < 3_000 && rie === undefined && run.exitCode === null; i++) {
+      rie = childrenOf(run.pid as number).find((pid) => commandOf(pid).includes('aws-lambda-rie'));
+      if (rie === undefined) await new Promise((wait) => setTimeout(wait, 5));
+    }
+    expect(rie).toBeDefined();
+    run.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect([rie].filter((pid) => runs(pid as number))).toEqual([]);
   }, 60_000);
 
   it('leaves no runtime running when the function fails under --runtime lambda', () => {
