@@ -6,6 +6,7 @@ import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
+import { NoAnswerError } from '../cli/errors';
 
 export function awsClients(region?: string) {
   const config = region ? { region } : {};
@@ -38,23 +39,58 @@ export function awsSetupFix(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Why AWS gave no answer at all (the SDK's retries spent), or undefined for an error AWS answered
+ * with. The SDK rejects with Node.js's own network error, whose message names neither the service
+ * nor the call.
+ */
+function noAnswerReason(error: unknown): string | undefined {
+  const { name, code, address, port, hostname } = error as {
+    name?: unknown;
+    code?: unknown;
+    address?: unknown;
+    port?: unknown;
+    hostname?: unknown;
+  };
+  if (name === 'TimeoutError' || code === 'ETIMEDOUT') return 'timed out';
+  if (code === 'ECONNREFUSED')
+    return `could not connect to ${address}:${port} (connection refused)`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return `could not find the host ${hostname} (${code})`;
+  }
+  if (code === 'ECONNRESET' || code === 'EPIPE') return `the connection was cut (${code})`;
+  return undefined;
+}
+
 /** Each client's stack takes its own input and output types: the middleware takes any. */
 type AnyStack = { add(middleware: unknown, options: { step: 'initialize'; name: string }): void };
 
-/** The client, its errors of setup (awsSetupFix) saying what to do in their message. */
+/**
+ * The client, its errors of setup (awsSetupFix) saying what to do in their message, and AWS's
+ * silence a NoAnswerError naming the call: a command stops on it as on OpenObserve's silence.
+ */
 export function withSetupFix<T extends { middlewareStack: unknown }>(client: T): T {
   (client.middlewareStack as AnyStack).add(
-    (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
-      try {
-        return await next(args);
-      } catch (error) {
-        const fix = awsSetupFix(error);
-        if (fix && error instanceof Error && !error.message.includes(fix)) {
-          error.message = `${error.message}: ${fix}`;
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+      async (args: unknown) => {
+        try {
+          return await next(args);
+        } catch (error) {
+          const reason = noAnswerReason(error);
+          if (reason) {
+            const call = (context.commandName ?? 'the call').replace(/Command$/, '');
+            throw new NoAnswerError(
+              `AWS did not answer ${call}: ${reason}: check the region and this machine's network (and AWS_ENDPOINT_URL, if set)`,
+              { cause: error },
+            );
+          }
+          const fix = awsSetupFix(error);
+          if (fix && error instanceof Error && !error.message.includes(fix)) {
+            error.message = `${error.message}: ${fix}`;
+          }
+          throw error;
         }
-        throw error;
-      }
-    },
+      },
     { step: 'initialize', name: 'setupFix' },
   );
   return client;
