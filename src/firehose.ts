@@ -66,12 +66,15 @@ async function addRecords(
   from: number,
   to: number,
   inflated?: (Inflated | undefined)[],
+  deadlineMs = Number.POSITIVE_INFINITY,
 ): Promise<void> {
   let i = from;
   for (;;) {
     try {
       if (inflated) {
         for (; i < to; i++) {
+          // Before each inflated record (up to 4 MiB of lines each), not each group's eight.
+          if (inflated[i] !== undefined && Date.now() > deadlineMs) response.stop(OUT_OF_TIME);
           response.add(i, inflated[i]);
           inflated[i] = undefined;
         }
@@ -143,14 +146,13 @@ export function createAsyncProcessor(
     let current = inflateGroup(0);
     while (next < records.length) {
       await current;
-      // Checked between groups: a group's records are at most eight times 4 MiB inflated.
       if (Date.now() > deadlineMs) response.stop(OUT_OF_TIME);
       // This group's records, and the plain records up to the next group's first.
       const last = gzip[Math.min(gzip.length, (group + 1) * INFLATE_GROUP) - 1] as number;
       const end = group * INFLATE_GROUP + INFLATE_GROUP >= gzip.length ? records.length : last + 1;
       group++;
       current = inflateGroup(group);
-      await addRecords(response, next, end, inflated);
+      await addRecords(response, next, end, inflated, deadlineMs);
       next = end;
     }
     await current; // a group started for records the response had no room or time left for
