@@ -16,6 +16,8 @@ interface Variable {
   readonly kind: ValueKind;
   /** Inside `"…"` of a JSON format: JSON escapes in the value are undone. */
   readonly quoted: boolean;
+  /** What a token's value never holds: TOKEN_BREAK, or SPACE_OR_QUOTE in a format of no commas. */
+  readonly breaks: RegExp;
 }
 
 /**
@@ -68,7 +70,7 @@ export interface CompiledFormat {
   readonly reading: Reading;
 }
 
-/** Values that never hold spaces, commas or quotes: identifiers, addresses, methods. */
+/** Values that never hold spaces or quotes, nor commas where commas part values: identifiers, addresses, methods. */
 const TOKEN_FIELDS = new Set([
   'request_id',
   'extended_request_id',
@@ -119,6 +121,13 @@ function isAbsent(value: string): boolean {
 
 const TOKEN_BREAK = /[\s,"]/;
 /**
+ * A token of a format whose text between values has no comma (CLF, XML) may hold one: an assumed
+ * role's caller and user end in its session name, which may (`AROA…:alice,ops`). In a format with
+ * commas between values (CSV, the labels formats, JSON) a comma still ends a token, so that no
+ * reading stretches one over the next value, and a line of more values is not the format's.
+ */
+const SPACE_OR_QUOTE = /[\s"]/;
+/**
  * What ends a token and what JSON must escape, in one class: most tokens hold neither, and one
  * scan then both checks the token and tells the writer (src/write.ts) it needs no escape.
  */
@@ -137,7 +146,7 @@ function typed(variable: Variable, value: string): Value | typeof REJECT {
     case 'time':
       return isRequestTime(value) ? value : REJECT;
     case 'token':
-      return TOKEN_BREAK.test(value) ? REJECT : value;
+      return variable.breaks.test(value) ? REJECT : value;
     default:
       return variable.quoted && value.includes('\\') ? unescapeJson(value) : value;
   }
@@ -240,10 +249,14 @@ function splitFormat(source: string): { variables: Variable[]; literals: string[
     const field = distinctField(variableField(path), path, pathOf);
     const after = source.slice(match.index + match[0].length);
     const quoted = isJson && source[match.index - 1] === '"' && after.startsWith('"');
-    variables.push({ path, field, kind: kindOf(path, field), quoted });
+    variables.push({ path, field, kind: kindOf(path, field), quoted, breaks: TOKEN_BREAK });
     last = match.index + match[0].length;
   }
   literals.push(source.slice(last));
+  if (!literals.some((literal) => literal.includes(','))) {
+    for (const [i, variable] of variables.entries())
+      variables[i] = { ...variable, breaks: SPACE_OR_QUOTE };
+  }
   return { variables, literals };
 }
 
@@ -262,7 +275,7 @@ function stretchableIndexes(variables: readonly Variable[], separators: readonly
       separator.length === 0 ||
       separator.startsWith('-') ||
       variable.kind === 'text' ||
-      (variable.kind === 'token' && !TOKEN_BREAK.test(separator)) ||
+      (variable.kind === 'token' && !variable.breaks.test(separator)) ||
       (variable.kind === 'integer' && /^\d+$/.test(separator));
     return stretches ? [i] : [];
   });
@@ -279,6 +292,12 @@ function createPlacements(
   values: Value[],
 ) {
   const count = variables.length;
+  // A token whose separator holds what a token never holds ends at the separator's first
+  // occurrence: any later one would put the separator in it. A line of many commas would
+  // otherwise spend the budget on CSV's first value and be called ambiguous, unread by the rest.
+  const firstOnly = variables.map(
+    (variable, i) => variable.kind === 'token' && variable.breaks.test(separators[i] as string),
+  );
   const placements = (
     line: string,
     i: number,
@@ -314,6 +333,7 @@ function createPlacements(
         values[i] = value;
         if (placements(line, i + 1, end + separator.length, budget, found)) return true;
       }
+      if (firstOnly[i]) return false;
       end = next(end + 1);
     }
     return false;
@@ -521,7 +541,9 @@ export function compileFormat(name: string, source: string): CompiledFormat {
     // Out of budget before a reading: whether one exists is unknown, and another format's
     // reading (the labels') could take a client's text for fields.
     if (!first) return complete ? undefined : ambiguous(variables, readings, false, fixed);
-    if (readings.length > 1 || !complete) return ambiguous(variables, readings, complete, fixed);
+    // Placements that give the same values (`-` or nothing, both absent) are one reading.
+    const differ = readings.some((reading) => reading.some((value, i) => value !== first[i]));
+    if (differ || !complete) return ambiguous(variables, readings, complete, fixed);
     for (let i = 0; i < count; i++) values[i] = first[i] as Value;
     return toFields();
   };

@@ -216,6 +216,24 @@ describe('createLineReader', () => {
     });
   });
 
+  it('reads by labels a line of many commas, which no format with a comma after a token reads', () => {
+    // Forty labels (39 commas), or a user agent of a hundred: CSV's first value, a request id,
+    // ends at the first comma only, so the search for CSV's reading ends there too, not in
+    // "ambiguous: too many ways to read it".
+    const extra = Array.from({ length: 40 }, (_, i) => `Claim${i}: v${i}`).join(', ');
+    const many = read(`RequestId: r1, Method: GET, StatusCode: 500, ${extra}`);
+    expect(many).toMatchObject({
+      ok: true,
+      format: 'labels',
+      fields: { request_id: 'r1', http_method: 'GET', status: 500 },
+    });
+    expect(read(`RequestId: r1, StatusCode: 500, UserAgent: ${'x,'.repeat(100)}`)).toMatchObject({
+      ok: true,
+      format: 'labels',
+      fields: { request_id: 'r1', status: 500 },
+    });
+  });
+
   it("names LOG_FORMAT's own labels and keys as it does, read by labels or as JSON", () => {
     const labels = createLineReader(
       'RequestId: $context.requestId, Agent: $context.identity.userAgent, Code: $context.status',

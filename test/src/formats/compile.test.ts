@@ -76,6 +76,24 @@ describe('compileFormat', () => {
     });
   });
 
+  it("reads an assumed role's session name with a comma in caller and user, where no comma ends them", () => {
+    // STS lets a role session name hold `=,.@-`: caller and user are `AROA…:<session name>`.
+    const line =
+      '203.0.113.17 AROAEXAMPLEID:alice,ops AROAEXAMPLEID:alice,ops [24/Nov/2026:18:47:25 +0000]"GET /pets HTTP/1.1" 503 348 7c3a8a4e-2f6b-4c4e-9a1f-0d3c6e1b2a01 Xyz12AbCdEFg=';
+    expect(compileFormat('clf', KNOWN_FORMATS.clf as string).parse(line)).toMatchObject({
+      caller: 'AROAEXAMPLEID:alice,ops',
+      user: 'AROAEXAMPLEID:alice,ops',
+      status: 503,
+    });
+    // In CSV a comma ends every value: the same caller cannot be told from the next value.
+    const csv = compileFormat('csv', KNOWN_FORMATS.csv as string);
+    expect(
+      csv.parse(
+        '203.0.113.17,AROAEXAMPLEID:alice,ops,AROAEXAMPLEID:alice,ops,24/Nov/2026:18:47:25 +0000,GET,/pets,HTTP/1.1,503,348,r-1,x=',
+      ),
+    ).toBeUndefined();
+  });
+
   it('gives up on a hostile line instead of backtracking without end', () => {
     const many = compileFormat(
       'many',
@@ -145,6 +163,8 @@ describe('compileFormat', () => {
     );
     // A user agent ending in digits, then the status: `curl/8.5.` and 0200, or `curl/8.5.0` and 200.
     expect(sideBySide.parse('r-1 curl/8.5.0200')).toBeInstanceOf(Ambiguous);
+    // `-` then nothing, or nothing then `-`: both absent either way, one reading, not ambiguous.
+    expect(sideBySide.parse('r-1 -')).toEqual({ request_id: 'r-1' });
     const dashed = compileFormat(
       'd',
       '$context.requestId $context.authorizer.latency-$context.integrationLatency',
