@@ -102,7 +102,10 @@ export interface RuleSettings {
   readonly dropFields: readonly string[];
 }
 
-/** The fields REDACT rewrites: the ones that hold free text a client or API Gateway wrote. */
+/**
+ * The free text a client or API Gateway wrote that the recommended format logs: REDACT rewrites
+ * it, and OpenObserve searches it in full text (tools/openobserve/stream-settings.ts).
+ */
 export const FREE_TEXT_FIELDS = [
   'path',
   'resource_path',
@@ -112,6 +115,22 @@ export const FREE_TEXT_FIELDS = [
   'failure_reason',
   'user_agent',
   'message',
+];
+
+/**
+ * The fields REDACT rewrites: FREE_TEXT_FIELDS and the free text of variables the recommended
+ * format leaves out (`$context.error.messageString`, `.validationErrorString`, which echoes the
+ * client's request, `$context.integrationErrorMessage`, the WAF, authorize and authenticate steps'
+ * errors).
+ */
+export const REDACTED_FIELDS = [
+  ...FREE_TEXT_FIELDS,
+  'error_message_string',
+  'error_validation_error_string',
+  'integration_error_message',
+  'waf_error',
+  'authorize_error',
+  'authenticate_error',
 ];
 
 const FIELD_NAME = /^[a-z0-9_]+$/;
@@ -326,7 +345,7 @@ export function applyRules(fields: Fields, settings: RuleSettings): Verdict {
   // Allocated only when something is redacted: this runs for every event.
   let redactedBy: string[] | undefined;
   if (settings.redact.length > 0) {
-    for (const field of FREE_TEXT_FIELDS) {
+    for (const field of REDACTED_FIELDS) {
       const value = fields[field];
       if (typeof value !== 'string') continue;
       // Until nothing changes: one class's replacement can uncover another's match ("…[uuid]10.0.0.1").

@@ -6,12 +6,12 @@ import type { Fields } from '../../src/fields';
 import {
   applyRules,
   compileUserPatterns,
-  FREE_TEXT_FIELDS,
   keptBySample,
   parseDropEvents,
   parseDropFields,
   parseRedact,
   parseSample,
+  REDACTED_FIELDS,
   REDACTIONS,
   type RuleSettings,
 } from '../../src/rules';
@@ -228,6 +228,22 @@ describe('parseRedact', () => {
     });
   });
 
+  it("rewrites the error text of variables the recommended format leaves out, a client's request echoed in it too", () => {
+    const texts = {
+      error_message_string: '"Invalid email a@b.io"',
+      error_validation_error_string: '[instance value ("a@b.io") not found in enum]',
+      integration_error_message: 'a@b.io: timeout',
+      waf_error: 'a@b.io',
+      authorize_error: 'a@b.io',
+      authenticate_error: 'a@b.io',
+    };
+    const fields = event(texts);
+    applyRules(fields, { ...NONE, redact: parseRedact('email') });
+    for (const [field, text] of Object.entries(texts)) {
+      expect(fields[field]).toBe(text.replace('a@b.io', '[email]'));
+    }
+  });
+
   it('refuses an unknown class', () => {
     expect(() => readConfig({ REDACT: 'phone' })).toThrow(
       'REDACT: "phone" is neither a class (email, jwt, bearer, ipv4, uuid, ipv6) nor name~regex',
@@ -385,7 +401,7 @@ describe('redaction (property)', () => {
   it('leaves no match of a class in any field, and never changes the fields or their types', () => {
     fc.assert(
       fc.property(
-        fc.record(Object.fromEntries(FREE_TEXT_FIELDS.map((field) => [field, text]))),
+        fc.record(Object.fromEntries(REDACTED_FIELDS.map((field) => [field, text]))),
         fc.subarray(classes, { minLength: 1 }),
         fc.integer(),
         (free, chosen, status) => {
@@ -396,7 +412,7 @@ describe('redaction (property)', () => {
             before,
           );
           for (const name of chosen) {
-            for (const field of FREE_TEXT_FIELDS) {
+            for (const field of REDACTED_FIELDS) {
               expect({
                 name,
                 field,
