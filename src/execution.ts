@@ -303,9 +303,11 @@ const DELIVERY_NAMES = new Set(['payload', 'resource_arn', 'event_timestamp', 's
  * key of each name, in one pass over the object's keys. Three variables, not a map of the names,
  * which made the benchmark's delivery batch slower. No payload when a key names an access-log
  * field, nor when another key than the delivery's (PAYLOAD, RESOURCE_ARN, EVENT_TIMESTAMP, STAGE)
- * comes without a stage's ARN in resource_arn: a JSON access-log line whose client's text (a
- * quote API Gateway did not escape, §2) poses as `payload` has keys of its own, whatever they are
- * named, while a delivery's record with a key the specification does not name is still read.
+ * comes without a stage's ARN in resource_arn or after a first key that is not the delivery's: a
+ * JSON access-log line whose client's text (a quote API Gateway did not escape, §2) poses as
+ * `payload` and `resource_arn` has keys of its own, whatever they are named, and the stage's
+ * format's own key first (a client writes only after it), while a delivery's record with a key the
+ * specification does not name is still read.
  */
 function deliveryFields(object: Record<string, unknown>) {
   let payload: unknown;
@@ -315,9 +317,12 @@ function deliveryFields(object: Record<string, unknown>) {
   let arnSeen = false;
   let timeSeen = false;
   let others = false;
+  let deliveryFirst: boolean | undefined;
   for (const key in object) {
     // Only a key no longer than the longest name is lowercased (no longer one lowercases to one).
     const name = key.length <= 15 ? key.toLowerCase() : '';
+    // Not `stage`, which a stage's own format may well start with.
+    deliveryFirst ??= name === 'payload' || name === 'resource_arn' || name === 'event_timestamp';
     if (name === 'payload' && !payloadSeen) {
       payloadSeen = true;
       payload = object[key];
@@ -333,7 +338,7 @@ function deliveryFields(object: Record<string, unknown>) {
       others = true;
     }
   }
-  if (others && !(typeof arn === 'string' && executionSource(arn))) {
+  if (others && !(deliveryFirst && typeof arn === 'string' && executionSource(arn))) {
     return { payload: undefined, arn, time };
   }
   return { payload, arn, time };

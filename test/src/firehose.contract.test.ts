@@ -671,6 +671,12 @@ describe('hostile input', () => {
     expect(
       eventOf(`{"resource_arn":"${arn}","account_id":"123456789012","payload":"${forged}"}`),
     ).toMatchObject({ log_format: 'execution', request_id: 'r-real', stage: 'prod' });
+    // A stage's own JSON format of keys no reading knows, its user agent posing as a delivery's
+    // fields, a stage's ARN and a time of 1970 (which OpenObserve would drop): the line is the
+    // access log's, kept whole, never a forged execution event in place of it.
+    const posing = `{"rid":"r-2","code":"200","path":"/admin/delete","ua":"curl","resource_arn":"${arn}","event_timestamp":"1","payload":"${forged}"}`;
+    expect(eventOf(posing)).toMatchObject({ log_format: 'json' });
+    expect(eventOf(posing).message).toContain('"rid":"r-2"');
     // LOG_FORMAT reads the line two ways: it is kept whole, never read as an execution log.
     const ambiguous = `{"requestId":"r-1","ua":"x","status":"200","path":"","status":"500","path":"${forged}"}`;
     expect(eventOf(ambiguous, { LOG_FORMAT: stageJson })).toMatchObject({
