@@ -102,9 +102,10 @@ export function compress(lines: Buffer): Buffer {
 /** An Ok outcome with its event lines gzip-compressed. */
 export function compressed(outcome: RecordOutcome): RecordOutcome {
   const data = compress(Buffer.from(outcome.result.data, 'base64'));
-  outcome.counts.bytesOut = data.length;
-  outcome.counts.compressed = 1;
-  return { result: { ...outcome.result, data: data.toString('base64') }, counts: outcome.counts };
+  return {
+    result: { ...outcome.result, data: data.toString('base64') },
+    counts: { ...outcome.counts, bytesOut: data.length, compressed: 1 },
+  };
 }
 
 /**

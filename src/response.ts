@@ -19,9 +19,6 @@ import type { RecordTransform } from './record';
  */
 export const RESPONSE_LIMIT_BYTES = 6_000_000 - 64 * 1024;
 
-/** Event bytes below which a record is not compressed to fit the response. */
-const MIN_COMPRESSED_BYTES = 16 * 1024;
-
 export interface BatchOutcome {
   readonly response: FirehoseTransformationResult;
   readonly summary: Counts;
@@ -62,14 +59,20 @@ function entriesOverhead(records: readonly FirehoseTransformationEventRecord[]) 
 const dataOf = (record: FirehoseTransformationEventRecord) =>
   typeof record.data === 'string' ? record.data : '';
 
-/**
- * Compressed, the events of a CloudWatch record take about the room of the record itself; a
- * record of a few lines would gain too little to be worth a gzip stream.
- */
+/** Whether a record's events may be gzip-compressed to fit the response. */
 const mayCompress = (outcome: RecordOutcome) =>
-  outcome.result.result === 'Ok' &&
-  !outcome.counts.compressed &&
-  outcome.counts.bytesOut >= MIN_COMPRESSED_BYTES;
+  outcome.result.result === 'Ok' && !outcome.counts.compressed;
+
+/**
+ * The outcome compressed, or as it is when that is no shorter (a line or two of events). Compressed,
+ * the events of a CloudWatch record take about the room of the record itself, whatever their
+ * number: a record of twenty events is ten times its gzip data as text, and a batch of such
+ * records, each under any size worth compressing alone, filled the response at a third of it.
+ */
+function shorter(outcome: RecordOutcome): RecordOutcome {
+  const smaller = compressed(outcome);
+  return smaller.result.data.length < outcome.result.data.length ? smaller : outcome;
+}
 
 /**
  * The room left in the response. `committed` is its size as if each record not yet added came back
@@ -156,7 +159,7 @@ export function createResponse(
       summary.bytesIn += base64Bytes(data);
       room.adding(worst);
       if (outcome && mayCompress(outcome) && !room.leavesRoom(worst, outcome)) {
-        outcome = compressed(outcome);
+        outcome = shorter(outcome);
       }
       if (outcome && !room.fits(worst, outcome)) {
         const smaller = mayCompress(outcome) ? compressed(outcome) : undefined;

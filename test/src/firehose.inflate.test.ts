@@ -21,13 +21,21 @@ jest.mock('../../src/decode', () => {
   };
 });
 
-// Every record's events are twice its data: the response fills after a few records.
-jest.mock('../../src/record', () => ({
-  createRecordTransform: () => (record: FirehoseTransformationEventRecord) => ({
-    result: { recordId: record.recordId, result: 'Ok', data: 'A'.repeat(record.data.length * 2) },
-    counts: recordCounts(),
-  }),
-}));
+// Every record's events are twice its data, and random (gzip would not make them shorter): the
+// response fills after a few records.
+jest.mock('../../src/record', () => {
+  const noise = jest.requireActual('node:crypto').randomBytes(300_000).toString('base64') as string;
+  return {
+    createRecordTransform: () => (record: FirehoseTransformationEventRecord) => ({
+      result: {
+        recordId: record.recordId,
+        result: 'Ok',
+        data: noise.slice(0, record.data.length * 2),
+      },
+      counts: recordCounts(),
+    }),
+  };
+});
 
 it('does not inflate the gzip records of a group started after a record as large did not fit', async () => {
   // 32 records of 150,000 base64 characters that look like gzip ("H4sI"), but record 28 of 2,000.

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { FirehoseTransformationEventRecord } from 'aws-lambda';
 import { recordCounts } from '../../src/counts';
 import type { RecordTransform } from '../../src/record';
@@ -8,12 +9,15 @@ const records: FirehoseTransformationEventRecord[] = ['a\u0001"', 'b\\\n', 'c\u0
   (recordId) => ({ recordId, approximateArrivalTimestamp: 0, data: 'AAAA' }),
 );
 
+/** Base64 of random bytes: events gzip would not make shorter. */
+const noise = randomBytes(4_500_000).toString('base64');
+
 /** Every record Ok, the last with `lastBytes` of data, the others with 4. */
 const okWith =
   (lastBytes: number): RecordTransform =>
   (record) => {
     const last = record.recordId === records[records.length - 1]?.recordId;
-    const data = 'A'.repeat(last ? lastBytes : 4);
+    const data = last ? noise.slice(0, lastBytes) : 'AAAA';
     return { result: { recordId: record.recordId, result: 'Ok', data }, counts: recordCounts() };
   };
 
@@ -57,7 +61,7 @@ describe('createResponse past the limit', () => {
   const growing = (grow: number, transformed: string[]): RecordTransform => {
     return (record) => {
       transformed.push(record.recordId);
-      const data = 'A'.repeat(record.data.length * grow);
+      const data = noise.slice(0, record.data.length * grow);
       return { result: { recordId: record.recordId, result: 'Ok', data }, counts: recordCounts() };
     };
   };
