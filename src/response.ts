@@ -109,7 +109,13 @@ function responseRoom(records: readonly FirehoseTransformationEventRecord[]) {
     leavesRoom(worst: number, outcome: RecordOutcome): boolean {
       const size = sizeOf(outcome);
       const growth = Math.max(0, size / worst - 1) * pending;
-      return committed - worst + size + growth + overhead.bound <= RESPONSE_LIMIT_BYTES;
+      const total = committed - worst + size + growth;
+      // The exact overhead when the bound does not settle it: thousands of one-line records (an
+      // access log's own) have ids that take a bound of megabytes, and each would be compressed.
+      return (
+        total + overhead.bound <= RESPONSE_LIMIT_BYTES ||
+        total + overhead.exact() <= RESPONSE_LIMIT_BYTES
+      );
     },
     /** `outcome` is added in place of the `worst` one reserved. */
     take(worst: number, outcome: RecordOutcome): void {
