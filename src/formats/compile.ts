@@ -16,7 +16,7 @@ interface Variable {
   readonly kind: ValueKind;
   /** Inside `"…"` of a JSON format: JSON escapes in the value are undone. */
   readonly quoted: boolean;
-  /** What a token's value never holds: TOKEN_BREAK, or SPACE_OR_QUOTE in a format of no commas. */
+  /** What a token's value never holds: TOKEN_BREAK, or SESSION_BREAK for caller and user in a format of no commas. */
   readonly breaks: RegExp;
 }
 
@@ -70,7 +70,7 @@ export interface CompiledFormat {
   readonly reading: Reading;
 }
 
-/** Values that never hold spaces or quotes, nor commas where commas part values: identifiers, addresses, methods. */
+/** Values that never hold spaces, quotes or commas (caller and user: SESSION_BREAK): identifiers, addresses, methods. */
 const TOKEN_FIELDS = new Set([
   'request_id',
   'extended_request_id',
@@ -121,12 +121,16 @@ function isAbsent(value: string): boolean {
 
 const TOKEN_BREAK = /[\s,"]/;
 /**
- * A token of a format whose text between values has no comma (CLF, XML) may hold one: an assumed
- * role's caller and user end in its session name, which may (`AROA…:alice,ops`). In a format with
- * commas between values (CSV, the labels formats, JSON) a comma still ends a token, so that no
- * reading stretches one over the next value, and a line of more values is not the format's.
+ * What caller and user never hold in a format whose text between values has no comma (CLF, XML):
+ * an assumed role's caller and user end in its session name, which may hold one
+ * (`AROA…:alice,ops`), never first or last. Any other token, and these in a format with commas
+ * between values (CSV, the labels formats, JSON), a comma ends: it tells another format's line
+ * from this one's (`RequestId: r-1, SourceIP: …` is no line of `$context.requestId
+ * $context.identity.sourceIp …`), and no reading stretches a value over the next.
  */
-const SPACE_OR_QUOTE = /[\s"]/;
+const SESSION_BREAK = /[\s"]|^,|,$/;
+/** The variables whose values may hold a comma where the format's separators have none. */
+const SESSION_NAMED = new Set(['identity.caller', 'identity.user']);
 /**
  * What ends a token and what JSON must escape, in one class: most tokens hold neither, and one
  * scan then both checks the token and tells the writer (src/write.ts) it needs no escape.
@@ -254,8 +258,9 @@ function splitFormat(source: string): { variables: Variable[]; literals: string[
   }
   literals.push(source.slice(last));
   if (!literals.some((literal) => literal.includes(','))) {
-    for (const [i, variable] of variables.entries())
-      variables[i] = { ...variable, breaks: SPACE_OR_QUOTE };
+    for (const [i, variable] of variables.entries()) {
+      if (SESSION_NAMED.has(variable.path)) variables[i] = { ...variable, breaks: SESSION_BREAK };
+    }
   }
   return { variables, literals };
 }

@@ -234,6 +234,22 @@ describe('createLineReader', () => {
     });
   });
 
+  it("never reads another format's line by a LOG_FORMAT of spaces, whose values hold no commas", () => {
+    const guide =
+      'RequestId: 3d4e5f60-7a8b-4c9d-8e0f-1a2b3c4d5e05, SourceIP: 203.0.113.9, Method: GET, ResourcePath: /pets, StatusCode: 200, ResponseLength: 12, RequestTime: 24/Nov/2026:18:47:26 +0000';
+    for (const format of [
+      '$context.requestId $context.identity.sourceIp $context.identity.userAgent',
+      // Caller and user may hold a comma here, but never end with one.
+      '$context.requestId $context.identity.caller $context.identity.userAgent',
+    ]) {
+      expect(createLineReader(format)(guide)).toMatchObject({
+        ok: true,
+        format: 'openobserve_guide',
+        fields: { request_id: '3d4e5f60-7a8b-4c9d-8e0f-1a2b3c4d5e05', status: 200 },
+      });
+    }
+  });
+
   it("names LOG_FORMAT's own labels and keys as it does, read by labels or as JSON", () => {
     const labels = createLineReader(
       'RequestId: $context.requestId, Agent: $context.identity.userAgent, Code: $context.status',
