@@ -8,7 +8,7 @@
  */
 import type { FirehoseTransformationEventRecord, FirehoseTransformationResult } from 'aws-lambda';
 import { addCounts, type Counts, emptyCounts } from './counts';
-import type { Inflated } from './decode';
+import { type Inflated, mayBeGzip } from './decode';
 import type { Origin } from './enrich';
 import { compressed, failed, type RecordOutcome, type ResultRecord } from './outcome';
 import type { RecordTransform } from './record';
@@ -164,7 +164,10 @@ export function createResponse(
       let outcome = tried ? transform(record, inflated, origin) : undefined;
       summary.bytesIn += base64Bytes(data);
       room.adding(worst);
-      if (outcome && mayCompress(outcome) && !room.leavesRoom(worst, outcome)) {
+      // Early only a gzip record (CloudWatch Logs): a plain record's events are a few times its
+      // lines at most, and its look at the room, counting every record still to come as growing
+      // as much, had one-line records beside CloudWatch ones all compressed for nothing.
+      if (outcome && mayBeGzip(data) && mayCompress(outcome) && !room.leavesRoom(worst, outcome)) {
         outcome = shorter(outcome);
       }
       if (outcome && !room.fits(worst, outcome)) {

@@ -885,6 +885,31 @@ describe('hostile input', () => {
     expect(summary.compressed).toBe(0);
   });
 
+  it('compresses the CloudWatch records of a batch, not the one-line records beside them', () => {
+    // A stream that takes a stage's access logs and a subscription of its execution log group.
+    // Each one-line record looked at the room as if every record to come grew as much as its
+    // line did, CloudWatch ones too (which are compressed), and was compressed itself.
+    const clf = lineOf('clf');
+    const line = lineOf('default-format');
+    const records = [
+      ...Array.from({ length: 4_000 }, (_, i) => ({
+        text: clf.replace(/^\S+/, `10.0.${i % 250}.${i % 251}`),
+      })),
+      ...Array.from({ length: 30 }, (_, r) =>
+        cloudWatchRecord(
+          Array.from({ length: 1_000 }, (_, i) => ({
+            message: line.replace('RequestId: ', `RequestId: ${r}-${i}-${randomUUID()}-`),
+            timestampMs: SAMPLE_ARRIVAL_MS,
+          })),
+        ),
+      ),
+    ];
+    const { response, summary } = runBatch(firehoseEvent(records));
+    expect(summary.ok).toBe(4_030);
+    expect(summary.compressed).toBeLessThanOrEqual(30);
+    expect(JSON.stringify(response).length).toBeLessThanOrEqual(RESPONSE_LIMIT_BYTES);
+  });
+
   it.each([5, 10])(
     'compresses records of a few events as well: a megabyte of CloudWatch records of %i events all come back',
     (per) => {

@@ -91,4 +91,19 @@ describe('createResponse past the limit', () => {
     expect(transformed).toEqual(['big', 'bigger', 'small']);
     expect(JSON.stringify(result).length).toBeLessThanOrEqual(RESPONSE_LIMIT_BYTES);
   });
+
+  it('keeps a gzip record uncompressed when gzip would make its events no shorter', () => {
+    // Events three times the record's data leave too little room for the record after it, were
+    // it to grow as much: the record is compressed if that makes it shorter, and random events
+    // it does not.
+    const batch = [
+      { ...recordOf('gzip', 100_000), data: `H4${'A'.repeat(99_998)}` },
+      recordOf('after', 2_000_000),
+    ];
+    const response = createResponse(batch, growing(3, []));
+    for (let i = 0; i < batch.length; i++) response.add(i, undefined);
+    const { response: result, summary } = response.done();
+    expect(result.records[0]).toMatchObject({ result: 'Ok', data: noise.slice(0, 300_000) });
+    expect(summary.compressed).toBe(0);
+  });
 });
