@@ -45,16 +45,22 @@ export function awsSetupFix(error: unknown): string | undefined {
  * nor the call.
  */
 function noAnswerReason(error: unknown): string | undefined {
-  const { name, code, address, port, hostname } = error as {
+  type NetworkError = { code?: unknown; address?: unknown; port?: unknown };
+  const { name, code, hostname, errors } = error as NetworkError & {
     name?: unknown;
-    code?: unknown;
-    address?: unknown;
-    port?: unknown;
     hostname?: unknown;
+    errors?: NetworkError[];
   };
   if (name === 'TimeoutError' || code === 'ETIMEDOUT') return 'timed out';
-  if (code === 'ECONNREFUSED')
-    return `could not connect to ${address}:${port} (connection refused)`;
+  if (code === 'ECONNREFUSED') {
+    // A host of IPv6 and IPv4 addresses (localhost) fails as an AggregateError, one error each.
+    const { address, port } = (error as NetworkError).address
+      ? (error as NetworkError)
+      : (errors?.[0] ?? {});
+    return address
+      ? `could not connect to ${address}:${port} (connection refused)`
+      : 'could not connect (connection refused)';
+  }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return `could not find the host ${hostname} (${code})`;
   }

@@ -3,7 +3,9 @@
  * does: `stopped`, naming the call and why, exit 1.
  */
 import { spawnSync } from 'node:child_process';
+import { FirehoseClient, ListDeliveryStreamsCommand } from '@aws-sdk/client-firehose';
 import { freePort } from '../../../scripts/lambda-runtime';
+import { withSetupFix } from '../../../tools/aws/clients';
 
 it('stops a command whose AWS call got no answer, naming the call and the address', async () => {
   // A port nothing listens on: the connection is refused.
@@ -40,3 +42,34 @@ it('stops a command whose AWS call got no answer, naming the call and the addres
   expect(JSON.parse(run.stdout)).toEqual({ error: 'stopped', message });
   expect(run.stderr).toContain(`stopped: ${message}`);
 }, 60_000);
+
+it('names the address of a host of IPv6 and IPv4 addresses that refused, as Node.js reports it', async () => {
+  // Node.js tries each address of such a host (localhost on most machines) and fails with one
+  // AggregateError whose own error has no address.
+  const refused = (address: string) =>
+    Object.assign(new Error(`connect ECONNREFUSED ${address}:4566`), {
+      code: 'ECONNREFUSED',
+      address,
+      port: 4566,
+    });
+  const client = withSetupFix(
+    new FirehoseClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+      maxAttempts: 1,
+      requestHandler: {
+        handle: () =>
+          Promise.reject(
+            Object.assign(new AggregateError([refused('::1'), refused('127.0.0.1')]), {
+              code: 'ECONNREFUSED',
+            }),
+          ),
+      },
+    }),
+  );
+  await expect(client.send(new ListDeliveryStreamsCommand({}))).rejects.toMatchObject({
+    name: 'NoAnswerError',
+    message:
+      "AWS did not answer ListDeliveryStreams: could not connect to ::1:4566 (connection refused): check the region and this machine's network (and AWS_ENDPOINT_URL, if set)",
+  });
+});
