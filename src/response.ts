@@ -3,8 +3,8 @@
  * each record's result once, in input order. Room is kept for the records not yet added at their
  * original size, so a record that does not fit is still returned ProcessingFailed with its data,
  * and the records after it are tried while they are smaller than every record that did not fit; a
- * record whose events would leave too little room for the others, were they as large, is
- * compressed.
+ * gzip record whose events would leave too little room for the others, were they as large, is
+ * compressed, and any record that would not fit otherwise.
  */
 import type { FirehoseTransformationEventRecord, FirehoseTransformationResult } from 'aws-lambda';
 import { addCounts, type Counts, emptyCounts } from './counts';
