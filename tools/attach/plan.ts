@@ -24,6 +24,7 @@ import {
 } from '../aws/stream';
 import { RefusedError } from '../cli/errors';
 import type { Change, Plan } from '../cli/plan';
+import { publicUrl } from '../cli/url';
 
 export interface AttachOptions {
   /** The stream's name. */
@@ -89,7 +90,22 @@ async function updatableStream(
   return stream;
 }
 
-/** The function's unqualified ARN, refused unless it exists in the stream's region. */
+/**
+ * The qualifier a function's name or ARN ends with (`processor:live`, `…:function:processor:3`),
+ * or undefined for an unqualified one.
+ */
+function qualifierOf(name: string): string | undefined {
+  const parts = name.split(':');
+  if (name.startsWith('arn:')) return parts[7];
+  // name:qualifier, or account:function:name[:qualifier]
+  return parts.length === 2 ? parts[1] : parts[3];
+}
+
+/**
+ * The function's ARN as given: unqualified, or with the alias or version named. Lambda answers
+ * for an alias with the version it points to; the stream is to invoke the alias, which later
+ * deploys move, not that version. Refused unless the function exists in the stream's region.
+ */
 async function functionIn(lambda: LambdaClient, name: string, region: string): Promise<string> {
   const fn = await findFunction(lambda, name);
   if (!fn?.FunctionArn) {
@@ -98,7 +114,9 @@ async function functionIn(lambda: LambdaClient, name: string, region: string): P
   if (fn.FunctionArn.split(':')[3] !== region) {
     throw new RefusedError(`function ${fn.FunctionArn} is not in the stream's region ${region}`);
   }
-  return fn.FunctionArn;
+  const unqualified = fn.FunctionArn.split(':').slice(0, 7).join(':');
+  const qualifier = qualifierOf(name);
+  return qualifier ? `${unqualified}:${qualifier}` : unqualified;
 }
 
 /**
@@ -184,11 +202,13 @@ function shows(
   before: string,
   after: string,
 ) {
-  const url = stream.settings.EndpointConfiguration?.Url;
+  // Without a user name or password the URL may hold (they would be on the terminal).
+  const endpoint = stream.settings.EndpointConfiguration?.Url;
+  const url = endpoint && publicUrl(endpoint);
   const lines = [
     `Delivery stream ${options.stream} (${stream.kind?.[2]} destination${url ? ` ${url}` : ''})`,
   ];
-  if (url && !url.endsWith('/_kinesis_firehose')) {
+  if (url && !endpoint?.endsWith('/_kinesis_firehose')) {
     lines.push(
       `  warning: ${url} does not look like OpenObserve's Firehose endpoint (…/_kinesis_firehose)`,
     );

@@ -12,7 +12,12 @@ import {
   ListRolePoliciesCommand,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { DeleteFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  CreateAliasCommand,
+  DeleteFunctionCommand,
+  LambdaClient,
+  PublishVersionCommand,
+} from '@aws-sdk/client-lambda';
 import { type AttachClients, type AttachOptions, planAttach } from '../../../tools/attach/plan';
 import { grantInvoke } from '../../../tools/aws/iam';
 import { RefusedError as Refused } from '../../../tools/cli/errors';
@@ -270,6 +275,64 @@ describe('attachProcessor (against moto)', () => {
     );
     const { http } = await destinationOf('amazon-apigateway-logs');
     expect(http.ProcessingConfiguration).toEqual({ Enabled: false, Processors: [] });
+  });
+
+  it('keeps the alias it is given: the stream invokes the alias, which a deploy moves, not its version now', async () => {
+    const roleArn = await role('delivery');
+    const functionArn = await lambdaFunction('processor');
+    const version = await clients.lambda.send(
+      new PublishVersionCommand({ FunctionName: 'processor' }),
+    );
+    await clients.lambda.send(
+      new CreateAliasCommand({
+        FunctionName: 'processor',
+        Name: 'live',
+        FunctionVersion: version.Version as string,
+      }),
+    );
+    await stream('amazon-apigateway-logs', roleArn);
+    await attachProcessor(
+      { stream: 'amazon-apigateway-logs', functionName: 'processor:live' },
+      clients,
+      scriptedIo(true),
+    );
+    const { http } = await destinationOf('amazon-apigateway-logs');
+    expect(lambdaParameters(http.ProcessingConfiguration).LambdaArn).toBe(`${functionArn}:live`);
+    // Given as the stream names it, it is attached already, and detached by it.
+    const again = scriptedIo(true);
+    await expect(
+      attachProcessor(
+        { stream: 'amazon-apigateway-logs', functionName: `${functionArn}:live` },
+        clients,
+        again,
+      ),
+    ).resolves.toEqual({ changed: false });
+    await attachProcessor(
+      { stream: 'amazon-apigateway-logs', functionName: `${functionArn}:live`, detach: true },
+      clients,
+      scriptedIo(true),
+    );
+    expect((await destinationOf('amazon-apigateway-logs')).http.ProcessingConfiguration).toEqual({
+      Enabled: false,
+      Processors: [],
+    });
+  });
+
+  it("never prints a user name or password the stream's endpoint URL holds", async () => {
+    const roleArn = await role('delivery');
+    await lambdaFunction('processor');
+    await createHttpStream(clients.firehose, 'amazon-apigateway-logs', roleArn, {
+      url: 'https://user%40x.com:S3cretPassw0rd@openobserve.example.com/aws/default/logs',
+    });
+    const io = scriptedIo(true);
+    await attachProcessor(
+      { stream: 'amazon-apigateway-logs', functionName: 'processor' },
+      clients,
+      io,
+    );
+    const printed = io.lines.join('\n');
+    expect(printed).toContain('https://openobserve.example.com/aws/default/logs');
+    expect(printed).not.toMatch(/S3cretPassw0rd|user%40x/);
   });
 
   it("detaches only the processor: Firehose's own processors on the stream keep working", async () => {
