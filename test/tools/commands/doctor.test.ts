@@ -7,7 +7,7 @@ import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { FirehoseClient, UpdateDestinationCommand } from '@aws-sdk/client-firehose';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateAliasCommand, LambdaClient, PublishVersionCommand } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../../../src/formats/known';
 import { deliverExecutionLogs, keepGroupFor } from '../../../tools/aws/execution-logs';
@@ -69,6 +69,8 @@ interface Setup {
   backup?: false | 'missing';
   /** Firehose's own CloudWatch Logs decompression before the processor (docs/contracts.md §3.1). */
   decompression?: boolean;
+  /** The stream invokes the function by this alias (of its first version), and may invoke only it. */
+  alias?: string;
 }
 
 const HEALTHY_METRICS: Record<string, number> = {
@@ -103,10 +105,23 @@ const NAMESPACE: Record<string, [string, string, string]> = {
 /** The stack as deployed and working, with one thing changed as the test says. */
 async function deploy(setup: Setup = {}) {
   const role = await createRole(clients.iam, 'delivery');
-  const functionArn = await createFunction(clients, 'processor', {
+  let functionArn = await createFunction(clients, 'processor', {
     POWERTOOLS_METRICS_NAMESPACE: 'ApiGatewayAccessLogs',
     ...setup.variables,
   });
+  if (setup.alias) {
+    const { Version } = await clients.lambda.send(
+      new PublishVersionCommand({ FunctionName: 'processor' }),
+    );
+    await clients.lambda.send(
+      new CreateAliasCommand({
+        FunctionName: 'processor',
+        Name: setup.alias,
+        FunctionVersion: Version as string,
+      }),
+    );
+    functionArn = `${functionArn}:${setup.alias}`;
+  }
   if (setup.grant !== false) await allowInvoke(clients.iam, role, functionArn);
   if (setup.backup !== 'missing') {
     await clients.s3.send(new CreateBucketCommand({ Bucket: 'backup-bucket' }));
@@ -246,6 +261,13 @@ describe('doctor (against moto)', () => {
     expect(formatChecks(checks)[0]).toBe(
       '✓ stages: 1 of 2 REST API stage(s) log to amazon-apigateway-access-logs',
     );
+  }, 30_000);
+
+  it('passes a processor the stream invokes by an alias its role may invoke', async () => {
+    // Lambda answers for an alias with the version it points to, which the role need not name.
+    await deploy({ alias: 'live' });
+    const checks = await diagnose();
+    expect(byId(checks, 'processor-role')).toMatchObject({ status: 'ok' });
   }, 30_000);
 
   it('checks that a stage writing execution logs has them delivered to the stream', async () => {

@@ -17,13 +17,9 @@ export const processorRoleCheck: DoctorCheck = async (facts) => {
       attachFix(facts),
     );
   }
-  const fn = await facts.processorFunction();
   try {
-    const may = await roleMayInvoke(
-      facts.clients.iam,
-      stream.roleArn,
-      fn?.FunctionArn ?? functionArn,
-    );
+    // The ARN Firehose invokes: for an alias, Lambda's own answer names its version instead.
+    const may = await roleMayInvoke(facts.clients.iam, stream.roleArn, functionArn);
     return may
       ? check('processor-role', 'ok', "the stream's role may invoke the processor", stream.roleArn)
       : check(
