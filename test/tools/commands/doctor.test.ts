@@ -584,6 +584,18 @@ describe('doctor (against moto)', () => {
     );
   }, 30_000);
 
+  it('finds failed records under a Hive-style prefix (type=!{firehose:error-output-type}) after a time', async () => {
+    await deploy({
+      failedObject: true,
+      errorOutputPrefix: 'errors/year=!{timestamp:yyyy}/type=!{firehose:error-output-type}/',
+    });
+    const failed = byId(await diagnose(), 'failed-records');
+    expect(failed.summary).toMatch(/^1 object\(s\) of failed records/);
+    expect(failed.fix).toMatch(
+      /npm run replay -- s3:\/\/backup-bucket\/errors\/year=!\{timestamp:yyyy\}\/type=processing-failed\/ --endpoint /,
+    );
+  }, 30_000);
+
   it.each([
     [0, 'fail', /^every write to the backup bucket backup-bucket failed/],
     [0.98, 'warn', /^some writes to the backup bucket backup-bucket failed \(Firehose retries/],

@@ -11,32 +11,63 @@ import type { DoctorCheck, Facts } from '../facts';
  */
 const ERROR_TYPES = ['processing-failed', 'http-endpoint-failed', 'decompression-failed'];
 
+const TYPE_EXPRESSION = '!{firehose:error-output-type}';
+
+/**
+ * How a key's part holds the error-output type where the prefix's part around the expression has
+ * text of its own (`type=!{firehose:error-output-type}` → `type=processing-failed`).
+ */
+interface TypePart {
+  readonly before: string;
+  readonly after: string;
+}
+
 /**
  * Where Firehose writes failed records: its default prefixes, or the backup's ErrorOutputPrefix up
  * to its first expression, under which every object is one (docs/contracts.md §3); with the
  * error-output-type there, only under each type. When another expression comes first (a time), the
- * text before it is listed and only keys with a type among their parts are taken: an AllData
- * backup's delivered records may be there too, which a replay would send twice.
+ * text before it is listed and only keys with a type among their parts are taken (`typed`, the
+ * text around the type in its part): an AllData backup's delivered records may be there too,
+ * which a replay would send twice.
  */
 function failedPlaces(errorOutputPrefix: string | undefined): {
   prefixes: string[];
-  typed: boolean;
+  typed?: TypePart;
 } {
-  if (!errorOutputPrefix) return { prefixes: ERROR_TYPES.map((type) => `${type}/`), typed: false };
+  if (!errorOutputPrefix) return { prefixes: ERROR_TYPES.map((type) => `${type}/`) };
   const expression = errorOutputPrefix.indexOf('!{');
-  if (expression < 0) return { prefixes: [errorOutputPrefix], typed: false };
+  if (expression < 0) return { prefixes: [errorOutputPrefix] };
   const literal = errorOutputPrefix.slice(0, expression);
-  const type = errorOutputPrefix.indexOf('!{firehose:error-output-type}');
+  const type = errorOutputPrefix.indexOf(TYPE_EXPRESSION);
   if (type === expression) {
-    return { prefixes: ERROR_TYPES.map((name) => `${literal}${name}`), typed: false };
+    return { prefixes: ERROR_TYPES.map((name) => `${literal}${name}`) };
   }
-  return { prefixes: [literal], typed: type > 0 };
+  if (type < 0) return { prefixes: [literal] };
+  const start = errorOutputPrefix.lastIndexOf('/', type) + 1;
+  const end = errorOutputPrefix.indexOf('/', type);
+  const part = errorOutputPrefix.slice(start, end < 0 ? undefined : end);
+  const at = part.indexOf(TYPE_EXPRESSION);
+  return {
+    prefixes: [literal],
+    typed: { before: part.slice(0, at), after: part.slice(at + TYPE_EXPRESSION.length) },
+  };
 }
 
-/** A key's prefix up to and with its error-output type (`2026/processing-failed/`), if it has one. */
-function typedPrefix(key: string): string | undefined {
+/**
+ * A key's prefix up to and with its error-output type (`2026/processing-failed/`,
+ * `year=2026/type=processing-failed/`), if it has one.
+ */
+function typedPrefix(key: string, { before, after }: TypePart): string | undefined {
   const parts = key.split('/');
-  const at = parts.findIndex((part) => ERROR_TYPES.includes(part));
+  const at = parts.findIndex((part) =>
+    ERROR_TYPES.some(
+      (type) =>
+        part.length === before.length + type.length + after.length &&
+        part.startsWith(before) &&
+        part.endsWith(after) &&
+        part.startsWith(type, before.length),
+    ),
+  );
   return at < 0 ? undefined : `${parts.slice(0, at + 1).join('/')}/`;
 }
 
@@ -54,7 +85,7 @@ async function failedObjects(
   for (const prefix of prefixes) {
     const keys: string[] = [];
     for await (const object of listObjects(facts.clients.s3, bucket, prefix)) {
-      if (typed && !typedPrefix(object.key)) continue;
+      if (typed && !typedPrefix(object.key, typed)) continue;
       if (object.lastModifiedMs >= startMs) keys.push(object.key);
       if (keys.length >= LIST_LIMIT) break;
     }
@@ -118,8 +149,13 @@ export const failedRecordsCheck: DoctorCheck = async (facts) => {
     );
     const processor = (await facts.processorFunction())?.FunctionName;
     // Under a time before the type, each prefix that holds some (at most ten named).
-    const held = places.typed
-      ? [...new Set(found.flatMap((entry) => entry.keys.map((key) => typedPrefix(key) ?? '')))]
+    const { typed } = places;
+    const held = typed
+      ? [
+          ...new Set(
+            found.flatMap((entry) => entry.keys.map((key) => typedPrefix(key, typed) ?? '')),
+          ),
+        ]
       : found.filter((entry) => entry.keys.length).map((entry) => entry.prefix);
     const where = held.slice(0, 10).map((prefix) => `s3://${bucket}/${prefix}`);
     return check(
