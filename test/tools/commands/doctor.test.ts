@@ -10,7 +10,11 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { CreateAliasCommand, LambdaClient, PublishVersionCommand } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../../../src/formats/known';
-import { deliverExecutionLogs, keepGroupFor } from '../../../tools/aws/execution-logs';
+import {
+  deliverExecutionLogs,
+  keepGroupFor,
+  tagForDelivery,
+} from '../../../tools/aws/execution-logs';
 import { type Check, formatChecks } from '../../../tools/doctor/check';
 import { doctor } from '../../../tools/doctor/doctor';
 import type { DoctorClients } from '../../../tools/doctor/facts';
@@ -287,6 +291,13 @@ describe('doctor (against moto)', () => {
     });
     const streamArn = `arn:aws:firehose:us-east-1:123456789012:deliverystream/${STREAM}`;
     await deliverExecutionLogs(clients.logs, { restApiId, stage: 'prod' }, streamArn);
+    // CloudWatch Logs delivers to no stream without the tag stage-logs gives it.
+    expect(byId(await diagnose(), 'execution-logs')).toMatchObject({
+      status: 'fail',
+      summary: expect.stringMatching(/^the stream lacks the tag LogDeliveryEnabled=true/),
+      fix: `npm run stage-logs -- --rest-api-id ${restApiId} --stage prod --stream ${STREAM} --execution-logs ERROR`,
+    });
+    await tagForDelivery(clients.firehose, streamArn);
     const checks = await diagnose();
     expect(byId(checks, 'execution-logs')).toMatchObject({
       status: 'ok',

@@ -10,6 +10,7 @@ import {
   executionLogGroup,
   groupRetention,
   stageArn,
+  streamTaggedForDelivery,
 } from '../../aws/execution-logs';
 import { type StageLogging, stageLabel } from '../../aws/stages';
 import { check, couldNot } from '../check';
@@ -57,9 +58,6 @@ export const executionLogsCheck: DoctorCheck = async (facts) => {
     );
     if (!delivered) missing.push(stage);
   }
-  if (missing.length === 0 && forever.length === 0) {
-    return check('execution-logs', 'ok', "the stages' execution logs reach the stream", evidence);
-  }
   // The stage-logs command that delivers a stage's execution logs, and bounds its group. It also
   // sets the stage's access-log format (the recommended one unless given): the stage's own is
   // given, so that following the fix changes nothing else; not one that logs the callers' API
@@ -75,6 +73,27 @@ export const executionLogsCheck: DoctorCheck = async (facts) => {
       ...(forever.includes(stage) ? [`--execution-log-days ${DEFAULT_EXECUTION_LOG_DAYS}`] : []),
       ...(keepsFormat(stage.format) ? [`--format ${shellWord(stage.format as string)}`] : []),
     ].join(' ');
+  // CloudWatch Logs delivers to a stream only while it has the tag stage-logs gives it.
+  const tagged =
+    missing.length < stages.length
+      ? await streamTaggedForDelivery(facts.clients.firehose, stream.arn).catch(() => undefined)
+      : undefined;
+  if (tagged === false) {
+    evidence.push('the stream lacks the tag LogDeliveryEnabled=true (stage-logs adds it)');
+    // A stage not delivered is the fix below, which tags the stream too.
+    if (missing.length === 0) {
+      return check(
+        'execution-logs',
+        'fail',
+        'the stream lacks the tag LogDeliveryEnabled=true: CloudWatch Logs delivers the execution logs to no stream without it',
+        evidence,
+        fix(stages[0] as StageLogging),
+      );
+    }
+  }
+  if (missing.length === 0 && forever.length === 0) {
+    return check('execution-logs', 'ok', "the stages' execution logs reach the stream", evidence);
+  }
   if (missing.length === 0) {
     return check(
       'execution-logs',
