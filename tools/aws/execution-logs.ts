@@ -75,7 +75,19 @@ export interface Deliveries {
   readonly delivers: (stage: string, streamArn: string) => boolean;
   /** The delivery sources, of any log type, with a delivery to the stream. */
   readonly sourcesTo: (streamArn: string) => string[];
+  /** The other Firehose streams a delivery sends the stage's execution logs to. */
+  readonly elsewhere: (stage: string, streamArn: string) => string[];
 }
+
+/** A Firehose delivery stream's ARN (a delivery destination may be a log group or a bucket). */
+const isStreamArn = (arn: string | undefined): arn is string =>
+  arn?.startsWith('arn:') === true && arn.includes(':firehose:');
+
+/** The names of the stage's execution-log delivery sources, whoever made them. */
+const stageSources = (sources: readonly DeliverySource[], stage: string) =>
+  sources
+    .filter((s) => s.logType === 'EXECUTION_LOGS' && s.resourceArns?.includes(stage))
+    .map((s) => s.name ?? '');
 
 /** Every delivery of the account: the list comes 50 to a page. */
 async function allDeliveries(logs: CloudWatchLogsClient): Promise<Delivery[]> {
@@ -116,12 +128,22 @@ export async function readDeliveries(logs: CloudWatchLogsClient): Promise<Delive
   };
   return {
     delivers(stage, streamArn) {
-      const names = sources
-        .filter((s) => s.logType === 'EXECUTION_LOGS' && s.resourceArns?.includes(stage))
-        .map((s) => s.name);
+      const names = stageSources(sources, stage);
       return sourcesTo(streamArn).some((name) => names.includes(name));
     },
     sourcesTo,
+    elsewhere(stage, streamArn) {
+      const names = stageSources(sources, stage);
+      const streams = deliveries
+        .filter((d) => names.includes(d.deliverySourceName ?? ''))
+        .map(
+          (d) =>
+            destinations.find((each) => each.arn === d.deliveryDestinationArn)
+              ?.deliveryDestinationConfiguration?.destinationResourceArn,
+        )
+        .filter((arn) => isStreamArn(arn) && arn !== streamArn) as string[];
+      return [...new Set(streams)];
+    },
   };
 }
 
@@ -181,20 +203,35 @@ export async function restoreExecutionLevels(
   );
 }
 
-/** The delivery source, the stream as destination and the delivery between them. */
+/** The Firehose stream a delivery destination names, if it names one. */
+async function destinationStreams(logs: CloudWatchLogsClient): Promise<Map<string, string>> {
+  const streams = new Map<string, string>();
+  for await (const page of paginateDescribeDeliveryDestinations({ client: logs }, {})) {
+    for (const each of page.deliveryDestinations ?? []) {
+      const arn = each.deliveryDestinationConfiguration?.destinationResourceArn;
+      if (each.arn && isStreamArn(arn)) streams.set(each.arn, arn);
+    }
+  }
+  return streams;
+}
+
+/**
+ * The stage's execution logs delivered to the stream, and to no other: its delivery source (one
+ * that is there already, whoever made it, else one of its own name), the stream as destination
+ * and the delivery between them. A delivery of the stage's to another stream is removed first
+ * (the plan says so): a source takes one delivery to a destination of each type.
+ */
 export async function deliverExecutionLogs(
   logs: CloudWatchLogsClient,
   stage: { readonly restApiId: string; readonly stage: string },
   streamArn: string,
 ): Promise<void> {
-  const name = sourceNameOf(stage.restApiId, stage.stage);
-  await logs.send(
-    new PutDeliverySourceCommand({
-      name,
-      resourceArn: stageArn(streamArn, stage.restApiId, stage.stage),
-      logType: 'EXECUTION_LOGS',
-    }),
+  const resourceArn = stageArn(streamArn, stage.restApiId, stage.stage);
+  const [name = sourceNameOf(stage.restApiId, stage.stage)] = stageSources(
+    await allSources(logs),
+    resourceArn,
   );
+  await logs.send(new PutDeliverySourceCommand({ name, resourceArn, logType: 'EXECUTION_LOGS' }));
   const { deliveryDestination } = await logs.send(
     new PutDeliveryDestinationCommand({
       name: destinationNameOf(streamArn),
@@ -202,33 +239,43 @@ export async function deliverExecutionLogs(
       deliveryDestinationConfiguration: { destinationResourceArn: streamArn },
     }),
   );
-  const deliveries = await allDeliveries(logs);
-  const exists = deliveries.some(
-    (d) => d.deliverySourceName === name && d.deliveryDestinationArn === deliveryDestination?.arn,
-  );
-  if (!exists) {
-    await logs.send(
-      new CreateDeliveryCommand({
-        deliverySourceName: name,
-        deliveryDestinationArn: deliveryDestination?.arn,
-      }),
-    );
+  const ofSource = (await allDeliveries(logs)).filter((d) => d.deliverySourceName === name);
+  if (ofSource.some((d) => d.deliveryDestinationArn === deliveryDestination?.arn)) return;
+  const streams = await destinationStreams(logs);
+  for (const other of ofSource.filter((d) => streams.has(d.deliveryDestinationArn ?? ''))) {
+    await logs.send(new DeleteDeliveryCommand({ id: other.id }));
   }
+  await logs.send(
+    new CreateDeliveryCommand({
+      deliverySourceName: name,
+      deliveryDestinationArn: deliveryDestination?.arn,
+    }),
+  );
 }
 
-/** The stage's deliveries and its delivery source, removed. */
+/**
+ * The stage's execution logs delivered to no stream: the deliveries of its sources to Firehose
+ * streams removed, whoever made them (a stack's too: else they would read back as delivered), and
+ * the source of its own name. Deliveries to a bucket or a log group are another's business.
+ */
 export async function stopExecutionDelivery(
   logs: CloudWatchLogsClient,
   stage: { readonly restApiId: string; readonly stage: string },
+  streamArn: string,
 ): Promise<void> {
-  const name = sourceNameOf(stage.restApiId, stage.stage);
-  const deliveries = await allDeliveries(logs);
-  for (const delivery of deliveries.filter((d) => d.deliverySourceName === name)) {
+  const own = sourceNameOf(stage.restApiId, stage.stage);
+  const sources = await allSources(logs);
+  const names = stageSources(sources, stageArn(streamArn, stage.restApiId, stage.stage));
+  const streams = await destinationStreams(logs);
+  const deliveries = (await allDeliveries(logs)).filter(
+    (d) =>
+      names.includes(d.deliverySourceName ?? '') && streams.has(d.deliveryDestinationArn ?? ''),
+  );
+  for (const delivery of deliveries) {
     await logs.send(new DeleteDeliveryCommand({ id: delivery.id }));
   }
-  const sources = await allSources(logs);
-  if (sources.some((source) => source.name === name)) {
-    await logs.send(new DeleteDeliverySourceCommand({ name }));
+  if (sources.some((source) => source.name === own)) {
+    await logs.send(new DeleteDeliverySourceCommand({ name: own }));
   }
 }
 

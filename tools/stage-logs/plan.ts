@@ -292,7 +292,7 @@ function stageExecutionChange(
         throw new Error(`not changed: ${group} could not be created with its retention first`);
       }
       await setExecutionLevel(clients.apiGateway, stage, level);
-      if (level === 'OFF') return stopExecutionDelivery(clients.logs, stage);
+      if (level === 'OFF') return stopExecutionDelivery(clients.logs, stage, streamArn);
       try {
         await deliverExecutionLogs(clients.logs, stage, streamArn);
       } catch (error) {
@@ -317,19 +317,19 @@ async function executionReadBack(
   const deliveredNow = await readDeliveries(clients.logs);
   for (const stage of stages) {
     const now = await getStage(clients.apiGateway, stage.restApiId, stage.stage);
-    const delivered = deliveredNow.delivers(
-      stageArn(streamArn, stage.restApiId, stage.stage),
-      streamArn,
-    );
+    const arn = stageArn(streamArn, stage.restApiId, stage.stage);
+    const delivered = deliveredNow.delivers(arn, streamArn);
+    const elsewhere = deliveredNow.elsewhere(arn, streamArn);
     const otherLevels = (now?.overrides ?? []).filter((method) => method.level !== level);
     if (
       (now?.executionLevel ?? 'OFF') !== level ||
       delivered !== (level !== 'OFF') ||
+      elsewhere.length > 0 ||
       now?.dataTrace ||
       otherLevels.length > 0
     ) {
       mismatches.push(
-        `${stageLabel(stage)}: execution logs read back as ${now?.executionLevel ?? 'OFF'}${delivered ? ', to the stream' : ''}${now?.dataTrace ? ', data tracing on' : ''}${otherLevels.map((method) => `; method ${method.key} ${method.level}`).join('')}`,
+        `${stageLabel(stage)}: execution logs read back as ${now?.executionLevel ?? 'OFF'}${delivered ? ', to the stream' : ''}${elsewhere.map((other) => `, to ${other}`).join('')}${now?.dataTrace ? ', data tracing on' : ''}${otherLevels.map((method) => `; method ${method.key} ${method.level}`).join('')}`,
       );
     }
   }
@@ -366,14 +366,17 @@ async function executionPlan(
   const deliveries = await readDeliveries(clients.logs);
   for (const stage of stages) {
     const current = stage.executionLevel ?? 'OFF';
-    const delivered = deliveries.delivers(
-      stageArn(streamArn, stage.restApiId, stage.stage),
-      streamArn,
-    );
+    const arn = stageArn(streamArn, stage.restApiId, stage.stage);
+    const delivered = deliveries.delivers(arn, streamArn);
+    // Another stream the stage's execution logs go to: they move to this one, or stop.
+    const elsewhere = deliveries
+      .elsewhere(arn, streamArn)
+      .map((other) => other.slice(other.lastIndexOf('/') + 1));
+    const moved = elsewhere.length ? ` (no longer to ${elsewhere.join(', ')})` : '';
     // Data tracing writes whole requests and responses to the log: it goes off with any change.
     const trace = stage.dataTrace ? ' (data tracing on → off)' : '';
     shows.push(
-      `  execution logs of ${stageLabel(stage)}: ${current}${delivered ? ', to the stream' : ''} → ${level}${trace}`,
+      `  execution logs of ${stageLabel(stage)}: ${current}${delivered ? ', to the stream' : ''}${elsewhere.length ? `, to ${elsewhere.join(', ')}` : ''} → ${level}${moved}${trace}`,
     );
     // Methods with settings of their own log at their own level: each is set to this one too.
     const others = (stage.overrides ?? []).filter(
@@ -384,7 +387,7 @@ async function executionPlan(
         `    method ${method.key}: ${method.level}${method.dataTrace ? ', data tracing on' : ''} → ${level}`,
       );
     }
-    const same = current === level && delivered === (level !== 'OFF');
+    const same = current === level && delivered === (level !== 'OFF') && !elsewhere.length;
     if (same && !stage.dataTrace && others.length === 0) continue;
     changes.push(stageExecutionChange(clients, stage, streamArn, level, groups?.bounded));
   }

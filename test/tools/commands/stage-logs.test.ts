@@ -11,6 +11,8 @@ import {
   CreateDeliveryCommand,
   CreateLogGroupCommand,
   DescribeDeliveriesCommand,
+  DescribeDeliveryDestinationsCommand,
+  DescribeDeliverySourcesCommand,
   DescribeLogGroupsCommand,
   PutDeliveryDestinationCommand,
   PutDeliverySourceCommand,
@@ -101,6 +103,19 @@ async function retentionOf(group: string): Promise<number | undefined> {
 }
 
 /** The account's CloudWatch role, without which API Gateway writes no execution logs. */
+/** The streams (or other resources) the account's deliveries send to. */
+async function destinationsOfDeliveries(): Promise<string[]> {
+  const { deliveries } = await clients.logs.send(new DescribeDeliveriesCommand({}));
+  const { deliveryDestinations } = await clients.logs.send(
+    new DescribeDeliveryDestinationsCommand({}),
+  );
+  return (deliveries ?? []).map(
+    (delivery) =>
+      deliveryDestinations?.find((each) => each.arn === delivery.deliveryDestinationArn)
+        ?.deliveryDestinationConfiguration?.destinationResourceArn ?? '',
+  );
+}
+
 const giveAccountLogsRole = () =>
   clients.apiGateway.send(
     new UpdateAccountCommand({
@@ -587,6 +602,66 @@ describe('enrollRegion: --all-stages (against moto)', () => {
       expect(run.stderr).toContain(why);
     }
   }, 30_000);
+
+  it("--execution-logs moves a stage's execution logs to another stream, saying so, and leaves no delivery to the first", async () => {
+    const first = await streamNamed('amazon-apigateway-old');
+    const second = await streamNamed('amazon-apigateway-new');
+    const restApiId = await restApiWithStage();
+    await giveAccountLogsRole();
+    const options = { restApiId, stage: 'prod', executionLogs: 'INFO' as const };
+    await pointStageLogs(
+      { ...options, stream: 'amazon-apigateway-old' },
+      clients,
+      scriptedIo(true),
+    );
+    const io = scriptedIo(true);
+    await expect(
+      pointStageLogs({ ...options, stream: 'amazon-apigateway-new' }, clients, io),
+    ).resolves.toEqual({ changed: true });
+    expect(io.lines).toContain(
+      `  execution logs of pets (${restApiId}) prod: INFO, to amazon-apigateway-old → INFO (no longer to amazon-apigateway-old)`,
+    );
+    expect(io.lines.join('\n')).toContain('Read back: everything is as planned');
+    const deliveredTo = await destinationsOfDeliveries();
+    expect(deliveredTo).toEqual([second]);
+    expect(deliveredTo).not.toContain(first);
+  });
+
+  it('--execution-logs uses a delivery source a stack made for the stage, and OFF removes its delivery to the stream', async () => {
+    const streamArn = await streamNamed('amazon-apigateway-logs');
+    const restApiId = await restApiWithStage();
+    await giveAccountLogsRole();
+    // As template.yaml makes the demo stage's: a source of another name, its delivery to the stream.
+    await clients.logs.send(
+      new PutDeliverySourceCommand({
+        name: 'pets-demo-execution-logs',
+        resourceArn: `arn:aws:apigateway:us-east-1:123456789012:/restapis/${restApiId}/stages/prod`,
+        logType: 'EXECUTION_LOGS',
+      }),
+    );
+    const { deliveryDestination } = await clients.logs.send(
+      new PutDeliveryDestinationCommand({
+        name: 'demo-destination',
+        deliveryDestinationConfiguration: { destinationResourceArn: streamArn },
+      }),
+    );
+    await clients.logs.send(
+      new CreateDeliveryCommand({
+        deliverySourceName: 'pets-demo-execution-logs',
+        deliveryDestinationArn: deliveryDestination?.arn,
+      }),
+    );
+    const options = { restApiId, stage: 'prod', stream: 'amazon-apigateway-logs' };
+    await pointStageLogs({ ...options, executionLogs: 'ERROR' }, clients, scriptedIo(true));
+    // One source and one delivery for the stage: every line would reach the stream twice with two.
+    const { deliverySources } = await clients.logs.send(new DescribeDeliverySourcesCommand({}));
+    expect(deliverySources?.map((source) => source.name)).toEqual(['pets-demo-execution-logs']);
+    expect(await destinationsOfDeliveries()).toEqual([streamArn]);
+    const off = scriptedIo(true);
+    await pointStageLogs({ ...options, executionLogs: 'OFF' }, clients, off);
+    expect(off.lines.join('\n')).toContain('Read back: everything is as planned');
+    expect(await destinationsOfDeliveries()).toEqual([]);
+  });
 
   it("--execution-logs reads every page of the account's deliveries: the stage's own is found past the first 50", async () => {
     await streamNamed('amazon-apigateway-logs');
