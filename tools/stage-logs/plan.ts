@@ -369,9 +369,7 @@ async function executionPlan(
     const arn = stageArn(streamArn, stage.restApiId, stage.stage);
     const delivered = deliveries.delivers(arn, streamArn);
     // Another stream the stage's execution logs go to: they move to this one, or stop.
-    const elsewhere = deliveries
-      .elsewhere(arn, streamArn)
-      .map((other) => other.slice(other.lastIndexOf('/') + 1));
+    const elsewhere = deliveries.elsewhere(arn, streamArn).map(streamName);
     const moved = elsewhere.length ? ` (no longer to ${elsewhere.join(', ')})` : '';
     // Data tracing writes whole requests and responses to the log: it goes off with any change.
     const trace = stage.dataTrace ? ' (data tracing on → off)' : '';
