@@ -167,11 +167,14 @@ export function createResponse(
       // Early only a gzip record (CloudWatch Logs): a plain record's events are a few times its
       // lines at most, and its look at the room, counting every record still to come as growing
       // as much, had one-line records beside CloudWatch ones all compressed for nothing.
+      // Whether gzip was tried already and kept only if shorter: then it cannot make room.
+      let triedGzip = false;
       if (outcome && mayBeGzip(data) && mayCompress(outcome) && !room.leavesRoom(worst, outcome)) {
         outcome = shorter(outcome);
+        triedGzip = true;
       }
       if (outcome && !room.fits(worst, outcome)) {
-        const smaller = mayCompress(outcome) ? compressed(outcome) : undefined;
+        const smaller = mayCompress(outcome) && !triedGzip ? compressed(outcome) : undefined;
         outcome = smaller && room.fits(worst, smaller) ? smaller : undefined;
         if (outcome === undefined) missedFrom = data.length;
       }

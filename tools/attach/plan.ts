@@ -114,9 +114,9 @@ async function functionIn(lambda: LambdaClient, name: string, region: string): P
   if (fn.FunctionArn.split(':')[3] !== region) {
     throw new RefusedError(`function ${fn.FunctionArn} is not in the stream's region ${region}`);
   }
-  const unqualified = fn.FunctionArn.split(':').slice(0, 7).join(':');
+  const arn = unqualified(fn.FunctionArn) as string;
   const qualifier = qualifierOf(name);
-  return qualifier ? `${unqualified}:${qualifier}` : unqualified;
+  return qualifier ? `${arn}:${qualifier}` : arn;
 }
 
 /**

@@ -6,6 +6,7 @@ import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
+import { noAnswerCode } from '../cli/answer';
 import { NoAnswerError } from '../cli/errors';
 
 export function awsClients(region?: string) {
@@ -45,13 +46,10 @@ export function awsSetupFix(error: unknown): string | undefined {
  * nor the call.
  */
 function noAnswerReason(error: unknown): string | undefined {
-  type NetworkError = { code?: unknown; address?: unknown; port?: unknown };
-  const { name, code, hostname, errors } = error as NetworkError & {
-    name?: unknown;
-    hostname?: unknown;
-    errors?: NetworkError[];
-  };
-  if (name === 'TimeoutError' || code === 'ETIMEDOUT') return 'timed out';
+  type NetworkError = { address?: unknown; port?: unknown };
+  const { hostname, errors } = error as { hostname?: unknown; errors?: NetworkError[] };
+  const code = noAnswerCode(error);
+  if (code === 'timed out' || code === 'ETIMEDOUT') return 'timed out';
   if (code === 'ECONNREFUSED') {
     // A host of IPv6 and IPv4 addresses (localhost) fails as an AggregateError, one error each.
     const { address, port } = (error as NetworkError).address

@@ -98,6 +98,15 @@ async function allDeliveries(logs: CloudWatchLogsClient): Promise<Delivery[]> {
   return deliveries;
 }
 
+/** Every delivery destination of the account, page by page. */
+async function allDestinations(logs: CloudWatchLogsClient): Promise<DeliveryDestination[]> {
+  const destinations: DeliveryDestination[] = [];
+  for await (const page of paginateDescribeDeliveryDestinations({ client: logs }, {})) {
+    destinations.push(...(page.deliveryDestinations ?? []));
+  }
+  return destinations;
+}
+
 /** Every delivery source of the account, page by page. */
 async function allSources(logs: CloudWatchLogsClient): Promise<DeliverySource[]> {
   const sources: DeliverySource[] = [];
@@ -113,10 +122,7 @@ async function allSources(logs: CloudWatchLogsClient): Promise<DeliverySource[]>
  */
 export async function readDeliveries(logs: CloudWatchLogsClient): Promise<Deliveries> {
   const sources = await allSources(logs);
-  const destinations: DeliveryDestination[] = [];
-  for await (const page of paginateDescribeDeliveryDestinations({ client: logs }, {})) {
-    destinations.push(...(page.deliveryDestinations ?? []));
-  }
+  const destinations = await allDestinations(logs);
   const deliveries = await allDeliveries(logs);
   const sourcesTo = (streamArn: string) => {
     const toStream = destinations
@@ -203,14 +209,12 @@ export async function restoreExecutionLevels(
   );
 }
 
-/** The Firehose stream a delivery destination names, if it names one. */
+/** The delivery destinations that are Firehose streams: each one's ARN and its stream's. */
 async function destinationStreams(logs: CloudWatchLogsClient): Promise<Map<string, string>> {
   const streams = new Map<string, string>();
-  for await (const page of paginateDescribeDeliveryDestinations({ client: logs }, {})) {
-    for (const each of page.deliveryDestinations ?? []) {
-      const arn = each.deliveryDestinationConfiguration?.destinationResourceArn;
-      if (each.arn && isStreamArn(arn)) streams.set(each.arn, arn);
-    }
+  for (const each of await allDestinations(logs)) {
+    const arn = each.deliveryDestinationConfiguration?.destinationResourceArn;
+    if (each.arn && isStreamArn(arn)) streams.set(each.arn, arn);
   }
   return streams;
 }

@@ -58,11 +58,15 @@ export async function readAnswer(response: Response, limit = ANSWER_BYTES): Prom
   return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
 }
 
-/** The network-level reason a request got no answer: `ECONNREFUSED`, `timed out`, … */
+/**
+ * The network-level reason a request got no answer: `ECONNREFUSED`, `timed out`, … (fetch puts
+ * Node.js's error in `cause`; the AWS SDK rejects with it), '' for any other error.
+ */
 export function noAnswerCode(error: unknown): string {
   if ((error as Error).name === 'TimeoutError') return 'timed out';
-  const cause = (error as { cause?: { code?: unknown } }).cause?.code;
-  return typeof cause === 'string' ? cause : '';
+  const { code, cause } = error as { code?: unknown; cause?: { code?: unknown } };
+  const found = cause?.code ?? code;
+  return typeof found === 'string' ? found : '';
 }
 
 /** Why `url` gave no answer, and what to check, in one sentence. */

@@ -187,7 +187,7 @@ export async function planStageLogs(
       '  note: a stage logs to CloudWatch Logs or to Firehose, not both; CloudWatch Logs access logging stops',
     );
   }
-  const streamName = arn.slice(arn.lastIndexOf('/') + 1);
+  const toStream = streamName(arn);
   const execution = options.executionLogs
     ? await executionPlan(clients, [stage], arn, options.executionLogs, options.executionLogDays)
     : undefined;
@@ -198,7 +198,7 @@ export async function planStageLogs(
         ? []
         : [
             {
-              describe: `stage ${options.stage} of ${options.restApiId}: access logs → ${streamName}, ${formatName(format)}`,
+              describe: `stage ${options.stage} of ${options.restApiId}: access logs → ${toStream}, ${formatName(format)}`,
               apply: () => setAccessLogs(clients.apiGateway, stage, arn, format),
             },
           ]),

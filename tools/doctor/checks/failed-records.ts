@@ -59,15 +59,8 @@ function failedPlaces(errorOutputPrefix: string | undefined): {
  */
 function typedPrefix(key: string, { before, after }: TypePart): string | undefined {
   const parts = key.split('/');
-  const at = parts.findIndex((part) =>
-    ERROR_TYPES.some(
-      (type) =>
-        part.length === before.length + type.length + after.length &&
-        part.startsWith(before) &&
-        part.endsWith(after) &&
-        part.startsWith(type, before.length),
-    ),
-  );
+  const names = ERROR_TYPES.map((type) => `${before}${type}${after}`);
+  const at = parts.findIndex((part) => names.includes(part));
   return at < 0 ? undefined : `${parts.slice(0, at + 1).join('/')}/`;
 }
 
