@@ -1645,8 +1645,9 @@ describe('npm run replay, stopped and under load', () => {
       expect(loaded.status).toBe(1);
       expect(baseline.peak).toBeGreaterThan(0);
       // 500 MB of input raise the peak by what one batch and the stream buffers not yet collected
-      // take: about 35 MiB on Node.js 20, 55–80 MiB on Node.js 24, which collects them later.
-      expect(loaded.peak - baseline.peak).toBeLessThan(100);
+      // take: about 35 MiB on Node.js 20, 50–110 MiB on Node.js 24, which collects them later (the
+      // most under CI's load). Holding the 200 MB line whole would raise it by 200 MiB or more.
+      expect(loaded.peak - baseline.peak).toBeLessThan(160);
     } finally {
       await moto.stop();
     }
