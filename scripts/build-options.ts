@@ -18,3 +18,19 @@ export const BUILD_OPTIONS: BuildOptions = {
   external: ['@aws-sdk/*'],
   logLevel: 'warning',
 };
+
+/**
+ * dist/settings-check.mjs, the deploy's check of the processor's settings (SettingsCheckFunction):
+ * the same settings, built on its own so that the handler's chunks, and its cold start, stay the
+ * handler's alone. A package's one code zip holds both builds (tools/package/bundle.ts).
+ */
+export const SETTINGS_CHECK_BUILD_OPTIONS: BuildOptions = {
+  ...BUILD_OPTIONS,
+  entryPoints: ['src/settings-check.ts'],
+};
+
+/** Every function's build: the processor's, then the settings check's. */
+export const FUNCTION_BUILDS: readonly BuildOptions[] = [
+  BUILD_OPTIONS,
+  SETTINGS_CHECK_BUILD_OPTIONS,
+];

@@ -3,7 +3,7 @@ import { ConfigError } from './errors';
 import { formatVariables } from './formats/compile';
 import { DEFAULT_FORMAT } from './formats/known';
 import { unknownVariables } from './formats/variables';
-import { objectPath } from './on-demand';
+import { loadObjectPath, objectPath } from './on-demand';
 import type { RuleSettings } from './rules';
 
 export type OnParseError = 'keep' | 'fail' | 'drop';
@@ -175,4 +175,18 @@ export function readConfig(env: Env): Config {
     ...readSourceIp(env),
     rules: readRules(env, logFormat),
   };
+}
+
+/**
+ * Every setting read and checked as the function's init does it, with the rules' expressions
+ * compiled: what the init refuses, this refuses, with the same message. The secrets a setting
+ * names are not read here (src/secrets.ts reads them). The function's init (lambda.ts) and the
+ * deploy's check of the settings (settings-check.ts) both start with it.
+ */
+export async function readSettings(env: Env): Promise<Config> {
+  // With a rule set every line takes the object path, and its parsers read the rules.
+  if (namesRules(env)) await loadObjectPath();
+  const config = readConfig(env);
+  if (hasRules(config.rules)) await objectPath().compileUserPatterns(config.rules);
+  return config;
 }

@@ -10,12 +10,11 @@ import type {
   FirehoseTransformationEvent,
   FirehoseTransformationResult,
 } from 'aws-lambda';
-import { hasRules, namesRules, POWERTOOLS_DEFAULTS, readConfig } from './config';
+import { POWERTOOLS_DEFAULTS, readSettings } from './config';
 import type { Counts } from './counts';
 import { createAsyncProcessor } from './firehose';
 import { formatVariables, variableFields } from './formats/compile';
 import { API_KEY_VARIABLE, API_KEY_WHY } from './formats/variables';
-import { loadObjectPath, objectPath } from './on-demand';
 import { type SecretReader, withSecrets } from './secrets';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -91,10 +90,7 @@ async function reportUnknown(
  * ConfigError naming it.
  */
 export async function createHandler(env: Env, readSecret?: SecretReader): Promise<FirehoseHandler> {
-  // With a rule set every line takes the object path, and its parsers read the rules.
-  if (namesRules(env)) await loadObjectPath();
-  const config = await withSecrets(readConfig(env), readSecret);
-  if (hasRules(config.rules)) await objectPath().compileUserPatterns(config.rules);
+  const config = await withSecrets(await readSettings(env), readSecret);
   const processBatch = createAsyncProcessor(config);
   const serviceName = env.POWERTOOLS_SERVICE_NAME ?? POWERTOOLS_DEFAULTS.serviceName;
   const logger = new Logger({ serviceName });

@@ -98,5 +98,34 @@ describe('SAM checks', () => {
       },
       30_000,
     );
+
+    it("checks the processor's settings as the function would: its bundle refuses a rate that is not 1/n", () => {
+      const check = join(buildDir, 'SettingsCheckFunction', 'settings-check.mjs');
+      const verdict = (environment: Record<string, string>) => {
+        const event = {
+          RequestType: 'Create',
+          LogicalResourceId: 'SettingsCheck',
+          ResourceProperties: { Environment: environment },
+        };
+        const child = spawnSync(
+          process.execPath,
+          [
+            '--input-type=module',
+            '-e',
+            'const { verdict } = await import(process.argv[1]); console.log(JSON.stringify(await verdict(JSON.parse(process.argv[2]))));',
+            check,
+            JSON.stringify(event),
+          ],
+          { encoding: 'utf8', env },
+        );
+        expect(child.stderr).toBe('');
+        return JSON.parse(child.stdout);
+      };
+      expect(verdict({ SAMPLE: 'status_class=2xx:0.3' })).toEqual({
+        Status: 'FAILED',
+        Reason: expect.stringMatching(/^the processor would not start: SAMPLE: .*1\/n/),
+      });
+      expect(verdict({ SAMPLE: 'status_class=2xx:0.25' })).toEqual({ Status: 'SUCCESS' });
+    });
   });
 });

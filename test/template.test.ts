@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the ${…} strings are CloudFormation !Sub expressions
 import { readFileSync } from 'node:fs';
-import { BUILD_OPTIONS } from '../scripts/build-options';
+import { BUILD_OPTIONS, SETTINGS_CHECK_BUILD_OPTIONS } from '../scripts/build-options';
 import { DEFAULT_FORMAT } from '../src/formats/known';
 import { parseDropEvents, parseDropFields, parseRedact, parseSample } from '../src/rules';
 import {
@@ -147,6 +147,38 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
       });
     });
 
+    it('checks the processor settings at deploy, with the function built the same way, before the function changes', () => {
+      const processor = resources.ProcessorFunction;
+      expect([processor.DependsOn].flat()).toContain('SettingsCheck');
+      const check = resources.SettingsCheck;
+      expect(check.Type).toBe('Custom::ProcessorSettings');
+      expect(check.Properties.ServiceToken).toEqual(getAtt('SettingsCheckFunction', 'Arn'));
+      expect(check.Properties.ServiceTimeout).toBeLessThanOrEqual(300);
+      // Every setting the processor reads, and only those: Powertools' and Node's are the stack's.
+      const settings = Object.fromEntries(
+        Object.entries(processor.Properties.Environment.Variables).filter(
+          ([name]) => !/^(POWERTOOLS_|NODE_OPTIONS$)/.test(name),
+        ),
+      );
+      expect(check.Properties.Environment).toEqual(settings);
+
+      const fn = resources.SettingsCheckFunction;
+      expect(fn.Type).toBe('AWS::Lambda::Function');
+      expect(fn.Properties.Handler).toBe('settings-check.handler');
+      expect(fn.Properties.Runtime).toBe(processor.Properties.Runtime);
+      expect(fn.Properties.Architectures).toEqual(processor.Properties.Architectures);
+      expect(fn.Properties.Role).toEqual(processor.Properties.Role);
+      expect(fn.Properties.LoggingConfig.LogGroup).toEqual(ref('ProcessorLogGroup'));
+      // The code the processor's is: in a package, the one zip both builds are in.
+      expect(fn.Properties.Code).toEqual(processor.Properties.Code);
+      const build = fn.Metadata.BuildProperties;
+      expect(build.EntryPoints).toEqual(SETTINGS_CHECK_BUILD_OPTIONS.entryPoints);
+      expect({ ...build, EntryPoints: undefined }).toEqual({
+        ...processor.Metadata.BuildProperties,
+        EntryPoints: undefined,
+      });
+    });
+
     it('logs the demo stage to the stream with the format the processor reads', () => {
       const [stage, ...others] = createdStages(template, DEPLOY);
       expect(others).toEqual([]);
@@ -258,6 +290,48 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
       expect(stream.DeliveryStreamName).toEqual(ref('DeliveryStreamName'));
     });
 
+    it('refuses at deploy an endpoint, secret or latency bounds the stack could not use', () => {
+      const takes = (parameter: string, value: string) =>
+        new RegExp(parameters[parameter].AllowedPattern).test(value);
+      for (const endpoint of [
+        'https://api.openobserve.ai',
+        'https://logs.example.com/openobserve',
+        'https://logs.example.com:443',
+        'https://10.0.0.5',
+      ]) {
+        expect({ endpoint, deploys: takes('OpenObserveEndpoint', endpoint) }).toEqual({
+          endpoint,
+          deploys: true,
+        });
+      }
+      for (const endpoint of [
+        'http://logs.example.com',
+        'https://logs.example.com/',
+        // Firehose sends to 443 only.
+        'https://logs.example.com:5080',
+        // A password in a parameter CloudFormation shows, and in the stream's URL.
+        'https://root:secret@logs.example.com',
+        'https://logs.example.com?org=default',
+        // The ingestion URL OpenObserve's own guide says to copy: the stack adds that path itself.
+        'https://api.openobserve.ai/aws/default/api_gateway_access/_kinesis_firehose',
+      ]) {
+        expect({ endpoint, deploys: takes('OpenObserveEndpoint', endpoint) }).toEqual({
+          endpoint,
+          deploys: false,
+        });
+      }
+      // IAM grants a secret by its whole ARN: one without the 6 characters Secrets Manager adds
+      // matches no secret, and Firehose (or the function) could not read it.
+      for (const parameter of ['OpenObserveAccessKeySecretArn', 'SourceIpHashKeySecretArn']) {
+        const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:oo-key';
+        expect(takes(parameter, `${arn}-AbCdEf`)).toBe(true);
+        expect(takes(parameter, arn)).toBe(false);
+      }
+      expect(takes('LatencyBucketsMs', '50,100,250')).toBe(true);
+      expect(takes('LatencyBucketsMs', '0')).toBe(false);
+      expect(takes('LatencyBucketsMs', '0,100')).toBe(false);
+    });
+
     it('never echoes the access key, and takes no hash key as a parameter', () => {
       expect(parameters.OpenObserveAccessKey.NoEcho).toBe(true);
       expect(
@@ -275,6 +349,14 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
       ).toEqual(['Give OpenObserveAccessKey or OpenObserveAccessKeySecretArn, not both.']);
       expect(refusals({ OpenObserveAccessKey: 'a2V5' })).toEqual([]);
       expect(refusals({ OpenObserveAccessKeySecretArn: secret })).toEqual([]);
+      // `sam deploy --guided` asks for the hidden key until something is typed: `-` is no key.
+      expect(
+        refusals({ OpenObserveAccessKey: '-', OpenObserveAccessKeySecretArn: secret }),
+      ).toEqual([]);
+      expect(refusals({ OpenObserveAccessKey: '-' })).toEqual([
+        'Give OpenObserveAccessKey or OpenObserveAccessKeySecretArn; neither was given.',
+      ]);
+      expect(refusals({ OpenObserveAccessKey: '-', DeployMode: 'function-only' })).toEqual([]);
       expect(refusals({ DeployMode: 'function-only' })).toEqual([]);
       expect(refusals({ OpenObserveAccessKey: 'a2V5', SourceIp: 'hash' })).toEqual([]);
     });
@@ -397,11 +479,11 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
       ]);
     });
 
-    it('keeps the backup bucket and its TLS-only policy when the stack is deleted', () => {
+    it('keeps the backup bucket and its TLS-only policy when the stack is deleted, not when its create fails', () => {
       for (const name of ['BackupBucket', 'BackupBucketPolicy']) {
         expect({ name, retained: resources[name].DeletionPolicy }).toEqual({
           name,
-          retained: 'Retain',
+          retained: 'RetainExceptOnCreate',
         });
         expect(resources[name].UpdateReplacePolicy).toBe('Retain');
       }
@@ -426,12 +508,14 @@ describe.each(SOURCES)('template.yaml %s', (_source, expandTemplate) => {
       });
     });
 
-    it('creates only the function, its role and its log group in function-only mode', () => {
+    it('creates only the function, its role, its log group and the check of its settings in function-only mode', () => {
       const created = Object.keys(createdResources(template, { DeployMode: 'function-only' }));
       expect(created.sort()).toEqual([
         'ProcessorFunction',
         'ProcessorFunctionRole',
         'ProcessorLogGroup',
+        'SettingsCheck',
+        'SettingsCheckFunction',
       ]);
     });
 

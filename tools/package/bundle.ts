@@ -1,13 +1,14 @@
 /**
- * The function's code as Lambda takes it: the bundle `npm run build` makes (the esbuild settings
- * the template gives `sam build`), zipped with fixed times so that the same code makes the same
+ * The functions' code as Lambda takes it: the bundles `npm run build` makes (the esbuild settings
+ * the template gives `sam build`: the processor's and the settings check's, one zip for both),
+ * zipped with fixed times so that the same code makes the same
  * zip, and so the same object key, every time.
  */
 import { createHash } from 'node:crypto';
 import { relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { type Zippable, zipSync } from 'fflate';
-import { BUILD_OPTIONS } from '../../scripts/build-options';
+import { BUILD_OPTIONS, FUNCTION_BUILDS } from '../../scripts/build-options';
 
 /** 1980-01-01, the earliest time a zip entry holds. */
 const FIXED_TIME = new Date(1980, 0, 1);
@@ -22,14 +23,15 @@ export interface CodeZip {
 
 export async function buildCodeZip(): Promise<CodeZip> {
   const outdir = resolve(BUILD_OPTIONS.outdir as string);
-  const { outputFiles } = await build({
-    ...BUILD_OPTIONS,
-    outdir,
-    write: false,
-    logLevel: 'error',
-  });
+  const outputs = await Promise.all(
+    FUNCTION_BUILDS.map((options) =>
+      build({ ...options, outdir, write: false, logLevel: 'error' }),
+    ),
+  );
   const files: Zippable = {};
-  for (const file of [...outputFiles].sort((a, b) => a.path.localeCompare(b.path))) {
+  // A chunk both builds make has the same name and content (chunk names are content hashes).
+  const outputFiles = outputs.flatMap((output) => output.outputFiles);
+  for (const file of outputFiles.sort((a, b) => a.path.localeCompare(b.path))) {
     files[relative(outdir, file.path)] = [file.contents, { mtime: FIXED_TIME }];
   }
   const bytes = zipSync(files, { level: 9 });
