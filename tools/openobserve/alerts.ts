@@ -2,7 +2,7 @@
  * The alert pack `npm run openobserve -- setup` installs: 5xx rate, p95 latency, throttling and
  * silence, per API and stage (docs/contracts.md §6).
  */
-import { isString, type Json } from './api';
+import { isObject, isString, type Json } from './api';
 import { COUNT, percentile, WEIGHT } from './sql';
 
 /**
@@ -10,6 +10,12 @@ import { COUNT, percentile, WEIGHT } from './sql';
  * `api_id`s alone could meet.
  */
 const GROUP = 'aws_account_id, aws_region, api_id, stage';
+/**
+ * Each row of a notification (`row_template`, a line per row the SQL returned, which a
+ * destination's template shows as `{rows}`): whose API it is. Without one `{rows}` is empty, and a
+ * page for a fleet of APIs named none of them.
+ */
+const GROUP_ROW = 'account {aws_account_id} {aws_region}, API {api_id} stage {stage}';
 
 export interface Thresholds {
   /** 5xx responses as a fraction of requests, per API and stage over PERIOD minutes. */
@@ -47,6 +53,8 @@ export interface AlertSpec {
   readonly file: string;
   readonly description: string;
   readonly sql: string;
+  /** A notification's line per row the SQL returned: its columns as `{name}`. */
+  readonly row: string;
   /** Minutes looked back. */
   readonly period: number;
 }
@@ -72,6 +80,7 @@ export function alertSpecs(stream: string, t: Thresholds): AlertSpec[] {
       file: '5xx-rate.json',
       description: `5xx responses above ${percent(t.rate5xx)}% of requests for an API and stage over ${PERIOD} minutes (at least ${t.minRequests} requests).`,
       sql: `SELECT ${GROUP}, ${COUNT} AS requests, ${errors5xx} AS responses_5xx, CAST(${errors5xx} AS DOUBLE) / ${COUNT} AS rate_5xx ${from} WHERE status IS NOT NULL GROUP BY ${GROUP} HAVING ${COUNT} >= ${t.minRequests} AND CAST(${errors5xx} AS DOUBLE) / ${COUNT} > ${t.rate5xx}`,
+      row: `${GROUP_ROW}: {responses_5xx} 5xx of {requests} requests (rate {rate_5xx})`,
       period: PERIOD,
     },
     {
@@ -82,6 +91,8 @@ export function alertSpecs(stream: string, t: Thresholds): AlertSpec[] {
       // percentile function is an estimate (a t-digest), which on a few requests with one slow
       // among them can come out far above every request but that one; it is only shown.
       sql: `SELECT ${GROUP}, ${COUNT} AS requests, ${slow} AS slow_requests, ${p95} AS p95_ms ${from} WHERE response_latency IS NOT NULL GROUP BY ${GROUP} HAVING ${COUNT} >= ${t.minRequests} AND CAST(${slow} AS DOUBLE) / ${COUNT} > 0.05`,
+      // No threshold in a row: a row template people did not change stays theirs on an update.
+      row: `${GROUP_ROW}: {slow_requests} of {requests} requests over the threshold (p95 about {p95_ms} ms)`,
       period: PERIOD,
     },
     {
@@ -89,6 +100,7 @@ export function alertSpecs(stream: string, t: Thresholds): AlertSpec[] {
       file: 'throttled.json',
       description: `More than ${t.throttled} throttled (429) responses for an API and stage over ${PERIOD} minutes.`,
       sql: `SELECT ${GROUP}, ${COUNT} AS throttled ${from} WHERE status = 429 GROUP BY ${GROUP} HAVING ${COUNT} > ${t.throttled}`,
+      row: `${GROUP_ROW}: {throttled} throttled (429) responses`,
       period: PERIOD,
     },
     {
@@ -98,6 +110,7 @@ export function alertSpecs(stream: string, t: Thresholds): AlertSpec[] {
         'No events at all in the stream for 15 minutes: the API has no traffic, or the log pipeline stopped (run `npm run doctor`).',
       // COUNT(*), not the sampled count: a SUM of no rows is NULL, and NULL < 1 keeps no row.
       sql: `SELECT COUNT(*) AS events ${from} HAVING COUNT(*) < 1`,
+      row: `stream ${stream}: {events} events in 15 minutes`,
       period: 15,
     },
   ];
@@ -111,6 +124,7 @@ export function buildAlert(spec: AlertSpec, stream: string, destinations: readon
     stream_name: stream,
     is_real_time: false,
     query_condition: { type: 'sql', sql: spec.sql },
+    row_template: spec.row,
     trigger_condition: {
       period: spec.period,
       operator: '>=',
@@ -129,19 +143,41 @@ export function buildAlert(spec: AlertSpec, stream: string, destinations: readon
 
 /**
  * An alert as setup sends it over one that is there: what people set on it stays, the
- * destinations added to it (`destination`, setup's, is added) and its being turned off (for
- * maintenance, say).
+ * destinations added to it (`destination`, setup's, is added), its being turned off (for
+ * maintenance, say), a row template of their own, a longer period (for Firehose buffers longer
+ * than the template's, docs/openobserve.md) and another silence. What setup does not set at all
+ * stays too: the update sends the alert that is there with these values over it (`updateOf`).
  */
-export function overTheirs<T extends { destinations: string[]; enabled: boolean }>(
-  alert: T,
-  current: Json | undefined,
-  destination: string,
-): T {
+export function overTheirs<
+  T extends {
+    destinations: string[];
+    enabled: boolean;
+    trigger_condition: { period: number; silence: number };
+    row_template?: string;
+  },
+>(alert: T, current: Json | undefined, destination: string): T {
   if (!current) return alert;
   const theirs = Array.isArray(current.destinations) ? current.destinations.filter(isString) : [];
+  const trigger: Json = isObject(current.trigger_condition) ? current.trigger_condition : {};
+  const ours = alert.trigger_condition;
   return {
     ...alert,
     destinations: theirs.includes(destination) ? theirs : [...theirs, destination],
     enabled: typeof current.enabled === 'boolean' ? current.enabled : alert.enabled,
+    trigger_condition: {
+      ...trigger,
+      ...ours,
+      period:
+        typeof trigger.period === 'number' ? Math.max(trigger.period, ours.period) : ours.period,
+      silence: typeof trigger.silence === 'number' ? trigger.silence : ours.silence,
+    },
+    ...(alert.row_template !== undefined && isString(current.row_template) && current.row_template
+      ? { row_template: current.row_template }
+      : {}),
   };
+}
+
+/** The body of a PUT that updates `current` to `alert`: what setup does not set stays. */
+export function updateOf(alert: object | undefined, current: Json, id: string): Json {
+  return { ...current, ...alert, id };
 }

@@ -359,17 +359,41 @@ describeWithOpenObserve('openobserve setup, on a real OpenObserve', () => {
         .api()
         .request('PUT', `/api/v2/${org}/alerts/${alert.id}`, { ...alert, ...change });
     };
-    await edit('api_gateway_5xx_rate', { destinations: ['oncall', 'pager'] });
+    await edit('api_gateway_5xx_rate', {
+      destinations: ['oncall', 'pager'],
+      row_template: 'API {api_id}: {rate_5xx}',
+    });
     await edit('api_gateway_no_events', { enabled: false });
+    // Longer Firehose buffers: a longer period, as docs/openobserve.md says; and what setup never sets.
+    const throttled = await byName('api_gateway_throttled');
+    await edit('api_gateway_throttled', {
+      trigger_condition: { ...throttled.trigger_condition, period: 20, silence: 60 },
+      context_attributes: { team: 'payments' },
+    });
     // A rerun with another p95 threshold: that alert's query changes, the others stay as people left them.
     const report = await setup({ thresholds: { ...DEFAULT_THRESHOLDS, p95Ms: 3000 } });
     expect(report.changes).toEqual([
       'alert api_gateway_p95_latency: update query_condition, description',
     ]);
+    expect(report.skipped).toContain(
+      'alert api_gateway_no_events: turned off in OpenObserve, and left off: it notifies nobody until it is turned on there',
+    );
     expect(report.mismatches).toEqual([]);
-    expect((await byName('api_gateway_5xx_rate')).destinations).toEqual(['oncall', 'pager']);
+    const fiveXx = await byName('api_gateway_5xx_rate');
+    expect([fiveXx.destinations, fiveXx.row_template]).toEqual([
+      ['oncall', 'pager'],
+      'API {api_id}: {rate_5xx}',
+    ]);
     expect((await byName('api_gateway_no_events')).enabled).toBe(false);
-    expect((await byName('api_gateway_p95_latency')).query_condition.sql).toContain('3000');
+    const p95 = await byName('api_gateway_p95_latency');
+    expect(p95.query_condition.sql).toContain('3000');
+    expect(p95.row_template).toMatch(/^account \{aws_account_id\} .*\{p95_ms\}/);
+    // An update of the alert keeps what people set on it that setup does not set.
+    await setup({ thresholds: { ...DEFAULT_THRESHOLDS, throttled: 50 } });
+    const after = await byName('api_gateway_throttled');
+    expect(after.query_condition.sql).toContain('> 50');
+    expect(after.trigger_condition).toMatchObject({ period: 20, silence: 60 });
+    expect(after.context_attributes).toEqual({ team: 'payments' });
   });
 
   it('creates a new stream with the fields the processor writes, so alerts work at once', async () => {

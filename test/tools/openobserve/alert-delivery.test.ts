@@ -78,4 +78,73 @@ describeWithOpenObserve('the alert pack on a real OpenObserve', () => {
       await new Promise((done) => hook.close(done));
     }
   }, 200_000);
+
+  it("names each API and stage over its limit in a notification's rows", async () => {
+    const posts: string[] = [];
+    const hook = createServer(async (request, response) => {
+      posts.push((await readBody(request)).toString('utf8'));
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((ready) => hook.listen(0, '127.0.0.1', ready));
+    try {
+      const api = server().api();
+      const { port } = hook.address() as { port: number };
+      // A destination's template shows the rows as `{rows}`: a line per row the SQL returned.
+      await api.request('POST', '/api/default/alerts/templates', {
+        name: 'with_rows',
+        body: '{"alert": "{alert_name}", "rows": "{rows}"}',
+        type: 'http',
+      });
+      await api.request('POST', '/api/default/alerts/destinations', {
+        name: 'rowhook',
+        url: `http://127.0.0.1:${port}/alerts`,
+        method: 'post',
+        skip_tls_verify: false,
+        template: 'with_rows',
+        headers: {},
+        type: 'http',
+      });
+      const now = Date.now();
+      // Two APIs: one with 10 of 40 requests failing, one with none.
+      const events = ['rrr', 'sss'].flatMap((apiId) =>
+        Array.from({ length: 40 }, (_, i) =>
+          JSON.stringify({
+            request_id: `${apiId}-${i}`,
+            aws_account_id: '333333333333',
+            aws_region: 'eu-west-1',
+            api_id: apiId,
+            stage: 'live',
+            status: apiId === 'rrr' && i < 10 ? 502 : 200,
+            status_class: apiId === 'rrr' && i < 10 ? '5xx' : '2xx',
+            response_latency: 30,
+            sample_rate: 1,
+            _timestamp: (now - 60_000 + i) * 1000,
+          }),
+        ),
+      );
+      await server().send('rows', events);
+      const spec = alertSpecs('rows', DEFAULT_THRESHOLDS).find(
+        (candidate) => candidate.name === 'api_gateway_5xx_rate',
+      );
+      if (!spec) throw new Error('no 5xx alert in the pack');
+      const alert = buildAlert(spec, 'rows', ['rowhook']);
+      await api.request('POST', '/api/v2/default/alerts?folder=default', {
+        ...alert,
+        trigger_condition: { ...alert.trigger_condition, frequency: 1, silence: 0 },
+      });
+      const deadline = Date.now() + 150_000;
+      while (
+        !posts.some((post) => post.includes('api_gateway_5xx_rate')) &&
+        Date.now() < deadline
+      ) {
+        await new Promise((wake) => setTimeout(wake, 2_000));
+      }
+      const post = posts.find((candidate) => candidate.includes('api_gateway_5xx_rate')) ?? '';
+      expect(post).toContain('account 333333333333 eu-west-1, API rrr stage live: 10 5xx of 40');
+      expect(post).not.toContain('API sss');
+    } finally {
+      hook.closeAllConnections();
+      await new Promise((done) => hook.close(done));
+    }
+  }, 200_000);
 });

@@ -5,7 +5,14 @@
  */
 import { ApiError, RefusedError } from '../../cli/errors';
 import type { Change } from '../../cli/plan';
-import { type AlertSpec, alertSpecs, buildAlert, overTheirs, type Thresholds } from '../alerts';
+import {
+  type AlertSpec,
+  alertSpecs,
+  buildAlert,
+  overTheirs,
+  type Thresholds,
+  updateOf,
+} from '../alerts';
 import { field, isObjectList, isString, type Json, type OpenObserveApi } from '../api';
 import type { FolderRef } from './folders';
 import { nothing, type SetupPart, sameAsDesired, whoWrites } from './part';
@@ -71,10 +78,11 @@ function alertUpdate(
   return {
     describe: `alert ${alert.name}: update ${differ.join(', ')}`,
     apply: async () => {
-      await api.request('PUT', `/api/v2/${org}/alerts/${encodeURIComponent(id)}`, {
-        ...alert,
-        id,
-      });
+      await api.request(
+        'PUT',
+        `/api/v2/${org}/alerts/${encodeURIComponent(id)}`,
+        updateOf(alert, current, id),
+      );
     },
   };
 }
@@ -149,6 +157,11 @@ export async function alertsPart(
   const changes: Change[] = [];
   for (const alert of desired) {
     const current = existing.get(alert.name);
+    if (current && alert.enabled === false) {
+      skipped.push(
+        `alert ${alert.name}: turned off in OpenObserve, and left off: it notifies nobody until it is turned on there`,
+      );
+    }
     if (!current) {
       changes.push({
         describe: `alert ${alert.name}: create`,

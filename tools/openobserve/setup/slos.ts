@@ -6,7 +6,7 @@
  */
 import { ApiError } from '../../cli/errors';
 import type { Change } from '../../cli/plan';
-import { overTheirs } from '../alerts';
+import { overTheirs, updateOf } from '../alerts';
 import { field, isObjectList, isString, type Json, type OpenObserveApi } from '../api';
 import {
   BURN_WINDOWS,
@@ -147,10 +147,11 @@ function burnChanges(
           );
         } else {
           const id = field(current, 'id', isString, 'GET /api/v2/{org}/alerts/{id}');
-          await api.request('PUT', `/api/v2/${org}/alerts/${encodeURIComponent(id)}`, {
-            ...alert,
-            id,
-          });
+          await api.request(
+            'PUT',
+            `/api/v2/${org}/alerts/${encodeURIComponent(id)}`,
+            updateOf(alert, current, id),
+          );
         }
       },
     });
