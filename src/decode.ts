@@ -37,6 +37,8 @@ export type DecodedRecord =
  * exhausting the function's memory.
  */
 export const MAX_DECOMPRESSED_BYTES = 4 * 1024 * 1024;
+/** Why a gzip record that inflates past MAX_DECOMPRESSED_BYTES is failed (kept for S3). */
+export const TOO_LARGE_TO_INFLATE = `gzip data decompresses to more than ${MAX_DECOMPRESSED_BYTES} bytes`;
 
 function isBase64(data: string, bytes: Buffer): boolean {
   // Buffer.from skips characters outside the alphabet instead of failing, so compare lengths.
@@ -268,7 +270,7 @@ export function decodeRecord(data: string, inflated?: Inflated): DecodedRecord {
   if (content === 'too_large') {
     return {
       kind: 'too_large',
-      reason: `gzip data decompresses to more than ${MAX_DECOMPRESSED_BYTES} bytes`,
+      reason: TOO_LARGE_TO_INFLATE,
     };
   }
   if (content === 'corrupt') {

@@ -10,7 +10,7 @@ import type {
 import { zlib } from './builtins';
 import type { OnParseError } from './config';
 import { type RecordCounts, recordCounts, type Tally } from './counts';
-import { asBase64 } from './decode';
+import { asBase64, TOO_LARGE_TO_INFLATE } from './decode';
 import { textAsBase64 } from './encode';
 
 /** A transformed record must stay under this many bytes to reach the HTTP endpoint (docs/contracts.md §4). */
@@ -24,6 +24,16 @@ export const MAX_OUTPUT_RECORD_BYTES = 1_024_000;
  * fails (kept for S3), as one past MAX_OUTPUT_RECORD_BYTES even compressed would.
  */
 export const MAX_RECORD_EVENT_TEXT = 16 * 1024 * 1024;
+
+/**
+ * The reasons a record fails for the size of its events alone, not for what they say: a replay
+ * (tools/replay/) sends such a record's events in parts instead.
+ */
+export const TOO_LARGE_REASONS: readonly string[] = [
+  `events past ${MAX_RECORD_EVENT_TEXT} characters`,
+  `transformed record over ${MAX_OUTPUT_RECORD_BYTES} bytes, even gzip-compressed`,
+  TOO_LARGE_TO_INFLATE,
+];
 
 /** Whether a record's events have reached MAX_RECORD_EVENT_TEXT: its lines stop being read. */
 export const eventsFull = (events: RecordEvents) => events.text.length > MAX_RECORD_EVENT_TEXT;
@@ -125,7 +135,7 @@ export function outcomeOf(
     return failed(record, 'unparsed line (ON_PARSE_ERROR=fail)', unparsed);
   }
   if (eventsFull(events)) {
-    return failed(record, `events past ${MAX_RECORD_EVENT_TEXT} characters`, unparsed);
+    return failed(record, TOO_LARGE_REASONS[0] as string, unparsed);
   }
   if (lines === 0) {
     const removed = counts.eventsDropped + counts.eventsSampledOut;
@@ -148,8 +158,7 @@ export function outcomeOf(
   // Compressed from the text itself: no base64 of bytes that are not sent.
   const smaller = compress(Buffer.from(text));
   if (smaller.length > MAX_OUTPUT_RECORD_BYTES) {
-    const reason = `transformed record over ${MAX_OUTPUT_RECORD_BYTES} bytes, even gzip-compressed`;
-    return failed(record, reason, unparsed);
+    return failed(record, TOO_LARGE_REASONS[1] as string, unparsed);
   }
   counts.bytesOut = smaller.length;
   counts.compressed = 1;

@@ -32,6 +32,6 @@ export {
   MAX_FORMAT_BYTES,
   unknownVariables,
 } from './formats/variables';
-export { compress, MAX_OUTPUT_RECORD_BYTES } from './outcome';
+export { compress, MAX_OUTPUT_RECORD_BYTES, TOO_LARGE_REASONS } from './outcome';
 export { compileUserPatterns, FREE_TEXT_FIELDS } from './rules';
 export { withSecrets } from './secrets';

@@ -6,7 +6,7 @@
  * shell's environment, and the run says which. Exits 1 when anything was kept in --failed, or
  * when it stopped (after its summary, in --json too).
  */
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { createAsyncProcessor } from '../../src/surface';
 import { awsClients } from '../aws/clients';
 import { defineCommand, EXIT } from '../cli/command';
@@ -25,7 +25,42 @@ import {
 } from '../replay/events';
 import { emptySummary, MAX_BATCH_RECORDS, type ReplaySummary, replay } from '../replay/replay';
 import { describeSettings, processorConfig } from '../replay/settings';
-import { listSources } from '../replay/sources';
+import { listSources, type Source } from '../replay/sources';
+
+/**
+ * Whether a file in a folder named to replay is one of this run's own: its checkpoint (with the
+ * checkpoint's temporary file and lock, a lock taken over set aside as `….gone`) or its failed
+ * file. Read as sources they were sent as events, or made the folder impossible to replay.
+ */
+function ownFile(state: string, failed: string): (path: string) => boolean {
+  const checkpoint = resolve(state);
+  return (path) => {
+    const full = resolve(path);
+    if (full === checkpoint || full === resolve(failed)) return true;
+    return (
+      full.startsWith(`${checkpoint}.`) &&
+      /^\.(tmp|lock|lock\.\d+\.gone)$/.test(full.slice(checkpoint.length))
+    );
+  };
+}
+
+/** The sources but this run's own files found in a folder named to replay, which it says. */
+function withoutOwnFiles(
+  listed: readonly Source[],
+  specs: readonly string[],
+  { state, failed }: { state: string; failed: string },
+  io: Io,
+): Source[] {
+  const givenPaths = new Set(specs.map((spec) => resolve(spec)));
+  const own = ownFile(state, failed);
+  const ours = listed.filter(
+    (source) => !source.name.startsWith('s3://') && !givenPaths.has(source.key) && own(source.name),
+  );
+  if (ours.length > 0) {
+    io.log(`left out this run's own ${ours.map((source) => source.name).join(', ')}`);
+  }
+  return listed.filter((source) => !ours.includes(source));
+}
 
 /** In a dry run the events go to standard output: notes only, no progress bar. */
 const quietProgress = (io: Io): Progress => ({
@@ -160,6 +195,10 @@ export const command = defineCommand({
       given.has('state') && !given.has('failed')
         ? join(dirname(state), `${basename(state).replace(/\.json$/i, '')}-failed.ndjson`)
         : named('failed');
+    if (resolve(state) === resolve(failed)) {
+      // The checkpoint is written whole after each batch: the entries kept would be lost.
+      throw new UsageError(`--failed and --state name the same file, ${failed}: give each its own`);
+    }
     const values = { ...read, state, failed };
     const specs = positionals.map((spec) =>
       spec.startsWith('s3://') ? spec : userPath(spec, 'replay'),
@@ -173,7 +212,12 @@ export const command = defineCommand({
       );
     }
     // What there is to read first: a name mistyped is said before anything else is asked for.
-    const sources = await listSources(specs, () => awsClients(values.region).s3);
+    const sources = withoutOwnFiles(
+      await listSources(specs, () => awsClients(values.region).s3),
+      specs,
+      values,
+      io,
+    );
     if (sources.length === 0) {
       // Nothing to send: no key to ask for, no settings to read.
       io.log(`nothing to read in ${positionals.join(', ')}`);

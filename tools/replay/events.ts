@@ -3,6 +3,7 @@
  * failed file with why (too large for a record, not an event, outside OpenObserve's ingest window).
  */
 
+import { gzipSync } from 'node:zlib';
 import {
   compress,
   encodeEvent,
@@ -35,14 +36,43 @@ export function failedEntry(
   source: Source,
   line: number,
   rawData?: string,
+  /** When Firehose took the record: a replay of the entry dates its unread lines by it. */
+  arrivalTimestamp?: number,
 ): string {
-  return JSON.stringify({ errorCode, errorMessage, source: source.name, line, rawData });
+  return JSON.stringify({
+    errorCode,
+    errorMessage,
+    source: source.name,
+    line,
+    rawData,
+    arrivalTimestamp,
+  });
 }
 
 /** The processor's output for one record: gzip when its events would not fit a record (§5). */
 export function outputLines(data: string): string[] {
   const bytes = Buffer.from(data, 'base64');
   return splitEventLines(gunzippedText(bytes, MAX_INFLATED_BYTES));
+}
+
+/**
+ * A CloudWatch Logs record (base64 of its gzip envelope) as two records of half its log events
+ * each; undefined for any other record, and for one of a single event.
+ */
+export function envelopeHalves(data: string): [string, string] | undefined {
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(gunzippedText(Buffer.from(data, 'base64'), MAX_INFLATED_BYTES));
+  } catch {
+    return undefined;
+  }
+  if (typeof envelope !== 'object' || envelope === null) return undefined;
+  const { logEvents } = envelope as { logEvents?: unknown };
+  if (!Array.isArray(logEvents) || logEvents.length < 2) return undefined;
+  const middle = Math.ceil(logEvents.length / 2);
+  const half = (events: unknown[]) =>
+    gzipSync(JSON.stringify({ ...envelope, logEvents: events })).toString('base64');
+  return [half(logEvents.slice(0, middle)), half(logEvents.slice(middle))];
 }
 
 /** Minutes allowed for this machine's clock being behind the server's. */

@@ -8,11 +8,11 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, statSync, truncateSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FirehoseTransformationEvent } from 'aws-lambda';
-import type { BatchOutcome } from '../../src/surface';
+import { type BatchOutcome, TOO_LARGE_REASONS } from '../../src/surface';
 import { RejectedError, StoppedError, UnreadableSourceError, UsageError } from '../cli/errors';
 import type { Progress } from '../cli/progress';
 import { type DeliveryOptions, deliverBatch } from '../openobserve/firehose-endpoint';
-import { failedEntry, type OldEvents, outputLines, sortEvent } from './events';
+import { envelopeHalves, failedEntry, type OldEvents, outputLines, sortEvent } from './events';
 import { HEAD_BYTES, type Piece, type Source, type Unit, unitOf } from './sources';
 import { loadState, lockFile, type ReadAs, type State, saveState } from './state';
 
@@ -178,9 +178,12 @@ class ReplayRun {
     // A dry run changes nothing: what it would keep is counted only (a real run after it would
     // keep the same entries again).
     if (this.options.delivery) {
-      if (this.state.failed?.path !== this.failedPath) {
+      const checkpointed = this.state.failed;
+      if (checkpointed?.path !== this.failedPath || checkpointed.bytes > this.failedBytes) {
         // A checkpoint of the file's length before this run's first entry: a run that stops
-        // before its first acknowledged batch has its entries cut back by the rerun too.
+        // before its first acknowledged batch has its entries cut back by the rerun too. Also
+        // when the file is shorter than the checkpoint says (moved away, emptied): a rerun would
+        // cut this run's entries back to that length, in the middle of one.
         this.state.failed = { path: this.failedPath, bytes: this.failedBytes };
         saveState(this.options.statePath, this.state);
       }
@@ -283,18 +286,34 @@ class ReplayRun {
       const entry = unit.entry ?? failedEntry('Replay.Unreadable', unit.reason, source, line);
       return { events: [], failed: [entry] };
     }
-    const { response } = await this.deps.processBatch({
+    return this.processed(unit.data, unit.arrivalMs, source, line);
+  }
+
+  /**
+   * One record through the processor, as the function would transform it. A CloudWatch Logs record
+   * it fails for the size of its events alone (the function's limits of one record's output) goes
+   * through again in halves, each a record of its own: a replay sends events one by one, so no
+   * record limit holds here, and the record the function could not send is sent whole.
+   */
+  private async processed(
+    data: string,
+    arrivalMs: number,
+    source: Source,
+    line: number,
+  ): Promise<{ events: string[]; failed: string[] }> {
+    const { response, summary } = await this.deps.processBatch({
       invocationId: 'replay',
       deliveryStreamArn: 'replay',
       region: '',
-      records: [{ recordId: '0', approximateArrivalTimestamp: unit.arrivalMs, data: unit.data }],
+      records: [{ recordId: '0', approximateArrivalTimestamp: arrivalMs, data }],
     });
     const result = response.records[0];
     if (result?.result === 'Dropped') {
       this.summary.dropped++;
       return { events: [], failed: [] };
     }
-    let reason = 'the processor returned ProcessingFailed (as the function would)';
+    const why = Object.keys(summary?.reasons ?? {})[0];
+    let reason = `the processor returned ProcessingFailed (as the function would)${why ? `: ${why}` : ''}`;
     if (result?.result === 'Ok') {
       try {
         return { events: outputLines(result.data ?? ''), failed: [] };
@@ -302,7 +321,18 @@ class ReplayRun {
         reason = `the processor's output cannot be read: ${(error as Error).message}`;
       }
     }
-    const entry = failedEntry('Replay.ProcessingFailed', reason, source, line, unit.data);
+    const halves = why && TOO_LARGE_REASONS.includes(why) ? envelopeHalves(data) : undefined;
+    if (halves) {
+      const events: string[] = [];
+      const failed: string[] = [];
+      for (const half of halves) {
+        const part = await this.processed(half, arrivalMs, source, line);
+        events.push(...part.events);
+        failed.push(...part.failed);
+      }
+      return { events, failed };
+    }
+    const entry = failedEntry('Replay.ProcessingFailed', reason, source, line, data, arrivalMs);
     return { events: [], failed: [entry] };
   }
 

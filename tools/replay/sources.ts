@@ -525,7 +525,8 @@ async function filesUnder(path: string): Promise<Source[]> {
     throw new UsageError(`${path}: no such file or directory`);
   });
   if (info.isFile()) return [fileSource(path, info.size)];
-  const entries = (await readdir(path)).sort();
+  // A hidden file in a folder (.DS_Store, an editor's) holds no records: named, it is read.
+  const entries = (await readdir(path)).filter((entry) => !entry.startsWith('.')).sort();
   const nested = await Promise.all(entries.map((entry) => filesUnder(join(path, entry))));
   return nested.flat();
 }

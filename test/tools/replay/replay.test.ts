@@ -8,6 +8,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -183,6 +184,30 @@ describe('replay', () => {
     await replay(sources, options(), deps());
     const kept = readFileSync(join(directory, 'failed.ndjson'), 'utf8').trim().split('\n');
     expect(kept.map((line) => JSON.parse(line).errorCode)).toEqual(['Replay.OutsideIngestWindow']);
+  });
+
+  it('keeps each record once after its failed file was moved away and a run stopped', async () => {
+    const old = (line: string) =>
+      line.replace(/RequestTimeEpoch: \d+/, 'RequestTimeEpoch: 1000000000000');
+    const failed = join(directory, 'failed.ndjson');
+    await replay(
+      await listSources([file('a.log', old(defaultLines[0] as string))], noS3),
+      options(),
+      deps(),
+    );
+    // Read, and moved away: the checkpoint still counts the bytes it had.
+    renameSync(failed, join(directory, 'reviewed.ndjson'));
+    // A longer source name: each entry is longer than the one the checkpoint counted.
+    const incident = file(
+      'incident-of-the-night-of-the-seventh.log',
+      `${old(defaultLines[0] as string)}\n${defaultLines[1]}`,
+    );
+    const sources = await listSources([incident], noS3);
+    receiver.script(401);
+    expect((await replay(sources, options(), deps())).stopped).toMatch(/refused the access key/);
+    await replay(sources, options(), deps());
+    const kept = readFileSync(failed, 'utf8').trim().split('\n');
+    expect(kept.map((line) => JSON.parse(line).source)).toEqual([incident]);
   });
 
   it('does not follow a redirect: stops naming where it points, sends the key nowhere else', async () => {
@@ -373,6 +398,66 @@ describe('replay', () => {
         .filter((id) => typeof id === 'string' && id.startsWith('changed-')),
     );
     expect(requests.size).toBe(300);
+  });
+
+  it('sends every event of a CloudWatch record the function failed for its size alone', async () => {
+    // 70,000 log events of a few characters: 180 KB of gzip the stream takes, whose events pass
+    // what one transformed record may hold; the function kept it in processing-failed/.
+    const messages = Array.from({ length: 70_000 }, (_, i) => ({
+      message: `tiny-${i}`,
+      timestampMs: NOW,
+    }));
+    const { bytes } = cloudWatchRecord(messages) as { bytes: Uint8Array };
+    const rawData = Buffer.from(bytes).toString('base64');
+    const { response } = await createAsyncProcessor(readConfig({}))({
+      invocationId: 'i',
+      deliveryStreamArn: 'arn:aws:firehose:us-east-1:123456789012:deliverystream/s',
+      region: 'us-east-1',
+      records: [{ recordId: '0', approximateArrivalTimestamp: NOW, data: rawData }],
+    });
+    expect(response.records[0]?.result).toBe('ProcessingFailed');
+    const record = JSON.stringify({
+      attemptsMade: 1,
+      arrivalTimestamp: NOW,
+      errorCode: 'Lambda.ProcessingFailed',
+      rawData,
+    });
+    const sources = await listSources([file('processing-failed', `${record}\n`)], noS3);
+    const summary = await replay(
+      sources,
+      options({ ingestWindowHours: 87_600, batchRecords: 10_000 }),
+      deps(),
+    );
+    expect(summary).toMatchObject({ sent: 70_000, failed: 0 });
+    const messagesSent = new Set(receiver.accepted().map((line) => JSON.parse(line).message));
+    expect(messagesSent.size).toBe(70_000);
+    expect(messagesSent.has('tiny-69999')).toBe(true);
+  }, 60_000);
+
+  it('keeps the time Firehose took a record it could not transform, and dates its lines by it when the entry is replayed', async () => {
+    const arrival = NOW - 2 * 3_600_000;
+    const record = JSON.stringify({
+      attemptsMade: 1,
+      arrivalTimestamp: arrival,
+      errorCode: 'Lambda.ProcessingFailed',
+      rawData: Buffer.from('not an access-log line').toString('base64'),
+    });
+    const failing = createAsyncProcessor(readConfig({ ON_PARSE_ERROR: 'fail' }));
+    const sources = await listSources([file('processing-failed', `${record}\n`)], noS3);
+    const first = await replay(sources, options(), { ...deps(), processBatch: failing });
+    expect(first).toMatchObject({ sent: 0, failed: 1 });
+    const failed = join(directory, 'failed.ndjson');
+    expect(JSON.parse(readFileSync(failed, 'utf8')).arrivalTimestamp).toBe(arrival);
+    const again = await replay(
+      await listSources([failed], noS3),
+      options({
+        failedPath: join(directory, 'failed-again.ndjson'),
+        statePath: join(directory, 's2.json'),
+      }),
+      deps(),
+    );
+    expect(again).toMatchObject({ sent: 1, failed: 0 });
+    expect(JSON.parse(receiver.accepted()[0] as string)._timestamp).toBe(arrival * 1000);
   });
 
   it('keeps each batch within --batch-mb, however few records hold its events', async () => {
@@ -1354,6 +1439,46 @@ describe('npm run replay', () => {
     const nothing = await run([empty, '--endpoint', receiver.url], { OPENOBSERVE_ACCESS_KEY: '' });
     expect(nothing.status).toBe(0);
     expect(nothing.stderr).toContain(`nothing to read in ${empty}`);
+  }, 30_000);
+
+  it('replays a folder that holds its checkpoint, failed file and hidden files without reading them', async () => {
+    const folder = join(directory, 'downloads');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'access.log'), `${clfLines.join('\n')}\n`);
+    // What a Finder leaves, and the lock a kill -9 left beside the checkpoint.
+    writeFileSync(join(folder, '.DS_Store'), randomBytes(3_000));
+    const state = join(folder, 'state.json');
+    writeFileSync(`${state}.lock`, `999999@${hostname()}`);
+    const window = ['--ingest-window-hours', '87600'];
+    const env = { OPENOBSERVE_ACCESS_KEY: ACCESS_KEY };
+    const first = await run([folder, '--endpoint', receiver.url, '--state', state, ...window], env);
+    expect(first.stderr).toContain(`left out this run's own ${state}.lock`);
+    expect(first.status).toBe(0);
+    const again = await run([folder, '--endpoint', receiver.url, '--state', state, ...window], env);
+    expect(again.stderr).toContain(`left out this run's own ${state}`);
+    expect(again.status).toBe(0);
+    // The log's lines once each, and nothing else: no checkpoint, lock or .DS_Store as events.
+    expect(receiver.accepted().map((line) => JSON.parse(line).log_format)).toEqual(
+      clfLines.map(() => 'clf'),
+    );
+  }, 60_000);
+
+  it('refuses --failed and --state naming the same file: the checkpoint would overwrite what it kept', async () => {
+    const same = join(directory, 'same.json');
+    const refused = await run(
+      [
+        file('a.log', clfLines[0] as string),
+        '--endpoint',
+        receiver.url,
+        '--state',
+        same,
+        '--failed',
+        same,
+      ],
+      { OPENOBSERVE_ACCESS_KEY: ACCESS_KEY },
+    );
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(`--failed and --state name the same file, ${same}`);
   }, 30_000);
 
   it('keeps what a checkpoint of its own cannot send in a failed file of its own', async () => {
