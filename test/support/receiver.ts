@@ -9,12 +9,16 @@ import { gunzipSync } from 'node:zlib';
  * How the receiver answers a request. Besides OpenObserve's own answers: `hold` never answers (a
  * client can be killed while it waits), `html` is a 200 page instead of the acknowledgement,
  * `wrong-id` acknowledges another request, `echo` is a 400 that writes the request's headers back
- * (as some proxies do), `{redirect}` a 302 to another URL.
+ * (as some proxies do), `{redirect}` a 302 to another URL; 404, 408 and 413 are a proxy's (a wrong
+ * path, a request it timed out, a body over its limit).
  */
 export type Answer =
   | 200
   | 400
   | 401
+  | 404
+  | 408
+  | 413
   | 503
   | 'slow'
   | 'drop'
@@ -130,6 +134,10 @@ export async function startReceiver(slowMs = 2_000): Promise<Receiver> {
       return;
     }
     if (answer === 'slow') await new Promise((wait) => setTimeout(wait, slowMs));
+    if (answer === 404 || answer === 408 || answer === 413) {
+      response.writeHead(answer, { 'Content-Type': 'text/html' }).end(`<html>${answer}</html>`);
+      return;
+    }
     if (answer === 400 || answer === 503) {
       response
         .writeHead(answer, { 'Content-Type': 'text/plain' })

@@ -45,7 +45,7 @@ export class NoAnswerError extends StoppedError {
   override name = 'NoAnswerError';
 }
 
-/** The endpoint refused a batch for good (a 4xx other than 401, 403, 429): keep it, go on. */
+/** The endpoint refused a batch for good (400, or 413 for one event): keep it, go on. */
 export class RejectedError extends Error {
   override name = 'RejectedError';
 }

@@ -152,14 +152,30 @@ async function judge(
       `OpenObserve refused the access key (HTTP ${status}${quote(text)}); check OPENOBSERVE_ACCESS_KEY`,
     );
   }
-  if (status !== 429 && status < 500) throw new RejectedError(`HTTP ${status}${quote(text)}`);
-  return `HTTP ${status}`;
+  // OpenObserve refuses events it cannot take with 400: the batch is kept, the run goes on.
+  if (status === 400) throw new RejectedError(`HTTP ${status}${quote(text)}`);
+  if (status === 413) throw new TooLargeError(`HTTP ${status}${quote(text)}`);
+  if (status === 408 || status === 429 || status >= 500) return `HTTP ${status}`;
+  // Any other answer is about the request (a path or organization OpenObserve does not know, a
+  // proxy's rule), not its events: every batch would get it, and be kept, the input whole.
+  throw new DeliveryStoppedError(
+    `${endpoint} answered HTTP ${status}${quote(text)}, an answer about the request, not its events (OpenObserve refuses events with 400); nothing more is sent: check the URL and organization, then rerun`,
+  );
+}
+
+/**
+ * The endpoint (or a proxy before it) took the request as too large (413): a replay sends the
+ * batch again in halves; one event alone is kept as refused.
+ */
+export class TooLargeError extends RejectedError {
+  override name = 'TooLargeError';
 }
 
 /**
  * Delivers one batch of event lines (each line one Firehose record, ≤ 1,024,000 bytes, §4).
- * Resolves when OpenObserve acknowledged it; throws RejectedError or DeliveryStoppedError otherwise,
- * after `maxAttempts` with backoff for 429, 5xx, time-outs and dropped connections.
+ * Resolves when OpenObserve acknowledged it; throws RejectedError (400; TooLargeError, 413) or
+ * DeliveryStoppedError otherwise, after `maxAttempts` with backoff for 408, 429, 5xx, time-outs and
+ * dropped connections.
  */
 export async function deliverBatch(
   lines: readonly Line[],

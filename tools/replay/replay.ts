@@ -11,7 +11,11 @@ import type { FirehoseTransformationEvent } from 'aws-lambda';
 import { type BatchOutcome, TOO_LARGE_REASONS } from '../../src/surface';
 import { RejectedError, StoppedError, UnreadableSourceError, UsageError } from '../cli/errors';
 import type { Progress } from '../cli/progress';
-import { type DeliveryOptions, deliverBatch } from '../openobserve/firehose-endpoint';
+import {
+  type DeliveryOptions,
+  deliverBatch,
+  TooLargeError,
+} from '../openobserve/firehose-endpoint';
 import { envelopeHalves, failedEntry, type OldEvents, outputLines, sortEvent } from './events';
 import { HEAD_BYTES, type Piece, type Source, type Unit, unitOf } from './sources';
 import { loadState, lockFile, type ReadAs, type State, saveState } from './state';
@@ -74,9 +78,8 @@ interface Pending {
   gzip: Map<number, Buffer>;
   /** Each line's log format. */
   formats: string[];
-  /** Its events outside the ingest window, sent as they are or restamped. */
-  oldSent: number;
-  oldRestamped: number;
+  /** Each line's event outside the ingest window: sent as it is, or restamped. */
+  outside: ('sent' | 'restamped' | undefined)[];
   bytes: number;
   /** Bytes written to the failed file since the last checkpoint. */
   kept: number;
@@ -92,8 +95,7 @@ const emptyBatch = (): Pending => ({
   lines: [],
   gzip: new Map(),
   formats: [],
-  oldSent: 0,
-  oldRestamped: 0,
+  outside: [],
   bytes: 0,
   kept: 0,
   last: new Map(),
@@ -195,43 +197,64 @@ class ReplayRun {
     this.summary.failed += lines.length;
   }
 
-  /** The batch's events counted as sent. */
-  private sent(): void {
+  /** These events of the batch counted as sent. */
+  private sent(indexes: readonly number[]): void {
     const { summary, batch } = this;
-    summary.sent += batch.lines.length;
-    for (const format of batch.formats) {
+    summary.sent += indexes.length;
+    for (const i of indexes) {
+      const format = batch.formats[i] as string;
       summary.byFormat[format] = (summary.byFormat[format] ?? 0) + 1;
+      const outside = batch.outside[i];
+      if (outside === 'sent') summary.oldSent++;
+      if (outside === 'restamped') summary.oldRestamped++;
+      if (outside) summary.olderThanWindow++;
     }
-    summary.oldSent += batch.oldSent;
-    summary.oldRestamped += batch.oldRestamped;
-    summary.olderThanWindow += batch.oldSent + batch.oldRestamped;
   }
 
   /** Sends the batch (or writes it, in a dry run); a refused batch is kept in the failed file. */
   private async send(): Promise<void> {
     const { delivery } = this.options;
-    const { lines, gzip } = this.batch;
+    const all = this.batch.lines.map((_, i) => i);
     if (!delivery) {
-      for (const line of lines) this.deps.write(line);
-      this.sent();
+      for (const line of this.batch.lines) this.deps.write(line);
+      this.sent(all);
       return;
     }
+    await this.deliver(all, delivery);
+  }
+
+  /**
+   * Sends these events of the batch as one request. A request too large for the server (413, a
+   * proxy's body limit) goes again as two of half the events each; what it refuses for good is
+   * kept in the failed file.
+   */
+  private async deliver(indexes: readonly number[], delivery: DeliveryOptions): Promise<void> {
+    const { lines, gzip } = this.batch;
     try {
-      const records = gzip.size ? lines.map((line, i) => gzip.get(i) ?? line) : lines;
+      const records = indexes.map((i) => gzip.get(i) ?? (lines[i] as string));
       await deliverBatch(records, delivery, (attempt, reason, delay) =>
         this.deps.progress.note(`retry ${attempt} in ${(delay / 1000).toFixed(1)} s: ${reason}`),
       );
-      this.sent();
+      this.sent(indexes);
+      this.summary.batches++;
+      return;
     } catch (error) {
       if (!(error instanceof RejectedError)) throw error;
+      if (error instanceof TooLargeError && indexes.length > 1) {
+        this.deps.progress.note(`batch too large (${error.message}); sent again in two halves`);
+        const middle = Math.ceil(indexes.length / 2);
+        await this.deliver(indexes.slice(0, middle), delivery);
+        await this.deliver(indexes.slice(middle), delivery);
+        return;
+      }
       this.deps.progress.note(
         `batch refused (${error.message}); its events are kept in ${this.options.failedPath}`,
       );
       // An event sent gzip-compressed is kept as its record: as a line it could pass what a
       // replay of the file reads (MAX_LINE_BYTES), and be read back as nothing but its length.
-      const kept = lines.map((line, i) => {
+      const kept = indexes.map((i) => {
         const record = gzip.get(i);
-        if (!record) return line;
+        if (!record) return lines[i] as string;
         const rawData = record.toString('base64');
         return JSON.stringify({
           errorCode: 'Replay.BatchRefused',
@@ -241,7 +264,6 @@ class ReplayRun {
       });
       this.keepFailed(kept);
     }
-    this.summary.batches++;
   }
 
   /** Sends the batch, then saves the checkpoint: what it covers is never sent again. */
@@ -411,8 +433,9 @@ class ReplayRun {
       batch.lines.push(sorted.send);
       batch.formats.push(sorted.format);
       batch.bytes += bytes;
-      if (sorted.outside === 'sent') batch.oldSent++;
-      if (sorted.outside === 'restamped') batch.oldRestamped++;
+      batch.outside.push(
+        sorted.outside === 'sent' || sorted.outside === 'restamped' ? sorted.outside : undefined,
+      );
     }
     this.batch.last.set(source.key, unitIndex);
   }

@@ -268,13 +268,46 @@ describe('replay', () => {
       noS3,
     );
     const summary = await replay(sources, options({ batchRecords: defaultLines.length }), deps());
+    // `batches` counts the batches sent: the refused one is in `failed`.
     expect(summary).toMatchObject({
       sent: clfLines.length,
       failed: defaultLines.length,
-      batches: 2,
+      batches: 1,
     });
     const kept = readFileSync(join(directory, 'failed.ndjson'), 'utf8').trim().split('\n');
     expect(requestIds(kept)).toEqual(requestIds(receiver.requests[0]?.lines ?? []));
+  });
+
+  it('sends a batch too large for a proxy (413) again in halves, and keeps only an event too large alone', async () => {
+    const lines = defaultLines.slice(0, 8);
+    const sources = await listSources([file('a.log', lines.join('\n'))], noS3);
+    // The whole batch, then its first half, are over the limit; quarters and the second half pass.
+    receiver.script(413, 413, 200, 200, 200);
+    const summary = await replay(sources, options({ batchRecords: 8 }), deps());
+    expect(summary).toMatchObject({ sent: 8, failed: 0, batches: 3 });
+    expect(receiver.requests.map((request) => request.lines.length)).toEqual([8, 4, 2, 2, 4]);
+    expect(new Set(requestIds(receiver.accepted())).size).toBe(8);
+    // One event the proxy takes in no request: kept, and the run goes on.
+    const one = await listSources([file('b.log', defaultLines[8] as string)], noS3);
+    receiver.script(413);
+    const alone = await replay(
+      one,
+      options({ statePath: join(directory, 's1.json'), failedPath: join(directory, 'f1.ndjson') }),
+      deps(),
+    );
+    expect(alone).toMatchObject({ sent: 0, failed: 1, batches: 0 });
+  });
+
+  it('retries a 408 and stops at an answer about the request (404), keeping nothing', async () => {
+    const sources = await listSources([file('a.log', defaultLines.join('\n'))], noS3);
+    receiver.script(408, 404);
+    const summary = await replay(sources, options(), deps());
+    expect(summary.stopped).toMatch(
+      /answered HTTP 404: <html>404<\/html>, an answer about the request, not its events .*check the URL and organization/,
+    );
+    expect(summary).toMatchObject({ sent: 0, failed: 0 });
+    expect(existsSync(join(directory, 'failed.ndjson'))).toBe(false);
+    expect(receiver.requests).toHaveLength(2);
   });
 
   it('refuses to go on toward another endpoint than the one its checkpoint counts for', async () => {

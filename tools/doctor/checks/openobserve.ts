@@ -37,7 +37,10 @@ function notDelivered(error: unknown, url: string): Check {
       "set the stream's endpoint to the URL OpenObserve answers at itself, https://<openobserve>/aws/<org>/<stream>/_kinesis_firehose (not one that redirects or serves a page)",
     );
   }
-  if (error instanceof RejectedError && /HTTP 404/.test(message)) {
+  if (
+    (error instanceof RejectedError || error instanceof DeliveryStoppedError) &&
+    /HTTP 404/.test(message)
+  ) {
     return check(
       'openobserve',
       'fail',
