@@ -635,6 +635,9 @@ const ERROR_RECORD_KEYS = new Set([
   'datacatalogtable',
 ]);
 
+/** Strict base64, as Firehose writes an error record's rawData: whole groups of four. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
 /** A line's unit when it is an error record or a failed-file entry; undefined otherwise. */
 function errorRecordUnit(line: string, nowMs: number): Unit | undefined {
   const start = ERROR_RECORD_START.exec(line);
@@ -651,6 +654,10 @@ function errorRecordUnit(line: string, nowMs: number): Unit | undefined {
   }
   if (!kept) return undefined;
   record ??= parseJson(line) as ErrorRecord | null | undefined;
+  if (record && typeof record.rawData === 'string' && !BASE64.test(record.rawData)) {
+    // Cut short or edited: the processor would send its text as a `raw` event, the record lost.
+    return { kind: 'unreadable', reason: 'its rawData is not base64 (cut short?); not sent' };
+  }
   if (record && typeof record.rawData === 'string') {
     const lines = eventLines(Buffer.from(record.rawData, 'base64'));
     if (lines) return { kind: 'events', lines };

@@ -603,6 +603,24 @@ describe('replay', () => {
     expect(receiver.accepted()[2]).toBe(delivered.trimEnd());
   });
 
+  it('keeps an error record whose rawData is not base64, instead of sending its text as an event', async () => {
+    const rawData = Buffer.from(defaultLines[0] as string).toString('base64');
+    const record = (data: string) =>
+      JSON.stringify({ attemptsMade: 1, arrivalTimestamp: NOW, errorCode: 'E', rawData: data });
+    // Cut short mid-group, and edited by hand.
+    const sources = await listSources(
+      [file('errors', `${record(rawData.slice(0, -3))}\n${record('not base64 at all!')}\n`)],
+      noS3,
+    );
+    const summary = await replay(sources, options({ ingestWindowHours: 87_600 }), deps());
+    expect(summary).toMatchObject({ sent: 0, failed: 2 });
+    const kept = readFileSync(join(directory, 'failed.ndjson'), 'utf8').trim().split('\n');
+    expect(kept.map((line) => JSON.parse(line).errorMessage)).toEqual([
+      'its rawData is not base64 (cut short?); not sent',
+      'its rawData is not base64 (cut short?); not sent',
+    ]);
+  });
+
   it('sends the events of an AllData backup object as they are', async () => {
     const events = [
       `{\t"request_id":"all-data-1","status":200,"log_format":"default","_timestamp":${NOW * 1000}}`,
