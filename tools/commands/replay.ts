@@ -82,6 +82,12 @@ function report(summary: ReplaySummary, dryRun: boolean, failedPath: string, win
       `${summary.olderThanWindow} events were outside OpenObserve's ${windowHours}-hour ingest window: ${summary.oldSkipped} skipped (${kept}), ${summary.oldRestamped} restamped (time of sending in _timestamp, the original in original_timestamp), ${summary.oldSent} sent as they are`,
     );
   }
+  if (summary.oldRestamped > 0) {
+    // Dashboards and alerts count by _timestamp: old failures look like failures now.
+    lines.push(
+      `the ${summary.oldRestamped} restamped events count as traffic of the time they were sent: the dashboard's panels, and the alerts of that stream (5xx rate, p95, throttling), see them as now; tell whoever is on call, or silence the alerts while they are in the alerts' 10-minute window`,
+    );
+  }
   return lines;
 }
 

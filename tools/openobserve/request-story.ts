@@ -70,13 +70,23 @@ export async function readRequestStory(
   const trace = traced
     ? {
         id: traced.trace_id as string,
-        url: traceUrl(api.base, traced.trace_id as string, Number(traced._timestamp), options),
+        url: traceUrl(api.base, traced.trace_id as string, requestTimeUs(traced), options),
       }
     : null;
   return { requestId, access, execution, trace };
 }
 
-const time = (event: Json) => new Date(Number(event._timestamp) / 1000).toISOString();
+/**
+ * When the request was: `_timestamp`, or for an event `replay --old-events restamp` sent late (the
+ * time of sending in `_timestamp`), the original it kept in `original_timestamp`.
+ */
+const requestTimeUs = (event: Json) =>
+  typeof event.original_timestamp === 'number'
+    ? event.original_timestamp
+    : Number(event._timestamp);
+
+const time = (event: Json) =>
+  `${new Date(requestTimeUs(event) / 1000).toISOString()}${typeof event.original_timestamp === 'number' ? ' (replayed late: stored at its time of sending)' : ''}`;
 
 /** The access event's facts that answer "what happened" and "who", in reading order. */
 const ACCESS_FIELDS = [

@@ -85,6 +85,26 @@ describeWithOpenObserve('npm run request, on a real OpenObserve', () => {
     );
   });
 
+  it('tells a request replayed late by its own time, and looks for its trace then', async () => {
+    // As `replay --old-events restamp` sends an event: the time of sending, the original kept.
+    const original = (START - 3 * 86_400_000) * 1000;
+    const sentUs = Date.now() * 1000;
+    await server().send(STREAM, [
+      `{\t"request_id":"replayed-late","status":502,"log_format":"default","trace_id":"6745c2a2aa1b2c3d4e5f6a7b8c9d0e1f","original_timestamp":${original},"_timestamp":${sentUs}}`,
+    ]);
+    let story = await readRequestStory(api(), 'replayed-late', options());
+    for (let tries = 0; !story.access && tries < 50; tries++) {
+      await new Promise((wait) => setTimeout(wait, 200));
+      story = await readRequestStory(api(), 'replayed-late', options());
+    }
+    const text = formatRequestStory(story).join('\n');
+    expect(text).toContain(
+      `access log, ${new Date(original / 1000).toISOString()} (replayed late: stored at its time of sending)`,
+    );
+    const from = Number(new URL(story.trace?.url ?? '', 'http://x').searchParams.get('from'));
+    expect(Math.abs(from - original)).toBeLessThan(3_600_000_000);
+  });
+
   it('tells a request without execution lines, and exits 1 for one OpenObserve does not have', async () => {
     const env = {
       PATH: process.env.PATH ?? '',

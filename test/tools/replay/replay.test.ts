@@ -1725,6 +1725,23 @@ describe('npm run replay', () => {
     expect(result.stderr).toContain(
       `${defaultLines.length} events were outside OpenObserve's 5-hour ingest window: ${defaultLines.length} skipped`,
     );
+    // Restamped, they are sent, and the run says that the alerts see them as now.
+    const restamped = await run(
+      [
+        old,
+        '--endpoint',
+        receiver.url,
+        '--state',
+        join(directory, 's2.json'),
+        '--old-events',
+        'restamp',
+      ],
+      { OPENOBSERVE_ACCESS_KEY: ACCESS_KEY },
+    );
+    expect(restamped.status).toBe(0);
+    expect(restamped.stderr).toContain(
+      `the ${defaultLines.length} restamped events count as traffic of the time they were sent: the dashboard's panels, and the alerts`,
+    );
   }, 30_000);
 });
 
