@@ -13,7 +13,14 @@ import {
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { errorName } from '../aws/clients';
-import { grantInvoke, INVOKE_ACTIONS, roleMayInvoke } from '../aws/iam';
+import {
+  grantInvoke,
+  hasInvokeGrant,
+  INVOKE_ACTIONS,
+  invokePolicyName,
+  revokeInvoke,
+  roleMayInvoke,
+} from '../aws/iam';
 import { findFunction } from '../aws/lambda';
 import {
   decompresses,
@@ -300,6 +307,19 @@ export async function planAttach(options: AttachOptions, clients: AttachClients)
     }
   }
   if (before !== after) changes.push(updateChange(clients, options, stream, next));
+  if (options.detach && before !== after) {
+    // The grant attach added, named for the function: it would let the role invoke it for good.
+    const role = parameter(lambdaProcessor(current), 'RoleArn') ?? stream.settings.RoleARN;
+    if (role && (await hasInvokeGrant(clients.iam, role, functionArn))) {
+      lines.push(
+        `  role ${role}: remove inline policy ${invokePolicyName(functionArn)} (attach added it)`,
+      );
+      changes.push({
+        describe: `role ${role}: may no longer invoke ${functionArn}`,
+        apply: () => revokeInvoke(clients.iam, role, functionArn),
+      });
+    }
+  }
   return {
     shows: lines,
     changes,

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  DeleteRolePolicyCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
   GetRolePolicyCommand,
@@ -143,20 +144,26 @@ export async function roleMayInvoke(
   return INVOKE_ACTIONS.every((action) => policiesAllow(documents, action, functionArn));
 }
 
+/**
+ * The name of the inline policy grantInvoke adds for a function: named for its ARN, so a function
+ * of the same name in another region (or a policy of yours) keeps its own grant.
+ */
+export function invokePolicyName(functionArn: string): string {
+  const functionName = functionArn.split(':')[6] as string;
+  const hash = createHash('sha256').update(functionArn).digest('hex').slice(0, 8);
+  return `invoke-${functionName.slice(0, 110)}-${hash}`;
+}
+
 /** Adds an inline policy allowing exactly INVOKE_ACTIONS on the function (and its versions). */
 export async function grantInvoke(
   iam: IAMClient,
   roleArn: string,
   functionArn: string,
 ): Promise<void> {
-  const functionName = functionArn.split(':')[6] as string;
-  // Named for this function's ARN: a function of the same name in another region (or a policy of
-  // yours) keeps its own grant, where a name of the function's alone was replaced.
-  const hash = createHash('sha256').update(functionArn).digest('hex').slice(0, 8);
   await iam.send(
     new PutRolePolicyCommand({
       RoleName: roleNameOf(roleArn),
-      PolicyName: `invoke-${functionName.slice(0, 110)}-${hash}`,
+      PolicyName: invokePolicyName(functionArn),
       PolicyDocument: JSON.stringify({
         Version: '2012-10-17',
         Statement: [
@@ -167,6 +174,30 @@ export async function grantInvoke(
           },
         ],
       }),
+    }),
+  );
+}
+
+/** Whether the role holds the inline policy grantInvoke adds for the function. */
+export async function hasInvokeGrant(
+  iam: IAMClient,
+  roleArn: string,
+  functionArn: string,
+): Promise<boolean> {
+  const listed = await iam.send(new ListRolePoliciesCommand({ RoleName: roleNameOf(roleArn) }));
+  return (listed.PolicyNames ?? []).includes(invokePolicyName(functionArn));
+}
+
+/** Removes the inline policy grantInvoke added for the function; a policy of yours stays. */
+export async function revokeInvoke(
+  iam: IAMClient,
+  roleArn: string,
+  functionArn: string,
+): Promise<void> {
+  await iam.send(
+    new DeleteRolePolicyCommand({
+      RoleName: roleNameOf(roleArn),
+      PolicyName: invokePolicyName(functionArn),
     }),
   );
 }

@@ -19,7 +19,7 @@ import {
   PublishVersionCommand,
 } from '@aws-sdk/client-lambda';
 import { type AttachClients, type AttachOptions, planAttach } from '../../../tools/attach/plan';
-import { grantInvoke } from '../../../tools/aws/iam';
+import { grantInvoke, roleMayInvoke } from '../../../tools/aws/iam';
 import { RefusedError as Refused } from '../../../tools/cli/errors';
 import type { Io } from '../../../tools/cli/io';
 import { runPlan } from '../../../tools/cli/plan';
@@ -268,13 +268,32 @@ describe('attachProcessor (against moto)', () => {
     expect(again.asked).toBe(0);
     expect(again.lines).toContain('Nothing to change.');
 
+    // A policy of the role's own, besides the grant attach added.
+    await clients.iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'delivery',
+        PolicyName: 'team-policy',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+        }),
+      }),
+    );
+    const detaching = scriptedIo(true);
     await attachProcessor(
       { stream: 'amazon-apigateway-logs', functionName: 'processor', detach: true },
       clients,
-      scriptedIo(true),
+      detaching,
+    );
+    expect(detaching.lines.join('\n')).toMatch(
+      /role arn:aws:iam::\d+:role\/delivery: remove inline policy invoke-processor-[0-9a-f]{8} \(attach added it\)/,
     );
     const { http } = await destinationOf('amazon-apigateway-logs');
     expect(http.ProcessingConfiguration).toEqual({ Enabled: false, Processors: [] });
+    // The grant is gone with the processor: the role no longer may invoke it; the team's stays.
+    const left = await clients.iam.send(new ListRolePoliciesCommand({ RoleName: 'delivery' }));
+    expect(left.PolicyNames).toEqual(['team-policy']);
+    expect(await roleMayInvoke(clients.iam, roleArn, functionArn)).toBe(false);
   });
 
   it('keeps the alias it is given: the stream invokes the alias, which a deploy moves, not its version now', async () => {
