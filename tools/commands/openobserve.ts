@@ -63,7 +63,8 @@ export const command = defineCommand({
         value: 'FRACTION',
         default: DEFAULT_THRESHOLDS.rate5xx,
         min: 0,
-        max: 1,
+        // The alert fires above it: at 1 it never could.
+        max: 0.99,
         help: 'alert when 5xx responses pass this share of requests over 10 minutes',
       },
       'p95-ms': {

@@ -898,7 +898,10 @@ describe('npm run openobserve', () => {
     expect(noPassword.stderr).toContain('refused: set OPENOBSERVE_PASSWORD');
     const badRate = await cli(['setup', '--url', url, '--5xx-rate', '5'], env);
     expect(badRate.code).toBe(2);
-    expect(badRate.stderr).toContain('--5xx-rate must be from 0 to 1');
+    expect(badRate.stderr).toContain('--5xx-rate must be from 0 to 0.99');
+    // The alert fires above the rate: at 1 (every request a 5xx) it never could.
+    const never = await cli(['setup', '--url', url, '--5xx-rate', '1'], env);
+    expect(never.code).toBe(2);
     // Not a URL is a wrong command line; under --json, a refusal is the one document too.
     const notUrl = await cli(['setup', '--url', 'openobserve', '--yes'], env);
     expect(notUrl.code).toBe(2);

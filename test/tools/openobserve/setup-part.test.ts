@@ -12,5 +12,9 @@ describe('whoWrites', () => {
     expect(whoWrites(['aws_region', 'path'])).toBe(
       'the recommended access-log format writes path: docs/reference.md; the processor writes aws_region from the delivery stream: events that came through Firehose have them, events a replay sent do not',
     );
+    // No format writes these: the processor does, on the events that need them.
+    expect(whoWrites(['sample_rate', 'status', 'parse_error'])).toBe(
+      'the recommended access-log format writes status: docs/reference.md; the processor writes sample_rate, parse_error on some events (a line it could not read, an event a SAMPLE rule kept)',
+    );
   });
 });

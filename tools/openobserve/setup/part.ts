@@ -21,16 +21,28 @@ export const nothing = async (): Promise<string[]> => [];
 const FROM_STREAM = new Set(['aws_account_id', 'aws_region']);
 
 /**
+ * Fields the processor writes itself, on some events only: `parse_error` and `message` on a line it
+ * could not read, `sample_rate` on events a SAMPLE rule kept.
+ */
+const FROM_PROCESSOR = new Set(['log_format', 'parse_error', 'message', 'sample_rate']);
+
+/**
  * Where the fields a stream lacks come from, for a line that says what to wait for: the
  * recommended access-log format, or the delivery stream (events a replay sent have no stream).
  */
 export function whoWrites(fields: readonly string[]): string {
   const fromStream = fields.filter((field) => FROM_STREAM.has(field));
-  const fromLines = fields.filter((field) => !FROM_STREAM.has(field));
+  const fromProcessor = fields.filter((field) => FROM_PROCESSOR.has(field));
+  const fromLines = fields.filter((field) => !FROM_STREAM.has(field) && !FROM_PROCESSOR.has(field));
   const said: string[] = [];
   if (fromLines.length) {
     said.push(
       `the recommended access-log format writes ${fromLines.join(', ')}: docs/reference.md`,
+    );
+  }
+  if (fromProcessor.length) {
+    said.push(
+      `the processor writes ${fromProcessor.join(', ')} on some events (a line it could not read, an event a SAMPLE rule kept)`,
     );
   }
   if (fromStream.length) {
