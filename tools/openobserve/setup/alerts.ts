@@ -25,6 +25,9 @@ export interface AlertOptions {
   readonly thresholds: Thresholds;
 }
 
+/** The folder each alert alertsNamed read is in, as the alert list names it. */
+const folderOf = new WeakMap<Json, string>();
+
 /**
  * The alerts of these names there are, read whole, by name; with `stream`, only those that watch
  * it (another stream's alerts may have the same names).
@@ -42,7 +45,11 @@ export async function alertsNamed(
     if (typeof name === 'string' && !found.has(name) && names.includes(name)) {
       const id = field(item, 'alert_id', isString, 'the alert list');
       const alert = await api.request('GET', `/api/v2/${org}/alerts/${encodeURIComponent(id)}`);
-      if (stream === undefined || alert.stream_name === stream) found.set(name, alert);
+      if (stream === undefined || alert.stream_name === stream) {
+        found.set(name, alert);
+        const folder = item.folder_name || item.folder_id;
+        if (isString(folder) && folder) folderOf.set(alert, folder);
+      }
     }
   }
   return found;
@@ -155,6 +162,16 @@ export async function alertsPart(
     ),
   );
   const changes: Change[] = [];
+  const elsewhere = new Set(
+    [...existing.values()]
+      .map((alert) => folderOf.get(alert))
+      .filter((name): name is string => name !== undefined && name !== options.folder),
+  );
+  if (options.folder && elsewhere.size > 0) {
+    skipped.push(
+      `alerts: in folder ${[...elsewhere].map((name) => `"${name}"`).join(', ')}, not "${options.folder}": they stay there (move them in OpenObserve's UI)`,
+    );
+  }
   for (const alert of desired) {
     const current = existing.get(alert.name);
     if (current && alert.enabled === false) {
