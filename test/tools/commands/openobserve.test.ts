@@ -769,13 +769,20 @@ describe('openobserve setup: SLOs per API and stage', () => {
     const again = scriptedIo();
     expect((await setup({}, again)).changes).toEqual([]);
     expect(again.asked).toBe(0);
+    // What people set on an SLO stays: turned off, a tag of theirs.
+    sloNamed('api_gateway_availability').enabled = false;
+    sloNamed('api_gateway_availability').tags = ['api-gateway', 'team-payments'];
     const update = await setup({ availability: 99.5 });
-    expect(update.changes).toEqual([
-      'SLO api_gateway_availability: update (its target, queries or grouping differ)',
-    ]);
+    expect(update.changes).toEqual(['SLO api_gateway_availability: update description, target']);
     expect(update.mismatches).toEqual([]);
     const after = sloNamed('api_gateway_availability');
-    expect(after).toMatchObject({ id: before.id, target: 99.5, owner: before.owner });
+    expect(after).toMatchObject({
+      id: before.id,
+      target: 99.5,
+      owner: before.owner,
+      enabled: false,
+      tags: ['api-gateway', 'team-payments'],
+    });
     expect(stored()).toHaveLength(2);
   });
 

@@ -20,7 +20,7 @@ import { keptStreamName } from '../stream-settings';
 import { olderThan, SLO_SINCE } from '../version';
 import { alertsNamed } from './alerts';
 import type { FolderRef } from './folders';
-import { nothing, type SetupPart, sameAsDesired } from './part';
+import { nothing, type SetupPart, sameAsDesired, strings } from './part';
 
 const skippedOnly = (line: string): SetupPart => ({
   changes: [],
@@ -88,10 +88,14 @@ function sloChange(
       },
     };
   }
-  if (sameAsDesired(placed(planned, folder), current)) return undefined;
+  const sent = placed(planned, folder);
+  if (sameAsDesired(sent, current)) return undefined;
   const { status: _status, ...kept } = current;
+  const differ = Object.keys(sent).filter(
+    (key) => !sameAsDesired(sent[key as keyof typeof sent], current[key]),
+  );
   return {
-    describe: `SLO ${desired.name}: update (its target, queries or grouping differ)`,
+    describe: `SLO ${desired.name}: update ${differ.join(', ')}`,
     apply: async () => {
       await api.request('PUT', `/api/${org}/slos/${encodeURIComponent(ref.id)}`, {
         ...kept,
@@ -167,6 +171,19 @@ function streamOf(slo: Json | undefined): string | undefined {
 }
 
 /**
+ * An SLO as setup sends it over one that is there: what people set on it stays, its being turned
+ * off and the tags added to it (setup's tag is added).
+ */
+function sloOverTheirs(desired: SloBody, current: Json | undefined): SloBody {
+  if (!current) return desired;
+  return {
+    ...desired,
+    enabled: typeof current.enabled === 'boolean' ? current.enabled : desired.enabled,
+    tags: [...new Set([...strings(current.tags), ...desired.tags])],
+  };
+}
+
+/**
  * The SLOs to install, each with its id and folder when it exists; those whose queries name a
  * field the stream lacks are left out, and said in `skipped`, as is one that stays in another
  * folder than --folder names.
@@ -201,7 +218,7 @@ function planSlos(
     }
     const { id, folder_id: folderId } = current ?? {};
     planned.push({
-      desired,
+      desired: sloOverTheirs(desired, current),
       ref: { id: typeof id === 'string' ? id : '' },
       ...(typeof folderId === 'string' ? { folderId } : {}),
     });
