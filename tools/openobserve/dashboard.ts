@@ -280,7 +280,7 @@ export const TABS: readonly TabSpec[] = [
         type: 'bar',
         title: 'Throttled requests (429) per minute',
         description:
-          'Requests API Gateway refused with 429: stage or usage-plan throttling, or the account limit. Raise the limit, or find the client in "Top source addresses".',
+          'Requests API Gateway refused with 429: stage or usage-plan throttling, or the account limit. Raise the limit, or find the client: by key in "Top API keys by 429 and 403", by address with a search of status=429 (docs/openobserve.md, "Queries to start from").',
         sql: `SELECT ${MINUTE}, ${COUNT} AS throttled ${FROM} WHERE ${API_FILTER} AND status = 429 GROUP BY minute ORDER BY minute ${MINUTE_ROWS}`,
         x: ['minute'],
         y: ['throttled'],
@@ -478,7 +478,7 @@ export const TABS: readonly TabSpec[] = [
         type: 'table',
         title: 'Top source addresses',
         description:
-          'Client addresses as SOURCE_IP keeps them (kept, truncated to /24 and /48, or hashed). One address with most of the 429s is the client to talk to.',
+          'Client addresses as SOURCE_IP keeps them (kept, truncated to /24 and /48, or hashed), by requests. For the addresses that were throttled, search status=429 (docs/openobserve.md, "Queries to start from").',
         sql: `SELECT ${COUNT} AS requests, source_ip ${FROM} WHERE ${API_FILTER} AND source_ip IS NOT NULL GROUP BY source_ip ORDER BY requests DESC LIMIT 10`,
         x: ['requests', 'source_ip'],
         y: [],
