@@ -112,6 +112,9 @@ async function checkDestination(api: OpenObserveApi, options: AlertOptions, dest
   }
 }
 
+/** The alert on silence: on a stream that has had no event yet, it fires at once. */
+const NO_EVENTS = 'api_gateway_no_events';
+
 const skippedOnly = (line: string): SetupPart => ({
   changes: [],
   skipped: [line],
@@ -121,7 +124,11 @@ const skippedOnly = (line: string): SetupPart => ({
 export async function alertsPart(
   api: OpenObserveApi,
   options: AlertOptions,
-  stream: { readonly hasFields: boolean; readonly lacks: (sql: string) => string[] },
+  stream: {
+    readonly hasFields: boolean;
+    readonly isNew?: boolean;
+    readonly lacks: (sql: string) => string[];
+  },
   folder: FolderRef,
 ): Promise<SetupPart> {
   const org = encodeURIComponent(options.org);
@@ -170,6 +177,11 @@ export async function alertsPart(
   if (options.folder && elsewhere.size > 0) {
     skipped.push(
       `alerts: in folder ${[...elsewhere].map((name) => `"${name}"`).join(', ')}, not "${options.folder}": they stay there (move them in OpenObserve's UI)`,
+    );
+  }
+  if (stream.isNew && desired.some((alert) => alert.name === NO_EVENTS)) {
+    skipped.push(
+      `alert ${NO_EVENTS}: notifies "${destination}" every 30 minutes from its first run until the new stream's first events arrive: send a request through the API, or expect those notifications`,
     );
   }
   for (const alert of desired) {

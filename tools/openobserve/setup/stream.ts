@@ -125,7 +125,14 @@ function missingFields(schema: Json | undefined): string[] {
 export async function streamPart(
   api: OpenObserveApi,
   options: StreamOptions,
-): Promise<SetupPart & { readonly hasFields: boolean; readonly lacks: (sql: string) => string[] }> {
+): Promise<
+  SetupPart & {
+    readonly hasFields: boolean;
+    /** Created by this run: no event has arrived yet. */
+    readonly isNew: boolean;
+    readonly lacks: (sql: string) => string[];
+  }
+> {
   const org = encodeURIComponent(options.org);
   const stream = encodeURIComponent(options.stream);
   const schemaPath = `/api/${org}/streams/${stream}/schema?type=logs`;
@@ -159,6 +166,7 @@ export async function streamPart(
       : [],
     // A stream created above has the fields; an existing one has them once data arrived.
     hasFields: schema === undefined || (Array.isArray(schema.schema) && schema.schema.length > 0),
+    isNew: schema === undefined,
     lacks: (sql) => missing.filter((name) => new RegExp(`\\b${name}\\b`).test(sql)),
     readBack: async () =>
       mismatches(settingsOf(await readSchema(api, schemaPath)), fullText, retentionDays),
