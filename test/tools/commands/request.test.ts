@@ -156,6 +156,26 @@ describeWithOpenObserve('npm run request, on a real OpenObserve', () => {
     const bad = await cli("x' OR '1'='1");
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('is not a request id');
+
+    // A stream whose settings cut a search to its last hour: OpenObserve answers for that hour
+    // only, and "no event" would not be true of the rest.
+    await server().send('limited', [
+      `{\t"request_id":"limited-1","status":200,"_timestamp":${Date.now() * 1000}}`,
+    ]);
+    for (let tries = 0; tries < 50; tries++) {
+      try {
+        await api().request('PUT', '/api/default/streams/limited/settings?type=logs', {
+          max_query_range: 1,
+        });
+        break;
+      } catch {
+        await new Promise((wait) => setTimeout(wait, 200));
+      }
+    }
+    const cut = await cliOn('limited', '00000000-0000-0000-0000-000000000000');
+    expect(cut.code).toBe(1);
+    expect(cut.stderr).toContain('OpenObserve searched only part of the range (');
+    expect(cut.stdout).not.toContain('no event of this request');
   }, 60_000);
 });
 
