@@ -23,27 +23,43 @@ export interface Answer {
   readonly Reason?: string;
 }
 
-/** The verdict on one request: a Delete always succeeds, so a stack can always be removed. */
-export async function verdict(event: CloudFormationCustomResourceEvent): Promise<Answer> {
-  if (event.RequestType === 'Delete') return { Status: 'SUCCESS' };
-  const environment: unknown = event.ResourceProperties.Environment;
+/** Why these settings would stop the function, or undefined when it starts with them. */
+async function refusal(environment: unknown): Promise<string | undefined> {
   if (typeof environment !== 'object' || environment === null) {
-    return { Status: 'FAILED', Reason: 'the resource has no Environment property to check' };
+    return 'the resource has no Environment property to check';
   }
   try {
     await readSettings(environment as Record<string, string>);
-    return { Status: 'SUCCESS' };
+    return undefined;
   } catch (error) {
     const message = (error as Error).message;
-    const reason =
-      error instanceof ConfigError
-        ? `the processor would not start: ${message}`
-        : `the settings could not be checked: ${message}`;
-    return {
-      Status: 'FAILED',
-      Reason: reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS)}…` : reason,
-    };
+    return error instanceof ConfigError
+      ? `the processor would not start: ${message}`
+      : `the settings could not be checked: ${message}`;
   }
+}
+
+/**
+ * The verdict on one request. A Delete always succeeds, so a stack can always be removed. An
+ * Update fails only when it makes things worse: settings the function starts with before and not
+ * after. A rollback is an Update back to the settings before, checked by this same code; were
+ * those refused too (a release that refuses what an earlier one took), failing it would leave the
+ * stack in UPDATE_ROLLBACK_FAILED.
+ */
+export async function verdict(event: CloudFormationCustomResourceEvent): Promise<Answer> {
+  if (event.RequestType === 'Delete') return { Status: 'SUCCESS' };
+  const reason = await refusal(event.ResourceProperties.Environment);
+  if (reason === undefined) return { Status: 'SUCCESS' };
+  if (
+    event.RequestType === 'Update' &&
+    (await refusal(event.OldResourceProperties.Environment)) !== undefined
+  ) {
+    return { Status: 'SUCCESS' };
+  }
+  return {
+    Status: 'FAILED',
+    Reason: reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS)}…` : reason,
+  };
 }
 
 /**

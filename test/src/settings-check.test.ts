@@ -44,6 +44,7 @@ const quiet = { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'tr
 function request(
   type: 'Create' | 'Update' | 'Delete',
   environment: Record<string, string> | undefined,
+  before: Record<string, string> | undefined = environment,
 ): CloudFormationCustomResourceEvent {
   const { port } = server.address() as AddressInfo;
   const common = {
@@ -65,7 +66,7 @@ function request(
       ...common,
       RequestType: 'Update',
       PhysicalResourceId: 'SettingsCheck',
-      OldResourceProperties: common.ResourceProperties,
+      OldResourceProperties: { ...common.ResourceProperties, Environment: before },
     };
   }
   return { ...common, RequestType: 'Delete', PhysicalResourceId: 'SettingsCheck' };
@@ -142,6 +143,18 @@ describe('the deploy check of the processor settings', () => {
       ['SUCCESS', 'SettingsCheck'],
       ['SUCCESS', 'SettingsCheck'],
     ]);
+  });
+
+  it('fails an update to settings the function would refuse, never one back from them (a rollback)', async () => {
+    const good = { ...DEFAULTS, SAMPLE: 'status_class=2xx:0.1' };
+    const bad = { ...DEFAULTS, SAMPLE: 'status_class=2xx:0.3' };
+    expect(await handler(request('Update', bad, good))).toMatchObject({ Status: 'FAILED' });
+    // The rollback after it: back to the settings before, which this code takes.
+    expect(await handler(request('Update', good, bad))).toEqual({ Status: 'SUCCESS' });
+    // Settings an earlier release took and this one refuses: a rollback to them must not fail,
+    // or the stack is left in UPDATE_ROLLBACK_FAILED; an update between two such is no worse.
+    const alsoBad = { ...DEFAULTS, DROP_FIELDS: 'nosuchfield' };
+    expect(await handler(request('Update', alsoBad, bad))).toEqual({ Status: 'SUCCESS' });
   });
 
   it('never stops a stack from being deleted, whatever its settings', async () => {

@@ -6,6 +6,7 @@
  * shell's environment, and the run says which. Exits 1 when anything was kept in --failed, or
  * when it stopped (after its summary, in --json too).
  */
+import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createAsyncProcessor } from '../../src/surface';
 import { awsClients } from '../aws/clients';
@@ -33,15 +34,29 @@ import { listSources, type Source } from '../replay/sources';
  * file. Read as sources they were sent as events, or made the folder impossible to replay.
  */
 function ownFile(state: string, failed: string): (path: string) => boolean {
-  const checkpoint = resolve(state);
+  const checkpoint = realPath(state);
   return (path) => {
-    const full = resolve(path);
-    if (full === checkpoint || full === resolve(failed)) return true;
+    const full = realPath(path);
+    if (full === checkpoint || full === realPath(failed)) return true;
     return (
       full.startsWith(`${checkpoint}.`) &&
       /^\.(tmp|lock|lock\.\d+\.gone)$/.test(full.slice(checkpoint.length))
     );
   };
+}
+
+/** A path with its links followed (a folder named through a link lists its files by it). */
+function realPath(path: string): string {
+  try {
+    return realpathSync(resolve(path));
+  } catch {
+    // Not there yet (a failed file this run makes): its folder's, then.
+    try {
+      return join(realpathSync(dirname(resolve(path))), basename(path));
+    } catch {
+      return resolve(path);
+    }
+  }
 }
 
 /** The sources but this run's own files found in a folder named to replay, which it says. */
@@ -201,7 +216,7 @@ export const command = defineCommand({
       given.has('state') && !given.has('failed')
         ? join(dirname(state), `${basename(state).replace(/\.json$/i, '')}-failed.ndjson`)
         : named('failed');
-    if (resolve(state) === resolve(failed)) {
+    if (realPath(state) === realPath(failed)) {
       // The checkpoint is written whole after each batch: the entries kept would be lost.
       throw new UsageError(`--failed and --state name the same file, ${failed}: give each its own`);
     }

@@ -144,15 +144,16 @@ export function buildAlert(spec: AlertSpec, stream: string, destinations: readon
 /**
  * An alert as setup sends it over one that is there: what people set on it stays, the
  * destinations added to it (`destination`, setup's, is added), its being turned off (for
- * maintenance, say), a row template of their own, a longer period (for Firehose buffers longer
- * than the template's, docs/openobserve.md) and another silence. What setup does not set at all
+ * maintenance, say), a row template of their own (earlier setups wrote none) and a longer period
+ * (for Firehose buffers longer than the template's, docs/openobserve.md); the silence is setup's
+ * (an earlier setup's burn alerts had none, and paged every minute). What setup does not set at all
  * stays too: the update sends the alert that is there with these values over it (`updateOf`).
  */
 export function overTheirs<
   T extends {
     destinations: string[];
     enabled: boolean;
-    trigger_condition: { period: number; silence: number };
+    trigger_condition: { period: number };
     row_template?: string;
   },
 >(alert: T, current: Json | undefined, destination: string): T {
@@ -169,7 +170,6 @@ export function overTheirs<
       ...ours,
       period:
         typeof trigger.period === 'number' ? Math.max(trigger.period, ours.period) : ours.period,
-      silence: typeof trigger.silence === 'number' ? trigger.silence : ours.silence,
     },
     ...(alert.row_template !== undefined && isString(current.row_template) && current.row_template
       ? { row_template: current.row_template }

@@ -150,6 +150,9 @@ class ReplayRun {
   private readonly failedPath: string;
   private failedBytes: number;
   private batch = emptyBatch();
+  /** The batch limits: the options', lowered for the rest of the run by a 413. */
+  private maxRecords: number;
+  private maxBytes: number;
   private warnedOld = false;
 
   constructor(
@@ -157,6 +160,8 @@ class ReplayRun {
     private readonly options: ReplayOptions,
     private readonly deps: ReplayDeps,
   ) {
+    this.maxRecords = options.batchRecords;
+    this.maxBytes = options.batchBytes;
     this.state = loadState(options.statePath, options.delivery?.endpoint);
     this.failedPath = resolve(options.failedPath);
     if (sources.some((source) => resolve(source.name) === this.failedPath)) {
@@ -243,6 +248,9 @@ class ReplayRun {
       if (error instanceof TooLargeError && indexes.length > 1) {
         this.deps.progress.note(`batch too large (${error.message}); sent again in two halves`);
         const middle = Math.ceil(indexes.length / 2);
+        // The batches after it are made no larger than a half: one request each, not three.
+        this.maxRecords = Math.min(this.maxRecords, middle);
+        this.maxBytes = Math.min(this.maxBytes, this.bytesOf(indexes.slice(0, middle)));
         await this.deliver(indexes.slice(0, middle), delivery);
         await this.deliver(indexes.slice(middle), delivery);
         return;
@@ -349,8 +357,9 @@ class ReplayRun {
       const failed: string[] = [];
       for (const half of halves) {
         const part = await this.processed(half, arrivalMs, source, line);
-        events.push(...part.events);
-        failed.push(...part.failed);
+        // One by one: a spread of hundreds of thousands of events would pass the call stack.
+        for (const event of part.events) events.push(event);
+        for (const entry of part.failed) failed.push(entry);
       }
       return { events, failed };
     }
@@ -360,10 +369,19 @@ class ReplayRun {
 
   /** Whether one more event of `bytes` would make the batch pass a limit. */
   private full(bytes: number): boolean {
-    const { batch, options } = this;
+    const { batch } = this;
     return (
       batch.lines.length > 0 &&
-      (batch.lines.length >= options.batchRecords || batch.bytes + bytes > options.batchBytes)
+      (batch.lines.length >= this.maxRecords || batch.bytes + bytes > this.maxBytes)
+    );
+  }
+
+  /** The bytes these events of the batch take in a request, as `full` counts them. */
+  private bytesOf(indexes: readonly number[]): number {
+    const { lines, gzip } = this.batch;
+    return indexes.reduce(
+      (sum, i) => sum + (gzip.get(i)?.length ?? Buffer.byteLength(lines[i] as string) + 1),
+      0,
     );
   }
 
@@ -395,7 +413,9 @@ class ReplayRun {
     }
     // Many kept records and nothing to send: checkpoint them all the same.
     if (this.batch.kept > this.options.batchBytes) await this.flush();
-    this.keepFailed(failed);
+    // A record resumed inside had its failed parts (the halves of a record too large) kept by the
+    // run that sent its first events, with that checkpoint.
+    if (from === 0) this.keepFailed(failed);
     const options = {
       source,
       line: piece.line,

@@ -11,6 +11,7 @@ import {
   renameSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
@@ -287,6 +288,23 @@ describe('replay', () => {
     expect(summary).toMatchObject({ sent: 8, failed: 0, batches: 3 });
     expect(receiver.requests.map((request) => request.lines.length)).toEqual([8, 4, 2, 2, 4]);
     expect(new Set(requestIds(receiver.accepted())).size).toBe(8);
+    // The batches after a 413 are made no larger than the half that went: one request each.
+    const sixteen = Array.from({ length: 16 }, (_, i) =>
+      (defaultLines[0] as string).replace(
+        /RequestId: [^,]+/,
+        `RequestId: after-413-${String(i).padStart(2, '0')}`,
+      ),
+    );
+    const more = await listSources([file('c.log', sixteen.join('\n'))], noS3);
+    receiver.requests.length = 0;
+    receiver.script(413);
+    const later = await replay(
+      more,
+      options({ batchRecords: 8, statePath: join(directory, 's2.json') }),
+      deps(),
+    );
+    expect(later).toMatchObject({ sent: 16, failed: 0 });
+    expect(receiver.requests.map((request) => request.lines.length)).toEqual([8, 4, 4, 4, 4]);
     // One event the proxy takes in no request: kept, and the run goes on.
     const one = await listSources([file('b.log', defaultLines[8] as string)], noS3);
     receiver.script(413);
@@ -434,13 +452,15 @@ describe('replay', () => {
   });
 
   it('sends every event of a CloudWatch record the function failed for its size alone', async () => {
-    // 70,000 log events of a few characters: 180 KB of gzip the stream takes, whose events pass
-    // what one transformed record may hold; the function kept it in processing-failed/.
-    const messages = Array.from({ length: 70_000 }, (_, i) => ({
-      message: `tiny-${i}`,
+    // 300,000 log events of a few characters: a gzip record the stream takes (under 1,000 KiB),
+    // whose events pass what one transformed record may hold; the function kept it in
+    // processing-failed/. So many events also pass what a call's arguments may hold.
+    const messages = Array.from({ length: 300_000 }, (_, i) => ({
+      message: `t${i % 10}`,
       timestampMs: NOW,
     }));
     const { bytes } = cloudWatchRecord(messages) as { bytes: Uint8Array };
+    expect(bytes.length).toBeLessThan(1_024_000);
     const rawData = Buffer.from(bytes).toString('base64');
     const { response } = await createAsyncProcessor(readConfig({}))({
       invocationId: 'i',
@@ -461,10 +481,13 @@ describe('replay', () => {
       options({ ingestWindowHours: 87_600, batchRecords: 10_000 }),
       deps(),
     );
-    expect(summary).toMatchObject({ sent: 70_000, failed: 0 });
-    const messagesSent = new Set(receiver.accepted().map((line) => JSON.parse(line).message));
-    expect(messagesSent.size).toBe(70_000);
-    expect(messagesSent.has('tiny-69999')).toBe(true);
+    expect(summary).toMatchObject({ sent: 300_000, failed: 0 });
+    // Each of the 300,000 once (the ten messages alike; the event ids tell them apart).
+    const sent = receiver.accepted().map((line) => JSON.parse(line));
+    expect(sent).toHaveLength(300_000);
+    expect(new Set(sent.map((event) => event.message))).toEqual(
+      new Set(Array.from({ length: 10 }, (_, i) => `t${i}`)),
+    );
   }, 60_000);
 
   it('keeps the time Firehose took a record it could not transform, and dates its lines by it when the entry is replayed', async () => {
@@ -492,6 +515,37 @@ describe('replay', () => {
     expect(again).toMatchObject({ sent: 1, failed: 0 });
     expect(JSON.parse(receiver.accepted()[0] as string)._timestamp).toBe(arrival * 1000);
   });
+
+  it('keeps the part of a record too large alone once, when a rerun resumes inside the record', async () => {
+    // 30 small events, one of 1.6 million random characters no record can hold even compressed,
+    // 30 more: the halves send 60, and keep the one.
+    const huge = randomBytes(1_200_000).toString('base64');
+    const messages = [
+      ...Array.from({ length: 30 }, (_, i) => ({ message: `before-${i}`, timestampMs: NOW })),
+      { message: huge, timestampMs: NOW },
+      ...Array.from({ length: 30 }, (_, i) => ({ message: `after-${i}`, timestampMs: NOW })),
+    ];
+    const { bytes } = cloudWatchRecord(messages) as { bytes: Uint8Array };
+    const record = JSON.stringify({
+      attemptsMade: 1,
+      arrivalTimestamp: NOW,
+      errorCode: 'Lambda.ProcessingFailed',
+      rawData: Buffer.from(bytes).toString('base64'),
+    });
+    const sources = await listSources([file('processing-failed', `${record}\n`)], noS3);
+    const limits = { batchRecords: 10, ingestWindowHours: 87_600 };
+    // The second batch is refused until the run gives up: it stops inside the record.
+    receiver.script(200, 503, 503, 503, 503, 503, 503, 503, 503);
+    const first = await replay(sources, options(limits), deps());
+    expect(first.stopped).toMatch(/gave up/);
+    const again = await replay(sources, options(limits), deps());
+    expect(again).toMatchObject({ failed: 0 });
+    const kept = readFileSync(join(directory, 'failed.ndjson'), 'utf8').trim().split('\n');
+    expect(kept).toHaveLength(1);
+    expect(JSON.parse(kept[0] as string).errorMessage).toMatch(/transformed record over/);
+    const sent = receiver.accepted().map((line) => JSON.parse(line).message);
+    expect(new Set(sent).size).toBe(60);
+  }, 60_000);
 
   it('keeps each batch within --batch-mb, however few records hold its events', async () => {
     const events = Array.from(
@@ -1500,17 +1554,26 @@ describe('npm run replay', () => {
     writeFileSync(join(folder, '.DS_Store'), randomBytes(3_000));
     const state = join(folder, 'state.json');
     writeFileSync(`${state}.lock`, `999999@${hostname()}`);
+    // What an earlier run kept: its failed file, beside its checkpoint.
+    const failed = join(folder, 'state-failed.ndjson');
+    writeFileSync(failed, '{\tnot an event\n');
     const window = ['--ingest-window-hours', '87600'];
     const env = { OPENOBSERVE_ACCESS_KEY: ACCESS_KEY };
     const first = await run([folder, '--endpoint', receiver.url, '--state', state, ...window], env);
-    expect(first.stderr).toContain(`left out this run's own ${state}.lock`);
+    expect(first.stderr).toContain(`left out this run's own ${failed}, ${state}.lock`);
     expect(first.status).toBe(0);
-    const again = await run([folder, '--endpoint', receiver.url, '--state', state, ...window], env);
-    expect(again.stderr).toContain(`left out this run's own ${state}`);
+    // Named through a link to the folder: the same files, under other names.
+    const link = join(directory, 'link-to-downloads');
+    symlinkSync(folder, link);
+    const again = await run([link, '--endpoint', receiver.url, '--state', state, ...window], env);
+    expect(again.stderr).toContain(
+      `left out this run's own ${join(link, 'state-failed.ndjson')}, ${join(link, 'state.json')}`,
+    );
     expect(again.status).toBe(0);
-    // The log's lines once each, and nothing else: no checkpoint, lock or .DS_Store as events.
+    // The log's lines (once a name: the link is another), and nothing else: no checkpoint,
+    // lock, failed entry or .DS_Store as events.
     expect(receiver.accepted().map((line) => JSON.parse(line).log_format)).toEqual(
-      clfLines.map(() => 'clf'),
+      [...clfLines, ...clfLines].map(() => 'clf'),
     );
   }, 60_000);
 

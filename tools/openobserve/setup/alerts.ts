@@ -115,6 +115,41 @@ async function checkDestination(api: OpenObserveApi, options: AlertOptions, dest
 /** The alert on silence: on a stream that has had no event yet, it fires at once. */
 const NO_EVENTS = 'api_gateway_no_events';
 
+/**
+ * What a user should know of the alerts as they will be: in another folder than --folder names,
+ * turned off by someone, or about to notify on a new stream that has had no event yet.
+ */
+function notesOn(
+  desired: readonly { name: string; enabled: boolean }[],
+  existing: Map<string, Json>,
+  options: { folder?: string; alertDestination?: string; isNew?: boolean },
+): string[] {
+  const notes: string[] = [];
+  const elsewhere = new Set(
+    [...existing.values()]
+      .map((alert) => folderOf.get(alert))
+      .filter((name): name is string => name !== undefined && name !== options.folder),
+  );
+  if (options.folder && elsewhere.size > 0) {
+    notes.push(
+      `alerts: in folder ${[...elsewhere].map((name) => `"${name}"`).join(', ')}, not "${options.folder}": they stay there (move them in OpenObserve's UI)`,
+    );
+  }
+  if (options.isNew && desired.some((alert) => alert.name === NO_EVENTS)) {
+    notes.push(
+      `alert ${NO_EVENTS}: notifies "${options.alertDestination}" every 30 minutes from its first run until the new stream's first events arrive: send a request through the API, or expect those notifications`,
+    );
+  }
+  for (const alert of desired) {
+    if (existing.has(alert.name) && alert.enabled === false) {
+      notes.push(
+        `alert ${alert.name}: turned off in OpenObserve, and left off: it notifies nobody until it is turned on there`,
+      );
+    }
+  }
+  return notes;
+}
+
 const skippedOnly = (line: string): SetupPart => ({
   changes: [],
   skipped: [line],
@@ -169,28 +204,9 @@ export async function alertsPart(
     ),
   );
   const changes: Change[] = [];
-  const elsewhere = new Set(
-    [...existing.values()]
-      .map((alert) => folderOf.get(alert))
-      .filter((name): name is string => name !== undefined && name !== options.folder),
-  );
-  if (options.folder && elsewhere.size > 0) {
-    skipped.push(
-      `alerts: in folder ${[...elsewhere].map((name) => `"${name}"`).join(', ')}, not "${options.folder}": they stay there (move them in OpenObserve's UI)`,
-    );
-  }
-  if (stream.isNew && desired.some((alert) => alert.name === NO_EVENTS)) {
-    skipped.push(
-      `alert ${NO_EVENTS}: notifies "${destination}" every 30 minutes from its first run until the new stream's first events arrive: send a request through the API, or expect those notifications`,
-    );
-  }
+  skipped.push(...notesOn(desired, existing, { ...options, isNew: stream.isNew }));
   for (const alert of desired) {
     const current = existing.get(alert.name);
-    if (current && alert.enabled === false) {
-      skipped.push(
-        `alert ${alert.name}: turned off in OpenObserve, and left off: it notifies nobody until it is turned on there`,
-      );
-    }
     if (!current) {
       changes.push({
         describe: `alert ${alert.name}: create`,
