@@ -599,7 +599,9 @@ export function unitOf(piece: Piece, nowMs: number): Unit | undefined {
       ? { kind: 'events', lines: splitEventLines(piece.text) }
       : { kind: 'record', data: piece.gzip.toString('base64'), arrivalMs: nowMs };
   }
-  const line = piece.text;
+  // A byte-order mark (an editor's, a Windows tool's) is no text of the first line's.
+  const line =
+    piece.line === 1 && piece.text.charCodeAt(0) === 0xfeff ? piece.text.slice(1) : piece.text;
   if (line.trim().length === 0) return undefined;
   if (line.startsWith('{\t')) return { kind: 'events', lines: [line] };
   return (

@@ -657,6 +657,18 @@ describe('replay', () => {
     expect(receiver.accepted()[2]).toBe(delivered.trimEnd());
   });
 
+  it('reads an error record after a byte-order mark as the record, not as an access-log line', async () => {
+    const record = JSON.stringify({
+      attemptsMade: 1,
+      arrivalTimestamp: NOW,
+      errorCode: 'Lambda.ProcessingFailed',
+      rawData: Buffer.from(defaultLines[0] as string).toString('base64'),
+    });
+    const sources = await listSources([file('saved-by-an-editor', `\uFEFF${record}\n`)], noS3);
+    const summary = await replay(sources, options({ ingestWindowHours: 87_600 }), deps());
+    expect(summary).toMatchObject({ sent: 1, failed: 0, byFormat: { default: 1 } });
+  });
+
   it('keeps an error record whose rawData is not base64, instead of sending its text as an event', async () => {
     const rawData = Buffer.from(defaultLines[0] as string).toString('base64');
     const record = (data: string) =>
