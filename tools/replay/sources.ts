@@ -449,21 +449,28 @@ const isBlank = (piece: Piece) => 'text' in piece && !('gzip' in piece) && piece
  * not blank starts one.
  */
 async function* piecesOf(pieces: AsyncGenerator<Piece>): AsyncGenerator<Piece> {
-  const blank: Piece[] = [];
+  // Blank lines before the first that is not: counted, not held (a file can start with millions),
+  // and given again as empty lines of the same numbers.
+  let blanks = 0;
+  let firstLine = 0;
   let first = await pieces.next();
-  for (; !first.done && isBlank(first.value); first = await pieces.next()) blank.push(first.value);
+  for (; !first.done && isBlank(first.value); first = await pieces.next()) {
+    if (blanks++ === 0) firstLine = first.value.line;
+  }
   if (first.done) return;
+  const blank = function* (from: number): Generator<Piece> {
+    for (let i = from; i < blanks; i++) yield { line: firstLine + i, text: '' };
+  };
   const decides = first.value;
   if (startsDocument(decides)) {
-    const ahead = blank.slice(1);
     async function* rest(): AsyncGenerator<Piece> {
-      yield* ahead;
-      if (blank.length > 0) yield decides;
+      yield* blank(1);
+      if (blanks > 0) yield decides;
       yield* pieces;
     }
-    yield* documentRecords(blank[0] ?? decides, rest());
+    yield* documentRecords(blanks > 0 ? { line: firstLine, text: '' } : decides, rest());
   } else {
-    yield* blank;
+    yield* blank(0);
     yield decides;
     for await (const piece of pieces) {
       // A Firehose event on a later line: the first line is no event (cut short before any of

@@ -657,6 +657,15 @@ describe('replay', () => {
     expect(receiver.accepted()[2]).toBe(delivered.trimEnd());
   });
 
+  it('reads past many blank lines at the start of a file, and resumes after them', async () => {
+    const path = file('padded.log', `${'\n'.repeat(200_000)}${clfLines.join('\n')}\n`);
+    const limits = { ingestWindowHours: 87_600 };
+    const first = await replay(await listSources([path], noS3), options(limits), deps());
+    expect(first).toMatchObject({ sent: clfLines.length, failed: 0 });
+    const again = await replay(await listSources([path], noS3), options(limits), deps());
+    expect(again).toMatchObject({ sent: 0, failed: 0 });
+  });
+
   it('reads an error record after a byte-order mark as the record, not as an access-log line', async () => {
     const record = JSON.stringify({
       attemptsMade: 1,
