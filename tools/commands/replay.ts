@@ -263,6 +263,8 @@ export const command = defineCommand({
         batchRecords: values['batch-records'],
         batchBytes: values['batch-mb'] * 1024 * 1024,
         statePath: dryRun ? undefined : values.state,
+        // A dry run with --state shows what a run with that checkpoint would send.
+        checkpointFrom: dryRun && given.has('state') ? values.state : undefined,
         failedPath: values.failed,
         delivery,
         ingestWindowHours: values['ingest-window-hours'],

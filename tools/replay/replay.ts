@@ -28,6 +28,11 @@ export interface ReplayOptions {
   readonly batchBytes: number;
   /** Where progress is kept; undefined for a dry run. */
   readonly statePath?: string;
+  /**
+   * A dry run's checkpoint, read and never written: it skips what a run with it would skip, so it
+   * writes what that run would send.
+   */
+  readonly checkpointFrom?: string;
   /** Where events OpenObserve refused, and records the processor failed, are kept. */
   readonly failedPath: string;
   /** Undefined: dry run, events go to `write`. */
@@ -162,7 +167,7 @@ class ReplayRun {
   ) {
     this.maxRecords = options.batchRecords;
     this.maxBytes = options.batchBytes;
-    this.state = loadState(options.statePath, options.delivery?.endpoint);
+    this.state = loadState(options.statePath ?? options.checkpointFrom, options.delivery?.endpoint);
     this.failedPath = resolve(options.failedPath);
     if (sources.some((source) => resolve(source.name) === this.failedPath)) {
       // It would read what it appends to.

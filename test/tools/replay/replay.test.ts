@@ -1598,6 +1598,27 @@ describe('npm run replay', () => {
     );
   }, 60_000);
 
+  it('skips in a dry run with --state what a run with that checkpoint would skip', async () => {
+    const log = file('done.log', clfLines.join('\n'));
+    const state = join(directory, 'done-state.json');
+    const window = ['--ingest-window-hours', '87600'];
+    const sent = await run([log, '--endpoint', receiver.url, '--state', state, ...window], {
+      OPENOBSERVE_ACCESS_KEY: ACCESS_KEY,
+    });
+    expect(sent.status).toBe(0);
+    const checkpoint = readFileSync(state, 'utf8');
+    const dry = await run([log, '--dry-run', '--state', state, ...window], {});
+    expect(dry.stderr).toContain(
+      `written 0 events, failed 0, skipped ${clfLines.length} (done earlier)`,
+    );
+    expect(dry.stdout).toBe('');
+    // Read, never written.
+    expect(readFileSync(state, 'utf8')).toBe(checkpoint);
+    // Without --state a dry run writes every event, whatever a checkpoint says.
+    const all = await run([log, '--dry-run', ...window], {});
+    expect(all.stdout.trim().split('\n')).toHaveLength(clfLines.length);
+  }, 30_000);
+
   it('refuses --failed and --state naming the same file: the checkpoint would overwrite what it kept', async () => {
     const same = join(directory, 'same.json');
     const refused = await run(
