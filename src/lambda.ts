@@ -4,6 +4,7 @@
  * and publishes the same counts as metrics for each batch. handler.ts runs it at init.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type {
   Context,
@@ -93,7 +94,10 @@ export async function createHandler(env: Env, readSecret?: SecretReader): Promis
   const config = await withSecrets(await readSettings(env), readSecret);
   const processBatch = createAsyncProcessor(config);
   const serviceName = env.POWERTOOLS_SERVICE_NAME ?? POWERTOOLS_DEFAULTS.serviceName;
-  const logger = new Logger({ serviceName });
+  // Given to the constructor, which reads it in any case, as readConfig checks it: from the
+  // environment Powertools reads it in upper case only, and took `warn` for INFO.
+  const logLevel = env.POWERTOOLS_LOG_LEVEL?.trim() as LogLevel | undefined;
+  const logger = new Logger({ serviceName, ...(logLevel ? { logLevel } : {}) });
   if (config.unknownVariables.length > 0)
     await reportUnknown(logger, config.logFormat, config.unknownVariables);
   if (formatVariables(config.logFormat).includes(API_KEY_VARIABLE)) {

@@ -132,6 +132,18 @@ describe('npm run invoke, as people get it wrong', () => {
     expect(run.stderr).toContain('"cold_start":true');
   });
 
+  it('takes POWERTOOLS_LOG_LEVEL in any case, as the function checks it', () => {
+    const logs = (level: string) =>
+      spawnSync(tsx, ['scripts/invoke.ts', 'events/csv.json', '--json'], {
+        encoding: 'utf8',
+        env: { ...process.env, POWERTOOLS_LOG_LEVEL: level },
+      }).stderr;
+    // Above INFO, the batch's summary line is not written; `warn` is WARN, not INFO.
+    expect(logs('warn')).not.toContain('"message":"batch transformed"');
+    expect(logs('WARN')).not.toContain('"message":"batch transformed"');
+    expect(logs('info')).toContain('"message":"batch transformed"');
+  });
+
   it('lists its options with --help, and names a wrong option with exit 2', () => {
     const help = spawnSync(tsx, ['scripts/invoke.ts', '--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);
