@@ -9,8 +9,23 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { noAnswerCode } from '../cli/answer';
 import { NoAnswerError } from '../cli/errors';
 
-export function awsClients(region?: string) {
-  const config = region ? { region } : {};
+/**
+ * How long a command waits for AWS: to connect, and for an answer to start. The SDK's own default
+ * waits for ever for an answer (its request time-out only warns), so an endpoint that takes the
+ * connection and says nothing (a proxy, a firewall) left a command hanging without a word. The
+ * SDK retries a time-out (3 attempts), then the call fails as no answer (withSetupFix).
+ */
+export const AWS_WAIT = { connectionMs: 5_000, answerMs: 30_000 };
+
+export function awsClients(region?: string, wait = AWS_WAIT) {
+  const config = {
+    ...(region ? { region } : {}),
+    requestHandler: {
+      connectionTimeout: wait.connectionMs,
+      requestTimeout: wait.answerMs,
+      throwOnRequestTimeout: true,
+    },
+  };
   return {
     firehose: withSetupFix(new FirehoseClient(config)),
     lambda: withSetupFix(new LambdaClient(config)),

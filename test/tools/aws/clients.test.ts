@@ -3,9 +3,10 @@
  * does: `stopped`, naming the call and why, exit 1.
  */
 import { spawnSync } from 'node:child_process';
+import { createServer, type Socket } from 'node:net';
 import { FirehoseClient, ListDeliveryStreamsCommand } from '@aws-sdk/client-firehose';
 import { freePort } from '../../../scripts/lambda-runtime';
-import { withSetupFix } from '../../../tools/aws/clients';
+import { awsClients, withSetupFix } from '../../../tools/aws/clients';
 
 it('stops a command whose AWS call got no answer, naming the call and the address', async () => {
   // A port nothing listens on: the connection is refused.
@@ -73,3 +74,31 @@ it('names the address of a host of IPv6 and IPv4 addresses that refused, as Node
       "AWS did not answer ListDeliveryStreams: could not connect to ::1:4566 (connection refused): check the region and this machine's network (and AWS_ENDPOINT_URL, if set)",
   });
 });
+
+it('stops waiting for an AWS endpoint that takes the connection and never answers', async () => {
+  // A proxy or a firewall that keeps the connection open and says nothing.
+  const sockets: Socket[] = [];
+  const silent = createServer((socket) => sockets.push(socket));
+  await new Promise<void>((listening) => silent.listen(0, '127.0.0.1', listening));
+  const { port } = silent.address() as { port: number };
+  const saved = { ...process.env };
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_MAX_ATTEMPTS: '1',
+  });
+  try {
+    const { firehose } = awsClients('us-east-1', { connectionMs: 1_000, answerMs: 1_000 });
+    const started = Date.now();
+    await expect(firehose.send(new ListDeliveryStreamsCommand({}))).rejects.toMatchObject({
+      name: 'NoAnswerError',
+      message: expect.stringMatching(/^AWS did not answer ListDeliveryStreams: .*timed out/),
+    });
+    expect(Date.now() - started).toBeLessThan(10_000);
+  } finally {
+    process.env = saved;
+    for (const socket of sockets) socket.destroy();
+    await new Promise((closed) => silent.close(closed));
+  }
+}, 30_000);
