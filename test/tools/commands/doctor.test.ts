@@ -914,6 +914,10 @@ describe('npm run doctor', () => {
     const usage = await cli(['--stream', STREAM, '--since', 'yesterday']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('--since takes a duration like 30m, 1h or 2d');
+    // A window of nothing: CloudWatch refuses it, and no failed record is in it ("✓").
+    const empty = await cli(['--stream', STREAM, '--since', '0m']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('--since takes a duration like 30m, 1h or 2d; got "0m"');
   }, 30_000);
 
   it('with --regions, checks each region and reports them in one table (and one JSON document)', async () => {
