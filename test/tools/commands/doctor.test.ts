@@ -575,6 +575,36 @@ describe('doctor (against moto)', () => {
     ],
   ];
 
+  it('fails for failed records it may list but not read (no s3:GetObject, or no kms:Decrypt), saying so', async () => {
+    await deploy({ failedObject: true });
+    const listOnly = new S3Client(moto.clientConfig);
+    listOnly.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'GetObjectCommand') {
+          throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const checks = await doctor(
+      {
+        stream: STREAM,
+        allStages: false,
+        sinceMs: 3_600_000,
+        now: Date.now(),
+        sleep: async () => undefined,
+      },
+      { ...clients, s3: listOnly },
+    );
+    const failed = byId(checks, 'failed-records');
+    expect(failed.status).toBe('fail');
+    expect(failed.summary).toMatch(/^1 object\(s\) of failed records/);
+    expect(failed.evidence).toContain(
+      'errorCode not read: AccessDenied on GetObject (Access Denied)',
+    );
+  }, 30_000);
+
   it('lists only failed records when a time comes before the error type in the prefix, and replays only them', async () => {
     await deploy({
       failedObject: true,

@@ -135,10 +135,19 @@ export const failedRecordsCheck: DoctorCheck = async (facts) => {
         ],
       );
     }
-    const codes = await errorCodes(
+    // Reading a sample is only evidence: objects listed are failed records whether or not this
+    // machine may read them (no s3:GetObject, or no kms:Decrypt for the bucket's key).
+    const sample = await errorCodes(
       facts,
       bucket,
       found.flatMap((entry) => entry.keys),
+    ).then(
+      (codes) =>
+        `errorCode in a sample: ${Object.entries(codes)
+          .map(([code, n]) => `${code} ${n}`)
+          .join(', ')}`,
+      (error: unknown) =>
+        `errorCode not read: ${errorName(error)} on GetObject (${(error as Error).message})`,
     );
     const processor = (await facts.processorFunction())?.FunctionName;
     // Under a time before the type, each prefix that holds some (at most ten named).
@@ -157,9 +166,7 @@ export const failedRecordsCheck: DoctorCheck = async (facts) => {
       `${total} object(s) of failed records in s3://${bucket} in the last ${facts.since}`,
       [
         ...found.map((entry) => `${entry.prefix}: ${entry.keys.length} object(s)`),
-        `errorCode in a sample: ${Object.entries(codes)
-          .map(([code, n]) => `${code} ${n}`)
-          .join(', ')}`,
+        sample,
       ],
       // With the function's own settings, so that a replay redacts and drops what it would.
       `once the cause is fixed: npm run replay -- ${where.join(' ')} --endpoint ${(await facts.endpoint()) || '<endpoint>'}${processor ? ` --function ${processor}` : ''}`,
