@@ -573,7 +573,34 @@ describe('doctor (against moto)', () => {
       'warn',
       /^see the processor-role check/,
     ],
+    [
+      "the first records are still in the stream's buffers, none delivered yet",
+      {
+        metrics: {
+          IncomingRecords: 3,
+          'DeliveryToHttpEndpoint.Records': undefined,
+          'DeliveryToHttpEndpoint.Success': undefined,
+          'DeliveryToHttpEndpoint.DataFreshness': 40,
+        },
+      },
+      'flow',
+      'warn',
+      /^run doctor again in a few minutes/,
+    ],
   ];
+
+  it("blames the function, not its role, when Firehose's invocations failed because it threw", async () => {
+    await deploy({ metrics: { 'ExecuteProcessing.Success': 0, Errors: 5 } });
+    const checks = await diagnose();
+    expect(byId(checks, 'processor-role').status).toBe('ok');
+    expect(byId(checks, 'function-health').status).toBe('fail');
+    expect(byId(checks, 'flow')).toMatchObject({
+      status: 'fail',
+      summary:
+        "the processor's invocations failed (it threw 5 time(s)): every batch goes to the backup as failed",
+      fix: "see the function-health check and the function's log group /aws/lambda/processor",
+    });
+  }, 30_000);
 
   it('fails for failed records it may list but not read (no s3:GetObject, or no kms:Decrypt), saying so', async () => {
     await deploy({ failedObject: true });

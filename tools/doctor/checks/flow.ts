@@ -3,6 +3,26 @@ import type { Statistic } from '@aws-sdk/client-cloudwatch';
 import { check, couldNot } from '../check';
 import { type DoctorCheck, type Facts, show } from '../facts';
 
+/**
+ * Seconds records may wait in the stream before a delivery is due: the processor's buffer and the
+ * delivery buffer (each up to 900 s), and the minute a delivery may take.
+ */
+const BUFFERED_S = 900 + 900 + 60;
+
+/** The processor's Errors over --since, or undefined when they cannot be read. */
+async function functionErrors(facts: Facts): Promise<number | undefined> {
+  const name = (await facts.processorFunction())?.FunctionName;
+  if (!name) return undefined;
+  return facts
+    .metric({
+      namespace: 'AWS/Lambda',
+      name: 'Errors',
+      dimensions: [{ Name: 'FunctionName', Value: name }],
+      statistic: 'Sum',
+    })
+    .catch(() => undefined);
+}
+
 async function readFlow(facts: Facts) {
   const dimensions = [{ Name: 'DeliveryStreamName', Value: facts.options.stream }];
   const firehose = (name: string, statistic: Statistic) =>
@@ -44,15 +64,21 @@ export const flowCheck: DoctorCheck = async (facts) => {
   }
   // Firehose retries a failed invocation (NumberOfRetries, docs/contracts.md §3): some failing is
   // a warning (records out of retries are in processing-failed/: failed-records), all a failure.
+  // An invocation fails when Firehose may not make it (the role) or when the function throws.
   if (invoked !== undefined && invoked < 1) {
+    const threw = (await functionErrors(facts)) ?? 0;
     return check(
       'flow',
       invoked === 0 ? 'fail' : 'warn',
       invoked === 0
-        ? 'Firehose could not invoke the processor: every batch goes to the backup as failed'
+        ? threw > 0
+          ? `the processor's invocations failed (it threw ${threw} time(s)): every batch goes to the backup as failed`
+          : 'Firehose could not invoke the processor: every batch goes to the backup as failed'
         : 'some invocations of the processor failed and were retried (failed-records lists records out of retries)',
       evidence,
-      `see the processor-role check and the Firehose error log group /aws/kinesisfirehose/${facts.options.stream}`,
+      threw > 0
+        ? `see the function-health check and the function's log group /aws/lambda/${(await facts.processorFunction())?.FunctionName ?? '<function>'}`
+        : `see the processor-role check and the Firehose error log group /aws/kinesisfirehose/${facts.options.stream}`,
     );
   }
   if (!incoming) {
@@ -65,6 +91,17 @@ export const flowCheck: DoctorCheck = async (facts) => {
       logging
         ? 'a stage logs to the stream: send a request to its API; if nothing arrives, check the stage in the API Gateway console (Logs/Tracing)'
         : 'no stage logs to the stream: see the stages check',
+    );
+  }
+  // The first records of a stream still in its two buffers (60 s each in the template): nothing
+  // delivered yet is no failure. Freshness is the age of the oldest record not yet delivered.
+  if (!delivered && success === undefined && freshness !== undefined && freshness < BUFFERED_S) {
+    return check(
+      'flow',
+      'warn',
+      'records came in and are not delivered yet: they wait in the stream\'s buffers',
+      evidence,
+      `run doctor again in a few minutes: npm run doctor -- --stream ${facts.options.stream}`,
     );
   }
   if (!delivered || (success !== undefined && success < 1)) {
