@@ -18,6 +18,7 @@ import {
 import { type Check, formatChecks } from '../../../tools/doctor/check';
 import { doctor } from '../../../tools/doctor/doctor';
 import type { DoctorClients } from '../../../tools/doctor/facts';
+import { openObserveApi } from '../../../tools/openobserve/api';
 import {
   allowInvoke,
   createFunction,
@@ -867,6 +868,39 @@ describeWithOpenObserve('doctor --probe, on a real OpenObserve', () => {
     expect(wrongKey).toMatchObject({
       status: 'fail',
       summary: 'OpenObserve refused the access key',
+    });
+  }, 30_000);
+
+  it("finds the probe on a stream whose searches are cut to an hour, and says the newest event's age is not known", async () => {
+    const url = server().firehoseUrl('limited_stream');
+    await deploy({ url });
+    await server().send('limited_stream', [
+      `{\t"_timestamp":${Date.now() * 1000},"request_id":"r-2","log_format":"default"}`,
+    ]);
+    const api = openObserveApi(new URL(server().url), {
+      user: server().user,
+      password: server().password,
+    });
+    for (let tries = 0; tries < 50; tries++) {
+      try {
+        await api.request('PUT', '/api/default/streams/limited_stream/settings?type=logs', {
+          max_query_range: 1,
+        });
+        break;
+      } catch {
+        await new Promise((wait) => setTimeout(wait, 200));
+      }
+    }
+    // --since 2h: more than the stream lets a search cover.
+    const checks = await diagnose(
+      { accessKey: server().accessKey, user: server() },
+      { sinceMs: 2 * 3_600_000 },
+    );
+    expect(byId(checks, 'openobserve')).toMatchObject({
+      status: 'ok',
+      summary: expect.stringMatching(
+        /^OpenObserve received the probe; the newest event: not read \(OpenObserve searched only part of the range/,
+      ),
     });
   }, 30_000);
 });

@@ -164,10 +164,7 @@ export const failedRecordsCheck: DoctorCheck = async (facts) => {
       'failed-records',
       'fail',
       `${total} object(s) of failed records in s3://${bucket} in the last ${facts.since}`,
-      [
-        ...found.map((entry) => `${entry.prefix}: ${entry.keys.length} object(s)`),
-        sample,
-      ],
+      [...found.map((entry) => `${entry.prefix}: ${entry.keys.length} object(s)`), sample],
       // With the function's own settings, so that a replay redacts and drops what it would.
       `once the cause is fixed: npm run replay -- ${where.join(' ')} --endpoint ${(await facts.endpoint()) || '<endpoint>'}${processor ? ` --function ${processor}` : ''}`,
     );

@@ -39,6 +39,28 @@ async function readFlow(facts: Facts) {
   };
 }
 
+/**
+ * Firehose retries a failed invocation (NumberOfRetries, docs/contracts.md §3): some failing is a
+ * warning (records out of retries are in processing-failed/: failed-records), all a failure. An
+ * invocation fails when Firehose may not make it (the role) or when the function throws.
+ */
+async function invocationsFailed(facts: Facts, invoked: number, evidence: string[]) {
+  const threw = (await functionErrors(facts)) ?? 0;
+  return check(
+    'flow',
+    invoked === 0 ? 'fail' : 'warn',
+    invoked === 0
+      ? threw > 0
+        ? `the processor's invocations failed (it threw ${threw} time(s)): every batch goes to the backup as failed`
+        : 'Firehose could not invoke the processor: every batch goes to the backup as failed'
+      : 'some invocations of the processor failed and were retried (failed-records lists records out of retries)',
+    evidence,
+    threw > 0
+      ? `see the function-health check and the function's log group /aws/lambda/${(await facts.processorFunction())?.FunctionName ?? '<function>'}`
+      : `see the processor-role check and the Firehose error log group /aws/kinesisfirehose/${facts.options.stream}`,
+  );
+}
+
 export const flowCheck: DoctorCheck = async (facts) => {
   if (!(await facts.streamFacts())) return undefined;
   let flow: Awaited<ReturnType<typeof readFlow>>;
@@ -62,25 +84,7 @@ export const flowCheck: DoctorCheck = async (facts) => {
       "raise the stream's quota (Service Quotas, Amazon Data Firehose) or send fewer records: API Gateway logs every request, throttled ones too",
     );
   }
-  // Firehose retries a failed invocation (NumberOfRetries, docs/contracts.md §3): some failing is
-  // a warning (records out of retries are in processing-failed/: failed-records), all a failure.
-  // An invocation fails when Firehose may not make it (the role) or when the function throws.
-  if (invoked !== undefined && invoked < 1) {
-    const threw = (await functionErrors(facts)) ?? 0;
-    return check(
-      'flow',
-      invoked === 0 ? 'fail' : 'warn',
-      invoked === 0
-        ? threw > 0
-          ? `the processor's invocations failed (it threw ${threw} time(s)): every batch goes to the backup as failed`
-          : 'Firehose could not invoke the processor: every batch goes to the backup as failed'
-        : 'some invocations of the processor failed and were retried (failed-records lists records out of retries)',
-      evidence,
-      threw > 0
-        ? `see the function-health check and the function's log group /aws/lambda/${(await facts.processorFunction())?.FunctionName ?? '<function>'}`
-        : `see the processor-role check and the Firehose error log group /aws/kinesisfirehose/${facts.options.stream}`,
-    );
-  }
+  if (invoked !== undefined && invoked < 1) return invocationsFailed(facts, invoked, evidence);
   if (!incoming) {
     const logging = (await facts.loggingStages()).length > 0;
     return check(
@@ -99,7 +103,7 @@ export const flowCheck: DoctorCheck = async (facts) => {
     return check(
       'flow',
       'warn',
-      'records came in and are not delivered yet: they wait in the stream\'s buffers',
+      "records came in and are not delivered yet: they wait in the stream's buffers",
       evidence,
       `run doctor again in a few minutes: npm run doctor -- --stream ${facts.options.stream}`,
     );

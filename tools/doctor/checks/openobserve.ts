@@ -4,8 +4,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { encodeEvent } from '../../../src/surface';
-import { DeliveryStoppedError, NotAcknowledgedError, RejectedError } from '../../cli/errors';
-import { type Credentials, openObserveApi } from '../../openobserve/api';
+import {
+  ApiError,
+  DeliveryStoppedError,
+  NotAcknowledgedError,
+  RefusedError,
+  RejectedError,
+} from '../../cli/errors';
+import { publicUrl } from '../../cli/url';
+import { type Credentials, type Json, openObserveApi } from '../../openobserve/api';
 import {
   DEFAULT_DELIVERY,
   deliverBatch,
@@ -74,12 +81,14 @@ async function findProbe(facts: Facts, probe: Probe, user: Credentials): Promise
   const endpoint = new URL(probe.url);
   const base = endpoint.pathname.replace(/\/aws\/[^/]+\/[^/]+\/_kinesis_firehose$/, '/');
   const api = openObserveApi(new URL(base, endpoint.origin), user);
-  const search = (sql: string) =>
+  // The probe in the minute around its sending; the newest other event over --since. A stream's
+  // maximum query range cuts a longer search short (searchEvents refuses it): the probe's is short.
+  const search = (sql: string, fromMs: number) =>
     searchEvents(
       api,
       probe.org,
       sql,
-      { startUs: (probe.sentAt - 24 * 3_600_000) * 1000, endUs: (Date.now() + 60_000) * 1000 },
+      { startUs: fromMs * 1000, endUs: (Date.now() + 60_000) * 1000 },
       10,
     );
   const sleep = facts.options.sleep ?? ((ms) => new Promise((wake) => setTimeout(wake, ms)));
@@ -90,15 +99,16 @@ async function findProbe(facts: Facts, probe: Probe, user: Credentials): Promise
     for (let attempt = 0; attempt < 5 && !found; attempt++) {
       if (attempt) await sleep(3_000);
       const sql = `SELECT _timestamp FROM "${stream}" WHERE request_id = '${probe.requestId}'`;
-      found = (await search(sql)).length > 0;
+      found = (await search(sql, probe.sentAt - 60_000)).length > 0;
     }
-    const [newest] = await search(
-      `SELECT MAX(_timestamp) AS newest FROM "${stream}" WHERE log_format <> 'doctor_probe'`,
+    const age = await newestAge(
+      () =>
+        search(
+          `SELECT MAX(_timestamp) AS newest FROM "${stream}" WHERE log_format <> 'doctor_probe'`,
+          probe.sentAt - facts.options.sinceMs,
+        ),
+      facts.since,
     );
-    const newestMs = Number(newest?.newest ?? 0) / 1000;
-    const age = newestMs
-      ? `the newest event is ${Math.round((Date.now() - newestMs) / 60_000)} min old`
-      : 'no other event in the last 24 hours';
     if (!found) {
       return check(
         'openobserve',
@@ -114,14 +124,33 @@ async function findProbe(facts: Facts, probe: Probe, user: Credentials): Promise
       STREAM_KEY,
     ]);
   } catch (error) {
+    const refused = error instanceof ApiError && (error.status === 401 || error.status === 403);
     return check(
       'openobserve',
       'warn',
       'the probe was accepted, but searching OpenObserve failed',
       [accepted, (error as Error).message],
-      'check OPENOBSERVE_USER and OPENOBSERVE_PASSWORD',
+      refused
+        ? 'check OPENOBSERVE_USER and OPENOBSERVE_PASSWORD'
+        : `check that OpenObserve's API answers at ${publicUrl(api.base)} (the evidence says how it failed)`,
     );
   }
+}
+
+/** How old the newest event of the stream is, or why that is not known. */
+async function newestAge(search: () => Promise<Json[]>, since: string): Promise<string> {
+  let newest: Json | undefined;
+  try {
+    [newest] = await search();
+  } catch (error) {
+    // Only the probe's own minute was searched whole: say so, and go on.
+    if (error instanceof RefusedError) return `the newest event: not read (${error.message})`;
+    throw error;
+  }
+  const newestMs = Number(newest?.newest ?? 0) / 1000;
+  return newestMs
+    ? `the newest event is ${Math.round((Date.now() - newestMs) / 60_000)} min old`
+    : `no other event in the last ${since}`;
 }
 
 /**
