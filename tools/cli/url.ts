@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { RefusedError, UsageError } from './errors';
 
 /** 127.0.0.0/8, ::1 and localhost: the only places a credential may travel unencrypted. */
-function isLoopback(hostname: string): boolean {
+export function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '');
   if (host === 'localhost' || host === '::1') return true;
   return isIP(host) === 4 && host.startsWith('127.');

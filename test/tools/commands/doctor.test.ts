@@ -461,6 +461,20 @@ describe('doctor (against moto)', () => {
       /_kinesis_firehose/,
     ],
     [
+      "the endpoint's path has an empty part, which OpenObserve answers with 401",
+      { url: 'https://logs.example.com//aws/default/api_gateway_access/_kinesis_firehose' },
+      'destination',
+      'fail',
+      /^set the endpoint to https:\/\/<openobserve>\/aws\/<org>\/<stream>\/_kinesis_firehose/,
+    ],
+    [
+      'the endpoint names a port Firehose does not send to',
+      { url: 'https://logs.example.com:5080/aws/default/api_gateway_access/_kinesis_firehose' },
+      'destination',
+      'fail',
+      /^set the endpoint to https:\/\/<openobserve>/,
+    ],
+    [
       'the role may not invoke the function',
       { grant: false },
       'processor-role',
