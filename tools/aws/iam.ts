@@ -84,18 +84,35 @@ function covers(statement: Statement, action: string, resource: string): boolean
   );
 }
 
+/**
+ * What the documents say of an action on a resource: allowed by an Allow without a condition and
+ * denied by no Deny; `unsure` when only a Deny with a condition (a region guard, say) covers it,
+ * which may not apply to the request; `denied` otherwise.
+ */
+export function policiesVerdict(
+  documents: readonly PolicyDocument[],
+  action: string,
+  resource: string,
+): 'allowed' | 'unsure' | 'denied' {
+  const statements = documents.flatMap(
+    (document) => list(document.Statement as never) ?? [],
+  ) as Statement[];
+  const denies = statements.filter((s) => s.Effect === 'Deny' && covers(s, action, resource));
+  if (denies.some((s) => !s.Condition)) return 'denied';
+  const allowed = statements.some(
+    (s) => s.Effect === 'Allow' && !s.Condition && covers(s, action, resource),
+  );
+  if (!allowed) return 'denied';
+  return denies.length > 0 ? 'unsure' : 'allowed';
+}
+
+/** Whether the documents surely allow the action: a Deny with a condition counts as applying. */
 export function policiesAllow(
   documents: readonly PolicyDocument[],
   action: string,
   resource: string,
 ): boolean {
-  const statements = documents.flatMap(
-    (document) => list(document.Statement as never) ?? [],
-  ) as Statement[];
-  if (statements.some((s) => s.Effect === 'Deny' && covers(s, action, resource))) return false;
-  return statements.some(
-    (s) => s.Effect === 'Allow' && !s.Condition && covers(s, action, resource),
-  );
+  return policiesVerdict(documents, action, resource) === 'allowed';
 }
 
 /** AWS returns policy documents URL-encoded; some emulators return them plain. */
@@ -133,6 +150,18 @@ export async function rolePolicies(iam: IAMClient, roleArn: string): Promise<Pol
 
 /** The actions Firehose needs on a processor (docs/contracts.md §3). */
 export const INVOKE_ACTIONS = ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'];
+
+/** What a role's own policies say of Firehose calling the function as a processor (§3). */
+export async function roleInvokeVerdict(
+  iam: IAMClient,
+  roleArn: string,
+  functionArn: string,
+): Promise<'allowed' | 'unsure' | 'denied'> {
+  const documents = await rolePolicies(iam, roleArn);
+  const verdicts = INVOKE_ACTIONS.map((action) => policiesVerdict(documents, action, functionArn));
+  if (verdicts.includes('denied')) return 'denied';
+  return verdicts.includes('unsure') ? 'unsure' : 'allowed';
+}
 
 /** Whether a role's own policies let Firehose call the function as a processor (§3). */
 export async function roleMayInvoke(

@@ -1,4 +1,4 @@
-import { policiesAllow, wildcardMatches } from '../../../tools/aws/iam';
+import { policiesAllow, policiesVerdict, wildcardMatches } from '../../../tools/aws/iam';
 
 const FUNCTION = 'arn:aws:lambda:us-east-1:123456789012:function:processor';
 const allow = (Action: string | string[], Resource: string | string[], extra = {}) => ({
@@ -53,6 +53,26 @@ describe('policiesAllow', () => {
   it('lets an explicit deny win', () => {
     const deny = { Statement: [{ Effect: 'Deny', Action: 'lambda:*', Resource: '*' }] };
     expect(policiesAllow([allow('*', '*'), deny], 'lambda:InvokeFunction', FUNCTION)).toBe(false);
+  });
+
+  it('is unsure, not denied, when only a Deny with a condition covers what is allowed', () => {
+    // A region guard: it denies nothing in the region the stream is in.
+    const guard = {
+      Statement: [
+        {
+          Effect: 'Deny',
+          Action: '*',
+          Resource: '*',
+          Condition: { StringNotEquals: { 'aws:RequestedRegion': 'us-east-1' } },
+        },
+      ],
+    };
+    const grant = allow('lambda:InvokeFunction', FUNCTION);
+    expect(policiesVerdict([grant, guard], 'lambda:InvokeFunction', FUNCTION)).toBe('unsure');
+    // Surely allowed it is not: attach adds its grant all the same, which does no harm.
+    expect(policiesAllow([grant, guard], 'lambda:InvokeFunction', FUNCTION)).toBe(false);
+    expect(policiesVerdict([grant], 'lambda:InvokeFunction', FUNCTION)).toBe('allowed');
+    expect(policiesVerdict([guard], 'lambda:InvokeFunction', FUNCTION)).toBe('denied');
   });
 
   it('reads NotAction and NotResource', () => {

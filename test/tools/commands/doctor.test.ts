@@ -6,7 +6,7 @@ import { APIGatewayClient, UpdateStageCommand } from '@aws-sdk/client-api-gatewa
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { FirehoseClient, UpdateDestinationCommand } from '@aws-sdk/client-firehose';
-import { IAMClient } from '@aws-sdk/client-iam';
+import { IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateAliasCommand, LambdaClient, PublishVersionCommand } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../../../src/formats/known';
@@ -603,6 +603,32 @@ describe('doctor (against moto)', () => {
       /^run doctor again in a few minutes/,
     ],
   ];
+
+  it("warns, and does not fail, when a Deny with a condition covers the role's grant (a region guard)", async () => {
+    await deploy();
+    await clients.iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'delivery',
+        PolicyName: 'region-guard',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Deny',
+              Action: '*',
+              Resource: '*',
+              Condition: { StringNotEquals: { 'aws:RequestedRegion': 'us-east-1' } },
+            },
+          ],
+        }),
+      }),
+    );
+    const role = byId(await diagnose(), 'processor-role');
+    expect(role).toMatchObject({
+      status: 'warn',
+      summary: "the stream's role may invoke the processor unless a Deny with a condition applies",
+    });
+  }, 30_000);
 
   it("blames the function, not its role, when Firehose's invocations failed because it threw", async () => {
     await deploy({ metrics: { 'ExecuteProcessing.Success': 0, Errors: 5 } });

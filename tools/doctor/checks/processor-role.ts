@@ -1,5 +1,5 @@
 /** processor-role: the stream's role may invoke the processor (its own policies). */
-import { roleMayInvoke } from '../../aws/iam';
+import { roleInvokeVerdict } from '../../aws/iam';
 import { check, couldNot } from '../check';
 import type { DoctorCheck } from '../facts';
 import { attachFix } from './processor';
@@ -19,8 +19,17 @@ export const processorRoleCheck: DoctorCheck = async (facts) => {
   }
   try {
     // The ARN Firehose invokes: for an alias, Lambda's own answer names its version instead.
-    const may = await roleMayInvoke(facts.clients.iam, stream.roleArn, functionArn);
-    return may
+    const verdict = await roleInvokeVerdict(facts.clients.iam, stream.roleArn, functionArn);
+    if (verdict === 'unsure') {
+      return check(
+        'processor-role',
+        'warn',
+        "the stream's role may invoke the processor unless a Deny with a condition applies",
+        `${stream.roleArn} allows lambda:InvokeFunction and lambda:GetFunctionConfiguration on ${functionArn}, and a Deny with a condition covers them: doctor does not judge conditions (its own policies; boundaries and SCPs not read)`,
+        "check the Deny's condition against Firehose's requests; the flow check shows whether invocations fail",
+      );
+    }
+    return verdict === 'allowed'
       ? check('processor-role', 'ok', "the stream's role may invoke the processor", stream.roleArn)
       : check(
           'processor-role',
