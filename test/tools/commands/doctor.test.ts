@@ -4,7 +4,11 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { APIGatewayClient, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  PutSubscriptionFilterCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { FirehoseClient, UpdateDestinationCommand } from '@aws-sdk/client-firehose';
 import { IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateAliasCommand, LambdaClient, PublishVersionCommand } from '@aws-sdk/client-lambda';
@@ -319,6 +323,34 @@ describe('doctor (against moto)', () => {
     });
     await keepGroupFor(clients.logs, group, 30);
     expect(byId(await diagnose(), 'execution-logs').status).toBe('ok');
+  }, 30_000);
+
+  it("counts a stage's execution logs as reaching the stream by a subscription filter of their group", async () => {
+    const { restApiId } = await deploy();
+    await clients.apiGateway.send(
+      new UpdateStageCommand({
+        restApiId,
+        stageName: 'prod',
+        patchOperations: [{ op: 'replace', path: '/*/*/logging/loglevel', value: 'ERROR' }],
+      }),
+    );
+    // The template's SubscribeLogGroupName route: the group, kept 30 days, sent to the stream.
+    const group = `API-Gateway-Execution-Logs_${restApiId}/prod`;
+    await clients.logs.send(new CreateLogGroupCommand({ logGroupName: group }));
+    await keepGroupFor(clients.logs, group, 30);
+    await clients.logs.send(
+      new PutSubscriptionFilterCommand({
+        logGroupName: group,
+        filterName: 'to-stream',
+        filterPattern: '',
+        destinationArn: `arn:aws:firehose:us-east-1:123456789012:deliverystream/${STREAM}`,
+        roleArn: await createRole(clients.iam, 'subscription'),
+      }),
+    );
+    expect(byId(await diagnose(), 'execution-logs')).toMatchObject({
+      status: 'ok',
+      evidence: `pets (${restApiId}) prod: ERROR, delivered to the stream by a subscription filter of ${group}`,
+    });
   }, 30_000);
 
   it('fixes the stage that lacks delivery, of two of one name, keeping its own format', async () => {

@@ -4,6 +4,10 @@
  * also writes them to does not keep them for ever; checked only when such a stage logs here.
  */
 
+import {
+  type CloudWatchLogsClient,
+  DescribeSubscriptionFiltersCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { API_KEY_VARIABLE, DEFAULT_FORMAT, formatVariables } from '../../../src/surface';
 import {
   DEFAULT_EXECUTION_LOG_DAYS,
@@ -35,6 +39,19 @@ function levelOf(stage: StageLogging): string {
   return own.includes('INFO') ? 'INFO' : own.includes('ERROR') ? 'ERROR' : 'OFF';
 }
 
+/** Whether a subscription filter of the log group sends it to the stream. */
+async function subscribed(logs: CloudWatchLogsClient, group: string, streamArn: string) {
+  try {
+    const { subscriptionFilters } = await logs.send(
+      new DescribeSubscriptionFiltersCommand({ logGroupName: group }),
+    );
+    return (subscriptionFilters ?? []).some((filter) => filter.destinationArn === streamArn);
+  } catch {
+    // No such group yet (API Gateway makes it on its first line), or not readable: not known.
+    return false;
+  }
+}
+
 export const executionLogsCheck: DoctorCheck = async (facts) => {
   const stream = await facts.streamFacts();
   const stages = (await facts.loggingStages()).filter((stage) => levelOf(stage) !== 'OFF');
@@ -46,15 +63,21 @@ export const executionLogsCheck: DoctorCheck = async (facts) => {
     return couldNot('execution-logs', "read the stages' log deliveries", deliveries.error);
   }
   const forever: typeof stages = [];
+  let byDelivery = 0;
   for (const stage of stages) {
     const arn = stageArn(stream.arn, stage.restApiId, stage.stage);
-    const delivered = deliveries.value.delivers(arn, stream.arn);
     const group = executionLogGroup(stage.restApiId, stage.stage);
+    // Delivered by CloudWatch Logs (what stage-logs sets), or by a subscription filter of the
+    // group to the stream (the template's SubscribeLogGroupName): either reaches it.
+    const vended = deliveries.value.delivers(arn, stream.arn);
+    if (vended) byDelivery++;
+    const bySubscription = !vended && (await subscribed(facts.clients.logs, group, stream.arn));
+    const delivered = vended || bySubscription;
     // Only a group read as keeping its lines for ever is named: one not there yet, or unreadable, is not.
     const kept = await groupRetention(facts.clients.logs, group).catch(() => undefined);
     if (kept === 'forever') forever.push(stage);
     evidence.push(
-      `${stageLabel(stage)}: ${levelOf(stage)}, ${delivered ? 'delivered to the stream' : 'not delivered to the stream'}${kept === 'forever' ? `; ${group} keeps its lines for ever` : ''}`,
+      `${stageLabel(stage)}: ${levelOf(stage)}, ${bySubscription ? `delivered to the stream by a subscription filter of ${group}` : delivered ? 'delivered to the stream' : 'not delivered to the stream'}${kept === 'forever' ? `; ${group} keeps its lines for ever` : ''}`,
     );
     if (!delivered) missing.push(stage);
   }
@@ -75,7 +98,7 @@ export const executionLogsCheck: DoctorCheck = async (facts) => {
     ].join(' ');
   // CloudWatch Logs delivers to a stream only while it has the tag stage-logs gives it.
   const tagged =
-    missing.length < stages.length
+    byDelivery > 0
       ? await streamTaggedForDelivery(facts.clients.firehose, stream.arn).catch(() => undefined)
       : undefined;
   if (tagged === false) {
