@@ -113,10 +113,24 @@ function qualifierOf(name: string): string | undefined {
  * for an alias with the version it points to; the stream is to invoke the alias, which later
  * deploys move, not that version. Refused unless the function exists in the stream's region.
  */
-async function functionIn(lambda: LambdaClient, name: string, region: string): Promise<string> {
+/** The handler template.yaml gives the processor; the stack's settings check has another. */
+const PROCESSOR_HANDLER = 'handler.handler';
+
+async function functionIn(
+  lambda: LambdaClient,
+  name: string,
+  region: string,
+  processorOnly = false,
+): Promise<string> {
   const fn = await findFunction(lambda, name);
   if (!fn?.FunctionArn) {
     throw new RefusedError(`no Lambda function ${name} in this account and region`);
+  }
+  if (processorOnly && (fn.Handler !== PROCESSOR_HANDLER || !fn.Runtime?.startsWith('nodejs'))) {
+    // The stack's SettingsCheckFunction, given for the processor by mistake: every batch would fail.
+    throw new RefusedError(
+      `function ${fn.FunctionName} is not the access-log processor: it runs ${fn.Handler} on ${fn.Runtime}, not ${PROCESSOR_HANDLER} on Node.js; give the stack's ProcessorFunctionArn output`,
+    );
   }
   if (fn.FunctionArn.split(':')[3] !== region) {
     throw new RefusedError(`function ${fn.FunctionArn} is not in the stream's region ${region}`);
@@ -269,7 +283,7 @@ export async function planAttach(options: AttachOptions, clients: AttachClients)
   const stream = await updatableStream(clients.firehose, options.stream, options.given);
   const functionArn = options.detach
     ? await detachedFunction(clients.lambda, options.functionName, stream)
-    : await functionIn(clients.lambda, options.functionName, stream.region);
+    : await functionIn(clients.lambda, options.functionName, stream.region, true);
   const current = stream.settings.ProcessingConfiguration;
   const next = options.detach
     ? detached(current, functionArn)

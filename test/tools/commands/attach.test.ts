@@ -17,6 +17,7 @@ import {
   DeleteFunctionCommand,
   LambdaClient,
   PublishVersionCommand,
+  UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { type AttachClients, type AttachOptions, planAttach } from '../../../tools/attach/plan';
 import { grantInvoke, roleMayInvoke } from '../../../tools/aws/iam';
@@ -505,6 +506,25 @@ describe('attachProcessor (against moto)', () => {
     await expect(
       attachProcessor({ stream: 'to-redshift', functionName: 'processor' }, clients, io),
     ).rejects.toThrow('this command updates HTTP endpoint and Amazon S3 destinations only');
+    // The stack's other function, given by mistake: every batch would fail.
+    await lambdaFunction('stack-SettingsCheckFunction');
+    await clients.lambda.send(
+      new UpdateFunctionConfigurationCommand({
+        FunctionName: 'stack-SettingsCheckFunction',
+        Handler: 'settings-check.handler',
+      }),
+    );
+    await expect(
+      attachProcessor(
+        { stream: 'amazon-apigateway-logs', functionName: 'stack-SettingsCheckFunction' },
+        clients,
+        io,
+      ),
+    ).rejects.toThrow(
+      new Refused(
+        "function stack-SettingsCheckFunction is not the access-log processor: it runs settings-check.handler on nodejs24.x, not handler.handler on Node.js; give the stack's ProcessorFunctionArn output",
+      ),
+    );
     expect(io.asked).toBe(0);
   });
 

@@ -11,7 +11,12 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { FirehoseClient, UpdateDestinationCommand } from '@aws-sdk/client-firehose';
 import { IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { CreateAliasCommand, LambdaClient, PublishVersionCommand } from '@aws-sdk/client-lambda';
+import {
+  CreateAliasCommand,
+  LambdaClient,
+  PublishVersionCommand,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_FORMAT, KNOWN_FORMATS } from '../../../src/formats/known';
 import {
@@ -659,6 +664,22 @@ describe('doctor (against moto)', () => {
     expect(role).toMatchObject({
       status: 'warn',
       summary: "the stream's role may invoke the processor unless a Deny with a condition applies",
+    });
+  }, 30_000);
+
+  it("fails a processor that is not the access-log processor: the stack's settings check attached by mistake", async () => {
+    await deploy();
+    await clients.lambda.send(
+      new UpdateFunctionConfigurationCommand({
+        FunctionName: 'processor',
+        Handler: 'settings-check.handler',
+      }),
+    );
+    expect(byId(await diagnose(), 'processor')).toMatchObject({
+      status: 'fail',
+      summary:
+        'the processor processor is not the access-log processor: it runs settings-check.handler on nodejs24.x, not handler.handler on Node.js',
+      fix: `npm run attach -- --stream ${STREAM} --function <ProcessorFunctionArn>`,
     });
   }, 30_000);
 

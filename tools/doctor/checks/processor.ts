@@ -2,6 +2,9 @@
 import { check, couldNot } from '../check';
 import type { DoctorCheck, Facts } from '../facts';
 
+/** The handler template.yaml gives the processor (ProcessorFunction). */
+const PROCESSOR_HANDLER = 'handler.handler';
+
 export const attachFix = (facts: Facts) =>
   `npm run attach -- --stream ${facts.options.stream} --function <ProcessorFunctionArn>`;
 
@@ -20,6 +23,17 @@ export const processorCheck: DoctorCheck = async (facts) => {
   const fact = await facts.function();
   if (!fact.ok) return couldNot('processor', 'read the processor function', fact.error);
   const fn = fact.value;
+  // This project's processor runs `handler.handler` on Node.js; the stack's other function (the
+  // settings check, `settings-check.handler`) or another's would fail or drop every batch.
+  if (fn && (fn.Handler !== PROCESSOR_HANDLER || !fn.Runtime?.startsWith('nodejs'))) {
+    return check(
+      'processor',
+      'fail',
+      `the processor ${fn.FunctionName} is not the access-log processor: it runs ${fn.Handler} on ${fn.Runtime}, not ${PROCESSOR_HANDLER} on Node.js`,
+      stream.functionArn,
+      attachFix(facts),
+    );
+  }
   return fn
     ? check(
         'processor',
