@@ -236,6 +236,16 @@ const diagnose = (probe?: { accessKey: string; user?: RealOpenObserve }, extra =
     clients,
   );
 
+/** The prod stage of the API writes execution logs at this level, for all its methods. */
+const logExecution = (restApiId: string, level: 'ERROR' | 'INFO') =>
+  clients.apiGateway.send(
+    new UpdateStageCommand({
+      restApiId,
+      stageName: 'prod',
+      patchOperations: [{ op: 'replace', path: '/*/*/logging/loglevel', value: level }],
+    }),
+  );
+
 /** id → status, for comparing whole reports. */
 const statuses = (checks: readonly Check[]) =>
   Object.fromEntries(checks.map((item) => [item.id, item.status]));
@@ -286,13 +296,7 @@ describe('doctor (against moto)', () => {
 
   it('checks that a stage writing execution logs has them delivered to the stream', async () => {
     const { restApiId } = await deploy();
-    await clients.apiGateway.send(
-      new UpdateStageCommand({
-        restApiId,
-        stageName: 'prod',
-        patchOperations: [{ op: 'replace', path: '/*/*/logging/loglevel', value: 'ERROR' }],
-      }),
-    );
+    await logExecution(restApiId, 'ERROR');
     const notDelivered = byId(await diagnose(), 'execution-logs');
     expect(notDelivered).toMatchObject({
       status: 'fail',
@@ -332,13 +336,7 @@ describe('doctor (against moto)', () => {
 
   it("counts a stage's execution logs as reaching the stream by a subscription filter of their group", async () => {
     const { restApiId } = await deploy();
-    await clients.apiGateway.send(
-      new UpdateStageCommand({
-        restApiId,
-        stageName: 'prod',
-        patchOperations: [{ op: 'replace', path: '/*/*/logging/loglevel', value: 'ERROR' }],
-      }),
-    );
+    await logExecution(restApiId, 'ERROR');
     // The template's SubscribeLogGroupName route: the group, kept 30 days, sent to the stream.
     const group = `API-Gateway-Execution-Logs_${restApiId}/prod`;
     await clients.logs.send(new CreateLogGroupCommand({ logGroupName: group }));
@@ -400,13 +398,7 @@ describe('doctor (against moto)', () => {
   it('gives no --format in the execution-logs fix for a format that logs API keys: stage-logs refuses it', async () => {
     const format = `${DEFAULT_FORMAT}, Key: $context.identity.apiKey`;
     const { restApiId } = await deploy({ stageFormat: format });
-    await clients.apiGateway.send(
-      new UpdateStageCommand({
-        restApiId,
-        stageName: 'prod',
-        patchOperations: [{ op: 'replace', path: '/*/*/logging/loglevel', value: 'ERROR' }],
-      }),
-    );
+    await logExecution(restApiId, 'ERROR');
     expect(byId(await diagnose(), 'execution-logs').fix).toBe(
       `npm run stage-logs -- --rest-api-id ${restApiId} --stage prod --stream ${STREAM} --execution-logs ERROR`,
     );

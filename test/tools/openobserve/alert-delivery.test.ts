@@ -11,25 +11,37 @@ import { readBody } from '../../support/receiver';
 describeWithOpenObserve('the alert pack on a real OpenObserve', () => {
   const server = useOpenObserve({ ingestWindowHours: 48 });
 
-  it('notifies "no events" for a stream that received nothing in its period, not for one that did', async () => {
+  /** A webhook on this machine that keeps what OpenObserve posts, as a destination of that name. */
+  async function webhook(name: string, template: string) {
     const posts: string[] = [];
     const hook = createServer(async (request, response) => {
       posts.push((await readBody(request)).toString('utf8'));
       response.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
     });
     await new Promise<void>((ready) => hook.listen(0, '127.0.0.1', ready));
-    try {
-      const api = server().api();
-      const { port } = hook.address() as { port: number };
-      await api.request('POST', '/api/default/alerts/destinations', {
-        name: 'hook',
+    const { port } = hook.address() as { port: number };
+    await server()
+      .api()
+      .request('POST', '/api/default/alerts/destinations', {
+        name,
         url: `http://127.0.0.1:${port}/alerts`,
         method: 'post',
         skip_tls_verify: false,
-        template: 'prebuilt_discord',
+        template,
         headers: {},
         type: 'http',
       });
+    const close = async () => {
+      hook.closeAllConnections();
+      await new Promise((done) => hook.close(done));
+    };
+    return { posts, close };
+  }
+
+  it('notifies "no events" for a stream that received nothing in its period, not for one that did', async () => {
+    const { posts, close } = await webhook('hook', 'prebuilt_discord');
+    try {
+      const api = server().api();
       const nowUs = Date.now() * 1000;
       const event = (timestampUs: number) =>
         JSON.stringify({ request_id: 'r', log_format: 'default', _timestamp: timestampUs });
@@ -74,36 +86,20 @@ describeWithOpenObserve('the alert pack on a real OpenObserve', () => {
         noRows: notified('no_rows_quiet'),
       }).toEqual({ quiet: true, busy: false, noRows: false });
     } finally {
-      hook.closeAllConnections();
-      await new Promise((done) => hook.close(done));
+      await close();
     }
   }, 200_000);
 
   it("names each API and stage over its limit in a notification's rows", async () => {
-    const posts: string[] = [];
-    const hook = createServer(async (request, response) => {
-      posts.push((await readBody(request)).toString('utf8'));
-      response.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+    const api = server().api();
+    // A destination's template shows the rows as `{rows}`: a line per row the SQL returned.
+    await api.request('POST', '/api/default/alerts/templates', {
+      name: 'with_rows',
+      body: '{"alert": "{alert_name}", "rows": "{rows}"}',
+      type: 'http',
     });
-    await new Promise<void>((ready) => hook.listen(0, '127.0.0.1', ready));
+    const { posts, close } = await webhook('rowhook', 'with_rows');
     try {
-      const api = server().api();
-      const { port } = hook.address() as { port: number };
-      // A destination's template shows the rows as `{rows}`: a line per row the SQL returned.
-      await api.request('POST', '/api/default/alerts/templates', {
-        name: 'with_rows',
-        body: '{"alert": "{alert_name}", "rows": "{rows}"}',
-        type: 'http',
-      });
-      await api.request('POST', '/api/default/alerts/destinations', {
-        name: 'rowhook',
-        url: `http://127.0.0.1:${port}/alerts`,
-        method: 'post',
-        skip_tls_verify: false,
-        template: 'with_rows',
-        headers: {},
-        type: 'http',
-      });
       const now = Date.now();
       // Two APIs: one with 10 of 40 requests failing, one with none.
       const events = ['rrr', 'sss'].flatMap((apiId) =>
@@ -143,8 +139,7 @@ describeWithOpenObserve('the alert pack on a real OpenObserve', () => {
       expect(post).toContain('account 333333333333 eu-west-1, API rrr stage live: 10 5xx of 40');
       expect(post).not.toContain('API sss');
     } finally {
-      hook.closeAllConnections();
-      await new Promise((done) => hook.close(done));
+      await close();
     }
   }, 200_000);
 });

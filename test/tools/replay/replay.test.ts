@@ -98,6 +98,18 @@ function deps(now = NOW) {
   };
 }
 
+/** A replay of a failed file a first run kept, with a checkpoint and failed file of its own. */
+async function replayKept(failed: string) {
+  return replay(
+    await listSources([failed], noS3),
+    options({
+      failedPath: join(directory, 'failed-again.ndjson'),
+      statePath: join(directory, 's2.json'),
+    }),
+    deps(),
+  );
+}
+
 function file(name: string, contents: string | Buffer): string {
   const path = join(directory, name);
   writeFileSync(path, contents);
@@ -504,14 +516,7 @@ describe('replay', () => {
     expect(first).toMatchObject({ sent: 0, failed: 1 });
     const failed = join(directory, 'failed.ndjson');
     expect(JSON.parse(readFileSync(failed, 'utf8')).arrivalTimestamp).toBe(arrival);
-    const again = await replay(
-      await listSources([failed], noS3),
-      options({
-        failedPath: join(directory, 'failed-again.ndjson'),
-        statePath: join(directory, 's2.json'),
-      }),
-      deps(),
-    );
+    const again = await replayKept(failed);
     expect(again).toMatchObject({ sent: 1, failed: 0 });
     expect(JSON.parse(receiver.accepted()[0] as string)._timestamp).toBe(arrival * 1000);
   });
@@ -1515,14 +1520,7 @@ describe('replay, where runs, records and files are not what they seem', () => {
     expect(entry.errorCode).toBe('Replay.BatchRefused');
     // The event is over the 4 MiB a replay reads of a line: as its record it is not.
     expect(Buffer.byteLength(event)).toBeGreaterThan(MAX_LINE_BYTES);
-    const again = await replay(
-      await listSources([failed], noS3),
-      options({
-        failedPath: join(directory, 'failed-again.ndjson'),
-        statePath: join(directory, 's2.json'),
-      }),
-      deps(),
-    );
+    const again = await replayKept(failed);
     expect(again).toMatchObject({ sent: 1, failed: 0 });
     const sent = JSON.parse(receiver.accepted()[0] as string).user_agent as string;
     expect(sent === agent).toBe(true);
