@@ -36,7 +36,8 @@ export const processorRoleCheck: DoctorCheck = async (facts) => {
           'fail',
           "the stream's role may not invoke the processor",
           `${stream.roleArn} lacks lambda:InvokeFunction or lambda:GetFunctionConfiguration on ${functionArn} (its own policies; boundaries and SCPs not read)`,
-          `npm run attach -- --stream ${facts.options.stream} --function ${functionArn}   (offers to add exactly that policy)`,
+          // The command alone, so that it can be pasted: attach offers to add exactly that policy.
+          `npm run attach -- --stream ${facts.options.stream} --function ${functionArn}`,
         );
   } catch (error) {
     return couldNot('processor-role', "read the stream role's policies", error);
