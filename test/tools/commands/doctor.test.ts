@@ -675,6 +675,41 @@ describe('doctor (against moto)', () => {
     });
   }, 30_000);
 
+  it('fails a processor Lambda cannot run (state Failed), naming the reason', async () => {
+    await deploy();
+    // moto's functions are always Active: Lambda's answer as it gives it for a disabled key.
+    const lambda = new LambdaClient(moto.clientConfig);
+    lambda.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        Object.assign(result.output as object, {
+          State: 'Failed',
+          StateReasonCode: 'KMSKeyAccessDenied',
+          StateReason: 'Lambda was unable to decrypt the environment variables.',
+        });
+        return result;
+      },
+      { step: 'initialize' },
+    );
+    const checks = await doctor(
+      {
+        stream: STREAM,
+        allStages: false,
+        sinceMs: 3_600_000,
+        now: Date.now(),
+        sleep: async () => undefined,
+      },
+      { ...clients, lambda },
+    );
+    expect(byId(checks, 'processor')).toMatchObject({
+      status: 'fail',
+      summary: 'the processor processor is in state Failed: Lambda cannot run it',
+      evidence: expect.stringContaining(
+        'KMSKeyAccessDenied: Lambda was unable to decrypt the environment variables.',
+      ),
+    });
+  }, 30_000);
+
   it("blames the function, not its role, when Firehose's invocations failed because it threw", async () => {
     await deploy({ metrics: { 'ExecuteProcessing.Success': 0, Errors: 5 } });
     const checks = await diagnose();

@@ -34,6 +34,17 @@ export const processorCheck: DoctorCheck = async (facts) => {
       attachFix(facts),
     );
   }
+  // A function Lambda could not make ready (a KMS key disabled, a subnet gone) fails every
+  // invocation without an error of its own in its metrics.
+  if (fn?.State === 'Failed') {
+    return check(
+      'processor',
+      'fail',
+      `the processor ${fn.FunctionName} is in state Failed: Lambda cannot run it`,
+      [stream.functionArn, `${fn.StateReasonCode ?? ''}: ${fn.StateReason ?? ''}`],
+      `fix what the reason names, then update the function (sam deploy) so that Lambda makes it ready again`,
+    );
+  }
   return fn
     ? check(
         'processor',
