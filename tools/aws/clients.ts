@@ -17,8 +17,9 @@ import { NoAnswerError } from '../cli/errors';
  */
 export const AWS_WAIT = { connectionMs: 5_000, answerMs: 30_000 };
 
-export function awsClients(region?: string, wait = AWS_WAIT) {
-  const config = {
+/** A client's configuration: the region, and how long it waits (AWS_WAIT). */
+export function awsConfig(region?: string, wait = AWS_WAIT) {
+  return {
     ...(region ? { region } : {}),
     requestHandler: {
       connectionTimeout: wait.connectionMs,
@@ -26,6 +27,10 @@ export function awsClients(region?: string, wait = AWS_WAIT) {
       throwOnRequestTimeout: true,
     },
   };
+}
+
+export function awsClients(region?: string, wait = AWS_WAIT) {
+  const config = awsConfig(region, wait);
   return {
     firehose: withSetupFix(new FirehoseClient(config)),
     lambda: withSetupFix(new LambdaClient(config)),

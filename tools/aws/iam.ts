@@ -98,7 +98,9 @@ export function policiesVerdict(
     (document) => list(document.Statement as never) ?? [],
   ) as Statement[];
   const denies = statements.filter((s) => s.Effect === 'Deny' && covers(s, action, resource));
-  if (denies.some((s) => !s.Condition)) return 'denied';
+  // An empty Condition object is no condition: the Deny applies always.
+  const conditioned = (s: Statement) => s.Condition && Object.keys(s.Condition).length > 0;
+  if (denies.some((s) => !conditioned(s))) return 'denied';
   const allowed = statements.some(
     (s) => s.Effect === 'Allow' && !s.Condition && covers(s, action, resource),
   );

@@ -77,6 +77,20 @@ function withoutOwnFiles(
   return listed.filter((source) => !ours.includes(source));
 }
 
+/**
+ * Where a run keeps its progress. A dry run keeps none; with --state it reads that checkpoint (one
+ * for another --endpoint refused, as a run would), so it writes what a run with it would send.
+ */
+const checkpointOptions = (
+  dryRun: boolean,
+  stateGiven: boolean,
+  state: string,
+  endpoint: string,
+) =>
+  dryRun
+    ? { checkpointFrom: stateGiven ? state : undefined, checkpointEndpoint: endpoint || undefined }
+    : { statePath: state };
+
 /** In a dry run the events go to standard output: notes only, no progress bar. */
 const quietProgress = (io: Io): Progress => ({
   update: () => undefined,
@@ -262,9 +276,7 @@ export const command = defineCommand({
       {
         batchRecords: values['batch-records'],
         batchBytes: values['batch-mb'] * 1024 * 1024,
-        statePath: dryRun ? undefined : values.state,
-        // A dry run with --state shows what a run with that checkpoint would send.
-        checkpointFrom: dryRun && given.has('state') ? values.state : undefined,
+        ...checkpointOptions(dryRun, given.has('state'), values.state, endpoint),
         failedPath: values.failed,
         delivery,
         ingestWindowHours: values['ingest-window-hours'],

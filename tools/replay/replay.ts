@@ -33,6 +33,8 @@ export interface ReplayOptions {
    * writes what that run would send.
    */
   readonly checkpointFrom?: string;
+  /** The endpoint a dry run's checkpoint must be for, as a run's is (--endpoint). */
+  readonly checkpointEndpoint?: string;
   /** Where events OpenObserve refused, and records the processor failed, are kept. */
   readonly failedPath: string;
   /** Undefined: dry run, events go to `write`. */
@@ -167,7 +169,10 @@ class ReplayRun {
   ) {
     this.maxRecords = options.batchRecords;
     this.maxBytes = options.batchBytes;
-    this.state = loadState(options.statePath ?? options.checkpointFrom, options.delivery?.endpoint);
+    this.state = loadState(
+      options.statePath ?? options.checkpointFrom,
+      options.delivery?.endpoint ?? options.checkpointEndpoint,
+    );
     this.failedPath = resolve(options.failedPath);
     if (sources.some((source) => resolve(source.name) === this.failedPath)) {
       // It would read what it appends to.

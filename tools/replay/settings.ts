@@ -5,7 +5,7 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type Config, compileUserPatterns, readConfig, withSecrets } from '../../src/surface';
-import { awsClients, errorName, withSetupFix } from '../aws/clients';
+import { awsClients, awsConfig, errorName, withSetupFix } from '../aws/clients';
 import { findFunction, settingsOf } from '../aws/lambda';
 import { RefusedError } from '../cli/errors';
 
@@ -57,7 +57,7 @@ export async function processorConfig(
         env: process.env as Env,
         from: "this shell's environment (pass --function NAME to use the deployed function's)",
       };
-  const secrets = withSetupFix(new SecretsManagerClient(region ? { region } : {}));
+  const secrets = withSetupFix(new SecretsManagerClient(awsConfig(region)));
   const config = await withSecrets(readConfig(env), async (arn) => {
     const secret = await secrets.send(new GetSecretValueCommand({ SecretId: arn }));
     return secret.SecretString;

@@ -454,6 +454,11 @@ async function* piecesOf(pieces: AsyncGenerator<Piece>): AsyncGenerator<Piece> {
   let blanks = 0;
   let firstLine = 0;
   let first = await pieces.next();
+  // A byte-order mark (an editor's, a Windows tool's) is no text of the first line's, read as a
+  // line or as the start of a document (JSON.parse refuses one).
+  if (!first.done && 'text' in first.value && first.value.text.charCodeAt(0) === 0xfeff) {
+    first = { done: false, value: { ...first.value, text: first.value.text.slice(1) } };
+  }
   for (; !first.done && isBlank(first.value); first = await pieces.next()) {
     if (blanks++ === 0) firstLine = first.value.line;
   }

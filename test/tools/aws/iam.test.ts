@@ -73,6 +73,9 @@ describe('policiesAllow', () => {
     expect(policiesAllow([grant, guard], 'lambda:InvokeFunction', FUNCTION)).toBe(false);
     expect(policiesVerdict([grant], 'lambda:InvokeFunction', FUNCTION)).toBe('allowed');
     expect(policiesVerdict([guard], 'lambda:InvokeFunction', FUNCTION)).toBe('denied');
+    // An empty Condition is none: that Deny applies always.
+    const always = { Statement: [{ ...guard.Statement[0], Condition: {} }] };
+    expect(policiesVerdict([grant, always], 'lambda:InvokeFunction', FUNCTION)).toBe('denied');
   });
 
   it('reads NotAction and NotResource', () => {

@@ -354,6 +354,32 @@ describe('doctor (against moto)', () => {
       status: 'ok',
       evidence: `pets (${restApiId}) prod: ERROR, delivered to the stream by a subscription filter of ${group}`,
     });
+    // Not allowed to read the filters: not known, and no fix that would send every line twice.
+    const denied = new CloudWatchLogsClient(moto.clientConfig);
+    denied.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'DescribeSubscriptionFiltersCommand') {
+          throw Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' });
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const unknown = byId(
+      await doctor(
+        {
+          stream: STREAM,
+          allStages: false,
+          sinceMs: 3_600_000,
+          now: Date.now(),
+          sleep: async () => undefined,
+        },
+        { ...clients, logs: denied },
+      ),
+      'execution-logs',
+    );
+    expect(unknown.status).toBe('warn');
+    expect(unknown.fix ?? '').not.toContain('stage-logs');
   }, 30_000);
 
   it('fixes the stage that lacks delivery, of two of one name, keeping its own format', async () => {
@@ -721,6 +747,31 @@ describe('doctor (against moto)', () => {
         "the processor's invocations failed (it threw 5 time(s)): every batch goes to the backup as failed",
       fix: "see the function-health check and the function's log group /aws/lambda/processor",
     });
+    // The template's function logs to a group of the stack's (LoggingConfig): that one is named.
+    const lambda = new LambdaClient(moto.clientConfig);
+    lambda.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        Object.assign(result.output as object, {
+          LoggingConfig: { LogGroup: 'stack-ProcessorLogGroup-AbC123' },
+        });
+        return result;
+      },
+      { step: 'initialize' },
+    );
+    const named = await doctor(
+      {
+        stream: STREAM,
+        allStages: false,
+        sinceMs: 3_600_000,
+        now: Date.now(),
+        sleep: async () => undefined,
+      },
+      { ...clients, lambda },
+    );
+    expect(byId(named, 'flow').fix).toBe(
+      "see the function-health check and the function's log group stack-ProcessorLogGroup-AbC123",
+    );
   }, 30_000);
 
   it('fails for failed records it may list but not read (no s3:GetObject, or no kms:Decrypt), saying so', async () => {
@@ -980,6 +1031,23 @@ describeWithOpenObserve('doctor --probe, on a real OpenObserve', () => {
       (Date.now() + 60_000) * 1000,
     );
     expect(found?.message).toBe('npm run doctor: delivery probe');
+  }, 30_000);
+
+  it('names the credentials when the search for the probe is refused (401)', async () => {
+    await deploy({ url: server().firehoseUrl('api_gateway_access') });
+    const probe = byId(
+      await diagnose({
+        accessKey: server().accessKey,
+        // Only its user and password are read.
+        user: { user: server().user, password: 'not-the-password' } as unknown as RealOpenObserve,
+      }),
+      'openobserve',
+    );
+    expect(probe).toMatchObject({
+      status: 'warn',
+      summary: 'the probe was accepted, but searching OpenObserve failed',
+      fix: 'check OPENOBSERVE_USER and OPENOBSERVE_PASSWORD',
+    });
   }, 30_000);
 
   it('names a wrong access key (401)', async () => {

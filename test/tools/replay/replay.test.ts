@@ -671,6 +671,14 @@ describe('replay', () => {
     expect(again).toMatchObject({ sent: 0, failed: 0 });
   });
 
+  it('reads a Firehose event file after a byte-order mark as the event file', async () => {
+    const event = readFileSync('events/default-format.json', 'utf8');
+    const sources = await listSources([file('saved-on-windows.json', `\uFEFF${event}`)], noS3);
+    const summary = await replay(sources, options({ ingestWindowHours: 87_600 }), deps());
+    expect(summary.failed).toBe(0);
+    expect(summary.sent).toBeGreaterThan(0);
+  });
+
   it('reads an error record after a byte-order mark as the record, not as an access-log line', async () => {
     const record = JSON.stringify({
       attemptsMade: 1,
@@ -1612,9 +1620,13 @@ describe('npm run replay', () => {
     expect(dry.stdout).toBe('');
     // Read, never written.
     expect(readFileSync(state, 'utf8')).toBe(checkpoint);
-    // Without --state a dry run writes every event, whatever a checkpoint says.
-    const all = await run([log, '--dry-run', ...window], {});
-    expect(all.stdout.trim().split('\n')).toHaveLength(clfLines.length);
+    // A checkpoint of another endpoint is refused, as a run to that endpoint refuses it.
+    const other = await run(
+      [log, '--dry-run', '--state', state, '--endpoint', `${receiver.url}?other`, ...window],
+      {},
+    );
+    expect(other.status).toBe(1);
+    expect(other.stderr).toContain(`holds the progress of a replay to ${receiver.url}`);
   }, 30_000);
 
   it('refuses --failed and --state naming the same file: the checkpoint would overwrite what it kept', async () => {

@@ -9,6 +9,7 @@ import {
   DescribeSubscriptionFiltersCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { API_KEY_VARIABLE, DEFAULT_FORMAT, formatVariables } from '../../../src/surface';
+import { errorName } from '../../aws/clients';
 import {
   DEFAULT_EXECUTION_LOG_DAYS,
   executionLogGroup,
@@ -18,7 +19,7 @@ import {
 } from '../../aws/execution-logs';
 import { type StageLogging, stageLabel } from '../../aws/stages';
 import { check, couldNot } from '../check';
-import { type DoctorCheck, shellWord } from '../facts';
+import { type DoctorCheck, type Facts, shellWord } from '../facts';
 
 const keepsFormat = (format: string | undefined) =>
   format !== undefined &&
@@ -39,39 +40,41 @@ function levelOf(stage: StageLogging): string {
   return own.includes('INFO') ? 'INFO' : own.includes('ERROR') ? 'ERROR' : 'OFF';
 }
 
-/** Whether a subscription filter of the log group sends it to the stream. */
+/**
+ * Whether a subscription filter of the log group sends it to the stream: false for a group not
+ * there yet (API Gateway makes it on its first line); any other error is thrown (not known).
+ */
 async function subscribed(logs: CloudWatchLogsClient, group: string, streamArn: string) {
   try {
     const { subscriptionFilters } = await logs.send(
       new DescribeSubscriptionFiltersCommand({ logGroupName: group }),
     );
     return (subscriptionFilters ?? []).some((filter) => filter.destinationArn === streamArn);
-  } catch {
-    // No such group yet (API Gateway makes it on its first line), or not readable: not known.
-    return false;
+  } catch (error) {
+    if (errorName(error) === 'ResourceNotFoundException') return false;
+    throw error;
   }
 }
 
-export const executionLogsCheck: DoctorCheck = async (facts) => {
-  const stream = await facts.streamFacts();
-  const stages = (await facts.loggingStages()).filter((stage) => levelOf(stage) !== 'OFF');
-  if (!stream || stages.length === 0) return undefined;
+/** How each stage's execution logs reach the stream, if they do; thrown when that is not known. */
+async function routesOf(
+  facts: Facts,
+  streamArn: string,
+  stages: readonly StageLogging[],
+  deliveries: { delivers(source: string, stream: string): boolean },
+) {
   const evidence: string[] = [];
   const missing: StageLogging[] = [];
-  const deliveries = await facts.deliveries();
-  if (!deliveries.ok) {
-    return couldNot('execution-logs', "read the stages' log deliveries", deliveries.error);
-  }
-  const forever: typeof stages = [];
+  const forever: StageLogging[] = [];
   let byDelivery = 0;
   for (const stage of stages) {
-    const arn = stageArn(stream.arn, stage.restApiId, stage.stage);
+    const arn = stageArn(streamArn, stage.restApiId, stage.stage);
     const group = executionLogGroup(stage.restApiId, stage.stage);
     // Delivered by CloudWatch Logs (what stage-logs sets), or by a subscription filter of the
     // group to the stream (the template's SubscribeLogGroupName): either reaches it.
-    const vended = deliveries.value.delivers(arn, stream.arn);
+    const vended = deliveries.delivers(arn, streamArn);
     if (vended) byDelivery++;
-    const bySubscription = !vended && (await subscribed(facts.clients.logs, group, stream.arn));
+    const bySubscription = !vended && (await subscribed(facts.clients.logs, group, streamArn));
     const delivered = vended || bySubscription;
     // Only a group read as keeping its lines for ever is named: one not there yet, or unreadable, is not.
     const kept = await groupRetention(facts.clients.logs, group).catch(() => undefined);
@@ -81,6 +84,29 @@ export const executionLogsCheck: DoctorCheck = async (facts) => {
     );
     if (!delivered) missing.push(stage);
   }
+  return { evidence, missing, forever, byDelivery };
+}
+
+export const executionLogsCheck: DoctorCheck = async (facts) => {
+  const stream = await facts.streamFacts();
+  const stages = (await facts.loggingStages()).filter((stage) => levelOf(stage) !== 'OFF');
+  if (!stream || stages.length === 0) return undefined;
+  const deliveries = await facts.deliveries();
+  if (!deliveries.ok) {
+    return couldNot('execution-logs', "read the stages' log deliveries", deliveries.error);
+  }
+  let routes: Awaited<ReturnType<typeof routesOf>>;
+  try {
+    routes = await routesOf(facts, stream.arn, stages, deliveries.value);
+  } catch (error) {
+    // Not known whether a group reaches the stream: no fix that could send its lines twice.
+    return couldNot(
+      'execution-logs',
+      "read the subscription filters of the stages' log groups",
+      error,
+    );
+  }
+  const { evidence, missing, forever, byDelivery } = routes;
   // The stage-logs command that delivers a stage's execution logs, and bounds its group. It also
   // sets the stage's access-log format (the recommended one unless given): the stage's own is
   // given, so that following the fix changes nothing else; not one that logs the callers' API

@@ -1,5 +1,6 @@
 /** flow: records came into the stream and were delivered to OpenObserve, over --since. */
 import type { Statistic } from '@aws-sdk/client-cloudwatch';
+import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { check, couldNot } from '../check';
 import { type DoctorCheck, type Facts, show } from '../facts';
 
@@ -8,6 +9,10 @@ import { type DoctorCheck, type Facts, show } from '../facts';
  * delivery buffer (each up to 900 s), and the minute a delivery may take.
  */
 const BUFFERED_S = 900 + 900 + 60;
+
+/** Where the function logs: its LoggingConfig's group (the template's), else Lambda's default. */
+const logGroupOf = (fn: FunctionConfiguration | undefined) =>
+  fn?.LoggingConfig?.LogGroup ?? `/aws/lambda/${fn?.FunctionName ?? '<function>'}`;
 
 /** The processor's Errors over --since, or undefined when they cannot be read. */
 async function functionErrors(facts: Facts): Promise<number | undefined> {
@@ -56,7 +61,7 @@ async function invocationsFailed(facts: Facts, invoked: number, evidence: string
       : 'some invocations of the processor failed and were retried (failed-records lists records out of retries)',
     evidence,
     threw > 0
-      ? `see the function-health check and the function's log group /aws/lambda/${(await facts.processorFunction())?.FunctionName ?? '<function>'}`
+      ? `see the function-health check and the function's log group ${logGroupOf(await facts.processorFunction())}`
       : `see the processor-role check and the Firehose error log group /aws/kinesisfirehose/${facts.options.stream}`,
   );
 }

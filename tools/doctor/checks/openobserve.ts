@@ -124,7 +124,11 @@ async function findProbe(facts: Facts, probe: Probe, user: Credentials): Promise
       STREAM_KEY,
     ]);
   } catch (error) {
-    const refused = error instanceof ApiError && (error.status === 401 || error.status === 403);
+    // OpenObserve's API refuses credentials with 401 and permissions with 403 (a RefusedError
+    // naming the status, tools/openobserve/api.ts).
+    const refused =
+      (error instanceof RefusedError && /\(HTTP 40[13]\)/.test(error.message)) ||
+      (error instanceof ApiError && (error.status === 401 || error.status === 403));
     return check(
       'openobserve',
       'warn',
