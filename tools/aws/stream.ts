@@ -33,6 +33,8 @@ export interface DestinationSettings {
     readonly ErrorOutputPrefix?: string;
   };
   readonly S3Configuration?: { readonly BucketARN?: string; readonly ErrorOutputPrefix?: string };
+  /** How long the destination buffers records before a delivery (doctor's flow). */
+  readonly BufferingHints?: { readonly IntervalInSeconds?: number; readonly SizeInMBs?: number };
 }
 
 export interface StreamFacts {

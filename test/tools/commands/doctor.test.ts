@@ -657,6 +657,20 @@ describe('doctor (against moto)', () => {
       'warn',
       /^run doctor again in a few minutes/,
     ],
+    [
+      "records waited longer than the stream's buffers (60 s and 60 s) and none were delivered",
+      {
+        metrics: {
+          IncomingRecords: 3,
+          'DeliveryToHttpEndpoint.Records': undefined,
+          'DeliveryToHttpEndpoint.Success': undefined,
+          'DeliveryToHttpEndpoint.DataFreshness': 600,
+        },
+      },
+      'flow',
+      'fail',
+      /\/aws\/kinesisfirehose\/amazon-apigateway-access-logs/,
+    ],
   ];
 
   it("warns, and does not fail, when a Deny with a condition covers the role's grant (a region guard)", async () => {

@@ -1,14 +1,22 @@
 /** flow: records came into the stream and were delivered to OpenObserve, over --since. */
 import type { Statistic } from '@aws-sdk/client-cloudwatch';
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
+import { parameter, type StreamFacts } from '../../aws/stream';
 import { check, couldNot } from '../check';
 import { type DoctorCheck, type Facts, show } from '../facts';
 
 /**
  * Seconds records may wait in the stream before a delivery is due: the processor's buffer and the
- * delivery buffer (each up to 900 s), and the minute a delivery may take.
+ * delivery buffer, as the stream sets them (Firehose's defaults, 60 and 300 s, where it sets none;
+ * 900 s, their most, where a value is unreadable), and the minute a delivery may take.
  */
-const BUFFERED_S = 900 + 900 + 60;
+function bufferedSeconds(stream: StreamFacts): number {
+  const seconds = (value: unknown, fallback: number) =>
+    Number.isFinite(Number(value)) && value !== undefined ? Number(value) : fallback;
+  const processor = seconds(parameter(stream.lambda, 'BufferIntervalInSeconds'), 60);
+  const delivery = seconds(stream.http?.BufferingHints?.IntervalInSeconds, 300);
+  return Math.min(processor, 900) + Math.min(delivery, 900) + 60;
+}
 
 /** Where the function logs: its LoggingConfig's group (the template's), else Lambda's default. */
 const logGroupOf = (fn: FunctionConfiguration | undefined) =>
@@ -104,7 +112,9 @@ export const flowCheck: DoctorCheck = async (facts) => {
   }
   // The first records of a stream still in its two buffers (60 s each in the template): nothing
   // delivered yet is no failure. Freshness is the age of the oldest record not yet delivered.
-  if (!delivered && success === undefined && freshness !== undefined && freshness < BUFFERED_S) {
+  const stream = await facts.streamFacts();
+  const buffered = stream ? bufferedSeconds(stream) : 900 + 900 + 60;
+  if (!delivered && success === undefined && freshness !== undefined && freshness < buffered) {
     return check(
       'flow',
       'warn',
