@@ -21,7 +21,7 @@ import {
   revokeInvoke,
   roleMayInvoke,
 } from '../aws/iam';
-import { findFunction } from '../aws/lambda';
+import { findFunction, notTheProcessor } from '../aws/lambda';
 import {
   decompresses,
   lambdaProcessor,
@@ -113,9 +113,6 @@ function qualifierOf(name: string): string | undefined {
  * for an alias with the version it points to; the stream is to invoke the alias, which later
  * deploys move, not that version. Refused unless the function exists in the stream's region.
  */
-/** The handler template.yaml gives the processor; the stack's settings check has another. */
-const PROCESSOR_HANDLER = 'handler.handler';
-
 async function functionIn(
   lambda: LambdaClient,
   name: string,
@@ -126,10 +123,10 @@ async function functionIn(
   if (!fn?.FunctionArn) {
     throw new RefusedError(`no Lambda function ${name} in this account and region`);
   }
-  if (processorOnly && (fn.Handler !== PROCESSOR_HANDLER || !fn.Runtime?.startsWith('nodejs'))) {
-    // The stack's SettingsCheckFunction, given for the processor by mistake: every batch would fail.
+  const other = processorOnly ? notTheProcessor(fn) : undefined;
+  if (other) {
     throw new RefusedError(
-      `function ${fn.FunctionName} is not the access-log processor: it runs ${fn.Handler} on ${fn.Runtime}, not ${PROCESSOR_HANDLER} on Node.js; give the stack's ProcessorFunctionArn output`,
+      `function ${fn.FunctionName} is not the access-log processor: ${other}; give the stack's ProcessorFunctionArn output`,
     );
   }
   if (fn.FunctionArn.split(':')[3] !== region) {

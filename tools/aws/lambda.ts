@@ -19,6 +19,18 @@ export async function findFunction(
   }
 }
 
+/** The handler template.yaml gives the processor; the stack's settings check runs another. */
+const PROCESSOR_HANDLER = 'handler.handler';
+
+/**
+ * Why a function is not the access-log processor (another handler, or not Node.js: the stack's
+ * settings check given by mistake fails every batch), or undefined when it is.
+ */
+export function notTheProcessor(fn: FunctionConfiguration): string | undefined {
+  if (fn.Handler === PROCESSOR_HANDLER && fn.Runtime?.startsWith('nodejs')) return undefined;
+  return `it runs ${fn.Handler} on ${fn.Runtime}, not ${PROCESSOR_HANDLER} on Node.js`;
+}
+
 /** The function's environment: the processor's settings. */
 export const settingsOf = (fn: FunctionConfiguration | undefined) =>
   fn?.Environment?.Variables ?? {};

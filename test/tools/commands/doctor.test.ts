@@ -217,7 +217,12 @@ async function deploy(setup: Setup = {}) {
   return { restApiId, functionArn };
 }
 
-const diagnose = (probe?: { accessKey: string; user?: RealOpenObserve }, extra = {}) =>
+const diagnose = (
+  probe?: { accessKey: string; user?: RealOpenObserve },
+  extra = {},
+  /** Clients that answer otherwise than moto (refusing, or as AWS answers what moto does not). */
+  overrides: Partial<DoctorClients> = {},
+) =>
   doctor(
     {
       stream: STREAM,
@@ -233,8 +238,49 @@ const diagnose = (probe?: { accessKey: string; user?: RealOpenObserve }, extra =
         : undefined,
       ...extra,
     },
-    clients,
+    { ...clients, ...overrides },
   );
+
+/** A client whose `command` is refused with the error AWS gives (`name`, `message`). */
+function refusing<T extends { middlewareStack: object }>(
+  client: T,
+  command: string,
+  name: string,
+  message: string,
+) {
+  (client.middlewareStack as unknown as MiddlewareAdder).add(
+    (next, context) => async (args) => {
+      if (context.commandName === command) throw Object.assign(new Error(message), { name });
+      return next(args);
+    },
+    { step: 'initialize' },
+  );
+  return client;
+}
+
+/** A client whose answers carry these fields besides moto's. */
+function answering<T extends { middlewareStack: object }>(client: T, fields: object) {
+  (client.middlewareStack as unknown as MiddlewareAdder).add(
+    (next) => async (args) => {
+      const result = await next(args);
+      Object.assign(result.output as object, fields);
+      return result;
+    },
+    { step: 'initialize' },
+  );
+  return client;
+}
+
+/** The part of an SDK client's middleware stack these use. */
+type MiddlewareAdder = {
+  add(
+    middleware: (
+      next: (args: unknown) => Promise<{ output: unknown }>,
+      context: { commandName?: string },
+    ) => (args: unknown) => Promise<{ output: unknown }>,
+    options: { step: 'initialize' },
+  ): void;
+};
 
 /** The prod stage of the API writes execution logs at this level, for all its methods. */
 const logExecution = (restApiId: string, level: 'ERROR' | 'INFO') =>
@@ -355,29 +401,13 @@ describe('doctor (against moto)', () => {
       evidence: `pets (${restApiId}) prod: ERROR, delivered to the stream by a subscription filter of ${group}`,
     });
     // Not allowed to read the filters: not known, and no fix that would send every line twice.
-    const denied = new CloudWatchLogsClient(moto.clientConfig);
-    denied.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'DescribeSubscriptionFiltersCommand') {
-          throw Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' });
-        }
-        return next(args);
-      },
-      { step: 'initialize' },
+    const denied = refusing(
+      new CloudWatchLogsClient(moto.clientConfig),
+      'DescribeSubscriptionFiltersCommand',
+      'AccessDeniedException',
+      'not authorized',
     );
-    const unknown = byId(
-      await doctor(
-        {
-          stream: STREAM,
-          allStages: false,
-          sinceMs: 3_600_000,
-          now: Date.now(),
-          sleep: async () => undefined,
-        },
-        { ...clients, logs: denied },
-      ),
-      'execution-logs',
-    );
+    const unknown = byId(await diagnose(undefined, {}, { logs: denied }), 'execution-logs');
     expect(unknown.status).toBe('warn');
     expect(unknown.fix ?? '').not.toContain('stage-logs');
   }, 30_000);
@@ -718,29 +748,12 @@ describe('doctor (against moto)', () => {
   it('fails a processor Lambda cannot run (state Failed), naming the reason', async () => {
     await deploy();
     // moto's functions are always Active: Lambda's answer as it gives it for a disabled key.
-    const lambda = new LambdaClient(moto.clientConfig);
-    lambda.middlewareStack.add(
-      (next) => async (args) => {
-        const result = await next(args);
-        Object.assign(result.output as object, {
-          State: 'Failed',
-          StateReasonCode: 'KMSKeyAccessDenied',
-          StateReason: 'Lambda was unable to decrypt the environment variables.',
-        });
-        return result;
-      },
-      { step: 'initialize' },
-    );
-    const checks = await doctor(
-      {
-        stream: STREAM,
-        allStages: false,
-        sinceMs: 3_600_000,
-        now: Date.now(),
-        sleep: async () => undefined,
-      },
-      { ...clients, lambda },
-    );
+    const lambda = answering(new LambdaClient(moto.clientConfig), {
+      State: 'Failed',
+      StateReasonCode: 'KMSKeyAccessDenied',
+      StateReason: 'Lambda was unable to decrypt the environment variables.',
+    });
+    const checks = await diagnose(undefined, {}, { lambda });
     expect(byId(checks, 'processor')).toMatchObject({
       status: 'fail',
       summary: 'the processor processor is in state Failed: Lambda cannot run it',
@@ -762,27 +775,10 @@ describe('doctor (against moto)', () => {
       fix: "see the function-health check and the function's log group /aws/lambda/processor",
     });
     // The template's function logs to a group of the stack's (LoggingConfig): that one is named.
-    const lambda = new LambdaClient(moto.clientConfig);
-    lambda.middlewareStack.add(
-      (next) => async (args) => {
-        const result = await next(args);
-        Object.assign(result.output as object, {
-          LoggingConfig: { LogGroup: 'stack-ProcessorLogGroup-AbC123' },
-        });
-        return result;
-      },
-      { step: 'initialize' },
-    );
-    const named = await doctor(
-      {
-        stream: STREAM,
-        allStages: false,
-        sinceMs: 3_600_000,
-        now: Date.now(),
-        sleep: async () => undefined,
-      },
-      { ...clients, lambda },
-    );
+    const lambda = answering(new LambdaClient(moto.clientConfig), {
+      LoggingConfig: { LogGroup: 'stack-ProcessorLogGroup-AbC123' },
+    });
+    const named = await diagnose(undefined, {}, { lambda });
     expect(byId(named, 'flow').fix).toBe(
       "see the function-health check and the function's log group stack-ProcessorLogGroup-AbC123",
     );
@@ -790,26 +786,13 @@ describe('doctor (against moto)', () => {
 
   it('fails for failed records it may list but not read (no s3:GetObject, or no kms:Decrypt), saying so', async () => {
     await deploy({ failedObject: true });
-    const listOnly = new S3Client(moto.clientConfig);
-    listOnly.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'GetObjectCommand') {
-          throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
-        }
-        return next(args);
-      },
-      { step: 'initialize' },
+    const listOnly = refusing(
+      new S3Client(moto.clientConfig),
+      'GetObjectCommand',
+      'AccessDenied',
+      'Access Denied',
     );
-    const checks = await doctor(
-      {
-        stream: STREAM,
-        allStages: false,
-        sinceMs: 3_600_000,
-        now: Date.now(),
-        sleep: async () => undefined,
-      },
-      { ...clients, s3: listOnly },
-    );
+    const checks = await diagnose(undefined, {}, { s3: listOnly });
     const failed = byId(checks, 'failed-records');
     expect(failed.status).toBe('fail');
     expect(failed.summary).toMatch(/^1 object\(s\) of failed records/);

@@ -1,9 +1,7 @@
 /** processor: a Lambda processor is enabled and its function exists. */
+import { notTheProcessor } from '../../aws/lambda';
 import { check, couldNot } from '../check';
 import type { DoctorCheck, Facts } from '../facts';
-
-/** The handler template.yaml gives the processor (ProcessorFunction). */
-const PROCESSOR_HANDLER = 'handler.handler';
 
 export const attachFix = (facts: Facts) =>
   `npm run attach -- --stream ${facts.options.stream} --function <ProcessorFunctionArn>`;
@@ -25,11 +23,12 @@ export const processorCheck: DoctorCheck = async (facts) => {
   const fn = fact.value;
   // This project's processor runs `handler.handler` on Node.js; the stack's other function (the
   // settings check, `settings-check.handler`) or another's would fail or drop every batch.
-  if (fn && (fn.Handler !== PROCESSOR_HANDLER || !fn.Runtime?.startsWith('nodejs'))) {
+  const other = fn && notTheProcessor(fn);
+  if (fn && other) {
     return check(
       'processor',
       'fail',
-      `the processor ${fn.FunctionName} is not the access-log processor: it runs ${fn.Handler} on ${fn.Runtime}, not ${PROCESSOR_HANDLER} on Node.js`,
+      `the processor ${fn.FunctionName} is not the access-log processor: ${other}`,
       stream.functionArn,
       attachFix(facts),
     );
